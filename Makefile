@@ -1,0 +1,29 @@
+# rdbtool / RDBKit — the two commands a newcomer needs: `make demo` and `make test`.
+SWIFT ?= swift
+APT_PACKAGES := liblzf-dev libcurl4-openssl-dev libssl-dev pkg-config redis-server redis-tools
+PIP_PACKAGES := duckdb
+SAMPLE := testdata/fixtures/redis-7.4.1/default.rdb
+RELEASE_BIN := .build/release/rdbtool
+
+.PHONY: setup build demo test bench compare clean
+
+## setup: install the system and Python packages the build and the tests need (idempotent).
+setup:
+	@bash scripts/setup.sh $(APT_PACKAGES) -- $(PIP_PACKAGES)
+
+## build: build rdbtool in release mode.
+build: setup
+	$(SWIFT) build -c release --product rdbtool
+
+## demo: build, then show `info` and `verify` on a bundled sample file.
+demo: build
+	$(RELEASE_BIN) info $(SAMPLE)
+	$(RELEASE_BIN) verify $(SAMPLE) testdata/fixtures/redis-7.0.15/default.rdb
+
+## test: the whole test suite (unit, fixtures, real redis-server round trips, CLI).
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build

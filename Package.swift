@@ -1,0 +1,37 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+  name: "RDBKit",
+  products: [
+    .library(name: "RDBKit", targets: ["RDBKit"]),
+    .executable(name: "rdbtool", targets: ["rdbtool"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+  ],
+  targets: [
+    .systemLibrary(name: "CLZF", pkgConfig: "liblzf", providers: [.apt(["liblzf-dev"])]),
+    .target(
+      name: "RDBKit",
+      dependencies: [
+        "CLZF",
+        .product(name: "SystemPackage", package: "swift-system"),
+      ],
+      swiftSettings: [.strictMemorySafety()]),
+    .executableTarget(
+      name: "rdbtool",
+      dependencies: [
+        "RDBKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(
+      name: "RDBKitTests",
+      dependencies: ["RDBKit"],
+      exclude: []),
+    .testTarget(
+      name: "rdbtoolTests",
+      dependencies: ["rdbtool"]),
+  ]
+)
