@@ -1,0 +1,55 @@
+/// Decimal text of integers, as Redis writes integer-encoded strings and elements back out.
+enum IntegerText {
+  /// Writes `value` in canonical decimal (`-` sign, no leading zeros) at the start of
+  /// `buffer`, which must hold at least 20 bytes, and returns the number of bytes written.
+  @inline(__always)
+  @unsafe static func write(_ value: Int64, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    var magnitude = value.magnitude
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    var count = 0
+    // Digits are produced last first into a 24-byte tuple, then copied in order.
+    unsafe withUnsafeMutableBytes(of: &digits) { scratch in
+      repeat {
+        count &+= 1
+        unsafe scratch[24 &- count] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 48
+        magnitude /= 10
+      } while magnitude > 0
+      var position = 0
+      if value < 0 {
+        unsafe buffer[0] = UInt8(ascii: "-")
+        position = 1
+      }
+      unsafe buffer.baseAddress!.advanced(by: position).copyMemory(
+        from: scratch.baseAddress!.advanced(by: 24 &- count), byteCount: count)
+      count &+= position
+    }
+    return count
+  }
+
+  /// Whether `bytes` is the canonical decimal form of an Int64 (what Redis's `string2ll`
+  /// accepts and prints back identically): optional `-`, no leading zeros, no `+`, no spaces,
+  /// "0" but not "-0", at most 20 characters.
+  static func isCanonicalInteger(_ bytes: RawSpan) -> Bool {
+    let count = bytes.byteCount
+    guard count > 0, count <= 20 else { return false }
+    return unsafe bytes.withUnsafeBytes { bytes in
+      var index = 0
+      let negative = unsafe bytes[0] == UInt8(ascii: "-")
+      if negative { index = 1 }
+      guard index < count else { return false }
+      let first = unsafe bytes[index]
+      if first == UInt8(ascii: "0") { return count == 1 }
+      var magnitude: UInt64 = 0
+      while index < count {
+        let digit = unsafe bytes[index] &- 48
+        guard digit <= 9 else { return false }
+        let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
+        let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
+        guard !overflow1, !overflow2 else { return false }
+        magnitude = sum
+        index &+= 1
+      }
+      return negative ? magnitude <= UInt64(Int64.max) + 1 : magnitude <= UInt64(Int64.max)
+    }
+  }
+}

@@ -1,0 +1,126 @@
+/// Walks a listpack blob (types 16–18, 20, 23, 25 and stream nodes), applying the deep
+/// checks of Redis's `lpValidateIntegrity`.
+///
+/// Layout: total bytes u32 LE, element count u16 LE (`0xFFFF` = unknown), elements, `0xFF`.
+/// Each element is its encoding and data, then `backlen`, the size of those two written in
+/// 1–5 bytes of 7 bits so it can be read backwards.
+struct ListpackReader {
+  private let bytes: UnsafeRawBufferPointer
+  private let origin: Int
+  private let declaredCount: Int
+  private var position = 6
+  /// Elements read so far.
+  private(set) var count = 0
+
+  /// Checks the header of `bytes`; `origin` is the file offset reported in errors.
+  @unsafe init(_ bytes: UnsafeRawBufferPointer, origin: Int) throws(RDBError) {
+    unsafe self.bytes = bytes
+    self.origin = origin
+    guard bytes.count >= 7 else { throw Self.corrupt("\(bytes.count) bytes is too short", origin) }
+    let total = unsafe Int(bytes.littleEndian(at: 0, as: UInt32.self))
+    guard total == bytes.count else {
+      throw Self.corrupt("header says \(total) bytes, string holds \(bytes.count)", origin)
+    }
+    guard unsafe bytes[bytes.count &- 1] == 0xFF else { throw Self.corrupt("no end marker", origin) }
+    declaredCount = unsafe Int(bytes.littleEndian(at: 4, as: UInt16.self))
+  }
+
+  /// The element count the header declares, or nil when it says "unknown".
+  var headerCount: Int? { declaredCount == 0xFFFF ? nil : declaredCount }
+
+  private static func corrupt(_ reason: String, _ origin: Int) -> RDBError {
+    RDBError(.corruptStructure(structure: "listpack", reason: reason), at: origin)
+  }
+
+  private func fail(_ reason: String) -> RDBError {
+    Self.corrupt("element \(count) at blob byte \(position): \(reason)", origin)
+  }
+
+  /// Whether every element has been read (the next byte is the end marker).
+  var isAtEnd: Bool { position >= bytes.count &- 1 }
+
+  /// Returns the next element, or nil after the last one (having checked the count).
+  @inline(__always)
+  mutating func next() throws(RDBError) -> PackedElement? {
+    let end = bytes.count &- 1
+    guard position < end else {
+      if declaredCount != 0xFFFF, declaredCount != count {
+        throw fail("header counts \(declaredCount) elements, found \(count)")
+      }
+      return nil
+    }
+    let start = position
+    let first = unsafe bytes[position]
+    let element: PackedElement
+    var size: Int  // encoding + data
+    if first < 0x80 {
+      element = PackedElement(integer: Int64(first))
+      size = 1
+    } else if first < 0xC0 {
+      let length = Int(first & 0x3F)
+      size = 1 &+ length
+      guard size <= end &- start else { throw fail("string runs past the end") }
+      element = unsafe PackedElement(string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 1..<start &+ size]))
+    } else if first < 0xE0 {
+      guard 2 <= end &- start else { throw fail("integer runs past the end") }
+      let raw = unsafe (Int64(first & 0x1F) << 8) | Int64(bytes[start &+ 1])
+      element = PackedElement(integer: raw >= 4096 ? raw &- 8192 : raw)
+      size = 2
+    } else if first < 0xF0 {
+      guard 2 <= end &- start else { throw fail("string header runs past the end") }
+      let length = unsafe (Int(first & 0x0F) << 8) | Int(bytes[start &+ 1])
+      size = 2 &+ length
+      guard size <= end &- start else { throw fail("string runs past the end") }
+      element = unsafe PackedElement(string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 2..<start &+ size]))
+    } else {
+      switch first {
+      case 0xF0:
+        guard 5 <= end &- start else { throw fail("string header runs past the end") }
+        let length = unsafe Int(bytes.littleEndian(at: start &+ 1, as: UInt32.self))
+        guard length <= end &- start &- 5 else { throw fail("string runs past the end") }
+        size = 5 &+ length
+        element = unsafe PackedElement(string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 5..<start &+ size]))
+      case 0xF1:
+        size = 3
+        guard size <= end &- start else { throw fail("integer runs past the end") }
+        element = PackedElement(integer: Int64(unsafe bytes.littleEndian(at: start &+ 1, as: Int16.self)))
+      case 0xF2:
+        size = 4
+        guard size <= end &- start else { throw fail("integer runs past the end") }
+        let raw = unsafe UInt32(bytes[start &+ 1]) | UInt32(bytes[start &+ 2]) << 8 | UInt32(bytes[start &+ 3]) << 16
+        element = PackedElement(integer: Int64(Int32(bitPattern: raw << 8) >> 8))
+      case 0xF3:
+        size = 5
+        guard size <= end &- start else { throw fail("integer runs past the end") }
+        element = PackedElement(integer: Int64(unsafe bytes.littleEndian(at: start &+ 1, as: Int32.self)))
+      case 0xF4:
+        size = 9
+        guard size <= end &- start else { throw fail("integer runs past the end") }
+        element = PackedElement(integer: unsafe bytes.littleEndian(at: start &+ 1, as: Int64.self))
+      default:
+        throw fail("invalid encoding byte 0x\(String(first, radix: 16))")
+      }
+    }
+    let backlenSize = Self.backlenSize(of: size)
+    guard backlenSize <= end &- start &- size else { throw fail("backlen runs past the end") }
+    // Decode backlen forwards: the first byte has the highest bits, the last the lowest.
+    var decoded = 0
+    var index = start &+ size
+    for step in 0..<backlenSize {
+      let byte = unsafe bytes[index]
+      let continues = byte & 0x80 != 0
+      guard continues == (step != 0) else { throw fail("malformed backlen") }
+      decoded = decoded << 7 | Int(byte & 0x7F)
+      index &+= 1
+    }
+    guard decoded == size else { throw fail("backlen \(decoded) does not match size \(size)") }
+    position = index
+    count &+= 1
+    return element
+  }
+
+  @inline(__always)
+  static func backlenSize(of size: Int) -> Int {
+    size < 128 ? 1 : size < 16383 ? 2 : size < 2_097_151 ? 3 : size < 268_435_455 ? 4 : 5
+  }
+}

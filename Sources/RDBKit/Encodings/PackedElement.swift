@@ -1,0 +1,37 @@
+/// One element of a ziplist or listpack: either bytes or an integer.
+struct PackedElement {
+  /// The string bytes (empty when ``isInteger``).
+  var string: UnsafeRawBufferPointer
+  /// The integer value when ``isInteger``.
+  var integer: Int64
+  /// Whether the element was stored as an integer.
+  var isInteger: Bool
+
+  @inline(__always)
+  @unsafe init(string: UnsafeRawBufferPointer) {
+    unsafe self.string = string
+    integer = 0
+    isInteger = false
+  }
+
+  @inline(__always)
+  init(integer: Int64) {
+    unsafe string = UnsafeRawBufferPointer(start: nil, count: 0)
+    self.integer = integer
+    isInteger = true
+  }
+
+  /// The element as bytes: strings as they are, integers as decimal text in `scratch`.
+  @inline(__always)
+  func bytes(using scratch: inout ScratchBuffer) -> UnsafeRawBufferPointer {
+    isInteger ? unsafe scratch.text(of: integer) : unsafe string
+  }
+}
+
+/// Reads little-endian integers from a buffer whose bounds were already checked.
+extension UnsafeRawBufferPointer {
+  @inline(__always)
+  func littleEndian<T: FixedWidthInteger>(at offset: Int, as type: T.Type) -> T {
+    T(littleEndian: unsafe loadUnaligned(fromByteOffset: offset, as: T.self))
+  }
+}

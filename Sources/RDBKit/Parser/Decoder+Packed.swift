@@ -1,0 +1,198 @@
+/// Decoding of values stored as one blob (ziplist, listpack, intset, zipmap) and of
+/// quicklists, whose nodes are blobs.
+extension Decoder {
+  /// Decodes a single-blob value of `type` and reports its elements.
+  mutating func readPackedValue<H: RDBHandler>(_ type: ValueType, into handler: inout H)
+    throws(RDBError)
+  {
+    let origin = source.offset
+    if type == .hashListpackEx {
+      let minimum = try readInt64()
+      guard minimum >= 0, minimum <= FieldTTL.maximum else {
+        throw RDBError(.invalidValue("minimum field expiry \(minimum) is out of range"), at: origin)
+      }
+    }
+    let blobOrigin = source.offset
+    let blob = unsafe try readString(into: .blob, persistent: false)
+    try handler.beginValue(encoding: type.storedEncoding)
+    switch type {
+    case .hashZipmap:
+      var reader = unsafe try ZipmapReader(blob, origin: blobOrigin)
+      while let (field, value) = unsafe try reader.next() {
+        try unsafe handler.hashField(
+          RawSpan(_unsafeBytes: field), value: RawSpan(_unsafeBytes: value), expiresAt: nil)
+      }
+    case .setIntset:
+      var reader = unsafe try IntsetReader(blob, origin: blobOrigin)
+      while let member = try reader.next() {
+        try unsafe handler.setMember(RawSpan(_unsafeBytes: secondScratch.text(of: member)))
+      }
+    case .listZiplist:
+      var reader = unsafe try ZiplistReader(blob, origin: blobOrigin)
+      try emitListElements(&reader, into: &handler)
+    case .sortedSetZiplist:
+      var reader = unsafe try ZiplistReader(blob, origin: blobOrigin)
+      try emitSortedSetPairs(&reader, origin: blobOrigin, into: &handler)
+    case .hashZiplist:
+      var reader = unsafe try ZiplistReader(blob, origin: blobOrigin)
+      try emitHashPairs(&reader, origin: blobOrigin, into: &handler)
+    case .hashListpack:
+      var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
+      try emitHashPairs(&reader, origin: blobOrigin, into: &handler)
+    case .sortedSetListpack:
+      var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
+      try emitSortedSetPairs(&reader, origin: blobOrigin, into: &handler)
+    case .setListpack:
+      var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
+      while let member = try reader.next() {
+        try unsafe handler.setMember(RawSpan(_unsafeBytes: member.bytes(using: &secondScratch)))
+      }
+    case .hashListpackEx, .hashListpackExPreGA:
+      var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
+      try emitHashTriplets(&reader, origin: blobOrigin, into: &handler)
+    default:
+      preconditionFailure("readPackedValue called for \(type)")
+    }
+  }
+
+  /// Types 14 and 18: a list of ziplist, listpack or plain nodes. Returns `listpack` for a
+  /// 7.2+ list of one small packed node (what the server keeps such a list as), else
+  /// `quicklist`.
+  mutating func readQuicklist<H: RDBHandler>(_ type: ValueType, into handler: inout H)
+    throws(RDBError) -> Encoding
+  {
+    let nodeCount = try readLength()
+    try checkCount(nodeCount, minimumBytes: 2)
+    var encoding = Encoding.quicklist
+    for index in 0..<nodeCount {
+      let containerOffset = source.offset
+      let container: UInt64 = type == .listQuicklist2 ? try readLength() : 2
+      guard container == 1 || container == 2 else {
+        throw RDBError(
+          .corruptStructure(structure: "quicklist", reason: "node container \(container) is not 1 or 2"),
+          at: containerOffset)
+      }
+      let blobOrigin = source.offset
+      let node = unsafe try readString(into: .blob, persistent: false)
+      if index == 0 {
+        if type == .listQuicklist2, nodeCount == 1, container == 2, version.number >= 11,
+          node.count <= QuicklistLimits.defaultNodeBytes
+        {
+          encoding = .listpack
+        }
+        try handler.beginValue(encoding: encoding)
+      }
+      if container == 1 {
+        guard node.count > 0 else {
+          throw RDBError(
+            .corruptStructure(structure: "quicklist", reason: "empty plain node"), at: blobOrigin)
+        }
+        try unsafe handler.listElement(RawSpan(_unsafeBytes: node))
+      } else if type == .listQuicklist {
+        var reader = unsafe try ZiplistReader(node, origin: blobOrigin)
+        try emitListElements(&reader, into: &handler)
+      } else {
+        var reader = unsafe try ListpackReader(node, origin: blobOrigin)
+        try emitListElements(&reader, into: &handler)
+      }
+    }
+    if nodeCount == 0 { try handler.beginValue(encoding: encoding) }
+    return encoding
+  }
+
+  private mutating func emitListElements<R: PackedReader, H: RDBHandler>(
+    _ reader: inout R, into handler: inout H
+  ) throws(RDBError) {
+    while let element = try reader.next() {
+      try unsafe handler.listElement(RawSpan(_unsafeBytes: element.bytes(using: &secondScratch)))
+    }
+  }
+
+  private mutating func emitHashPairs<R: PackedReader, H: RDBHandler>(
+    _ reader: inout R, origin: Int, into handler: inout H
+  ) throws(RDBError) {
+    while let field = try reader.next() {
+      guard let value = try reader.next() else { throw Self.oddCount(R.name, origin) }
+      try unsafe handler.hashField(
+        RawSpan(_unsafeBytes: field.bytes(using: &firstScratch)),
+        value: RawSpan(_unsafeBytes: value.bytes(using: &secondScratch)), expiresAt: nil)
+    }
+  }
+
+  private mutating func emitSortedSetPairs<R: PackedReader, H: RDBHandler>(
+    _ reader: inout R, origin: Int, into handler: inout H
+  ) throws(RDBError) {
+    while let member = try reader.next() {
+      guard let scoreElement = try reader.next() else { throw Self.oddCount(R.name, origin) }
+      let score: Double
+      if scoreElement.isInteger {
+        score = Double(scoreElement.integer)
+      } else {
+        guard let parsed = unsafe DoubleText.parse(scoreElement.string), !parsed.isNaN else {
+          throw RDBError(.invalidValue("sorted set score is not a number"), at: origin)
+        }
+        score = parsed
+      }
+      try unsafe handler.sortedSetMember(
+        RawSpan(_unsafeBytes: member.bytes(using: &firstScratch)), score: score)
+    }
+  }
+
+  /// Types 23 and 25: field, value, TTL triplets; TTLs are integers, 0 for none, and the
+  /// fields with a TTL come first in non-decreasing order.
+  private mutating func emitHashTriplets<H: RDBHandler>(
+    _ reader: inout ListpackReader, origin: Int, into handler: inout H
+  ) throws(RDBError) {
+    var previous: Int64 = 0
+    var seenNoTTL = false
+    while let field = try reader.next() {
+      guard let value = try reader.next(), let ttl = try reader.next() else {
+        throw RDBError(
+          .corruptStructure(structure: "listpack", reason: "element count is not a multiple of 3"),
+          at: origin)
+      }
+      guard ttl.isInteger, ttl.integer >= 0, ttl.integer <= FieldTTL.maximum else {
+        throw RDBError(.invalidValue("field TTL is not an integer in range"), at: origin)
+      }
+      if ttl.integer == 0 {
+        seenNoTTL = true
+      } else {
+        guard !seenNoTTL, ttl.integer >= previous else {
+          throw RDBError(.invalidValue("field TTLs are out of order"), at: origin)
+        }
+        previous = ttl.integer
+      }
+      try unsafe handler.hashField(
+        RawSpan(_unsafeBytes: field.bytes(using: &firstScratch)),
+        value: RawSpan(_unsafeBytes: value.bytes(using: &secondScratch)),
+        expiresAt: ttl.integer == 0 ? nil : ttl.integer)
+    }
+  }
+
+  static func oddCount(_ structure: String, _ origin: Int) -> RDBError {
+    RDBError(
+      .corruptStructure(structure: structure, reason: "odd number of elements for pairs"),
+      at: origin)
+  }
+}
+
+/// The default quicklist node size limit (`list-max-listpack-size -2`).
+enum QuicklistLimits {
+  static let defaultNodeBytes = 8192
+}
+
+/// A walker over a ziplist or a listpack.
+protocol PackedReader {
+  /// The structure's name, for error messages.
+  static var name: String { get }
+  /// Returns the next element, or nil after the last.
+  mutating func next() throws(RDBError) -> PackedElement?
+}
+
+extension ZiplistReader: PackedReader {
+  static var name: String { "ziplist" }
+}
+
+extension ListpackReader: PackedReader {
+  static var name: String { "listpack" }
+}

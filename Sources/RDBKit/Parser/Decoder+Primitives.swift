@@ -1,0 +1,172 @@
+/// Lengths, strings, doubles and the fixed-width fields the records are made of.
+extension Decoder {
+  /// Reads a length or a special-encoding marker (`11xxxxxx`).
+  @inline(__always)
+  mutating func readLengthOrEncoding() throws(RDBError) -> (value: UInt64, isEncoding: Bool) {
+    let first = try source.takeByte()
+    switch first >> 6 {
+    case 0:
+      return (UInt64(first & 0x3F), false)
+    case 1:
+      let second = try source.takeByte()
+      return (UInt64(first & 0x3F) << 8 | UInt64(second), false)
+    case 2:
+      if first == 0x80 {
+        return unsafe (UInt64(UInt32(bigEndian: try source.take(4).loadUnaligned(as: UInt32.self))), false)
+      }
+      if first == 0x81 {
+        return unsafe (UInt64(bigEndian: try source.take(8).loadUnaligned(as: UInt64.self)), false)
+      }
+      throw RDBError(.invalidLengthEncoding(first), at: source.offset &- 1)
+    default:
+      return (UInt64(first & 0x3F), true)
+    }
+  }
+
+  /// Reads a plain length; a special-encoding marker is an error here.
+  @inline(__always)
+  mutating func readLength() throws(RDBError) -> UInt64 {
+    let (value, isEncoding) = try readLengthOrEncoding()
+    guard !isEncoding else {
+      throw RDBError(.invalidLengthEncoding(0xC0 | UInt8(value)), at: source.offset &- 1)
+    }
+    return value
+  }
+
+  /// Checks that `count` items of at least `minimumBytes` each can still be in the input.
+  @inline(__always)
+  func checkCount(_ count: UInt64, minimumBytes: UInt64) throws(RDBError) {
+    if let remaining = source.knownRemaining, count > UInt64(remaining) / minimumBytes {
+      throw RDBError(.lengthTooLarge(count), at: source.offset)
+    }
+  }
+
+  /// Reads an RDB string: raw, integer-encoded (as decimal text) or LZF-compressed.
+  ///
+  /// The result points into the input or into `scratch`. With `persistent`, it stays valid
+  /// while more bytes are read (a stream source copies it); otherwise only until the next read.
+  @inline(__always)
+  mutating func readString(into slot: ScratchSlot, persistent: Bool)
+    throws(RDBError) -> UnsafeRawBufferPointer
+  {
+    let start = source.offset
+    let (length, isEncoding) = try readLengthOrEncoding()
+    if !isEncoding {
+      try source.check(length: length)
+      guard length <= UInt64(Int.max) else { throw RDBError(.lengthTooLarge(length), at: start) }
+      let bytes = unsafe try source.take(Int(length))
+      if persistent && !Source.keepsBytes { return unsafe self[scratch: slot].copy(bytes) }
+      return unsafe bytes
+    }
+    switch length {
+    case 0:
+      let value = Int64(Int8(bitPattern: try source.takeByte()))
+      return unsafe self[scratch: slot].text(of: value)
+    case 1:
+      let value = Int64(unsafe try source.take(2).littleEndian(at: 0, as: Int16.self))
+      return unsafe self[scratch: slot].text(of: value)
+    case 2:
+      let value = Int64(unsafe try source.take(4).littleEndian(at: 0, as: Int32.self))
+      return unsafe self[scratch: slot].text(of: value)
+    case 3:
+      return unsafe try readLZF(into: slot, start: start)
+    default:
+      throw RDBError(.invalidStringEncoding(0xC0 | UInt8(length)), at: start)
+    }
+  }
+
+  private mutating func readLZF(into slot: ScratchSlot, start: Int)
+    throws(RDBError) -> UnsafeRawBufferPointer
+  {
+    let compressedLength = try readLength()
+    let length = try readLength()
+    try source.check(length: compressedLength)
+    guard compressedLength <= UInt64(UInt32.max), length <= UInt64(UInt32.max) else {
+      throw RDBError(.corruptLZF("lengths \(compressedLength)/\(length) exceed 4 GiB"), at: start)
+    }
+    guard length <= compressedLength * LZF.maximumExpansion else {
+      throw RDBError(
+        .corruptLZF("\(compressedLength) bytes cannot decompress to \(length)"), at: start)
+    }
+    let compressed = unsafe try source.take(Int(compressedLength))
+    let room = self[scratch: slot].reserve(Int(length))
+    let output = unsafe UnsafeMutableRawBufferPointer(rebasing: room[..<Int(length)])
+    if let problem = unsafe LZF.decompress(compressed, into: output) {
+      throw RDBError(.corruptLZF(problem), at: start)
+    }
+    return unsafe UnsafeRawBufferPointer(output)
+  }
+
+  /// Passes over an RDB string without decoding it.
+  mutating func skipString() throws(RDBError) {
+    let start = source.offset
+    let (length, isEncoding) = try readLengthOrEncoding()
+    if !isEncoding {
+      try source.check(length: length)
+      return try source.skip(length)
+    }
+    switch length {
+    case 0: try source.skip(1)
+    case 1: try source.skip(2)
+    case 2: try source.skip(4)
+    case 3:
+      let compressedLength = try readLength()
+      _ = try readLength()
+      try source.check(length: compressedLength)
+      try source.skip(compressedLength)
+    default:
+      throw RDBError(.invalidStringEncoding(0xC0 | UInt8(length)), at: start)
+    }
+  }
+
+  /// Reads a zset type-3 score: a length byte (253 NaN, 254 +inf, 255 -inf) and text.
+  mutating func readTextScore() throws(RDBError) -> Double {
+    let start = source.offset
+    let length = try source.takeByte()
+    let score: Double
+    switch length {
+    case 253: score = .nan
+    case 254: score = .infinity
+    case 255: score = -.infinity
+    default:
+      guard let value = unsafe DoubleText.parse(try source.take(Int(length))) else {
+        throw RDBError(.invalidValue("score is not a number"), at: start)
+      }
+      score = value
+    }
+    guard !score.isNaN else { throw RDBError(.invalidValue("score is NaN"), at: start) }
+    return score
+  }
+
+  /// Reads a zset type-5 score: an IEEE 754 double, little-endian.
+  mutating func readBinaryScore() throws(RDBError) -> Double {
+    let start = source.offset
+    let bits = unsafe try source.take(8).littleEndian(at: 0, as: UInt64.self)
+    let score = Double(bitPattern: bits)
+    guard !score.isNaN else { throw RDBError(.invalidValue("score is NaN"), at: start) }
+    return score
+  }
+
+  /// Reads a 16-byte stream ID: milliseconds and sequence, both big-endian.
+  mutating func readRawStreamID() throws(RDBError) -> StreamID {
+    let bytes = unsafe try source.take(16)
+    return unsafe Self.streamID(bytes)
+  }
+
+  /// Decodes a 16-byte big-endian stream ID.
+  @unsafe static func streamID(_ bytes: UnsafeRawBufferPointer) -> StreamID {
+    unsafe StreamID(
+      milliseconds: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+      sequence: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+  }
+
+  /// Reads a stream ID stored as two lengths.
+  mutating func readLengthStreamID() throws(RDBError) -> StreamID {
+    StreamID(milliseconds: try readLength(), sequence: try readLength())
+  }
+
+  /// Reads a little-endian Int64 (times in stream groups and consumers, hash TTL minimums).
+  mutating func readInt64() throws(RDBError) -> Int64 {
+    unsafe try source.take(8).littleEndian(at: 0, as: Int64.self)
+  }
+}

@@ -1,0 +1,103 @@
+/// Passing over a value without decoding it, for handlers that return
+/// ``KeyDecision/skip``: lengths are followed, strings and blobs are stepped over whole.
+extension Decoder {
+  mutating func skipValue(_ type: ValueType) throws(RDBError) {
+    switch type {
+    case .string, .hashZipmap, .listZiplist, .setIntset, .sortedSetZiplist, .hashZiplist,
+      .hashListpack, .sortedSetListpack, .setListpack, .hashListpackExPreGA:
+      try skipString()
+    case .hashListpackEx:
+      try source.skip(8)
+      try skipString()
+    case .list, .set:
+      try skipStrings(count: try readLength(), each: 1)
+    case .hash:
+      try skipStrings(count: try readLength(), each: 2)
+    case .sortedSet:
+      let count = try readLength()
+      try checkCount(count, minimumBytes: 2)
+      for _ in 0..<count {
+        try skipString()
+        let length = try source.takeByte()
+        if length < 253 { try source.skip(UInt64(length)) }
+      }
+    case .sortedSet2:
+      let count = try readLength()
+      try checkCount(count, minimumBytes: 9)
+      for _ in 0..<count {
+        try skipString()
+        try source.skip(8)
+      }
+    case .hashMetadataPreGA, .hashMetadata:
+      if type == .hashMetadata { try source.skip(8) }
+      let count = try readLength()
+      try checkCount(count, minimumBytes: 3)
+      for _ in 0..<count {
+        if version.isValkey {
+          try skipString()
+          try skipString()
+          try source.skip(8)
+        } else {
+          _ = try readLength()
+          try skipString()
+          try skipString()
+        }
+      }
+    case .listQuicklist:
+      try skipStrings(count: try readLength(), each: 1)
+    case .listQuicklist2:
+      let count = try readLength()
+      try checkCount(count, minimumBytes: 2)
+      for _ in 0..<count {
+        _ = try readLength()
+        try skipString()
+      }
+    case .streamListpacks, .streamListpacks2, .streamListpacks3:
+      try skipStream(type)
+    case .modulePreGA, .module2:
+      let start = source.offset
+      let module = ModuleType(id: try readLength())
+      guard type == .module2 else {
+        throw RDBError(
+          .unreadableModule("module \(module) value in the pre-release format cannot be skipped"),
+          at: start)
+      }
+      try skipModuleOpcodes(module)
+    }
+  }
+
+  private mutating func skipStrings(count: UInt64, each: Int) throws(RDBError) {
+    try checkCount(count, minimumBytes: UInt64(each))
+    for _ in 0..<count {
+      for _ in 0..<each { try skipString() }
+    }
+  }
+
+  private mutating func skipStream(_ type: ValueType) throws(RDBError) {
+    try skipStrings(count: try readLength(), each: 2)
+    let lengths = type == .streamListpacks ? 3 : 8
+    for _ in 0..<lengths { _ = try readLength() }
+    let groups = try readLength()
+    try checkCount(groups, minimumBytes: 4)
+    for _ in 0..<groups {
+      try skipString()
+      let lengths = type == .streamListpacks ? 2 : 3
+      for _ in 0..<lengths { _ = try readLength() }
+      let pending = try readLength()
+      try checkCount(pending, minimumBytes: 25)
+      for _ in 0..<pending {
+        try source.skip(24)
+        _ = try readLength()
+      }
+      let consumers = try readLength()
+      try checkCount(consumers, minimumBytes: 10)
+      for _ in 0..<consumers {
+        try skipString()
+        try source.skip(type == .streamListpacks3 ? 16 : 8)
+        let owned = try readLength()
+        try checkCount(owned, minimumBytes: 16)
+        try source.skip(owned &* 16)
+      }
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/// Decoding of streams (types 15, 19, 21): listpack nodes of entries, then metadata, then
+/// consumer groups with their pending entries and consumers.
+extension Decoder {
+  mutating func readStream<H: RDBHandler>(_ type: ValueType, into handler: inout H)
+    throws(RDBError)
+  {
+    let nodeCount = try readLength()
+    try checkCount(nodeCount, minimumBytes: 2)
+    var liveEntries: UInt64 = 0
+    var previousID: StreamID? = nil
+    for _ in 0..<nodeCount {
+      let keyOrigin = source.offset
+      let nodeKey = unsafe try readString(into: .first, persistent: true)
+      guard nodeKey.count == 16 else {
+        throw Self.corruptStream("node key is \(nodeKey.count) bytes, not 16", keyOrigin)
+      }
+      let master = unsafe Self.streamID(nodeKey)
+      let blobOrigin = source.offset
+      let blob = unsafe try readString(into: .blob, persistent: false)
+      var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
+      guard !reader.isAtEnd else { throw Self.corruptStream("empty listpack node", blobOrigin) }
+      liveEntries &+= try readStreamNode(
+        &reader, master: master, previousID: &previousID, origin: blobOrigin, into: &handler)
+    }
+    let metadataOrigin = source.offset
+    var metadata = StreamMetadata(
+      length: try readLength(), lastID: try readLengthStreamID(), firstID: nil,
+      maxDeletedID: nil, entriesAdded: nil, groupCount: 0)
+    guard metadata.length == liveEntries else {
+      throw Self.corruptStream(
+        "length \(metadata.length) but the nodes hold \(liveEntries) live entries", metadataOrigin)
+    }
+    if type != .streamListpacks {
+      metadata.firstID = try readLengthStreamID()
+      metadata.maxDeletedID = try readLengthStreamID()
+      metadata.entriesAdded = try readLength()
+    }
+    metadata.groupCount = try readLength()
+    try checkCount(metadata.groupCount, minimumBytes: 4)
+    try handler.streamMetadata(metadata)
+    for _ in 0..<metadata.groupCount {
+      try readStreamGroup(type, into: &handler)
+    }
+  }
+
+  /// Reads one node's master entry and entries; returns the number of live entries.
+  private mutating func readStreamNode<H: RDBHandler>(
+    _ reader: inout ListpackReader, master: StreamID, previousID: inout StreamID?, origin: Int,
+    into handler: inout H
+  ) throws(RDBError) -> UInt64 {
+    let live = try nextInteger(&reader, "count", origin)
+    let deleted = try nextInteger(&reader, "deleted count", origin)
+    let masterFieldCount = try nextInteger(&reader, "master field count", origin)
+    guard live >= 0, deleted >= 0, masterFieldCount >= 0,
+      live <= Int64(reader.headerCount ?? Int(UInt32.max)),
+      deleted <= Int64(reader.headerCount ?? Int(UInt32.max)),
+      masterFieldCount <= Int64(reader.headerCount ?? Int(UInt32.max))
+    else { throw Self.corruptStream("negative or impossible master entry counts", origin) }
+    unsafe masterFields.removeAll(keepingCapacity: true)
+    for _ in 0..<masterFieldCount {
+      guard let field = try reader.next() else {
+        throw Self.corruptStream("master entry ends early", origin)
+      }
+      unsafe masterFields.append(field)
+    }
+    guard try nextInteger(&reader, "master terminator", origin) == 0 else {
+      throw Self.corruptStream("master entry terminator is not 0", origin)
+    }
+    for _ in 0..<(live + deleted) {
+      let flags = try nextInteger(&reader, "flags", origin)
+      let id = StreamID(
+        milliseconds: master.milliseconds &+ UInt64(bitPattern: try nextInteger(&reader, "ms", origin)),
+        sequence: master.sequence &+ UInt64(bitPattern: try nextInteger(&reader, "seq", origin)))
+      if let previous = previousID, id <= previous {
+        throw Self.corruptStream("entry \(id) does not follow \(previous)", origin)
+      }
+      previousID = id
+      let sameFields = flags & 2 != 0
+      let isDeleted = flags & 1 != 0
+      let fieldCount = sameFields ? masterFieldCount : try nextInteger(&reader, "field count", origin)
+      guard fieldCount >= 0, fieldCount <= Int64(UInt32.max) else {
+        throw Self.corruptStream("field count \(fieldCount) is impossible", origin)
+      }
+      if !isDeleted { try handler.beginStreamEntry(id: id, fieldCount: Int(fieldCount)) }
+      for index in 0..<Int(fieldCount) {
+        let name: PackedElement
+        if sameFields {
+          name = unsafe masterFields[index]
+        } else {
+          guard let own = try reader.next() else { throw Self.corruptStream("entry ends early", origin) }
+          name = own
+        }
+        guard let value = try reader.next() else { throw Self.corruptStream("entry ends early", origin) }
+        if !isDeleted {
+          try unsafe handler.streamField(
+            RawSpan(_unsafeBytes: name.bytes(using: &firstScratch)),
+            value: RawSpan(_unsafeBytes: value.bytes(using: &secondScratch)))
+        }
+      }
+      let expected = sameFields ? fieldCount + 3 : fieldCount * 2 + 4
+      guard try nextInteger(&reader, "entry element count", origin) == expected else {
+        throw Self.corruptStream("entry element count is not \(expected)", origin)
+      }
+    }
+    guard try reader.next() == nil else {
+      throw Self.corruptStream("elements after the last entry", origin)
+    }
+    return UInt64(live)
+  }
+
+  private mutating func readStreamGroup<H: RDBHandler>(_ type: ValueType, into handler: inout H)
+    throws(RDBError)
+  {
+    let name = unsafe try readString(into: .first, persistent: true)
+    let lastID = try readLengthStreamID()
+    var entriesRead: Int64? = nil
+    if type != .streamListpacks {
+      let raw = Int64(bitPattern: try readLength())
+      if raw >= 0 { entriesRead = raw }
+    }
+    let pendingCount = try readLength()
+    try checkCount(pendingCount, minimumBytes: 25)
+    try unsafe handler.beginStreamGroup(
+      name: RawSpan(_unsafeBytes: name),
+      info: StreamGroupInfo(
+        lastDeliveredID: lastID, entriesRead: entriesRead, pendingCount: pendingCount))
+    for _ in 0..<pendingCount {
+      let id = try readRawStreamID()
+      let deliveryTime = try readInt64()
+      let deliveryCount = try readLength()
+      try handler.streamPendingEntry(id: id, deliveryTime: deliveryTime, deliveryCount: deliveryCount)
+    }
+    let consumerCount = try readLength()
+    try checkCount(consumerCount, minimumBytes: 10)
+    for _ in 0..<consumerCount {
+      let consumer = unsafe try readString(into: .first, persistent: true)
+      let seenTime = try readInt64()
+      let activeTime: Int64? = type == .streamListpacks3 ? try readInt64() : nil
+      let owned = try readLength()
+      try checkCount(owned, minimumBytes: 16)
+      try unsafe handler.beginStreamConsumer(
+        name: RawSpan(_unsafeBytes: consumer),
+        info: StreamConsumerInfo(seenTime: seenTime, activeTime: activeTime, pendingCount: owned))
+      for _ in 0..<owned {
+        try handler.streamConsumerPending(id: try readRawStreamID())
+      }
+    }
+  }
+
+  /// Reads a listpack element that must be an integer (or a string that parses as one).
+  private func nextInteger(_ reader: inout ListpackReader, _ what: String, _ origin: Int)
+    throws(RDBError) -> Int64
+  {
+    guard let element = try reader.next() else {
+      throw Self.corruptStream("node ends before the \(what)", origin)
+    }
+    if element.isInteger { return element.integer }
+    guard unsafe IntegerText.isCanonicalInteger(RawSpan(_unsafeBytes: element.string)),
+      let value = unsafe Int64(String(decoding: element.string, as: UTF8.self))
+    else { throw Self.corruptStream("the \(what) is not an integer", origin) }
+    return value
+  }
+
+  static func corruptStream(_ reason: String, _ origin: Int) -> RDBError {
+    RDBError(.corruptStructure(structure: "stream", reason: reason), at: origin)
+  }
+}

@@ -1,0 +1,119 @@
+/// Decoding of values: the dispatch by type and the element-by-element (non-blob) types.
+extension Decoder {
+  /// Decodes a value of `type`, reporting it to `handler`; returns its `OBJECT ENCODING`.
+  mutating func readValue<H: RDBHandler>(_ type: ValueType, into handler: inout H)
+    throws(RDBError) -> Encoding
+  {
+    switch type {
+    case .string:
+      let value = unsafe try readString(into: .second, persistent: false)
+      let encoding = unsafe Self.stringEncoding(of: value)
+      try handler.beginValue(encoding: encoding)
+      try unsafe handler.stringValue(RawSpan(_unsafeBytes: value))
+      return encoding
+    case .list, .set:
+      try handler.beginValue(encoding: type.storedEncoding)
+      let count = try readLength()
+      try checkCount(count, minimumBytes: 1)
+      for _ in 0..<count {
+        let element = unsafe try readString(into: .second, persistent: false)
+        if type == .list {
+          try unsafe handler.listElement(RawSpan(_unsafeBytes: element))
+        } else {
+          try unsafe handler.setMember(RawSpan(_unsafeBytes: element))
+        }
+      }
+    case .sortedSet, .sortedSet2:
+      try handler.beginValue(encoding: .skiplist)
+      let count = try readLength()
+      try checkCount(count, minimumBytes: 2)
+      for _ in 0..<count {
+        let member = unsafe try readString(into: .first, persistent: true)
+        let score = type == .sortedSet ? try readTextScore() : try readBinaryScore()
+        try unsafe handler.sortedSetMember(RawSpan(_unsafeBytes: member), score: score)
+      }
+    case .hash:
+      try handler.beginValue(encoding: .hashtable)
+      let count = try readLength()
+      try checkCount(count, minimumBytes: 2)
+      for _ in 0..<count {
+        let field = unsafe try readString(into: .first, persistent: true)
+        let value = unsafe try readString(into: .second, persistent: false)
+        try unsafe handler.hashField(
+          RawSpan(_unsafeBytes: field), value: RawSpan(_unsafeBytes: value), expiresAt: nil)
+      }
+    case .hashMetadataPreGA, .hashMetadata:
+      try handler.beginValue(encoding: .hashtable)
+      try readHashWithFieldTTLs(type, into: &handler)
+    case .listQuicklist, .listQuicklist2:
+      return try readQuicklist(type, into: &handler)
+    case .hashZipmap, .listZiplist, .setIntset, .sortedSetZiplist, .hashZiplist, .hashListpack,
+      .sortedSetListpack, .setListpack, .hashListpackExPreGA, .hashListpackEx:
+      try readPackedValue(type, into: &handler)
+    case .streamListpacks, .streamListpacks2, .streamListpacks3:
+      try handler.beginValue(encoding: .stream)
+      try readStream(type, into: &handler)
+    case .modulePreGA, .module2:
+      try readModuleValue(type, into: &handler)
+    }
+    return type.storedEncoding
+  }
+
+  /// The encoding a server gives a string it loads: `int` for a canonical 64-bit decimal,
+  /// `embstr` up to 44 bytes, `raw` above (Redis's `tryObjectEncoding`).
+  @inline(__always)
+  @unsafe static func stringEncoding(of value: UnsafeRawBufferPointer) -> Encoding {
+    if value.count <= 20, unsafe IntegerText.isCanonicalInteger(RawSpan(_unsafeBytes: value)) {
+      return .int
+    }
+    return value.count <= 44 ? .embstr : .raw
+  }
+
+  /// Types 22 and 24: a hash table hash whose fields may have TTLs; type 22 in a Valkey file
+  /// is Valkey 9's HASH_2.
+  private mutating func readHashWithFieldTTLs<H: RDBHandler>(
+    _ type: ValueType, into handler: inout H
+  ) throws(RDBError) {
+    let start = source.offset
+    let minimum: Int64 = type == .hashMetadata ? try readInt64() : 0
+    guard minimum >= 0, minimum <= FieldTTL.maximum else {
+      throw RDBError(.invalidValue("minimum field expiry \(minimum) is out of range"), at: start)
+    }
+    let count = try readLength()
+    try checkCount(count, minimumBytes: 2)
+    for _ in 0..<count {
+      let fieldStart = source.offset
+      var expiresAt: Int64? = nil
+      let field: UnsafeRawBufferPointer
+      let value: UnsafeRawBufferPointer
+      if version.isValkey {
+        unsafe field = try readString(into: .first, persistent: true)
+        unsafe value = try readString(into: .second, persistent: true)
+        let expiry = try readInt64()
+        guard expiry >= -1 else {
+          throw RDBError(.invalidValue("field expiry \(expiry) is out of range"), at: fieldStart)
+        }
+        if expiry != -1 { expiresAt = expiry }
+      } else {
+        let ttl = try readLength()
+        if ttl != 0 {
+          let absolute = type == .hashMetadata ? ttl &+ UInt64(minimum) &- 1 : ttl
+          guard absolute <= UInt64(FieldTTL.maximum), absolute >= ttl || type != .hashMetadata else {
+            throw RDBError(.invalidValue("field expiry \(absolute) is out of range"), at: fieldStart)
+          }
+          expiresAt = Int64(absolute)
+        }
+        unsafe field = try readString(into: .first, persistent: true)
+        unsafe value = try readString(into: .second, persistent: false)
+      }
+      try unsafe handler.hashField(
+        RawSpan(_unsafeBytes: field), value: RawSpan(_unsafeBytes: value), expiresAt: expiresAt)
+    }
+  }
+}
+
+/// Limits of hash field TTLs.
+enum FieldTTL {
+  /// The largest expiry the format allows, 2^48 − 1 ms (`EB_EXPIRE_TIME_MAX`).
+  static let maximum: Int64 = (1 << 48) - 1
+}

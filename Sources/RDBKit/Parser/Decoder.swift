@@ -1,0 +1,187 @@
+/// Which scratch buffer a decoded string goes to, so that the strings a record needs at the
+/// same time never share one.
+enum ScratchSlot {
+  case key, first, second, blob
+}
+
+/// The record loop: reads the header, then opcodes and key/value records up to EOF and the
+/// checksum, reporting each to a handler.
+///
+/// One decoder lives for one parse and owns the scratch buffers that decoded values are
+/// written to; ``release()`` frees them. Nothing is allocated per key or per element once
+/// the buffers have grown to the largest value.
+struct Decoder<Source: ByteSource> {
+  var source: Source
+  var version = RDBVersion(magic: .redis, number: 0)
+  /// The current key's name (for error messages), valid while its value is decoded.
+  var key = unsafe UnsafeRawBufferPointer(start: nil, count: 0)
+  var keyScratch = ScratchBuffer()
+  /// Decoded first halves of pairs (fields, members, AUX names).
+  var firstScratch = ScratchBuffer()
+  /// Decoded second halves of pairs (values) and single strings.
+  var secondScratch = ScratchBuffer()
+  /// Decompressed blobs (ziplists, listpacks, intsets).
+  var blobScratch = ScratchBuffer(capacity: 1 << 16)
+  /// Master field names of the stream node being read.
+  var masterFields: [PackedElement] = []
+
+  /// Selects one of the scratch buffers in place.
+  subscript(scratch slot: ScratchSlot) -> ScratchBuffer {
+    get {
+      switch slot {
+      case .key: return keyScratch
+      case .first: return firstScratch
+      case .second: return secondScratch
+      case .blob: return blobScratch
+      }
+    }
+    _modify {
+      switch slot {
+      case .key: yield &keyScratch
+      case .first: yield &firstScratch
+      case .second: yield &secondScratch
+      case .blob: yield &blobScratch
+      }
+    }
+  }
+
+  init(source: Source) {
+    self.source = source
+  }
+
+  /// Frees the scratch buffers.
+  func release() {
+    keyScratch.release()
+    firstScratch.release()
+    secondScratch.release()
+    blobScratch.release()
+  }
+
+  /// Parses the whole input into `handler`.
+  mutating func run<H: RDBHandler>(_ handler: inout H) throws(RDBError) -> ParseSummary {
+    let header = unsafe Array(try source.take(9))
+    version = try RDBVersion.parse(header)
+    try handler.header(version)
+    var database = 0
+    var expiresAt: Int64? = nil
+    var idle: UInt64? = nil
+    var frequency: UInt8? = nil
+    records: while true {
+      let recordOffset = source.offset
+      let byte = try source.takeByte()
+      switch byte {
+      case Opcode.endOfFile.rawValue:
+        break records
+      case Opcode.selectDatabase.rawValue:
+        let index = try readLength()
+        guard index <= UInt64(Int32.max) else {
+          throw RDBError(.invalidValue("database number \(index) is out of range"), at: recordOffset)
+        }
+        database = Int(index)
+        try handler.beginDatabase(database)
+      case Opcode.expireTime.rawValue:
+        let seconds = unsafe try source.take(4).littleEndian(at: 0, as: Int32.self)
+        expiresAt = Int64(seconds) * 1000
+      case Opcode.expireTimeMilliseconds.rawValue:
+        expiresAt = unsafe try source.take(8).littleEndian(at: 0, as: Int64.self)
+      case Opcode.resizeDatabase.rawValue:
+        let keys = try readLength()
+        let expires = try readLength()
+        try handler.resizeDatabase(keys: keys, expires: expires)
+      case Opcode.aux.rawValue:
+        let name = unsafe try readString(into: .first, persistent: true)
+        let value = unsafe try readString(into: .second, persistent: false)
+        try unsafe handler.aux(key: RawSpan(_unsafeBytes: name), value: RawSpan(_unsafeBytes: value))
+      case Opcode.freq.rawValue:
+        frequency = try source.takeByte()
+      case Opcode.idle.rawValue:
+        idle = try readLength()
+      case Opcode.moduleAux.rawValue:
+        try readModuleAux(&handler, at: recordOffset)
+      case Opcode.functionPreGA.rawValue:
+        try readFunctionPreGA(&handler)
+      case Opcode.function2.rawValue:
+        let code = unsafe try readString(into: .second, persistent: false)
+        try unsafe handler.function(code: RawSpan(_unsafeBytes: code))
+      case Opcode.slotInfo.rawValue:
+        for _ in 0..<3 { _ = try readLength() }
+      case Opcode.slotImport.rawValue where version.isValkey:
+        try skipString()
+        let ranges = try readLength()
+        try checkCount(ranges, minimumBytes: 2)
+        for _ in 0..<ranges { for _ in 0..<2 { _ = try readLength() } }
+      default:
+        guard let type = ValueType(rawValue: byte), isDefined(type) else {
+          throw RDBError(.unknownType(byte), at: recordOffset)
+        }
+        let info = KeyInfo(
+          database: database, type: type, expiresAt: expiresAt, idleSeconds: idle,
+          frequency: frequency, offset: recordOffset)
+        try readKeyValue(info, into: &handler)
+        expiresAt = nil
+        idle = nil
+        frequency = nil
+      }
+    }
+    let computed = source.checksum()
+    var checksum = ChecksumStatus.absent
+    if version.hasChecksum {
+      let trailerOffset = source.offset
+      let stored = unsafe try source.take(8).littleEndian(at: 0, as: UInt64.self)
+      if stored == 0 {
+        checksum = .notChecked
+      } else if stored != computed {
+        throw RDBError(.checksumMismatch(expected: stored, actual: computed), at: trailerOffset)
+      } else {
+        checksum = .verified(stored)
+      }
+    }
+    let byteCount = source.offset
+    let trailing = try source.drain()
+    return ParseSummary(
+      version: version, checksum: checksum, byteCount: byteCount, trailingBytes: trailing)
+  }
+
+  /// Whether the type byte means something in this file's format (type 23 only in Redis
+  /// files; types 24 and 25 only in Redis files).
+  private func isDefined(_ type: ValueType) -> Bool {
+    switch type {
+    case .hashListpackExPreGA, .hashMetadata, .hashListpackEx: return !version.isValkey
+    default: return true
+    }
+  }
+
+  /// Reads one key/value record after its type byte.
+  private mutating func readKeyValue<H: RDBHandler>(_ info: KeyInfo, into handler: inout H)
+    throws(RDBError)
+  {
+    unsafe key = try readString(into: .key, persistent: true)
+    let decision = try unsafe handler.beginKey(RawSpan(_unsafeBytes: key), info: info)
+    let valueStart = source.offset
+    do {
+      let encoding: Encoding
+      if decision == .skip {
+        try skipValue(info.type)
+        encoding = info.type.storedEncoding
+      } else {
+        encoding = try readValue(info.type, into: &handler)
+      }
+      try handler.endKey(
+        KeySummary(
+          encoding: encoding, valueBytes: source.offset &- valueStart, skipped: decision == .skip))
+    } catch {
+      var error = error
+      if error.key == nil { error.key = unsafe String(decoding: key, as: UTF8.self) }
+      throw error
+    }
+    unsafe key = UnsafeRawBufferPointer(start: nil, count: 0)
+  }
+
+  private mutating func readFunctionPreGA<H: RDBHandler>(_ handler: inout H) throws(RDBError) {
+    try skipString()  // library name
+    try skipString()  // engine name
+    if try readLength() != 0 { try skipString() }  // description
+    let code = unsafe try readString(into: .second, persistent: false)
+    try unsafe handler.function(code: RawSpan(_unsafeBytes: code))
+  }
+}

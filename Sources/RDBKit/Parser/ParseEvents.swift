@@ -1,0 +1,141 @@
+/// What a handler returns from ``RDBHandler/beginKey(_:info:)``.
+public enum KeyDecision: Sendable {
+  /// Decode the value and report its elements.
+  case decode
+  /// Step over the value without decoding it; only ``RDBHandler/endKey(_:)`` follows.
+  case skip
+}
+
+/// What the file says about a key before its value: where it is, its type and attributes.
+public struct KeyInfo: Sendable {
+  /// The database number (from the last `SELECTDB`; 0 before any).
+  public var database: Int
+  /// The record's type byte.
+  public var type: ValueType
+  /// The absolute expiry in Unix milliseconds, or nil when the key has none.
+  public var expiresAt: Int64?
+  /// The LRU idle time in seconds (`IDLE` opcode), when the file has it.
+  public var idleSeconds: UInt64?
+  /// The LFU counter (`FREQ` opcode), when the file has it.
+  public var frequency: UInt8?
+  /// The absolute offset of the record's type byte.
+  public var offset: Int
+
+  /// The data type, as `TYPE` names it.
+  public var dataType: DataType { type.dataType }
+}
+
+/// What the parser learned about a key's value once it has passed it.
+public struct KeySummary: Sendable {
+  /// The encoding `OBJECT ENCODING` reports for what the file holds (see ``RDBParser``).
+  public var encoding: Encoding
+  /// The number of bytes the value takes in the file, from the byte after the key name.
+  public var valueBytes: Int
+  /// Whether the handler asked to skip the value.
+  public var skipped: Bool
+}
+
+/// A stream entry ID, `ms-seq`.
+public struct StreamID: Sendable, Hashable, Comparable, CustomStringConvertible {
+  /// The millisecond part.
+  public var milliseconds: UInt64
+  /// The sequence part.
+  public var sequence: UInt64
+
+  /// Creates `milliseconds-sequence`.
+  public init(milliseconds: UInt64, sequence: UInt64) {
+    self.milliseconds = milliseconds
+    self.sequence = sequence
+  }
+
+  /// `ms-seq`.
+  public var description: String { "\(milliseconds)-\(sequence)" }
+
+  public static func < (lhs: StreamID, rhs: StreamID) -> Bool {
+    (lhs.milliseconds, lhs.sequence) < (rhs.milliseconds, rhs.sequence)
+  }
+}
+
+/// The fields a stream stores after its entries.
+public struct StreamMetadata: Sendable {
+  /// Live entries in the stream (`XLEN`).
+  public var length: UInt64
+  /// The greatest ID ever assigned.
+  public var lastID: StreamID
+  /// The first live entry's ID (types 19, 21 only).
+  public var firstID: StreamID?
+  /// The greatest deleted ID (types 19, 21 only).
+  public var maxDeletedID: StreamID?
+  /// All entries ever added (types 19, 21 only).
+  public var entriesAdded: UInt64?
+  /// The number of consumer groups that follow.
+  public var groupCount: UInt64
+}
+
+/// A consumer group's header.
+public struct StreamGroupInfo: Sendable {
+  /// The last delivered ID.
+  public var lastDeliveredID: StreamID
+  /// The logical read counter, nil when unknown or not in the file (type 15).
+  public var entriesRead: Int64?
+  /// Entries in the group's pending entries list.
+  public var pendingCount: UInt64
+  /// Consumers that follow the pending list.
+  public var consumerCount: UInt64?
+}
+
+/// A consumer's header within a group.
+public struct StreamConsumerInfo: Sendable {
+  /// Last attempted interaction, Unix ms.
+  public var seenTime: Int64
+  /// Last successful interaction, Unix ms (type 21 only).
+  public var activeTime: Int64?
+  /// IDs of this consumer's pending entries that follow.
+  public var pendingCount: UInt64
+}
+
+/// A module type: its 9-character name and encoding version, from the 64-bit module id.
+public struct ModuleType: Sendable, Equatable, CustomStringConvertible {
+  /// The module type's name, such as `ReJSON-RL`.
+  public var name: String
+  /// The module's encoding version, 0…1023.
+  public var encodingVersion: Int
+
+  /// Decodes a 64-bit module id: 9 × 6 bits of name, then 10 bits of encoding version.
+  public init(id: UInt64) {
+    let charset = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    var characters = [Character](repeating: "A", count: 9)
+    var bits = id >> 10
+    for index in stride(from: 8, through: 0, by: -1) {
+      characters[index] = charset[Int(bits & 63)]
+      bits >>= 6
+    }
+    name = String(characters)
+    encodingVersion = Int(id & 0x3FF)
+  }
+
+  /// `name (encver N)`.
+  public var description: String { "\(name) (encver \(encodingVersion))" }
+}
+
+/// How the file's checksum turned out.
+public enum ChecksumStatus: Sendable, Equatable {
+  /// The trailer matched the CRC-64 of the bytes.
+  case verified(UInt64)
+  /// The trailer is zero: the writer had `rdbchecksum no`.
+  case notChecked
+  /// RDB versions before 5 have no checksum.
+  case absent
+}
+
+/// What a whole parse found, besides the events.
+public struct ParseSummary: Sendable {
+  /// The header's magic and version.
+  public var version: RDBVersion
+  /// The checksum result.
+  public var checksum: ChecksumStatus
+  /// Bytes consumed up to and including the checksum.
+  public var byteCount: Int
+  /// Bytes after the checksum (an AOF tail, for example), which are not part of the RDB.
+  public var trailingBytes: Int
+}

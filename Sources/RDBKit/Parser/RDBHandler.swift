@@ -1,0 +1,95 @@
+/// Receives parse events, in file order, from ``RDBParser``.
+///
+/// Spans are borrowed views into the input or into the parser's scratch space, valid only
+/// during the call: copy what you need to keep. Every method has a default that does
+/// nothing, so a handler implements only what it needs. A key's events come as
+/// ``beginKey(_:info:)``, then (unless skipped) ``beginValue(encoding:)`` and the value's
+/// element events, then ``endKey(_:)``.
+///
+///     struct KeyCounter: RDBHandler {
+///       var keys = 0
+///       mutating func beginKey(_ key: RawSpan, info: KeyInfo) -> KeyDecision {
+///         keys += 1
+///         return .skip
+///       }
+///     }
+public protocol RDBHandler {
+  /// The header was read.
+  mutating func header(_ version: RDBVersion) throws(RDBError)
+  /// An AUX metadata field (`redis-ver`, `ctime`, …).
+  mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError)
+  /// A function library's source code (`FUNCTION2`, or the code of a pre-GA function).
+  mutating func function(code: RawSpan) throws(RDBError)
+  /// A module's global data (`MODULE_AUX`), which the parser skips.
+  mutating func moduleAux(_ module: ModuleType) throws(RDBError)
+  /// A database section starts (`SELECTDB`).
+  mutating func beginDatabase(_ index: Int) throws(RDBError)
+  /// The size hints of the current database (`RESIZEDB`).
+  mutating func resizeDatabase(keys: UInt64, expires: UInt64) throws(RDBError)
+  /// A key starts; return ``KeyDecision/skip`` to pass over its value undecoded.
+  mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision
+  /// The value is about to be reported; `encoding` is what `OBJECT ENCODING` would say.
+  mutating func beginValue(encoding: Encoding) throws(RDBError)
+  /// A string value.
+  mutating func stringValue(_ value: RawSpan) throws(RDBError)
+  /// A list element, head to tail.
+  mutating func listElement(_ element: RawSpan) throws(RDBError)
+  /// A set member.
+  mutating func setMember(_ member: RawSpan) throws(RDBError)
+  /// A sorted-set member and its score.
+  mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError)
+  /// A hash field, its value, and its own expiry in Unix ms when it has one.
+  mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?) throws(RDBError)
+  /// A live stream entry starts; `fieldCount` field/value pairs follow.
+  mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError)
+  /// One field of the current stream entry.
+  mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError)
+  /// The stream's metadata, after all its entries.
+  mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError)
+  /// A consumer group starts; its pending entries and consumers follow.
+  mutating func beginStreamGroup(name: RawSpan, info: StreamGroupInfo) throws(RDBError)
+  /// An entry of the current group's pending entries list.
+  mutating func streamPendingEntry(id: StreamID, deliveryTime: Int64, deliveryCount: UInt64)
+    throws(RDBError)
+  /// A consumer of the current group; the IDs it has pending follow.
+  mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo) throws(RDBError)
+  /// One pending entry ID owned by the current consumer.
+  mutating func streamConsumerPending(id: StreamID) throws(RDBError)
+  /// A module value, skipped without the module.
+  mutating func moduleValue(_ module: ModuleType) throws(RDBError)
+  /// The key's value has been passed.
+  mutating func endKey(_ summary: KeySummary) throws(RDBError)
+}
+
+extension RDBHandler {
+  public mutating func header(_ version: RDBVersion) throws(RDBError) {}
+  public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {}
+  public mutating func function(code: RawSpan) throws(RDBError) {}
+  public mutating func moduleAux(_ module: ModuleType) throws(RDBError) {}
+  public mutating func beginDatabase(_ index: Int) throws(RDBError) {}
+  public mutating func resizeDatabase(keys: UInt64, expires: UInt64) throws(RDBError) {}
+  public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
+    .decode
+  }
+  public mutating func beginValue(encoding: Encoding) throws(RDBError) {}
+  public mutating func stringValue(_ value: RawSpan) throws(RDBError) {}
+  public mutating func listElement(_ element: RawSpan) throws(RDBError) {}
+  public mutating func setMember(_ member: RawSpan) throws(RDBError) {}
+  public mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError) {}
+  public mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?)
+    throws(RDBError)
+  {}
+  public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {}
+  public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {}
+  public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {}
+  public mutating func beginStreamGroup(name: RawSpan, info: StreamGroupInfo) throws(RDBError) {}
+  public mutating func streamPendingEntry(
+    id: StreamID, deliveryTime: Int64, deliveryCount: UInt64
+  ) throws(RDBError) {}
+  public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo)
+    throws(RDBError)
+  {}
+  public mutating func streamConsumerPending(id: StreamID) throws(RDBError) {}
+  public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {}
+  public mutating func endKey(_ summary: KeySummary) throws(RDBError) {}
+}

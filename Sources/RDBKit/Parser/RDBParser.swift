@@ -1,0 +1,97 @@
+import SystemPackage
+
+/// A streaming parser for Redis and Valkey RDB files (RDB 1–12 and Valkey 80).
+///
+/// The parser reads the input once, front to back, and reports what it finds to an
+/// ``RDBHandler`` as it goes; it never holds more than the record it is decoding. Over a
+/// mapped file, keys and raw elements are handed to the handler as views into the mapping
+/// with no copy; decompressed strings and integers rendered as text live in scratch buffers
+/// the parser reuses. Over a pipe or a socket, the same decoder runs over one refilled buffer.
+///
+/// The CRC-64 is computed over the bytes as they are consumed and checked against the
+/// trailer; any structural problem, short read or checksum mismatch throws an ``RDBError``
+/// naming the byte offset and the key.
+///
+///     let file = try MappedFile(path: "dump.rdb")
+///     var counter = KeyCounter()
+///     let summary = try RDBParser().parse(file, into: &counter)
+///
+/// Encodings reported for values are `OBJECT ENCODING` names of what the file holds: the
+/// on-disk structure (`listpack`, `ziplist`, `intset`, `hashtable`, `skiplist`, `quicklist`,
+/// `listpackex`, `zipmap`, `linkedlist`, `stream`), except strings, named by the rule a server
+/// applies on load (`int`, `embstr` up to 44 bytes, `raw`), and a Redis 7.2+ list saved as one
+/// packed node of at most 8 KiB, which the server keeps as a `listpack`.
+public struct RDBParser: Sendable {
+  /// Creates a parser.
+  public init() {}
+
+  /// Parses a mapped file.
+  ///
+  /// - Complexity: O(file size); memory is bounded by the largest decompressed value.
+  @discardableResult
+  public func parse<H: RDBHandler>(_ file: borrowing MappedFile, into handler: inout H)
+    throws(RDBError) -> ParseSummary
+  {
+    try file.withUnsafeBytes { (bytes) throws(RDBError) in
+      try unsafe parse(unsafeBytes: bytes, releasesPages: true, into: &handler)
+    }
+  }
+
+  /// Parses an RDB image held in memory.
+  @discardableResult
+  public func parse<H: RDBHandler>(_ bytes: [UInt8], into handler: inout H)
+    throws(RDBError) -> ParseSummary
+  {
+    let result: Result<ParseSummary, RDBError> = unsafe bytes.withUnsafeBytes { bytes in
+      do throws(RDBError) {
+        return .success(try unsafe parse(unsafeBytes: bytes, releasesPages: false, into: &handler))
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try result.get()
+  }
+
+  /// Parses a sequential input (a pipe, a socket, an HTTP body) through a refilled buffer.
+  @discardableResult
+  public func parse<I: ByteInput, H: RDBHandler>(input: I, into handler: inout H)
+    throws(RDBError) -> ParseSummary
+  {
+    var source = StreamSource(input: input)
+    defer { source.release() }
+    var decoder = Decoder(source: source)
+    defer { decoder.release() }
+    return try decoder.run(&handler)
+  }
+
+  /// Parses the file at `path`, or standard input for `-`: a regular file is mapped, anything
+  /// else is read sequentially.
+  ///
+  /// - Throws: `Errno` when the file cannot be opened, ``RDBError`` for bad data.
+  @discardableResult
+  public func parse<H: RDBHandler>(path: String, into handler: inout H) throws -> ParseSummary {
+    if path == "-" {
+      let standardInput = FileDescriptor.standardInput
+      if MappedFile.isRegularFile(standardInput) {
+        let file = try MappedFile(descriptor: standardInput)
+        return try parse(file, into: &handler)
+      }
+      return try parse(input: FileDescriptorInput(descriptor: standardInput), into: &handler)
+    }
+    let descriptor = try FileDescriptor.open(FilePath(path), .readOnly)
+    defer { try? descriptor.close() }
+    if MappedFile.isRegularFile(descriptor) {
+      let file = try MappedFile(descriptor: descriptor)
+      return try parse(file, into: &handler)
+    }
+    return try parse(input: FileDescriptorInput(descriptor: descriptor), into: &handler)
+  }
+
+  @unsafe private func parse<H: RDBHandler>(
+    unsafeBytes bytes: UnsafeRawBufferPointer, releasesPages: Bool, into handler: inout H
+  ) throws(RDBError) -> ParseSummary {
+    var decoder = unsafe Decoder(source: MappedSource(base: bytes, releasesPages: releasesPages))
+    defer { decoder.release() }
+    return try decoder.run(&handler)
+  }
+}
