@@ -34,6 +34,8 @@ public struct RDBError: Error, Sendable, Equatable, CustomStringConvertible {
     case checksumMismatch(expected: UInt64, actual: UInt64)
     /// The underlying input (a pipe, a socket, an HTTP body) failed.
     case readFailed(String)
+    /// A handler could not go on (its output failed, for example).
+    case handlerFailed(String)
 
     public var description: String {
       switch self {
@@ -66,6 +68,8 @@ public struct RDBError: Error, Sendable, Equatable, CustomStringConvertible {
         return "checksum mismatch: file says 0x\(hex(expected)), bytes give 0x\(hex(actual))"
       case .readFailed(let reason):
         return "read failed: \(reason)"
+      case .handlerFailed(let reason):
+        return reason
       }
     }
   }

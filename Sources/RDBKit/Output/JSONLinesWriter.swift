@@ -1,0 +1,205 @@
+/// Writes one JSON object per key, in file order: the lossless record format of
+/// `rdbtool dump --format jsonl`.
+///
+///     {"db":0,"key":"user:1","type":"hash","encoding":"listpack","expire_ms":null,
+///      "value":{"name":"Ada","visits":"12"}}
+///
+/// Byte strings follow ``ByteStringStyle``; integers stored as integers are written as their
+/// decimal text, as Redis returns them. A hash whose field names are not all valid UTF-8 is
+/// written as an array of `[field, value]` pairs, and its `field_expire_ms` likewise; a stream
+/// entry's fields the same way. Streams are
+/// `{"entries":[{"id":…,"fields":{…}}],"length":…,"last_id":…,"groups":[…]}` (types 19 and
+/// 21 add `first_id`, `max_deleted_id` and `entries_added`).
+public struct JSONLinesWriter: RDBHandler {
+  /// The buffered output; call ``finish()`` after the parse to write what is left.
+  public var output: OutputBuffer
+  private let style: ByteStringStyle
+  private let skipExpired: Bool
+  /// The file's `ctime` AUX field in ms: keys that expired before it are "expired at save".
+  private var snapshotTime: Int64?
+  private var info: KeyInfo?
+  private var elementCount = 0
+  private var map = MapWriter()
+  private var fieldExpiries = MapWriter()
+  private var streamState = StreamGroupWriter()
+  /// Keys written.
+  public private(set) var keysWritten = 0
+
+  /// Writes to `output`; with `skipExpired`, keys whose expiry is before the file's `ctime`
+  /// are left out.
+  public init(output: OutputBuffer, style: ByteStringStyle = .utf8, skipExpired: Bool = false) {
+    self.output = output
+    self.style = style
+    self.skipExpired = skipExpired
+  }
+
+  /// Writes whatever is still buffered.
+  public mutating func finish() throws(RDBError) { try output.flush() }
+
+  public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
+    if let time = AuxField.snapshotTime(key: key, value: value) { snapshotTime = time }
+  }
+
+  public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
+    if skipExpired, let expiresAt = info.expiresAt, let snapshotTime, expiresAt < snapshotTime {
+      return .skip
+    }
+    self.info = info
+    output.append("{\"db\":")
+    output.append(integer: Int64(info.database))
+    output.append(",\"key\":")
+    unsafe key.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: &output) }
+    output.append(",\"type\":\"")
+    output.append(info.dataType.rawValue)
+    output.append(UInt8(ascii: "\""))
+    return .decode
+  }
+
+  public mutating func beginValue(encoding: Encoding) throws(RDBError) {
+    guard let info else { return }
+    output.append(",\"encoding\":\"")
+    output.append(encoding.rawValue)
+    output.append("\",\"expire_ms\":")
+    if let expiresAt = info.expiresAt { output.append(integer: expiresAt) } else { output.append("null") }
+    if let idle = info.idleSeconds {
+      output.append(",\"idle_s\":")
+      output.append(integer: Int64(clamping: idle))
+    }
+    if let frequency = info.frequency {
+      output.append(",\"freq\":")
+      output.append(integer: Int64(frequency))
+    }
+    output.append(",\"value\":")
+    elementCount = 0
+    switch info.dataType {
+    case .list, .set, .sortedSet: output.append(UInt8(ascii: "["))
+    case .hash: map.begin(at: output.bytes.count)
+    case .stream: output.append("{\"entries\":[")
+    case .string, .module: break
+    }
+  }
+
+  public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
+    unsafe value.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: &output) }
+  }
+
+  public mutating func listElement(_ element: RawSpan) throws(RDBError) {
+    try appendElement(element)
+  }
+
+  public mutating func setMember(_ member: RawSpan) throws(RDBError) {
+    try appendElement(member)
+  }
+
+  @inline(__always)
+  private mutating func appendElement(_ element: RawSpan) throws(RDBError) {
+    if elementCount > 0 { output.append(UInt8(ascii: ",")) }
+    elementCount &+= 1
+    unsafe element.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: &output) }
+    try output.flushIfFull()
+  }
+
+  public mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError) {
+    if elementCount > 0 { output.append(UInt8(ascii: ",")) }
+    elementCount &+= 1
+    output.append("{\"member\":")
+    unsafe member.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: &output) }
+    output.append(",\"score\":")
+    JSONText.appendScore(score, to: &output)
+    output.append(UInt8(ascii: "}"))
+    try output.flushIfFull()
+  }
+
+  public mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?)
+    throws(RDBError)
+  {
+    unsafe field.withUnsafeBytes { field in
+      unsafe value.withUnsafeBytes { value in
+        unsafe map.add(key: field, value: value, style: style, to: &output)
+        if let expiresAt {
+          unsafe fieldExpiries.addExpiry(key: field, time: expiresAt, style: style)
+        }
+      }
+    }
+  }
+
+  public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {
+    if elementCount > 0 { output.append(UInt8(ascii: ",")) }
+    elementCount &+= 1
+    output.append("{\"id\":\"")
+    output.append(id.description)
+    output.append("\",\"fields\":")
+    map.begin(at: output.bytes.count)
+    map.remaining = fieldCount
+    if fieldCount == 0 { closeStreamEntry() }
+  }
+
+  public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {
+    unsafe field.withUnsafeBytes { field in
+      unsafe value.withUnsafeBytes { value in
+        unsafe map.add(key: field, value: value, style: style, to: &output)
+      }
+    }
+    map.remaining -= 1
+    if map.remaining == 0 { closeStreamEntry() }
+  }
+
+  private mutating func closeStreamEntry() {
+    map.end(in: &output)
+    output.append(UInt8(ascii: "}"))
+  }
+
+  public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
+    try output.flushIfFull()
+    streamState.writeMetadata(metadata, to: &output)
+  }
+
+  public mutating func beginStreamGroup(name: RawSpan, info: StreamGroupInfo) throws(RDBError) {
+    unsafe name.withUnsafeBytes { unsafe streamState.beginGroup(name: $0, info: info, style: style, to: &output) }
+  }
+
+  public mutating func streamPendingEntry(id: StreamID, deliveryTime: Int64, deliveryCount: UInt64)
+    throws(RDBError)
+  {
+    streamState.addPending(id: id, deliveryTime: deliveryTime, deliveryCount: deliveryCount)
+  }
+
+  public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo)
+    throws(RDBError)
+  {
+    unsafe name.withUnsafeBytes { unsafe streamState.beginConsumer(name: $0, info: info, style: style, to: &output) }
+  }
+
+  public mutating func streamConsumerPending(id: StreamID) throws(RDBError) {
+    streamState.addConsumerPending(id: id)
+  }
+
+  public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {
+    output.append("{\"module\":")
+    output.append(UInt8(ascii: "\""))
+    output.append(module.name)
+    output.append("\",\"encver\":")
+    output.append(integer: Int64(module.encodingVersion))
+    output.append(UInt8(ascii: "}"))
+  }
+
+  public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
+    guard let info, !summary.skipped else { return }
+    switch info.dataType {
+    case .list, .set, .sortedSet: output.append(UInt8(ascii: "]"))
+    case .hash:
+      map.end(in: &output)
+      if !fieldExpiries.isEmpty {
+        output.append(",\"field_expire_ms\":")
+        fieldExpiries.writeDetached(to: &output)
+      }
+    case .stream:
+      streamState.finish(to: &output)
+    case .string, .module: break
+    }
+    output.append("}\n")
+    self.info = nil
+    keysWritten &+= 1
+    try output.flushIfFull()
+  }
+}

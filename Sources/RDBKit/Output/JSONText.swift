@@ -1,0 +1,137 @@
+/// How byte strings are written in JSON output.
+public enum ByteStringStyle: String, Sendable, CaseIterable {
+  /// Valid UTF-8 as a JSON string, anything else as `{"base64":"…"}`.
+  case utf8
+  /// Every byte string as a base64 JSON string.
+  case base64
+}
+
+/// JSON text for byte strings: escaping, UTF-8 validation and base64.
+enum JSONText {
+  /// Appends `bytes` as a JSON value in `style`: a string when it can be one losslessly,
+  /// else `{"base64":"…"}`.
+  @inline(__always)
+  static func appendValue(
+    _ bytes: UnsafeRawBufferPointer, style: ByteStringStyle, to output: inout OutputBuffer
+  ) {
+    if style == .base64 {
+      output.append(UInt8(ascii: "\""))
+      unsafe appendBase64(bytes, to: &output)
+      output.append(UInt8(ascii: "\""))
+    } else if unsafe isValidUTF8(bytes) {
+      unsafe appendEscaped(bytes, to: &output)
+    } else {
+      output.append("{\"base64\":\"")
+      unsafe appendBase64(bytes, to: &output)
+      output.append("\"}")
+    }
+  }
+
+  /// Appends a JSON string of `bytes`, which must be valid UTF-8.
+  @inline(__always)
+  static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to output: inout OutputBuffer) {
+    output.append(UInt8(ascii: "\""))
+    var runStart = 0
+    for index in 0..<bytes.count {
+      let byte = unsafe bytes[index]
+      guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+        continue
+      }
+      unsafe output.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<index]))
+      switch byte {
+      case UInt8(ascii: "\""): output.append("\\\"")
+      case UInt8(ascii: "\\"): output.append("\\\\")
+      case 0x0A: output.append("\\n")
+      case 0x0D: output.append("\\r")
+      case 0x09: output.append("\\t")
+      default:
+        output.append("\\u00")
+        output.append(hexDigits[Int(byte >> 4)])
+        output.append(hexDigits[Int(byte & 15)])
+      }
+      runStart = index &+ 1
+    }
+    unsafe output.append(UnsafeRawBufferPointer(rebasing: bytes[runStart...]))
+    output.append(UInt8(ascii: "\""))
+  }
+
+  private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+  private static let base64Digits: [UInt8] = Array(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+  /// Appends standard base64 (with padding) of `bytes`.
+  static func appendBase64(_ bytes: UnsafeRawBufferPointer, to output: inout OutputBuffer) {
+    var index = 0
+    let count = bytes.count
+    while index &+ 3 <= count {
+      let chunk = unsafe UInt32(bytes[index]) << 16 | UInt32(bytes[index &+ 1]) << 8 | UInt32(bytes[index &+ 2])
+      for shift in [18, 12, 6, 0] { output.append(base64Digits[Int((chunk >> UInt32(shift)) & 63)]) }
+      index &+= 3
+    }
+    let rest = count &- index
+    if rest > 0 {
+      var chunk = unsafe UInt32(bytes[index]) << 16
+      if rest == 2 { chunk |= unsafe UInt32(bytes[index &+ 1]) << 8 }
+      output.append(base64Digits[Int(chunk >> 18 & 63)])
+      output.append(base64Digits[Int(chunk >> 12 & 63)])
+      output.append(rest == 2 ? base64Digits[Int(chunk >> 6 & 63)] : UInt8(ascii: "="))
+      output.append(UInt8(ascii: "="))
+    }
+  }
+
+  /// Whether `bytes` is well-formed UTF-8 (no overlong forms, surrogates or values above
+  /// U+10FFFF).
+  @inline(__always)
+  static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    var index = 0
+    let count = bytes.count
+    // ASCII fast path, 8 bytes at a time.
+    while index &+ 8 <= count,
+      unsafe bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+    {
+      index &+= 8
+    }
+    while index < count {
+      let lead = unsafe bytes[index]
+      if lead < 0x80 {
+        index &+= 1
+        continue
+      }
+      let length: Int
+      var lower: UInt8 = 0x80
+      var upper: UInt8 = 0xBF
+      switch lead {
+      case 0xC2...0xDF: length = 2
+      case 0xE0: length = 3; lower = 0xA0
+      case 0xE1...0xEC, 0xEE...0xEF: length = 3
+      case 0xED: length = 3; upper = 0x9F
+      case 0xF0: length = 4; lower = 0x90
+      case 0xF1...0xF3: length = 4
+      case 0xF4: length = 4; upper = 0x8F
+      default: return false
+      }
+      guard length <= count &- index else { return false }
+      let second = unsafe bytes[index &+ 1]
+      guard second >= lower, second <= upper else { return false }
+      for offset in 2..<max(length, 2) {
+        let next = unsafe bytes[index &+ offset]
+        guard next & 0xC0 == 0x80 else { return false }
+      }
+      index &+= length
+    }
+    return true
+  }
+
+  /// Appends a score: a JSON number, or "inf", "-inf", "nan" as strings.
+  static func appendScore(_ score: Double, to output: inout OutputBuffer) {
+    if score.isNaN {
+      output.append("\"nan\"")
+    } else if score.isInfinite {
+      output.append(score < 0 ? "\"-inf\"" : "\"inf\"")
+    } else if score == score.rounded(), abs(score) < 9.0e15, !(score == 0 && score.sign == .minus) {
+      output.append(integer: Int64(score))
+    } else {
+      output.append(score.description)
+    }
+  }
+}

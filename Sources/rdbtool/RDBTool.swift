@@ -1,0 +1,38 @@
+import ArgumentParser
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `rdbtool`: verify, inspect and convert Redis and Valkey RDB files.
+@main
+struct RDBTool: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rdbtool",
+    abstract: "Verify, inspect and convert Redis and Valkey RDB backup files, offline.",
+    discussion: """
+      Every INPUT may be a path or '-' for standard input.
+
+      Exit status: 0 success, 1 bad data or failure, 2 usage error.
+
+      Examples:
+        rdbtool verify dump.rdb
+        rdbtool info --json dump.rdb
+        rdbtool dump --format jsonl dump.rdb -o dump.jsonl
+      """,
+    version: "0.1.0",
+    subcommands: [Verify.self, Info.self, Dump.self])
+
+  /// Runs the command tree, mapping usage errors to exit status 2.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      guard code == .validationFailure else { exit(withError: error) }
+      StandardError.write(fullMessage(for: error))
+      StandardError.write("See 'rdbtool --help'.")
+      exit(withError: ExitCode(2))
+    }
+  }
+}

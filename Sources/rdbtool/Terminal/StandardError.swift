@@ -1,0 +1,15 @@
+import SystemPackage
+
+/// Diagnostics for the user, on standard error (standard output is data only).
+enum StandardError {
+  /// Writes `line` and a newline to standard error.
+  static func write(_ line: String) {
+    let text = line.hasSuffix("\n") ? line : line + "\n"
+    _ = try? FileDescriptor.standardError.writeAll(text.utf8)
+  }
+
+  /// Writes `rdbtool: INPUT: message`.
+  static func report(_ input: String, _ message: String) {
+    write("rdbtool: \(input): \(message)")
+  }
+}
