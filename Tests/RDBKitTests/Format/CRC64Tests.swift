@@ -84,12 +84,16 @@ import Testing
     }
   }
 
-  /// The trailer of a file written by Redis 7.4.1 is the CRC of every byte before it, LE.
-  @Test func realRDBTrailer() throws {
+  /// The trailer of a file written by a real server is the CRC of every byte before it, LE.
+  @Test(arguments: [
+    "redis-3.2.13", "redis-4.0.14", "redis-5.0.14", "redis-6.2.16", "redis-7.0.15",
+    "redis-7.2.6", "redis-7.4.1", "redis-8.0-unstable", "valkey-7.2.7", "valkey-8.0.1",
+  ])
+  func realRDBTrailer(server: String) throws {
     let root = URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().deletingLastPathComponent()
-    let file = try Data(contentsOf: root.appending(path: "testdata/fixtures/redis-7.4.1/default.rdb"))
+    let file = try Data(contentsOf: root.appending(path: "testdata/fixtures/\(server)/default.rdb"))
     let bytes = [UInt8](file)
     let body = bytes.dropLast(8)
     let stored = bytes.suffix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
