@@ -25,5 +25,11 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+## compare: write the benchmark RDB files (skipped when present for the seed), then time
+## rdbtool against cat, redis-check-rdb and rdbtools on them; prints a Markdown table.
+compare: build
+	python3 scripts/generate-bench-data.py bench-data
+	bash scripts/compare.sh bench-data
+
 clean:
 	rm -rf .build

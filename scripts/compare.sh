@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Times rdbtool against its peers on the same RDB files, in one run, and prints a Markdown table.
+#
+# Usage: scripts/compare.sh [--runs N] [--keys N] [--rdbtool PATH] [--slice-dir DIR]
+#                           [--slice-above MB] DIR|FILE...
+#
+# For every file (a directory means its *.rdb files) it runs each command --runs times
+# (default 3) with a warm page cache and keeps the fastest run:
+#   cat FILE > /dev/null                     the floor: reading the bytes and nothing else
+#   redis-check-rdb FILE                     Redis's own loader (Debian's redis-tools)
+#   rdb --command json FILE > /dev/null      PyPI rdbtools, if installed; files above
+#                                            --slice-above MB (default 100) are replaced by the
+#                                            file of the same name in --slice-dir, or skipped
+#   rdbtool verify FILE
+#   rdbtool dump --format jsonl FILE > /dev/null
+#   rdbtool memory FILE > /dev/null          (rdbtool from --rdbtool, default .build/release/rdbtool)
+# A command that is missing or fails gets a row saying so instead of figures.
+#
+# Columns: wall seconds of the fastest run, MB/s (10^6 bytes of the file that was read, per second), keys/s, peak
+# RSS (/usr/bin/time %M, largest of the runs), and speed relative to each peer (this row's MB/s divided by the
+# peer's; 2.00 means twice as fast). Key counts come from --keys, else NAME.meta.json written by
+# scripts/generate-bench-data.py, else redis-check-rdb's "N keys read".
+#
+# Example: scripts/compare.sh --slice-dir bench-data-small bench-data
+set -euo pipefail
+
+runs=3
+keys_override=""
+rdbtool=".build/release/rdbtool"
+slice_dir=""
+slice_above_mb=100
+inputs=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --keys) keys_override="$2"; shift 2 ;;
+    --rdbtool) rdbtool="$2"; shift 2 ;;
+    --slice-dir) slice_dir="$2"; shift 2 ;;
+    --slice-above) slice_above_mb="$2"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
+    *) inputs+=("$1"); shift ;;
+  esac
+done
+[ ${#inputs[@]} -gt 0 ] || { echo "usage: compare.sh [options] DIR|FILE..." >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "compare.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
+
+files=()
+for input in "${inputs[@]}"; do
+  if [ -d "$input" ]; then
+    for file in "$input"/*.rdb; do [ -f "$file" ] && files+=("$file"); done
+  else
+    files+=("$input")
+  fi
+done
+[ ${#files[@]} -gt 0 ] || { echo "compare.sh: no .rdb files in ${inputs[*]}" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+notes=()
+
+# run NAME FILE COMMAND...: runs COMMAND $runs times (stdout to /dev/null) and sets wall (the
+# fastest), rss (the largest) and ok (0 as soon as one run fails; its stderr is in $work/stderr).
+run() {
+  local start end attempt seconds kilobytes
+  wall="" rss=0 ok=1
+  for ((attempt = 0; attempt < runs; attempt++)); do
+    start=$(date +%s%N)
+    if ! /usr/bin/time -f %M -o "$work/rss" "${@:3}" > /dev/null 2> "$work/stderr"; then
+      ok=0
+      return
+    fi
+    end=$(date +%s%N)
+    seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+    kilobytes=$(tail -n 1 "$work/rss" | tr -dc 0-9)
+    if [ -z "$wall" ] || awk -v a="$seconds" -v b="$wall" 'BEGIN { exit !(a < b) }'; then wall=$seconds; fi
+    if [ "$kilobytes" -gt "$rss" ]; then rss=$kilobytes; fi
+  done
+}
+
+# key_count FILE: prints the number of keys in FILE, or nothing if unknown.
+key_count() {
+  local meta="${1%.rdb}.meta.json"
+  if [ -n "$keys_override" ]; then echo "$keys_override"
+  elif [ -f "$meta" ]; then python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["keys"])' "$meta"
+  else redis-check-rdb "$1" 2>/dev/null | sed -n 's/.*\[info\] \([0-9]*\) keys read.*/\1/p'
+  fi
+}
+
+# row FILE TOOL BYTES KEYS: appends one measured row (uses wall, rss, ok) to the table.
+row() {
+  local file="$1" tool="$2" bytes="$3" keys="$4"
+  if [ "$ok" -ne 1 ]; then
+    notes+=("$(basename "$file") / $tool failed: $({ grep -v '^\s*$' "$work/stderr" || true; } | tail -n 1 | cut -c1-160)")
+    printf '| %s | %s | failed | | | | | | |\n' "$(basename "$file")" "$tool" >> "$work/rows"
+    return
+  fi
+  awk -v f="$(basename "$file")" -v t="$tool" -v w="$wall" -v b="$bytes" -v k="$keys" \
+      -v r="$rss" -v c="${speed_cat:-}" -v x="${speed_check:-}" -v p="${speed_rdb:-}" '
+    function ratio(peer) { return (peer == "" || peer == 0) ? "" : sprintf("%.2f", s / peer) }
+    BEGIN {
+      s = (w > 0) ? b / 1e6 / w : 0
+      keys = (k == "") ? "" : sprintf("%.0f", k / w)
+      printf "| %s | %s | %.3f | %.0f | %s | %.0f | %s | %s | %s |\n",
+        f, t, w, s, keys, r / 1024, ratio(c), ratio(x), ratio(p)
+    }' >> "$work/rows"
+  last_speed=$(awk -v w="$wall" -v b="$bytes" 'BEGIN { printf "%.6f", (w > 0) ? b / 1e6 / w : 0 }')
+}
+
+# skip FILE TOOL REASON: appends a row for a command that was not run.
+skip() {
+  printf '| %s | %s | skipped | | | | | | |\n' "$(basename "$1")" "$2" >> "$work/rows"
+  notes+=("$(basename "$1") / $2 skipped: $3")
+}
+
+rdbtool_ready=0
+if [ -x "$rdbtool" ]; then rdbtool_ready=1; fi
+
+for file in "${files[@]}"; do
+  bytes=$(stat -c %s "$file")
+  keys=$(key_count "$file")
+  speed_cat="" speed_check="" speed_rdb=""
+  cat "$file" > /dev/null  # warm the page cache before anything is timed
+
+  run cat "$file" cat "$file"
+  row "$file" "cat" "$bytes" "$keys"; speed_cat=$last_speed
+
+  run check "$file" redis-check-rdb "$file"
+  row "$file" "redis-check-rdb" "$bytes" "$keys"
+  [ "$ok" -eq 1 ] && speed_check=$last_speed
+
+  if command -v rdb > /dev/null; then
+    target="$file" target_keys="$keys" label="rdb --command json"
+    if [ "$bytes" -gt $((slice_above_mb * 1000000)) ]; then
+      target=""
+      if [ -n "$slice_dir" ] && [ -f "$slice_dir/$(basename "$file")" ]; then
+        target="$slice_dir/$(basename "$file")"
+        target_keys=$(key_count "$target")
+        label="rdb --command json (on $target, $(( $(stat -c %s "$target") / 1000000 )) MB)"
+        notes+=("$(basename "$file") / rdb: file above ${slice_above_mb} MB, ran on the smaller $target instead")
+      fi
+    fi
+    if [ -n "$target" ]; then
+      run rdb "$target" rdb --command json "$target"
+      row "$file" "$label" "$(stat -c %s "$target")" "$target_keys"
+      [ "$ok" -eq 1 ] && speed_rdb=$last_speed
+    else
+      skip "$file" "rdb --command json" "file above ${slice_above_mb} MB and no --slice-dir copy"
+    fi
+  else
+    skip "$file" "rdb --command json" "rdbtools not installed (pip install rdbtools python-lzf)"
+  fi
+
+  for command in "verify" "dump --format jsonl" "memory"; do
+    if [ "$rdbtool_ready" -eq 1 ]; then
+      # shellcheck disable=SC2086  # the subcommand and its options are separate words
+      run rdbtool "$file" "$rdbtool" $command "$file"
+      row "$file" "rdbtool $command" "$bytes" "$keys"
+    else
+      skip "$file" "rdbtool $command" "$rdbtool not built yet (swift build -c release)"
+    fi
+  done
+done
+
+echo "| file | command | wall s | MB/s | keys/s | peak RSS MiB | speed vs cat | speed vs redis-check-rdb | speed vs rdb |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+cat "$work/rows"
+if [ ${#notes[@]} -gt 0 ]; then
+  echo
+  for note in "${notes[@]}"; do echo "- $note"; done
+fi

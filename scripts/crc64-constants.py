@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Derives the PCLMULQDQ folding and Barrett constants used by Sources/CCRC64/crc64.c.
+
+The CRC is CRC-64 "Jones" as Redis uses it: polynomial P(x) = x^64 + 0xAD93D23594C935A9
+(normal form), bits reflected in and out, initial value 0, no final xor.
+
+Polynomials over GF(2) are Python ints, bit d = coefficient of x^d. The CRC code keeps
+every 64-bit value bit-reflected (register bit i = coefficient of x^(63-i)), so each
+constant is printed as rev64(C). A carry-less product of two reflected 64-bit values is the
+reflected 127-bit product, one bit short of a 128-bit register; each constant absorbs that
+missing factor of x, which is why the exponents below end in 63 and 127 rather than 64 and 128.
+
+Run it to print the constants; it also checks them with a bitwise model of the fold.
+"""
+
+POLY = (1 << 64) | 0xAD93D23594C935A9
+
+
+def mod(value: int, modulus: int) -> int:
+    """value mod modulus, polynomials over GF(2)."""
+    degree = modulus.bit_length() - 1
+    while value.bit_length() - 1 >= degree:
+        value ^= modulus << (value.bit_length() - 1 - degree)
+    return value
+
+
+def div(value: int, divisor: int) -> int:
+    """floor(value / divisor), polynomials over GF(2)."""
+    quotient = 0
+    degree = divisor.bit_length() - 1
+    while value.bit_length() - 1 >= degree:
+        shift = value.bit_length() - 1 - degree
+        quotient |= 1 << shift
+        value ^= divisor << shift
+    return quotient
+
+
+def clmul(a: int, b: int) -> int:
+    """Carry-less product of two ints."""
+    product = 0
+    while b:
+        if b & 1:
+            product ^= a
+        a <<= 1
+        b >>= 1
+    return product
+
+
+def rev(value: int, width: int) -> int:
+    """The low `width` bits of value, in reverse order."""
+    return int(f"{value:0{width}b}"[::-1], 2)
+
+
+def x_pow_mod(exponent: int) -> int:
+    """x^exponent mod P."""
+    return mod(1 << exponent, POLY)
+
+
+def fold_constants(distance: int) -> tuple[int, int]:
+    """Reflected constants that move a 128-bit lane `distance` bits forward.
+
+    A lane holds H (first 64 message bits, low qword) and L (next 64, high qword):
+    lane * x^distance = H * x^(distance+64) + L * x^distance. With the missing x of a
+    reflected clmul, H is multiplied by x^(distance+63) mod P and L by x^(distance-1) mod P.
+    """
+    return rev(x_pow_mod(distance + 63), 64), rev(x_pow_mod(distance - 1), 64)
+
+
+def crc_bitwise(data: bytes, crc: int = 0) -> int:
+    """Reference CRC, one bit at a time, reflected."""
+    reflected_poly = rev(POLY & ((1 << 64) - 1), 64)
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ reflected_poly if crc & 1 else crc >> 1
+    return crc
+
+
+def main() -> None:
+    assert rev(POLY & ((1 << 64) - 1), 64) == 0x95AC9329AC4BC9B5
+    assert crc_bitwise(b"123456789") == 0xE9C6D914C4B8D9CA
+    mu = div(1 << 128, POLY)  # Barrett: floor(x^128 / P), degree 64
+    constants = {
+        "fold 512 (x^575, x^511)": fold_constants(512),
+        "fold 128 (x^191, x^127)": fold_constants(128),
+        "reduce 128->64 (x^127)": (rev(x_pow_mod(127), 64),),
+        "barrett mu' (mu - x^64)": (rev(mu ^ (1 << 64), 64),),
+        "barrett P' (P - x^64)": (rev(POLY ^ (1 << 64), 64),),
+    }
+    for name, values in constants.items():
+        print(f"{name}: " + ", ".join(f"0x{v:016x}" for v in values))
+    check_model(constants)
+
+
+def check_model(constants: dict) -> None:
+    """Runs the C algorithm's steps on Python ints and compares with the bitwise CRC."""
+    import random
+
+    rng = random.Random(1)
+    k128 = constants["fold 128 (x^191, x^127)"]
+    (k_reduce,) = constants["reduce 128->64 (x^127)"]
+    (mu_r,) = constants["barrett mu' (mu - x^64)"]
+    (p_r,) = constants["barrett P' (P - x^64)"]
+    mask = (1 << 64) - 1
+    for length in (16, 32, 48, 160):
+        data = rng.randbytes(length)
+        seed = rng.getrandbits(64)
+        lane = int.from_bytes(data[:16], "little") ^ seed
+        for offset in range(16, length, 16):
+            lo, hi = lane & mask, lane >> 64
+            lane = clmul(lo, k128[0]) ^ clmul(hi, k128[1])
+            lane ^= int.from_bytes(data[offset:offset + 16], "little")
+        lo, hi = lane & mask, lane >> 64
+        t = clmul(lo, k_reduce) ^ hi
+        t_lo, t_hi = t & mask, t >> 64
+        q = t_lo ^ ((clmul(t_lo, mu_r) << 1) & mask)
+        crc = t_hi ^ ((clmul(q, p_r) >> 63) & mask)
+        assert crc == crc_bitwise(data, seed), length
+    print("model check: ok")
+
+
+if __name__ == "__main__":
+    main()
