@@ -10,7 +10,7 @@ enum DoubleText {
   ///
   /// - Returns: nil when any byte is left over, the text is empty or longer than 255 bytes.
   static func parse(_ bytes: UnsafeRawBufferPointer) -> Double? {
-    guard !bytes.isEmpty, bytes.count < 256 else { return nil }
+    guard unsafe !bytes.isEmpty, bytes.count < 256 else { return nil }
     // strtod needs a terminated string; 256 bytes of stack hold any valid score.
     var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
                UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,

@@ -1,7 +1,7 @@
 /// Walks an intset blob (type 11) after the checks of Redis's `intsetValidateIntegrity`:
 /// a width of 2, 4 or 8 bytes, a size that matches exactly, at least one member, strictly
 /// ascending members.
-struct IntsetReader {
+@safe struct IntsetReader {
   private let bytes: UnsafeRawBufferPointer
   private let origin: Int
   private let width: Int

@@ -13,7 +13,7 @@ enum LZF {
   @unsafe static func decompress(
     _ compressed: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
   ) -> String? {
-    guard output.count > 0 else { return compressed.isEmpty ? nil : "announced length is 0" }
+    guard output.count > 0 else { return unsafe compressed.isEmpty ? nil : "announced length is 0" }
     guard let source = compressed.baseAddress, let destination = output.baseAddress else {
       return "no compressed bytes"
     }

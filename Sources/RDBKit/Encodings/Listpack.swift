@@ -4,7 +4,7 @@
 /// Layout: total bytes u32 LE, element count u16 LE (`0xFFFF` = unknown), elements, `0xFF`.
 /// Each element is its encoding and data, then `backlen`, the size of those two written in
 /// 1–5 bytes of 7 bits so it can be read backwards.
-struct ListpackReader {
+@safe struct ListpackReader {
   private let bytes: UnsafeRawBufferPointer
   private let origin: Int
   private let declaredCount: Int
@@ -37,12 +37,12 @@ struct ListpackReader {
   }
 
   /// Whether every element has been read (the next byte is the end marker).
-  var isAtEnd: Bool { position >= bytes.count &- 1 }
+  var isAtEnd: Bool { unsafe position >= bytes.count &- 1 }
 
   /// Returns the next element, or nil after the last one (having checked the count).
   @inline(__always)
   mutating func next() throws(RDBError) -> PackedElement? {
-    let end = bytes.count &- 1
+    let end = unsafe bytes.count &- 1
     guard position < end else {
       if declaredCount != 0xFFFF, declaredCount != count {
         throw fail("header counts \(declaredCount) elements, found \(count)")

@@ -1,5 +1,5 @@
 /// One element of a ziplist or listpack: either bytes or an integer.
-struct PackedElement {
+@safe struct PackedElement {
   /// The string bytes (empty when ``isInteger``).
   var string: UnsafeRawBufferPointer
   /// The integer value when ``isInteger``.

@@ -3,7 +3,7 @@
 ///
 /// The owner calls ``release()`` exactly once; the buffer is never shrunk, so after warm-up
 /// the parser allocates nothing per element.
-struct ScratchBuffer {
+@safe struct ScratchBuffer {
   private(set) var storage: UnsafeMutableRawBufferPointer
 
   /// Allocates `capacity` bytes (at least 64, room for any integer as text).
@@ -19,14 +19,14 @@ struct ScratchBuffer {
   /// Returns room for at least `count` bytes, growing (and discarding the contents) if needed.
   @inline(__always)
   mutating func reserve(_ count: Int) -> UnsafeMutableRawBufferPointer {
-    if count > storage.count { grow(to: count) }
+    if unsafe count > storage.count { grow(to: count) }
     return unsafe storage
   }
 
   /// Copies `bytes` into the buffer and returns the copy.
   @inline(__always)
   mutating func copy(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-    let room = reserve(bytes.count)
+    let room = unsafe reserve(bytes.count)
     unsafe room.copyMemory(from: bytes)
     return unsafe UnsafeRawBufferPointer(rebasing: room[..<bytes.count])
   }
@@ -39,7 +39,7 @@ struct ScratchBuffer {
   }
 
   private mutating func grow(to count: Int) {
-    var capacity = storage.count
+    var capacity = unsafe storage.count
     while capacity < count { capacity = capacity > Int.max / 2 ? count : capacity * 2 }
     unsafe storage.deallocate()
     unsafe storage = .allocate(byteCount: capacity, alignment: 16)

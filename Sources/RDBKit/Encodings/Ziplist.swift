@@ -3,7 +3,7 @@
 ///
 /// Layout: `zlbytes` u32 LE, `zltail` u32 LE, `zllen` u16 LE, entries, `0xFF`. Each entry is
 /// `prevlen` (1 or 5 bytes), an encoding header, and the data.
-struct ZiplistReader {
+@safe struct ZiplistReader {
   private let bytes: UnsafeRawBufferPointer
   private let origin: Int
   private let tail: Int
@@ -40,7 +40,7 @@ struct ZiplistReader {
   /// Returns the next entry, or nil after the last one (having checked the end, the tail
   /// offset and the entry count).
   mutating func next() throws(RDBError) -> PackedElement? {
-    let end = bytes.count &- 1
+    let end = unsafe bytes.count &- 1
     guard position < end else {
       guard position == end else { throw fail("entries run past the end") }
       if count > 0, lastEntryStart != tail { throw fail("tail offset \(tail) is not the last entry") }

@@ -3,7 +3,7 @@
 /// Layout: a count byte (254 or more: unknown), then field/value pairs, then `0xFF`. Each
 /// length is one byte below 254, or 254 and a u32 LE; each value is followed by a `free`
 /// byte and that many padding bytes.
-struct ZipmapReader {
+@safe struct ZipmapReader {
   private let bytes: UnsafeRawBufferPointer
   private let origin: Int
   private let declaredCount: Int
@@ -29,7 +29,7 @@ struct ZipmapReader {
   }
 
   private mutating func readLength() throws(RDBError) -> Int {
-    let end = bytes.count &- 1
+    let end = unsafe bytes.count &- 1
     guard position < end else { throw fail("length runs past the end") }
     let first = unsafe bytes[position]
     if first < 254 {
@@ -43,14 +43,14 @@ struct ZipmapReader {
   }
 
   private mutating func readBytes(_ length: Int) throws(RDBError) -> UnsafeRawBufferPointer {
-    guard length <= bytes.count &- 1 &- position else { throw fail("\(length) bytes run past the end") }
+    guard unsafe length <= bytes.count &- 1 &- position else { throw fail("\(length) bytes run past the end") }
     defer { position &+= length }
     return unsafe UnsafeRawBufferPointer(rebasing: bytes[position..<position &+ length])
   }
 
   /// Returns the next field and value, or nil after the last pair (having checked the count).
   mutating func next() throws(RDBError) -> (field: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)? {
-    let end = bytes.count &- 1
+    let end = unsafe bytes.count &- 1
     guard position < end else {
       guard count > 0 else { throw fail("no pairs") }
       if declaredCount < 254, declaredCount != count {

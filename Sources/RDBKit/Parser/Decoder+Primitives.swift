@@ -89,12 +89,12 @@ extension Decoder {
         .corruptLZF("\(compressedLength) bytes cannot decompress to \(length)"), at: start)
     }
     let compressed = unsafe try source.take(Int(compressedLength))
-    let room = self[scratch: slot].reserve(Int(length))
+    let room = unsafe self[scratch: slot].reserve(Int(length))
     let output = unsafe UnsafeMutableRawBufferPointer(rebasing: room[..<Int(length)])
     if let problem = unsafe LZF.decompress(compressed, into: output) {
       throw RDBError(.corruptLZF(problem), at: start)
     }
-    return unsafe UnsafeRawBufferPointer(output)
+    return UnsafeRawBufferPointer(output)
   }
 
   /// Passes over an RDB string without decoding it.

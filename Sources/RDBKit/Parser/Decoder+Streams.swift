@@ -56,12 +56,12 @@ extension Decoder {
       deleted <= Int64(reader.headerCount ?? Int(UInt32.max)),
       masterFieldCount <= Int64(reader.headerCount ?? Int(UInt32.max))
     else { throw Self.corruptStream("negative or impossible master entry counts", origin) }
-    unsafe masterFields.removeAll(keepingCapacity: true)
+    masterFields.removeAll(keepingCapacity: true)
     for _ in 0..<masterFieldCount {
       guard let field = try reader.next() else {
         throw Self.corruptStream("master entry ends early", origin)
       }
-      unsafe masterFields.append(field)
+      masterFields.append(field)
     }
     guard try nextInteger(&reader, "master terminator", origin) == 0 else {
       throw Self.corruptStream("master entry terminator is not 0", origin)
@@ -85,7 +85,7 @@ extension Decoder {
       for index in 0..<Int(fieldCount) {
         let name: PackedElement
         if sameFields {
-          name = unsafe masterFields[index]
+          name = masterFields[index]
         } else {
           guard let own = try reader.next() else { throw Self.corruptStream("entry ends early", origin) }
           name = own

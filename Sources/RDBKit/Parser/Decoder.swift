@@ -10,7 +10,7 @@ enum ScratchSlot {
 /// One decoder lives for one parse and owns the scratch buffers that decoded values are
 /// written to; ``release()`` frees them. Nothing is allocated per key or per element once
 /// the buffers have grown to the largest value.
-struct Decoder<Source: ByteSource> {
+@safe struct Decoder<Source: ByteSource> {
   var source: Source
   var version = RDBVersion(magic: .redis, number: 0)
   /// The current key's name (for error messages), valid while its value is decoded.

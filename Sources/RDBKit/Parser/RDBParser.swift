@@ -32,7 +32,7 @@ public struct RDBParser: Sendable {
   public func parse<H: RDBHandler>(_ file: borrowing MappedFile, into handler: inout H)
     throws(RDBError) -> ParseSummary
   {
-    try file.withUnsafeBytes { (bytes) throws(RDBError) in
+    unsafe try file.withUnsafeBytes { (bytes) throws(RDBError) in
       try unsafe parse(unsafeBytes: bytes, releasesPages: true, into: &handler)
     }
   }

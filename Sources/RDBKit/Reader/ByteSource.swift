@@ -33,7 +33,7 @@ extension ByteSource {
   /// Consumes one byte.
   @inline(__always)
   mutating func takeByte() throws(RDBError) -> UInt8 {
-    let bytes = try take(1)
+    let bytes = unsafe try take(1)
     return unsafe bytes[0]
   }
 }

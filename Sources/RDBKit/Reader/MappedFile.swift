@@ -40,7 +40,7 @@ public struct MappedFile: ~Copyable {
     let size = Int(status.st_size)
     var mapped: UnsafeMutableRawPointer? = nil
     if size > 0 {
-      mapped = unsafe mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor.rawValue, 0)
+      unsafe mapped = unsafe mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor.rawValue, 0)
       guard let start = unsafe mapped, unsafe start != MAP_FAILED else { throw Errno(rawValue: errno) }
       _ = unsafe madvise(start, size, MADV_SEQUENTIAL)
     }

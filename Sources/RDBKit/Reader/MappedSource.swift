@@ -10,7 +10,7 @@
 /// cache. Pages more than 16 MiB behind are released with `MADV_DONTNEED` when the bytes
 /// belong to a mapping, so resident memory stays bounded on files of any size; a buffer the
 /// parser handed out earlier stays readable (the kernel faults the page back in).
-struct MappedSource: ByteSource {
+@safe struct MappedSource: ByteSource {
   static var keepsBytes: Bool { true }
   private let base: UnsafeRawBufferPointer
   private var position = 0
@@ -29,11 +29,11 @@ struct MappedSource: ByteSource {
   }
 
   var offset: Int { position }
-  var knownRemaining: Int? { base.count &- position }
+  var knownRemaining: Int? { unsafe base.count &- position }
 
   @inline(__always)
   mutating func take(_ count: Int) throws(RDBError) -> UnsafeRawBufferPointer {
-    let remaining = base.count &- position
+    let remaining = unsafe base.count &- position
     guard count <= remaining else {
       throw RDBError(.truncated(needed: count, available: remaining), at: position)
     }
@@ -44,7 +44,7 @@ struct MappedSource: ByteSource {
   }
 
   mutating func skip(_ count: UInt64) throws(RDBError) {
-    let remaining = base.count &- position
+    let remaining = unsafe base.count &- position
     guard count <= UInt64(remaining) else {
       throw RDBError(.truncated(needed: Int(clamping: count), available: remaining), at: position)
     }
@@ -58,15 +58,15 @@ struct MappedSource: ByteSource {
   }
 
   mutating func drain() throws(RDBError) -> Int {
-    let rest = base.count &- position
-    position = base.count
+    let rest = unsafe base.count &- position
+    position = unsafe base.count
     return rest
   }
 
   private mutating func advanceChecksum() {
     crc = unsafe CRC64.update(crc, UnsafeRawBufferPointer(rebasing: base[crcPosition..<position]))
     crcPosition = position
-    guard releasesPages, let start = base.baseAddress else { return }
+    guard releasesPages, let start = unsafe base.baseAddress else { return }
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))
     let end = (position &- Self.releaseLag) / page * page
     if end &- releasedPosition >= Self.releaseLag {

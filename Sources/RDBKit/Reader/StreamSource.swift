@@ -3,7 +3,7 @@
 /// The buffer starts at 1 MiB and grows only when one record needs more contiguous bytes than
 /// it holds, and only as those bytes actually arrive, so memory stays bounded by the buffer
 /// plus the largest single element, and a hostile length never sizes an allocation.
-struct StreamSource<Input: ByteInput>: ByteSource {
+@safe struct StreamSource<Input: ByteInput>: ByteSource {
   static var keepsBytes: Bool { false }
   private var input: Input
   private var buffer: UnsafeMutableRawBufferPointer
@@ -74,7 +74,7 @@ struct StreamSource<Input: ByteInput>: ByteSource {
     foldChecksum()
     let unread = end &- start
     if start > 0 {
-      if unread > 0, let base = buffer.baseAddress {
+      if unread > 0, let base = unsafe buffer.baseAddress {
         unsafe base.copyMemory(from: base + start, byteCount: unread)
       }
       bufferOrigin &+= start
@@ -86,7 +86,7 @@ struct StreamSource<Input: ByteInput>: ByteSource {
       if inputEnded {
         throw RDBError(.truncated(needed: count, available: end), at: bufferOrigin)
       }
-      if end == buffer.count { grow() }
+      if unsafe end == buffer.count { grow() }
       let read = try unsafe input.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
       if read == 0 { inputEnded = true } else { end &+= read }
     }
