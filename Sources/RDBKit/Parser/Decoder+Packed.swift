@@ -15,6 +15,14 @@ extension Decoder {
     let blobOrigin = source.offset
     let blob = unsafe try readString(into: .blob, persistent: false)
     try handler.beginValue(encoding: type.storedEncoding)
+    let kind: ValueBlob.Kind
+    switch type {
+    case .hashZipmap: kind = .zipmap
+    case .setIntset: kind = .intset
+    case .listZiplist, .sortedSetZiplist, .hashZiplist: kind = .ziplist
+    default: kind = .listpack
+    }
+    try unsafe reportBlob(kind, blob, to: &handler)
     switch type {
     case .hashZipmap:
       var reader = unsafe try ZipmapReader(blob, origin: blobOrigin)
@@ -82,6 +90,9 @@ extension Decoder {
         }
         try handler.beginValue(encoding: encoding)
       }
+      let kind: ValueBlob.Kind =
+        container == 1 ? .plainNode : type == .listQuicklist ? .ziplist : .listpack
+      try unsafe reportBlob(kind, node, to: &handler)
       if container == 1 {
         guard node.count > 0 else {
           throw RDBError(

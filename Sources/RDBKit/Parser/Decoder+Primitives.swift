@@ -51,9 +51,11 @@ extension Decoder {
   {
     let start = source.offset
     let (length, isEncoding) = try readLengthOrEncoding()
+    lastStringWasCompressed = isEncoding && length == 3
     if !isEncoding {
       try source.check(length: length)
       guard length <= UInt64(Int.max) else { throw RDBError(.lengthTooLarge(length), at: start) }
+      lastStringStoredBytes = Int(length)
       let bytes = unsafe try source.take(Int(length))
       if persistent && !Source.keepsBytes { return unsafe self[scratch: slot].copy(bytes) }
       return unsafe bytes
@@ -89,12 +91,23 @@ extension Decoder {
         .corruptLZF("\(compressedLength) bytes cannot decompress to \(length)"), at: start)
     }
     let compressed = unsafe try source.take(Int(compressedLength))
+    lastStringStoredBytes = Int(compressedLength)
     let room = unsafe self[scratch: slot].reserve(Int(length))
     let output = unsafe UnsafeMutableRawBufferPointer(rebasing: room[..<Int(length)])
     if let problem = unsafe LZF.decompress(compressed, into: output) {
       throw RDBError(.corruptLZF(problem), at: start)
     }
     return UnsafeRawBufferPointer(output)
+  }
+
+  /// Reports the blob just read with ``readString(into:persistent:)``.
+  mutating func reportBlob<H: RDBHandler>(
+    _ kind: ValueBlob.Kind, _ blob: UnsafeRawBufferPointer, to handler: inout H
+  ) throws(RDBError) {
+    try handler.valueBlob(
+      ValueBlob(
+        kind: kind, byteCount: blob.count, isCompressed: lastStringWasCompressed,
+        storedByteCount: lastStringWasCompressed ? lastStringStoredBytes : blob.count))
   }
 
   /// Passes over an RDB string without decoding it.

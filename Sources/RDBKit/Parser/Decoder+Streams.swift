@@ -17,6 +17,7 @@ extension Decoder {
       let master = unsafe Self.streamID(nodeKey)
       let blobOrigin = source.offset
       let blob = unsafe try readString(into: .blob, persistent: false)
+      try unsafe reportBlob(.listpack, blob, to: &handler)
       var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
       guard !reader.isAtEnd else { throw Self.corruptStream("empty listpack node", blobOrigin) }
       liveEntries &+= try readStreamNode(

@@ -22,6 +22,9 @@ enum ScratchSlot {
   var secondScratch = ScratchBuffer()
   /// Decompressed blobs (ziplists, listpacks, intsets).
   var blobScratch = ScratchBuffer(capacity: 1 << 16)
+  /// The file size of the last string read and whether it was LZF-compressed.
+  var lastStringStoredBytes = 0
+  var lastStringWasCompressed = false
   /// Master field names of the stream node being read.
   var masterFields: [PackedElement] = []
 

@@ -35,6 +35,27 @@ public struct KeySummary: Sendable {
   public var skipped: Bool
 }
 
+/// One stored blob of a value: a ziplist, listpack, intset or zipmap, or a quicklist node.
+///
+/// Memory estimators need these sizes: a server keeps a blob it loads byte for byte.
+public struct ValueBlob: Sendable {
+  /// What the blob holds.
+  public enum Kind: Sendable {
+    case ziplist, listpack, intset, zipmap
+    /// A quicklist PLAIN node: one list element stored on its own.
+    case plainNode
+  }
+
+  /// What the blob holds.
+  public var kind: Kind
+  /// Its size once decoded.
+  public var byteCount: Int
+  /// Whether the file stores it LZF-compressed (quicklist nodes compressed in memory are).
+  public var isCompressed: Bool
+  /// Its size as stored in the file (the compressed size when ``isCompressed``).
+  public var storedByteCount: Int
+}
+
 /// A stream entry ID, `ms-seq`.
 public struct StreamID: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// The millisecond part.

@@ -30,6 +30,8 @@ public protocol RDBHandler {
   mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision
   /// The value is about to be reported; `encoding` is what `OBJECT ENCODING` would say.
   mutating func beginValue(encoding: Encoding) throws(RDBError)
+  /// A blob the value is stored in, reported before the elements it holds.
+  mutating func valueBlob(_ blob: ValueBlob) throws(RDBError)
   /// A string value.
   mutating func stringValue(_ value: RawSpan) throws(RDBError)
   /// A list element, head to tail.
@@ -72,6 +74,7 @@ extension RDBHandler {
     .decode
   }
   public mutating func beginValue(encoding: Encoding) throws(RDBError) {}
+  public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {}
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {}
   public mutating func listElement(_ element: RawSpan) throws(RDBError) {}
   public mutating func setMember(_ member: RawSpan) throws(RDBError) {}
