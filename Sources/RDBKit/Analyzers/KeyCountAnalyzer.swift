@@ -1,38 +1,83 @@
 /// Counts keys per database, per type and per encoding, with their expiry state.
 ///
 /// "Expired" means the key's expiry is before the file's `ctime` (the snapshot time): the
-/// server that wrote the file still had it, one that loads the file drops it.
+/// server that wrote the file still had it, one that loads the file drops it. Counting costs
+/// a few array increments per key: no hashing, no allocation.
 public struct KeyCountAnalyzer: RDBHandler, Sendable {
-  /// Counts for one database.
-  public struct Counts: Sendable, Codable, Equatable {
+  /// Counts for one database (or several, merged).
+  public struct Counts: Sendable, Equatable, Encodable {
     /// Keys.
     public var keys = 0
     /// Keys with an expiry.
     public var withExpiry = 0
     /// Keys whose expiry had passed when the file was written.
     public var expired = 0
-    /// Keys per `TYPE` name.
-    public var types: [String: Int] = [:]
-    /// Keys per `OBJECT ENCODING` name.
-    public var encodings: [String: Int] = [:]
+    private var typeCounts = [Int](repeating: 0, count: DataType.allCases.count)
+    private var encodingCounts = [Int](repeating: 0, count: Encoding.allCases.count)
+
+    /// Keys per `TYPE` name (types with no key left out).
+    public var types: [String: Int] {
+      var result: [String: Int] = [:]
+      for type in DataType.allCases where typeCounts[DataTypeIndex.of(type)] > 0 {
+        result[type.rawValue] = typeCounts[DataTypeIndex.of(type)]
+      }
+      return result
+    }
+
+    /// Keys per `OBJECT ENCODING` name (encodings with no key left out).
+    public var encodings: [String: Int] {
+      var result: [String: Int] = [:]
+      for encoding in Encoding.allCases where encodingCounts[EncodingIndex.of(encoding)] > 0 {
+        result[encoding.rawValue] = encodingCounts[EncodingIndex.of(encoding)]
+      }
+      return result
+    }
+
+    @inline(__always)
+    mutating func count(type: DataType, encoding: Encoding) {
+      keys &+= 1
+      typeCounts[DataTypeIndex.of(type)] &+= 1
+      encodingCounts[EncodingIndex.of(encoding)] &+= 1
+    }
 
     mutating func merge(_ other: Counts) {
       keys += other.keys
       withExpiry += other.withExpiry
       expired += other.expired
-      types.merge(other.types, uniquingKeysWith: +)
-      encodings.merge(other.encodings, uniquingKeysWith: +)
+      for index in typeCounts.indices { typeCounts[index] += other.typeCounts[index] }
+      for index in encodingCounts.indices { encodingCounts[index] += other.encodingCounts[index] }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+      case keys, withExpiry, expired, types, encodings
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(keys, forKey: .keys)
+      try container.encode(withExpiry, forKey: .withExpiry)
+      try container.encode(expired, forKey: .expired)
+      try container.encode(types, forKey: .types)
+      try container.encode(encodings, forKey: .encodings)
     }
   }
 
-  /// Counts per database number.
-  public private(set) var databases: [Int: Counts] = [:]
   /// The snapshot time (`ctime`) in Unix ms, when the file has it.
   public private(set) var snapshotTime: Int64?
-  private var current: KeyInfo?
+  private var finished: [Int: Counts] = [:]
+  private var currentDatabase = 0
+  private var current = Counts()
+  private var pending: KeyInfo?
 
   /// Creates an empty analyzer.
   public init() {}
+
+  /// Counts per database number.
+  public var databases: [Int: Counts] {
+    var all = finished
+    if current.keys > 0 { all[currentDatabase, default: Counts()].merge(current) }
+    return all
+  }
 
   /// The counts of all databases together.
   public var total: Counts {
@@ -43,11 +88,8 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
 
   /// Adds another file's counts (another shard of the same export).
   public mutating func merge(_ other: KeyCountAnalyzer) {
-    databases.merge(other.databases) { mine, theirs in
-      var merged = mine
-      merged.merge(theirs)
-      return merged
-    }
+    switchDatabase(to: -1)
+    for (database, counts) in other.databases { finished[database, default: Counts()].merge(counts) }
   }
 
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
@@ -55,21 +97,61 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
   }
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
-    current = info
+    pending = info
     return .decode
   }
 
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
-    guard let info = current else { return }
-    var counts = databases[info.database, default: Counts()]
-    counts.keys += 1
-    counts.types[info.dataType.rawValue, default: 0] += 1
-    counts.encodings[summary.encoding.rawValue, default: 0] += 1
+    guard let info = pending else { return }
+    if info.database != currentDatabase { switchDatabase(to: info.database) }
+    current.count(type: info.dataType, encoding: summary.encoding)
     if let expiresAt = info.expiresAt {
-      counts.withExpiry += 1
-      if let snapshotTime, expiresAt < snapshotTime { counts.expired += 1 }
+      current.withExpiry &+= 1
+      if let snapshotTime, expiresAt < snapshotTime { current.expired &+= 1 }
     }
-    databases[info.database] = counts
-    current = nil
+    pending = nil
+  }
+
+  private mutating func switchDatabase(to database: Int) {
+    if current.keys > 0 { finished[currentDatabase, default: Counts()].merge(current) }
+    current = Counts()
+    currentDatabase = database
+  }
+}
+
+/// Array positions of data types and encodings, for counting without hashing.
+enum DataTypeIndex {
+  @inline(__always)
+  static func of(_ type: DataType) -> Int {
+    switch type {
+    case .string: 0
+    case .list: 1
+    case .set: 2
+    case .hash: 3
+    case .stream: 4
+    case .module: 5
+    case .sortedSet: 6
+    }
+  }
+}
+
+enum EncodingIndex {
+  @inline(__always)
+  static func of(_ encoding: Encoding) -> Int {
+    switch encoding {
+    case .int: 0
+    case .embstr: 1
+    case .raw: 2
+    case .linkedlist: 3
+    case .ziplist: 4
+    case .quicklist: 5
+    case .listpack: 6
+    case .listpackex: 7
+    case .intset: 8
+    case .hashtable: 9
+    case .skiplist: 10
+    case .zipmap: 11
+    case .stream: 12
+    }
   }
 }
