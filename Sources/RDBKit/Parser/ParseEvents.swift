@@ -91,6 +91,19 @@ public struct StreamMetadata: Sendable {
   public var entriesAdded: UInt64?
   /// The number of consumer groups that follow.
   public var groupCount: UInt64
+
+  /// Creates stream metadata.
+  public init(
+    length: UInt64, lastID: StreamID, firstID: StreamID?, maxDeletedID: StreamID?,
+    entriesAdded: UInt64?, groupCount: UInt64
+  ) {
+    self.length = length
+    self.lastID = lastID
+    self.firstID = firstID
+    self.maxDeletedID = maxDeletedID
+    self.entriesAdded = entriesAdded
+    self.groupCount = groupCount
+  }
 }
 
 /// A consumer group's header.
@@ -101,8 +114,13 @@ public struct StreamGroupInfo: Sendable {
   public var entriesRead: Int64?
   /// Entries in the group's pending entries list.
   public var pendingCount: UInt64
-  /// Consumers that follow the pending list.
-  public var consumerCount: UInt64?
+
+  /// Creates a group header.
+  public init(lastDeliveredID: StreamID, entriesRead: Int64?, pendingCount: UInt64) {
+    self.lastDeliveredID = lastDeliveredID
+    self.entriesRead = entriesRead
+    self.pendingCount = pendingCount
+  }
 }
 
 /// A consumer's header within a group.

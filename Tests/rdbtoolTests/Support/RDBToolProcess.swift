@@ -1,0 +1,75 @@
+import Foundation
+
+/// Runs the built `rdbtool` binary and captures what it printed, as a user's shell would.
+struct RDBToolProcess {
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// The directory that holds the build products (`.build/debug`).
+  static let products: URL = {
+    let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    if FileManager.default.fileExists(atPath: runner.appendingPathComponent("rdbtool").path) {
+      return runner
+    }
+    return Bundle.main.bundleURL
+  }()
+
+  static var binary: URL { products.appendingPathComponent("rdbtool") }
+
+  /// The repository's `testdata/` directory.
+  static let testdata = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("testdata")
+
+  static func fixture(_ path: String) -> String {
+    testdata.appendingPathComponent("fixtures/\(path)").path
+  }
+
+  /// Runs `rdbtool arguments…`, feeding `stdin` (through a pipe, so it is not mappable).
+  static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
+    try runProgram(binary, arguments, stdin: stdin)
+  }
+
+  /// Runs any program and waits for it.
+  static func runProgram(_ program: URL, _ arguments: [String], stdin: Data? = nil) throws -> Result {
+    let process = Process()
+    process.executableURL = program
+    process.arguments = arguments
+    let output = Pipe()
+    // Standard error goes to a file, so neither stream can fill up and block the child.
+    let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "rdbtool-stderr-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: errorFile) }
+    let errors = try FileHandle(forWritingTo: errorFile)
+    defer { try? errors.close() }
+    process.standardOutput = output
+    process.standardError = errors
+    let input = Pipe()
+    if stdin != nil { process.standardInput = input }
+    try process.run()
+    if let stdin {
+      DispatchQueue.global().async {
+        try? input.fileHandleForWriting.write(contentsOf: stdin)
+        try? input.fileHandleForWriting.close()
+      }
+    }
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let errorData = try Data(contentsOf: errorFile)
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
+      stderr: String(decoding: errorData, as: UTF8.self))
+  }
+
+  /// A fresh temporary directory, removed by the caller.
+  static func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "rdbtool-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+}
