@@ -22,7 +22,11 @@ let package = Package(
         "CCRC64",
         .product(name: "SystemPackage", package: "swift-system"),
       ],
-      swiftSettings: [.strictMemorySafety()]),
+      swiftSettings: [
+        .strictMemorySafety(),
+        // Lets rdbtool and the benchmarks specialize the generic parser for their handlers.
+        .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+      ]),
     .executableTarget(
       name: "rdbtool",
       dependencies: [
