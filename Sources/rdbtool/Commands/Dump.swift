@@ -19,6 +19,7 @@ extension RDBTool {
         Examples:
           rdbtool dump --format jsonl dump.rdb > dump.jsonl
           rdbtool dump --format jsonl dump.rdb -o dump.jsonl
+          rdbtool dump --format jsonl --type hash --match 'user:*' dump.rdb
           rdbtool dump --format jsonl --bytes base64 --expired skip - < dump.rdb
         """)
 
@@ -42,40 +43,19 @@ extension RDBTool {
     @Option(help: "Keys already expired when the file was written: keep or skip.")
     var expired: ExpiredKeys = .keep
 
+    @OptionGroup var filters: FilterOptions
+
     @Option(name: .shortAndLong, help: "Write to FILE (atomically) instead of standard output.")
     var output: String?
 
     func run() throws {
-      if let output {
-        let file: AtomicFile
-        do {
-          file = try AtomicFile(destination: FilePath(output))
-        } catch {
-          StandardError.report(output, "cannot create: \(error)")
-          throw ExitCode.failure
-        }
-        try write(to: file.descriptor)
-        do {
-          try file.commit()
-        } catch {
-          StandardError.report(output, "cannot write: \(error)")
-          throw ExitCode.failure
-        }
-      } else {
-        try write(to: .standardOutput)
-      }
-    }
-
-    private func write(to descriptor: FileDescriptor) throws {
-      var writer = JSONLinesWriter(
-        output: OutputBuffer(descriptor: descriptor), style: bytes, skipExpired: expired == .skip)
-      do {
-        try RDBParser().parse(path: input, into: &writer)
-        try writer.finish()
-      } catch {
-        try? writer.finish()
-        StandardError.report(input, InputFailure.describe(error))
-        throw ExitCode.failure
+      try OutputTarget.write(to: output) { descriptor in
+        let writer = JSONLinesWriter(
+          output: OutputBuffer(descriptor: descriptor), style: bytes,
+          skipExpired: expired == .skip)
+        var filter = KeyFilter(writer, selection: filters.selection)
+        defer { try? filter.next.finish() }
+        try ParseRun.parse(input, into: &filter)
       }
     }
   }

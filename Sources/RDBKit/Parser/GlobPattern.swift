@@ -1,0 +1,96 @@
+/// A Redis glob pattern, matched the way `KEYS` and `SCAN MATCH` match (`stringmatchlen`):
+/// `*` any run of bytes, `?` one byte, `[abc]`, `[^a-z]` and `[a-z]` classes, `\x` a literal x.
+/// Matching is on bytes, so binary key names match as they do in Redis.
+public struct GlobPattern: Sendable, Equatable {
+  private let pattern: [UInt8]
+
+  /// Compiles `pattern` (its UTF-8 bytes).
+  public init(_ pattern: String) {
+    self.pattern = Array(pattern.utf8)
+  }
+
+  /// Whether `key` matches.
+  public func matches(_ key: RawSpan) -> Bool {
+    unsafe key.withUnsafeBytes { bytes in
+      unsafe pattern.withUnsafeBufferPointer { pattern in
+        unsafe Self.match(pattern[...], UnsafeRawBufferPointer(bytes)[...])
+      }
+    }
+  }
+
+  /// Whether `key` matches.
+  public func matches(_ key: [UInt8]) -> Bool {
+    unsafe key.withUnsafeBytes { unsafe matches(RawSpan(_unsafeBytes: $0)) }
+  }
+
+  private static func match(
+    _ pattern: Slice<UnsafeBufferPointer<UInt8>>, _ string: Slice<UnsafeRawBufferPointer>
+  ) -> Bool {
+    var p = unsafe pattern.startIndex
+    var s = unsafe string.startIndex
+    // Backtracking point for the last '*': where the pattern resumes and the string position.
+    var star: (pattern: Int, string: Int)? = nil
+    while unsafe s < string.endIndex {
+      if unsafe p < pattern.endIndex {
+        let token = unsafe pattern[p]
+        if token == UInt8(ascii: "*") {
+          while unsafe p < pattern.endIndex, unsafe pattern[p] == UInt8(ascii: "*") { p += 1 }
+          if unsafe p == pattern.endIndex { return true }
+          star = (p, s)
+          continue
+        }
+        if let next = unsafe matchOne(pattern, at: p, unsafe string[s]) {
+          p = next
+          s += 1
+          continue
+        }
+      }
+      guard let backtrack = star else { return false }
+      // Let the last '*' take one more byte and try again.
+      p = backtrack.pattern
+      s = backtrack.string + 1
+      star = (backtrack.pattern, s)
+    }
+    while unsafe p < pattern.endIndex, unsafe pattern[p] == UInt8(ascii: "*") { p += 1 }
+    return unsafe p == pattern.endIndex
+  }
+
+  /// Matches one byte against the token at `p` (not `*`); returns the next token's index.
+  private static func matchOne(
+    _ pattern: Slice<UnsafeBufferPointer<UInt8>>, at start: Int, _ byte: UInt8
+  ) -> Int? {
+    var p = start
+    switch unsafe pattern[p] {
+    case UInt8(ascii: "?"):
+      return p + 1
+    case UInt8(ascii: "\\") where unsafe p + 1 < pattern.endIndex:
+      return unsafe pattern[p + 1] == byte ? p + 2 : nil
+    case UInt8(ascii: "["):
+      p += 1
+      let negate = unsafe p < pattern.endIndex && pattern[p] == UInt8(ascii: "^")
+      if negate { p += 1 }
+      var matched = false
+      while unsafe p < pattern.endIndex, unsafe pattern[p] != UInt8(ascii: "]") {
+        let current = unsafe pattern[p]
+        if current == UInt8(ascii: "\\"), unsafe p + 1 < pattern.endIndex {
+          p += 1
+          if unsafe pattern[p] == byte { matched = true }
+        } else if unsafe p + 2 < pattern.endIndex, unsafe pattern[p + 1] == UInt8(ascii: "-") {
+          var low = current
+          var high = unsafe pattern[p + 2]
+          if low > high { swap(&low, &high) }
+          if byte >= low, byte <= high { matched = true }
+          p += 2
+        } else if current == byte {
+          matched = true
+        }
+        p += 1
+      }
+      // An unterminated class ends at the pattern's end, as in Redis.
+      if unsafe p < pattern.endIndex { p += 1 }
+      return matched != negate ? p : nil
+    default:
+      return unsafe pattern[p] == byte ? p + 1 : nil
+    }
+  }
+}

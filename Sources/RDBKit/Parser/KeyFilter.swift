@@ -1,0 +1,148 @@
+/// Which keys a run keeps: the filters every rdbtool command offers.
+///
+/// A key passes when it passes every criterion that is set; an empty criterion keeps all.
+public struct KeySelection: Sendable {
+  /// An expiry class, relative to the file's `ctime` (when it was written).
+  public enum Expiry: String, Sendable, CaseIterable {
+    /// Every key.
+    case any
+    /// Keys without an expiry.
+    case none
+    /// Keys whose expiry had passed when the file was written.
+    case expired
+    /// Keys without an expiry, or whose expiry had not passed.
+    case live
+  }
+
+  /// Databases to keep (empty: all).
+  public var databases: Set<Int> = []
+  /// Data types to keep (empty: all).
+  public var types: Set<DataType> = []
+  /// A Redis glob the key name must match.
+  public var glob: GlobPattern?
+  /// A regular expression the key name (as UTF-8, invalid bytes replaced) must match.
+  public var regex: Regex<AnyRegexOutput>?
+  /// The expiry class to keep.
+  public var expiry: Expiry = .any
+
+  /// Keeps everything.
+  public init() {}
+
+  /// Whether no criterion is set.
+  public var keepsEverything: Bool {
+    databases.isEmpty && types.isEmpty && glob == nil && regex == nil && expiry == .any
+  }
+
+  /// Whether a key passes; `snapshotTime` is the file's `ctime` in ms, when known.
+  public func keeps(_ key: RawSpan, info: KeyInfo, snapshotTime: Int64?) -> Bool {
+    if !databases.isEmpty, !databases.contains(info.database) { return false }
+    if !types.isEmpty, !types.contains(info.dataType) { return false }
+    switch expiry {
+    case .any: break
+    case .none: if info.expiresAt != nil { return false }
+    case .expired, .live:
+      let expired = info.expiresAt.map { expiresAt in snapshotTime.map { expiresAt < $0 } ?? false } ?? false
+      if expired != (expiry == .expired) { return false }
+    }
+    if let glob, !glob.matches(key) { return false }
+    if let regex {
+      let name = unsafe key.withUnsafeBytes { unsafe String(decoding: $0, as: UTF8.self) }
+      if (try? regex.firstMatch(in: name)) == nil { return false }
+    }
+    return true
+  }
+}
+
+extension Regex: @retroactive @unchecked Sendable {}
+
+/// Passes the events of the keys a ``KeySelection`` keeps to `Next`, and skips the others'
+/// values without decoding them. File-level events (header, AUX, functions, databases) always
+/// pass.
+public struct KeyFilter<Next: RDBHandler>: RDBHandler {
+  /// The handler that receives the kept keys.
+  public var next: Next
+  /// The selection.
+  public let selection: KeySelection
+  private var snapshotTime: Int64?
+  private var passing = false
+
+  /// Filters the events for `next`.
+  public init(_ next: Next, selection: KeySelection) {
+    self.next = next
+    self.selection = selection
+  }
+
+  public mutating func header(_ version: RDBVersion) throws(RDBError) { try next.header(version) }
+  public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
+    if let time = AuxField.snapshotTime(key: key, value: value) { snapshotTime = time }
+    try next.aux(key: key, value: value)
+  }
+  public mutating func function(code: RawSpan) throws(RDBError) { try next.function(code: code) }
+  public mutating func moduleAux(_ module: ModuleType) throws(RDBError) { try next.moduleAux(module) }
+  public mutating func beginDatabase(_ index: Int) throws(RDBError) { try next.beginDatabase(index) }
+  public mutating func resizeDatabase(keys: UInt64, expires: UInt64) throws(RDBError) {
+    try next.resizeDatabase(keys: keys, expires: expires)
+  }
+
+  public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
+    passing = selection.keeps(key, info: info, snapshotTime: snapshotTime)
+    guard passing else { return .skip }
+    let decision = try next.beginKey(key, info: info)
+    if decision == .skip { passing = false }
+    return decision
+  }
+
+  public mutating func beginValue(encoding: Encoding) throws(RDBError) {
+    if passing { try next.beginValue(encoding: encoding) }
+  }
+  public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {
+    if passing { try next.valueBlob(blob) }
+  }
+  public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
+    if passing { try next.stringValue(value) }
+  }
+  public mutating func listElement(_ element: RawSpan) throws(RDBError) {
+    if passing { try next.listElement(element) }
+  }
+  public mutating func setMember(_ member: RawSpan) throws(RDBError) {
+    if passing { try next.setMember(member) }
+  }
+  public mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError) {
+    if passing { try next.sortedSetMember(member, score: score) }
+  }
+  public mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?)
+    throws(RDBError)
+  {
+    if passing { try next.hashField(field, value: value, expiresAt: expiresAt) }
+  }
+  public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {
+    if passing { try next.beginStreamEntry(id: id, fieldCount: fieldCount) }
+  }
+  public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {
+    if passing { try next.streamField(field, value: value) }
+  }
+  public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
+    if passing { try next.streamMetadata(metadata) }
+  }
+  public mutating func beginStreamGroup(name: RawSpan, info: StreamGroupInfo) throws(RDBError) {
+    if passing { try next.beginStreamGroup(name: name, info: info) }
+  }
+  public mutating func streamPendingEntry(id: StreamID, deliveryTime: Int64, deliveryCount: UInt64)
+    throws(RDBError)
+  {
+    if passing { try next.streamPendingEntry(id: id, deliveryTime: deliveryTime, deliveryCount: deliveryCount) }
+  }
+  public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo) throws(RDBError) {
+    if passing { try next.beginStreamConsumer(name: name, info: info) }
+  }
+  public mutating func streamConsumerPending(id: StreamID) throws(RDBError) {
+    if passing { try next.streamConsumerPending(id: id) }
+  }
+  public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {
+    if passing { try next.moduleValue(module) }
+  }
+  public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
+    if passing { try next.endKey(summary) }
+    passing = false
+  }
+}

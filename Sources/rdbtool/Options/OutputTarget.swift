@@ -1,0 +1,40 @@
+import ArgumentParser
+import RDBKit
+import SystemPackage
+
+/// Standard output, or an `-o FILE` written atomically: the file appears, complete, only
+/// when the command succeeds.
+enum OutputTarget {
+  /// Calls `body` with the descriptor to write to, then commits the file if there is one.
+  static func write(to path: String?, _ body: (FileDescriptor) throws -> Void) throws {
+    guard let path else { return try body(.standardOutput) }
+    let file: AtomicFile
+    do {
+      file = try AtomicFile(destination: FilePath(path))
+    } catch {
+      StandardError.report(path, "cannot create: \(error)")
+      throw ExitCode.failure
+    }
+    try body(file.descriptor)
+    do {
+      try file.commit()
+    } catch {
+      StandardError.report(path, "cannot write: \(error)")
+      throw ExitCode.failure
+    }
+  }
+}
+
+/// Running the parser for a command, with failures reported the rdbtool way.
+enum ParseRun {
+  /// Parses `input` into `handler`; on failure prints `rdbtool: INPUT: message` and exits 1.
+  @discardableResult
+  static func parse<H: RDBHandler>(_ input: String, into handler: inout H) throws -> ParseSummary {
+    do {
+      return try RDBParser().parse(path: input, into: &handler)
+    } catch {
+      StandardError.report(input, InputFailure.describe(error))
+      throw ExitCode.failure
+    }
+  }
+}
