@@ -55,6 +55,22 @@ enum JSONText {
     output.append(UInt8(ascii: "\""))
   }
 
+  /// Appends a JSON string with one `\u00XX` escape per byte that is not printable ASCII:
+  /// the bytes read as Latin-1, as redis-rdb-tools writes names that are not UTF-8.
+  static func appendLatin1(_ bytes: UnsafeRawBufferPointer, to output: inout OutputBuffer) {
+    output.append(UInt8(ascii: "\""))
+    for unsafe byte in unsafe bytes {
+      if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+        output.append(byte)
+      } else {
+        output.append("\\u00")
+        output.append(hexDigits[Int(byte >> 4)])
+        output.append(hexDigits[Int(byte & 15)])
+      }
+    }
+    output.append(UInt8(ascii: "\""))
+  }
+
   private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
   private static let base64Digits: [UInt8] = Array(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)

@@ -5,8 +5,16 @@ import SystemPackage
 extension RDBTool {
   struct Dump: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Convert an RDB file's keys to JSON lines.",
+      abstract: "Convert an RDB file's keys to JSON lines or Redis protocol.",
       discussion: """
+        --format resp writes the Redis protocol that recreates the data (SELECT, SET, RPUSH, \
+        SADD, ZADD, HSET, XADD with consumer groups, PEXPIREAT, HPEXPIREAT, FUNCTION LOAD), \
+        for `redis-cli --pipe`.
+
+        --format json writes one JSON document grouping keys by database, in the shape \
+        redis-rdb-tools users know: [{"key": value, …}, …]. --format csv flattens strings \
+        and hashes into database,type,key,field,value rows.
+
         --format jsonl writes one JSON object per key, in file order, losslessly:
           {"db":0,"key":"k","type":"hash","encoding":"listpack","expire_ms":null,"value":{…}}
         plus "idle_s" / "freq" when the file has them. Byte strings that are valid UTF-8 are \
@@ -21,10 +29,11 @@ extension RDBTool {
           rdbtool dump --format jsonl dump.rdb -o dump.jsonl
           rdbtool dump --format jsonl --type hash --match 'user:*' dump.rdb
           rdbtool dump --format jsonl --bytes base64 --expired skip - < dump.rdb
+          rdbtool dump --format resp --expired skip dump.rdb | redis-cli --pipe
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-      case jsonl
+      case jsonl, json, resp, csv
     }
 
     enum ExpiredKeys: String, ExpressibleByArgument, CaseIterable {
@@ -49,13 +58,34 @@ extension RDBTool {
     var output: String?
 
     func run() throws {
+      var selection = filters.selection
+      if expired == .skip, selection.expiry == .any { selection.expiry = .live }
       try OutputTarget.write(to: output) { descriptor in
-        let writer = JSONLinesWriter(
-          output: OutputBuffer(descriptor: descriptor), style: bytes,
-          skipExpired: expired == .skip)
-        var filter = KeyFilter(writer, selection: filters.selection)
-        defer { try? filter.next.finish() }
-        try ParseRun.parse(input, into: &filter)
+        let buffer = OutputBuffer(descriptor: descriptor)
+        switch format {
+        case .jsonl:
+          var filter = KeyFilter(JSONLinesWriter(output: buffer, style: bytes), selection: selection)
+          defer { try? filter.next.finish() }
+          try ParseRun.parse(input, into: &filter)
+        case .json:
+          var filter = KeyFilter(JSONDocumentWriter(output: buffer), selection: selection)
+          try ParseRun.parse(input, into: &filter)
+          try filter.next.finish()
+        case .csv:
+          var filter = KeyFilter(CSVWriter(output: buffer, style: bytes), selection: selection)
+          defer { try? filter.next.finish() }
+          try ParseRun.parse(input, into: &filter)
+          if filter.next.skippedKeys > 0 {
+            StandardError.report(input, "\(filter.next.skippedKeys) keys of types other than string and hash left out of the CSV")
+          }
+        case .resp:
+          var filter = KeyFilter(RESPWriter(output: buffer), selection: selection)
+          defer { try? filter.next.finish() }
+          try ParseRun.parse(input, into: &filter)
+          if filter.next.skippedModuleValues > 0 {
+            StandardError.report(input, "\(filter.next.skippedModuleValues) module values left out: they need their module")
+          }
+        }
       }
     }
   }

@@ -1,0 +1,139 @@
+/// Writes one JSON document in the shape redis-rdb-tools' `rdb --command json` users know:
+/// an array with one object per database present, mapping key names to values.
+///
+///     [{"user:1":{"name":"Ada"},"queue":["a","b"],"board":{"ada":12.5}},{"other-db-key":"v"}]
+///
+/// Strings are JSON strings, lists and sets arrays, sorted sets `{member: score}`, hashes
+/// `{field: value}`, streams as in the JSON-lines format, module values
+/// `{"module":…,"encver":…}`. This shape cannot carry types, expiries or non-UTF-8 names
+/// losslessly: bytes that are not valid UTF-8 are written one `\u00XX` escape per byte, as
+/// redis-rdb-tools does. Use ``JSONLinesWriter`` for a lossless record of every key.
+public struct JSONDocumentWriter: RDBHandler {
+  /// The buffered output; call ``finish()`` after the parse.
+  public var output: OutputBuffer
+  private var database: Int?
+  private var type: DataType = .string
+  private var elementCount = 0
+  private var streamFields = 0
+
+  /// Writes to `output`.
+  public init(output: OutputBuffer) {
+    self.output = output
+    self.output.append(UInt8(ascii: "["))
+  }
+
+  /// Closes the document and writes what is buffered.
+  public mutating func finish() throws(RDBError) {
+    output.append(database == nil ? "]\n" : "}]\n")
+    try output.flush()
+  }
+
+  private mutating func appendBytes(_ span: RawSpan) {
+    unsafe span.withUnsafeBytes { bytes in
+      if unsafe JSONText.isValidUTF8(bytes) {
+        unsafe JSONText.appendEscaped(bytes, to: &output)
+      } else {
+        unsafe JSONText.appendLatin1(bytes, to: &output)
+      }
+    }
+  }
+
+  public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
+    if database != info.database {
+      output.append(database == nil ? "{" : "},{")
+      database = info.database
+    } else {
+      output.append(UInt8(ascii: ","))
+    }
+    appendBytes(key)
+    output.append(UInt8(ascii: ":"))
+    type = info.dataType
+    elementCount = 0
+    switch type {
+    case .list, .set: output.append(UInt8(ascii: "["))
+    case .sortedSet, .hash: output.append(UInt8(ascii: "{"))
+    case .stream: output.append("{\"entries\":[")
+    case .string, .module: break
+    }
+    return .decode
+  }
+
+  private mutating func separate() {
+    if elementCount > 0 { output.append(UInt8(ascii: ",")) }
+    elementCount += 1
+  }
+
+  public mutating func stringValue(_ value: RawSpan) throws(RDBError) { appendBytes(value) }
+
+  public mutating func listElement(_ element: RawSpan) throws(RDBError) {
+    separate()
+    appendBytes(element)
+    try output.flushIfFull()
+  }
+
+  public mutating func setMember(_ member: RawSpan) throws(RDBError) {
+    separate()
+    appendBytes(member)
+    try output.flushIfFull()
+  }
+
+  public mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError) {
+    separate()
+    appendBytes(member)
+    output.append(UInt8(ascii: ":"))
+    JSONText.appendScore(score, to: &output)
+    try output.flushIfFull()
+  }
+
+  public mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?)
+    throws(RDBError)
+  {
+    separate()
+    appendBytes(field)
+    output.append(UInt8(ascii: ":"))
+    appendBytes(value)
+    try output.flushIfFull()
+  }
+
+  public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {
+    separate()
+    output.append("{\"id\":\"")
+    output.append(id.description)
+    output.append("\",\"fields\":{")
+    streamFields = fieldCount
+    if fieldCount == 0 { output.append("}}") }
+  }
+
+  public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {
+    appendBytes(field)
+    output.append(UInt8(ascii: ":"))
+    appendBytes(value)
+    streamFields -= 1
+    output.append(streamFields == 0 ? "}}" : ",")
+  }
+
+  public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
+    output.append("],\"length\":")
+    output.append(integer: Int64(clamping: metadata.length))
+    output.append(",\"last_id\":\"")
+    output.append(metadata.lastID.description)
+    output.append("\"}")
+  }
+
+  public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {
+    output.append("{\"module\":\"")
+    output.append(module.name)
+    output.append("\",\"encver\":")
+    output.append(integer: Int64(module.encodingVersion))
+    output.append(UInt8(ascii: "}"))
+  }
+
+  public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
+    switch type {
+    case .list, .set: output.append(UInt8(ascii: "]"))
+    case .sortedSet, .hash: output.append(UInt8(ascii: "}"))
+    case .string, .stream, .module: break
+    }
+    try output.flushIfFull()
+  }
+}

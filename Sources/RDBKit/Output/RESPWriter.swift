@@ -1,0 +1,225 @@
+/// Writes the Redis protocol that recreates the file's data, for `redis-cli --pipe`:
+/// `FUNCTION LOAD`, `SELECT`, then per key SET / RPUSH / SADD / ZADD / HSET / XADD (with
+/// XSETID, XGROUP CREATE, XGROUP CREATECONSUMER and XCLAIM for consumer groups),
+/// `PEXPIREAT` for key TTLs and `HPEXPIREAT` for hash field TTLs.
+///
+/// Collections are written in batches of ``batchSize`` elements, so a huge key never needs
+/// one huge command. What the protocol cannot recreate is counted, not written: module values
+/// (they need the module) and pending entries whose message was deleted (XCLAIM ignores them).
+public struct RESPWriter: RDBHandler {
+  /// The buffered output; call ``finish()`` after the parse.
+  public var output: OutputBuffer
+  /// Elements per command for variadic commands.
+  public let batchSize: Int
+  /// Module values left out.
+  public private(set) var skippedModuleValues = 0
+  private var database: Int?
+  private var selectedDatabase: Int?
+  private var key: [UInt8] = []
+  private var info: KeyInfo?
+  private var command = RESPCommand()
+  private var fieldExpiries: [([UInt8], Int64)] = []
+  private var streamEntryCount = 0
+  private var groupName: [UInt8] = []
+  private var pending: [(id: StreamID, deliveryTime: Int64, deliveryCount: UInt64)] = []
+  private var consumer: [UInt8] = []
+
+  /// Writes to `output`, `batchSize` elements per command.
+  public init(output: OutputBuffer, batchSize: Int = 128) {
+    self.output = output
+    self.batchSize = batchSize
+  }
+
+  /// Writes whatever is still buffered.
+  public mutating func finish() throws(RDBError) { try output.flush() }
+
+  public mutating func function(code: RawSpan) throws(RDBError) {
+    var load = RESPCommand()
+    load.add("FUNCTION")
+    load.add("LOAD")
+    load.add("REPLACE")
+    load.add(code)
+    load.write(to: &output)
+  }
+
+  public mutating func beginDatabase(_ index: Int) throws(RDBError) { database = index }
+
+  public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
+    if info.dataType == .module {
+      skippedModuleValues += 1
+      return .skip
+    }
+    if selectedDatabase != info.database {
+      RESPCommand.write([Array("SELECT".utf8), Array(String(info.database).utf8)], to: &output)
+      selectedDatabase = info.database
+    }
+    self.key = unsafe key.withUnsafeBytes { unsafe Array($0) }
+    self.info = info
+    fieldExpiries.removeAll(keepingCapacity: true)
+    // DEL first, so loading into a server that has the key replaces it instead of appending.
+    RESPCommand.write([Array("DEL".utf8), self.key], to: &output)
+    switch info.dataType {
+    case .list: command.begin("RPUSH", key: self.key)
+    case .set: command.begin("SADD", key: self.key)
+    case .sortedSet: command.begin("ZADD", key: self.key)
+    case .hash: command.begin("HSET", key: self.key)
+    case .stream: streamEntryCount = 0
+    case .string, .module: break
+    }
+    return .decode
+  }
+
+  public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
+    command.begin("SET", key: key)
+    command.add(value)
+    command.write(to: &output)
+  }
+
+  public mutating func listElement(_ element: RawSpan) throws(RDBError) {
+    command.add(element)
+    try flushBatch(elements: 1, name: "RPUSH")
+  }
+
+  public mutating func setMember(_ member: RawSpan) throws(RDBError) {
+    command.add(member)
+    try flushBatch(elements: 1, name: "SADD")
+  }
+
+  public mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError) {
+    command.add(Self.scoreText(score))
+    command.add(member)
+    try flushBatch(elements: 2, name: "ZADD")
+  }
+
+  public mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?)
+    throws(RDBError)
+  {
+    command.add(field)
+    command.add(value)
+    if let expiresAt {
+      fieldExpiries.append((unsafe field.withUnsafeBytes { unsafe Array($0) }, expiresAt))
+    }
+    try flushBatch(elements: 2, name: "HSET")
+  }
+
+  /// Writes the batch once it holds `batchSize` elements, and starts the next one.
+  private mutating func flushBatch(elements: Int, name: StaticString) throws(RDBError) {
+    guard command.argumentCount - 2 >= batchSize * elements else { return }
+    command.write(to: &output)
+    command.begin(name, key: key)
+    try output.flushIfFull()
+  }
+
+  public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {
+    command.begin("XADD", key: key)
+    command.add(id.description)
+    streamEntryCount = fieldCount
+    if fieldCount == 0 { command.write(to: &output) }
+  }
+
+  public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {
+    command.add(field)
+    command.add(value)
+    streamEntryCount -= 1
+    if streamEntryCount == 0 {
+      command.write(to: &output)
+      try output.flushIfFull()
+    }
+  }
+
+  public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
+    if metadata.length == 0 {
+      // An empty stream still exists: create it with an entry trimmed away at once.
+      RESPCommand.write(
+        ["XADD", "MAXLEN", "0", "0-1", "x", "y"].map { Array($0.utf8) }.inserting(key, at: 1),
+        to: &output)
+    }
+    var setID = RESPCommand()
+    setID.begin("XSETID", key: key)
+    setID.add(metadata.lastID.description)
+    if let entriesAdded = metadata.entriesAdded, let maxDeletedID = metadata.maxDeletedID {
+      setID.add("ENTRIESADDED")
+      setID.add(integer: Int64(clamping: entriesAdded))
+      setID.add("MAXDELETEDID")
+      setID.add(maxDeletedID.description)
+    }
+    setID.write(to: &output)
+  }
+
+  public mutating func beginStreamGroup(name: RawSpan, info: StreamGroupInfo) throws(RDBError) {
+    groupName = unsafe name.withUnsafeBytes { unsafe Array($0) }
+    var create = RESPCommand()
+    create.begin("XGROUP", key: Array("CREATE".utf8))
+    create.add(key)
+    create.add(groupName)
+    create.add(info.lastDeliveredID.description)
+    if let entriesRead = info.entriesRead {
+      create.add("ENTRIESREAD")
+      create.add(integer: entriesRead)
+    }
+    create.write(to: &output)
+    pending.removeAll(keepingCapacity: true)
+  }
+
+  public mutating func streamPendingEntry(id: StreamID, deliveryTime: Int64, deliveryCount: UInt64)
+    throws(RDBError)
+  {
+    pending.append((id, deliveryTime, deliveryCount))
+  }
+
+  public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo) throws(RDBError) {
+    consumer = unsafe name.withUnsafeBytes { unsafe Array($0) }
+    RESPCommand.write(
+      [Array("XGROUP".utf8), Array("CREATECONSUMER".utf8), key, groupName, consumer], to: &output)
+  }
+
+  public mutating func streamConsumerPending(id: StreamID) throws(RDBError) {
+    guard let entry = pending.first(where: { $0.id == id }) else { return }
+    var claim = RESPCommand()
+    claim.begin("XCLAIM", key: key)
+    claim.add(groupName)
+    claim.add(consumer)
+    claim.add("0")
+    claim.add(id.description)
+    claim.add("TIME")
+    claim.add(integer: entry.deliveryTime)
+    claim.add("RETRYCOUNT")
+    claim.add(integer: Int64(clamping: entry.deliveryCount))
+    claim.add("FORCE")
+    claim.add("JUSTID")
+    claim.write(to: &output)
+  }
+
+  public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
+    guard let info, !summary.skipped else { return }
+    switch info.dataType {
+    case .list, .set, .sortedSet, .hash:
+      if command.argumentCount > 2 { command.write(to: &output) }
+    default: break
+    }
+    for (field, time) in fieldExpiries {
+      RESPCommand.write(
+        [Array("HPEXPIREAT".utf8), key, Array(String(time).utf8), Array("FIELDS".utf8),
+         Array("1".utf8), field], to: &output)
+    }
+    if let expiresAt = info.expiresAt {
+      RESPCommand.write(
+        [Array("PEXPIREAT".utf8), key, Array(String(expiresAt).utf8)], to: &output)
+    }
+    self.info = nil
+    try output.flushIfFull()
+  }
+
+  /// A score as ZADD takes it: `inf`, `-inf`, or the shortest text that reads back exactly.
+  static func scoreText(_ score: Double) -> String {
+    score.isInfinite ? (score < 0 ? "-inf" : "inf") : "\(score)"
+  }
+}
+
+extension Array {
+  fileprivate func inserting(_ element: Element, at index: Int) -> [Element] {
+    var copy = self
+    copy.insert(element, at: index)
+    return copy
+  }
+}
