@@ -22,8 +22,13 @@ import SystemPackage
 /// applies on load (`int`, `embstr` up to 44 bytes, `raw`), and a Redis 7.2+ list saved as one
 /// packed node of at most 8 KiB, which the server keeps as a `listpack`.
 public struct RDBParser: Sendable {
-  /// Creates a parser.
-  public init() {}
+  /// Where the parse publishes how far it has got, if anyone is watching.
+  public var progress: ParseProgress?
+
+  /// Creates a parser; pass `progress` to follow a long parse from another thread.
+  public init(progress: ParseProgress? = nil) {
+    self.progress = progress
+  }
 
   /// Parses a mapped file.
   ///
@@ -57,7 +62,7 @@ public struct RDBParser: Sendable {
   public func parse<I: ByteInput, H: RDBHandler>(input: I, into handler: inout H)
     throws(RDBError) -> ParseSummary
   {
-    var source = StreamSource(input: input)
+    var source = StreamSource(input: input, progress: progress)
     defer { source.release() }
     var decoder = Decoder(source: source)
     defer { decoder.release() }
@@ -90,7 +95,8 @@ public struct RDBParser: Sendable {
   @unsafe private func parse<H: RDBHandler>(
     unsafeBytes bytes: UnsafeRawBufferPointer, releasesPages: Bool, into handler: inout H
   ) throws(RDBError) -> ParseSummary {
-    var decoder = unsafe Decoder(source: MappedSource(base: bytes, releasesPages: releasesPages))
+    var decoder = unsafe Decoder(
+      source: MappedSource(base: bytes, releasesPages: releasesPages, progress: progress))
     defer { decoder.release() }
     return try decoder.run(&handler)
   }

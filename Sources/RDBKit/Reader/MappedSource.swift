@@ -18,14 +18,17 @@
   private var crcPosition = 0
   private var releasedPosition = 0
   private let releasesPages: Bool
+  private let progress: ParseProgress?
 
   private static let crcStep = 1 << 20
   private static let releaseLag = 16 << 20
 
   /// Reads `base`; `releasesPages` only for a private mapping that the caller owns.
-  @unsafe init(base: UnsafeRawBufferPointer, releasesPages: Bool) {
+  @unsafe init(base: UnsafeRawBufferPointer, releasesPages: Bool, progress: ParseProgress?) {
     unsafe self.base = base
     self.releasesPages = releasesPages
+    self.progress = progress
+    progress?.setTotal(base.count)
   }
 
   var offset: Int { position }
@@ -66,6 +69,7 @@
   private mutating func advanceChecksum() {
     crc = unsafe CRC64.update(crc, UnsafeRawBufferPointer(rebasing: base[crcPosition..<position]))
     crcPosition = position
+    progress?.update(bytesRead: position)
     guard releasesPages, let start = unsafe base.baseAddress else { return }
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))
     let end = (position &- Self.releaseLag) / page * page

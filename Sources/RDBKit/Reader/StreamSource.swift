@@ -13,10 +13,12 @@
   private var crc: UInt64 = 0
   private var crcIndex = 0
   private var inputEnded = false
+  private let progress: ParseProgress?
 
   /// Reads `input` through a buffer of `initialCapacity` bytes; call ``release()`` when done.
-  init(input: Input, initialCapacity: Int = 1 << 20) {
+  init(input: Input, progress: ParseProgress? = nil, initialCapacity: Int = 1 << 20) {
     self.input = input
+    self.progress = progress
     unsafe buffer = UnsafeMutableRawBufferPointer.allocate(
       byteCount: max(initialCapacity, 4096), alignment: 16)
   }
@@ -72,6 +74,7 @@
   /// Makes `count` unread bytes contiguous at the front of the buffer.
   private mutating func fill(_ count: Int) throws(RDBError) {
     foldChecksum()
+    progress?.update(bytesRead: offset)
     let unread = end &- start
     if start > 0 {
       if unread > 0, let base = unsafe buffer.baseAddress {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RDBKit
 import SystemPackage
 
@@ -57,6 +58,12 @@ extension RDBTool {
     @Option(name: .shortAndLong, help: "Write to FILE (atomically) instead of standard output.")
     var output: String?
 
+    @Flag(name: .shortAndLong, help: "Show no progress bar (one is drawn only on a terminal).")
+    var quiet = false
+
+    /// Data is going to a terminal: a progress line there would tear it.
+    private var writesToTerminal: Bool { output == nil && isatty(STDOUT_FILENO) == 1 }
+
     func run() throws {
       var selection = filters.selection
       if expired == .skip, selection.expiry == .any { selection.expiry = .live }
@@ -66,22 +73,22 @@ extension RDBTool {
         case .jsonl:
           var filter = KeyFilter(JSONLinesWriter(output: buffer, style: bytes), selection: selection)
           defer { try? filter.next.finish() }
-          try ParseRun.parse(input, into: &filter)
+          try ParseRun.parse(input, into: &filter, quiet: quiet || writesToTerminal)
         case .json:
           var filter = KeyFilter(JSONDocumentWriter(output: buffer), selection: selection)
-          try ParseRun.parse(input, into: &filter)
+          try ParseRun.parse(input, into: &filter, quiet: quiet || writesToTerminal)
           try filter.next.finish()
         case .csv:
           var filter = KeyFilter(CSVWriter(output: buffer, style: bytes), selection: selection)
           defer { try? filter.next.finish() }
-          try ParseRun.parse(input, into: &filter)
+          try ParseRun.parse(input, into: &filter, quiet: quiet || writesToTerminal)
           if filter.next.skippedKeys > 0 {
             StandardError.report(input, "\(filter.next.skippedKeys) keys of types other than string and hash left out of the CSV")
           }
         case .resp:
           var filter = KeyFilter(RESPWriter(output: buffer), selection: selection)
           defer { try? filter.next.finish() }
-          try ParseRun.parse(input, into: &filter)
+          try ParseRun.parse(input, into: &filter, quiet: quiet || writesToTerminal)
           if filter.next.skippedModuleValues > 0 {
             StandardError.report(input, "\(filter.next.skippedModuleValues) module values left out: they need their module")
           }

@@ -23,15 +23,12 @@ extension RDBTool {
     @Flag(help: "Write one JSON object instead of text.")
     var json = false
 
+    @Flag(name: .shortAndLong, help: "Show no progress bar (one is drawn only on a terminal).")
+    var quiet = false
+
     func run() throws {
       var info = FileInfo()
-      let summary: ParseSummary
-      do {
-        summary = try RDBParser().parse(path: input, into: &info)
-      } catch {
-        StandardError.report(input, InputFailure.describe(error))
-        throw ExitCode.failure
-      }
+      let summary = try ParseRun.parse(input, into: &info, quiet: quiet)
       let report = InfoReport(file: input, info: info, summary: summary)
       if json {
         print(try report.jsonText())

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RDBKit
 import SystemPackage
 
@@ -26,10 +27,16 @@ extension RDBTool {
     @Option(name: .shortAndLong, help: "Write to FILE (atomically) instead of standard output.")
     var output: String?
 
+    @Flag(name: .shortAndLong, help: "Show no progress bar (one is drawn only on a terminal).")
+    var quiet = false
+
+    /// Data is going to a terminal: a progress line there would tear it.
+    private var writesToTerminal: Bool { output == nil && isatty(STDOUT_FILENO) == 1 }
+
     func run() throws {
       try OutputTarget.write(to: output) { descriptor in
         var lister = KeyFilter(KeyNameWriter(output: OutputBuffer(descriptor: descriptor)), selection: filters.selection)
-        try ParseRun.parse(input, into: &lister)
+        try ParseRun.parse(input, into: &lister, quiet: quiet || writesToTerminal)
         try lister.next.output.flush()
       }
     }

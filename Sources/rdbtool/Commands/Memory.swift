@@ -36,7 +36,7 @@ extension RDBTool {
 
     @Option(
       help: ArgumentHelp(
-        "Server version whose rules apply: \(MemoryModel.Version.allCases.map(\.rawValue).joined(separator: ", ")). Default: from the file.",
+        "Server version whose rules apply (default: the one that wrote the file).",
         valueName: "VERSION"))
     var model: MemoryModel.Version?
 
@@ -51,7 +51,9 @@ extension RDBTool {
 
     func validate() throws {
       if let top, top < 1 { throw ValidationError("--top must be at least 1.") }
-      if listCompressDepth < 0 { throw ValidationError("--list-compress-depth cannot be negative.") }
+      if listCompressDepth < 0 {
+        throw ValidationError("--list-compress-depth cannot be negative.")
+      }
     }
 
     func run() throws {

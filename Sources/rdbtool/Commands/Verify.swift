@@ -23,7 +23,7 @@ extension RDBTool {
     @Argument(help: "RDB files, or '-' for standard input.")
     var inputs: [String]
 
-    @Flag(name: .shortAndLong, help: "Print only failures and the summary.")
+    @Flag(name: .shortAndLong, help: "Print only failures and the summary, and no progress bar.")
     var quiet = false
 
     func validate() throws {
@@ -37,8 +37,17 @@ extension RDBTool {
       var good = 0
       for input in inputs {
         var handler = KeyCountAnalyzer()
+        let progress = ParseProgress()
+        let bar = ProgressBar(progress, label: input, quiet: quiet)
+        let outcome: Result<ParseSummary, any Error>
         do {
-          let summary = try RDBParser().parse(path: input, into: &handler)
+          outcome = .success(try RDBParser(progress: progress).parse(path: input, into: &handler))
+        } catch {
+          outcome = .failure(error)
+        }
+        bar?.stop()
+        do {
+          let summary = try outcome.get()
           good += 1
           if !quiet {
             let keys = handler.total.keys

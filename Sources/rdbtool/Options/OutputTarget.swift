@@ -27,11 +27,17 @@ enum OutputTarget {
 
 /// Running the parser for a command, with failures reported the rdbtool way.
 enum ParseRun {
-  /// Parses `input` into `handler`; on failure prints `rdbtool: INPUT: message` and exits 1.
+  /// Parses `input` into `handler`, with a progress bar on a terminal unless `quiet`; on
+  /// failure prints `rdbtool: INPUT: message` and exits 1.
   @discardableResult
-  static func parse<H: RDBHandler>(_ input: String, into handler: inout H) throws -> ParseSummary {
+  static func parse<H: RDBHandler>(_ input: String, into handler: inout H, quiet: Bool = false)
+    throws -> ParseSummary
+  {
+    let progress = ParseProgress()
+    let bar = ProgressBar(progress, label: input, quiet: quiet)
+    defer { bar?.stop() }
     do {
-      return try RDBParser().parse(path: input, into: &handler)
+      return try RDBParser(progress: progress).parse(path: input, into: &handler)
     } catch {
       StandardError.report(input, InputFailure.describe(error))
       throw ExitCode.failure

@@ -8,6 +8,11 @@ enum StandardError {
     _ = try? FileDescriptor.standardError.writeAll(text.utf8)
   }
 
+  /// Writes `text` as it is (a progress line redraw).
+  static func writeRaw(_ text: String) {
+    _ = try? FileDescriptor.standardError.writeAll(text.utf8)
+  }
+
   /// Writes `rdbtool: INPUT: message`.
   static func report(_ input: String, _ message: String) {
     write("rdbtool: \(input): \(message)")

@@ -1,0 +1,35 @@
+/// One key's estimated memory, as ``MemoryEstimator`` reports it: a row of `rdbtool memory`.
+public struct KeyMemoryReport: Sendable, Equatable {
+  /// The database number.
+  public var database: Int
+  /// The key name's bytes.
+  public var key: [UInt8]
+  /// The data type, as `TYPE` names it.
+  public var type: DataType
+  /// The in-memory encoding, as `OBJECT ENCODING` names it.
+  public var encoding: Encoding
+  /// The estimate of `MEMORY USAGE key SAMPLES 0`, in bytes.
+  public var sizeInBytes: Int
+  /// Elements: list elements, set or sorted-set members, hash fields, stream entries; for a
+  /// string, its length.
+  public var elementCount: Int
+  /// The length of the longest element (member, field or value), or of the string.
+  public var largestElementLength: Int
+  /// The key's absolute expiry in Unix milliseconds, or nil.
+  public var expiresAt: Int64?
+
+  /// Creates a report.
+  public init(
+    database: Int, key: [UInt8], type: DataType, encoding: Encoding, sizeInBytes: Int,
+    elementCount: Int, largestElementLength: Int, expiresAt: Int64?
+  ) {
+    self.database = database
+    self.key = key
+    self.type = type
+    self.encoding = encoding
+    self.sizeInBytes = sizeInBytes
+    self.elementCount = elementCount
+    self.largestElementLength = largestElementLength
+    self.expiresAt = expiresAt
+  }
+}

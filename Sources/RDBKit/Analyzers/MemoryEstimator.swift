@@ -1,0 +1,277 @@
+/// Estimates, for every key of an RDB file, what the server reports for
+/// `MEMORY USAGE key SAMPLES 0`, and hands each finished key to a ``KeyMemoryConsumer``.
+///
+/// The estimate follows docs/memory-model.md: blobs the server keeps byte for byte
+/// (ziplists, listpacks, intsets, quicklist nodes, stream nodes) count at their stored size,
+/// rounded as the ``MemoryModel`` says; hash tables, skiplists, stream radix trees and
+/// quicklist compression, which the file does not record, are modelled. Each key costs O(1)
+/// memory beyond its name: elements only feed running sums.
+///
+/// The model comes from the file (`redis-ver` / `valkey-ver` AUX fields, else the RDB
+/// version) unless one is given. The AUX fields come before any key, so the choice is made
+/// before the first estimate.
+///
+///     var estimator = MemoryEstimator(consumer: KeyMemoryCollector())
+///     try RDBParser().parse(path: "dump.rdb", into: &estimator)
+///     for report in estimator.consumer.reports { print(report.sizeInBytes) }
+public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
+  /// What receives the reports; read it back after the parse.
+  public var consumer: Consumer
+  /// The model in use: the one given, or the one detected from the file once its AUX fields
+  /// have been read.
+  public private(set) var model: MemoryModel
+
+  var isModelFixed: Bool
+  var redisVersion: String?
+  var valkeyVersion: String?
+  var rdbVersion = 0
+
+  // The current key.
+  var key: [UInt8] = []
+  var info: KeyInfo?
+  var encoding = Encoding.raw
+  var elements = 0
+  var largest = 0
+  /// The value's cost, summed as events arrive.
+  var valueCost = 0
+  /// Element costs of hash tables and skiplists, formed into an average at the end.
+  var elementCosts = 0.0
+  /// Whether every set member so far is a canonical integer (the set began as an intset).
+  var allIntegers = true
+
+  // Quicklists: the costs of the last `listCompressDepth` nodes, which stay uncompressed.
+  var nodeIndex = 0
+  var nodeCosts = 0
+  var tailWindow: [Int] = []
+
+  // Streams.
+  var streamRax = RaxModel()
+  var groupRax = RaxModel()
+  var consumerRax = RaxModel()
+  var awaitsNodeID = false
+  var lastNodeID = StreamID(milliseconds: 0, sequence: 0)
+  var lastNodeBytes = 0
+  var inGroup = false
+  var inConsumer = false
+
+  /// Estimates with `model`, whatever the file says.
+  public init(consumer: Consumer, model: MemoryModel) {
+    self.consumer = consumer
+    self.model = model
+    isModelFixed = true
+  }
+
+  /// Estimates with the model detected from the file, with `allocator` and
+  /// `listCompressDepth` as the server's settings.
+  public init(
+    consumer: Consumer, allocator: MemoryModel.Allocator = .bundled, listCompressDepth: Int = 0
+  ) {
+    self.consumer = consumer
+    model = MemoryModel(
+      version: .redis74, allocator: allocator, listCompressDepth: listCompressDepth)
+    isModelFixed = false
+  }
+
+  public mutating func header(_ version: RDBVersion) throws(RDBError) {
+    rdbVersion = version.number
+    detectModel()
+  }
+
+  public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
+    if AuxField.equals(key, "redis-ver") {
+      redisVersion = AuxField.text(value)
+      detectModel()
+    } else if AuxField.equals(key, "valkey-ver") {
+      valkeyVersion = AuxField.text(value)
+      detectModel()
+    }
+  }
+
+  private mutating func detectModel() {
+    guard !isModelFixed else { return }
+    model.version = MemoryModel.detect(
+      redisVersion: redisVersion, valkeyVersion: valkeyVersion, rdbVersion: rdbVersion)
+  }
+
+  public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
+    self.key.removeAll(keepingCapacity: true)
+    unsafe key.withUnsafeBytes { unsafe self.key.append(contentsOf: $0) }
+    self.info = info
+    encoding = info.type.storedEncoding
+    elements = 0
+    largest = 0
+    valueCost = 0
+    elementCosts = 0
+    allIntegers = true
+    nodeIndex = 0
+    nodeCosts = 0
+    tailWindow.removeAll(keepingCapacity: true)
+    return .decode
+  }
+
+  public mutating func beginValue(encoding: Encoding) throws(RDBError) {
+    self.encoding = encoding
+    if info?.dataType == .stream { beginStream() }
+  }
+
+  public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {
+    switch info?.dataType {
+    case .list: addListNode(blob)
+    case .stream: addStreamNode(blob)
+    case .hash where encoding == .listpackex:
+      valueCost = 16 + model.allocationSize(32) + model.packedCost(blob.byteCount)
+    default:
+      // A single-blob set, sorted set or hash.
+      valueCost = 16 + model.packedCost(blob.byteCount)
+    }
+  }
+
+  public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
+    elements = value.byteCount
+    largest = value.byteCount
+    valueCost = model.stringValueCost(length: value.byteCount, encoding: encoding)
+  }
+
+  public mutating func listElement(_ element: RawSpan) throws(RDBError) {
+    count(element.byteCount)
+  }
+
+  public mutating func setMember(_ member: RawSpan) throws(RDBError) {
+    count(member.byteCount)
+    if encoding == .hashtable {
+      if allIntegers, !IntegerText.isCanonicalInteger(member) {
+        allIntegers = false
+      }
+      elementCosts += Double(model.stringCost(member.byteCount))
+    }
+  }
+
+  public mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError) {
+    count(member.byteCount)
+    if encoding == .skiplist {
+      elementCosts += Double(model.stringCost(member.byteCount) + 24)
+    }
+  }
+
+  public mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?)
+    throws(RDBError)
+  {
+    count(max(field.byteCount, value.byteCount))
+    if encoding == .hashtable {
+      let fieldCost = model.hashFieldCost(field.byteCount, hasTTL: expiresAt != nil)
+      elementCosts += Double(fieldCost + model.stringCost(value.byteCount) + 24)
+    }
+  }
+
+  @inline(__always)
+  mutating func count(_ length: Int) {
+    elements += 1
+    if length > largest { largest = length }
+  }
+
+  public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {
+    // The module computes its own figure (`mem_usage`); only the robj is known.
+    valueCost = 16
+  }
+
+  public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
+    guard let info else { return }
+    encoding = summary.encoding
+    switch info.dataType {
+    case .list: finishList()
+    case .set where encoding == .hashtable: finishSetTable()
+    case .sortedSet where encoding == .skiplist: finishSkiplist()
+    case .hash where encoding == .hashtable: finishHashTable()
+    case .stream: finishStream()
+    default: break
+    }
+    let report = KeyMemoryReport(
+      database: info.database, key: key, type: info.dataType, encoding: encoding,
+      sizeInBytes: valueCost + model.keyCost(key.count), elementCount: elements,
+      largestElementLength: largest, expiresAt: info.expiresAt)
+    self.info = nil
+    try consumer.consume(report)
+  }
+
+  // MARK: - Lists
+
+  private mutating func addListNode(_ blob: ValueBlob) {
+    if encoding == .listpack {
+      valueCost = 16 + model.packedCost(blob.byteCount)
+      return
+    }
+    let raw =
+      model.quicklistNodeSize
+      + (blob.kind == .plainNode || blob.kind == .listpack
+        ? model.packedCost(blob.byteCount) : blob.byteCount)
+    // A node the server compressed in memory is stored compressed whatever `rdbcompression`
+    // says; it qualifies when it is at least 48 bytes and LZF saved more than 8.
+    var cost = raw
+    if blob.isCompressed, blob.byteCount >= 48, blob.storedByteCount + 8 < blob.byteCount {
+      cost =
+        model.quicklistNodeSize
+        + (model.packedBlobsAreRounded
+          ? model.allocationSize(8 + blob.storedByteCount) : blob.storedByteCount)
+    }
+    let depth = model.listCompressDepth
+    defer { nodeIndex += 1 }
+    if depth == 0 || nodeIndex < depth {
+      nodeCosts += raw
+      return
+    }
+    // Nodes within `depth` of the tail stay raw: hold the last `depth` in a ring, and settle
+    // a node as interior (compressed when it qualifies) once `depth` nodes follow it.
+    let slot = (nodeIndex - depth) % depth
+    if tailWindow.count < 2 * depth {
+      tailWindow.append(0)
+      tailWindow.append(0)
+    } else {
+      nodeCosts += tailWindow[2 * slot + 1]
+    }
+    tailWindow[2 * slot] = raw
+    tailWindow[2 * slot + 1] = cost
+  }
+
+  private mutating func finishList() {
+    guard encoding != .listpack else { return }
+    var sum = nodeCosts
+    var index = 0
+    while index < tailWindow.count {
+      sum += tailWindow[index]
+      index += 2
+    }
+    valueCost = 16 + 40 + MemoryModel.averagedSum(sum, count: nodeIndex)
+  }
+
+  // MARK: - Hash tables and skiplists
+
+  private func table() -> MemoryModel.TableShape {
+    model.builtTable(
+      count: elements, type: info?.dataType ?? .set, allIntegers: allIntegers,
+      allShort: largest <= 64)
+  }
+
+  private mutating func finishSetTable() {
+    let shape = table()
+    var costs = elementCosts
+    if model.setEntriesAreFlat {
+      costs += Double(24 * elements)
+    } else {
+      costs += model.sharedSetEntryCost(count: elements, table: shape)
+    }
+    valueCost =
+      16 + model.dictSize + 8 * shape.totalBuckets
+      + MemoryModel.averagedSum(Int(costs.rounded()), count: elements)
+  }
+
+  private mutating func finishSkiplist() {
+    let costs = elementCosts + model.expectedSkiplistNodeCost * Double(elements)
+    valueCost = model.skiplistFixedCost + 8 * table().totalBuckets + Int(costs.rounded())
+  }
+
+  private mutating func finishHashTable() {
+    valueCost =
+      16 + model.dictSize + 8 * table().totalBuckets
+      + MemoryModel.averagedSum(Int(elementCosts), count: elements)
+  }
+}

@@ -1,0 +1,86 @@
+/// The per-version sizes and rules of ``MemoryModel`` (docs/memory-model.md, section 5).
+extension MemoryModel {
+  private var isRedis4Through6: Bool {
+    switch version {
+    case .redis40, .redis50, .redis60, .redis62: return true
+    default: return false
+    }
+  }
+
+  /// `sdsAllocSize` unrounded (4.0, 5.0) rather than `sdsZmallocSize` (a size class).
+  var measuresStringsUnrounded: Bool { version == .redis40 || version == .redis50 }
+
+  /// Whether an embstr counts as its allocation class (7.0+) or as `len + 18`.
+  var embstrIsRounded: Bool { !isRedis4Through6 }
+
+  /// Whether ziplists, intsets and listpacks count unrounded (up to 6.2) or as a size class.
+  var packedBlobsAreRounded: Bool { !isRedis4Through6 }
+
+  /// `sizeof(dict)`: 96 up to 6.2, 56 from 7.0.
+  var dictSize: Int { isRedis4Through6 ? 96 : 56 }
+
+  /// `sizeof(quicklistNode)`: 32 up to 6.2, 40 from 7.0.
+  var quicklistNodeSize: Int { isRedis4Through6 ? 32 : 40 }
+
+  /// Whether each hash-table set member costs a flat 24-byte entry (false: Valkey 8.0, where
+  /// a member alone in its bucket costs nothing and the others 16).
+  var setEntriesAreFlat: Bool { version != .valkey80 }
+
+  /// Whether hash fields in a hash table are `mstr`s (7.4+), not sds strings.
+  var hashFieldsAreMstr: Bool { version == .redis74 }
+
+  /// The fixed part of a skiplist sorted set, without its dict buckets.
+  var skiplistFixedCost: Int {
+    switch version {
+    case .redis40: return 16 + 16
+    case .redis50: return 16 + 16 + 32 + dictSize + allocationSize(24 + 16 * 64)
+    default: return 16 + 16 + 32 + dictSize + allocationSize(24 + 16 * 32)
+    }
+  }
+
+  /// The expected size of a skiplist node: levels are random, P(level ≥ k) = 4^-(k-1).
+  var expectedSkiplistNodeCost: Double {
+    let maxLevel = version == .redis50 ? 64 : 32
+    var expectation = 0.0
+    var probability = 0.75
+    for level in 1...maxLevel {
+      let weight = level == maxLevel ? probability / 0.75 : probability
+      expectation += weight * Double(allocationSize(24 + 16 * level))
+      probability *= 0.25
+    }
+    return expectation
+  }
+
+  /// `sizeof(stream)`: not counted in 5.0 and 6.0, 40 in 6.2, 80 from 7.0.
+  var streamSize: Int {
+    switch version {
+    case .redis40, .redis50, .redis60: return 0
+    case .redis62: return 40
+    default: return 80
+    }
+  }
+
+  /// Whether stream listpacks count as their size class (6.2+) or as `lpBytes`.
+  var streamListpacksAreRounded: Bool {
+    switch version {
+    case .redis40, .redis50, .redis60: return false
+    default: return true
+    }
+  }
+
+  /// `sizeof(streamCG)`: 32 up to 6.2, 40 from 7.0.
+  var consumerGroupSize: Int { isRedis4Through6 ? 32 : 40 }
+
+  /// `sizeof(streamConsumer)`: 24 up to 7.0, 32 from 7.2 and in Valkey.
+  var consumerSize: Int { isRedis4Through6 || version == .redis70 ? 24 : 32 }
+
+  /// The size a packed blob (ziplist, listpack, intset) of `bytes` is counted as.
+  func packedCost(_ bytes: Int) -> Int { packedBlobsAreRounded ? allocationSize(bytes) : bytes }
+
+  /// The cost of a hash-table hash field of `length` bytes, with or without a field TTL.
+  func hashFieldCost(_ length: Int, hasTTL: Bool) -> Int {
+    guard hashFieldsAreMstr else { return stringCost(length) }
+    let header = length < 32 ? 1 : length < 65536 ? 3 : 9
+    return allocationSize((hasTTL ? 18 : 0) + header + length + 1)
+  }
+}

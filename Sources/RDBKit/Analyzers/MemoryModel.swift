@@ -1,0 +1,196 @@
+/// The rules a server follows when it answers `MEMORY USAGE key SAMPLES 0`: which version's
+/// data structures, which allocator size classes, and the configuration that changes the
+/// in-memory layout but is not in the file.
+///
+/// The version should be that of the server that will hold the data (by default, the one that
+/// wrote the file: see ``detect(redisVersion:valkeyVersion:rdbVersion:)``). Sizes are for
+/// 64-bit Linux.
+///
+///     var model = MemoryModel(version: .redis72)
+///     model.allocator = .system
+///     model.allocationSize(41)  // 48
+public struct MemoryModel: Sendable, Equatable {
+  /// A family of server versions that measure memory the same way.
+  public enum Version: String, Sendable, CaseIterable {
+    /// Redis 4.0.
+    case redis40 = "4.0"
+    /// Redis 5.0.
+    case redis50 = "5.0"
+    /// Redis 6.0.
+    case redis60 = "6.0"
+    /// Redis 6.2.
+    case redis62 = "6.2"
+    /// Redis 7.0.
+    case redis70 = "7.0"
+    /// Redis 7.2.
+    case redis72 = "7.2"
+    /// Redis 7.4 and the 8.0 development branch (hash fields as `mstr`, field TTLs).
+    case redis74 = "7.4"
+    /// Valkey 7.2 (measures as Redis 7.2).
+    case valkey72 = "valkey-7.2"
+    /// Valkey 8.0 (keys embedded in dict entries, 16-byte set entries).
+    case valkey80 = "valkey-8.0"
+  }
+
+  /// The jemalloc size-class table of the server's allocator.
+  public enum Allocator: String, Sendable, CaseIterable {
+    /// The jemalloc bundled with the server source (`--with-lg-quantum=3`): 8-byte spacing up
+    /// to 64 bytes. Source builds, official images and managed services use it.
+    case bundled
+    /// A distribution's shared libjemalloc (Debian's `redis-server`): 16-byte quantum.
+    case system
+  }
+
+  /// The server version whose rules apply.
+  public var version: Version
+  /// The allocator whose size classes apply; ``Allocator/bundled`` by default.
+  public var allocator: Allocator
+  /// The server's `list-compress-depth`: quicklist nodes further than this from both ends
+  /// are LZF-compressed in memory. 0 (the server default) means none are.
+  public var listCompressDepth: Int
+  /// Whether each stream's last listpack is counted as pre-allocated by `XADD` (at least
+  /// 4096 bytes), as on the live server that built the stream; false gives the figure of a
+  /// server that loaded the file. True by default, since production data is built by commands.
+  public var streamsBuiltByCommands: Bool
+
+  /// Creates a model for `version` with the default allocator and configuration.
+  public init(
+    version: Version, allocator: Allocator = .bundled, listCompressDepth: Int = 0,
+    streamsBuiltByCommands: Bool = true
+  ) {
+    self.version = version
+    self.allocator = allocator
+    self.listCompressDepth = max(0, listCompressDepth)
+    self.streamsBuiltByCommands = streamsBuiltByCommands
+  }
+
+  /// Picks the version profile from the file's AUX fields and RDB version.
+  ///
+  /// `valkey-ver` wins over `redis-ver` (Valkey reports a Redis-compatible `redis-ver`);
+  /// without either, the RDB version decides (8: 4.0, 9: 5.0–6.2, taken as 6.2, 10: 7.0,
+  /// 11: 7.2, 12 and later: 7.4).
+  ///
+  /// - Parameters:
+  ///   - redisVersion: The `redis-ver` AUX field, such as `7.0.15` or `255.255.255`.
+  ///   - valkeyVersion: The `valkey-ver` AUX field.
+  ///   - rdbVersion: The number in the file header.
+  public static func detect(redisVersion: String?, valkeyVersion: String?, rdbVersion: Int)
+    -> Version
+  {
+    if let valkeyVersion, let (major, _) = majorMinor(valkeyVersion) {
+      return major >= 8 ? .valkey80 : .valkey72
+    }
+    if let redisVersion, let (major, minor) = majorMinor(redisVersion) {
+      switch (major, minor) {
+      case (..<5, _): return .redis40
+      case (5, _): return .redis50
+      case (6, ..<2): return .redis60
+      case (6, _): return .redis62
+      case (7, 0): return .redis70
+      case (7, ..<4): return .redis72
+      default: return .redis74
+      }
+    }
+    switch rdbVersion {
+    case ..<9: return .redis40
+    case 9: return .redis62
+    case 10: return .redis70
+    case 11: return .redis72
+    default: return .redis74
+    }
+  }
+
+  private static func majorMinor(_ text: String) -> (Int, Int)? {
+    let parts = text.split(separator: ".")
+    guard let first = parts.first, let major = Int(first) else { return nil }
+    return (major, parts.count > 1 ? Int(parts[1]) ?? 0 : 0)
+  }
+
+  /// The usable size jemalloc gives a request of `size` bytes (`malloc_usable_size`).
+  ///
+  /// 8 for up to 8 bytes; then multiples of the quantum (8 up to 64 bytes for the bundled
+  /// allocator, 16 up to 128 for the system one; 16 for the bundled 65…128); above 128, four
+  /// classes per doubling.
+  public func allocationSize(_ size: Int) -> Int {
+    if size <= 8 { return 8 }
+    switch allocator {
+    case .bundled:
+      if size <= 64 { return (size + 7) & ~7 }
+      if size <= 128 { return (size + 15) & ~15 }
+    case .system:
+      if size <= 128 { return (size + 15) & ~15 }
+    }
+    // 2^k < size <= 2^(k+1): round up to a multiple of 2^(k-2).
+    let k = Int.bitWidth - (size - 1).leadingZeroBitCount - 1
+    let step = 1 << (k - 2)
+    return (size + step - 1) & ~(step - 1)
+  }
+
+  /// The header size of an sds string of `length` bytes made by `sdsnewlen` (an empty string
+  /// gets an sdshdr8).
+  static func sdsHeader(_ length: Int) -> Int {
+    switch length {
+    case 0: return 3
+    case ..<32: return 1
+    case ..<256: return 3
+    case ..<65536: return 5
+    case ..<(1 << 32): return 9
+    default: return 17
+    }
+  }
+
+  /// What the server counts for an sds string of `length` bytes made by `sdsnewlen`: the
+  /// unrounded `hdr + len + 1` up to 5.0 (`sdsAllocSize`), its size class after.
+  func stringCost(_ length: Int) -> Int {
+    let bytes = Self.sdsHeader(length) + length + 1
+    return measuresStringsUnrounded ? bytes : allocationSize(bytes)
+  }
+
+  /// The value of a string: the robj, and an sds unless the value is an integer.
+  func stringValueCost(length: Int, encoding: Encoding) -> Int {
+    switch encoding {
+    case .int: return 16
+    case .embstr:
+      return embstrIsRounded ? allocationSize(16 + 3 + length + 1) : length + 18
+    default: return 16 + stringCost(length)
+    }
+  }
+
+  /// What a key costs in the keyspace: its sds (or embedded entry) and the dict entry.
+  func keyCost(_ length: Int) -> Int {
+    switch version {
+    case .redis40:
+      // The size of the argument object the client sent: an embstr up to 44 bytes.
+      return (length <= 44 ? 3 + length + 1 : Self.sdsHeader(length) + length + 1) + 24
+    case .redis50:
+      return Self.sdsHeader(length) + length + 1 + 24
+    case .valkey80:
+      // The key is copied, with the header of the argument object, into the dict entry.
+      return allocationSize(17 + valkeyArgumentHeader(length) + length + 1)
+    default:
+      return allocationSize(Self.sdsHeader(length) + length + 1) + 24
+    }
+  }
+
+  /// Valkey 8's header for an argument string: sdshdr8 for an embstr, and a wider header when
+  /// the usable size would not fit the header's `alloc` field.
+  private func valkeyArgumentHeader(_ length: Int) -> Int {
+    var header = length <= 44 ? 3 : max(3, Self.sdsHeader(length))
+    if header == 3, allocationSize(3 + length + 1) - 4 > 255 { header = 5 }
+    if header == 5, allocationSize(5 + length + 1) - 6 > 65535 { header = 9 }
+    return header
+  }
+
+  /// Σ element costs as the server forms it for aggregates: `(double)sum / n * n`, truncated.
+  static func averagedSum(_ sum: Int, count: Int) -> Int {
+    guard count > 0 else { return 0 }
+    return Int(Double(sum) / Double(count) * Double(count))
+  }
+
+  /// The bucket count of a hash table loaded with `count` elements (`dictTryExpand`).
+  static func loadedBuckets(_ count: Int) -> Int {
+    var buckets = 4
+    while buckets < count { buckets <<= 1 }
+    return buckets
+  }
+}
