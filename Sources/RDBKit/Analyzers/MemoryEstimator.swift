@@ -85,6 +85,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
       valkeyVersion = AuxField.text(value)
       detectModel()
     }
+    if let time = AuxField.snapshotTime(key: key, value: value) { consumer.snapshotTime(time) }
   }
 
   private mutating func detectModel() {
