@@ -1,0 +1,114 @@
+import Foundation
+import Synchronization
+
+/// A blocking S3 client for the calls rdbtool needs, on libcurl with SigV4.
+///
+/// Every call blocks the calling thread until the response is complete; call it from a thread
+/// of your own (or a detached task), not from many tasks on Swift's cooperative pool at once.
+/// Requests are signed with fresh credentials from the provider, addressed by ``endpoint``,
+/// retried per ``retryPolicy``, and follow one wrong-region answer (301 `PermanentRedirect`,
+/// 400 `AuthorizationHeaderMalformed`) to the region S3 names, remembering it per bucket.
+///
+///     let client = S3Client(endpoint: endpoint, credentials: try CredentialChain(environment: env))
+///     let info = try client.headObject(bucket: "rdb-exports", key: "cache-0001.rdb")
+public final class S3Client: Sendable {
+  /// Where requests go.
+  public let endpoint: S3Endpoint
+  /// Where credentials come from.
+  public let credentialProvider: any CredentialProvider
+  /// Timeouts, CA bundle, connect-to overrides.
+  public let transport: TransportOptions
+  /// How failed requests are retried.
+  public let retryPolicy: RetryPolicy
+  /// Bucket regions learnt from wrong-region answers.
+  private let regions = Mutex<[String: String]>([:])
+
+  /// Creates a client.
+  public init(
+    endpoint: S3Endpoint, credentials: any CredentialProvider,
+    transport: TransportOptions = TransportOptions(), retryPolicy: RetryPolicy = RetryPolicy()
+  ) {
+    self.endpoint = endpoint
+    self.credentialProvider = credentials
+    self.transport = transport
+    self.retryPolicy = retryPolicy
+  }
+
+  /// The region requests for `bucket` are signed for: learnt from a redirect, else the
+  /// endpoint's.
+  public func region(for bucket: String) -> String {
+    regions.withLock { $0[bucket] } ?? endpoint.region
+  }
+
+  /// Sends `request` once (plus one wrong-region follow) on `easy`, streaming a successful
+  /// body to `sink`.
+  /// - Returns: The response of a status below 300 (its body empty unless nothing streamed).
+  /// - Throws: ``S3Error`` for transport failures and error statuses.
+  func send(
+    _ request: S3Request, using easy: CurlEasy, sink: (UnsafeRawBufferPointer) -> Bool
+  ) throws(S3Error) -> HTTPResponse {
+    var region = region(for: request.bucket)
+    var followedRedirect = false
+    while true {
+      let credentials = try credentialProvider.credentials()
+      let query = SigV4Signer.canonicalQuery(request.query)
+      let location = endpoint.location(
+        bucket: request.bucket, key: request.key, query: query, region: region)
+      let signer = SigV4Signer(credentials: credentials, region: region)
+      let signed = signer.sign(
+        method: request.method, path: location.path, query: request.query,
+        headers: [HTTPHeader("Host", location.host)] + request.headers,
+        payloadHash: SigV4Signer.emptyPayloadHash, date: Date())
+      let http = HTTPRequest(
+        method: request.method, url: location.url, headers: signed.headers, transport: transport)
+      let response: HTTPResponse
+      do {
+        response = try unsafe easy.perform(http, sink: sink)
+      } catch {
+        var located = error
+        located.operation = request.operation
+        located.bucket = request.bucket
+        located.key = request.key
+        throw located
+      }
+      if response.status < 300 { return response }
+      let error = S3Error(
+        response: response, operation: request.operation, bucket: request.bucket,
+        key: request.key)
+      if error.kind == .wrongRegion, !followedRedirect, let newRegion = error.region,
+        newRegion != region
+      {
+        regions.withLock { $0[request.bucket] = newRegion }
+        region = newRegion
+        followedRedirect = true
+        continue
+      }
+      throw error
+    }
+  }
+
+  /// Sends `request` with retries, collecting the whole body.
+  func sendCollecting(_ request: S3Request) throws(S3Error) -> HTTPResponse {
+    let easy = try CurlEasy()
+    var attempt = 1
+    while true {
+      var body: [UInt8] = []
+      do {
+        var response = try unsafe send(request, using: easy) { bytes in
+          unsafe body.append(contentsOf: bytes)
+          return true
+        }
+        response.body = body
+        return response
+      } catch {
+        guard error.isRetryable, attempt < retryPolicy.maxAttempts else {
+          var final = error
+          final.attempts = attempt
+          throw final
+        }
+        retryPolicy.pause(afterAttempt: attempt, for: error)
+        attempt += 1
+      }
+    }
+  }
+}
