@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+@testable import RDBKit
+
+/// What `s3_helper.py setup` made, decoded from its JSON.
+struct MotoSetup: Decodable, Sendable {
+  struct Keys: Decodable, Sendable {
+    let access_key_id: String
+    let secret_access_key: String
+    let session_token: String?
+    var credentials: AWSCredentials {
+      AWSCredentials(
+        accessKeyID: access_key_id, secretAccessKey: secret_access_key,
+        sessionToken: session_token)
+    }
+  }
+  struct Object: Decodable, Sendable {
+    let size: Int64
+    let etag: String
+  }
+  let endpoint: String
+  let bucket: String
+  let objects: [String: Object]
+  let users: [String: Keys]
+  let role_arn: String
+  let session: Keys?
+  let scenarios: [String]
+
+  func user(_ name: String) throws -> AWSCredentials {
+    try #require(users[name]).credentials
+  }
+}
+
+/// A real moto S3 server on 127.0.0.1 in a fresh temporary directory, owned by one test.
+final class MotoServer: @unchecked Sendable {
+  let directory: URL
+  let port: Int
+  let process: BackgroundProcess
+  private(set) var setup: MotoSetup?
+
+  var endpoint: String { "http://127.0.0.1:\(port)" }
+
+  private init(directory: URL, port: Int, process: BackgroundProcess) {
+    self.directory = directory
+    self.port = port
+    self.process = process
+  }
+
+  /// Starts moto (page size 2 for listings), waits until `/moto-api/` answers, and runs the
+  /// setup helper with `setupArguments`. Retries once on a port race.
+  static func start(setupArguments: [String] = ["--enable-auth"]) throws -> MotoServer {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("rdbkit-moto-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
+    environment["TMPDIR"] = directory.path
+    environment["MOTO_S3_DEFAULT_MAX_KEYS"] = "2"
+    for _ in 0..<2 {
+      let port = try PythonTool.freePort()
+      let process = try BackgroundProcess(
+        arguments: [PythonTool.script("s3_helper.py"), "serve-moto", String(port)],
+        environment: environment, logURL: directory.appendingPathComponent("moto.log"))
+      let server = MotoServer(directory: directory, port: port, process: process)
+      if process.waitUntil(seconds: 30, { server.answers() }) {
+        let output = try PythonTool.run(
+          [PythonTool.script("s3_helper.py"), "setup", server.endpoint] + setupArguments)
+        server.setup = try JSONDecoder().decode(MotoSetup.self, from: output)
+        return server
+      }
+      process.stop()
+    }
+    throw HelperFailure(message: "moto did not start; is moto[server] installed? (make setup)")
+  }
+
+  /// Runs `body` with a started server and always stops it.
+  static func with<R>(
+    setupArguments: [String] = ["--enable-auth"], _ body: (MotoServer, MotoSetup) throws -> R
+  ) throws -> R {
+    let server = try start(setupArguments: setupArguments)
+    defer { server.stop() }
+    return try body(server, try #require(server.setup))
+  }
+
+  /// Whether `GET /moto-api/` answers 200.
+  func answers() -> Bool {
+    guard let easy = try? CurlEasy() else { return false }
+    let request = HTTPRequest(method: "GET", url: endpoint + "/moto-api/")
+    let response = try? unsafe easy.perform(request) { _ in true }
+    return response?.status == 200
+  }
+
+  /// Lets the next `count` actions through unchecked (for the unsigned STS call).
+  func resetAuth(_ count: Int) throws {
+    _ = try PythonTool.run([PythonTool.script("s3_helper.py"), "reset-auth", endpoint, String(count)])
+  }
+
+  /// A client for this server with `credentials`, path-style, tight retries for tests.
+  func client(
+    _ credentials: AWSCredentials, endpoint: String? = nil, region: String = "us-east-1"
+  ) -> S3Client {
+    S3Client(
+      endpoint: S3Endpoint(region: region, endpointURL: endpoint ?? self.endpoint),
+      credentials: StaticCredentials(credentials),
+      retryPolicy: RetryPolicy(maxAttempts: 4, baseDelay: 0.01, throttlingBaseDelay: 0.02))
+  }
+
+  func stop() {
+    process.stop()
+    try? FileManager.default.removeItem(at: directory)
+  }
+}
