@@ -8,20 +8,25 @@ extension S3Error {
     let document = response.body.isEmpty ? nil : XMLNode.parse(response.body)
     let errorNode = document?.name == "Error" ? document : nil
     let objectLevel = key != nil
-    let code = errorNode?.text(of: "Code") ?? Self.code(forStatus: response.status, objectLevel)
+    let bucketRegion = response.header("x-amz-bucket-region")
+    let code =
+      errorNode?.text(of: "Code")
+      ?? Self.code(forStatus: response.status, objectLevel, hasRegion: bucketRegion != nil)
     self.init(
       Self.kind(forCode: code, status: response.status), operation: operation, bucket: bucket,
       key: key, httpStatus: response.status, awsCode: code,
       message: errorNode?.text(of: "Message"),
       requestID: response.header("x-amz-request-id") ?? errorNode?.text(of: "RequestId")
         ?? response.header("x-amzn-requestid"),
-      region: response.header("x-amz-bucket-region") ?? errorNode?.text(of: "Region"))
+      region: bucketRegion ?? errorNode?.text(of: "Region"))
   }
 
-  /// The code S3 means by a body-less status.
-  private static func code(forStatus status: Int, _ objectLevel: Bool) -> String? {
+  /// The code S3 means by a body-less status (HEAD answers carry none).
+  private static func code(forStatus status: Int, _ objectLevel: Bool, hasRegion: Bool) -> String?
+  {
     switch status {
     case 301: return "PermanentRedirect"
+    case 400 where hasRegion: return "AuthorizationHeaderMalformed"
     case 403: return "AccessDenied"
     case 404: return objectLevel ? "NoSuchKey" : "NoSuchBucket"
     case 412: return "PreconditionFailed"
