@@ -9,12 +9,19 @@ public struct AWSProfile: Sendable, Equatable {
   public var settings: [String: String]
   /// The `[services NAME]` section the profile's `services` option names, if any.
   public var services: [String: String]
+  /// The options that came from the credentials file alone (botocore reads keys there before
+  /// `credential_process`, and keys in the config file after it).
+  public var credentialsFileSettings: [String: String]
 
   /// Creates a profile from already-merged settings.
-  public init(name: String, settings: [String: String], services: [String: String] = [:]) {
+  public init(
+    name: String, settings: [String: String], services: [String: String] = [:],
+    credentialsFileSettings: [String: String] = [:]
+  ) {
     self.name = name
     self.settings = settings
     self.services = services
+    self.credentialsFileSettings = credentialsFileSettings
   }
 
   /// Loads profile `name` (nil: `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`, else `default`)
@@ -31,9 +38,12 @@ public struct AWSProfile: Sendable, Equatable {
     let credentials = AWSConfigFile(path: credentialsPath)
     let configSection = profileName == "default" ? "default" : "profile \(profileName)"
     var settings = config?.sections[configSection] ?? [:]
-    for (key, value) in credentials?.sections[profileName] ?? [:] { settings[key] = value }
+    let fromCredentialsFile = credentials?.sections[profileName] ?? [:]
+    for (key, value) in fromCredentialsFile { settings[key] = value }
     let services = settings["services"].flatMap { config?.sections["services \($0)"] } ?? [:]
-    return AWSProfile(name: profileName, settings: settings, services: services)
+    return AWSProfile(
+      name: profileName, settings: settings, services: services,
+      credentialsFileSettings: fromCredentialsFile)
   }
 
   /// The option `name` (lower-case), if set and not empty.
