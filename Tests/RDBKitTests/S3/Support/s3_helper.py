@@ -8,6 +8,8 @@ Subcommands:
   setup ENDPOINT [options]    create buckets, objects, IAM users and check-bucket scenarios in a
                               running moto, optionally turn signature checks on; print JSON
   reset-auth ENDPOINT N       let the next N actions through unchecked (N=0: check everything)
+  put --endpoint … --bucket … --key … --file … --access-key … --secret-key …
+                              upload (replace) one object with the given keys
   sign                        botocore's S3 SigV4 signature at a fixed time, as JSON (the oracle)
 """
 
@@ -158,6 +160,15 @@ def make_scenarios(client, make_bucket, out):
                         "ec-optin-wrong-region", "ec-optin-no-policy", "ec-optin-star"]
 
 
+def put(args):
+    import boto3
+    clean_environment()
+    s3 = boto3.client("s3", endpoint_url=args.endpoint, region_name="us-east-1",
+                      aws_access_key_id=args.access_key, aws_secret_access_key=args.secret_key)
+    with open(args.file, "rb") as f:
+        s3.put_object(Bucket=args.bucket, Key=args.key, Body=f.read())
+
+
 def sign(args):
     from unittest import mock
     from botocore.auth import S3SigV4Auth
@@ -198,6 +209,9 @@ def main():
     auth = commands.add_parser("reset-auth")
     auth.add_argument("endpoint")
     auth.add_argument("count")
+    uploading = commands.add_parser("put")
+    for name in ["endpoint", "bucket", "key", "file", "access-key", "secret-key"]:
+        uploading.add_argument("--" + name, required=True)
     signing = commands.add_parser("sign")
     for name in ["method", "url", "access-key", "secret-key", "region", "timestamp"]:
         signing.add_argument("--" + name, required=True)
@@ -209,6 +223,8 @@ def main():
         serve_moto(args.port)
     elif args.command == "setup":
         setup(args)
+    elif args.command == "put":
+        put(args)
     elif args.command == "reset-auth":
         reset_auth(args.endpoint, args.count)
     else:
