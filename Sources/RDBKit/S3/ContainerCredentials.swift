@@ -36,7 +36,9 @@ enum ContainerCredentials {
       return nil
     }
     var headers = [HTTPHeader("Accept", "application/json")]
-    if let token = try authorizationToken(environment) { headers.append(HTTPHeader("Authorization", token)) }
+    if let token = try authorizationToken(environment) {
+      headers.append(HTTPHeader("Authorization", token))
+    }
     var request = HTTPRequest(method: "GET", url: url, headers: headers)
     request.transport = transport
     request.transport.connectTimeout = 2
@@ -53,7 +55,7 @@ enum ContainerCredentials {
           continue
         }
         return try parse(response.body, source: "container credentials endpoint")
-      } catch where error.kind == .transport {
+      } catch  where error.kind == .transport {
         lastFailure = S3Error(
           .credentialSourceFailed, message: "cannot reach the container credentials endpoint",
           curlCode: error.curlCode)
@@ -72,7 +74,8 @@ enum ContainerCredentials {
     return plainHTTPHosts.contains(host) || host.hasPrefix("127.")
   }
 
-  private static func authorizationToken(_ environment: [String: String]) throws(S3Error) -> String? {
+  private static func authorizationToken(_ environment: [String: String]) throws(S3Error) -> String?
+  {
     var token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
     if let path = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], !path.isEmpty {
       guard let data = FileManager.default.contents(atPath: path) else {

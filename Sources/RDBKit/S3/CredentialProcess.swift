@@ -43,7 +43,8 @@ enum CredentialProcess {
     }
     guard let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
       document["Version"] as? Int == 1,
-      let key = document["AccessKeyId"] as? String, let secret = document["SecretAccessKey"] as? String
+      let key = document["AccessKeyId"] as? String,
+      let secret = document["SecretAccessKey"] as? String
     else {
       throw failure("did not print a Version 1 credential document")
     }

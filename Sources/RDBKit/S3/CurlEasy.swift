@@ -100,7 +100,9 @@ final class CurlEasy {
         }
       }
     }
-    if code == CURLE_OK { code = unsafe rdb_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList) }
+    if code == CURLE_OK {
+      code = unsafe rdb_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+    }
     if code == CURLE_OK, unsafe connectList != nil {
       code = unsafe rdb_curl_setopt_slist(handle, CURLOPT_CONNECT_TO, connectList)
     }
@@ -108,16 +110,20 @@ final class CurlEasy {
       code = unsafe rdb_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
     }
     if code == CURLE_OK {
-      code = unsafe rdb_curl_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, curlHeaderCallback)
+      code = unsafe rdb_curl_setopt_write_function(
+        handle, CURLOPT_HEADERFUNCTION, curlHeaderCallback)
     }
-    if code == CURLE_OK { code = unsafe rdb_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, opaque) }
+    if code == CURLE_OK {
+      code = unsafe rdb_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, opaque)
+    }
     if code == CURLE_OK {
       code = unsafe rdb_curl_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, curlWriteCallback)
     }
     if code == CURLE_OK { code = unsafe rdb_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, opaque) }
     if code == CURLE_OK { code = unsafe curl_easy_perform(handle) }
     guard code == CURLE_OK else {
-      let detail = unsafe errorBuffer[0] != 0
+      let detail =
+        unsafe errorBuffer[0] != 0
         ? unsafe String(cString: errorBuffer) : unsafe String(cString: curl_easy_strerror(code))
       return .failure(
         S3Error(

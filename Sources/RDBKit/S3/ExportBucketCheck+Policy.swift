@@ -27,16 +27,20 @@ extension ExportBucketCheck {
     }
     if missing.isEmpty {
       return .init(
-        .bucketPolicy, .pass, "the bucket policy grants \(expected.servicePrincipal) every export action")
+        .bucketPolicy, .pass,
+        "the bucket policy grants \(expected.servicePrincipal) every export action")
     }
     var message =
       "the bucket policy does not allow \(expected.servicePrincipal) "
       + "\(missing.joined(separator: ", ")) on \(expected.resources.joined(separator: " and ")): "
       + "add \(missing.count == 1 ? "it" : "them") to the statement for that principal"
     let others = Set(statements.flatMap(\.servicePrincipals))
-      .filter { $0.hasSuffix(".elasticache-snapshot.amazonaws.com") && $0 != expected.servicePrincipal }
+      .filter {
+        $0.hasSuffix(".elasticache-snapshot.amazonaws.com") && $0 != expected.servicePrincipal
+      }
     if !others.isEmpty {
-      message += "; the policy names \(others.sorted().joined(separator: ", ")), which is for "
+      message +=
+        "; the policy names \(others.sorted().joined(separator: ", ")), which is for "
         + "another region: use \(expected.servicePrincipal)"
     }
     return .init(.bucketPolicy, .failure, message)

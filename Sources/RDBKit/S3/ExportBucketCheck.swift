@@ -76,7 +76,9 @@ public struct ExportBucketCheck: Sendable {
       do { acl = .success(try client.bucketACL(bucket: bucket)) } catch { acl = .failure(error) }
     }
     var policy: Result<String?, S3Error>
-    do { policy = .success(try client.bucketPolicy(bucket: bucket)) } catch { policy = .failure(error) }
+    do { policy = .success(try client.bucketPolicy(bucket: bucket)) } catch {
+      policy = .failure(error)
+    }
     return Report(
       bucket: bucket, region: region,
       findings: Self.evaluate(
@@ -86,8 +88,12 @@ public struct ExportBucketCheck: Sendable {
   /// Evaluates the rules on already-fetched data (no network).
   ///
   /// - Parameters:
+  ///   - bucket: The bucket name.
+  ///   - region: The bucket's region.
+  ///   - cacheRegion: The cache's region, if known.
   ///   - acl: The ACL, or the error reading it; nil when not read (opt-in regions).
   ///   - policy: The policy text (nil: none), or the error reading it.
+  /// - Returns: One finding per rule, plus one per public grant or `"*"` principal.
   public static func evaluate(
     bucket: String, region: String, cacheRegion: String?, acl: Result<S3BucketACL, S3Error>?,
     policy: Result<String?, S3Error>
@@ -113,7 +119,8 @@ public struct ExportBucketCheck: Sendable {
       findings.append(aclFinding(region: region, acl: acl))
     }
     if case .success(let list) = acl { findings += publicGrantFindings(list) }
-    for statement in policyStatements ?? [] where statement.allows && statement.hasWildcardPrincipal {
+    for statement in policyStatements ?? [] where statement.allows && statement.hasWildcardPrincipal
+    {
       findings.append(
         .init(
           .publicAccess, .warning,
@@ -123,7 +130,9 @@ public struct ExportBucketCheck: Sendable {
     }
     if case .failure(let error) = policy, !isOptInRegion(region) {
       findings.append(
-        .init(.publicAccess, .warning, "cannot read the bucket policy to look for \"*\" principals: \(error)"))
+        .init(
+          .publicAccess, .warning,
+          "cannot read the bucket policy to look for \"*\" principals: \(error)"))
     }
     return findings
   }
@@ -163,7 +172,8 @@ public struct ExportBucketCheck: Sendable {
       "the ACL does not grant the ElastiCache canonical user \(expectedID) \(names): add "
       + "these grants for that canonical user in the bucket's Access control list"
     if !permissions(of: otherID).isEmpty {
-      message += "; the ACL grants \(otherID), which is the "
+      message +=
+        "; the ACL grants \(otherID), which is the "
         + (govCloud ? "commercial" : "GovCloud") + " ElastiCache id and does not apply in \(region)"
     }
     return .init(.aclGrants, .failure, message)

@@ -18,7 +18,7 @@ extension S3Client {
     let request = S3Request(operation: "GetBucketPolicy", bucket: bucket, query: [("policy", "")])
     do {
       return String(decoding: try sendCollecting(request).body, as: UTF8.self)
-    } catch where error.kind == .noSuchBucketPolicy {
+    } catch  where error.kind == .noSuchBucketPolicy {
       return nil
     }
   }

@@ -22,8 +22,12 @@ extension S3Client {
   ///
   /// For large objects use ``objectInput(bucket:key:options:)``, which streams in parallel.
   /// - Parameters:
+  ///   - bucket: The bucket.
+  ///   - key: The object key.
   ///   - range: Inclusive byte offsets; nil for the whole object.
   ///   - ifMatch: An ETag the object must still have (412 → `.objectChanged` otherwise).
+  /// - Returns: The body bytes.
+  /// - Throws: ``S3Error`` after the retry policy is exhausted or on a permanent failure.
   public func getObject(
     bucket: String, key: String, range: ClosedRange<Int64>? = nil, ifMatch: String? = nil
   ) throws(S3Error) -> [UInt8] {
@@ -37,8 +41,12 @@ extension S3Client {
 
   /// One ListObjectsV2 page of keys under `prefix`.
   /// - Parameters:
+  ///   - bucket: The bucket.
+  ///   - prefix: Only keys starting with this (sent without a delimiter).
   ///   - continuationToken: The previous page's ``S3ListPage/nextContinuationToken``.
   ///   - maxKeys: The page size to ask for; nil lets the server choose (1000 on S3).
+  /// - Returns: The page's objects and the next token.
+  /// - Throws: ``S3Error``; `.accessDenied` names s3:ListBucket.
   public func listObjectsPage(
     bucket: String, prefix: String = "", continuationToken: String? = nil, maxKeys: Int? = nil
   ) throws(S3Error) -> S3ListPage {

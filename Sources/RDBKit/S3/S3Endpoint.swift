@@ -44,6 +44,7 @@ public struct S3Endpoint: Sendable, Equatable {
   ///   - addressingStyle: An explicit style, if given; beats the profile's.
   ///   - profile: The loaded profile (see ``AWSProfile/load(named:environment:)``).
   ///   - environment: The process environment.
+  /// - Returns: The resolved endpoint.
   /// - Throws: ``S3Error`` `.invalidConfiguration` for an endpoint that is not http(s).
   public static func resolve(
     region: String? = nil, endpointURL: String? = nil, addressingStyle: AddressingStyle? = nil,

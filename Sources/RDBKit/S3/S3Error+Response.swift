@@ -22,8 +22,7 @@ extension S3Error {
   }
 
   /// The code S3 means by a body-less status (HEAD answers carry none).
-  private static func code(forStatus status: Int, _ objectLevel: Bool, hasRegion: Bool) -> String?
-  {
+  private static func code(forStatus status: Int, _ objectLevel: Bool, hasRegion: Bool) -> String? {
     switch status {
     case 301: return "PermanentRedirect"
     case 400 where hasRegion: return "AuthorizationHeaderMalformed"

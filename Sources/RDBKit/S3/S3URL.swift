@@ -17,7 +17,8 @@ public struct S3URL: Sendable, Equatable, Hashable, CustomStringConvertible {
     guard Self.isValidBucketName(bucket) else {
       throw S3Error(
         .invalidURL, bucket: bucket,
-        message: "'\(bucket)' is not a valid bucket name: use 3-63 characters of a-z, 0-9, '.', '-'")
+        message: "'\(bucket)' is not a valid bucket name: use 3-63 characters of a-z, 0-9, '.', '-'"
+      )
     }
     self.bucket = bucket
     self.key = key

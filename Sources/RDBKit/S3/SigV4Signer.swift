@@ -84,8 +84,10 @@ public struct SigV4Signer: Sendable {
       grouped[header.name.lowercased(), default: []].append(Self.trimmed(header.value))
     }
     let names = grouped.keys.sorted()
-    let canonicalHeaders = names.map { "\($0):\(grouped[$0, default: []].joined(separator: ","))\n" }
-      .joined()
+    let canonicalHeaders = names.map {
+      "\($0):\(grouped[$0, default: []].joined(separator: ","))\n"
+    }
+    .joined()
     let signedHeaders = names.joined(separator: ";")
     let canonicalRequest = [
       method, path.isEmpty ? "/" : path, Self.canonicalQuery(query), canonicalHeaders,

@@ -14,7 +14,8 @@ enum WebIdentityCredentials {
     throws(S3Error) -> AWSCredentials?
   {
     guard
-      let tokenFile = environment["AWS_WEB_IDENTITY_TOKEN_FILE"] ?? profile["web_identity_token_file"],
+      let tokenFile = environment["AWS_WEB_IDENTITY_TOKEN_FILE"]
+        ?? profile["web_identity_token_file"],
       !tokenFile.isEmpty
     else { return nil }
     guard let roleARN = environment["AWS_ROLE_ARN"] ?? profile["role_arn"], !roleARN.isEmpty else {

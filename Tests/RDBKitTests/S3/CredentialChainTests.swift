@@ -11,13 +11,17 @@ import Testing
 
   @Test func environmentKeysComeFirst() throws {
     let home = try TemporaryDirectory()
-    try home.write("credentials", "[default]\naws_access_key_id = AKIAFILE\naws_secret_access_key = s\n")
+    try home.write(
+      "credentials", "[default]\naws_access_key_id = AKIAFILE\naws_secret_access_key = s\n")
     var environment = home.awsEnvironment
     environment["AWS_ACCESS_KEY_ID"] = "AKIAENV"
     environment["AWS_SECRET_ACCESS_KEY"] = "env-secret"
     environment["AWS_SESSION_TOKEN"] = "env-token"
     let found = try chain(environment).credentials()
-    #expect(found == AWSCredentials(accessKeyID: "AKIAENV", secretAccessKey: "env-secret", sessionToken: "env-token"))
+    #expect(
+      found
+        == AWSCredentials(
+          accessKeyID: "AKIAENV", secretAccessKey: "env-secret", sessionToken: "env-token"))
     #expect(try chain(environment).source() == .environment)
     // An explicit profile (--profile) skips the environment, as the AWS CLI does.
     #expect(try chain(environment, profile: "default").credentials().accessKeyID == "AKIAFILE")
@@ -82,7 +86,10 @@ import Testing
   }
 
   @Test func shellStyleSplitting() {
-    #expect(CredentialProcess.split(#"a "b c" 'd "e"' f\ g "h\"i""#) == ["a", "b c", #"d "e""#, "f g", #"h"i"#])
+    #expect(
+      CredentialProcess.split(#"a "b c" 'd "e"' f\ g "h\"i""#) == [
+        "a", "b c", #"d "e""#, "f g", #"h"i"#,
+      ])
     #expect(CredentialProcess.split("  ") == [])
     #expect(CredentialProcess.split(#"x """#) == ["x", ""])
   }
@@ -102,7 +109,9 @@ import Testing
 
   @Test func containerDefaultsAndURIRules() throws {
     #expect(CredentialChain.Options(environment: [:]).containerBaseURL == "http://169.254.170.2")
-    #expect(CredentialChain.Options(environment: [:]).instanceMetadataBaseURL == "http://169.254.169.254/")
+    #expect(
+      CredentialChain.Options(environment: [:]).instanceMetadataBaseURL == "http://169.254.169.254/"
+    )
     #expect(ContainerCredentials.isAllowed("http://127.0.0.1:8080/creds"))
     #expect(ContainerCredentials.isAllowed("http://169.254.170.23/v1/credentials"))
     #expect(ContainerCredentials.isAllowed("https://creds.example.com/x"))
@@ -117,7 +126,9 @@ import Testing
   @Test func credentialsNeverPrintTheirSecrets() {
     let credentials = AWSCredentials(
       accessKeyID: "AKIAVISIBLE", secretAccessKey: "TOPSECRETKEY", sessionToken: "TOPSECRETTOKEN")
-    for text in [String(describing: credentials), String(reflecting: credentials), "\(credentials)"] {
+    for text in [
+      String(describing: credentials), String(reflecting: credentials), "\(credentials)",
+    ] {
       #expect(text.contains("AKIAVISIBLE"))
       #expect(!text.contains("TOPSECRET"))
     }

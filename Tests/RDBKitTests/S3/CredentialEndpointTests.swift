@@ -45,7 +45,9 @@ import Testing
       let chain = CredentialChain(options: .init(environment: environment))
       #expect(try headThrough(chain, server, setup) == setup.objects[Self.key]?.size)
       #expect(try chain.source() == .container)
-      let sent = credentials.requests.compactMap { ($0["headers"] as? [String: String])?["Authorization"] }
+      let sent = credentials.requests.compactMap {
+        ($0["headers"] as? [String: String])?["Authorization"]
+      }
       #expect(sent == ["Bearer t0k"])
     }
   }
@@ -55,14 +57,18 @@ import Testing
       let home = try TemporaryDirectory()
       var environment = home.awsEnvironment
       environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] = "/v2/credentials/abc"
-      environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = try home.write("token", "Bearer from-file")
+      environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = try home.write(
+        "token", "Bearer from-file")
       var options = CredentialChain.Options(environment: environment)
       options.containerBaseURL = credentials.endpoint
       #expect(try headThrough(CredentialChain(options: options), server, setup) > 0)
 
-      environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = try home.write("token", "Bearer wrong")
+      environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = try home.write(
+        "token", "Bearer wrong")
       options.environment = environment
-      let error = #expect(throws: S3Error.self) { _ = try CredentialChain(options: options).credentials() }
+      let error = #expect(throws: S3Error.self) {
+        _ = try CredentialChain(options: options).credentials()
+      }
       #expect(error?.kind == .credentialSourceFailed)
       #expect(error?.httpStatus == 401)
       #expect(error?.description.contains("Bearer wrong") == false)
@@ -97,7 +103,9 @@ import Testing
       var environment = home.awsEnvironment
       environment["AWS_EC2_METADATA_DISABLED"] = nil
       environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = credentials.endpoint
-      #expect(try headThrough(CredentialChain(options: .init(environment: environment)), server, setup) > 0)
+      #expect(
+        try headThrough(CredentialChain(options: .init(environment: environment)), server, setup)
+          > 0)
       environment["AWS_EC2_METADATA_V1_DISABLED"] = "true"
       let error = #expect(throws: S3Error.self) {
         _ = try CredentialChain(options: .init(environment: environment)).credentials()

@@ -13,12 +13,16 @@ import Testing
         let report = check.run(bucket: bucket)
         return (
           report.passed, report.findings.filter { $0.severity == .warning }.count,
-          report.findings.map(\.description).joined(separator: "\n"))
+          report.findings.map(\.description).joined(separator: "\n")
+        )
       }
       let expectations: [(String, Bool, Int, String?)] = [
         ("ec-acl-ok", true, 0, nil),
         ("ec-acl-no-write", false, 0, "Write objects (WRITE)"),
-        ("ec-acl-missing", false, 0, "List objects (READ), Write objects (WRITE), Read bucket permissions (READ_ACP)"),
+        (
+          "ec-acl-missing", false, 0,
+          "List objects (READ), Write objects (WRITE), Read bucket permissions (READ_ACP)"
+        ),
         ("ec-acl-public", true, 1, "AllUsers"),
         ("ec-acl-authenticated", true, 1, "AuthenticatedUsers"),
         ("ec-optin-ok", true, 0, nil),

@@ -24,38 +24,49 @@ import Testing
       bucket: "rdb-exports", region: "us-east-1", cacheRegion: "us-east-1",
       acl: .success(acl(["READ", "WRITE", "READ_ACP"])), policy: .success(nil))
     #expect(ok.allSatisfy { $0.severity == .pass }, "\(ok)")
-    #expect(ExportBucketCheck.evaluate(
-      bucket: "rdb-exports", region: "eu-west-1", cacheRegion: nil,
-      acl: .success(acl(["FULL_CONTROL"])), policy: .success(nil)).allSatisfy { $0.severity == .pass })
+    #expect(
+      ExportBucketCheck.evaluate(
+        bucket: "rdb-exports", region: "eu-west-1", cacheRegion: nil,
+        acl: .success(acl(["FULL_CONTROL"])), policy: .success(nil)
+      ).allSatisfy { $0.severity == .pass })
 
-    let noWrite = failures(ExportBucketCheck.evaluate(
-      bucket: "rdb-exports", region: "us-east-1", cacheRegion: nil,
-      acl: .success(acl(["READ", "READ_ACP"])), policy: .success(nil)))
+    let noWrite = failures(
+      ExportBucketCheck.evaluate(
+        bucket: "rdb-exports", region: "us-east-1", cacheRegion: nil,
+        acl: .success(acl(["READ", "READ_ACP"])), policy: .success(nil)))
     #expect(noWrite.map(\.rule) == [.aclGrants])
     #expect(noWrite.first?.message.contains("Write objects (WRITE)") == true)
     #expect(noWrite.first?.message.contains("List objects") == false)
 
-    let gov = failures(ExportBucketCheck.evaluate(
-      bucket: "rdb-exports", region: "us-gov-west-1", cacheRegion: nil,
-      acl: .success(acl(["READ", "WRITE", "READ_ACP"])), policy: .success(nil)))
+    let gov = failures(
+      ExportBucketCheck.evaluate(
+        bucket: "rdb-exports", region: "us-gov-west-1", cacheRegion: nil,
+        acl: .success(acl(["READ", "WRITE", "READ_ACP"])), policy: .success(nil)))
     #expect(gov.first?.message.contains(ExportBucketCheck.govCloudCanonicalUserID) == true)
     #expect(gov.first?.message.contains("commercial ElastiCache id") == true)
-    #expect(failures(ExportBucketCheck.evaluate(
-      bucket: "rdb-exports", region: "us-gov-west-1", cacheRegion: nil,
-      acl: .success(acl(["READ", "WRITE", "READ_ACP"], id: ExportBucketCheck.govCloudCanonicalUserID)),
-      policy: .success(nil))).isEmpty)
+    #expect(
+      failures(
+        ExportBucketCheck.evaluate(
+          bucket: "rdb-exports", region: "us-gov-west-1", cacheRegion: nil,
+          acl: .success(
+            acl(["READ", "WRITE", "READ_ACP"], id: ExportBucketCheck.govCloudCanonicalUserID)),
+          policy: .success(nil))
+      ).isEmpty)
   }
 
   @Test func nameAndRegionRules() {
-    let findings = failures(ExportBucketCheck.evaluate(
-      bucket: "Rdb_Exports", region: "us-east-1", cacheRegion: "eu-west-1",
-      acl: .success(acl(["FULL_CONTROL"])), policy: .success(nil)))
+    let findings = failures(
+      ExportBucketCheck.evaluate(
+        bucket: "Rdb_Exports", region: "us-east-1", cacheRegion: "eu-west-1",
+        acl: .success(acl(["FULL_CONTROL"])), policy: .success(nil)))
     #expect(findings.map(\.rule) == [.bucketName, .region])
     #expect(findings.last?.message.contains("the cache is in eu-west-1") == true)
   }
 
   @Test func generatedPolicyPassesInOptInRegions() throws {
-    for region in ["ap-east-1", "me-south-1", "af-south-1", "eu-south-1", "ap-southeast-3", "me-central-1"] {
+    for region in [
+      "ap-east-1", "me-south-1", "af-south-1", "eu-south-1", "ap-southeast-3", "me-central-1",
+    ] {
       #expect(ExportBucketCheck.isOptInRegion(region))
       let policy = ExportBucketPolicy(bucket: "rdb-exports", region: region)
       let findings = ExportBucketCheck.evaluate(
@@ -65,11 +76,16 @@ import Testing
       let document = try #require(
         try JSONSerialization.jsonObject(with: Data(policy.json.utf8)) as? [String: Any])
       let statement = try #require((document["Statement"] as? [[String: Any]])?.first)
-      #expect((statement["Principal"] as? [String: String])?["Service"] == "\(region).elasticache-snapshot.amazonaws.com")
+      #expect(
+        (statement["Principal"] as? [String: String])?["Service"]
+          == "\(region).elasticache-snapshot.amazonaws.com")
       #expect(statement["Action"] as? [String] == ExportBucketPolicy.actions)
     }
     #expect(!ExportBucketCheck.isOptInRegion("us-east-1"))
-    #expect(ExportBucketPolicy(bucket: "b", region: "us-gov-west-1").resources == ["arn:aws-us-gov:s3:::b", "arn:aws-us-gov:s3:::b/*"])
+    #expect(
+      ExportBucketPolicy(bucket: "b", region: "us-gov-west-1").resources == [
+        "arn:aws-us-gov:s3:::b", "arn:aws-us-gov:s3:::b/*",
+      ])
   }
 
   @Test func wildcardActionsAndResourcesCount() {
@@ -78,7 +94,8 @@ import Testing
        "Action": ["s3:*Object", "s3:List*", "s3:GetBucketAcl"], "Resource": "arn:aws:s3:::rdb-exports*"}}
       """
     let findings = ExportBucketCheck.evaluate(
-      bucket: "rdb-exports", region: "ap-east-1", cacheRegion: nil, acl: nil, policy: .success(policy))
+      bucket: "rdb-exports", region: "ap-east-1", cacheRegion: nil, acl: nil,
+      policy: .success(policy))
     #expect(failures(findings).isEmpty, "\(findings)")
     #expect(PolicyStatement.glob("s3:get*", matches: "s3:getobject"))
     #expect(!PolicyStatement.glob("s3:get?", matches: "s3:getobject"))

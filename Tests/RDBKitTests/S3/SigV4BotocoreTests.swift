@@ -31,7 +31,8 @@ struct BotocoreCase: CustomTestStringConvertible, Sendable {
       name: "list with slash prefix and opaque token",
       query: [
         QueryItem(name: "list-type", value: "2"), QueryItem(name: "prefix", value: "a/b c"),
-        QueryItem(name: "continuation-token", value: "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM="),
+        QueryItem(
+          name: "continuation-token", value: "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM="),
         QueryItem(name: "encoding-type", value: "url"),
       ]),
     BotocoreCase(name: "bucket ACL", query: [QueryItem(name: "acl", value: "")]),

@@ -30,7 +30,8 @@ struct VectorRequest {
   init(_ text: String) {
     var lines = text.components(separatedBy: "\n")
     let requestLine = lines.removeFirst()
-    let withoutVersion = requestLine.hasSuffix(" HTTP/1.1")
+    let withoutVersion =
+      requestLine.hasSuffix(" HTTP/1.1")
       ? String(requestLine.dropLast(" HTTP/1.1".count)) : requestLine
     let space = withoutVersion.firstIndex(of: " ") ?? withoutVersion.endIndex
     method = String(withoutVersion[..<space])
@@ -82,7 +83,8 @@ struct VectorRequest {
   @Test(arguments: SigV4Vector.all)
   func signerMatchesVector(_ vector: SigV4Vector) throws {
     let contextData = try Data(contentsOf: vector.directory.appendingPathComponent("context.json"))
-    let context = try #require(try JSONSerialization.jsonObject(with: contextData) as? [String: Any])
+    let context = try #require(
+      try JSONSerialization.jsonObject(with: contextData) as? [String: Any])
     let credentialInfo = try #require(context["credentials"] as? [String: String])
     let omitToken = context["omit_session_token"] as? Bool ?? false
     let credentials = AWSCredentials(

@@ -92,7 +92,9 @@ final class MotoServer: @unchecked Sendable {
 
   /// Lets the next `count` actions through unchecked (for the unsigned STS call).
   func resetAuth(_ count: Int) throws {
-    _ = try PythonTool.run([PythonTool.script("s3_helper.py"), "reset-auth", endpoint, String(count)])
+    _ = try PythonTool.run([
+      PythonTool.script("s3_helper.py"), "reset-auth", endpoint, String(count),
+    ])
   }
 
   /// A client for this server with `credentials`, path-style, tight retries for tests.

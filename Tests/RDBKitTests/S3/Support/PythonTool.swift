@@ -49,7 +49,10 @@ enum PythonTool {
       "-c",
       "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])",
     ])
-    guard let port = Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+    guard
+      let port = Int(
+        String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    else {
       throw HelperFailure(message: "no free port")
     }
     return port
