@@ -63,9 +63,14 @@ final class MotoServer: @unchecked Sendable {
         environment: environment, logURL: directory.appendingPathComponent("moto.log"))
       let server = MotoServer(directory: directory, port: port, process: process)
       if process.waitUntil(seconds: 30, { server.answers() }) {
-        let output = try PythonTool.run(
-          [PythonTool.script("s3_helper.py"), "setup", server.endpoint] + setupArguments)
-        server.setup = try JSONDecoder().decode(MotoSetup.self, from: output)
+        do {
+          let output = try PythonTool.run(
+            [PythonTool.script("s3_helper.py"), "setup", server.endpoint] + setupArguments)
+          server.setup = try JSONDecoder().decode(MotoSetup.self, from: output)
+        } catch {
+          server.stop()
+          throw error
+        }
         return server
       }
       process.stop()
@@ -99,12 +104,14 @@ final class MotoServer: @unchecked Sendable {
 
   /// A client for this server with `credentials`, path-style, tight retries for tests.
   func client(
-    _ credentials: AWSCredentials, endpoint: String? = nil, region: String = "us-east-1"
+    _ credentials: AWSCredentials, endpoint: String? = nil, region: String = "us-east-1",
+    maxAttempts: Int = 4
   ) -> S3Client {
     S3Client(
       endpoint: S3Endpoint(region: region, endpointURL: endpoint ?? self.endpoint),
       credentials: StaticCredentials(credentials),
-      retryPolicy: RetryPolicy(maxAttempts: 4, baseDelay: 0.01, throttlingBaseDelay: 0.02))
+      retryPolicy: RetryPolicy(
+        maxAttempts: maxAttempts, baseDelay: 0.01, throttlingBaseDelay: 0.02))
   }
 
   func stop() {

@@ -25,6 +25,21 @@ ROLE = "rdb-instance-role"
 CREDENTIALS_PATH = "/latest/meta-data/iam/security-credentials/"
 
 
+def exit_with_parent():
+    """Exit when the test process that started us is gone, even if it crashed before stopping
+    us (polling the parent pid: PR_SET_PDEATHSIG would follow the spawning thread instead)."""
+    import os
+    import time
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -111,6 +126,7 @@ class State:
 
 def main():
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    exit_with_parent()
     parser = argparse.ArgumentParser()
     parser.add_argument("--access-key", required=True)
     parser.add_argument("--secret-key", required=True)

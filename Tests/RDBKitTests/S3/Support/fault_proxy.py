@@ -36,6 +36,21 @@ ERRORS = {
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
 
 
+def exit_with_parent():
+    """Exit when the test process that started us is gone, even if it crashed before stopping
+    us (polling the parent pid: PR_SET_PDEATHSIG would follow the spawning thread instead)."""
+    import os
+    import time
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 class Proxy(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -177,4 +192,5 @@ def main():
 if __name__ == "__main__":
     import signal
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    exit_with_parent()
     main()

@@ -19,6 +19,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import urllib.request
 
 EC_CANONICAL_ID = "540804c33a284a299d2547575ce1010f2312ef3da9b3a053c8bc45bf233e4353"
@@ -26,8 +27,24 @@ EC_ACTIONS = ["s3:PutObject", "s3:GetObject", "s3:ListBucket", "s3:GetBucketAcl"
               "s3:ListMultipartUploadParts", "s3:ListBucketMultipartUploads"]
 
 
+def exit_with_parent():
+    """Exit when the test process that started us is gone, even if it crashed before stopping
+    us (polling the parent pid: PR_SET_PDEATHSIG would follow the spawning thread instead)."""
+    import os
+    import time
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def serve_moto(port):
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    exit_with_parent()
     import runpy
     sys.argv = ["moto_server", "-H", "127.0.0.1", "-p", str(port)]
     runpy.run_module("moto.server", run_name="__main__")
