@@ -12,6 +12,7 @@ let package = Package(
     // Used only by rdbtool, which main restores.
     // .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     .systemLibrary(name: "CLZF", pkgConfig: "liblzf", providers: [.apt(["liblzf-dev"])]),
@@ -26,6 +27,7 @@ let package = Package(
         "CCurl",
         "CCurlShims",
         "COpenSSL",
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "SystemPackage", package: "swift-system"),
       ],
       swiftSettings: [.strictMemorySafety()]),
@@ -37,7 +39,7 @@ let package = Package(
     //   ]),
     .testTarget(
       name: "RDBKitTests",
-      dependencies: ["RDBKit"],
+      dependencies: ["RDBKit", .product(name: "Logging", package: "swift-log")],
       exclude: ["S3/Support/s3_helper.py", "S3/Support/fault_proxy.py", "S3/Support/cred_server.py"]),
     // .testTarget(
     //   name: "rdbtoolTests",

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// The AWS CLI's default credential chain, cached and refreshed before expiry.
@@ -39,10 +40,15 @@ public final class CredentialChain: CredentialProvider {
 
   /// The chain's inputs.
   public let options: Options
+  /// Where the chosen source and refreshes are logged, at `.debug` (never the keys).
+  public let logger: Logger
   private let cache = Mutex<(credentials: AWSCredentials, source: CredentialSource)?>(nil)
 
   /// Creates a chain; nothing is read until ``credentials()``.
-  public init(options: Options = Options()) { self.options = options }
+  public init(options: Options = Options(), logger: Logger = Logger(label: "rdbkit.credentials")) {
+    self.options = options
+    self.logger = logger
+  }
 
   /// Credentials from the first configured source, cached until 15 minutes before expiry.
   /// - Throws: ``S3Error`` `.credentialsNotFound` when no source is configured,
@@ -55,6 +61,12 @@ public final class CredentialChain: CredentialProvider {
       }
       do throws(S3Error) {
         let fresh = try resolve()
+        logger.debug(
+          cached == nil ? "loaded AWS credentials" : "refreshed AWS credentials",
+          metadata: [
+            "source": "\(fresh.source.rawValue)",
+            "expires": "\(fresh.credentials.expiration.map { "\($0)" } ?? "never")",
+          ])
         cached = fresh
         return fresh.credentials
       } catch {

@@ -42,6 +42,7 @@ extension S3Client {
           final.attempts = attempt
           throw final
         }
+        logRetry(request, attempt: attempt, error: error, offset: from + Int64(buffer.count))
         retryPolicy.pause(afterAttempt: attempt, for: error)
         attempt += 1
       }

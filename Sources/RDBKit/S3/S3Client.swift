@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// A blocking S3 client for the calls rdbtool needs, on libcurl with SigV4.
@@ -20,18 +21,23 @@ public final class S3Client: Sendable {
   public let transport: TransportOptions
   /// How failed requests are retried.
   public let retryPolicy: RetryPolicy
+  /// Where retries, redirects and downloads are logged, at `.debug` (never credentials,
+  /// signatures or `Authorization` values).
+  public let logger: Logger
   /// Bucket regions learnt from wrong-region answers.
   private let regions = Mutex<[String: String]>([:])
 
   /// Creates a client.
   public init(
     endpoint: S3Endpoint, credentials: any CredentialProvider,
-    transport: TransportOptions = TransportOptions(), retryPolicy: RetryPolicy = RetryPolicy()
+    transport: TransportOptions = TransportOptions(), retryPolicy: RetryPolicy = RetryPolicy(),
+    logger: Logger = Logger(label: "rdbkit.s3")
   ) {
     self.endpoint = endpoint
     self.credentialProvider = credentials
     self.transport = transport
     self.retryPolicy = retryPolicy
+    self.logger = logger
   }
 
   /// The region requests for `bucket` are signed for: learnt from a redirect, else the
@@ -78,6 +84,12 @@ public final class S3Client: Sendable {
       if error.kind == .wrongRegion, !followedRedirect, let newRegion = error.region,
         newRegion != region
       {
+        logger.debug(
+          "following a wrong-region answer",
+          metadata: [
+            "operation": "\(request.operation)", "bucket": "\(request.bucket)",
+            "from": "\(region)", "region": "\(newRegion)",
+          ])
         regions.withLock { $0[request.bucket] = newRegion }
         region = newRegion
         followedRedirect = true
@@ -106,9 +118,24 @@ public final class S3Client: Sendable {
           final.attempts = attempt
           throw final
         }
+        logRetry(request, attempt: attempt, error: error, offset: nil)
         retryPolicy.pause(afterAttempt: attempt, for: error)
         attempt += 1
       }
     }
+  }
+
+  /// Logs one retry at `.debug`: operation, bucket, key, attempt, and the error's kind and code.
+  func logRetry(_ request: S3Request, attempt: Int, error: S3Error, offset: Int64?) {
+    var metadata: Logger.Metadata = [
+      "operation": "\(request.operation)", "bucket": "\(request.bucket)",
+      "attempt": "\(attempt)", "error": "\(error.kind)",
+    ]
+    if let key = request.key { metadata["key"] = "\(key)" }
+    if let code = error.awsCode ?? error.curlCode.map({ "curl \($0)" }) {
+      metadata["code"] = "\(code)"
+    }
+    if let offset { metadata["offset"] = "\(offset)" }
+    logger.debug("retrying S3 request", metadata: metadata)
   }
 }

@@ -94,6 +94,12 @@ public final class S3ObjectInput: ByteInput {
   private func startWorkers() {
     started = true
     let workers = min(options.maxInFlight, scheduler.partCount)
+    client.logger.debug(
+      "downloading S3 object",
+      metadata: [
+        "bucket": "\(bucket)", "key": "\(object.key)", "size": "\(object.size)",
+        "parts": "\(scheduler.partCount)", "threads": "\(workers)",
+      ])
     for _ in 0..<workers {
       let thread = Thread { [scheduler, client, bucket, object, options] in
         Self.work(

@@ -136,3 +136,40 @@ import Testing
     #expect(!chainText.contains("TOPSECRET"))
   }
 }
+
+/// Refreshing temporary credentials before they expire.
+@Suite struct CredentialRefreshTests {
+  func processChain(expiresIn seconds: Int, home: TemporaryDirectory) throws -> (
+    CredentialChain, String
+  ) {
+    let counter = home.url.appendingPathComponent("runs").path
+    let expiry = ISO8601DateFormatter().string(from: Date().addingTimeInterval(Double(seconds)))
+    let script = try home.write(
+      "creds.sh",
+      """
+      #!/bin/sh
+      echo run >> '\(counter)'
+      echo '{"Version": 1, "AccessKeyId": "ASIAPROC", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": "\(expiry)"}'
+      """, executable: true)
+    try home.write("config", "[default]\ncredential_process = \(script)\n")
+    return (CredentialChain(options: .init(environment: home.awsEnvironment)), counter)
+  }
+
+  func runs(_ counter: String) -> Int {
+    ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").count
+  }
+
+  @Test func longLivedCredentialsAreCached() throws {
+    let home = try TemporaryDirectory()
+    let (chain, counter) = try processChain(expiresIn: 7200, home: home)
+    for _ in 0..<3 { _ = try chain.credentials() }
+    #expect(runs(counter) == 1)
+  }
+
+  @Test func credentialsAboutToExpireAreRefreshed() throws {
+    let home = try TemporaryDirectory()
+    let (chain, counter) = try processChain(expiresIn: 300, home: home)
+    for _ in 0..<3 { _ = try chain.credentials() }
+    #expect(runs(counter) == 3, "credentials within 15 minutes of expiry must be refreshed")
+  }
+}

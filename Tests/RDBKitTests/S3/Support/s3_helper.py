@@ -2,7 +2,7 @@
 """Test helper for RDBKit's S3 tests (Python standard library + boto3/botocore from moto[server]).
 
 Subcommands:
-  serve-moto PORT             run moto's server on 127.0.0.1:PORT in this process, with the signal
+  serve-moto PORT [--tls]     run moto's server on 127.0.0.1:PORT in this process, with the signal
                               mask cleared (children of Foundation.Process start with SIGTERM
                               blocked), so SIGTERM to this pid stops it
   setup ENDPOINT [options]    create buckets, objects, IAM users and check-bucket scenarios in a
@@ -42,11 +42,11 @@ def exit_with_parent():
     threading.Thread(target=watch, daemon=True).start()
 
 
-def serve_moto(port):
+def serve_moto(port, tls):
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
     exit_with_parent()
     import runpy
-    sys.argv = ["moto_server", "-H", "127.0.0.1", "-p", str(port)]
+    sys.argv = ["moto_server", "-H", "127.0.0.1", "-p", str(port)] + (["-s"] if tls else [])
     runpy.run_module("moto.server", run_name="__main__")
 
 
@@ -215,6 +215,7 @@ def main():
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve-moto")
     serve.add_argument("port", type=int)
+    serve.add_argument("--tls", action="store_true", help="HTTPS with a self-signed certificate")
     set_up = commands.add_parser("setup")
     set_up.add_argument("endpoint")
     set_up.add_argument("--bucket", default="rdb-exports")
@@ -237,7 +238,7 @@ def main():
     signing.add_argument("--header", action="append", default=[])
     args = parser.parse_args()
     if args.command == "serve-moto":
-        serve_moto(args.port)
+        serve_moto(args.port, args.tls)
     elif args.command == "setup":
         setup(args)
     elif args.command == "put":
