@@ -28,14 +28,15 @@ enum CredentialProcess {
     }
     // Drain standard error on another thread so neither pipe can fill up and block the child.
     let errorText = Mutex<Data>(Data())
-    let drain = Thread {
+    let drained = DispatchSemaphore(value: 0)
+    Thread {
       let data = errors.fileHandleForReading.readDataToEndOfFile()
       errorText.withLock { $0 = data }
-    }
-    drain.start()
+      drained.signal()
+    }.start()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while !drain.isFinished { Thread.sleep(forTimeInterval: 0.001) }
+    drained.wait()
     guard process.terminationStatus == 0 else {
       let stderr = errorText.withLock { String(decoding: $0, as: UTF8.self) }
       let firstLine = stderr.split(separator: "\n").first.map { String($0.prefix(200)) } ?? ""

@@ -29,16 +29,24 @@ final class CurlEasy {
     unsafe errorBuffer.deallocate()
   }
 
-  /// Performs `request`, passing successful (< 300) body bytes to `sink` as they arrive.
+  /// Performs `request`, appending a successful (< 300) body to `body` as it arrives.
   ///
-  /// `sink` returns false to abort the transfer, which then throws a transport error. Error
-  /// bodies are collected into the response instead. The corresponding C function is
-  /// `curl_easy_perform`.
+  /// Bytes already in `body` stay (a resumed part keeps what it had). The transfer is aborted,
+  /// and throws a transport error, when `body` would grow past `limit` bytes or `isCancelled`
+  /// returns true. Error bodies go into the returned response instead. The corresponding C
+  /// function is `curl_easy_perform`.
   /// - Throws: ``S3Error`` of kind `.transport` with the curl code on connection failures and
   ///   timeouts; HTTP errors are returned, not thrown.
   func perform(
-    _ request: HTTPRequest, sink: (UnsafeRawBufferPointer) -> Bool
+    _ request: HTTPRequest, into body: inout [UInt8], limit: Int = .max,
+    isCancelled: () -> Bool = { false }
   ) throws(S3Error) -> HTTPResponse {
+    // The sink runs only inside curl_easy_perform, below, while `body` is borrowed here.
+    let sink: (UnsafeRawBufferPointer) -> Bool = { bytes in
+      guard !isCancelled(), body.count + bytes.count <= limit else { return false }
+      unsafe body.append(contentsOf: bytes)
+      return true
+    }
     let result: Result<HTTPResponse, S3Error> = unsafe withoutActuallyEscaping(sink) {
       escapable in
       let context = unsafe TransferContext(sink: escapable)

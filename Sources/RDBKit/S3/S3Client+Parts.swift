@@ -21,11 +21,8 @@ extension S3Client {
           HTTPHeader("Range", "bytes=\(from)-\(range.upperBound)"), HTTPHeader("If-Match", eTag),
         ])
       do throws(S3Error) {
-        let response = try unsafe send(request, using: easy) { bytes in
-          guard !isCancelled(), buffer.count + bytes.count <= expected else { return false }
-          unsafe buffer.append(contentsOf: bytes)
-          return true
-        }
+        let response = try send(
+          request, using: easy, into: &buffer, limit: expected, isCancelled: isCancelled)
         guard response.status == 206 || (response.status == 200 && from == 0) else {
           throw S3Error(
             .invalidResponse, operation: "GetObject", bucket: bucket, key: key,

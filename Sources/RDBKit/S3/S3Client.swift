@@ -46,12 +46,13 @@ public final class S3Client: Sendable {
     regions.withLock { $0[bucket] } ?? endpoint.region
   }
 
-  /// Sends `request` once (plus one wrong-region follow) on `easy`, streaming a successful
-  /// body to `sink`.
-  /// - Returns: The response of a status below 300 (its body empty unless nothing streamed).
+  /// Sends `request` once (plus one wrong-region follow) on `easy`, appending a successful
+  /// body to `body` (see ``CurlEasy/perform(_:into:limit:isCancelled:)``).
+  /// - Returns: The response of a status below 300.
   /// - Throws: ``S3Error`` for transport failures and error statuses.
   func send(
-    _ request: S3Request, using easy: CurlEasy, sink: (UnsafeRawBufferPointer) -> Bool
+    _ request: S3Request, using easy: CurlEasy, into body: inout [UInt8], limit: Int = .max,
+    isCancelled: () -> Bool = { false }
   ) throws(S3Error) -> HTTPResponse {
     var region = region(for: request.bucket)
     var followedRedirect = false
@@ -69,7 +70,8 @@ public final class S3Client: Sendable {
         method: request.method, url: location.url, headers: signed.headers, transport: transport)
       let response: HTTPResponse
       do {
-        response = try unsafe easy.perform(http, sink: sink)
+        response = try easy.perform(
+          http, into: &body, limit: limit, isCancelled: isCancelled)
       } catch {
         var located = error
         located.operation = request.operation
@@ -106,10 +108,7 @@ public final class S3Client: Sendable {
     while true {
       var body: [UInt8] = []
       do {
-        var response = try unsafe send(request, using: easy) { bytes in
-          unsafe body.append(contentsOf: bytes)
-          return true
-        }
+        var response = try send(request, using: easy, into: &body)
         response.body = body
         return response
       } catch {

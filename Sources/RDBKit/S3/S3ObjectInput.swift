@@ -82,10 +82,8 @@ public final class S3ObjectInput: ByteInput {
       currentPosition = 0
     }
     let count = min(buffer.count, current.count - currentPosition)
-    unsafe current.withUnsafeBytes { source in
-      unsafe buffer.baseAddress?.copyMemory(
-        from: source.baseAddress.unsafelyUnwrapped + currentPosition, byteCount: count)
-    }
+    // `count` fits both: at most buffer.count, and at most what is left of `current`.
+    unsafe buffer.copyBytes(from: current[currentPosition..<(currentPosition + count)])
     currentPosition += count
     delivered += count
     return count

@@ -91,7 +91,7 @@ final class MotoServer: @unchecked Sendable {
   func answers() -> Bool {
     guard let easy = try? CurlEasy() else { return false }
     let request = HTTPRequest(method: "GET", url: endpoint + "/moto-api/")
-    let response = try? unsafe easy.perform(request) { _ in true }
+    let response = try? easy.collect(request)
     return response?.status == 200
   }
 
