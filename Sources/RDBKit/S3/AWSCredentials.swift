@@ -5,7 +5,7 @@ import Foundation
 /// The secret and the token never appear in `description` or `debugDescription`, so the value
 /// can be logged or interpolated into errors without leaking them.
 public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible,
-  CustomDebugStringConvertible
+  CustomDebugStringConvertible, CustomReflectable
 {
   /// The access key id (`AKIA…` for IAM users, `ASIA…` for temporary sessions).
   public var accessKeyID: String
@@ -35,6 +35,16 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible,
 
   /// Same as `description`.
   public var debugDescription: String { description }
+
+  /// A mirror without the secret or the token, so `dump` cannot print them either.
+  public var customMirror: Mirror {
+    Mirror(
+      self,
+      children: [
+        "accessKeyID": accessKeyID, "hasSessionToken": sessionToken != nil,
+        "expiration": expiration as Any,
+      ])
+  }
 
   /// True when the credentials expire within `margin` seconds of `now`.
   func expires(within margin: TimeInterval, of now: Date) -> Bool {

@@ -17,7 +17,11 @@ import Synchronization
 /// while more than 10 minutes remain, the old credentials are used.
 public final class CredentialChain: CredentialProvider {
   /// Inputs of the chain; tests point the endpoints at loopback.
-  public struct Options: Sendable {
+  ///
+  /// Its description and mirror leave out the environment, which may hold secret keys.
+  public struct Options: Sendable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+  {
     /// An explicitly chosen profile (`--profile`); nil uses `AWS_PROFILE` or `default`.
     public var profile: String?
     /// The environment to read (`AWS_*`, `HOME`).
@@ -28,6 +32,25 @@ public final class CredentialChain: CredentialProvider {
     public var instanceMetadataBaseURL: String = "http://169.254.169.254/"
     /// TLS settings for STS and https container endpoints.
     public var transport = TransportOptions()
+
+    /// The profile and endpoints; never the environment.
+    public var description: String {
+      "CredentialChain.Options(profile: \(profile ?? "nil"), containerBaseURL: "
+        + "\(containerBaseURL), instanceMetadataBaseURL: \(instanceMetadataBaseURL))"
+    }
+
+    /// Same as `description`.
+    public var debugDescription: String { description }
+
+    /// A mirror without the environment.
+    public var customMirror: Mirror {
+      Mirror(
+        self,
+        children: [
+          "profile": profile as Any, "containerBaseURL": containerBaseURL,
+          "instanceMetadataBaseURL": instanceMetadataBaseURL,
+        ])
+    }
 
     /// Options reading `environment`, with the real AWS link-local endpoints.
     public init(

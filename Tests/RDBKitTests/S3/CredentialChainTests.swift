@@ -132,8 +132,18 @@ import Testing
       #expect(text.contains("AKIAVISIBLE"))
       #expect(!text.contains("TOPSECRET"))
     }
-    let chainText = String(reflecting: StaticCredentials(credentials))
-    #expect(!chainText.contains("TOPSECRET"))
+    var dumped = ""
+    dump(credentials, to: &dumped)
+    dump(StaticCredentials(credentials), to: &dumped)
+    dumped += String(reflecting: StaticCredentials(credentials))
+    let options = CredentialChain.Options(
+      environment: ["AWS_SECRET_ACCESS_KEY": "TOPSECRETKEY", "AWS_SESSION_TOKEN": "TOPSECRETTOKEN"])
+    dump(options, to: &dumped)
+    dumped += "\(options) \(String(reflecting: options))"
+    let chain = CredentialChain(options: options)
+    dump(chain, to: &dumped)
+    #expect(dumped.contains("AKIAVISIBLE"))
+    #expect(!dumped.contains("TOPSECRET"), "\(dumped)")
   }
 }
 
