@@ -34,6 +34,39 @@ import Testing
     #expect(error.attempts == 1, "certificate failures must not be retried")
   }
 
+  @Test func awsVirtualHostNamesOverVerifiedTLS() throws {
+    let certificates = try TemporaryDirectory()
+    _ = try PythonTool.run([
+      PythonTool.script("s3_helper.py"), "make-certificates", certificates.url.path,
+      "*.s3.us-east-1.amazonaws.com", "127.0.0.1",
+    ])
+    try MotoServer.with(
+      setupArguments: ExportFixtures.putArguments + ["--enable-auth"],
+      certificates: certificates.url
+    ) { server, setup in
+      var transport = TransportOptions()
+      // Keep the production host name; only the connection goes to loopback.
+      transport.connectTo = ["rdb-exports.s3.us-east-1.amazonaws.com:443:127.0.0.1:\(server.port)"]
+      func client(trusting caBundle: String?) throws -> S3Client {
+        transport.caBundlePath = caBundle
+        return S3Client(
+          endpoint: S3Endpoint(region: "us-east-1"),
+          credentials: StaticCredentials(try setup.user("reader")), transport: transport)
+      }
+      let trusted = try client(trusting: server.caBundle)
+      #expect(trusted.endpoint.usesVirtualHost(for: setup.bucket))
+      var input = try trusted.objectInput(bucket: setup.bucket, key: "my-export-0002.rdb")
+      let expected = try [UInt8](Data(contentsOf: ExportFixtures.shards[1].file))
+      #expect(try ExportFixtures.readAll(&input) == expected)
+
+      let untrusted = #expect(throws: S3Error.self) {
+        _ = try client(trusting: nil).headObject(bucket: setup.bucket, key: "my-export-0002.rdb")
+      }
+      #expect(untrusted?.kind == .transport)
+      #expect(untrusted?.curlCode == 60)
+    }
+  }
+
   @Test func logsNeverContainSecrets() throws {
     try MotoServer.with(
       setupArguments: ExportFixtures.putArguments + ["--temp-credentials", "--enable-auth"]

@@ -37,19 +37,27 @@ final class MotoServer: @unchecked Sendable {
   let directory: URL
   let port: Int
   let process: BackgroundProcess
+  /// The test CA when the server speaks https (see `s3_helper.py make-certificates`).
+  let caBundle: String?
   private(set) var setup: MotoSetup?
 
-  var endpoint: String { "http://127.0.0.1:\(port)" }
+  var endpoint: String { "\(caBundle == nil ? "http" : "https")://127.0.0.1:\(port)" }
 
-  private init(directory: URL, port: Int, process: BackgroundProcess) {
+  private init(directory: URL, port: Int, process: BackgroundProcess, caBundle: String?) {
     self.directory = directory
     self.port = port
     self.process = process
+    self.caBundle = caBundle
   }
 
   /// Starts moto (page size 2 for listings), waits until `/moto-api/` answers, and runs the
-  /// setup helper with `setupArguments`. Retries once on a port race.
-  static func start(setupArguments: [String] = ["--enable-auth"]) throws -> MotoServer {
+  /// setup helper with `setupArguments`. Retries once on a port race. With `certificates` (a
+  /// directory made by `make-certificates`) it serves https with that server certificate.
+  static func start(setupArguments: [String] = ["--enable-auth"], certificates: URL? = nil)
+    throws -> MotoServer
+  {
+    let caBundle = certificates?.appendingPathComponent("ca.pem").path
+    let tlsArguments = certificates.map { ["--certificates", $0.path] } ?? []
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("rdbkit-moto-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -59,13 +67,16 @@ final class MotoServer: @unchecked Sendable {
     for _ in 0..<2 {
       let port = try PythonTool.freePort()
       let process = try BackgroundProcess(
-        arguments: [PythonTool.script("s3_helper.py"), "serve-moto", String(port)],
+        arguments: [PythonTool.script("s3_helper.py"), "serve-moto", String(port)]
+          + tlsArguments,
         environment: environment, logURL: directory.appendingPathComponent("moto.log"))
-      let server = MotoServer(directory: directory, port: port, process: process)
+      let server = MotoServer(
+        directory: directory, port: port, process: process, caBundle: caBundle)
       if process.waitUntil(seconds: 30, { server.answers() }) {
         do {
           let output = try PythonTool.run(
-            [PythonTool.script("s3_helper.py"), "setup", server.endpoint] + setupArguments)
+            [PythonTool.script("s3_helper.py"), "setup", server.endpoint] + setupArguments
+              + (caBundle.map { ["--ca-bundle", $0] } ?? []))
           server.setup = try JSONDecoder().decode(MotoSetup.self, from: output)
         } catch {
           server.stop()
@@ -80,9 +91,10 @@ final class MotoServer: @unchecked Sendable {
 
   /// Runs `body` with a started server and always stops it.
   static func with<R>(
-    setupArguments: [String] = ["--enable-auth"], _ body: (MotoServer, MotoSetup) throws -> R
+    setupArguments: [String] = ["--enable-auth"], certificates: URL? = nil,
+    _ body: (MotoServer, MotoSetup) throws -> R
   ) throws -> R {
-    let server = try start(setupArguments: setupArguments)
+    let server = try start(setupArguments: setupArguments, certificates: certificates)
     defer { server.stop() }
     return try body(server, try #require(server.setup))
   }
@@ -90,7 +102,8 @@ final class MotoServer: @unchecked Sendable {
   /// Whether `GET /moto-api/` answers 200.
   func answers() -> Bool {
     guard let easy = try? CurlEasy() else { return false }
-    let request = HTTPRequest(method: "GET", url: endpoint + "/moto-api/")
+    var request = HTTPRequest(method: "GET", url: endpoint + "/moto-api/")
+    request.transport.caBundlePath = caBundle
     let response = try? easy.collect(request)
     return response?.status == 200
   }

@@ -2,7 +2,9 @@
 """Test helper for RDBKit's S3 tests (Python standard library + boto3/botocore from moto[server]).
 
 Subcommands:
-  serve-moto PORT [--tls]     run moto's server on 127.0.0.1:PORT in this process, with the signal
+  make-certificates DIR NAME… a throwaway CA and server certificate for NAMEs in DIR
+  serve-moto PORT [--tls | --certificates DIR]
+                              run moto's server on 127.0.0.1:PORT in this process, with the signal
                               mask cleared (children of Foundation.Process start with SIGTERM
                               blocked), so SIGTERM to this pid stops it
   setup ENDPOINT [options]    create buckets, objects, IAM users and check-bucket scenarios in a
@@ -42,18 +44,61 @@ def exit_with_parent():
     threading.Thread(target=watch, daemon=True).start()
 
 
-def serve_moto(port, tls):
+def make_certificates(directory, names):
+    """A throwaway CA (ca.pem) and a server certificate for `names` (server.pem, server.key)."""
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def certificate(subject, issuer, public_key, signing_key, ca, sans=None):
+        builder = (x509.CertificateBuilder()
+                   .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+                   .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+                   .public_key(public_key).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - datetime.timedelta(minutes=5))
+                   .not_valid_after(now + datetime.timedelta(days=1))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        if sans:
+            builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
+        return builder.sign(signing_key, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = certificate("rdbkit test CA", "rdbkit test CA", ca_key.public_key(), ca_key, True)
+    server_key = ec.generate_private_key(ec.SECP256R1())
+    sans = [x509.IPAddress(ipaddress.ip_address(n)) if n[0].isdigit() else x509.DNSName(n)
+            for n in names]
+    server = certificate(names[0], "rdbkit test CA", server_key.public_key(), ca_key, False, sans)
+    pem = serialization.Encoding.PEM
+    with open(os.path.join(directory, "ca.pem"), "wb") as f:
+        f.write(ca.public_bytes(pem))
+    with open(os.path.join(directory, "server.pem"), "wb") as f:
+        f.write(server.public_bytes(pem))
+    with open(os.path.join(directory, "server.key"), "wb") as f:
+        f.write(server_key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
+                                         serialization.NoEncryption()))
+
+
+def serve_moto(port, tls, certificate_directory):
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
     exit_with_parent()
     import runpy
     sys.argv = ["moto_server", "-H", "127.0.0.1", "-p", str(port)] + (["-s"] if tls else [])
+    if certificate_directory:
+        sys.argv += ["-c", os.path.join(certificate_directory, "server.pem"),
+                     "-k", os.path.join(certificate_directory, "server.key")]
     runpy.run_module("moto.server", run_name="__main__")
 
 
-def reset_auth(endpoint, count):
+def reset_auth(endpoint, count, ca_bundle=None):
+    import ssl
     request = urllib.request.Request(endpoint + "/moto-api/reset-auth", data=str(count).encode(),
                                      headers={"Content-Type": "text/plain"}, method="POST")
-    urllib.request.urlopen(request).read()
+    context = ssl.create_default_context(cafile=ca_bundle) if ca_bundle else None
+    urllib.request.urlopen(request, context=context).read()
 
 
 def clean_environment():
@@ -77,7 +122,8 @@ def setup(args):
 
     def client(service, region="us-east-1", key="test", secret="test"):
         return boto3.client(service, endpoint_url=args.endpoint, region_name=region,
-                            aws_access_key_id=key, aws_secret_access_key=secret)
+                            aws_access_key_id=key, aws_secret_access_key=secret,
+                            verify=args.ca_bundle)
 
     s3 = client("s3")
     iam = client("iam")
@@ -132,7 +178,7 @@ def setup(args):
     if args.scenarios:
         make_scenarios(client, make_bucket, out)
     if args.enable_auth:
-        reset_auth(args.endpoint, 0)
+        reset_auth(args.endpoint, 0, args.ca_bundle)
     json.dump(out, sys.stdout)
 
 
@@ -216,6 +262,10 @@ def main():
     serve = commands.add_parser("serve-moto")
     serve.add_argument("port", type=int)
     serve.add_argument("--tls", action="store_true", help="HTTPS with a self-signed certificate")
+    serve.add_argument("--certificates", help="HTTPS with DIR/server.pem and DIR/server.key")
+    certs = commands.add_parser("make-certificates")
+    certs.add_argument("directory")
+    certs.add_argument("names", nargs="+")
     set_up = commands.add_parser("setup")
     set_up.add_argument("endpoint")
     set_up.add_argument("--bucket", default="rdb-exports")
@@ -224,6 +274,7 @@ def main():
     set_up.add_argument("--scenarios", action="store_true")
     set_up.add_argument("--temp-credentials", action="store_true")
     set_up.add_argument("--enable-auth", action="store_true")
+    set_up.add_argument("--ca-bundle", help="trust this CA for an https endpoint")
     auth = commands.add_parser("reset-auth")
     auth.add_argument("endpoint")
     auth.add_argument("count")
@@ -238,7 +289,9 @@ def main():
     signing.add_argument("--header", action="append", default=[])
     args = parser.parse_args()
     if args.command == "serve-moto":
-        serve_moto(args.port, args.tls)
+        serve_moto(args.port, args.tls, args.certificates)
+    elif args.command == "make-certificates":
+        make_certificates(args.directory, args.names)
     elif args.command == "setup":
         setup(args)
     elif args.command == "put":
