@@ -68,6 +68,8 @@ public final class S3ObjectInput: ByteInput {
     if let failure { throw RDBError(.readFailed(failure.description), at: delivered) }
     guard buffer.count > 0 else { return 0 }
     if currentPosition == current.count {
+      // Drop the finished part before opening the window, so at most maxInFlight exist.
+      current = []
       if currentPart >= 0 { scheduler.release(currentPart) }
       let next = currentPart + 1
       guard next < scheduler.partCount else { return 0 }
