@@ -1,7 +1,7 @@
 # rdbtool / RDBKit — the two commands a newcomer needs: `make demo` and `make test`.
 SWIFT ?= swift
 APT_PACKAGES := liblzf-dev libcurl4-openssl-dev libssl-dev pkg-config redis-server redis-tools
-PIP_PACKAGES := duckdb
+PIP_PACKAGES := duckdb 'moto[server]'
 SAMPLE := testdata/fixtures/redis-7.4.1/default.rdb
 RELEASE_BIN := .build/release/rdbtool
 

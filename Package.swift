@@ -10,9 +10,15 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     .systemLibrary(name: "CLZF", pkgConfig: "liblzf", providers: [.apt(["liblzf-dev"])]),
+    .systemLibrary(
+      name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+    // curl_easy_setopt/getinfo are variadic: one typed C entry per argument kind.
+    .target(name: "CCurlShims", dependencies: ["CCurl"]),
     // CRC-64 with a PCLMULQDQ fast path; C because Swift has no carry-less multiply intrinsic.
     .target(name: "CCRC64"),
     .target(
@@ -20,6 +26,10 @@ let package = Package(
       dependencies: [
         "CLZF",
         "CCRC64",
+        "CCurl",
+        "CCurlShims",
+        "COpenSSL",
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "SystemPackage", package: "swift-system"),
       ],
       swiftSettings: [
@@ -32,11 +42,15 @@ let package = Package(
       dependencies: [
         "RDBKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "SystemPackage", package: "swift-system"),
       ]),
     .testTarget(
       name: "RDBKitTests",
-      dependencies: ["RDBKit", "CCRC64"]),
+      dependencies: ["RDBKit", "CCRC64", .product(name: "Logging", package: "swift-log")],
+      exclude: [
+        "S3/Support/s3_helper.py", "S3/Support/fault_proxy.py", "S3/Support/cred_server.py",
+      ]),
     .testTarget(
       name: "rdbtoolTests",
       dependencies: ["rdbtool"]),
