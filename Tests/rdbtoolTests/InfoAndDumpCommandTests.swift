@@ -85,9 +85,9 @@ import Testing
       value = con.execute(f"select value from {rel} where key = '{key}'").fetchall()[0][0]
       print(json.dumps({"counts": counts, "hash_small": json.loads(value)}))
       """
-      let python = try #require(["/usr/bin/python3", "/usr/local/bin/python3", "/root/.pyenv/shims/python3"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) })
-    let result = try RDBToolProcess.runProgram(URL(fileURLWithPath: python), ["-c", script])
+    // The python3 on PATH: the one `make setup` installed duckdb into.
+    let result = try RDBToolProcess.runProgram(
+      URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script])
     #expect(result.status == 0, "\(result.stderr)")
     let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     let keys = try #require(try expected(path)["keys"] as? [[String: Any]])

@@ -50,8 +50,9 @@
       return nil
     }
     let start = position
-    // prevlen: one byte, or 0xFE and a u32 LE.
+    // prevlen: one byte, or 0xFE and a u32 LE; 0xFF is the end marker, never a prevlen.
     var prevlen = unsafe Int(bytes[position])
+    guard prevlen != 0xFF else { throw fail("end marker before the end of the blob") }
     if prevlen == 0xFE {
       guard position &+ 5 <= end else { throw fail("prevlen runs past the end") }
       prevlen = unsafe Int(bytes.littleEndian(at: position &+ 1, as: UInt32.self))

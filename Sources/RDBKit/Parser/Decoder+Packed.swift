@@ -15,6 +15,7 @@ extension Decoder {
     let blobOrigin = source.offset
     let blob = unsafe try readString(into: .blob, persistent: false)
     try handler.beginValue(encoding: type.storedEncoding)
+    duplicates.reset()
     let kind: ValueBlob.Kind
     switch type {
     case .hashZipmap: kind = .zipmap
@@ -27,6 +28,7 @@ extension Decoder {
     case .hashZipmap:
       var reader = unsafe try ZipmapReader(blob, origin: blobOrigin)
       while let (field, value) = unsafe try reader.next() {
+        guard unsafe duplicates.insert(field) else { throw Self.duplicate("zipmap", blobOrigin) }
         try unsafe handler.hashField(
           RawSpan(_unsafeBytes: field), value: RawSpan(_unsafeBytes: value), expiresAt: nil)
       }
@@ -53,6 +55,7 @@ extension Decoder {
     case .setListpack:
       var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
       while let member = try reader.next() {
+        guard duplicates.insert(member) else { throw Self.duplicate("listpack", blobOrigin) }
         try unsafe handler.setMember(RawSpan(_unsafeBytes: member.bytes(using: &secondScratch)))
       }
     case .hashListpackEx, .hashListpackExPreGA:
@@ -124,6 +127,7 @@ extension Decoder {
   ) throws(RDBError) {
     while let field = try reader.next() {
       guard let value = try reader.next() else { throw Self.oddCount(R.name, origin) }
+      guard duplicates.insert(field) else { throw Self.duplicate(R.name, origin) }
       try unsafe handler.hashField(
         RawSpan(_unsafeBytes: field.bytes(using: &firstScratch)),
         value: RawSpan(_unsafeBytes: value.bytes(using: &secondScratch)), expiresAt: nil)
@@ -135,6 +139,7 @@ extension Decoder {
   ) throws(RDBError) {
     while let member = try reader.next() {
       guard let scoreElement = try reader.next() else { throw Self.oddCount(R.name, origin) }
+      guard duplicates.insert(member) else { throw Self.duplicate(R.name, origin) }
       let score: Double
       if scoreElement.isInteger {
         score = Double(scoreElement.integer)
@@ -162,6 +167,7 @@ extension Decoder {
           .corruptStructure(structure: "listpack", reason: "element count is not a multiple of 3"),
           at: origin)
       }
+      guard duplicates.insert(field) else { throw Self.duplicate("listpack", origin) }
       guard ttl.isInteger, ttl.integer >= 0, ttl.integer <= FieldTTL.maximum else {
         throw RDBError(.invalidValue("field TTL is not an integer in range"), at: origin)
       }
@@ -178,6 +184,12 @@ extension Decoder {
         value: RawSpan(_unsafeBytes: value.bytes(using: &secondScratch)),
         expiresAt: ttl.integer == 0 ? nil : ttl.integer)
     }
+  }
+
+  static func duplicate(_ structure: String, _ origin: Int) -> RDBError {
+    RDBError(
+      .corruptStructure(structure: structure, reason: "a field or member appears twice"),
+      at: origin)
   }
 
   static func oddCount(_ structure: String, _ origin: Int) -> RDBError {

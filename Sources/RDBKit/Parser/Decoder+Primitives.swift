@@ -54,7 +54,9 @@ extension Decoder {
     lastStringWasCompressed = isEncoding && length == 3
     if !isEncoding {
       try source.check(length: length)
-      guard length <= UInt64(Int.max) else { throw RDBError(.lengthTooLarge(length), at: start) }
+      guard length <= UInt64(Int.max) else {
+        throw RDBError(.lengthTooLarge(length), at: source.offset)
+      }
       lastStringStoredBytes = Int(length)
       let bytes = unsafe try source.take(Int(length))
       if persistent && !Source.keepsBytes { return unsafe self[scratch: slot].copy(bytes) }

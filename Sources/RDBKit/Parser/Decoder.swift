@@ -25,6 +25,8 @@ enum ScratchSlot {
   /// The file size of the last string read and whether it was LZF-compressed.
   var lastStringStoredBytes = 0
   var lastStringWasCompressed = false
+  /// Fields and members of the packed value being read, to reject repeats.
+  var duplicates = DuplicateCheck()
   /// Master field names of the stream node being read.
   var masterFields: [PackedElement] = []
 

@@ -41,9 +41,15 @@
   }
 
   mutating func skip(_ count: UInt64) throws(RDBError) {
+    let skipStart = offset
     var left = count
     while left > 0 {
-      if end == start { try fill(1) }
+      if end == start, try !readMore() {
+        // Report the skipped field as a whole, where it starts, as the mapped source does.
+        throw RDBError(
+          .truncated(needed: Int(clamping: count), available: Int(clamping: count - left)),
+          at: skipStart)
+      }
       let step = Int(min(left, UInt64(end &- start)))
       start &+= step
       left -= UInt64(step)
@@ -73,6 +79,16 @@
 
   /// Makes `count` unread bytes contiguous at the front of the buffer.
   private mutating func fill(_ count: Int) throws(RDBError) {
+    while end &- start < count {
+      guard try readMore() else {
+        throw RDBError(.truncated(needed: count, available: end &- start), at: offset)
+      }
+    }
+  }
+
+  /// Moves the unread bytes to the front (growing the buffer only when they fill it) and
+  /// reads more; returns false at the end of the input.
+  private mutating func readMore() throws(RDBError) -> Bool {
     foldChecksum()
     progress?.update(bytesRead: offset)
     let unread = end &- start
@@ -85,14 +101,15 @@
       end = unread
       crcIndex = 0
     }
-    while end < count {
-      if inputEnded {
-        throw RDBError(.truncated(needed: count, available: end), at: bufferOrigin)
-      }
-      if unsafe end == buffer.count { grow() }
-      let read = try unsafe input.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
-      if read == 0 { inputEnded = true } else { end &+= read }
+    if inputEnded { return false }
+    if unsafe end == buffer.count { grow() }
+    let read = try unsafe input.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+    if read == 0 {
+      inputEnded = true
+      return false
     }
+    end &+= read
+    return true
   }
 
   /// Doubles the buffer; called only when it is full of bytes that really arrived.

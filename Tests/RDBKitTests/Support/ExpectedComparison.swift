@@ -31,7 +31,7 @@ enum ExpectedComparison {
       }
       check("type", key.type, record["type"] as? String ?? "?")
       check("expire_ms", key.expiresAt.map(String.init) ?? "null", describe(record["expire_ms"]))
-      if let encoding = record["encoding"] as? String,
+      if !key.encoding.isEmpty, let encoding = record["encoding"] as? String,
         !encodingMatches(ours: key.encoding, server: encoding, key: key)
       {
         check("encoding", key.encoding, encoding)

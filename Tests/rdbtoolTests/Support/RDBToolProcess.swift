@@ -42,7 +42,7 @@ struct RDBToolProcess {
     // Standard error goes to a file, so neither stream can fill up and block the child.
     let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent(
       "rdbtool-stderr-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: errorFile) }
     let errors = try FileHandle(forWritingTo: errorFile)
     defer { try? errors.close() }
