@@ -15,6 +15,9 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
     private var typeCounts = [Int](repeating: 0, count: DataType.allCases.count)
     private var encodingCounts = [Int](repeating: 0, count: Encoding.allCases.count)
 
+    /// No keys.
+    public init() {}
+
     /// Keys per `TYPE` name (types with no key left out).
     public var types: [String: Int] {
       var result: [String: Int] = [:]
@@ -40,7 +43,8 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
       encodingCounts[EncodingIndex.of(encoding)] &+= 1
     }
 
-    mutating func merge(_ other: Counts) {
+    /// Adds another file's or database's counts.
+    public mutating func merge(_ other: Counts) {
       keys += other.keys
       withExpiry += other.withExpiry
       expired += other.expired

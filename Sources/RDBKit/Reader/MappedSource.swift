@@ -28,7 +28,7 @@
     unsafe self.base = base
     self.releasesPages = releasesPages
     self.progress = progress
-    progress?.setTotal(base.count)
+    progress?.expectTotal(base.count)
   }
 
   var offset: Int { position }

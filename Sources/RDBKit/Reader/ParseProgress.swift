@@ -22,5 +22,6 @@ public final class ParseProgress: Sendable {
 
   func update(bytesRead: Int) { read.store(bytesRead, ordering: .relaxed) }
 
-  func setTotal(_ bytes: Int) { total.store(bytes, ordering: .relaxed) }
+  /// Records the input's size when it is known before the parse (an S3 object's length).
+  public func expectTotal(_ bytes: Int) { total.store(bytes, ordering: .relaxed) }
 }

@@ -31,6 +31,7 @@ extension RDBTool {
           rdbtool dump --format jsonl --type hash --match 'user:*' dump.rdb
           rdbtool dump --format jsonl --bytes base64 --expired skip - < dump.rdb
           rdbtool dump --format resp --expired skip dump.rdb | redis-cli --pipe
+          rdbtool dump --format jsonl s3://backups/my-export -o export.jsonl
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -41,8 +42,8 @@ extension RDBTool {
       case keep, skip
     }
 
-    @Argument(help: "An RDB file, or '-' for standard input.")
-    var input: String
+    @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
+    var inputs: [String]
 
     @Option(help: "Output format.")
     var format: Format = .jsonl
@@ -58,8 +59,7 @@ extension RDBTool {
     @Option(name: .shortAndLong, help: "Write to FILE (atomically) instead of standard output.")
     var output: String?
 
-    @Flag(name: .shortAndLong, help: "Show no progress bar (one is drawn only on a terminal).")
-    var quiet = false
+    @OptionGroup var options: InputOptions
 
     /// Data is going to a terminal: a progress line there would tear it.
     private var writesToTerminal: Bool { output == nil && isatty(STDOUT_FILENO) == 1 }
@@ -67,32 +67,40 @@ extension RDBTool {
     func run() throws {
       var selection = filters.selection
       if expired == .skip, selection.expiry == .any { selection.expiry = .live }
+      let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       try OutputTarget.write(to: output) { descriptor in
         let buffer = OutputBuffer(descriptor: descriptor)
         switch format {
         case .jsonl:
           var filter = KeyFilter(JSONLinesWriter(output: buffer, style: bytes), selection: selection)
           defer { try? filter.next.finish() }
-          try ParseRun.parse(input, into: &filter, quiet: quiet || writesToTerminal)
+          try parse(sources, into: &filter, client: client)
         case .json:
           var filter = KeyFilter(JSONDocumentWriter(output: buffer), selection: selection)
-          try ParseRun.parse(input, into: &filter, quiet: quiet || writesToTerminal)
+          try parse(sources, into: &filter, client: client)
           try filter.next.finish()
         case .csv:
           var filter = KeyFilter(CSVWriter(output: buffer, style: bytes), selection: selection)
           defer { try? filter.next.finish() }
-          try ParseRun.parse(input, into: &filter, quiet: quiet || writesToTerminal)
+          try parse(sources, into: &filter, client: client)
           if filter.next.skippedKeys > 0 {
-            StandardError.report(input, "\(filter.next.skippedKeys) keys of types other than string and hash left out of the CSV")
+            StandardError.write("rdbtool: \(filter.next.skippedKeys) keys of types other than string and hash left out of the CSV")
           }
         case .resp:
           var filter = KeyFilter(RESPWriter(output: buffer), selection: selection)
           defer { try? filter.next.finish() }
-          try ParseRun.parse(input, into: &filter, quiet: quiet || writesToTerminal)
+          try parse(sources, into: &filter, client: client)
           if filter.next.skippedModuleValues > 0 {
-            StandardError.report(input, "\(filter.next.skippedModuleValues) module values left out: they need their module")
+            StandardError.write("rdbtool: \(filter.next.skippedModuleValues) module values left out: they need their module")
           }
         }
+      }
+    }
+
+    /// Parses the inputs one after the other into one output.
+    private func parse<H: RDBHandler>(_ sources: [InputSource], into handler: inout H, client: S3Client?) throws {
+      for source in sources {
+        try ParseRun.parse(source, into: &handler, client: client, options: options, quiet: writesToTerminal)
       }
     }
   }

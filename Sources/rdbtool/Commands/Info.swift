@@ -10,31 +10,60 @@ extension RDBTool {
         Reads the whole file (verifying it on the way) and reports the RDB version, every AUX \
         field (server version, save time, memory in use, replication ids …), function \
         libraries, module data, and keys per database, type and encoding, with how many have \
-        a TTL and how many had already expired when the file was written.
+        a TTL and how many had already expired when the file was written. Several inputs \
+        (the shards of an export) are read in parallel and reported one by one, then in total.
 
         Examples:
           rdbtool info dump.rdb
           rdbtool info --json dump.rdb | jq .databases
+          rdbtool info s3://backups/my-export
         """)
 
-    @Argument(help: "An RDB file, or '-' for standard input.")
-    var input: String
+    @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
+    var inputs: [String]
 
     @Flag(help: "Write one JSON object instead of text.")
     var json = false
 
-    @Flag(name: .shortAndLong, help: "Show no progress bar (one is drawn only on a terminal).")
-    var quiet = false
+    @OptionGroup var options: InputOptions
+
+    func validate() throws {
+      guard !inputs.isEmpty else { throw ValidationError("Give at least one input.") }
+    }
 
     func run() throws {
-      var info = FileInfo()
-      let summary = try ParseRun.parse(input, into: &info, quiet: quiet)
-      let report = InfoReport(file: input, info: info, summary: summary)
-      if json {
-        print(try report.jsonText())
-      } else {
-        print(report.text(), terminator: "")
+      let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
+      let options = self.options
+      let quiet = options.quiet || sources.count > 1
+      let results = ShardRunner.map(sources) { source -> Result<InfoReport, InputError> in
+        var info = FileInfo()
+        do {
+          let summary = try source.parse(into: &info, client: client, options: options.s3, quiet: quiet)
+          return .success(InfoReport(file: source.name, info: info, summary: summary))
+        } catch {
+          return .failure(InputError(name: source.name, message: InputFailure.describe(error)))
+        }
       }
+      var reports: [InfoReport] = []
+      for result in results {
+        switch result {
+        case .success(let report): reports.append(report)
+        case .failure(let error): StandardError.report(error.name, error.message)
+        }
+      }
+      if json {
+        print(try reports.count == 1 && sources.count == 1 ? reports[0].jsonText() : InfoReport.jsonText(shards: reports))
+      } else {
+        print(reports.map { $0.text() }.joined(separator: "\n"), terminator: "")
+        if sources.count > 1 { print("\n" + InfoReport.totalText(reports)) }
+      }
+      if reports.count != sources.count { throw ExitCode.failure }
     }
   }
+}
+
+/// A failure to read one input, for commands that go on with the others.
+struct InputError: Error, Sendable {
+  var name: String
+  var message: String
 }

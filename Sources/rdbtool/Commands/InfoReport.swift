@@ -54,10 +54,32 @@ struct InfoReport: Encodable {
   }
 
   func jsonText() throws -> String {
+    String(decoding: try Self.encoder.encode(self), as: UTF8.self)
+  }
+
+  private static var encoder: JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     encoder.keyEncodingStrategy = .convertToSnakeCase
-    return String(decoding: try encoder.encode(self), as: UTF8.self)
+    return encoder
+  }
+
+  /// Several shards: `{"shards":[…],"total":{keys…}}`.
+  static func jsonText(shards: [InfoReport]) throws -> String {
+    struct Shards: Encodable {
+      var shards: [InfoReport]
+      var total: KeyCountAnalyzer.Counts
+    }
+    var total = KeyCountAnalyzer.Counts()
+    for report in shards { total.merge(report.keys) }
+    return String(decoding: try encoder.encode(Shards(shards: shards, total: total)), as: UTF8.self)
+  }
+
+  /// The line that sums several shards.
+  static func totalText(_ shards: [InfoReport]) -> String {
+    var total = KeyCountAnalyzer.Counts()
+    for report in shards { total.merge(report.keys) }
+    return "total         \(shards.count) files, " + InfoReport.describe(total)
   }
 
   func text() -> String {
@@ -76,17 +98,17 @@ struct InfoReport: Encodable {
     for (module, count) in moduleValues.sorted(by: { $0.key < $1.key }) {
       lines.append("module keys   \(module): \(count)")
     }
-    lines.append("keys          \(describe(keys))")
+    lines.append("keys          \(Self.describe(keys))")
     for database in databases.keys.compactMap(Int.init).sorted() {
       guard let counts = databases[String(database)] else { continue }
-      lines.append("db \(database)".padding(toLength: 14, withPad: " ", startingAt: 0) + describe(counts))
+      lines.append("db \(database)".padding(toLength: 14, withPad: " ", startingAt: 0) + Self.describe(counts))
       lines.append("  types       " + list(counts.types))
       lines.append("  encodings   " + list(counts.encodings))
     }
     return lines.joined(separator: "\n") + "\n"
   }
 
-  private func describe(_ counts: KeyCountAnalyzer.Counts) -> String {
+  private static func describe(_ counts: KeyCountAnalyzer.Counts) -> String {
     "\(counts.keys) keys, \(counts.withExpiry) with a TTL, \(counts.expired) already expired at save"
   }
 

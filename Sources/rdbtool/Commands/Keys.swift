@@ -17,26 +17,29 @@ extension RDBTool {
           rdbtool keys dump.rdb | wc -l
           rdbtool keys --match 'session:*' --expiry live dump.rdb
           rdbtool keys --db 0 --type hash dump.rdb -o hashes.txt
+          rdbtool keys s3://backups/my-export > all-keys.txt
         """)
 
-    @Argument(help: "An RDB file, or '-' for standard input.")
-    var input: String
+    @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
+    var inputs: [String]
 
     @OptionGroup var filters: FilterOptions
 
     @Option(name: .shortAndLong, help: "Write to FILE (atomically) instead of standard output.")
     var output: String?
 
-    @Flag(name: .shortAndLong, help: "Show no progress bar (one is drawn only on a terminal).")
-    var quiet = false
+    @OptionGroup var options: InputOptions
 
     /// Data is going to a terminal: a progress line there would tear it.
     private var writesToTerminal: Bool { output == nil && isatty(STDOUT_FILENO) == 1 }
 
     func run() throws {
+      let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       try OutputTarget.write(to: output) { descriptor in
         var lister = KeyFilter(KeyNameWriter(output: OutputBuffer(descriptor: descriptor)), selection: filters.selection)
-        try ParseRun.parse(input, into: &lister, quiet: quiet || writesToTerminal)
+        for source in sources {
+          try ParseRun.parse(source, into: &lister, client: client, options: options, quiet: writesToTerminal)
+        }
         try lister.next.output.flush()
       }
     }

@@ -16,17 +16,18 @@ extension RDBTool {
         are not UTF-8 get \\xHH escapes. expiry is ISO-8601 UTC, or empty. --format jsonl \
         writes the same fields as JSON objects, keys as in `rdbtool dump`, expiry in Unix ms.
 
-        --top N keeps only the N largest keys (in bounded memory), largest first.
+        Several inputs (the shards of an export) are written one after the other; --top N \
+        keeps only the N largest keys of all of them (in bounded memory), largest first.
 
         Examples:
           rdbtool memory dump.rdb > memory.csv
-          rdbtool memory --top 20 dump.rdb
+          rdbtool memory --top 20 s3://backups/my-export
+          rdbtool memory --type hash --min-size 1MB dump.rdb
           rdbtool memory --format jsonl --model 7.0 --allocator system dump.rdb -o memory.jsonl
-          rdbtool memory --list-compress-depth 1 - < dump.rdb
         """)
 
-    @Argument(help: "An RDB file, or '-' for standard input.")
-    var input: String
+    @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
+    var inputs: [String]
 
     @Option(help: "Output format: csv or jsonl.")
     var format: MemoryReportWriter.Format = .csv
@@ -34,83 +35,43 @@ extension RDBTool {
     @Option(help: ArgumentHelp("Report only the N largest keys, largest first.", valueName: "N"))
     var top: Int?
 
-    @Option(
-      help: ArgumentHelp(
-        "Server version whose rules apply (default: the one that wrote the file).",
-        valueName: "VERSION"))
-    var model: MemoryModel.Version?
-
-    @Option(help: "Allocator size classes: bundled (source builds, the default) or system.")
-    var allocator: MemoryModel.Allocator = .bundled
-
-    @Option(help: ArgumentHelp("The server's list-compress-depth.", valueName: "N"))
-    var listCompressDepth: Int = 0
+    @OptionGroup(title: "Memory model") var memory: MemoryModelOptions
+    @OptionGroup(title: "Filters") var filters: FilterOptions
+    @OptionGroup var options: InputOptions
 
     @Option(name: .shortAndLong, help: "Write to FILE (atomically) instead of standard output.")
     var output: String?
 
     func validate() throws {
+      guard !inputs.isEmpty else { throw ValidationError("Give at least one input.") }
       if let top, top < 1 { throw ValidationError("--top must be at least 1.") }
-      if listCompressDepth < 0 {
-        throw ValidationError("--list-compress-depth cannot be negative.")
-      }
     }
 
     func run() throws {
-      guard let output else {
-        try write(to: .standardOutput)
-        return
-      }
-      let file: AtomicFile
-      do {
-        file = try AtomicFile(destination: FilePath(output))
-      } catch {
-        StandardError.report(output, "cannot create: \(error)")
-        throw ExitCode.failure
-      }
-      try write(to: file.descriptor)
-      do {
-        try file.commit()
-      } catch {
-        StandardError.report(output, "cannot write: \(error)")
-        throw ExitCode.failure
-      }
-    }
-
-    private func write(to descriptor: FileDescriptor) throws {
-      let writer = MemoryReportWriter(output: OutputBuffer(descriptor: descriptor), format: format)
-      do {
+      let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
+      try OutputTarget.write(to: output) { descriptor in
+        var writer = MemoryReportWriter(output: OutputBuffer(descriptor: descriptor), format: format)
         if let top {
-          var estimator = makeEstimator(TopKeys(limit: top))
-          try RDBParser().parse(path: input, into: &estimator)
-          var writer = writer
-          for report in estimator.consumer.largestFirst() { try writer.consume(report) }
+          var largest = TopKeys(limit: top)
+          for source in sources {
+            var estimator = KeyFilter(memory.estimator(TopKeys(limit: top)), selection: filters.selection)
+            try ParseRun.parse(source, into: &estimator, client: client, options: options)
+            largest.merge(estimator.next.consumer.next)
+          }
+          for report in largest.largestFirst() { try writer.consume(report) }
           try writer.finish()
-        } else {
-          var estimator = makeEstimator(writer)
-          defer { try? estimator.consumer.finish() }
-          try RDBParser().parse(path: input, into: &estimator)
-          try estimator.consumer.finish()
+          return
         }
-      } catch {
-        StandardError.report(input, InputFailure.describe(error))
-        throw ExitCode.failure
+        for source in sources {
+          var estimator = KeyFilter(memory.estimator(writer), selection: filters.selection)
+          defer { try? estimator.next.consumer.next.finish() }
+          try ParseRun.parse(source, into: &estimator, client: client, options: options)
+          writer = estimator.next.consumer.next
+        }
+        try writer.finish()
       }
-    }
-
-    private func makeEstimator<C: KeyMemoryConsumer>(_ consumer: C) -> MemoryEstimator<C> {
-      guard let model else {
-        return MemoryEstimator(
-          consumer: consumer, allocator: allocator, listCompressDepth: listCompressDepth)
-      }
-      return MemoryEstimator(
-        consumer: consumer,
-        model: MemoryModel(
-          version: model, allocator: allocator, listCompressDepth: listCompressDepth))
     }
   }
 }
 
 extension MemoryReportWriter.Format: ExpressibleByArgument {}
-extension MemoryModel.Version: ExpressibleByArgument {}
-extension MemoryModel.Allocator: ExpressibleByArgument {}

@@ -9,7 +9,12 @@ extension RDBTool {
         Every value is decoded and every inner structure checked, as a server loading the \
         file would, and the CRC-64 trailer is compared with the bytes. One line per file:
         OK, OK (checksum not checked) when the writer had rdbchecksum off, or CORRUPT with
-        the reason, the byte offset and the key.
+        the reason, the byte offset and the key. Several files (the shards of an export) are
+        verified in parallel.
+
+        An s3:// URL names one object; an s3:// prefix names every shard file of an
+        ElastiCache export (<prefix>-0001.rdb, -0002.rdb, …), streamed from S3 into the
+        parser without a temporary file.
 
         Exits 0 when every input is valid, 1 when one is corrupt or unreadable, 2 for usage \
         errors.
@@ -17,14 +22,14 @@ extension RDBTool {
         Examples:
           rdbtool verify dump.rdb
           rdbtool verify my-export-0001.rdb my-export-0002.rdb
+          rdbtool verify s3://backups/my-export
           redis-cli --rdb - | rdbtool verify -
         """)
 
-    @Argument(help: "RDB files, or '-' for standard input.")
+    @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
     var inputs: [String]
 
-    @Flag(name: .shortAndLong, help: "Print only failures and the summary, and no progress bar.")
-    var quiet = false
+    @OptionGroup var options: InputOptions
 
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("Give at least one file to verify.") }
@@ -34,34 +39,27 @@ extension RDBTool {
     }
 
     func run() throws {
-      var good = 0
-      for input in inputs {
+      let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
+      let options = self.options
+      // Progress bars of parallel shards would overwrite each other: one shard draws one.
+      let quiet = options.quiet || sources.count > 1
+      let lines = ShardRunner.map(sources) { source in
         var handler = KeyCountAnalyzer()
-        let progress = ParseProgress()
-        let bar = ProgressBar(progress, label: input, quiet: quiet)
-        let outcome: Result<ParseSummary, any Error>
         do {
-          outcome = .success(try RDBParser(progress: progress).parse(path: input, into: &handler))
+          let summary = try source.parse(into: &handler, client: client, options: options.s3, quiet: quiet)
+          let keys = handler.total.keys
+          let status = summary.checksum == .notChecked ? "OK (checksum not checked)" : "OK"
+          return (true, "\(source.name): \(status), \(summary.version), \(keys) key\(keys == 1 ? "" : "s")")
         } catch {
-          outcome = .failure(error)
-        }
-        bar?.stop()
-        do {
-          let summary = try outcome.get()
-          good += 1
-          if !quiet {
-            let keys = handler.total.keys
-            let status = summary.checksum == .notChecked ? "OK (checksum not checked)" : "OK"
-            print("\(input): \(status), \(summary.version), \(keys) key\(keys == 1 ? "" : "s")")
-          }
-        } catch {
-          print("\(input): \(InputFailure.verdict(error)): \(InputFailure.describe(error))")
+          return (false, "\(source.name): \(InputFailure.verdict(error)): \(InputFailure.describe(error))")
         }
       }
-      if inputs.count > 1 || quiet {
-        print("\(inputs.count) files: \(good) OK, \(inputs.count - good) failed")
+      let good = lines.filter(\.0).count
+      for (ok, line) in lines where ok == false || !options.quiet { print(line) }
+      if sources.count > 1 || options.quiet {
+        print("\(sources.count) files: \(good) OK, \(sources.count - good) failed")
       }
-      if good != inputs.count { throw ExitCode.failure }
+      if good != sources.count { throw ExitCode.failure }
     }
   }
 }

@@ -27,19 +27,17 @@ enum OutputTarget {
 
 /// Running the parser for a command, with failures reported the rdbtool way.
 enum ParseRun {
-  /// Parses `input` into `handler`, with a progress bar on a terminal unless `quiet`; on
-  /// failure prints `rdbtool: INPUT: message` and exits 1.
+  /// Parses `source` into `handler`; on failure prints `rdbtool: INPUT: message` and exits 1.
   @discardableResult
-  static func parse<H: RDBHandler>(_ input: String, into handler: inout H, quiet: Bool = false)
-    throws -> ParseSummary
-  {
-    let progress = ParseProgress()
-    let bar = ProgressBar(progress, label: input, quiet: quiet)
-    defer { bar?.stop() }
+  static func parse<H: RDBHandler>(
+    _ source: InputSource, into handler: inout H, client: S3Client?, options: InputOptions,
+    quiet: Bool = false
+  ) throws -> ParseSummary {
     do {
-      return try RDBParser(progress: progress).parse(path: input, into: &handler)
+      return try source.parse(
+        into: &handler, client: client, options: options.s3, quiet: options.quiet || quiet)
     } catch {
-      StandardError.report(input, InputFailure.describe(error))
+      StandardError.report(source.name, InputFailure.describe(error))
       throw ExitCode.failure
     }
   }

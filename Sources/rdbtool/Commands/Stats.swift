@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import RDBKit
+
+extension RDBTool {
+  struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Summarize what uses memory: keys and memory by database, type, encoding, TTL and prefix.",
+      discussion: """
+        Estimates every key's memory (as `rdbtool memory` does) and reports keys and memory \
+        per database, type and encoding; the TTL distribution at the time the file was \
+        written (none, already expired, under 1 hour, 1 day, 7 days, longer); histograms of \
+        element counts and sizes; the biggest keys of each type; and memory by key prefix \
+        (the part before the --depth-th --separator), largest first.
+
+        Several inputs are the shards of one export: they are read in parallel, one task per \
+        file, reported per file and in total. An s3:// prefix names every shard of an export.
+
+        Examples:
+          rdbtool stats dump.rdb
+          rdbtool stats --separator : --depth 2 --prefixes 50 dump.rdb
+          rdbtool stats --json s3://backups/my-export > stats.json
+        """)
+
+    @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
+    var inputs: [String]
+
+    @Flag(help: "Write one JSON object instead of tables.")
+    var json = false
+
+    @Option(help: "The separator that splits key names into prefixes (default ':').")
+    var separator: String = ":"
+
+    @Option(help: ArgumentHelp("How many separated parts make a prefix (default 1).", valueName: "N"))
+    var depth: Int = 1
+
+    @Option(help: ArgumentHelp("Biggest keys listed per type (default 5).", valueName: "N"))
+    var top: Int = 5
+
+    @Option(help: ArgumentHelp("Prefixes listed (default 20; JSON lists 1000).", valueName: "N"))
+    var prefixes: Int = 20
+
+    @OptionGroup(title: "Memory model") var memory: MemoryModelOptions
+    @OptionGroup(title: "Filters") var filters: FilterOptions
+    @OptionGroup var options: InputOptions
+
+    func validate() throws {
+      guard !inputs.isEmpty else { throw ValidationError("Give at least one input.") }
+      guard separator.utf8.count == 1 else { throw ValidationError("--separator must be one byte.") }
+      guard depth >= 1 else { throw ValidationError("--depth must be at least 1.") }
+      guard top >= 1, prefixes >= 1 else { throw ValidationError("--top and --prefixes must be at least 1.") }
+    }
+
+    func run() throws {
+      let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
+      let options = self.options
+      let quiet = options.quiet || sources.count > 1
+      let grouping = PrefixReport(separator: separator.utf8.first ?? UInt8(ascii: ":"), depth: depth)
+      let (top, memory, selection) = (self.top, self.memory, filters.selection)
+      let results = ShardRunner.map(sources) { source -> Result<StatsReport.Shard, InputError> in
+        var handler = KeyFilter(
+          memory.estimator(StatsAnalyzer(topCount: top, prefixes: grouping)), selection: selection)
+        do {
+          let summary = try source.parse(into: &handler, client: client, options: options.s3, quiet: quiet)
+          return .success(StatsReport.Shard(name: source.name, bytes: summary.byteCount, stats: handler.next.consumer.next))
+        } catch {
+          return .failure(InputError(name: source.name, message: InputFailure.describe(error)))
+        }
+      }
+      var shards: [StatsReport.Shard] = []
+      for result in results {
+        switch result {
+        case .success(let shard): shards.append(shard)
+        case .failure(let error): StandardError.report(error.name, error.message)
+        }
+      }
+      let report = StatsReport(shards: shards, prefixLimit: json ? max(prefixes, 1000) : prefixes)
+      print(json ? try report.jsonText() : report.text(), terminator: json ? "\n" : "")
+      if shards.count != sources.count { throw ExitCode.failure }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import RDBKit
+
+/// One input to read: a local path, standard input (`-`), or one S3 object.
+struct InputSource: Sendable {
+  enum Location: Sendable {
+    case local(String)
+    case s3(S3URL, S3ObjectInfo)
+  }
+
+  /// How the input is named in output and messages.
+  let name: String
+  let location: Location
+
+  /// Turns INPUT arguments into inputs: an `s3://` prefix becomes its export's shard files.
+  /// Prints `rdbtool: INPUT: message` and exits 1 when S3 cannot be reached or listed.
+  static func resolve(_ arguments: [String], s3 options: S3Options) throws -> (inputs: [InputSource], client: S3Client?) {
+    var inputs: [InputSource] = []
+    var client: S3Client?
+    for argument in arguments {
+      guard argument.hasPrefix("s3://") else {
+        inputs.append(InputSource(name: argument, location: .local(argument)))
+        continue
+      }
+      do {
+        let url = try S3URL(parsing: argument)
+        let s3 = try client ?? options.client()
+        client = s3
+        for object in try s3.exportObjects(url) {
+          let objectURL = try S3URL(bucket: url.bucket, key: object.key)
+          inputs.append(InputSource(name: objectURL.description, location: .s3(objectURL, object)))
+        }
+      } catch {
+        StandardError.report(argument, "\(error)")
+        throw ExitCode.failure
+      }
+    }
+    return (inputs, client)
+  }
+
+  /// Parses this input into `handler`, with a progress bar unless `quiet`.
+  /// - Throws: the parse error, or for S3 the underlying ``S3Error``; `Errno` for local I/O.
+  @discardableResult
+  func parse<H: RDBHandler>(
+    into handler: inout H, client: S3Client?, options: S3Options, quiet: Bool
+  ) throws -> ParseSummary {
+    let progress = ParseProgress()
+    let bar = ProgressBar(progress, label: name, quiet: quiet)
+    defer { bar?.stop() }
+    let parser = RDBParser(progress: progress)
+    switch location {
+    case .local(let path):
+      return try parser.parse(path: path, into: &handler)
+    case .s3(let url, let object):
+      guard let client else { throw S3Error(.invalidConfiguration, message: "no S3 client") }
+      progress.expectTotal(Int(object.size))
+      let input = try client.objectInput(url, options: options.objectOptions)
+      do {
+        return try parser.parse(input: input, into: &handler)
+      } catch {
+        // A failed transfer surfaces in the parser as a read error; report the S3 cause.
+        throw input.failure.map { $0 as any Error } ?? error
+      }
+    }
+  }
+}
+
+/// Shared options of commands that read RDB inputs.
+struct InputOptions: ParsableArguments {
+  @OptionGroup(title: "S3") var s3: S3Options
+
+  @Flag(name: .shortAndLong, help: "Show no progress bar (one is drawn only on a terminal).")
+  var quiet = false
+}

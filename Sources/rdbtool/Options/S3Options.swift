@@ -1,0 +1,41 @@
+import ArgumentParser
+import RDBKit
+
+/// How to reach S3 for `s3://` inputs, as the AWS CLI takes it: options first, then
+/// `AWS_REGION`/`AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL_S3`/`AWS_ENDPOINT_URL`, `AWS_PROFILE`
+/// and the shared config and credentials files.
+struct S3Options: ParsableArguments {
+  @Option(help: "AWS region of the bucket (default: AWS_REGION, AWS_DEFAULT_REGION, the profile).")
+  var region: String?
+
+  @Option(help: ArgumentHelp("S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).", valueName: "URL"))
+  var endpointURL: String?
+
+  @Option(help: "Profile in ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE).")
+  var profile: String?
+
+  @Flag(help: "Address buckets by path (https://host/bucket/key) instead of by host name.")
+  var pathStyle = false
+
+  @Option(help: ArgumentHelp("Bytes per ranged GET (default 8 MiB).", valueName: "BYTES"))
+  var partSize: Int = 8 << 20
+
+  @Option(help: ArgumentHelp("Ranged GETs in flight per object (default 10).", valueName: "N"))
+  var maxInFlight: Int = 10
+
+  func validate() throws {
+    guard partSize >= 1 << 16 else { throw ValidationError("--part-size must be at least 65536 bytes.") }
+    guard (1...64).contains(maxInFlight) else { throw ValidationError("--max-in-flight must be 1 to 64.") }
+  }
+
+  /// A client configured from these options and the environment.
+  func client() throws(S3Error) -> S3Client {
+    try S3Client.configured(
+      region: region, endpointURL: endpointURL, profile: profile,
+      addressingStyle: pathStyle ? .path : nil)
+  }
+
+  var objectOptions: S3ObjectInput.Options {
+    S3ObjectInput.Options(partSize: partSize, maxInFlight: maxInFlight)
+  }
+}
