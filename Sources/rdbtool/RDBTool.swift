@@ -20,7 +20,7 @@ struct RDBTool: ParsableCommand {
         rdbtool dump --format jsonl dump.rdb -o dump.jsonl
       """,
     version: "0.1.0",
-    subcommands: [Verify.self, Info.self, Stats.self, Keys.self, Dump.self, Memory.self])
+    subcommands: [Verify.self, Info.self, Stats.self, Keys.self, Dump.self, Memory.self, Fetch.self, S3.self])
 
   /// Runs the command tree, mapping usage errors to exit status 2.
   static func main() {

@@ -43,6 +43,23 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["out.jsonl"])
   }
 
+  /// `-o` onto something that is not a regular file (a FIFO here, `/dev/null` for users)
+  /// writes into it instead of renaming a file over it.
+  @Test func outputToAFIFOKeepsTheFIFO() throws {
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let fifo = directory.appendingPathComponent("out.fifo").path
+    #expect(mkfifo(fifo, 0o644) == 0)
+    let reader = try RDBToolProcess.runProgram(
+      URL(fileURLWithPath: "/bin/sh"),
+      ["-c", "cat \(fifo) > \(fifo).copy & \(RDBToolProcess.binary.path) keys \(RDBToolProcess.fixture("redis-7.4.1/default.rdb")) -o \(fifo); wait"])
+    #expect(reader.status == 0, "\(reader.stderr)")
+    let attributes = try FileManager.default.attributesOfItem(atPath: fifo)
+    #expect(attributes[.type] as? FileAttributeType != .typeRegular)
+    let copied = try Data(contentsOf: URL(fileURLWithPath: fifo + ".copy"))
+    #expect(copied.range(of: Data("hash:small\n".utf8)) != nil)
+  }
+
   @Test func failedDumpLeavesNoOutputFile() throws {
     let directory = try RDBToolProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -3,7 +3,7 @@
 /// types are skipped undecoded and counted.
 public struct CSVWriter: RDBHandler {
   /// The buffered output; call ``finish()`` after the parse.
-  public var output: OutputBuffer
+  public let output: OutputBuffer
   private let style: ByteStringStyle
   private var key: [UInt8] = []
   private var database = 0
@@ -57,7 +57,7 @@ public struct CSVWriter: RDBHandler {
   /// One CSV field: quoted when it holds a comma, quote, CR or LF, quotes doubled.
   @unsafe private mutating func appendField(_ bytes: UnsafeRawBufferPointer) {
     if style == .base64 {
-      unsafe JSONText.appendBase64(bytes, to: &output)
+      unsafe JSONText.appendBase64(bytes, to: output)
       return
     }
     let needsQuotes = unsafe bytes.contains { $0 == 44 || $0 == 34 || $0 == 13 || $0 == 10 }

@@ -10,7 +10,7 @@
 /// redis-rdb-tools does. Use ``JSONLinesWriter`` for a lossless record of every key.
 public struct JSONDocumentWriter: RDBHandler {
   /// The buffered output; call ``finish()`` after the parse.
-  public var output: OutputBuffer
+  public let output: OutputBuffer
   private var database: Int?
   private var type: DataType = .string
   private var elementCount = 0
@@ -31,9 +31,9 @@ public struct JSONDocumentWriter: RDBHandler {
   private mutating func appendBytes(_ span: RawSpan) {
     unsafe span.withUnsafeBytes { bytes in
       if unsafe JSONText.isValidUTF8(bytes) {
-        unsafe JSONText.appendEscaped(bytes, to: &output)
+        unsafe JSONText.appendEscaped(bytes, to: output)
       } else {
-        unsafe JSONText.appendLatin1(bytes, to: &output)
+        unsafe JSONText.appendLatin1(bytes, to: output)
       }
     }
   }
@@ -81,7 +81,7 @@ public struct JSONDocumentWriter: RDBHandler {
     separate()
     appendBytes(member)
     output.append(UInt8(ascii: ":"))
-    JSONText.appendScore(score, to: &output)
+    JSONText.appendScore(score, to: output)
     try output.flushIfFull()
   }
 

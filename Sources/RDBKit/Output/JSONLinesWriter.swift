@@ -12,7 +12,7 @@
 /// 21 add `first_id`, `max_deleted_id` and `entries_added`).
 public struct JSONLinesWriter: RDBHandler {
   /// The buffered output; call ``finish()`` after the parse to write what is left.
-  public var output: OutputBuffer
+  public let output: OutputBuffer
   private let style: ByteStringStyle
   private let skipExpired: Bool
   /// The file's `ctime` AUX field in ms: keys that expired before it are "expired at save".
@@ -21,6 +21,8 @@ public struct JSONLinesWriter: RDBHandler {
   private var elementCount = 0
   private var map = MapWriter()
   private var fieldExpiries = MapWriter()
+  /// The current hash's field TTLs, written after its value.
+  private let expiryOutput = OutputBuffer()
   private var streamState = StreamGroupWriter()
   /// Keys written.
   public private(set) var keysWritten = 0
@@ -48,7 +50,7 @@ public struct JSONLinesWriter: RDBHandler {
     output.append("{\"db\":")
     output.append(integer: Int64(info.database))
     output.append(",\"key\":")
-    unsafe key.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: &output) }
+    unsafe key.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
     output.append(",\"type\":\"")
     output.append(info.dataType.rawValue)
     output.append(UInt8(ascii: "\""))
@@ -73,14 +75,17 @@ public struct JSONLinesWriter: RDBHandler {
     elementCount = 0
     switch info.dataType {
     case .list, .set, .sortedSet: output.append(UInt8(ascii: "["))
-    case .hash: map.begin(at: output.bytes.count)
+    case .hash:
+      map.begin(at: output.count)
+      fieldExpiries.begin(at: 0)
+      expiryOutput.truncate(to: 0)
     case .stream: output.append("{\"entries\":[")
     case .string, .module: break
     }
   }
 
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
-    unsafe value.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: &output) }
+    unsafe value.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
   }
 
   public mutating func listElement(_ element: RawSpan) throws(RDBError) {
@@ -95,7 +100,7 @@ public struct JSONLinesWriter: RDBHandler {
   private mutating func appendElement(_ element: RawSpan) throws(RDBError) {
     if elementCount > 0 { output.append(UInt8(ascii: ",")) }
     elementCount &+= 1
-    unsafe element.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: &output) }
+    unsafe element.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
     try output.flushIfFull()
   }
 
@@ -103,9 +108,9 @@ public struct JSONLinesWriter: RDBHandler {
     if elementCount > 0 { output.append(UInt8(ascii: ",")) }
     elementCount &+= 1
     output.append("{\"member\":")
-    unsafe member.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: &output) }
+    unsafe member.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
     output.append(",\"score\":")
-    JSONText.appendScore(score, to: &output)
+    JSONText.appendScore(score, to: output)
     output.append(UInt8(ascii: "}"))
     try output.flushIfFull()
   }
@@ -114,11 +119,13 @@ public struct JSONLinesWriter: RDBHandler {
     throws(RDBError)
   {
     unsafe field.withUnsafeBytes { field in
-      unsafe value.withUnsafeBytes { value in
-        unsafe map.add(key: field, value: value, style: style, to: &output)
-        if let expiresAt {
-          unsafe fieldExpiries.addExpiry(key: field, time: expiresAt, style: style)
-        }
+      unsafe map.beginEntry(key: field, style: style, in: output)
+      unsafe value.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+      map.endEntry(in: output)
+      if let expiresAt {
+        unsafe fieldExpiries.beginEntry(key: field, style: style, in: expiryOutput)
+        expiryOutput.append(integer: expiresAt)
+        fieldExpiries.endEntry(in: expiryOutput)
       }
     }
   }
@@ -129,33 +136,31 @@ public struct JSONLinesWriter: RDBHandler {
     output.append("{\"id\":\"")
     output.append(id.description)
     output.append("\",\"fields\":")
-    map.begin(at: output.bytes.count)
+    map.begin(at: output.count)
     map.remaining = fieldCount
     if fieldCount == 0 { closeStreamEntry() }
   }
 
   public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {
-    unsafe field.withUnsafeBytes { field in
-      unsafe value.withUnsafeBytes { value in
-        unsafe map.add(key: field, value: value, style: style, to: &output)
-      }
-    }
+    unsafe field.withUnsafeBytes { unsafe map.beginEntry(key: $0, style: style, in: output) }
+    unsafe value.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    map.endEntry(in: output)
     map.remaining -= 1
     if map.remaining == 0 { closeStreamEntry() }
   }
 
   private mutating func closeStreamEntry() {
-    map.end(in: &output)
+    map.end(in: output)
     output.append(UInt8(ascii: "}"))
   }
 
   public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
     try output.flushIfFull()
-    streamState.writeMetadata(metadata, to: &output)
+    streamState.writeMetadata(metadata, to: output)
   }
 
   public mutating func beginStreamGroup(name: RawSpan, info: StreamGroupInfo) throws(RDBError) {
-    unsafe name.withUnsafeBytes { unsafe streamState.beginGroup(name: $0, info: info, style: style, to: &output) }
+    unsafe name.withUnsafeBytes { unsafe streamState.beginGroup(name: $0, info: info, style: style, to: output) }
   }
 
   public mutating func streamPendingEntry(id: StreamID, deliveryTime: Int64, deliveryCount: UInt64)
@@ -167,7 +172,7 @@ public struct JSONLinesWriter: RDBHandler {
   public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo)
     throws(RDBError)
   {
-    unsafe name.withUnsafeBytes { unsafe streamState.beginConsumer(name: $0, info: info, style: style, to: &output) }
+    unsafe name.withUnsafeBytes { unsafe streamState.beginConsumer(name: $0, info: info, style: style, to: output) }
   }
 
   public mutating func streamConsumerPending(id: StreamID) throws(RDBError) {
@@ -188,13 +193,14 @@ public struct JSONLinesWriter: RDBHandler {
     switch info.dataType {
     case .list, .set, .sortedSet: output.append(UInt8(ascii: "]"))
     case .hash:
-      map.end(in: &output)
+      map.end(in: output)
       if !fieldExpiries.isEmpty {
         output.append(",\"field_expire_ms\":")
-        fieldExpiries.writeDetached(to: &output)
+        fieldExpiries.end(in: expiryOutput)
+        output.append(expiryOutput)
       }
     case .stream:
-      streamState.finish(to: &output)
+      streamState.finish(to: output)
     case .string, .module: break
     }
     output.append("}\n")

@@ -12,24 +12,24 @@ enum JSONText {
   /// else `{"base64":"…"}`.
   @inline(__always)
   static func appendValue(
-    _ bytes: UnsafeRawBufferPointer, style: ByteStringStyle, to output: inout OutputBuffer
+    _ bytes: UnsafeRawBufferPointer, style: ByteStringStyle, to output: OutputBuffer
   ) {
     if style == .base64 {
       output.append(UInt8(ascii: "\""))
-      unsafe appendBase64(bytes, to: &output)
+      unsafe appendBase64(bytes, to: output)
       output.append(UInt8(ascii: "\""))
     } else if unsafe isValidUTF8(bytes) {
-      unsafe appendEscaped(bytes, to: &output)
+      unsafe appendEscaped(bytes, to: output)
     } else {
       output.append("{\"base64\":\"")
-      unsafe appendBase64(bytes, to: &output)
+      unsafe appendBase64(bytes, to: output)
       output.append("\"}")
     }
   }
 
   /// Appends a JSON string of `bytes`, which must be valid UTF-8.
   @inline(__always)
-  static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to output: inout OutputBuffer) {
+  static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to output: OutputBuffer) {
     output.append(UInt8(ascii: "\""))
     var runStart = 0
     for index in 0..<bytes.count {
@@ -57,7 +57,7 @@ enum JSONText {
 
   /// Appends a JSON string with one `\u00XX` escape per byte that is not printable ASCII:
   /// the bytes read as Latin-1, as redis-rdb-tools writes names that are not UTF-8.
-  static func appendLatin1(_ bytes: UnsafeRawBufferPointer, to output: inout OutputBuffer) {
+  static func appendLatin1(_ bytes: UnsafeRawBufferPointer, to output: OutputBuffer) {
     output.append(UInt8(ascii: "\""))
     for unsafe byte in unsafe bytes {
       if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
@@ -75,24 +75,37 @@ enum JSONText {
   private static let base64Digits: [UInt8] = Array(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-  /// Appends standard base64 (with padding) of `bytes`.
-  static func appendBase64(_ bytes: UnsafeRawBufferPointer, to output: inout OutputBuffer) {
-    var index = 0
+  private static let base64Alphabet: StaticString =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+  /// Appends standard base64 (with padding) of `bytes`, written straight into the buffer.
+  static func appendBase64(_ bytes: UnsafeRawBufferPointer, to output: OutputBuffer) {
     let count = bytes.count
+    let encoded = (count + 2) / 3 * 4
+    let out = unsafe output.reserve(encoded)
+    let alphabet = unsafe base64Alphabet.utf8Start
+    var index = 0
+    var position = 0
     while index &+ 3 <= count {
       let chunk = unsafe UInt32(bytes[index]) << 16 | UInt32(bytes[index &+ 1]) << 8 | UInt32(bytes[index &+ 2])
-      for shift in [18, 12, 6, 0] { output.append(base64Digits[Int((chunk >> UInt32(shift)) & 63)]) }
+      unsafe out.storeBytes(of: alphabet[Int(chunk >> 18 & 63)], toByteOffset: position, as: UInt8.self)
+      unsafe out.storeBytes(of: alphabet[Int(chunk >> 12 & 63)], toByteOffset: position &+ 1, as: UInt8.self)
+      unsafe out.storeBytes(of: alphabet[Int(chunk >> 6 & 63)], toByteOffset: position &+ 2, as: UInt8.self)
+      unsafe out.storeBytes(of: alphabet[Int(chunk & 63)], toByteOffset: position &+ 3, as: UInt8.self)
       index &+= 3
+      position &+= 4
     }
     let rest = count &- index
     if rest > 0 {
       var chunk = unsafe UInt32(bytes[index]) << 16
       if rest == 2 { chunk |= unsafe UInt32(bytes[index &+ 1]) << 8 }
-      output.append(base64Digits[Int(chunk >> 18 & 63)])
-      output.append(base64Digits[Int(chunk >> 12 & 63)])
-      output.append(rest == 2 ? base64Digits[Int(chunk >> 6 & 63)] : UInt8(ascii: "="))
-      output.append(UInt8(ascii: "="))
+      let third = rest == 2 ? unsafe alphabet[Int(chunk >> 6 & 63)] : UInt8(ascii: "=")
+      unsafe out.storeBytes(of: alphabet[Int(chunk >> 18 & 63)], toByteOffset: position, as: UInt8.self)
+      unsafe out.storeBytes(of: alphabet[Int(chunk >> 12 & 63)], toByteOffset: position &+ 1, as: UInt8.self)
+      unsafe out.storeBytes(of: third, toByteOffset: position &+ 2, as: UInt8.self)
+      unsafe out.storeBytes(of: UInt8(ascii: "="), toByteOffset: position &+ 3, as: UInt8.self)
     }
+    output.advance(by: encoded)
   }
 
   /// Whether `bytes` is well-formed UTF-8 (no overlong forms, surrogates or values above
@@ -139,7 +152,7 @@ enum JSONText {
   }
 
   /// Appends a score: a JSON number, or "inf", "-inf", "nan" as strings.
-  static func appendScore(_ score: Double, to output: inout OutputBuffer) {
+  static func appendScore(_ score: Double, to output: OutputBuffer) {
     if score.isNaN {
       output.append("\"nan\"")
     } else if score.isInfinite {

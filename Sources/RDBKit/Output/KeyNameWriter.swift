@@ -1,7 +1,7 @@
 /// Writes each key's name and a newline: `rdbtool keys`. Values are skipped undecoded.
 public struct KeyNameWriter: RDBHandler {
   /// The buffered output; flush it after the parse.
-  public var output: OutputBuffer
+  public let output: OutputBuffer
 
   /// Writes to `output`.
   public init(output: OutputBuffer) {

@@ -10,10 +10,9 @@ struct MapWriter {
   private var needsPairs = false
   /// Entries still expected (stream entries announce their field count).
   var remaining = 0
-  /// Entries of a detached map (field TTLs), kept apart from the output.
-  private var detached: [UInt8] = []
 
-  var isEmpty: Bool { detached.isEmpty }
+  /// Whether no entry has been written since ``begin(at:)``.
+  var isEmpty: Bool { entries.isEmpty }
 
   /// Starts an object at `offset`, the current end of the output.
   mutating func begin(at offset: Int) {
@@ -22,23 +21,24 @@ struct MapWriter {
     needsPairs = false
   }
 
-  /// Adds `key: value` to the object being written in `output`.
-  @unsafe mutating func add(
-    key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, style: ByteStringStyle,
-    to output: inout OutputBuffer
-  ) {
+  /// Writes the separator, `key` and the colon; the caller writes the value, then calls
+  /// ``endEntry(in:)``.
+  @unsafe mutating func beginEntry(key: UnsafeRawBufferPointer, style: ByteStringStyle, in output: OutputBuffer) {
     output.append(UInt8(ascii: entries.isEmpty ? "{" : ","))
-    let keyOffset = output.bytes.count
+    let keyOffset = output.count
     if style == .utf8, unsafe !JSONText.isValidUTF8(key) { needsPairs = true }
-    unsafe JSONText.appendValue(key, style: style, to: &output)
-    let colon = output.bytes.count
+    unsafe JSONText.appendValue(key, style: style, to: output)
+    entries.append((keyOffset, output.count, 0))
     output.append(UInt8(ascii: ":"))
-    unsafe JSONText.appendValue(value, style: style, to: &output)
-    entries.append((keyOffset, colon, output.bytes.count))
+  }
+
+  /// Records where the entry's value ended.
+  mutating func endEntry(in output: OutputBuffer) {
+    entries[entries.count - 1].end = output.count
   }
 
   /// Closes the object, or rewrites it as pairs when a key was not valid UTF-8.
-  mutating func end(in output: inout OutputBuffer) {
+  mutating func end(in output: OutputBuffer) {
     guard !entries.isEmpty else {
       output.append("{}")
       return
@@ -51,35 +51,13 @@ struct MapWriter {
     for (index, entry) in entries.enumerated() {
       if index > 0 { pairs.append(UInt8(ascii: ",")) }
       pairs.append(UInt8(ascii: "["))
-      pairs.append(contentsOf: output.bytes[entry.key..<entry.colon])
+      pairs += output.bytes(in: entry.key..<entry.colon)
       pairs.append(UInt8(ascii: ","))
-      pairs.append(contentsOf: output.bytes[(entry.colon + 1)..<entry.end])
+      pairs += output.bytes(in: (entry.colon + 1)..<entry.end)
       pairs.append(UInt8(ascii: "]"))
     }
     pairs.append(UInt8(ascii: "]"))
-    output.bytes.removeSubrange(start...)
-    output.bytes.append(contentsOf: pairs)
-  }
-
-  /// Adds `key: time` to a detached map (written later by ``writeDetached(to:)``).
-  @unsafe mutating func addExpiry(key: UnsafeRawBufferPointer, time: Int64, style: ByteStringStyle) {
-    if detached.isEmpty { begin(at: 0) }
-    var scratch = OutputBuffer(detachedWith: detached)
-    detached = []  // so the buffer is not copied on write
-    unsafe add(key: key, value: UnsafeRawBufferPointer(start: nil, count: 0), style: style, to: &scratch)
-    // The value written was a placeholder "": replace it with the number.
-    scratch.bytes.removeLast(2)
-    scratch.append(integer: time)
-    entries[entries.count - 1].end = scratch.bytes.count
-    detached = scratch.bytes
-  }
-
-  /// Appends the detached map to `output` and empties it.
-  mutating func writeDetached(to output: inout OutputBuffer) {
-    var scratch = OutputBuffer(detachedWith: detached)
-    end(in: &scratch)
-    output.bytes.append(contentsOf: scratch.bytes)
-    detached.removeAll(keepingCapacity: true)
-    entries.removeAll(keepingCapacity: true)
+    output.truncate(to: start)
+    output.append(contentsOf: pairs)
   }
 }

@@ -18,7 +18,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     case jsonl
   }
 
-  private var output: OutputBuffer
+  private let output: OutputBuffer
   private let format: Format
 
   /// Writes to `output` in `format`; CSV starts with its header row.
@@ -96,7 +96,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     output.append(",\"type\":\"")
     output.append(report.type.rawValue)
     output.append("\",\"key\":")
-    unsafe report.key.withUnsafeBytes { unsafe JSONText.appendValue($0, style: .utf8, to: &output) }
+    unsafe report.key.withUnsafeBytes { unsafe JSONText.appendValue($0, style: .utf8, to: output) }
     output.append(",\"size_in_bytes\":")
     output.append(integer: Int64(report.sizeInBytes))
     output.append(",\"encoding\":\"")

@@ -7,68 +7,122 @@ import SystemPackage
 
 /// Bytes on their way to a file descriptor, written in large blocks.
 ///
-/// Writers append text; ``flushIfFull()`` writes once a block has built up, and callers that
-/// must edit what they wrote (a hash rewritten as pairs) simply don't flush until they are done.
-public struct OutputBuffer {
-  /// The bytes not yet written.
-  var bytes: [UInt8] = []
-  private let descriptor: FileDescriptor
+/// Writers append text; ``flushIfFull()`` writes once a block has built up, and a writer that
+/// must still edit what it wrote (a hash rewritten as pairs) simply doesn't flush until it is
+/// done. The storage is one growable block of raw memory owned by this object: appending is
+/// a bounds check and a copy, with no per-byte bookkeeping.
+@safe public final class OutputBuffer {
+  private var storage: UnsafeMutableRawPointer
+  private var capacity: Int
+  /// The number of bytes not yet written.
+  public private(set) var count = 0
+  private let descriptor: FileDescriptor?
   private let blockSize: Int
 
   /// Buffers output for `descriptor`, which the caller owns and keeps open.
   public init(descriptor: FileDescriptor, blockSize: Int = 1 << 18) {
     self.descriptor = descriptor
     self.blockSize = blockSize
-    bytes.reserveCapacity(blockSize * 2)
+    capacity = blockSize * 2
+    unsafe storage = .allocate(byteCount: capacity, alignment: 16)
   }
 
-  /// A buffer that is never flushed, holding `bytes` (for text assembled apart).
-  init(detachedWith bytes: [UInt8]) {
-    self.bytes = bytes
-    descriptor = FileDescriptor(rawValue: -1)
+  /// A buffer that is never written anywhere: text assembled apart, then appended to another.
+  init() {
+    descriptor = nil
     blockSize = Int.max
+    capacity = 256
+    unsafe storage = .allocate(byteCount: capacity, alignment: 16)
+  }
+
+  deinit {
+    unsafe storage.deallocate()
+  }
+
+  /// Room for `extra` more bytes at the end; write them, then call ``advance(by:)``.
+  @inline(__always)
+  @unsafe func reserve(_ extra: Int) -> UnsafeMutableRawPointer {
+    if count &+ extra > capacity { grow(toFit: count &+ extra) }
+    return unsafe storage + count
+  }
+
+  /// Marks `written` bytes after the end as part of the buffer.
+  @inline(__always)
+  func advance(by written: Int) { count &+= written }
+
+  private func grow(toFit needed: Int) {
+    var larger = capacity
+    while larger < needed { larger *= 2 }
+    let moved = UnsafeMutableRawPointer.allocate(byteCount: larger, alignment: 16)
+    unsafe moved.copyMemory(from: storage, byteCount: count)
+    unsafe storage.deallocate()
+    unsafe storage = moved
+    capacity = larger
   }
 
   @inline(__always)
-  mutating func append(_ byte: UInt8) { bytes.append(byte) }
-
-  @inline(__always)
-  mutating func append(_ text: StaticString) {
-    unsafe bytes.append(
-      contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  func append(_ byte: UInt8) {
+    unsafe reserve(1).storeBytes(of: byte, as: UInt8.self)
+    count &+= 1
   }
 
   @inline(__always)
-  mutating func append(_ raw: UnsafeRawBufferPointer) { unsafe bytes.append(contentsOf: raw) }
+  func append(_ text: StaticString) {
+    unsafe append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
 
-  mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+  @inline(__always)
+  @unsafe func append(_ raw: UnsafeRawBufferPointer) {
+    guard let source = raw.baseAddress, raw.count > 0 else { return }
+    unsafe reserve(raw.count).copyMemory(from: source, byteCount: raw.count)
+    count &+= raw.count
+  }
+
+  func append(_ text: String) {
+    var text = text
+    text.withUTF8 { unsafe append(UnsafeRawBufferPointer($0)) }
+  }
+
+  func append(contentsOf bytes: [UInt8]) {
+    unsafe bytes.withUnsafeBytes { unsafe append($0) }
+  }
+
+  /// Appends what `other` holds.
+  func append(_ other: OutputBuffer) {
+    unsafe append(UnsafeRawBufferPointer(start: other.storage, count: other.count))
+  }
 
   /// Appends an integer in decimal.
   @inline(__always)
-  mutating func append(integer value: Int64) {
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    unsafe withUnsafeMutableBytes(of: &digits) { scratch in
-      let count = unsafe IntegerText.write(value, into: scratch)
-      unsafe bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
-    }
+  func append(integer value: Int64) {
+    let room = unsafe UnsafeMutableRawBufferPointer(start: reserve(20), count: 20)
+    count &+= unsafe IntegerText.write(value, into: room)
+  }
+
+  /// A copy of the bytes in `range` (offsets from the start of the unwritten bytes).
+  func bytes(in range: Range<Int>) -> [UInt8] {
+    unsafe Array(UnsafeRawBufferPointer(start: storage + range.lowerBound, count: range.count))
+  }
+
+  /// Drops everything after the first `newCount` bytes.
+  func truncate(to newCount: Int) {
+    count = min(count, max(0, newCount))
   }
 
   /// Writes the buffer if a block has built up.
   @inline(__always)
-  mutating func flushIfFull() throws(RDBError) {
-    if bytes.count >= blockSize { try flush() }
+  public func flushIfFull() throws(RDBError) {
+    if count >= blockSize { try flush() }
   }
 
   /// Writes everything buffered.
-  public mutating func flush() throws(RDBError) {
-    guard !bytes.isEmpty else { return }
+  public func flush() throws(RDBError) {
+    guard count > 0, let descriptor else { return }
     do {
-      try unsafe bytes.withUnsafeBytes { buffer in
-        _ = try unsafe descriptor.writeAll(buffer)
-      }
+      _ = try unsafe descriptor.writeAll(UnsafeRawBufferPointer(start: storage, count: count))
     } catch {
       throw RDBError(.handlerFailed("cannot write output: \(error)"), at: 0)
     }
-    bytes.removeAll(keepingCapacity: true)
+    count = 0
   }
 }

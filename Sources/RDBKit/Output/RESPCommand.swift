@@ -44,17 +44,17 @@ struct RESPCommand {
   }
 
   /// Frames the gathered arguments as one command and appends it to `output`.
-  func write(to output: inout OutputBuffer) {
+  func write(to output: OutputBuffer) {
     output.append(UInt8(ascii: "*"))
     output.append(integer: Int64(argumentCount))
     output.append("\r\n")
-    output.bytes.append(contentsOf: arguments)
+    output.append(contentsOf: arguments)
   }
 
   /// Writes a whole command at once.
-  static func write(_ parts: [[UInt8]], to output: inout OutputBuffer) {
+  static func write(_ parts: [[UInt8]], to output: OutputBuffer) {
     var command = RESPCommand()
     for part in parts { command.add(part) }
-    command.write(to: &output)
+    command.write(to: output)
   }
 }

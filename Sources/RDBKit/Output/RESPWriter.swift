@@ -8,7 +8,7 @@
 /// (they need the module) and pending entries whose message was deleted (XCLAIM ignores them).
 public struct RESPWriter: RDBHandler {
   /// The buffered output; call ``finish()`` after the parse.
-  public var output: OutputBuffer
+  public let output: OutputBuffer
   /// Elements per command for variadic commands.
   public let batchSize: Int
   /// Module values left out.
@@ -39,7 +39,7 @@ public struct RESPWriter: RDBHandler {
     load.add("LOAD")
     load.add("REPLACE")
     load.add(code)
-    load.write(to: &output)
+    load.write(to: output)
   }
 
   public mutating func beginDatabase(_ index: Int) throws(RDBError) { database = index }
@@ -50,14 +50,14 @@ public struct RESPWriter: RDBHandler {
       return .skip
     }
     if selectedDatabase != info.database {
-      RESPCommand.write([Array("SELECT".utf8), Array(String(info.database).utf8)], to: &output)
+      RESPCommand.write([Array("SELECT".utf8), Array(String(info.database).utf8)], to: output)
       selectedDatabase = info.database
     }
     self.key = unsafe key.withUnsafeBytes { unsafe Array($0) }
     self.info = info
     fieldExpiries.removeAll(keepingCapacity: true)
     // DEL first, so loading into a server that has the key replaces it instead of appending.
-    RESPCommand.write([Array("DEL".utf8), self.key], to: &output)
+    RESPCommand.write([Array("DEL".utf8), self.key], to: output)
     switch info.dataType {
     case .list: command.begin("RPUSH", key: self.key)
     case .set: command.begin("SADD", key: self.key)
@@ -72,7 +72,7 @@ public struct RESPWriter: RDBHandler {
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
     command.begin("SET", key: key)
     command.add(value)
-    command.write(to: &output)
+    command.write(to: output)
   }
 
   public mutating func listElement(_ element: RawSpan) throws(RDBError) {
@@ -105,7 +105,7 @@ public struct RESPWriter: RDBHandler {
   /// Writes the batch once it holds `batchSize` elements, and starts the next one.
   private mutating func flushBatch(elements: Int, name: StaticString) throws(RDBError) {
     guard command.argumentCount - 2 >= batchSize * elements else { return }
-    command.write(to: &output)
+    command.write(to: output)
     command.begin(name, key: key)
     try output.flushIfFull()
   }
@@ -114,7 +114,7 @@ public struct RESPWriter: RDBHandler {
     command.begin("XADD", key: key)
     command.add(id.description)
     streamEntryCount = fieldCount
-    if fieldCount == 0 { command.write(to: &output) }
+    if fieldCount == 0 { command.write(to: output) }
   }
 
   public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {
@@ -122,7 +122,7 @@ public struct RESPWriter: RDBHandler {
     command.add(value)
     streamEntryCount -= 1
     if streamEntryCount == 0 {
-      command.write(to: &output)
+      command.write(to: output)
       try output.flushIfFull()
     }
   }
@@ -132,7 +132,7 @@ public struct RESPWriter: RDBHandler {
       // An empty stream still exists: create it with an entry trimmed away at once.
       RESPCommand.write(
         ["XADD", "MAXLEN", "0", "0-1", "x", "y"].map { Array($0.utf8) }.inserting(key, at: 1),
-        to: &output)
+        to: output)
     }
     var setID = RESPCommand()
     setID.begin("XSETID", key: key)
@@ -143,7 +143,7 @@ public struct RESPWriter: RDBHandler {
       setID.add("MAXDELETEDID")
       setID.add(maxDeletedID.description)
     }
-    setID.write(to: &output)
+    setID.write(to: output)
   }
 
   public mutating func beginStreamGroup(name: RawSpan, info: StreamGroupInfo) throws(RDBError) {
@@ -157,7 +157,7 @@ public struct RESPWriter: RDBHandler {
       create.add("ENTRIESREAD")
       create.add(integer: entriesRead)
     }
-    create.write(to: &output)
+    create.write(to: output)
     pending.removeAll(keepingCapacity: true)
   }
 
@@ -170,7 +170,7 @@ public struct RESPWriter: RDBHandler {
   public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo) throws(RDBError) {
     consumer = unsafe name.withUnsafeBytes { unsafe Array($0) }
     RESPCommand.write(
-      [Array("XGROUP".utf8), Array("CREATECONSUMER".utf8), key, groupName, consumer], to: &output)
+      [Array("XGROUP".utf8), Array("CREATECONSUMER".utf8), key, groupName, consumer], to: output)
   }
 
   public mutating func streamConsumerPending(id: StreamID) throws(RDBError) {
@@ -187,24 +187,24 @@ public struct RESPWriter: RDBHandler {
     claim.add(integer: Int64(clamping: entry.deliveryCount))
     claim.add("FORCE")
     claim.add("JUSTID")
-    claim.write(to: &output)
+    claim.write(to: output)
   }
 
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
     guard let info, !summary.skipped else { return }
     switch info.dataType {
     case .list, .set, .sortedSet, .hash:
-      if command.argumentCount > 2 { command.write(to: &output) }
+      if command.argumentCount > 2 { command.write(to: output) }
     default: break
     }
     for (field, time) in fieldExpiries {
       RESPCommand.write(
         [Array("HPEXPIREAT".utf8), key, Array(String(time).utf8), Array("FIELDS".utf8),
-         Array("1".utf8), field], to: &output)
+         Array("1".utf8), field], to: output)
     }
     if let expiresAt = info.expiresAt {
       RESPCommand.write(
-        [Array("PEXPIREAT".utf8), key, Array(String(expiresAt).utf8)], to: &output)
+        [Array("PEXPIREAT".utf8), key, Array(String(expiresAt).utf8)], to: output)
     }
     self.info = nil
     try output.flushIfFull()

@@ -12,7 +12,7 @@ struct StreamGroupWriter {
   private var inGroup = false
 
   /// Closes the entries array and writes the metadata fields, then opens `groups`.
-  mutating func writeMetadata(_ metadata: StreamMetadata, to output: inout OutputBuffer) {
+  mutating func writeMetadata(_ metadata: StreamMetadata, to output: OutputBuffer) {
     output.append("],\"length\":")
     output.append(integer: Int64(clamping: metadata.length))
     output.append(",\"last_id\":\"")
@@ -39,14 +39,14 @@ struct StreamGroupWriter {
 
   @unsafe mutating func beginGroup(
     name: UnsafeRawBufferPointer, info: StreamGroupInfo, style: ByteStringStyle,
-    to output: inout OutputBuffer
+    to output: OutputBuffer
   ) {
-    closeGroup(to: &output)
+    closeGroup(to: output)
     if groupCount > 0 { output.append(UInt8(ascii: ",")) }
     groupCount += 1
     inGroup = true
     output.append("{\"name\":")
-    unsafe JSONText.appendValue(name, style: style, to: &output)
+    unsafe JSONText.appendValue(name, style: style, to: output)
     output.append(",\"last_id\":\"")
     output.append(info.lastDeliveredID.description)
     output.append("\",\"entries_read\":")
@@ -63,14 +63,14 @@ struct StreamGroupWriter {
 
   @unsafe mutating func beginConsumer(
     name: UnsafeRawBufferPointer, info: StreamConsumerInfo, style: ByteStringStyle,
-    to output: inout OutputBuffer
+    to output: OutputBuffer
   ) {
     if consumerCount > 0 { output.append(UInt8(ascii: ",")) }
     consumerCount += 1
     output.append("{\"name\":")
-    let nameStart = output.bytes.count
-    unsafe JSONText.appendValue(name, style: style, to: &output)
-    consumerName = Array(output.bytes[nameStart...])
+    let nameStart = output.count
+    unsafe JSONText.appendValue(name, style: style, to: output)
+    consumerName = output.bytes(in: nameStart..<output.count)
     output.append(",\"seen_time_ms\":")
     output.append(integer: info.seenTime)
     if let activeTime = info.activeTime {
@@ -87,7 +87,7 @@ struct StreamGroupWriter {
   }
 
   /// Ends the open group: consumers, then its pending entries with their owners.
-  private mutating func closeGroup(to output: inout OutputBuffer) {
+  private mutating func closeGroup(to output: OutputBuffer) {
     guard inGroup else { return }
     output.append("],\"pending\":[")
     for (index, entry) in pending.enumerated() {
@@ -95,7 +95,7 @@ struct StreamGroupWriter {
       output.append("{\"id\":\"")
       output.append(entry.id.description)
       output.append("\",\"consumer\":")
-      if let owner = owners[entry.id] { output.bytes.append(contentsOf: owner) } else { output.append("null") }
+      if let owner = owners[entry.id] { output.append(contentsOf: owner) } else { output.append("null") }
       output.append(",\"delivery_time_ms\":")
       output.append(integer: entry.deliveryTime)
       output.append(",\"delivery_count\":")
@@ -107,8 +107,8 @@ struct StreamGroupWriter {
   }
 
   /// Ends the groups array and the stream object.
-  mutating func finish(to output: inout OutputBuffer) {
-    closeGroup(to: &output)
+  mutating func finish(to output: OutputBuffer) {
+    closeGroup(to: output)
     output.append("]}")
   }
 }

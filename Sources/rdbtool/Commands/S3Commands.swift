@@ -1,0 +1,227 @@
+import ArgumentParser
+import Foundation
+import RDBKit
+
+extension RDBTool {
+  /// `rdbtool s3`: commands about S3 buckets for ElastiCache exports.
+  struct S3: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "s3",
+      abstract: "Check and prepare S3 buckets for ElastiCache snapshot exports.",
+      discussion: """
+        Examples:
+          rdbtool s3 check-bucket --region eu-west-1 my-backups
+          rdbtool s3 policy --region ap-east-1 my-backups > policy.json
+        """,
+      subcommands: [CheckBucket.self, Policy.self])
+  }
+}
+
+/// How `rdbtool s3` subcommands reach S3 (the region is each command's own option).
+struct S3ConnectionOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).", valueName: "URL"))
+  var endpointURL: String?
+
+  @Option(help: "Profile in ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE).")
+  var profile: String?
+
+  @Flag(help: "Address buckets by path (https://host/bucket/key) instead of by host name.")
+  var pathStyle = false
+
+  /// A client configured from these options, `region` and the environment.
+  func client(region: String?) throws(RDBKit.S3Error) -> S3Client {
+    try S3Client.configured(
+      region: region, endpointURL: endpointURL, profile: profile,
+      addressingStyle: pathStyle ? .path : nil)
+  }
+}
+
+extension RDBTool.S3 {
+  /// `rdbtool s3 check-bucket`: can ElastiCache export snapshots to this bucket?
+  struct CheckBucket: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "check-bucket",
+      abstract: "Check that ElastiCache can export snapshots to an S3 bucket.",
+      discussion: """
+        Reads the bucket's region, ACL and policy (this needs s3:GetBucketLocation, \
+        s3:GetBucketAcl and s3:GetBucketPolicy) and checks what ElastiCache requires: a \
+        DNS-compliant name; the bucket in the cache's region (when --region is given); in \
+        regions enabled by default, an ACL granting the ElastiCache canonical user READ, \
+        WRITE and READ_ACP; in opt-in regions, a bucket policy granting the regional \
+        service principal REGION.elasticache-snapshot.amazonaws.com the export actions. \
+        Public ACL grants and "*" principals are reported as warnings.
+
+        One finding per line on standard output, 'pass|warning|failure RULE: message', each \
+        failure saying what to change, then a verdict line. When the bucket policy is what \
+        fails, the policy to apply follows (as 'rdbtool s3 policy' prints it). --json \
+        prints one JSON object instead: bucket, region, passed, findings, and \
+        suggested_policy when there is one.
+
+        --region is the region of the cache that will export; it is also the region \
+        requests are signed for (default: AWS_REGION, AWS_DEFAULT_REGION, the profile), \
+        and without it the bucket's region is not compared with anything.
+
+        Exits 0 when the export would work (warnings allowed), 1 when it would not or the \
+        bucket could not be read, 2 for usage errors.
+
+        Examples:
+          rdbtool s3 check-bucket my-backups
+          rdbtool s3 check-bucket --region ap-east-1 --json my-backups | jq .findings
+        """)
+
+    @Argument(help: "The bucket name (no s3:// needed).", transform: BucketName.parse)
+    var bucket: String
+
+    @Option(help: "Region of the cache that will export to the bucket.")
+    var region: String?
+
+    @Flag(help: "Print the report as one JSON object.")
+    var json = false
+
+    @OptionGroup(title: "S3") var connection: S3ConnectionOptions
+
+    func run() throws {
+      let client: S3Client
+      do {
+        client = try connection.client(region: region)
+      } catch {
+        StandardError.report(bucket, error.description)
+        throw ExitCode.failure
+      }
+      let report = ExportBucketCheck(client: client).run(bucket: bucket, cacheRegion: region)
+      let policyFailed = report.findings.contains { $0.rule == .bucketPolicy && $0.severity == .failure }
+      let policy = policyFailed ? report.region.map { ExportBucketPolicy(bucket: bucket, region: $0) } : nil
+      if json {
+        print(try BucketCheckJSON(report: report, policy: policy).text())
+      } else {
+        for finding in report.findings { print(finding.description) }
+        let failures = report.findings.filter { $0.severity == .failure }.count
+        let warnings = report.findings.filter { $0.severity == .warning }.count
+        let place = report.region.map { " (\($0))" } ?? ""
+        if report.passed {
+          print("\(bucket)\(place): ElastiCache can export here, \(warnings) warning\(warnings == 1 ? "" : "s")")
+        } else {
+          print("\(bucket)\(place): exports would fail, \(failures) problem\(failures == 1 ? "" : "s") to fix")
+        }
+        if let policy {
+          print("Bucket policy to apply (aws s3api put-bucket-policy --bucket \(bucket) --policy file://policy.json):")
+          print(policy.json)
+        }
+      }
+      if !report.passed { throw ExitCode.failure }
+    }
+  }
+
+  /// `rdbtool s3 policy`: the bucket policy ElastiCache needs in an opt-in region.
+  struct Policy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print the bucket policy ElastiCache exports need in an opt-in region.",
+      discussion: """
+        In regions launched after 2019-03-20 (opt-in regions such as ap-east-1, me-south-1, \
+        af-south-1), ElastiCache writes exports as the service principal \
+        REGION.elasticache-snapshot.amazonaws.com, allowed by a bucket policy. This prints \
+        that policy as JSON on standard output, ready for 'aws s3api put-bucket-policy'. \
+        Nothing is sent to S3. If the bucket already has a policy, merge the statement \
+        into it instead of replacing it.
+
+        In the other regions ElastiCache uses the bucket ACL instead, so asking for a \
+        policy there is a usage error: the command exits 2 and says which ACL grants to \
+        add.
+
+        Exits 0 when the policy was printed, 2 for usage errors (no --region, a region \
+        that is not opt-in, an invalid bucket name).
+
+        Examples:
+          rdbtool s3 policy --region ap-east-1 my-backups > policy.json
+          aws s3api put-bucket-policy --bucket my-backups --policy file://policy.json
+        """)
+
+    @Argument(help: "The bucket name (no s3:// needed).", transform: BucketName.parse)
+    var bucket: String
+
+    @Option(help: "The bucket's and the cache's region; must be an opt-in region.")
+    var region: String
+
+    func validate() throws {
+      guard ExportBucketCheck.isOptInRegion(region) else {
+        throw ValidationError(
+          "'\(region)' is not an opt-in region, so ElastiCache does not use a bucket policy "
+            + "there: grant the canonical user \(Self.canonicalUser(region: region)) READ, "
+            + "WRITE and READ_ACP in the bucket ACL instead ('rdbtool s3 check-bucket' "
+            + "checks it). Opt-in regions: "
+            + ExportBucketCheck.optInRegions.sorted().joined(separator: ", ") + ".")
+      }
+    }
+
+    func run() throws {
+      print(ExportBucketPolicy(bucket: bucket, region: region).json)
+    }
+
+    private static func canonicalUser(region: String) -> String {
+      region.hasPrefix("us-gov-")
+        ? ExportBucketCheck.govCloudCanonicalUserID : ExportBucketCheck.elastiCacheCanonicalUserID
+    }
+  }
+}
+
+/// A bucket argument: a bare name, or `s3://name` with nothing after it.
+enum BucketName {
+  /// Accepts `name` or `s3://name[/]`; a malformed name exits 2.
+  static func parse(_ text: String) throws -> String {
+    var name = text
+    if name.hasPrefix("s3://") {
+      name = String(name.dropFirst(5))
+      if name.hasSuffix("/") { name = String(name.dropLast()) }
+    }
+    guard S3URL.isValidBucketName(name) else {
+      throw ValidationError(
+        "'\(text)' is not a bucket name: use 3-63 characters of a-z, 0-9, '.' and '-'.")
+    }
+    return name
+  }
+}
+
+/// The JSON form of a check-bucket report.
+struct BucketCheckJSON: Encodable {
+  struct Finding: Encodable {
+    var rule: String
+    var severity: String
+    var message: String
+  }
+
+  var bucket: String
+  var region: String?
+  var passed: Bool
+  var findings: [Finding]
+  var suggestedPolicy: String?
+
+  init(report: ExportBucketCheck.Report, policy: ExportBucketPolicy?) {
+    bucket = report.bucket
+    region = report.region
+    passed = report.passed
+    findings = report.findings.map {
+      Finding(rule: $0.rule.rawValue, severity: $0.severity.rawValue, message: $0.message)
+    }
+    suggestedPolicy = policy?.json
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case bucket, region, passed, findings
+    case suggestedPolicy = "suggested_policy"
+  }
+
+  /// Pretty-printed JSON with sorted keys; the suggested policy is embedded as an object.
+  func text() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    var object = try JSONSerialization.jsonObject(with: try encoder.encode(self)) as? [String: Any] ?? [:]
+    if let suggestedPolicy,
+      let policyObject = try? JSONSerialization.jsonObject(with: Data(suggestedPolicy.utf8))
+    {
+      object["suggested_policy"] = policyObject
+    }
+    let data = try JSONSerialization.data(
+      withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    return String(decoding: data, as: UTF8.self)
+  }
+}
