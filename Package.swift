@@ -34,8 +34,12 @@ let package = Package(
       ],
       swiftSettings: [
         .strictMemorySafety(),
-        // Lets rdbtool and the benchmarks specialize the generic parser for their handlers.
-        .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+        // Release: let rdbtool and the benchmarks specialize the generic parser for their
+        // handlers, and drop the runtime exclusivity checks on the output buffer's storage
+        // (debug builds and the tests keep them).
+        .unsafeFlags(
+          ["-cross-module-optimization", "-enforce-exclusivity=unchecked"],
+          .when(configuration: .release)),
       ]),
     .executableTarget(
       name: "rdbtool",
