@@ -10,13 +10,18 @@ struct RDBTool: ParsableCommand {
     commandName: "rdbtool",
     abstract: "Verify, inspect and convert Redis and Valkey RDB backup files, offline.",
     discussion: """
-      Every INPUT may be a path or '-' for standard input.
+      Every INPUT may be a path, '-' for standard input, an s3://bucket/key URL, or an
+      s3://bucket/prefix naming every shard file (<prefix>-0001.rdb, …) of an ElastiCache
+      export. S3 settings follow the AWS CLI: --region, --endpoint-url, --profile, and the
+      AWS_* environment variables and ~/.aws files.
 
       Exit status: 0 success, 1 bad data or failure, 2 usage error.
 
       Examples:
         rdbtool verify dump.rdb
         rdbtool info --json dump.rdb
+        rdbtool stats s3://backups/my-export
+        rdbtool memory --top 20 dump.rdb
         rdbtool dump --format jsonl dump.rdb -o dump.jsonl
       """,
     version: "0.1.0",
