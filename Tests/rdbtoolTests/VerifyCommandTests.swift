@@ -42,6 +42,28 @@ import Testing
     #expect(result.stdout.contains("CORRUPT: checksum mismatch: file says 0x"))
   }
 
+  /// verify leaves compressed strings to the checksum only when there is one: with the
+  /// trailer zeroed (rdbchecksum no), a corrupt LZF string is still found and named.
+  @Test(arguments: [false, true])
+  func corruptLZFIsFoundWithOrWithoutAChecksum(zeroTrailer: Bool) throws {
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var data = try Data(contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-7.4.1/default.rdb")))
+    // A byte inside the LZF-compressed ~1 MiB string (string:1mb starts near byte 98,500).
+    data[data.count / 2] ^= 0x5A
+    if zeroTrailer { data.replaceSubrange((data.count - 8)..., with: [UInt8](repeating: 0, count: 8)) }
+    let file = directory.appendingPathComponent("bad.rdb")
+    try data.write(to: file)
+    let result = try RDBToolProcess.run(["verify", file.path])
+    #expect(result.status == 1)
+    if zeroTrailer {
+      #expect(result.stdout.contains("CORRUPT: corrupt LZF string: "))
+      #expect(result.stdout.contains("(key \"string:1mb\")"))
+    } else {
+      #expect(result.stdout.contains("CORRUPT: checksum mismatch"))
+    }
+  }
+
   @Test func standardInputThroughAPipe() throws {
     let data = try Data(contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-6.2.16/default.rdb")))
     let result = try RDBToolProcess.run(["verify", "-"], stdin: data)

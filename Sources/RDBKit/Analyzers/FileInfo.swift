@@ -17,6 +17,9 @@ public struct FileInfo: RDBHandler, Sendable {
   /// Creates an empty report.
   public init() {}
 
+  /// The report needs a string's encoding, never its bytes.
+  public static var needsStringValues: Bool { false }
+
   public mutating func header(_ version: RDBVersion) throws(RDBError) { self.version = version }
 
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {

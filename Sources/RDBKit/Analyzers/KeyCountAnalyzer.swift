@@ -76,6 +76,9 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
   /// Creates an empty analyzer.
   public init() {}
 
+  /// Counting needs a string's encoding, never its bytes.
+  public static var needsStringValues: Bool { false }
+
   /// Counts per database number.
   public var databases: [Int: Counts] {
     var all = finished

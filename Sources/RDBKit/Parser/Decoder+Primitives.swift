@@ -112,6 +112,41 @@ extension Decoder {
         storedByteCount: lastStringWasCompressed ? lastStringStoredBytes : blob.count))
   }
 
+  /// Reads a string value for its encoding only: raw and integer strings are read, an LZF
+  /// string's sizes are checked and its bytes skipped (LZF is used only above 20 bytes, so
+  /// its length alone says `embstr` or `raw`). Only for a mapped file whose checksum will
+  /// cover the skipped bytes.
+  mutating func readStringEncodingOnly() throws(RDBError) -> Encoding {
+    let start = source.offset
+    let (marker, isEncoding) = try readLengthOrEncoding()
+    if !isEncoding {
+      try source.check(length: marker)
+      guard marker <= UInt64(Int.max) else {
+        throw RDBError(.lengthTooLarge(marker), at: source.offset)
+      }
+      return unsafe Self.stringEncoding(of: try source.take(Int(marker)))
+    }
+    switch marker {
+    case 0, 1, 2:
+      try source.skip(marker == 0 ? 1 : marker == 1 ? 2 : 4)
+      return .int
+    case 3:
+      break
+    default:
+      throw RDBError(.invalidStringEncoding(0xC0 | UInt8(marker)), at: start)
+    }
+    let compressedLength = try readLength()
+    let length = try readLength()
+    try source.check(length: compressedLength)
+    guard length <= compressedLength * LZF.maximumExpansion else {
+      throw RDBError(
+        .corruptLZF("\(compressedLength) bytes cannot decompress to \(length)"), at: start)
+    }
+    try source.skip(compressedLength)
+    stringsLeftToChecksum &+= 1
+    return length <= 44 ? .embstr : .raw
+  }
+
   /// Passes over an RDB string without decoding it.
   mutating func skipString() throws(RDBError) {
     let start = source.offset

@@ -5,6 +5,10 @@ extension Decoder {
     throws(RDBError) -> Encoding
   {
     switch type {
+    case .string where leavesStringsToChecksum:
+      let encoding = try readStringEncodingOnly()
+      try handler.beginValue(encoding: encoding)
+      return encoding
     case .string:
       let value = unsafe try readString(into: .second, persistent: false)
       let encoding = unsafe Self.stringEncoding(of: value)

@@ -27,6 +27,10 @@ enum ScratchSlot {
   var lastStringWasCompressed = false
   /// Fields and members of the packed value being read, to reject repeats.
   var duplicates = DuplicateCheck()
+  /// Whether compressed string values may be checked by size only (their bytes being left to
+  /// the checksum), and how many were.
+  var leavesStringsToChecksum = false
+  var stringsLeftToChecksum = 0
   /// Master field names of the stream node being read.
   var masterFields: [PackedElement] = []
 
@@ -66,6 +70,7 @@ enum ScratchSlot {
   mutating func run<H: RDBHandler>(_ handler: inout H) throws(RDBError) -> ParseSummary {
     let header = unsafe Array(try source.take(9))
     version = try RDBVersion.parse(header)
+    leavesStringsToChecksum = leavesStringsToChecksum && version.hasChecksum && !H.needsStringValues
     try handler.header(version)
     var database = 0
     var expiresAt: Int64? = nil
@@ -144,7 +149,8 @@ enum ScratchSlot {
     let byteCount = source.offset
     let trailing = try source.drain()
     return ParseSummary(
-      version: version, checksum: checksum, byteCount: byteCount, trailingBytes: trailing)
+      version: version, checksum: checksum, byteCount: byteCount, trailingBytes: trailing,
+      uncheckedStrings: stringsLeftToChecksum)
   }
 
   /// Whether the type byte means something in this file's format (type 23 only in Redis

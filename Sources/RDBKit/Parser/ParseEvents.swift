@@ -177,4 +177,7 @@ public struct ParseSummary: Sendable {
   public var byteCount: Int
   /// Bytes after the checksum (an AOF tail, for example), which are not part of the RDB.
   public var trailingBytes: Int
+  /// Compressed string values whose bytes were left to the checksum (see
+  /// ``RDBHandler/needsStringValues``); 0 whenever the checksum was not verified.
+  public var uncheckedStrings: Int = 0
 }

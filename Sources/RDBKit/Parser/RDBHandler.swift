@@ -14,6 +14,11 @@
 ///       }
 ///     }
 public protocol RDBHandler {
+  /// Whether the handler reads string values (``stringValue(_:)``). A handler that only
+  /// counts or classifies keys returns false: over a mapped file with a checksum, the parser
+  /// then checks compressed string values' sizes and leaves their bytes to the CRC-64
+  /// instead of decompressing them. The default is true.
+  static var needsStringValues: Bool { get }
   /// The header was read.
   mutating func header(_ version: RDBVersion) throws(RDBError)
   /// An AUX metadata field (`redis-ver`, `ctime`, …).
@@ -64,6 +69,7 @@ public protocol RDBHandler {
 }
 
 extension RDBHandler {
+  public static var needsStringValues: Bool { true }
   public mutating func header(_ version: RDBVersion) throws(RDBError) {}
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {}
   public mutating func function(code: RawSpan) throws(RDBError) {}

@@ -92,12 +92,25 @@ public struct RDBParser: Sendable {
     return try parse(input: FileDescriptorInput(descriptor: descriptor), into: &handler)
   }
 
+  /// Parses bytes in memory. A handler that does not need string values lets compressed
+  /// strings be left to the checksum; if the file turns out to have none, the parse runs
+  /// again, from the handler as it was, decompressing every string.
   @unsafe private func parse<H: RDBHandler>(
     unsafeBytes bytes: UnsafeRawBufferPointer, releasesPages: Bool, into handler: inout H
   ) throws(RDBError) -> ParseSummary {
+    let pristine = H.needsStringValues ? nil : handler
     var decoder = unsafe Decoder(
       source: MappedSource(base: bytes, releasesPages: releasesPages, progress: progress))
     defer { decoder.release() }
-    return try decoder.run(&handler)
+    decoder.leavesStringsToChecksum = pristine != nil
+    let summary = try decoder.run(&handler)
+    guard let pristine, summary.uncheckedStrings > 0, summary.checksum == .notChecked else {
+      return summary
+    }
+    handler = pristine
+    var thorough = unsafe Decoder(
+      source: MappedSource(base: bytes, releasesPages: releasesPages, progress: progress))
+    defer { thorough.release() }
+    return try thorough.run(&handler)
   }
 }
