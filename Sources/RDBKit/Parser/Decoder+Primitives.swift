@@ -59,7 +59,7 @@ extension Decoder {
       }
       lastStringStoredBytes = Int(length)
       let bytes = unsafe try source.take(Int(length))
-      if persistent && !Source.keepsBytes { return unsafe self[scratch: slot].copy(bytes) }
+      if persistent && !source.keepsBytes { return unsafe self[scratch: slot].copy(bytes) }
       return unsafe bytes
     }
     switch length {

@@ -10,8 +10,8 @@ enum ScratchSlot {
 /// One decoder lives for one parse and owns the scratch buffers that decoded values are
 /// written to; ``release()`` frees them. Nothing is allocated per key or per element once
 /// the buffers have grown to the largest value.
-@safe struct Decoder<Source: ByteSource> {
-  var source: Source
+@safe struct Decoder {
+  var source: ByteSource
   var version = RDBVersion(magic: .redis, number: 0)
   /// The current key's name (for error messages), valid while its value is decoded.
   var key = unsafe UnsafeRawBufferPointer(start: nil, count: 0)
@@ -54,7 +54,7 @@ enum ScratchSlot {
     }
   }
 
-  init(source: Source) {
+  init(source: ByteSource) {
     self.source = source
   }
 

@@ -62,9 +62,7 @@ public struct RDBParser: Sendable {
   public func parse<I: ByteInput, H: RDBHandler>(input: I, into handler: inout H)
     throws(RDBError) -> ParseSummary
   {
-    var source = StreamSource(input: input, progress: progress)
-    defer { source.release() }
-    var decoder = Decoder(source: source)
+    var decoder = Decoder(source: ByteSource(refill: StreamRefill(input: input), progress: progress))
     defer { decoder.release() }
     return try decoder.run(&handler)
   }
@@ -100,7 +98,7 @@ public struct RDBParser: Sendable {
   ) throws(RDBError) -> ParseSummary {
     let pristine = H.needsStringValues ? nil : handler
     var decoder = unsafe Decoder(
-      source: MappedSource(base: bytes, releasesPages: releasesPages, progress: progress))
+      source: ByteSource(bytes: bytes, releasesPages: releasesPages, progress: progress))
     defer { decoder.release() }
     decoder.leavesStringsToChecksum = pristine != nil
     let summary = try decoder.run(&handler)
@@ -109,7 +107,7 @@ public struct RDBParser: Sendable {
     }
     handler = pristine
     var thorough = unsafe Decoder(
-      source: MappedSource(base: bytes, releasesPages: releasesPages, progress: progress))
+      source: ByteSource(bytes: bytes, releasesPages: releasesPages, progress: progress))
     defer { thorough.release() }
     return try thorough.run(&handler)
   }

@@ -1,39 +1,170 @@
-/// Where the parser takes its bytes from: a mapped file or a refilled stream buffer.
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Where the parser takes its bytes from: a window of bytes in memory, and for a stream the
+/// ``StreamRefill`` that slides the window forward when a read needs more.
 ///
-/// A buffer returned by ``take(_:)`` stays valid until the next call that consumes bytes,
-/// unless ``keepsBytes`` is true (a mapping: valid until parsing ends). Every consumed byte
-/// is fed to the CRC-64 in order.
-protocol ByteSource {
+/// A mapped file is one window over the whole mapping: its buffers stay valid for the whole
+/// parse (``keepsBytes``). A stream's window is a refilled buffer: a buffer returned by
+/// ``take(_:)`` stays valid only until the next read. Every read is a bounds check against
+/// the window; only a stream that runs short leaves this type. Every consumed byte is fed to
+/// the CRC-64 in order, in 1 MiB steps while the bytes are still in cache.
+@safe struct ByteSource {
+  private var window: UnsafeRawBufferPointer
+  private var position = 0
+  private var windowOrigin = 0
+  private var crc: UInt64 = 0
+  private var crcPosition = 0
+  private let refill: StreamRefill?
+  private let progress: ParseProgress?
+  /// Mapped files only: release pages far behind the read position (`MADV_DONTNEED`).
+  private let releasesPages: Bool
+  private var releasedPosition = 0
+
+  private static let crcStep = 1 << 20
+  private static let releaseLag = 16 << 20
+
+  /// Reads `bytes`, all in memory; `releasesPages` only for a private mapping the caller owns.
+  @unsafe init(bytes: UnsafeRawBufferPointer, releasesPages: Bool, progress: ParseProgress?) {
+    unsafe window = bytes
+    refill = nil
+    self.releasesPages = releasesPages
+    self.progress = progress
+    progress?.expectTotal(bytes.count)
+  }
+
+  /// Reads `refill`'s input through its buffer.
+  init(refill: StreamRefill, progress: ParseProgress?) {
+    unsafe window = UnsafeRawBufferPointer(start: nil, count: 0)
+    self.refill = refill
+    releasesPages = false
+    self.progress = progress
+  }
+
   /// Whether buffers from ``take(_:)`` stay valid for the whole parse.
-  static var keepsBytes: Bool { get }
+  var keepsBytes: Bool { refill == nil }
   /// The absolute offset of the next unread byte.
-  var offset: Int { get }
+  var offset: Int { windowOrigin &+ position }
   /// The number of bytes known to remain, or nil when the input's end is not yet known.
-  var knownRemaining: Int? { get }
+  var knownRemaining: Int? { unsafe refill == nil ? window.count &- position : nil }
+
   /// Consumes exactly `count` bytes and returns them.
   /// - Throws: ``RDBError/Kind/truncated(needed:available:)`` when the input ends first.
-  mutating func take(_ count: Int) throws(RDBError) -> UnsafeRawBufferPointer
-  /// Consumes `count` bytes without returning them (a skipped value).
-  mutating func skip(_ count: UInt64) throws(RDBError)
-  /// The CRC-64 of every byte consumed so far.
-  mutating func checksum() -> UInt64
-  /// Consumes whatever follows and returns how many bytes that was.
-  mutating func drain() throws(RDBError) -> Int
-}
-
-extension ByteSource {
-  /// Checks that `length` bytes can still be read before anything is sized by it.
   @inline(__always)
-  func check(length: UInt64) throws(RDBError) {
-    if let remaining = knownRemaining, length > UInt64(remaining) {
-      throw RDBError(.lengthTooLarge(length), at: offset)
-    }
+  mutating func take(_ count: Int) throws(RDBError) -> UnsafeRawBufferPointer {
+    if unsafe count > window.count &- position { try slide(toHold: count) }
+    let start = position
+    position &+= count
+    if position &- crcPosition >= Self.crcStep { advanceChecksum() }
+    return unsafe UnsafeRawBufferPointer(rebasing: window[start..<position])
   }
 
   /// Consumes one byte.
   @inline(__always)
   mutating func takeByte() throws(RDBError) -> UInt8 {
-    let bytes = unsafe try take(1)
-    return unsafe bytes[0]
+    if unsafe position >= window.count { try slide(toHold: 1) }
+    let byte = unsafe window[position]
+    position &+= 1
+    return byte
+  }
+
+  /// Consumes `count` bytes without returning them (a skipped value).
+  mutating func skip(_ count: UInt64) throws(RDBError) {
+    if unsafe count <= UInt64(window.count &- position) {
+      position &+= Int(count)
+      if position &- crcPosition >= Self.crcStep { advanceChecksum() }
+      return
+    }
+    guard let refill else {
+      let remaining = unsafe window.count &- position
+      throw RDBError(.truncated(needed: Int(clamping: count), available: remaining), at: offset)
+    }
+    let skipStart = offset
+    var left = count
+    while left > 0 {
+      if unsafe position == window.count {
+        foldChecksum()
+        let (moved, origin) = unsafe try refill.slide(keeping: 0, from: window, at: position, need: 1)
+        unsafe replaceWindow(moved, origin: origin)
+        guard unsafe window.count > 0 else {
+          // Report the skipped field as a whole, where it starts, as a mapped file does.
+          throw RDBError(
+            .truncated(needed: Int(clamping: count), available: Int(clamping: count - left)),
+            at: skipStart)
+        }
+      }
+      let step = unsafe Int(min(left, UInt64(window.count &- position)))
+      position &+= step
+      left -= UInt64(step)
+    }
+  }
+
+  /// Checks that `length` bytes can still be read before anything is sized by it.
+  @inline(__always)
+  func check(length: UInt64) throws(RDBError) {
+    if refill == nil, unsafe length > UInt64(window.count &- position) {
+      throw RDBError(.lengthTooLarge(length), at: offset)
+    }
+  }
+
+  /// The CRC-64 of every byte consumed so far.
+  mutating func checksum() -> UInt64 {
+    foldChecksum()
+    return crc
+  }
+
+  /// Consumes whatever follows and returns how many bytes that was.
+  mutating func drain() throws(RDBError) -> Int {
+    let rest = unsafe window.count &- position
+    position = unsafe window.count
+    return rest &+ (try refill?.drain() ?? 0)
+  }
+
+  /// Makes `count` unread bytes visible, or throws that the input ends first.
+  @inline(never)
+  private mutating func slide(toHold count: Int) throws(RDBError) {
+    guard let refill else {
+      throw unsafe RDBError(.truncated(needed: count, available: window.count &- position), at: offset)
+    }
+    foldChecksum()
+    progress?.update(bytesRead: offset)
+    let (moved, origin) = unsafe try refill.slide(
+      keeping: window.count &- position, from: window, at: position, need: count)
+    unsafe replaceWindow(moved, origin: origin)
+    guard unsafe window.count >= count else {
+      throw unsafe RDBError(.truncated(needed: count, available: window.count), at: offset)
+    }
+  }
+
+  @unsafe private mutating func replaceWindow(_ moved: UnsafeRawBufferPointer, origin: Int) {
+    windowOrigin = origin
+    unsafe window = moved
+    position = 0
+    crcPosition = 0
+  }
+
+  private mutating func foldChecksum() {
+    crc = unsafe CRC64.update(crc, UnsafeRawBufferPointer(rebasing: window[crcPosition..<position]))
+    crcPosition = position
+  }
+
+  /// Folds the CRC up to here; for a mapping, publishes progress and releases old pages.
+  @inline(never)
+  private mutating func advanceChecksum() {
+    foldChecksum()
+    guard refill == nil else { return }
+    progress?.update(bytesRead: position)
+    guard releasesPages, let start = unsafe window.baseAddress else { return }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let end = (position &- Self.releaseLag) / page * page
+    if end &- releasedPosition >= Self.releaseLag {
+      _ = unsafe madvise(
+        UnsafeMutableRawPointer(mutating: start + releasedPosition), end &- releasedPosition,
+        MADV_DONTNEED)
+      releasedPosition = end
+    }
   }
 }
