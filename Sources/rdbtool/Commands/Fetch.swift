@@ -25,7 +25,8 @@ extension RDBTool {
         are reported on standard error as 'rdbtool: s3://b/k: reason'.
 
         Exits 0 when every object was saved, 1 when one failed (S3 error, corrupt data, \
-        size mismatch, unsafe key, I/O error), 2 for usage errors.
+        size mismatch, unsafe key, I/O error), 2 for usage errors (including an s3:// URL \
+        of one object whose key is unsafe).
 
         Examples:
           rdbtool fetch s3://backups/nightly/cache-0001.rdb -o restore/
@@ -51,10 +52,19 @@ extension RDBTool {
         guard source.hasPrefix("s3://") else {
           throw ValidationError("'\(source)' is not an s3:// URL; fetch only downloads from S3.")
         }
+        let url: S3URL
         do {
-          _ = try S3URL(parsing: source)
+          url = try S3URL(parsing: source)
         } catch {
           throw ValidationError("\(error)")
+        }
+        // One object's file name is known before anything is sent.
+        if url.key.hasSuffix(".rdb") {
+          do {
+            _ = try FetchJob.fileName(forKey: url.key)
+          } catch {
+            throw ValidationError("\(source): \(error)")
+          }
         }
       }
       guard !output.isEmpty else { throw ValidationError("-o DIR must not be empty.") }

@@ -13,6 +13,9 @@ final class TeeInput: ByteInput {
   private(set) var written = 0
   /// The write failure behind a `readFailed` error, once one happened.
   private(set) var writeFailure: Errno?
+  /// Whether the source has reported its end. It is never read again after that:
+  /// `S3ObjectInput.read` traps when called again past the end of the object.
+  private var ended = false
 
   /// Reads `source` and copies its bytes to `descriptor`, which the caller owns.
   init(source: S3ObjectInput, descriptor: FileDescriptor) {
@@ -23,8 +26,12 @@ final class TeeInput: ByteInput {
   /// Reads the next bytes of the object into `buffer` and appends them to the file.
   /// - Throws: `RDBError(.readFailed)` when S3 or the write fails; see ``failure(for:)``.
   func read(into buffer: UnsafeMutableRawBufferPointer) throws(RDBError) -> Int {
+    guard !ended, buffer.count > 0 else { return 0 }
     let count = try source.read(into: buffer)
-    guard count > 0 else { return 0 }
+    guard count > 0 else {
+      ended = true
+      return 0
+    }
     do {
       _ = try descriptor.writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
     } catch {
