@@ -123,6 +123,13 @@ import Testing
         #expect(!output.contains(wrongSecret))
         #expect(!output.contains(realSecret))
       }
+      // One object (a HEAD first): the answer has no code, so rdbtool asks again to learn it.
+      let single = try S3ToolRunner.rdbtool(["verify", object], environment: try server.environment(secret: wrongSecret))
+      #expect(single.status == 1)
+      #expect(single.stderr.contains("SignatureDoesNotMatch"), "\(single.stderr)")
+      let singleMissingBucket = try S3ToolRunner.rdbtool(
+        ["verify", "s3://no-such-bucket-here/x.rdb"], environment: try server.environment(user: "admin"))
+      #expect(singleMissingBucket.stderr.contains("no such bucket 'no-such-bucket-here'"), "\(singleMissingBucket.stderr)")
 
       let reader = try server.environment()
       let missingKey = try S3ToolRunner.rdbtool(["verify", "s3://\(bucket)/nothing-here.rdb"], environment: reader)

@@ -53,8 +53,12 @@ public struct PrefixReport: Sendable {
     overflow.add(other.overflow)
   }
 
-  /// The prefixes, most memory first.
+  /// The prefixes, most memory first; equal sizes in byte order of the prefix, so the order
+  /// is the same on every run.
   public func byMemory() -> [(prefix: [UInt8], tally: StatsAnalyzer.Tally)] {
-    groups.map { ($0.key, $0.value) }.sorted { ($0.tally.bytes, $1.prefix.count) > ($1.tally.bytes, $0.prefix.count) }
+    groups.map { ($0.key, $0.value) }.sorted { left, right in
+      if left.tally.bytes != right.tally.bytes { return left.tally.bytes > right.tally.bytes }
+      return left.prefix.lexicographicallyPrecedes(right.prefix)
+    }
   }
 }

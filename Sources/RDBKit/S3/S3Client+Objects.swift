@@ -6,7 +6,18 @@ extension S3Client {
   ///   kind comes from the status).
   public func headObject(bucket: String, key: String) throws(S3Error) -> S3ObjectInfo {
     let request = S3Request(operation: "HeadObject", method: "HEAD", bucket: bucket, key: key)
-    let response = try sendCollecting(request)
+    let response: HTTPResponse
+    do {
+      response = try sendCollecting(request)
+    } catch {
+      // A HEAD answer has no body, so a 403 or 404 does not say why (wrong secret? no
+      // bucket?). A one-byte GET of the same object gets the error code that does.
+      guard error.message == nil, error.httpStatus == 403 || error.httpStatus == 404 else {
+        throw error
+      }
+      _ = try getObject(bucket: bucket, key: key, range: 0...0, ifMatch: nil)
+      throw error
+    }
     guard let length = response.header("Content-Length").flatMap({ Int64($0) }),
       let eTag = response.header("ETag")
     else {

@@ -70,9 +70,14 @@ public final class S3ObjectInput: ByteInput {
     if currentPosition == current.count {
       // Drop the finished part before opening the window, so at most maxInFlight exist.
       current = []
-      if currentPart >= 0 { scheduler.release(currentPart) }
+      currentPosition = 0
+      if currentPart >= 0, currentPart < scheduler.partCount { scheduler.release(currentPart) }
       let next = currentPart + 1
-      guard next < scheduler.partCount else { return 0 }
+      guard next < scheduler.partCount else {
+        // Stay at the end: later calls return 0 again without releasing anything twice.
+        currentPart = scheduler.partCount
+        return 0
+      }
       if !started { startWorkers() }
       do {
         current = try scheduler.take(next)
