@@ -1,6 +1,7 @@
 import ArgumentParser
+
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// `rdbtool`: verify, inspect and convert Redis and Valkey RDB files.
@@ -25,7 +26,9 @@ struct RDBTool: ParsableCommand {
         rdbtool dump --format jsonl dump.rdb -o dump.jsonl
       """,
     version: "0.1.0",
-    subcommands: [Verify.self, Info.self, Stats.self, Keys.self, Dump.self, Memory.self, Fetch.self, S3.self])
+    subcommands: [
+      Verify.self, Info.self, Stats.self, Keys.self, Dump.self, Memory.self, Fetch.self, S3.self,
+    ])
 
   /// Runs the command tree, mapping usage errors to exit status 2.
   static func main() {

@@ -10,7 +10,8 @@ import Testing
     try S3MotoServer.with(S3MotoServer.putShards + ["--enable-auth"]) { server in
       let environment = try server.environment()
       let bucket = server.setup.bucket
-      let verify = try S3ToolRunner.rdbtool(["verify", "s3://\(bucket)/my-export"], environment: environment)
+      let verify = try S3ToolRunner.rdbtool(
+        ["verify", "s3://\(bucket)/my-export"], environment: environment)
       #expect(verify.status == 0, "\(verify.stderr)")
       for shard in S3MotoServer.shards {
         #expect(verify.stdout.contains("s3://\(bucket)/\(shard.key): OK, "), "\(verify.stdout)")
@@ -20,7 +21,9 @@ import Testing
 
       let (key, local) = S3MotoServer.shards[1]
       let url = "s3://\(bucket)/\(key)"
-      for command in [["info"], ["stats", "--json"], ["memory", "--top", "3"], ["dump", "--format", "jsonl"]] {
+      for command in [
+        ["info"], ["stats", "--json"], ["memory", "--top", "3"], ["dump", "--format", "jsonl"],
+      ] {
         let remote = try S3ToolRunner.rdbtool(command + [url], environment: environment)
         let expected = try S3ToolRunner.rdbtool(command + [local], environment: environment)
         #expect(remote.status == 0, "\(command): \(remote.stderr)")
@@ -31,7 +34,9 @@ import Testing
         }
         if command[0] == "stats" {
           // Prefixes of equal size come in no fixed order: compare them as sets.
-          #expect(try Self.statsJSON(normalized(remote.stdout)) == Self.statsJSON(normalized(expected.stdout)))
+          #expect(
+            try Self.statsJSON(normalized(remote.stdout))
+              == Self.statsJSON(normalized(expected.stdout)))
         } else {
           #expect(normalized(remote.stdout) == normalized(expected.stdout), "\(command)")
         }
@@ -47,7 +52,9 @@ import Testing
     }
     func sorted(_ value: Any) -> Any {
       if let dictionary = value as? [String: Any] { return dictionary.mapValues(sorted) }
-      if let array = value as? [Any] { return array.map(sorted).sorted { canonical($0) < canonical($1) } }
+      if let array = value as? [Any] {
+        return array.map(sorted).sorted { canonical($0) < canonical($1) }
+      }
       return value
     }
     let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
@@ -63,7 +70,9 @@ import Testing
     try S3MotoServer.with(arguments) { server in
       let environment = try server.environment()
       let bucket = server.setup.bucket
-      #expect(server.setup.objects[hostile] != nil, "moto normalized the key: \(server.setup.objects.keys)")
+      #expect(
+        server.setup.objects[hostile] != nil,
+        "moto normalized the key: \(server.setup.objects.keys)")
       let root = try RDBToolProcess.temporaryDirectory()
       defer { try? FileManager.default.removeItem(at: root) }
       let directory = root.appendingPathComponent("inner/out")
@@ -75,7 +84,9 @@ import Testing
       for shard in S3MotoServer.shards {
         let saved = directory.appendingPathComponent(shard.key)
         #expect(try Data(contentsOf: saved) == Data(contentsOf: URL(fileURLWithPath: shard.file)))
-        #expect(fetch.stdout.contains("s3://\(bucket)/\(shard.key) -> \(saved.path): "), "\(fetch.stdout)")
+        #expect(
+          fetch.stdout.contains("s3://\(bucket)/\(shard.key) -> \(saved.path): "), "\(fetch.stdout)"
+        )
       }
       #expect(fetch.stdout.contains(", OK, REDIS0012, 123 keys"), "\(fetch.stdout)")
       #expect(fetch.stdout.contains("3 objects: 3 OK, 0 failed"))
@@ -90,15 +101,21 @@ import Testing
       // A listed key is refused at run time (1), a key given directly before anything runs
       // (2). The listing is of the whole bucket: moto mis-checks signatures of `prefix=evil%2F`.
       for (source, status) in [("s3://\(bucket)/", Int32(1)), ("s3://\(bucket)/\(hostile)", 2)] {
-        let refused = try S3ToolRunner.rdbtool(["fetch", source, "-o", directory.path], environment: environment)
+        let refused = try S3ToolRunner.rdbtool(
+          ["fetch", source, "-o", directory.path], environment: environment)
         #expect(refused.status == status, "\(source): \(refused.stdout)")
-        #expect(refused.stderr.contains("refusing to save: the key '\(hostile)' has a '..' segment"), "\(refused.stderr)")
+        #expect(
+          refused.stderr.contains("refusing to save: the key '\(hostile)' has a '..' segment"),
+          "\(refused.stderr)")
       }
-      let bucketWide = try S3ToolRunner.rdbtool(["fetch", "s3://\(bucket)/", "-o", directory.path], environment: environment)
+      let bucketWide = try S3ToolRunner.rdbtool(
+        ["fetch", "s3://\(bucket)/", "-o", directory.path], environment: environment)
       #expect(bucketWide.stdout.contains("4 objects: 3 OK, 1 failed"), "\(bucketWide.stdout)")
-      let everything = FileManager.default.enumerator(atPath: root.path)?.allObjects as? [String] ?? []
+      let everything =
+        FileManager.default.enumerator(atPath: root.path)?.allObjects as? [String] ?? []
       #expect(!everything.contains { $0.hasSuffix("escape.rdb") }, "\(everything)")
-      #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("escape.rdb").path))
+      #expect(
+        !FileManager.default.fileExists(atPath: root.appendingPathComponent("escape.rdb").path))
       #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).count == 3)
     }
   }
@@ -115,7 +132,8 @@ import Testing
       let realSecret = try #require(server.setup.users["reader"]).secret_access_key
       // A listing, not a HEAD: S3 answers HEAD errors with a status and no error code.
       let signature = try S3ToolRunner.rdbtool(
-        ["verify", "s3://\(bucket)/my-export"], environment: try server.environment(secret: wrongSecret))
+        ["verify", "s3://\(bucket)/my-export"],
+        environment: try server.environment(secret: wrongSecret))
       #expect(signature.status == 1)
       #expect(signature.stderr.contains("S3 rejected the signature"), "\(signature.stderr)")
       #expect(signature.stderr.contains("SignatureDoesNotMatch"), "\(signature.stderr)")
@@ -124,33 +142,47 @@ import Testing
         #expect(!output.contains(realSecret))
       }
       // One object (a HEAD first): the answer has no code, so rdbtool asks again to learn it.
-      let single = try S3ToolRunner.rdbtool(["verify", object], environment: try server.environment(secret: wrongSecret))
+      let single = try S3ToolRunner.rdbtool(
+        ["verify", object], environment: try server.environment(secret: wrongSecret))
       #expect(single.status == 1)
       #expect(single.stderr.contains("SignatureDoesNotMatch"), "\(single.stderr)")
       let singleMissingBucket = try S3ToolRunner.rdbtool(
-        ["verify", "s3://no-such-bucket-here/x.rdb"], environment: try server.environment(user: "admin"))
-      #expect(singleMissingBucket.stderr.contains("no such bucket 'no-such-bucket-here'"), "\(singleMissingBucket.stderr)")
+        ["verify", "s3://no-such-bucket-here/x.rdb"],
+        environment: try server.environment(user: "admin"))
+      #expect(
+        singleMissingBucket.stderr.contains("no such bucket 'no-such-bucket-here'"),
+        "\(singleMissingBucket.stderr)")
 
       let reader = try server.environment()
-      let missingKey = try S3ToolRunner.rdbtool(["verify", "s3://\(bucket)/nothing-here.rdb"], environment: reader)
+      let missingKey = try S3ToolRunner.rdbtool(
+        ["verify", "s3://\(bucket)/nothing-here.rdb"], environment: reader)
       #expect(missingKey.status == 1)
-      #expect(missingKey.stderr.contains("no such object s3://\(bucket)/nothing-here.rdb"), "\(missingKey.stderr)")
+      #expect(
+        missingKey.stderr.contains("no such object s3://\(bucket)/nothing-here.rdb"),
+        "\(missingKey.stderr)")
       let missingExport = try S3ToolRunner.rdbtool(
         ["fetch", "s3://\(bucket)/no-export", "-o", directory.path], environment: reader)
       #expect(missingExport.status == 1)
-      #expect(missingExport.stderr.contains("no such object s3://\(bucket)/no-export"), "\(missingExport.stderr)")
+      #expect(
+        missingExport.stderr.contains("no such object s3://\(bucket)/no-export"),
+        "\(missingExport.stderr)")
 
       let missingBucket = try S3ToolRunner.rdbtool(
-        ["verify", "s3://no-such-bucket-here/export"], environment: try server.environment(user: "admin"))
+        ["verify", "s3://no-such-bucket-here/export"],
+        environment: try server.environment(user: "admin"))
       #expect(missingBucket.status == 1)
-      #expect(missingBucket.stderr.contains("no such bucket 'no-such-bucket-here'"), "\(missingBucket.stderr)")
+      #expect(
+        missingBucket.stderr.contains("no such bucket 'no-such-bucket-here'"),
+        "\(missingBucket.stderr)")
 
       // no-get may list the bucket but not read objects.
       let denied = try S3ToolRunner.rdbtool(
-        ["fetch", object, "-o", directory.path], environment: try server.environment(user: "no-get"))
+        ["fetch", object, "-o", directory.path], environment: try server.environment(user: "no-get")
+      )
       #expect(denied.status == 1)
       #expect(
-        denied.stderr.contains("the caller needs s3:GetObject on arn:aws:s3:::\(bucket)/*"), "\(denied.stderr)")
+        denied.stderr.contains("the caller needs s3:GetObject on arn:aws:s3:::\(bucket)/*"),
+        "\(denied.stderr)")
       #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
   }
@@ -175,7 +207,8 @@ import Testing
 
       let wrongRegion = try check(["--region", "eu-west-1", "ec-acl-ok"])
       #expect(wrongRegion.status == 1)
-      #expect(wrongRegion.stdout.contains("the bucket is in us-east-1 but the cache is in eu-west-1"))
+      #expect(
+        wrongRegion.stdout.contains("the bucket is in us-east-1 but the cache is in eu-west-1"))
 
       let publicACL = try check(["ec-acl-public"])
       #expect(publicACL.status == 0)
@@ -191,7 +224,10 @@ import Testing
       #expect(report["passed"] as? Bool == false)
       #expect(report["region"] as? String == "ap-east-1")
       let findings = try #require(report["findings"] as? [[String: Any]])
-      #expect(findings.contains { $0["rule"] as? String == "bucket-policy" && $0["severity"] as? String == "failure" })
+      #expect(
+        findings.contains {
+          $0["rule"] as? String == "bucket-policy" && $0["severity"] as? String == "failure"
+        })
       let policy = try #require(report["suggested_policy"] as? [String: Any])
       #expect("\(policy)".contains("ap-east-1.elasticache-snapshot.amazonaws.com"))
     }
@@ -199,13 +235,21 @@ import Testing
 
   /// `s3 policy` needs no server; a region without policies is a usage error.
   @Test func policyForOptInRegions() throws {
-    let result = try RDBToolProcess.run(["s3", "policy", "--region", "me-south-1", "s3://my-backups"])
+    let result = try RDBToolProcess.run([
+      "s3", "policy", "--region", "me-south-1", "s3://my-backups",
+    ])
     #expect(result.status == 0, "\(result.stderr)")
     let document = try #require(
       try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     let statement = try #require((document["Statement"] as? [[String: Any]])?.first)
-    #expect(statement["Principal"] as? [String: String] == ["Service": "me-south-1.elasticache-snapshot.amazonaws.com"])
-    #expect(statement["Resource"] as? [String] == ["arn:aws:s3:::my-backups", "arn:aws:s3:::my-backups/*"])
+    #expect(
+      statement["Principal"] as? [String: String] == [
+        "Service": "me-south-1.elasticache-snapshot.amazonaws.com"
+      ])
+    #expect(
+      statement["Resource"] as? [String] == [
+        "arn:aws:s3:::my-backups", "arn:aws:s3:::my-backups/*",
+      ])
 
     let notOptIn = try RDBToolProcess.run(["s3", "policy", "--region", "eu-west-1", "my-backups"])
     #expect(notOptIn.status == 2)
@@ -228,7 +272,9 @@ import Testing
     for command in [["fetch"], ["s3", "check-bucket"], ["s3", "policy"]] {
       let result = try RDBToolProcess.run(command + ["--help"])
       #expect(result.status == 0)
-      #expect(result.stdout.contains("Examples:\n  rdbtool \(command.joined(separator: " "))"), "\(command)")
+      #expect(
+        result.stdout.contains("Examples:\n  rdbtool \(command.joined(separator: " "))"),
+        "\(command)")
     }
   }
 }

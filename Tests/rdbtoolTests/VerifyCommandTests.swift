@@ -11,7 +11,9 @@ import Testing
   }
 
   @Test func disabledChecksumIsNotCalledOK() throws {
-    let result = try RDBToolProcess.run(["verify", RDBToolProcess.fixture("redis-7.0.15/nocompress.rdb")])
+    let result = try RDBToolProcess.run([
+      "verify", RDBToolProcess.fixture("redis-7.0.15/nocompress.rdb"),
+    ])
     #expect(result.status == 0)
     #expect(result.stdout.contains(": OK (checksum not checked), REDIS0010"))
   }
@@ -19,20 +21,24 @@ import Testing
   @Test func truncatedFileExitsOneWithOffsetAndKey() throws {
     let directory = try RDBToolProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    let data = try Data(contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-7.4.1/default.rdb")))
+    let data = try Data(
+      contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-7.4.1/default.rdb")))
     let truncated = directory.appendingPathComponent("cut.rdb")
     try data.prefix(1000).write(to: truncated)
     let result = try RDBToolProcess.run(["verify", truncated.path])
     #expect(result.status == 1)
     // The first value that crosses the cut names the length that runs past the end.
-    #expect(result.stdout.contains("cut.rdb: CORRUPT: length 1608 runs past the end of the input at byte 396"))
+    #expect(
+      result.stdout.contains(
+        "cut.rdb: CORRUPT: length 1608 runs past the end of the input at byte 396"))
     #expect(result.stdout.contains("(key \""))
   }
 
   @Test func flippedByteIsAChecksumMismatch() throws {
     let directory = try RDBToolProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    var data = try Data(contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-7.4.1/default.rdb")))
+    var data = try Data(
+      contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-7.4.1/default.rdb")))
     // The last byte of the CRC-64 trailer: every record is intact, the checksum is not.
     data[data.count - 1] ^= 0x01
     let file = directory.appendingPathComponent("flipped.rdb")
@@ -48,10 +54,13 @@ import Testing
   func corruptLZFIsFoundWithOrWithoutAChecksum(zeroTrailer: Bool) throws {
     let directory = try RDBToolProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    var data = try Data(contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-7.4.1/default.rdb")))
+    var data = try Data(
+      contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-7.4.1/default.rdb")))
     // A byte inside the LZF-compressed ~1 MiB string (string:1mb starts near byte 98,500).
     data[data.count / 2] ^= 0x5A
-    if zeroTrailer { data.replaceSubrange((data.count - 8)..., with: [UInt8](repeating: 0, count: 8)) }
+    if zeroTrailer {
+      data.replaceSubrange((data.count - 8)..., with: [UInt8](repeating: 0, count: 8))
+    }
     let file = directory.appendingPathComponent("bad.rdb")
     try data.write(to: file)
     let result = try RDBToolProcess.run(["verify", file.path])
@@ -65,7 +74,8 @@ import Testing
   }
 
   @Test func standardInputThroughAPipe() throws {
-    let data = try Data(contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-6.2.16/default.rdb")))
+    let data = try Data(
+      contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-6.2.16/default.rdb")))
     let result = try RDBToolProcess.run(["verify", "-"], stdin: data)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.hasPrefix("-: OK, REDIS0009"))
@@ -77,7 +87,9 @@ import Testing
     #expect(result.stdout.contains("ERROR: cannot open: No such file or directory"))
   }
 
-  @Test(arguments: [["verify"], ["verify", "-", "-"], ["dump", "--format", "xml", "x.rdb"], ["frobnicate"]])
+  @Test(arguments: [
+    ["verify"], ["verify", "-", "-"], ["dump", "--format", "xml", "x.rdb"], ["frobnicate"],
+  ])
   func usageErrorsExitTwo(_ arguments: [String]) throws {
     let result = try RDBToolProcess.run(arguments)
     #expect(result.status == 2, "\(result.stderr)")

@@ -96,7 +96,9 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
   /// Adds another file's counts (another shard of the same export).
   public mutating func merge(_ other: KeyCountAnalyzer) {
     switchDatabase(to: -1)
-    for (database, counts) in other.databases { finished[database, default: Counts()].merge(counts) }
+    for (database, counts) in other.databases {
+      finished[database, default: Counts()].merge(counts)
+    }
   }
 
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {

@@ -32,6 +32,7 @@ extension MemoryModel {
   ///   - type: The value's data type (set, hash or sorted set).
   ///   - allIntegers: For sets, whether every member is a canonical integer (an intset first).
   ///   - allShort: For sets, whether every member fits a listpack (at most 64 bytes).
+  /// - Returns: The table's bucket count and rehash state.
   func builtTable(count: Int, type: DataType, allIntegers: Bool, allShort: Bool) -> TableShape {
     guard count > 4 else { return TableShape(buckets: 4) }
     if count <= 128, !hasNoListpackSets {

@@ -74,6 +74,7 @@ public struct MemoryModel: Sendable, Equatable {
   ///   - redisVersion: The `redis-ver` AUX field, such as `7.0.15` or `255.255.255`.
   ///   - valkeyVersion: The `valkey-ver` AUX field.
   ///   - rdbVersion: The number in the file header.
+  /// - Returns: The profile of the server that wrote the file.
   public static func detect(redisVersion: String?, valkeyVersion: String?, rdbVersion: Int)
     -> Version
   {

@@ -77,15 +77,25 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   /// Adds another shard's figures.
   public mutating func merge(_ other: StatsAnalyzer) {
     total.add(other.total)
-    databases.merge(other.databases) { var sum = $0; sum.add($1); return sum }
-    types.merge(other.types) { var sum = $0; sum.add($1); return sum }
-    encodings.merge(other.encodings) { var sum = $0; sum.add($1); return sum }
-    ttls.merge(other.ttls) { var sum = $0; sum.add($1); return sum }
+    databases.merge(other.databases) {
+      var sum = $0; sum.add($1); return sum
+    }
+    types.merge(other.types) {
+      var sum = $0; sum.add($1); return sum
+    }
+    encodings.merge(other.encodings) {
+      var sum = $0; sum.add($1); return sum
+    }
+    ttls.merge(other.ttls) {
+      var sum = $0; sum.add($1); return sum
+    }
     for index in 0..<64 {
       elementHistogram[index] += other.elementHistogram[index]
       sizeHistogram[index] += other.sizeHistogram[index]
     }
-    biggest.merge(other.biggest) { var sum = $0; sum.merge($1); return sum }
+    biggest.merge(other.biggest) {
+      var sum = $0; sum.merge($1); return sum
+    }
     prefixes.merge(other.prefixes)
   }
 
@@ -95,7 +105,8 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     if snapshot != nil, left < 0 { return .expired }
     if snapshot == nil { return .longer }
     let hour: Int64 = 3_600_000
-    return left < hour ? .underAnHour : left < 24 * hour ? .underADay : left < 168 * hour ? .underAWeek : .longer
+    return left < hour
+      ? .underAnHour : left < 24 * hour ? .underADay : left < 168 * hour ? .underAWeek : .longer
   }
 
   /// 0 for 0, 1 for 1, 2 for 2–3, 3 for 4–7 …

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Scores written as text: zset type 3 (`%.17g` and friends) and ziplist/listpack members.
@@ -12,11 +12,17 @@ enum DoubleText {
   static func parse(_ bytes: UnsafeRawBufferPointer) -> Double? {
     guard unsafe !bytes.isEmpty, bytes.count < 256 else { return nil }
     // strtod needs a terminated string; 256 bytes of stack hold any valid score.
-    var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-               UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-               UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-               UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
-      (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var text:
+      (
+        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64
+      ) =
+        (
+          0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+          0, 0
+        )
     return unsafe withUnsafeMutableBytes(of: &text) { buffer -> Double? in
       unsafe buffer.copyMemory(from: bytes)
       unsafe buffer[bytes.count] = 0

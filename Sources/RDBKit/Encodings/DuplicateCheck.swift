@@ -47,7 +47,11 @@ struct DuplicateCheck {
   }
 
   static func == (lhs: ElementText, rhs: ElementText) -> Bool {
-    if lhs.element.isInteger, rhs.element.isInteger { return lhs.element.integer == rhs.element.integer }
-    return unsafe lhs.withText { left in unsafe rhs.withText { right in unsafe left.elementsEqual(right) } }
+    if lhs.element.isInteger, rhs.element.isInteger {
+      return lhs.element.integer == rhs.element.integer
+    }
+    return unsafe lhs.withText { left in
+      unsafe rhs.withText { right in unsafe left.elementsEqual(right) }
+    }
   }
 }

@@ -19,8 +19,8 @@ enum IntegerText {
         unsafe buffer[0] = UInt8(ascii: "-")
         position = 1
       }
-      unsafe buffer.baseAddress!.advanced(by: position).copyMemory(
-        from: scratch.baseAddress!.advanced(by: 24 &- count), byteCount: count)
+      unsafe UnsafeMutableRawBufferPointer(rebasing: buffer[position..<position &+ count])
+        .copyMemory(from: UnsafeRawBufferPointer(rebasing: scratch[(24 &- count)...]))
       count &+= position
     }
     return count

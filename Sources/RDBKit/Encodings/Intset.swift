@@ -22,7 +22,8 @@
     let declared = unsafe UInt64(bytes.littleEndian(at: 4, as: UInt32.self))
     guard declared > 0 else { throw Self.corrupt("no members", origin) }
     guard 8 + declared * UInt64(width) == UInt64(bytes.count) else {
-      throw Self.corrupt("\(declared) members of \(width) bytes do not fill \(bytes.count) bytes", origin)
+      throw Self.corrupt(
+        "\(declared) members of \(width) bytes do not fill \(bytes.count) bytes", origin)
     }
     count = Int(declared)
   }

@@ -21,7 +21,9 @@
     guard total == bytes.count else {
       throw Self.corrupt("header says \(total) bytes, string holds \(bytes.count)", origin)
     }
-    guard unsafe bytes[bytes.count &- 1] == 0xFF else { throw Self.corrupt("no end marker", origin) }
+    guard unsafe bytes[bytes.count &- 1] == 0xFF else {
+      throw Self.corrupt("no end marker", origin)
+    }
     declaredCount = unsafe Int(bytes.littleEndian(at: 4, as: UInt16.self))
   }
 
@@ -60,7 +62,8 @@
       let length = Int(first & 0x3F)
       size = 1 &+ length
       guard size <= end &- start else { throw fail("string runs past the end") }
-      element = unsafe PackedElement(string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 1..<start &+ size]))
+      element = unsafe PackedElement(
+        string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 1..<start &+ size]))
     } else if first < 0xE0 {
       guard 2 <= end &- start else { throw fail("integer runs past the end") }
       let raw = unsafe (Int64(first & 0x1F) << 8) | Int64(bytes[start &+ 1])
@@ -71,7 +74,8 @@
       let length = unsafe (Int(first & 0x0F) << 8) | Int(bytes[start &+ 1])
       size = 2 &+ length
       guard size <= end &- start else { throw fail("string runs past the end") }
-      element = unsafe PackedElement(string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 2..<start &+ size]))
+      element = unsafe PackedElement(
+        string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 2..<start &+ size]))
     } else {
       switch first {
       case 0xF0:
@@ -79,20 +83,25 @@
         let length = unsafe Int(bytes.littleEndian(at: start &+ 1, as: UInt32.self))
         guard length <= end &- start &- 5 else { throw fail("string runs past the end") }
         size = 5 &+ length
-        element = unsafe PackedElement(string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 5..<start &+ size]))
+        element = unsafe PackedElement(
+          string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 5..<start &+ size]))
       case 0xF1:
         size = 3
         guard size <= end &- start else { throw fail("integer runs past the end") }
-        element = PackedElement(integer: Int64(unsafe bytes.littleEndian(at: start &+ 1, as: Int16.self)))
+        element = PackedElement(
+          integer: Int64(unsafe bytes.littleEndian(at: start &+ 1, as: Int16.self)))
       case 0xF2:
         size = 4
         guard size <= end &- start else { throw fail("integer runs past the end") }
-        let raw = unsafe UInt32(bytes[start &+ 1]) | UInt32(bytes[start &+ 2]) << 8 | UInt32(bytes[start &+ 3]) << 16
+        let raw =
+          unsafe UInt32(bytes[start &+ 1]) | UInt32(bytes[start &+ 2]) << 8 | UInt32(
+            bytes[start &+ 3]) << 16
         element = PackedElement(integer: Int64(Int32(bitPattern: raw << 8) >> 8))
       case 0xF3:
         size = 5
         guard size <= end &- start else { throw fail("integer runs past the end") }
-        element = PackedElement(integer: Int64(unsafe bytes.littleEndian(at: start &+ 1, as: Int32.self)))
+        element = PackedElement(
+          integer: Int64(unsafe bytes.littleEndian(at: start &+ 1, as: Int32.self)))
       case 0xF4:
         size = 9
         guard size <= end &- start else { throw fail("integer runs past the end") }

@@ -23,9 +23,13 @@
     guard total == bytes.count else {
       throw Self.corrupt("header says \(total) bytes, string holds \(bytes.count)", origin)
     }
-    guard unsafe bytes[bytes.count &- 1] == 0xFF else { throw Self.corrupt("no end marker", origin) }
+    guard unsafe bytes[bytes.count &- 1] == 0xFF else {
+      throw Self.corrupt("no end marker", origin)
+    }
     tail = unsafe Int(bytes.littleEndian(at: 4, as: UInt32.self))
-    guard tail <= bytes.count &- 1 else { throw Self.corrupt("tail offset \(tail) out of range", origin) }
+    guard tail <= bytes.count &- 1 else {
+      throw Self.corrupt("tail offset \(tail) out of range", origin)
+    }
     declaredCount = unsafe Int(bytes.littleEndian(at: 8, as: UInt16.self))
   }
 
@@ -43,7 +47,9 @@
     let end = unsafe bytes.count &- 1
     guard position < end else {
       guard position == end else { throw fail("entries run past the end") }
-      if count > 0, lastEntryStart != tail { throw fail("tail offset \(tail) is not the last entry") }
+      if count > 0, lastEntryStart != tail {
+        throw fail("tail offset \(tail) is not the last entry")
+      }
       if declaredCount != 0xFFFF, declaredCount != count {
         throw fail("header counts \(declaredCount) entries, found \(count)")
       }
@@ -79,12 +85,16 @@
         header = 2
       } else {
         guard position &+ 5 <= end else { throw fail("string header runs past the end") }
-        length = unsafe Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: position &+ 1, as: UInt32.self)))
+        length = unsafe Int(
+          UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: position &+ 1, as: UInt32.self)))
         header = 5
       }
-      guard length <= end &- position &- header else { throw fail("string of \(length) bytes runs past the end") }
+      guard length <= end &- position &- header else {
+        throw fail("string of \(length) bytes runs past the end")
+      }
       let dataStart = position &+ header
-      element = unsafe PackedElement(string: UnsafeRawBufferPointer(rebasing: bytes[dataStart..<dataStart &+ length]))
+      element = unsafe PackedElement(
+        string: UnsafeRawBufferPointer(rebasing: bytes[dataStart..<dataStart &+ length]))
       position = dataStart &+ length
     default:
       let size: Int
@@ -105,7 +115,9 @@
       case 1: value = Int64(unsafe Int8(bitPattern: bytes[data]))
       case 2: value = Int64(unsafe bytes.littleEndian(at: data, as: Int16.self))
       case 3:
-        let raw = unsafe UInt32(bytes[data]) | UInt32(bytes[data &+ 1]) << 8 | UInt32(bytes[data &+ 2]) << 16
+        let raw =
+          unsafe UInt32(bytes[data]) | UInt32(bytes[data &+ 1]) << 8 | UInt32(bytes[data &+ 2])
+          << 16
         value = Int64(Int32(bitPattern: raw << 8) >> 8)
       case 4: value = Int64(unsafe bytes.littleEndian(at: data, as: Int32.self))
       default: value = unsafe bytes.littleEndian(at: data, as: Int64.self)

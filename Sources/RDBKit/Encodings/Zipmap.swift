@@ -16,7 +16,9 @@
     unsafe self.bytes = bytes
     self.origin = origin
     guard bytes.count >= 2 else { throw Self.corrupt("\(bytes.count) bytes is too short", origin) }
-    guard unsafe bytes[bytes.count &- 1] == 0xFF else { throw Self.corrupt("no end marker", origin) }
+    guard unsafe bytes[bytes.count &- 1] == 0xFF else {
+      throw Self.corrupt("no end marker", origin)
+    }
     declaredCount = unsafe Int(bytes[0])
   }
 
@@ -43,13 +45,17 @@
   }
 
   private mutating func readBytes(_ length: Int) throws(RDBError) -> UnsafeRawBufferPointer {
-    guard unsafe length <= bytes.count &- 1 &- position else { throw fail("\(length) bytes run past the end") }
+    guard unsafe length <= bytes.count &- 1 &- position else {
+      throw fail("\(length) bytes run past the end")
+    }
     defer { position &+= length }
     return unsafe UnsafeRawBufferPointer(rebasing: bytes[position..<position &+ length])
   }
 
   /// Returns the next field and value, or nil after the last pair (having checked the count).
-  mutating func next() throws(RDBError) -> (field: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)? {
+  mutating func next() throws(RDBError) -> (
+    field: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer
+  )? {
     let end = unsafe bytes.count &- 1
     guard position < end else {
       guard count > 0 else { throw fail("no pairs") }

@@ -30,8 +30,10 @@ public struct RDBVersion: Sendable, Equatable, CustomStringConvertible {
   /// `REDIS0011` or `VALKEY080`, as in the file.
   public var description: String {
     switch magic {
-    case .redis: return "REDIS" + String(repeating: "0", count: max(0, 4 - "\(number)".count)) + "\(number)"
-    case .valkey: return "VALKEY" + String(repeating: "0", count: max(0, 3 - "\(number)".count)) + "\(number)"
+    case .redis:
+      return "REDIS" + String(repeating: "0", count: max(0, 4 - "\(number)".count)) + "\(number)"
+    case .valkey:
+      return "VALKEY" + String(repeating: "0", count: max(0, 3 - "\(number)".count)) + "\(number)"
     }
   }
 

@@ -9,7 +9,8 @@ enum AuxField {
   static func equals(_ span: RawSpan, _ text: StaticString) -> Bool {
     guard span.byteCount == text.utf8CodeUnitCount else { return false }
     return unsafe span.withUnsafeBytes { bytes in
-      unsafe bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+      unsafe bytes.elementsEqual(
+        UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
   }
 

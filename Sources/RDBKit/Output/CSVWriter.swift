@@ -63,7 +63,8 @@ public struct CSVWriter: RDBHandler {
     let needsQuotes = unsafe bytes.contains { $0 == 44 || $0 == 34 || $0 == 13 || $0 == 10 }
     guard needsQuotes else { return unsafe output.append(bytes) }
     output.append(UInt8(ascii: "\""))
-    for unsafe byte in unsafe bytes {
+    for index in 0..<bytes.count {
+      let byte = unsafe bytes[index]
       if byte == 34 { output.append(UInt8(ascii: "\"")) }
       output.append(byte)
     }

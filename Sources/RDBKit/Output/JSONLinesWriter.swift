@@ -62,7 +62,11 @@ public struct JSONLinesWriter: RDBHandler {
     output.append(",\"encoding\":\"")
     output.append(encoding.rawValue)
     output.append("\",\"expire_ms\":")
-    if let expiresAt = info.expiresAt { output.append(integer: expiresAt) } else { output.append("null") }
+    if let expiresAt = info.expiresAt {
+      output.append(integer: expiresAt)
+    } else {
+      output.append("null")
+    }
     if let idle = info.idleSeconds {
       output.append(",\"idle_s\":")
       output.append(integer: Int64(clamping: idle))
@@ -160,7 +164,9 @@ public struct JSONLinesWriter: RDBHandler {
   }
 
   public mutating func beginStreamGroup(name: RawSpan, info: StreamGroupInfo) throws(RDBError) {
-    unsafe name.withUnsafeBytes { unsafe streamState.beginGroup(name: $0, info: info, style: style, to: output) }
+    unsafe name.withUnsafeBytes {
+      unsafe streamState.beginGroup(name: $0, info: info, style: style, to: output)
+    }
   }
 
   public mutating func streamPendingEntry(id: StreamID, deliveryTime: Int64, deliveryCount: UInt64)
@@ -172,7 +178,9 @@ public struct JSONLinesWriter: RDBHandler {
   public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo)
     throws(RDBError)
   {
-    unsafe name.withUnsafeBytes { unsafe streamState.beginConsumer(name: $0, info: info, style: style, to: output) }
+    unsafe name.withUnsafeBytes {
+      unsafe streamState.beginConsumer(name: $0, info: info, style: style, to: output)
+    }
   }
 
   public mutating func streamConsumerPending(id: StreamID) throws(RDBError) {

@@ -84,7 +84,8 @@ enum JSONText {
   /// the bytes read as Latin-1, as redis-rdb-tools writes names that are not UTF-8.
   static func appendLatin1(_ bytes: UnsafeRawBufferPointer, to output: OutputBuffer) {
     output.append(UInt8(ascii: "\""))
-    for unsafe byte in unsafe bytes {
+    for index in 0..<bytes.count {
+      let byte = unsafe bytes[index]
       if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
         output.append(byte)
       } else {
@@ -112,11 +113,17 @@ enum JSONText {
     var index = 0
     var position = 0
     while index &+ 3 <= count {
-      let chunk = unsafe UInt32(bytes[index]) << 16 | UInt32(bytes[index &+ 1]) << 8 | UInt32(bytes[index &+ 2])
-      unsafe out.storeBytes(of: alphabet[Int(chunk >> 18 & 63)], toByteOffset: position, as: UInt8.self)
-      unsafe out.storeBytes(of: alphabet[Int(chunk >> 12 & 63)], toByteOffset: position &+ 1, as: UInt8.self)
-      unsafe out.storeBytes(of: alphabet[Int(chunk >> 6 & 63)], toByteOffset: position &+ 2, as: UInt8.self)
-      unsafe out.storeBytes(of: alphabet[Int(chunk & 63)], toByteOffset: position &+ 3, as: UInt8.self)
+      let chunk =
+        unsafe UInt32(bytes[index]) << 16 | UInt32(bytes[index &+ 1]) << 8
+        | UInt32(bytes[index &+ 2])
+      unsafe out.storeBytes(
+        of: alphabet[Int(chunk >> 18 & 63)], toByteOffset: position, as: UInt8.self)
+      unsafe out.storeBytes(
+        of: alphabet[Int(chunk >> 12 & 63)], toByteOffset: position &+ 1, as: UInt8.self)
+      unsafe out.storeBytes(
+        of: alphabet[Int(chunk >> 6 & 63)], toByteOffset: position &+ 2, as: UInt8.self)
+      unsafe out.storeBytes(
+        of: alphabet[Int(chunk & 63)], toByteOffset: position &+ 3, as: UInt8.self)
       index &+= 3
       position &+= 4
     }
@@ -125,8 +132,10 @@ enum JSONText {
       var chunk = unsafe UInt32(bytes[index]) << 16
       if rest == 2 { chunk |= unsafe UInt32(bytes[index &+ 1]) << 8 }
       let third = rest == 2 ? unsafe alphabet[Int(chunk >> 6 & 63)] : UInt8(ascii: "=")
-      unsafe out.storeBytes(of: alphabet[Int(chunk >> 18 & 63)], toByteOffset: position, as: UInt8.self)
-      unsafe out.storeBytes(of: alphabet[Int(chunk >> 12 & 63)], toByteOffset: position &+ 1, as: UInt8.self)
+      unsafe out.storeBytes(
+        of: alphabet[Int(chunk >> 18 & 63)], toByteOffset: position, as: UInt8.self)
+      unsafe out.storeBytes(
+        of: alphabet[Int(chunk >> 12 & 63)], toByteOffset: position &+ 1, as: UInt8.self)
       unsafe out.storeBytes(of: third, toByteOffset: position &+ 2, as: UInt8.self)
       unsafe out.storeBytes(of: UInt8(ascii: "="), toByteOffset: position &+ 3, as: UInt8.self)
     }
@@ -141,7 +150,8 @@ enum JSONText {
     let count = bytes.count
     // ASCII fast path, 8 bytes at a time.
     while index &+ 8 <= count,
-      unsafe bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+      unsafe bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080
+        == 0
     {
       index &+= 8
     }

@@ -23,7 +23,9 @@ struct MapWriter {
 
   /// Writes the separator, `key` and the colon; the caller writes the value, then calls
   /// ``endEntry(in:)``.
-  @unsafe mutating func beginEntry(key: UnsafeRawBufferPointer, style: ByteStringStyle, in output: OutputBuffer) {
+  @unsafe mutating func beginEntry(
+    key: UnsafeRawBufferPointer, style: ByteStringStyle, in output: OutputBuffer
+  ) {
     output.append(UInt8(ascii: entries.isEmpty ? "{" : ","))
     let keyOffset = output.count
     if style == .utf8, unsafe !JSONText.isValidUTF8(key) { needsPairs = true }

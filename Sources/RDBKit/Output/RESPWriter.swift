@@ -167,7 +167,8 @@ public struct RESPWriter: RDBHandler {
     pending.append((id, deliveryTime, deliveryCount))
   }
 
-  public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo) throws(RDBError) {
+  public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo) throws(RDBError)
+  {
     consumer = unsafe name.withUnsafeBytes { unsafe Array($0) }
     RESPCommand.write(
       [Array("XGROUP".utf8), Array("CREATECONSUMER".utf8), key, groupName, consumer], to: output)
@@ -199,8 +200,10 @@ public struct RESPWriter: RDBHandler {
     }
     for (field, time) in fieldExpiries {
       RESPCommand.write(
-        [Array("HPEXPIREAT".utf8), key, Array(String(time).utf8), Array("FIELDS".utf8),
-         Array("1".utf8), field], to: output)
+        [
+          Array("HPEXPIREAT".utf8), key, Array(String(time).utf8), Array("FIELDS".utf8),
+          Array("1".utf8), field,
+        ], to: output)
     }
     if let expiresAt = info.expiresAt {
       RESPCommand.write(

@@ -50,7 +50,11 @@ struct StreamGroupWriter {
     output.append(",\"last_id\":\"")
     output.append(info.lastDeliveredID.description)
     output.append("\",\"entries_read\":")
-    if let entriesRead = info.entriesRead { output.append(integer: entriesRead) } else { output.append("null") }
+    if let entriesRead = info.entriesRead {
+      output.append(integer: entriesRead)
+    } else {
+      output.append("null")
+    }
     output.append(",\"consumers\":[")
     consumerCount = 0
     pending.removeAll(keepingCapacity: true)
@@ -95,7 +99,11 @@ struct StreamGroupWriter {
       output.append("{\"id\":\"")
       output.append(entry.id.description)
       output.append("\",\"consumer\":")
-      if let owner = owners[entry.id] { output.append(contentsOf: owner) } else { output.append("null") }
+      if let owner = owners[entry.id] {
+        output.append(contentsOf: owner)
+      } else {
+        output.append("null")
+      }
       output.append(",\"delivery_time_ms\":")
       output.append(integer: entry.deliveryTime)
       output.append(",\"delivery_count\":")

@@ -80,7 +80,8 @@ extension Decoder {
       let container: UInt64 = type == .listQuicklist2 ? try readLength() : 2
       guard container == 1 || container == 2 else {
         throw RDBError(
-          .corruptStructure(structure: "quicklist", reason: "node container \(container) is not 1 or 2"),
+          .corruptStructure(
+            structure: "quicklist", reason: "node container \(container) is not 1 or 2"),
           at: containerOffset)
       }
       let blobOrigin = source.offset

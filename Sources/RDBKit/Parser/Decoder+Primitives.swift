@@ -12,7 +12,9 @@ extension Decoder {
       return (UInt64(first & 0x3F) << 8 | UInt64(second), false)
     case 2:
       if first == 0x80 {
-        return unsafe (UInt64(UInt32(bigEndian: try source.take(4).loadUnaligned(as: UInt32.self))), false)
+        return unsafe (
+          UInt64(UInt32(bigEndian: try source.take(4).loadUnaligned(as: UInt32.self))), false
+        )
       }
       if first == 0x81 {
         return unsafe (UInt64(bigEndian: try source.take(8).loadUnaligned(as: UInt64.self)), false)

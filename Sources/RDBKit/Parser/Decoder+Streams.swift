@@ -70,7 +70,8 @@ extension Decoder {
     for _ in 0..<(live + deleted) {
       let flags = try nextInteger(&reader, "flags", origin)
       let id = StreamID(
-        milliseconds: master.milliseconds &+ UInt64(bitPattern: try nextInteger(&reader, "ms", origin)),
+        milliseconds: master.milliseconds
+          &+ UInt64(bitPattern: try nextInteger(&reader, "ms", origin)),
         sequence: master.sequence &+ UInt64(bitPattern: try nextInteger(&reader, "seq", origin)))
       if let previous = previousID, id <= previous {
         throw Self.corruptStream("entry \(id) does not follow \(previous)", origin)
@@ -78,7 +79,8 @@ extension Decoder {
       previousID = id
       let sameFields = flags & 2 != 0
       let isDeleted = flags & 1 != 0
-      let fieldCount = sameFields ? masterFieldCount : try nextInteger(&reader, "field count", origin)
+      let fieldCount =
+        sameFields ? masterFieldCount : try nextInteger(&reader, "field count", origin)
       guard fieldCount >= 0, fieldCount <= Int64(UInt32.max) else {
         throw Self.corruptStream("field count \(fieldCount) is impossible", origin)
       }
@@ -88,10 +90,14 @@ extension Decoder {
         if sameFields {
           name = masterFields[index]
         } else {
-          guard let own = try reader.next() else { throw Self.corruptStream("entry ends early", origin) }
+          guard let own = try reader.next() else {
+            throw Self.corruptStream("entry ends early", origin)
+          }
           name = own
         }
-        guard let value = try reader.next() else { throw Self.corruptStream("entry ends early", origin) }
+        guard let value = try reader.next() else {
+          throw Self.corruptStream("entry ends early", origin)
+        }
         if !isDeleted {
           try unsafe handler.streamField(
             RawSpan(_unsafeBytes: name.bytes(using: &firstScratch)),
@@ -129,7 +135,8 @@ extension Decoder {
       let id = try readRawStreamID()
       let deliveryTime = try readInt64()
       let deliveryCount = try readLength()
-      try handler.streamPendingEntry(id: id, deliveryTime: deliveryTime, deliveryCount: deliveryCount)
+      try handler.streamPendingEntry(
+        id: id, deliveryTime: deliveryTime, deliveryCount: deliveryCount)
     }
     let consumerCount = try readLength()
     try checkCount(consumerCount, minimumBytes: 10)

@@ -102,8 +102,10 @@ extension Decoder {
         let ttl = try readLength()
         if ttl != 0 {
           let absolute = type == .hashMetadata ? ttl &+ UInt64(minimum) &- 1 : ttl
-          guard absolute <= UInt64(FieldTTL.maximum), absolute >= ttl || type != .hashMetadata else {
-            throw RDBError(.invalidValue("field expiry \(absolute) is out of range"), at: fieldStart)
+          guard absolute <= UInt64(FieldTTL.maximum), absolute >= ttl || type != .hashMetadata
+          else {
+            throw RDBError(
+              .invalidValue("field expiry \(absolute) is out of range"), at: fieldStart)
           }
           expiresAt = Int64(absolute)
         }

@@ -85,7 +85,8 @@ enum ScratchSlot {
       case Opcode.selectDatabase.rawValue:
         let index = try readLength()
         guard index <= UInt64(Int32.max) else {
-          throw RDBError(.invalidValue("database number \(index) is out of range"), at: recordOffset)
+          throw RDBError(
+            .invalidValue("database number \(index) is out of range"), at: recordOffset)
         }
         database = Int(index)
         try handler.beginDatabase(database)
@@ -101,7 +102,8 @@ enum ScratchSlot {
       case Opcode.aux.rawValue:
         let name = unsafe try readString(into: .first, persistent: true)
         let value = unsafe try readString(into: .second, persistent: false)
-        try unsafe handler.aux(key: RawSpan(_unsafeBytes: name), value: RawSpan(_unsafeBytes: value))
+        try unsafe handler.aux(
+          key: RawSpan(_unsafeBytes: name), value: RawSpan(_unsafeBytes: value))
       case Opcode.freq.rawValue:
         frequency = try source.takeByte()
       case Opcode.idle.rawValue:

@@ -41,7 +41,8 @@ public struct KeySelection: Sendable {
     case .any: break
     case .none: if info.expiresAt != nil { return false }
     case .expired, .live:
-      let expired = info.expiresAt.map { expiresAt in snapshotTime.map { expiresAt < $0 } ?? false } ?? false
+      let expired =
+        info.expiresAt.map { expiresAt in snapshotTime.map { expiresAt < $0 } ?? false } ?? false
       if expired != (expiry == .expired) { return false }
     }
     if let glob, !glob.matches(key) { return false }
@@ -78,8 +79,12 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     try next.aux(key: key, value: value)
   }
   public mutating func function(code: RawSpan) throws(RDBError) { try next.function(code: code) }
-  public mutating func moduleAux(_ module: ModuleType) throws(RDBError) { try next.moduleAux(module) }
-  public mutating func beginDatabase(_ index: Int) throws(RDBError) { try next.beginDatabase(index) }
+  public mutating func moduleAux(_ module: ModuleType) throws(RDBError) {
+    try next.moduleAux(module)
+  }
+  public mutating func beginDatabase(_ index: Int) throws(RDBError) {
+    try next.beginDatabase(index)
+  }
   public mutating func resizeDatabase(keys: UInt64, expires: UInt64) throws(RDBError) {
     try next.resizeDatabase(keys: keys, expires: expires)
   }
@@ -130,9 +135,12 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public mutating func streamPendingEntry(id: StreamID, deliveryTime: Int64, deliveryCount: UInt64)
     throws(RDBError)
   {
-    if passing { try next.streamPendingEntry(id: id, deliveryTime: deliveryTime, deliveryCount: deliveryCount) }
+    if passing {
+      try next.streamPendingEntry(id: id, deliveryTime: deliveryTime, deliveryCount: deliveryCount)
+    }
   }
-  public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo) throws(RDBError) {
+  public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo) throws(RDBError)
+  {
     if passing { try next.beginStreamConsumer(name: name, info: info) }
   }
   public mutating func streamConsumerPending(id: StreamID) throws(RDBError) {

@@ -62,7 +62,8 @@ public struct RDBParser: Sendable {
   public func parse<I: ByteInput, H: RDBHandler>(input: I, into handler: inout H)
     throws(RDBError) -> ParseSummary
   {
-    var decoder = Decoder(source: ByteSource(refill: StreamRefill(input: input), progress: progress))
+    var decoder = Decoder(
+      source: ByteSource(refill: StreamRefill(input: input), progress: progress))
     defer { decoder.release() }
     return try decoder.run(&handler)
   }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Where the parser takes its bytes from: a window of bytes in memory, and for a stream the
@@ -87,7 +87,8 @@
     while left > 0 {
       if unsafe position == window.count {
         foldChecksum()
-        let (moved, origin) = unsafe try refill.slide(keeping: 0, from: window, at: position, need: 1)
+        let (moved, origin) = unsafe try refill.slide(
+          keeping: 0, from: window, at: position, need: 1)
         unsafe replaceWindow(moved, origin: origin)
         guard unsafe window.count > 0 else {
           // Report the skipped field as a whole, where it starts, as a mapped file does.
@@ -127,7 +128,8 @@
   @inline(never)
   private mutating func slide(toHold count: Int) throws(RDBError) {
     guard let refill else {
-      throw unsafe RDBError(.truncated(needed: count, available: window.count &- position), at: offset)
+      throw unsafe RDBError(
+        .truncated(needed: count, available: window.count &- position), at: offset)
     }
     foldChecksum()
     progress?.update(bytesRead: offset)

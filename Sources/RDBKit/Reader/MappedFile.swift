@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A read-only memory mapping of a whole file, unmapped when it goes away.
 ///
@@ -41,7 +42,9 @@ public struct MappedFile: ~Copyable {
     var mapped: UnsafeMutableRawPointer? = nil
     if size > 0 {
       unsafe mapped = unsafe mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor.rawValue, 0)
-      guard let start = unsafe mapped, unsafe start != MAP_FAILED else { throw Errno(rawValue: errno) }
+      guard let start = unsafe mapped, unsafe start != MAP_FAILED else {
+        throw Errno(rawValue: errno)
+      }
       _ = unsafe madvise(start, size, MADV_SEQUENTIAL)
     }
     count = size

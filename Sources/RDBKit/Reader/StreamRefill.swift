@@ -38,7 +38,8 @@
     }
     while filled < need, !inputEnded {
       if unsafe filled == buffer.count { grow() }
-      let read = try unsafe input.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+      let read = try unsafe input.read(
+        into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
       if read == 0 { inputEnded = true } else { filled &+= read }
     }
     return unsafe (UnsafeRawBufferPointer(rebasing: buffer[..<filled]), bufferOrigin)

@@ -72,7 +72,8 @@ extension RDBTool {
         let buffer = OutputBuffer(descriptor: descriptor)
         switch format {
         case .jsonl:
-          var filter = KeyFilter(JSONLinesWriter(output: buffer, style: bytes), selection: selection)
+          var filter = KeyFilter(
+            JSONLinesWriter(output: buffer, style: bytes), selection: selection)
           defer { try? filter.next.finish() }
           try parse(sources, into: &filter, client: client)
         case .json:
@@ -84,23 +85,30 @@ extension RDBTool {
           defer { try? filter.next.finish() }
           try parse(sources, into: &filter, client: client)
           if filter.next.skippedKeys > 0 {
-            StandardError.write("rdbtool: \(filter.next.skippedKeys) keys of types other than string and hash left out of the CSV")
+            StandardError.write(
+              "rdbtool: \(filter.next.skippedKeys) keys of types other than string and hash left out of the CSV"
+            )
           }
         case .resp:
           var filter = KeyFilter(RESPWriter(output: buffer), selection: selection)
           defer { try? filter.next.finish() }
           try parse(sources, into: &filter, client: client)
           if filter.next.skippedModuleValues > 0 {
-            StandardError.write("rdbtool: \(filter.next.skippedModuleValues) module values left out: they need their module")
+            StandardError.write(
+              "rdbtool: \(filter.next.skippedModuleValues) module values left out: they need their module"
+            )
           }
         }
       }
     }
 
     /// Parses the inputs one after the other into one output.
-    private func parse<H: RDBHandler>(_ sources: [InputSource], into handler: inout H, client: S3Client?) throws {
+    private func parse<H: RDBHandler>(
+      _ sources: [InputSource], into handler: inout H, client: S3Client?
+    ) throws {
       for source in sources {
-        try ParseRun.parse(source, into: &handler, client: client, options: options, quiet: writesToTerminal)
+        try ParseRun.parse(
+          source, into: &handler, client: client, options: options, quiet: writesToTerminal)
       }
     }
   }

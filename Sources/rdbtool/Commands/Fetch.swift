@@ -38,7 +38,8 @@ extension RDBTool {
     @Argument(help: "s3:// URLs of objects, or s3:// export prefixes.")
     var sources: [String]
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Directory to save the files in.", valueName: "DIR"))
+    @Option(
+      name: .shortAndLong, help: ArgumentHelp("Directory to save the files in.", valueName: "DIR"))
     var output: String
 
     @Flag(help: "Skip parsing: check only that each file has the object's size.")
@@ -187,10 +188,12 @@ struct FetchJob: Sendable {
   static func fileName(forKey key: String) throws(FetchFailure) -> FilePath.Component {
     let segments = key.split(separator: "/", omittingEmptySubsequences: false)
     if segments.contains("..") {
-      throw .unsafeKey("the key '\(key)' has a '..' segment, which could point outside the directory")
+      throw .unsafeKey(
+        "the key '\(key)' has a '..' segment, which could point outside the directory")
     }
     let last = String(segments.last ?? "")
-    guard !last.utf8.contains(0), let component = FilePath.Component(last), component.kind == .regular
+    guard !last.utf8.contains(0), let component = FilePath.Component(last),
+      component.kind == .regular
     else {
       throw .unsafeKey("the key '\(key)' does not end in a usable file name (empty or '.')")
     }

@@ -38,7 +38,8 @@ extension RDBTool {
       let results = ShardRunner.map(sources) { source -> Result<InfoReport, InputError> in
         var info = FileInfo()
         do {
-          let summary = try source.parse(into: &info, client: client, options: options.s3, quiet: quiet)
+          let summary = try source.parse(
+            into: &info, client: client, options: options.s3, quiet: quiet)
           return .success(InfoReport(file: source.name, info: info, summary: summary))
         } catch {
           return .failure(InputError(name: source.name, message: InputFailure.describe(error)))
@@ -52,7 +53,9 @@ extension RDBTool {
         }
       }
       if json {
-        print(try reports.count == 1 && sources.count == 1 ? reports[0].jsonText() : InfoReport.jsonText(shards: reports))
+        print(
+          try reports.count == 1 && sources.count == 1
+            ? reports[0].jsonText() : InfoReport.jsonText(shards: reports))
       } else {
         print(reports.map { $0.text() }.joined(separator: "\n"), terminator: "")
         if sources.count > 1 { print("\n" + InfoReport.totalText(reports)) }

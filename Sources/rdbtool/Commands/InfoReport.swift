@@ -44,13 +44,15 @@ struct InfoReport: Encodable {
     trailingBytes = summary.trailingBytes
     aux = info.aux.map { AuxField(name: $0.name, value: $0.value) }
     if let time = info.keys.snapshotTime {
-      savedAt = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(time) / 1000))
+      savedAt = ISO8601DateFormatter().string(
+        from: Date(timeIntervalSince1970: Double(time) / 1000))
     }
     functions = info.functions
     moduleAux = info.moduleAux.map(\.description)
     moduleValues = info.moduleValues
     keys = info.keys.total
-    databases = Dictionary(uniqueKeysWithValues: info.keys.databases.map { (String($0.key), $0.value) })
+    databases = Dictionary(
+      uniqueKeysWithValues: info.keys.databases.map { (String($0.key), $0.value) })
   }
 
   func jsonText() throws -> String {
@@ -101,7 +103,8 @@ struct InfoReport: Encodable {
     lines.append("keys          \(Self.describe(keys))")
     for database in databases.keys.compactMap(Int.init).sorted() {
       guard let counts = databases[String(database)] else { continue }
-      lines.append("db \(database)".padding(toLength: 14, withPad: " ", startingAt: 0) + Self.describe(counts))
+      lines.append(
+        "db \(database)".padding(toLength: 14, withPad: " ", startingAt: 0) + Self.describe(counts))
       lines.append("  types       " + list(counts.types))
       lines.append("  encodings   " + list(counts.encodings))
     }
@@ -117,4 +120,3 @@ struct InfoReport: Encodable {
       .joined(separator: ", ")
   }
 }
-

@@ -36,9 +36,11 @@ extension RDBTool {
     func run() throws {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       try OutputTarget.write(to: output) { descriptor in
-        var lister = KeyFilter(KeyNameWriter(output: OutputBuffer(descriptor: descriptor)), selection: filters.selection)
+        var lister = KeyFilter(
+          KeyNameWriter(output: OutputBuffer(descriptor: descriptor)), selection: filters.selection)
         for source in sources {
-          try ParseRun.parse(source, into: &lister, client: client, options: options, quiet: writesToTerminal)
+          try ParseRun.parse(
+            source, into: &lister, client: client, options: options, quiet: writesToTerminal)
         }
         try lister.next.output.flush()
       }

@@ -50,11 +50,13 @@ extension RDBTool {
     func run() throws {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       try OutputTarget.write(to: output) { descriptor in
-        var writer = MemoryReportWriter(output: OutputBuffer(descriptor: descriptor), format: format)
+        var writer = MemoryReportWriter(
+          output: OutputBuffer(descriptor: descriptor), format: format)
         if let top {
           var largest = TopKeys(limit: top)
           for source in sources {
-            var estimator = KeyFilter(memory.estimator(TopKeys(limit: top)), selection: filters.selection)
+            var estimator = KeyFilter(
+              memory.estimator(TopKeys(limit: top)), selection: filters.selection)
             try ParseRun.parse(source, into: &estimator, client: client, options: options)
             largest.merge(estimator.next.consumer.next)
           }

@@ -19,7 +19,9 @@ extension RDBTool {
 
 /// How `rdbtool s3` subcommands reach S3 (the region is each command's own option).
 struct S3ConnectionOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).", valueName: "URL"))
+  @Option(
+    help: ArgumentHelp(
+      "S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).", valueName: "URL"))
   var endpointURL: String?
 
   @Option(help: "Profile in ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE).")
@@ -89,8 +91,11 @@ extension RDBTool.S3 {
         throw ExitCode.failure
       }
       let report = ExportBucketCheck(client: client).run(bucket: bucket, cacheRegion: region)
-      let policyFailed = report.findings.contains { $0.rule == .bucketPolicy && $0.severity == .failure }
-      let policy = policyFailed ? report.region.map { ExportBucketPolicy(bucket: bucket, region: $0) } : nil
+      let policyFailed = report.findings.contains {
+        $0.rule == .bucketPolicy && $0.severity == .failure
+      }
+      let policy =
+        policyFailed ? report.region.map { ExportBucketPolicy(bucket: bucket, region: $0) } : nil
       if json {
         print(try BucketCheckJSON(report: report, policy: policy).text())
       } else {
@@ -99,12 +104,18 @@ extension RDBTool.S3 {
         let warnings = report.findings.filter { $0.severity == .warning }.count
         let place = report.region.map { " (\($0))" } ?? ""
         if report.passed {
-          print("\(bucket)\(place): ElastiCache can export here, \(warnings) warning\(warnings == 1 ? "" : "s")")
+          print(
+            "\(bucket)\(place): ElastiCache can export here, \(warnings) warning\(warnings == 1 ? "" : "s")"
+          )
         } else {
-          print("\(bucket)\(place): exports would fail, \(failures) problem\(failures == 1 ? "" : "s") to fix")
+          print(
+            "\(bucket)\(place): exports would fail, \(failures) problem\(failures == 1 ? "" : "s") to fix"
+          )
         }
         if let policy {
-          print("Bucket policy to apply (aws s3api put-bucket-policy --bucket \(bucket) --policy file://policy.json):")
+          print(
+            "Bucket policy to apply (aws s3api put-bucket-policy --bucket \(bucket) --policy file://policy.json):"
+          )
           print(policy.json)
         }
       }
@@ -214,7 +225,8 @@ struct BucketCheckJSON: Encodable {
   func text() throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    var object = try JSONSerialization.jsonObject(with: try encoder.encode(self)) as? [String: Any] ?? [:]
+    var object =
+      try JSONSerialization.jsonObject(with: try encoder.encode(self)) as? [String: Any] ?? [:]
     if let suggestedPolicy,
       let policyObject = try? JSONSerialization.jsonObject(with: Data(suggestedPolicy.utf8))
     {

@@ -5,7 +5,8 @@ import RDBKit
 extension RDBTool {
   struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Summarize what uses memory: keys and memory by database, type, encoding, TTL and prefix.",
+      abstract:
+        "Summarize what uses memory: keys and memory by database, type, encoding, TTL and prefix.",
       discussion: """
         Estimates every key's memory (as `rdbtool memory` does) and reports keys and memory \
         per database, type and encoding; the TTL distribution at the time the file was \
@@ -31,7 +32,8 @@ extension RDBTool {
     @Option(help: "The separator that splits key names into prefixes (default ':').")
     var separator: String = ":"
 
-    @Option(help: ArgumentHelp("How many separated parts make a prefix (default 1).", valueName: "N"))
+    @Option(
+      help: ArgumentHelp("How many separated parts make a prefix (default 1).", valueName: "N"))
     var depth: Int = 1
 
     @Option(help: ArgumentHelp("Biggest keys listed per type (default 5).", valueName: "N"))
@@ -46,23 +48,31 @@ extension RDBTool {
 
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("Give at least one input.") }
-      guard separator.utf8.count == 1 else { throw ValidationError("--separator must be one byte.") }
+      guard separator.utf8.count == 1 else {
+        throw ValidationError("--separator must be one byte.")
+      }
       guard depth >= 1 else { throw ValidationError("--depth must be at least 1.") }
-      guard top >= 1, prefixes >= 1 else { throw ValidationError("--top and --prefixes must be at least 1.") }
+      guard top >= 1, prefixes >= 1 else {
+        throw ValidationError("--top and --prefixes must be at least 1.")
+      }
     }
 
     func run() throws {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       let options = self.options
       let quiet = options.quiet || sources.count > 1
-      let grouping = PrefixReport(separator: separator.utf8.first ?? UInt8(ascii: ":"), depth: depth)
+      let grouping = PrefixReport(
+        separator: separator.utf8.first ?? UInt8(ascii: ":"), depth: depth)
       let (top, memory, selection) = (self.top, self.memory, filters.selection)
       let results = ShardRunner.map(sources) { source -> Result<StatsReport.Shard, InputError> in
         var handler = KeyFilter(
           memory.estimator(StatsAnalyzer(topCount: top, prefixes: grouping)), selection: selection)
         do {
-          let summary = try source.parse(into: &handler, client: client, options: options.s3, quiet: quiet)
-          return .success(StatsReport.Shard(name: source.name, bytes: summary.byteCount, stats: handler.next.consumer.next))
+          let summary = try source.parse(
+            into: &handler, client: client, options: options.s3, quiet: quiet)
+          return .success(
+            StatsReport.Shard(
+              name: source.name, bytes: summary.byteCount, stats: handler.next.consumer.next))
         } catch {
           return .failure(InputError(name: source.name, message: InputFailure.describe(error)))
         }

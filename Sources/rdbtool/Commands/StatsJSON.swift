@@ -40,11 +40,16 @@ struct JSONReport: Encodable {
     }
 
     init(_ stats: StatsAnalyzer, prefixLimit: Int) {
-      func tally(_ value: StatsAnalyzer.Tally) -> Tally { Tally(keys: value.keys, bytes: value.bytes) }
+      func tally(_ value: StatsAnalyzer.Tally) -> Tally {
+        Tally(keys: value.keys, bytes: value.bytes)
+      }
       total = tally(stats.total)
-      databases = Dictionary(uniqueKeysWithValues: stats.databases.map { (String($0.key), tally($0.value)) })
-      types = Dictionary(uniqueKeysWithValues: stats.types.map { ($0.key.rawValue, tally($0.value)) })
-      encodings = Dictionary(uniqueKeysWithValues: stats.encodings.map { ($0.key.rawValue, tally($0.value)) })
+      databases = Dictionary(
+        uniqueKeysWithValues: stats.databases.map { (String($0.key), tally($0.value)) })
+      types = Dictionary(
+        uniqueKeysWithValues: stats.types.map { ($0.key.rawValue, tally($0.value)) })
+      encodings = Dictionary(
+        uniqueKeysWithValues: stats.encodings.map { ($0.key.rawValue, tally($0.value)) })
       ttl = Dictionary(uniqueKeysWithValues: stats.ttls.map { ($0.key.rawValue, tally($0.value)) })
       func buckets(_ counts: [Int]) -> [String: Int] {
         var result: [String: Int] = [:]
@@ -55,12 +60,17 @@ struct JSONReport: Encodable {
       }
       elementHistogram = buckets(stats.elementHistogram)
       sizeHistogram = buckets(stats.sizeHistogram)
-      biggest = Dictionary(uniqueKeysWithValues: stats.biggest.map { type, keys in
-        (type.rawValue, keys.largestFirst().map {
-          Key(db: $0.database, key: StatsReport.name($0.key), type: $0.type.rawValue,
-              encoding: $0.encoding.rawValue, bytes: $0.sizeInBytes, elements: $0.elementCount)
+      biggest = Dictionary(
+        uniqueKeysWithValues: stats.biggest.map { type, keys in
+          (
+            type.rawValue,
+            keys.largestFirst().map {
+              Key(
+                db: $0.database, key: StatsReport.name($0.key), type: $0.type.rawValue,
+                encoding: $0.encoding.rawValue, bytes: $0.sizeInBytes, elements: $0.elementCount)
+            }
+          )
         })
-      })
       prefixes = stats.prefixes.byMemory().prefix(prefixLimit).map {
         Prefix(prefix: StatsReport.name($0.prefix), keys: $0.tally.keys, bytes: $0.tally.bytes)
       }
@@ -84,7 +94,8 @@ struct JSONReport: Encodable {
 
   init(_ report: StatsReport) {
     files = report.shards.map {
-      File(name: $0.name, fileBytes: $0.bytes, keys: $0.stats.total.keys, bytes: $0.stats.total.bytes)
+      File(
+        name: $0.name, fileBytes: $0.bytes, keys: $0.stats.total.keys, bytes: $0.stats.total.bytes)
     }
     total = Part(report.total, prefixLimit: report.prefixLimit)
   }

@@ -26,45 +26,77 @@ struct StatsReport {
   func text() -> String {
     var out: [String] = []
     if shards.count > 1 {
-      out.append(Table(["file", "size", "keys", "memory"], shards.map {
-        [$0.name, Self.bytes($0.bytes), String($0.stats.total.keys), Self.bytes($0.stats.total.bytes)]
-      }).render())
+      out.append(
+        Table(
+          ["file", "size", "keys", "memory"],
+          shards.map {
+            [
+              $0.name, Self.bytes($0.bytes), String($0.stats.total.keys),
+              Self.bytes($0.stats.total.bytes),
+            ]
+          }
+        ).render())
     }
     out.append("\(total.total.keys) keys, \(Self.bytes(total.total.bytes)) estimated memory\n")
     out.append(tallies("database", total.databases.map { ("db \($0.key)", $0.value) }))
     out.append(tallies("type", total.types.map { ($0.key.rawValue, $0.value) }))
     out.append(tallies("encoding", total.encodings.map { ($0.key.rawValue, $0.value) }))
-    out.append(tallies("TTL", StatsAnalyzer.TTLClass.allCases.compactMap { ttl in total.ttls[ttl].map { (ttl.rawValue, $0) } }, sorted: false))
+    out.append(
+      tallies(
+        "TTL",
+        StatsAnalyzer.TTLClass.allCases.compactMap { ttl in
+          total.ttls[ttl].map { (ttl.rawValue, $0) }
+        }, sorted: false))
     out.append(histogram("elements", total.elementHistogram, unit: { String($0) }))
     out.append(histogram("memory", total.sizeHistogram, unit: Self.bytes))
     var biggest: [[String]] = []
     for (type, keys) in total.biggest.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
       for report in keys.largestFirst() {
-        biggest.append([type.rawValue, Self.name(report.key), Self.bytes(report.sizeInBytes), String(report.elementCount)])
+        biggest.append([
+          type.rawValue, Self.name(report.key), Self.bytes(report.sizeInBytes),
+          String(report.elementCount),
+        ])
       }
     }
     out.append(Table(["type", "biggest keys", "memory", "elements"], biggest).render())
     let prefixes = total.prefixes.byMemory()
-    var rows = prefixes.prefix(prefixLimit).map { [Self.name($0.prefix), String($0.tally.keys), Self.bytes($0.tally.bytes), percent($0.tally.bytes)] }
-    if prefixes.count > prefixLimit { rows.append(["(\(prefixes.count - prefixLimit) more)", "", "", ""]) }
+    var rows = prefixes.prefix(prefixLimit).map {
+      [
+        Self.name($0.prefix), String($0.tally.keys), Self.bytes($0.tally.bytes),
+        percent($0.tally.bytes),
+      ]
+    }
+    if prefixes.count > prefixLimit {
+      rows.append(["(\(prefixes.count - prefixLimit) more)", "", "", ""])
+    }
     if total.prefixes.overflow.keys > 0 {
-      rows.append(["(prefixes past the limit)", String(total.prefixes.overflow.keys), Self.bytes(total.prefixes.overflow.bytes), ""])
+      rows.append([
+        "(prefixes past the limit)", String(total.prefixes.overflow.keys),
+        Self.bytes(total.prefixes.overflow.bytes), "",
+      ])
     }
     out.append(Table(["prefix", "keys", "memory", "share"], rows).render())
     return out.joined(separator: "\n")
   }
 
-  private func tallies(_ title: String, _ entries: [(String, StatsAnalyzer.Tally)], sorted: Bool = true) -> String {
+  private func tallies(
+    _ title: String, _ entries: [(String, StatsAnalyzer.Tally)], sorted: Bool = true
+  ) -> String {
     let ordered = sorted ? entries.sorted { ($0.1.bytes, $1.0) > ($1.1.bytes, $0.0) } : entries
-    return Table([title, "keys", "memory", "share"], ordered.map {
-      [$0.0, String($0.1.keys), Self.bytes($0.1.bytes), percent($0.1.bytes)]
-    }).render()
+    return Table(
+      [title, "keys", "memory", "share"],
+      ordered.map {
+        [$0.0, String($0.1.keys), Self.bytes($0.1.bytes), percent($0.1.bytes)]
+      }
+    ).render()
   }
 
   private func histogram(_ title: String, _ counts: [Int], unit: (Int) -> String) -> String {
     var rows: [[String]] = []
     for (index, count) in counts.enumerated() where count > 0 {
-      let range = index == 0 ? unit(0) : index == 1 ? unit(1) : "\(unit(1 << (index - 1)))–\(unit((1 << index) - 1))"
+      let range =
+        index == 0
+        ? unit(0) : index == 1 ? unit(1) : "\(unit(1 << (index - 1)))–\(unit((1 << index) - 1))"
       rows.append([range, String(count)])
     }
     return Table([title, "keys"], rows).render()
@@ -72,15 +104,23 @@ struct StatsReport {
 
   /// `bytes` as a share of all keys' memory.
   private func percent(_ bytes: Int) -> String {
-    total.total.bytes == 0 ? "-" : String(format: "%.1f%%", Double(bytes) * 100 / Double(total.total.bytes))
+    total.total.bytes == 0
+      ? "-" : String(format: "%.1f%%", Double(bytes) * 100 / Double(total.total.bytes))
   }
 
   static func bytes(_ count: Int) -> String { ProgressBar.bytes(count) }
 
   /// A key or prefix as text: UTF-8 as it is, other bytes as \xHH.
   static func name(_ bytes: some Collection<UInt8>) -> String {
-    if let text = String(validating: Array(bytes), as: UTF8.self), !text.contains(where: { $0.isNewline }) { return text }
-    return bytes.map { $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C ? String(UnicodeScalar($0)) : String(format: "\\x%02x", $0) }.joined()
+    if let text = String(validating: Array(bytes), as: UTF8.self),
+      !text.contains(where: { $0.isNewline })
+    {
+      return text
+    }
+    return bytes.map {
+      $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C
+        ? String(UnicodeScalar($0)) : String(format: "\\x%02x", $0)
+    }.joined()
   }
 
   // MARK: JSON

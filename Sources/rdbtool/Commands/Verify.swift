@@ -46,12 +46,18 @@ extension RDBTool {
       let lines = ShardRunner.map(sources) { source in
         var handler = KeyCountAnalyzer()
         do {
-          let summary = try source.parse(into: &handler, client: client, options: options.s3, quiet: quiet)
+          let summary = try source.parse(
+            into: &handler, client: client, options: options.s3, quiet: quiet)
           let keys = handler.total.keys
           let status = summary.checksum == .notChecked ? "OK (checksum not checked)" : "OK"
-          return (true, "\(source.name): \(status), \(summary.version), \(keys) key\(keys == 1 ? "" : "s")")
+          return (
+            true,
+            "\(source.name): \(status), \(summary.version), \(keys) key\(keys == 1 ? "" : "s")"
+          )
         } catch {
-          return (false, "\(source.name): \(InputFailure.verdict(error)): \(InputFailure.describe(error))")
+          return (
+            false, "\(source.name): \(InputFailure.verdict(error)): \(InputFailure.describe(error))"
+          )
         }
       }
       let good = lines.filter(\.0).count

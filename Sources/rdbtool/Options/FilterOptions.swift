@@ -3,13 +3,22 @@ import RDBKit
 
 /// The key filters every command that reads keys offers.
 struct FilterOptions: ParsableArguments {
-  @Option(name: .customLong("db"), help: ArgumentHelp("Keep only database N (repeatable).", valueName: "N"))
+  @Option(
+    name: .customLong("db"),
+    help: ArgumentHelp("Keep only database N (repeatable).", valueName: "N"))
   var databases: [Int] = []
 
-  @Option(name: .customLong("type"), help: ArgumentHelp("Keep only keys of TYPE: string, list, set, zset, hash, stream, module (repeatable).", valueName: "TYPE"))
+  @Option(
+    name: .customLong("type"),
+    help: ArgumentHelp(
+      "Keep only keys of TYPE: string, list, set, zset, hash, stream, module (repeatable).",
+      valueName: "TYPE"))
   var types: [DataType] = []
 
-  @Option(name: .customLong("match"), help: ArgumentHelp("Keep only keys matching a Redis glob, as SCAN MATCH does.", valueName: "GLOB"))
+  @Option(
+    name: .customLong("match"),
+    help: ArgumentHelp(
+      "Keep only keys matching a Redis glob, as SCAN MATCH does.", valueName: "GLOB"))
   var glob: String?
 
   @Option(help: ArgumentHelp("Keep only keys matching a regular expression.", valueName: "RE"))

@@ -15,7 +15,9 @@ struct InputSource: Sendable {
 
   /// Turns INPUT arguments into inputs: an `s3://` prefix becomes its export's shard files.
   /// Prints `rdbtool: INPUT: message` and exits 1 when S3 cannot be reached or listed.
-  static func resolve(_ arguments: [String], s3 options: S3Options) throws -> (inputs: [InputSource], client: S3Client?) {
+  static func resolve(_ arguments: [String], s3 options: S3Options) throws -> (
+    inputs: [InputSource], client: S3Client?
+  ) {
     var inputs: [InputSource] = []
     var client: S3Client?
     for argument in arguments {

@@ -9,13 +9,19 @@ struct MemoryModelOptions: ParsableArguments {
       valueName: "VERSION"))
   var model: MemoryModel.Version?
 
-  @Option(help: "Allocator size classes: bundled (source builds and managed services, the default) or system.")
+  @Option(
+    help:
+      "Allocator size classes: bundled (source builds and managed services, the default) or system."
+  )
   var allocator: MemoryModel.Allocator = .bundled
 
   @Option(help: ArgumentHelp("The server's list-compress-depth (default 0).", valueName: "N"))
   var listCompressDepth: Int = 0
 
-  @Option(help: ArgumentHelp("Keep only keys of at least this estimated size (10MB, 512KB, 4096).", valueName: "BYTES"), transform: ByteSize.parse)
+  @Option(
+    help: ArgumentHelp(
+      "Keep only keys of at least this estimated size (10MB, 512KB, 4096).", valueName: "BYTES"),
+    transform: ByteSize.parse)
   var minSize: Int?
 
   func validate() throws {
@@ -26,11 +32,13 @@ struct MemoryModelOptions: ParsableArguments {
   func estimator<C: KeyMemoryConsumer>(_ consumer: C) -> MemoryEstimator<SizeFilter<C>> {
     let filtered = SizeFilter(consumer, minimumBytes: minSize ?? 0)
     guard let model else {
-      return MemoryEstimator(consumer: filtered, allocator: allocator, listCompressDepth: listCompressDepth)
+      return MemoryEstimator(
+        consumer: filtered, allocator: allocator, listCompressDepth: listCompressDepth)
     }
     return MemoryEstimator(
       consumer: filtered,
-      model: MemoryModel(version: model, allocator: allocator, listCompressDepth: listCompressDepth))
+      model: MemoryModel(version: model, allocator: allocator, listCompressDepth: listCompressDepth)
+    )
   }
 }
 

@@ -8,7 +8,9 @@ struct S3Options: ParsableArguments {
   @Option(help: "AWS region of the bucket (default: AWS_REGION, AWS_DEFAULT_REGION, the profile).")
   var region: String?
 
-  @Option(help: ArgumentHelp("S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).", valueName: "URL"))
+  @Option(
+    help: ArgumentHelp(
+      "S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).", valueName: "URL"))
   var endpointURL: String?
 
   @Option(help: "Profile in ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE).")
@@ -24,8 +26,12 @@ struct S3Options: ParsableArguments {
   var maxInFlight: Int = 10
 
   func validate() throws {
-    guard partSize >= 1 << 16 else { throw ValidationError("--part-size must be at least 65536 bytes.") }
-    guard (1...64).contains(maxInFlight) else { throw ValidationError("--max-in-flight must be 1 to 64.") }
+    guard partSize >= 1 << 16 else {
+      throw ValidationError("--part-size must be at least 65536 bytes.")
+    }
+    guard (1...64).contains(maxInFlight) else {
+      throw ValidationError("--max-in-flight must be 1 to 64.")
+    }
   }
 
   /// A client configured from these options and the environment.

@@ -44,7 +44,9 @@ final class ProgressBar: Sendable {
     if let total = progress.totalBytes, total > 0 {
       let fraction = min(1, Double(read) / Double(total))
       let filled = Int(fraction * 24)
-      text = "\(label) [" + String(repeating: "#", count: filled) + String(repeating: " ", count: 24 - filled)
+      text =
+        "\(label) [" + String(repeating: "#", count: filled)
+        + String(repeating: " ", count: 24 - filled)
         + "] \(Int(fraction * 100))% \(Self.bytes(read))/\(Self.bytes(total))"
       if rate > 0 { text += " ETA \(Int((Double(total - read) / rate).rounded()))s" }
     }

@@ -57,7 +57,8 @@ import Testing
   }
 
   @Test func hashAndSortedSetPairs() {
-    let hash = expectKeys(Self.image(type: 16, listpack([.string(utf8("a")), .uint7(1)]), version: 10))
+    let hash = expectKeys(
+      Self.image(type: 16, listpack([.string(utf8("a")), .uint7(1)]), version: 10))
     #expect(hash.first?.pairs.first.map { [$0.0, $0.1] } == [hexText("a"), hexText("1")])
     let zset = expectKeys(
       Self.image(
@@ -134,31 +135,35 @@ import Testing
     RDBImageBuilder.littleEndian(UInt32(6 + body.count + 1)) + [1, 0] + body + [0xFF]
   }
 
-  static let corruptions: [(String, [UInt8])] = [
-    ("shorter than 7 bytes", [6, 0, 0, 0, 0, 0]),
-    ("total larger than the blob", patched(0, [UInt8(valid.count + 1)])),
-    ("total smaller than the blob", patched(0, [UInt8(valid.count - 1)])),
-    ("no end marker", patched(valid.count - 1, [0x00])),
-    ("count too large", patched(4, [4])),
-    ("count too small", patched(4, [2])),
-    ("6-bit string past the end", patched(6, [0xBF])),
-    ("12-bit string past the end", patched(6, [0xE0, 0x40])),
-    ("32-bit string past the end", patched(6, [0xF0, 0x40, 0, 0, 0])),
-    ("32-bit string length above 2^31", patched(6, [0xF0, 0xFF, 0xFF, 0xFF, 0xFF])),
-    ("int16 past the end", raw([0xF1, 0x01])),
-    ("int24 past the end", raw([0xF2, 0x01, 0x02])),
-    ("int24 leaves no room for backlen", raw([0xF2, 0x01, 0x02, 0x03])),
-    ("int32 past the end", raw([0xF3, 0x01, 0x02, 0x03])),
-    ("int64 past the end", raw([0xF4, 1, 2, 3, 4, 5, 6, 7])),
-    ("13-bit integer past the end", raw([0xC0])),
-    ("12-bit header past the end", raw([0xE0])),
-    ("32-bit header past the end", raw([0xF0, 0x01, 0x00])),
-    ("string without backlen", raw([0x81, 0x61])),
-    ("2-byte backlen too short", raw([0x81, 0x61, 0x82])),
-    ("backlen does not match", patched(9, [0x02])),
-    ("backlen with a continuation bit", patched(9, [0x83])),
-    ("0xFF inside the elements", patched(10, [0xFF])),
-  ] + (UInt8(0xF5)...UInt8(0xFE)).map { ("invalid encoding 0x\(String($0, radix: 16))", patched(10, [$0])) }
+  static let corruptions: [(String, [UInt8])] =
+    [
+      ("shorter than 7 bytes", [6, 0, 0, 0, 0, 0]),
+      ("total larger than the blob", patched(0, [UInt8(valid.count + 1)])),
+      ("total smaller than the blob", patched(0, [UInt8(valid.count - 1)])),
+      ("no end marker", patched(valid.count - 1, [0x00])),
+      ("count too large", patched(4, [4])),
+      ("count too small", patched(4, [2])),
+      ("6-bit string past the end", patched(6, [0xBF])),
+      ("12-bit string past the end", patched(6, [0xE0, 0x40])),
+      ("32-bit string past the end", patched(6, [0xF0, 0x40, 0, 0, 0])),
+      ("32-bit string length above 2^31", patched(6, [0xF0, 0xFF, 0xFF, 0xFF, 0xFF])),
+      ("int16 past the end", raw([0xF1, 0x01])),
+      ("int24 past the end", raw([0xF2, 0x01, 0x02])),
+      ("int24 leaves no room for backlen", raw([0xF2, 0x01, 0x02, 0x03])),
+      ("int32 past the end", raw([0xF3, 0x01, 0x02, 0x03])),
+      ("int64 past the end", raw([0xF4, 1, 2, 3, 4, 5, 6, 7])),
+      ("13-bit integer past the end", raw([0xC0])),
+      ("12-bit header past the end", raw([0xE0])),
+      ("32-bit header past the end", raw([0xF0, 0x01, 0x00])),
+      ("string without backlen", raw([0x81, 0x61])),
+      ("2-byte backlen too short", raw([0x81, 0x61, 0x82])),
+      ("backlen does not match", patched(9, [0x02])),
+      ("backlen with a continuation bit", patched(9, [0x83])),
+      ("0xFF inside the elements", patched(10, [0xFF])),
+    ]
+    + (UInt8(0xF5)...UInt8(0xFE)).map {
+      ("invalid encoding 0x\(String($0, radix: 16))", patched(10, [$0]))
+    }
 
   @Test(arguments: corruptions)
   func integrityViolations(_ name: String, _ blob: [UInt8]) {
@@ -173,7 +178,8 @@ import Testing
   }
 
   @Test func validBlobLayout() {
-    #expect(Self.valid == [17, 0, 0, 0, 3, 0, 0x82, 0x61, 0x62, 3, 0x07, 1, 0x82, 0x63, 0x64, 3, 0xFF])
+    #expect(
+      Self.valid == [17, 0, 0, 0, 3, 0, 0x82, 0x61, 0x62, 3, 0x07, 1, 0x82, 0x63, 0x64, 3, 0xFF])
   }
 }
 
@@ -198,9 +204,11 @@ import Testing
 
   @Test func realFileExample() {
     let blob: [UInt8] = [
-      4, 0, 0, 0, 5, 0, 0, 0, 0xFB, 0xFF, 0xFF, 0xFF, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0xA0, 0x86, 1, 0,
+      4, 0, 0, 0, 5, 0, 0, 0, 0xFB, 0xFF, 0xFF, 0xFF, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0xA0,
+      0x86, 1, 0,
     ]
-    #expect(expectKeys(Self.image(blob)).first?.elements == ["-5", "1", "2", "3", "100000"].map(hexText))
+    #expect(
+      expectKeys(Self.image(blob)).first?.elements == ["-5", "1", "2", "3", "100000"].map(hexText))
   }
 
   static let corruptions: [(String, [UInt8])] = [

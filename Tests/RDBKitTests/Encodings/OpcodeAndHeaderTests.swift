@@ -50,11 +50,12 @@ import Testing
     image.key(type: 0, "c")
     image.string("3")
     let events = try eventLines(image.finished()).filter { $0.hasPrefix("key ") }
-    #expect(events == [
-      "key a type=0 db=0 expires=1900000000000 idle=300 freq=200 at=19",
-      "key b type=0 db=0 expires=- idle=- freq=- at=24",
-      "key c type=0 db=0 expires=1900000000123 idle=- freq=0 at=40",
-    ])
+    #expect(
+      events == [
+        "key a type=0 db=0 expires=1900000000000 idle=300 freq=200 at=19",
+        "key b type=0 db=0 expires=- idle=- freq=- at=24",
+        "key c type=0 db=0 expires=1900000000123 idle=- freq=0 at=40",
+      ])
   }
 
   @Test func attributesSurviveAnInterveningAux() throws {
@@ -110,7 +111,9 @@ import Testing
     let (collector, summary) = try parseImage(bytes)
     #expect(summary.version == RDBVersion(magic: .redis, number: version))
     #expect(collector.keys.count == 1)
-    #expect(summary.checksum == (version >= 5 ? .verified(RDBImageBuilder.crc64(Array(bytes.dropLast(8)))) : .absent))
+    #expect(
+      summary.checksum
+        == (version >= 5 ? .verified(RDBImageBuilder.crc64(Array(bytes.dropLast(8)))) : .absent))
     #expect(summary.trailingBytes == 0)
   }
 
@@ -118,8 +121,12 @@ import Testing
     let error = ParseOutcome.mapped(RDBImageBuilder(version: 13).finished()).error
     #expect(error == RDBError(.unsupportedVersion(13, magic: "REDIS"), at: 0))
     #expect(error?.kind.description.hasPrefix("RDB version 13 is newer") == true)
-    expectFailure(RDBImageBuilder(version: 0).finished(), RDBError(.unsupportedVersion(0, magic: "REDIS"), at: 0))
-    expectFailure(RDBImageBuilder(version: 80).finished(), RDBError(.unsupportedVersion(80, magic: "REDIS"), at: 0))
+    expectFailure(
+      RDBImageBuilder(version: 0).finished(),
+      RDBError(.unsupportedVersion(0, magic: "REDIS"), at: 0))
+    expectFailure(
+      RDBImageBuilder(version: 80).finished(),
+      RDBError(.unsupportedVersion(80, magic: "REDIS"), at: 0))
   }
 
   @Test func valkeyMagic() throws {
@@ -134,14 +141,19 @@ import Testing
     }
   }
 
-  @Test(arguments: ["REDIS00a2", "REDIS 012", "redis0012", "RDB000012", "VALKEY08x", "VALKEY+80", "\0\0\0\0\0\0\0\0\0"])
+  @Test(arguments: [
+    "REDIS00a2", "REDIS 012", "redis0012", "RDB000012", "VALKEY08x", "VALKEY+80",
+    "\0\0\0\0\0\0\0\0\0",
+  ])
   func badMagic(_ header: String) {
     expectFailure(RDBImageBuilder(header: header).finished(), RDBError(.badMagic, at: 0))
   }
 
   @Test(arguments: 0..<9)
   func shortHeader(_ length: Int) {
-    expectFailure(Array(utf8("REDIS0012").prefix(length)), RDBError(.truncated(needed: 9, available: length), at: 0))
+    expectFailure(
+      Array(utf8("REDIS0012").prefix(length)),
+      RDBError(.truncated(needed: 9, available: length), at: 0))
   }
 }
 
@@ -179,7 +191,9 @@ import Testing
     expectFailure(overflow.finished(), .invalidValue, at: 21, key: "k")
   }
 
-  static func type25(minimum: Int64 = 0, _ elements: [ListpackElement], version: Int = 12) -> [UInt8] {
+  static func type25(minimum: Int64 = 0, _ elements: [ListpackElement], version: Int = 12)
+    -> [UInt8]
+  {
     var image = RDBImageBuilder(version: version)
     image.key(type: 25, "k")
     image.littleEndian(minimum)
@@ -196,10 +210,12 @@ import Testing
         .string(utf8("c")), .string(utf8("3")), .uint7(0),
       ])
     let key = expectKeys(bytes).first
-    #expect(key?.fieldExpiries == [hexText("a"): 1_700_000_000_000, hexText("b"): 1_800_000_000_000])
+    #expect(
+      key?.fieldExpiries == [hexText("a"): 1_700_000_000_000, hexText("b"): 1_800_000_000_000])
     #expect(key?.encoding == "listpackex" && key?.pairs.count == 3)
     // A stale minimum, or 0, is only range-checked.
-    #expect(expectKeys(Self.type25(minimum: 0, [.string(utf8("a")), .uint7(1), .uint7(0)])).count == 1)
+    #expect(
+      expectKeys(Self.type25(minimum: 0, [.string(utf8("a")), .uint7(1), .uint7(0)])).count == 1)
   }
 
   static let badTriplets: [(String, [ListpackElement])] = [
@@ -207,8 +223,14 @@ import Testing
     ("TTL is a string", [.string(utf8("a")), .uint7(1), .string(utf8("5"))]),
     ("TTL negative", [.string(utf8("a")), .uint7(1), .int13(-1)]),
     ("TTL above 2^48-1", [.string(utf8("a")), .uint7(1), .int64(maximum + 1)]),
-    ("TTL after a field without", [.string(utf8("a")), .uint7(1), .uint7(0), .string(utf8("b")), .uint7(1), .uint7(5)]),
-    ("TTLs decreasing", [.string(utf8("a")), .uint7(1), .uint7(9), .string(utf8("b")), .uint7(1), .uint7(5)]),
+    (
+      "TTL after a field without",
+      [.string(utf8("a")), .uint7(1), .uint7(0), .string(utf8("b")), .uint7(1), .uint7(5)]
+    ),
+    (
+      "TTLs decreasing",
+      [.string(utf8("a")), .uint7(1), .uint7(9), .string(utf8("b")), .uint7(1), .uint7(5)]
+    ),
   ]
 
   @Test(arguments: badTriplets)
@@ -219,7 +241,9 @@ import Testing
   }
 
   @Test func type25MinimumOutOfRange() {
-    expectFailure(Self.type25(minimum: -1, [.string(utf8("a")), .uint7(1), .uint7(0)]), .invalidValue, at: 12, key: "k")
+    expectFailure(
+      Self.type25(minimum: -1, [.string(utf8("a")), .uint7(1), .uint7(0)]), .invalidValue, at: 12,
+      key: "k")
   }
 
   @Test func preGATypes22And23() {
@@ -297,7 +321,10 @@ import Testing
     + [0xFA, 0x08] + utf8("aof-base") + [0xC0, 0x00]
     + [0xFE, 0x00, 0xFB, 0x02, 0x01, 0xFC, 0x00, 0x38, 0xD3, 0x60, 0xBA, 0x01, 0x00, 0x00]
     + [0x00, 0x03] + utf8("foo") + [0x03] + utf8("bar")
-    + [0x10, 0x01, 0x68, 0x0C, 0x0C, 0x00, 0x00, 0x00, 0x02, 0x00, 0x81, 0x61, 0x02, 0x01, 0x01, 0xFF]
+    + [
+      0x10, 0x01, 0x68, 0x0C, 0x0C, 0x00, 0x00, 0x00, 0x02, 0x00, 0x81, 0x61, 0x02, 0x01, 0x01,
+      0xFF,
+    ]
     + [0xFF, 0x5E, 0xAD, 0x59, 0x0A, 0x06, 0x8C, 0xB4, 0xFA]
 
   @Test func realFileChecksumVerifies() throws {
@@ -322,21 +349,27 @@ import Testing
     var bytes = Self.appendixA
     bytes[127] ^= 0x01
     expectFailure(
-      bytes, RDBError(.checksumMismatch(expected: 0xFBB4_8C06_0A59_AD5E, actual: 0xFAB4_8C06_0A59_AD5E), at: 120))
+      bytes,
+      RDBError(
+        .checksumMismatch(expected: 0xFBB4_8C06_0A59_AD5E, actual: 0xFAB4_8C06_0A59_AD5E), at: 120))
     var body = Self.appendixA
     body[101] ^= 0x20  // "bar" → "bAr": well formed, wrong checksum
     let actual = RDBImageBuilder.crc64(Array(body.prefix(120)))
-    expectFailure(body, RDBError(.checksumMismatch(expected: 0xFAB4_8C06_0A59_AD5E, actual: actual), at: 120))
+    expectFailure(
+      body, RDBError(.checksumMismatch(expected: 0xFAB4_8C06_0A59_AD5E, actual: actual), at: 120))
   }
 
   @Test func truncatedTrailer() {
-    expectFailure(Array(Self.appendixA.prefix(125)), RDBError(.truncated(needed: 8, available: 5), at: 120))
+    expectFailure(
+      Array(Self.appendixA.prefix(125)), RDBError(.truncated(needed: 8, available: 5), at: 120))
   }
 
   @Test func trailingBytesAreCounted() throws {
     let (_, summary) = try parseImage(Self.appendixA + utf8("*2\r\n$3\r\nSET\r\n"))
     #expect(summary.trailingBytes == 13 && summary.byteCount == 128)
     let streamed = ParseOutcome.streamed(Self.appendixA + utf8("tail"), seed: 9)
-    #expect(ParseOutcome.agree(mapped: ParseOutcome.mapped(Self.appendixA + utf8("tail")), streamed: streamed))
+    #expect(
+      ParseOutcome.agree(
+        mapped: ParseOutcome.mapped(Self.appendixA + utf8("tail")), streamed: streamed))
   }
 }

@@ -39,7 +39,8 @@ import Testing
 
   @Test(arguments: UInt8(0x82)...UInt8(0xBF))
   func reservedLengthBytesAreRejected(_ byte: UInt8) {
-    expectFailure(Self.resize([byte, 0, 0, 0, 0, 0, 0, 0, 0]), RDBError(.invalidLengthEncoding(byte), at: 10))
+    expectFailure(
+      Self.resize([byte, 0, 0, 0, 0, 0, 0, 0, 0]), RDBError(.invalidLengthEncoding(byte), at: 10))
   }
 
   @Test(arguments: [UInt8(0xC0), 0xC1, 0xC2, 0xC3, 0xFF])
@@ -62,7 +63,9 @@ import Testing
     expectFailure(
       Array(Self.resize([0x81, 0, 0, 0, 0, 0, 0, 0, 1]).prefix(15)),
       RDBError(.truncated(needed: 8, available: 4), at: 11))
-    expectFailure(Array(Self.resize([0x41, 0x2C]).prefix(11)), RDBError(.truncated(needed: 1, available: 0), at: 11))
+    expectFailure(
+      Array(Self.resize([0x41, 0x2C]).prefix(11)),
+      RDBError(.truncated(needed: 1, available: 0), at: 11))
   }
 
   @Test func stringLengthBeyondTheInput() {
@@ -82,7 +85,8 @@ import Testing
     var image = RDBImageBuilder()
     image.key(type: 1, "k")
     image.raw([0x81, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
-    expectFailure(image.finished(), RDBError(.lengthTooLarge(0x7FFF_FFFF_FFFF_FFFF), at: 21, key: "k"))
+    expectFailure(
+      image.finished(), RDBError(.lengthTooLarge(0x7FFF_FFFF_FFFF_FFFF), at: 21, key: "k"))
   }
 
   @Test func selectDatabaseOutOfRange() throws {
@@ -125,7 +129,8 @@ import Testing
   static let integers: [([UInt8], String)] = [
     ([0xC0, 0x00], "0"), ([0xC0, 0x7F], "127"), ([0xC0, 0x80], "-128"), ([0xC0, 0xFE], "-2"),
     ([0xC1, 0x39, 0x30], "12345"), ([0xC1, 0xFF, 0x7F], "32767"), ([0xC1, 0x00, 0x80], "-32768"),
-    ([0xC2, 0xFF, 0xFF, 0xFF, 0x7F], "2147483647"), ([0xC2, 0x00, 0x00, 0x00, 0x80], "-2147483648"),
+    ([0xC2, 0xFF, 0xFF, 0xFF, 0x7F], "2147483647"),
+    ([0xC2, 0x00, 0x00, 0x00, 0x80], "-2147483648"),
     ([0xC2, 0x45, 0x60, 0x06, 0x6B], "1795579973"), ([0xC2, 0xFF, 0xFF, 0xFF, 0xFF], "-1"),
   ]
 
@@ -151,7 +156,8 @@ import Testing
 
   @Test(arguments: UInt8(0xC4)...UInt8(0xFF))
   func unknownStringEncodings(_ byte: UInt8) {
-    expectFailure(Self.value([byte, 0, 0, 0, 0]), RDBError(.invalidStringEncoding(byte), at: 12, key: "k"))
+    expectFailure(
+      Self.value([byte, 0, 0, 0, 0]), RDBError(.invalidStringEncoding(byte), at: 12, key: "k"))
   }
 
   @Test func truncatedIntegerStrings() {
@@ -164,14 +170,18 @@ import Testing
 
   @Test func lzfWorkedExample() {
     // rdb-format.md §3.3: 100 × "a".
-    let encoded: [UInt8] = [0xC3, 0x09, 0x40, 0x64, 0x01, 0x61, 0x61, 0xE0, 0x57, 0x00, 0x01, 0x61, 0x61]
+    let encoded: [UInt8] = [
+      0xC3, 0x09, 0x40, 0x64, 0x01, 0x61, 0x61, 0xE0, 0x57, 0x00, 0x01, 0x61, 0x61,
+    ]
     let keys = expectKeys(Self.value(encoded))
     #expect(keys.first?.string == hexBytes(Self.hundredA))
     #expect(keys.first?.encoding == "raw")
   }
 
   @Test func lzfKeyNameAndMemberValues() {
-    let lzf: [UInt8] = [0xC3, 0x09, 0x40, 0x64, 0x01, 0x61, 0x61, 0xE0, 0x57, 0x00, 0x01, 0x61, 0x61]
+    let lzf: [UInt8] = [
+      0xC3, 0x09, 0x40, 0x64, 0x01, 0x61, 0x61, 0xE0, 0x57, 0x00, 0x01, 0x61, 0x61,
+    ]
     var image = RDBImageBuilder()
     image.byte(2)
     image.raw(lzf)
@@ -189,9 +199,18 @@ import Testing
     ("literal past the input", [0xC3, 0x02, 0x05, 0x04, 0x61]),
     ("long reference missing its length byte", [0xC3, 0x01, 0x05, 0xE0]),
     ("reference missing its offset byte", [0xC3, 0x03, 0x05, 0x00, 0x61, 0x20]),
-    ("announces more than it produces", [0xC3, 0x09, 0x40, 0x65, 0x01, 0x61, 0x61, 0xE0, 0x57, 0x00, 0x01, 0x61, 0x61]),
-    ("produces more than it announces", [0xC3, 0x09, 0x40, 0x63, 0x01, 0x61, 0x61, 0xE0, 0x57, 0x00, 0x01, 0x61, 0x61]),
-    ("clen one short", [0xC3, 0x08, 0x40, 0x64, 0x01, 0x61, 0x61, 0xE0, 0x57, 0x00, 0x01, 0x61, 0x61]),
+    (
+      "announces more than it produces",
+      [0xC3, 0x09, 0x40, 0x65, 0x01, 0x61, 0x61, 0xE0, 0x57, 0x00, 0x01, 0x61, 0x61]
+    ),
+    (
+      "produces more than it announces",
+      [0xC3, 0x09, 0x40, 0x63, 0x01, 0x61, 0x61, 0xE0, 0x57, 0x00, 0x01, 0x61, 0x61]
+    ),
+    (
+      "clen one short",
+      [0xC3, 0x08, 0x40, 0x64, 0x01, 0x61, 0x61, 0xE0, 0x57, 0x00, 0x01, 0x61, 0x61]
+    ),
     ("announced length 0", [0xC3, 0x01, 0x00, 0x00, 0x61]),
     ("more than 88× expansion", [0xC3, 0x01, 0x80, 0x00, 0x01, 0x00, 0x00, 0x00]),
     ("lengths above 4 GiB", [0xC3, 0x01, 0x81, 0, 0, 0, 1, 0, 0, 0, 0, 0x00]),
@@ -209,8 +228,10 @@ import Testing
   }
 
   @Test func lzfLengthsMustBePlainLengths() {
-    expectFailure(Self.value([0xC3, 0xC0, 0x05]), RDBError(.invalidLengthEncoding(0xC0), at: 13, key: "k"))
-    expectFailure(Self.value([0xC3, 0x09, 0x90]), RDBError(.invalidLengthEncoding(0x90), at: 14, key: "k"))
+    expectFailure(
+      Self.value([0xC3, 0xC0, 0x05]), RDBError(.invalidLengthEncoding(0xC0), at: 13, key: "k"))
+    expectFailure(
+      Self.value([0xC3, 0x09, 0x90]), RDBError(.invalidLengthEncoding(0x90), at: 14, key: "k"))
   }
 
   @Test func skippedStringsOfEveryForm() throws {

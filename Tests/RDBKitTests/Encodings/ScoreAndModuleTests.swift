@@ -31,14 +31,17 @@ import Testing
     #expect(expectKeys(Self.textScore([0xFF])).first?.scores.first?.1 == -.infinity)
   }
 
-  @Test(arguments: [[0xFD], text("nan"), text("abc"), text("1.5x"), text(" 1"), text("1 "), [0x00], text("0x")])
+  @Test(arguments: [
+    [0xFD], text("nan"), text("abc"), text("1.5x"), text(" 1"), text("1 "), [0x00], text("0x"),
+  ])
   func badTextScores(_ score: [UInt8]) {
     expectFailure(Self.textScore(score), .invalidValue, at: 15, key: "k")
   }
 
   @Test func truncatedTextScore() {
     let image = Self.textScore(Self.text("12345"))
-    expectFailure(Array(image.prefix(17)), RDBError(.truncated(needed: 5, available: 1), at: 16, key: "k"))
+    expectFailure(
+      Array(image.prefix(17)), RDBError(.truncated(needed: 5, available: 1), at: 16, key: "k"))
   }
 
   static func binaryScore(_ value: Double) -> [UInt8] {
@@ -79,9 +82,11 @@ import Testing
     #expect(ModuleType(id: Self.reJSON) == ModuleType(id: Self.reJSON))
     #expect(ModuleType(id: Self.reJSON).name == "ReJSON-RL")
     #expect(ModuleType(id: Self.reJSON).encodingVersion == 3)
-    #expect(RDBImageBuilder.length(Self.reJSON) == [0x81, 0x45, 0xE2, 0x52, 0x38, 0xDF, 0x91, 0x2C, 0x03])
+    #expect(
+      RDBImageBuilder.length(Self.reJSON) == [0x81, 0x45, 0xE2, 0x52, 0x38, 0xDF, 0x91, 0x2C, 0x03])
     #expect(ModuleType(id: 0).name == "AAAAAAAAA")
-    #expect(ModuleType(id: .max).name == "_________" && ModuleType(id: .max).encodingVersion == 1023)
+    #expect(
+      ModuleType(id: .max).name == "_________" && ModuleType(id: .max).encodingVersion == 1023)
   }
 
   /// Every module opcode once: SINT, UINT, FLOAT, DOUBLE, STRING (raw, int, LZF), EOF.
@@ -123,13 +128,16 @@ import Testing
     // (The pipe path reports this elsewhere: PendingBugs/PendingParserBugTests.swift.)
     let bytes = Array(Self.moduleImage(Self.opcodes).prefix(41))
     #expect(
-      ParseOutcome.mapped(bytes).error == RDBError(.truncated(needed: 8, available: 2), at: 39, key: "k"))
+      ParseOutcome.mapped(bytes).error
+        == RDBError(.truncated(needed: 8, available: 2), at: 39, key: "k"))
   }
 
   @Test func preReleaseModuleTypeIsUnreadable() throws {
     expectFailure(Self.moduleImage(type: 6, Self.opcodes), .unreadableModule, at: 12, key: "k")
     var skipper = SkippingCounter()
-    #expect(throws: RDBError.self) { try RDBParser().parse(Self.moduleImage(type: 6, [0]), into: &skipper) }
+    #expect(throws: RDBError.self) {
+      try RDBParser().parse(Self.moduleImage(type: 6, [0]), into: &skipper)
+    }
   }
 
   static func moduleAux(marker: UInt64 = 2, when: UInt64 = 2, _ body: [UInt8]) -> [UInt8] {

@@ -15,21 +15,22 @@ import Testing
   static let huge = [UInt8](repeating: 0x68, count: 70_000)
 
   @Test func everyEntryEncoding() {
-    let entries: [(ZiplistEntry, String)] = [
-      (.string(utf8("hi")), hexText("hi")),
-      (.string(Self.long), hexBytes(Self.long)),  // 14-bit header; next prevlen is 5 bytes
-      (.string(Self.huge), hexBytes(Self.huge)),  // 32-bit header
-      (.stringForced(utf8("x"), header: 5), hexText("x")),
-      (.stringForced(utf8("y"), header: 2), hexText("y")),
-      (.verbatim([0x85, 0, 0, 0, 1, 0x7A]), hexText("z")),  // low 6 bits of 0x80 ignored
-      (.string([]), ""),
-      (.int16(-300), hexText("-300")), (.int16(32767), hexText("32767")),
-      (.int32(100_000), hexText("100000")), (.int32(-2_147_483_648), hexText("-2147483648")),
-      (.int64(9_999_999_999), hexText("9999999999")), (.int64(.min), hexText("\(Int64.min)")),
-      (.int24(-70000), hexText("-70000")), (.int24(8_388_607), hexText("8388607")),
-      (.int24(-8_388_608), hexText("-8388608")),
-      (.int8(-5), hexText("-5")), (.int8(127), hexText("127")), (.int8(-128), hexText("-128")),
-    ] + (0...12).map { (ZiplistEntry.immediate(UInt8($0)), hexText("\($0)")) }
+    let entries: [(ZiplistEntry, String)] =
+      [
+        (.string(utf8("hi")), hexText("hi")),
+        (.string(Self.long), hexBytes(Self.long)),  // 14-bit header; next prevlen is 5 bytes
+        (.string(Self.huge), hexBytes(Self.huge)),  // 32-bit header
+        (.stringForced(utf8("x"), header: 5), hexText("x")),
+        (.stringForced(utf8("y"), header: 2), hexText("y")),
+        (.verbatim([0x85, 0, 0, 0, 1, 0x7A]), hexText("z")),  // low 6 bits of 0x80 ignored
+        (.string([]), ""),
+        (.int16(-300), hexText("-300")), (.int16(32767), hexText("32767")),
+        (.int32(100_000), hexText("100000")), (.int32(-2_147_483_648), hexText("-2147483648")),
+        (.int64(9_999_999_999), hexText("9999999999")), (.int64(.min), hexText("\(Int64.min)")),
+        (.int24(-70000), hexText("-70000")), (.int24(8_388_607), hexText("8388607")),
+        (.int24(-8_388_608), hexText("-8388608")),
+        (.int8(-5), hexText("-5")), (.int8(127), hexText("127")), (.int8(-128), hexText("-128")),
+      ] + (0...12).map { (ZiplistEntry.immediate(UInt8($0)), hexText("\($0)")) }
     let keys = expectKeys(Self.image(type: 10, ziplist(entries.map(\.0))))
     #expect(keys.first?.elements == entries.map(\.1))
     #expect(keys.first?.encoding == "ziplist")
@@ -75,7 +76,9 @@ import Testing
   }
 
   @Test func hashPairs() {
-    let blob = ziplist([.string(utf8("f1")), .string(utf8("v1")), .string(utf8("f2")), .int16(1000)])
+    let blob = ziplist([
+      .string(utf8("f1")), .string(utf8("v1")), .string(utf8("f2")), .int16(1000),
+    ])
     let keys = expectKeys(Self.image(type: 13, blob))
     #expect(keys.first?.pairs.map(\.0) == [hexText("f1"), hexText("f2")])
     #expect(keys.first?.pairs.map(\.1) == [hexText("v1"), hexText("1000")])

@@ -23,7 +23,9 @@ import Testing
   @Test func checkValue() {
     let crc = Array("123456789".utf8).withUnsafeBytes { CRC64.update(0, $0) }
     #expect(crc == 0xE9C6_D914_C4B8_D9CA)
-    #expect(Array("123456789".utf8).withUnsafeBytes { rdb_crc64_portable(0, $0.baseAddress, $0.count) } == crc)
+    #expect(
+      Array("123456789".utf8).withUnsafeBytes { rdb_crc64_portable(0, $0.baseAddress, $0.count) }
+        == crc)
   }
 
   @Test func emptyInputLeavesTheCRC() {
@@ -34,7 +36,9 @@ import Testing
   @Test func safeOverloadMatches() {
     var source = Bytes(state: 5)
     let data = source.bytes(1000)
-    #expect(CRC64.update(3, data.span.bytes) == data.withUnsafeBytes { rdb_crc64_portable(3, $0.baseAddress, $0.count) })
+    #expect(
+      CRC64.update(3, data.span.bytes)
+        == data.withUnsafeBytes { rdb_crc64_portable(3, $0.baseAddress, $0.count) })
   }
 
   /// Every length 0...4096 at every start alignment 0...63, with a random starting CRC.

@@ -8,14 +8,18 @@ import Testing
 /// `RDBKIT_HOSTILE_SEED` to rerun with another seed.
 @Suite struct HostileInputTests {
   static let seed: UInt64 = {
-    if let text = ProcessInfo.processInfo.environment["RDBKIT_HOSTILE_SEED"], let value = UInt64(text) {
+    if let text = ProcessInfo.processInfo.environment["RDBKIT_HOSTILE_SEED"],
+      let value = UInt64(text)
+    {
       return value
     }
     return 0x5EED_0001
   }()
 
   /// Small images cut from real files of five server versions (RDB 7, 9, 10, 11, 12).
-  static let miniSources = ["redis-3.2.13", "redis-5.0.14", "redis-7.0.15", "redis-7.4.1", "valkey-8.0.1"]
+  static let miniSources = [
+    "redis-3.2.13", "redis-5.0.14", "redis-7.0.15", "redis-7.4.1", "valkey-8.0.1",
+  ]
 
   static func mini(_ server: String, _ profile: String = "default") throws -> [UInt8] {
     try miniImage(
@@ -69,7 +73,9 @@ import Testing
     }
     let streamed = ParseOutcome.streamed(bytes, seed: seed, maximumChunk: 61)
     if ParseOutcome.isKnownIntMaxOffsetBug(mapped: mapped, streamed: streamed) {
-      print("\(what): known pipe/mapped offset divergence (PendingBugs): mapped \(mapped), pipe \(streamed)")
+      print(
+        "\(what): known pipe/mapped offset divergence (PendingBugs): mapped \(mapped), pipe \(streamed)"
+      )
       return nil
     }
     guard ParseOutcome.agree(mapped: mapped, streamed: streamed) else {
@@ -78,7 +84,9 @@ import Testing
     return nil
   }
 
-  static func report(_ problems: [String], _ total: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+  static func report(
+    _ problems: [String], _ total: Int, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     #expect(
       problems.isEmpty,
       "\(problems.count) of \(total) inputs misbehaved:\n\(problems.prefix(12).joined(separator: "\n"))",
@@ -90,7 +98,9 @@ import Testing
     let bytes = try fixture.bytes()
     var problems: [String] = []
     for length in 0..<bytes.count {
-      if let problem = Self.check(Array(bytes[0..<length]), mayParse: false, seed: UInt64(length), what: "cut at \(length)") {
+      if let problem = Self.check(
+        Array(bytes[0..<length]), mayParse: false, seed: UInt64(length), what: "cut at \(length)")
+      {
         problems.append(problem)
       }
     }
@@ -106,7 +116,9 @@ import Testing
     var problems: [String] = []
     for length in 0..<bytes.count {
       let cut = Array(bytes[0..<length])
-      if let problem = Self.check(cut, mayParse: false, seed: UInt64(length), what: "cut at \(length)") {
+      if let problem = Self.check(
+        cut, mayParse: false, seed: UInt64(length), what: "cut at \(length)")
+      {
         problems.append(problem)
       }
     }
@@ -125,7 +137,9 @@ import Testing
     offsets += (0..<40).map { _ in random.below(bytes.count) }
     var problems: [String] = []
     for length in offsets {
-      if let problem = Self.check(Array(bytes[0..<length]), mayParse: false, seed: UInt64(length), what: "cut at \(length)") {
+      if let problem = Self.check(
+        Array(bytes[0..<length]), mayParse: false, seed: UInt64(length), what: "cut at \(length)")
+      {
         problems.append(problem)
       }
     }
@@ -148,8 +162,11 @@ import Testing
     let zeroTrailer = original.suffix(8).allSatisfy { $0 == 0 }
     // FNV-1a of the name, so each target gets its own stable stream of flips.
     let name = "\(server)/\(profile)/\(cutMini)"
-    let seed = name.utf8.reduce(Self.seed ^ 0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
-    print("flipping \(count) bits of \(server)/\(profile)\(cutMini ? " (mini)" : "") with seed \(seed)")
+    let seed = name.utf8.reduce(Self.seed ^ 0xCBF2_9CE4_8422_2325) {
+      ($0 ^ UInt64($1)) &* 0x100_0000_01B3
+    }
+    print(
+      "flipping \(count) bits of \(server)/\(profile)\(cutMini ? " (mini)" : "") with seed \(seed)")
     var random = SplitMix64(seed: seed)
     var problems: [String] = []
     var bytes = original

@@ -14,7 +14,9 @@ import Testing
     // here (the parser's own test checks their order).
     let problems = ExpectedComparison.differences(
       keys, records, server: fixture.server, fieldOrderKnown: false)
-    #expect(problems.isEmpty, "\(problems.count) differences:\n\(problems.prefix(10).joined(separator: "\n"))")
+    #expect(
+      problems.isEmpty,
+      "\(problems.count) differences:\n\(problems.prefix(10).joined(separator: "\n"))")
   }
 
   /// Runs the writer over a fixture into a temporary file and returns its lines.
@@ -34,8 +36,11 @@ import Testing
   }
 
   /// Decodes one JSON line into the canonical record form the fixtures use.
-  static func collectedKey(fromJSONLine line: Substring, style: ByteStringStyle) throws -> CollectedKey {
-    let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+  static func collectedKey(fromJSONLine line: Substring, style: ByteStringStyle) throws
+    -> CollectedKey
+  {
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
     var key = CollectedKey(
       database: object["db"] as? Int ?? -1, keyHex: try bytesHex(object["key"], style),
       type: object["type"] as? String ?? "?")
@@ -97,8 +102,10 @@ import Testing
       for consumer in group["consumers"] as? [[String: Any]] ?? [] {
         let count = (consumer["pending"] as? Int) ?? 0
         collected.consumers.append(
-          (try bytesHex(consumer["name"], style),
-           Array(repeating: StreamID(milliseconds: 0, sequence: 0), count: count)))
+          (
+            try bytesHex(consumer["name"], style),
+            Array(repeating: StreamID(milliseconds: 0, sequence: 0), count: count)
+          ))
       }
       stream.groups.append(collected)
     }

@@ -21,7 +21,8 @@ import Testing
 
   @Test(arguments: Fixture.all.filter { !$0.rdb.lastPathComponent.hasPrefix("empty") })
   func respReloadsIntoARealServer(_ fixture: Fixture) throws {
-    #expect(FileManager.default.isExecutableFile(atPath: Self.redisCLI), "redis-tools is not installed")
+    #expect(
+      FileManager.default.isExecutableFile(atPath: Self.redisCLI), "redis-tools is not installed")
     let server = try RedisServer()
     defer { server.stop() }
     let resp = server.directory.appendingPathComponent("load.resp").path
@@ -34,7 +35,9 @@ import Testing
 
     let document = try fixture.expectedDocument()
     let records = try #require(document["keys"] as? [[String: Any]])
-    let fieldTTLCommands = records.reduce(0) { $0 + (($1["field_expire_ms"] as? [String: Any])?.count ?? 0) }
+    let fieldTTLCommands = records.reduce(0) {
+      $0 + (($1["field_expire_ms"] as? [String: Any])?.count ?? 0)
+    }
     let errors = try pipe(resp, into: server.socket)
     #expect(errors == fieldTTLCommands, "redis-cli --pipe reported \(errors) errors")
 
@@ -53,19 +56,27 @@ import Testing
       let recordsEntriesRead =
         document["server"].flatMap({ ($0 as? [String: Any])?["rdb_version"] as? Int }) ?? 0 >= 10
       if !recordsEntriesRead { record["value"] = Self.withoutEntriesRead(record["value"]) }
-      if Data(name) == Data("stream:emptied".utf8) { record["value"] = Self.withoutPending(record["value"]) }
-      if record["type"] as? String == "zset" { record["value"] = Self.unsignedZeros(record["value"]) }
+      if Data(name) == Data("stream:emptied".utf8) {
+        record["value"] = Self.withoutPending(record["value"])
+      }
+      if record["type"] as? String == "zset" {
+        record["value"] = Self.unsignedZeros(record["value"])
+      }
       live.append(record)
       var key = try ServerContents.read(Array(name), database: database, from: client)
       if !recordsEntriesRead, var stream = key.stream {
         for index in stream.groups.indices { stream.groups[index].info.entriesRead = nil }
         key.stream = stream
       }
-      if Data(name) == Data("stream:emptied".utf8) { key.stream = key.stream.map(Self.withoutPending) }
+      if Data(name) == Data("stream:emptied".utf8) {
+        key.stream = key.stream.map(Self.withoutPending)
+      }
       collected.append(key)
     }
     let problems = ExpectedComparison.differences(collected, live, server: fixture.server)
-    #expect(problems.isEmpty, "\(problems.count) differences:\n\(problems.prefix(10).joined(separator: "\n"))")
+    #expect(
+      problems.isEmpty,
+      "\(problems.count) differences:\n\(problems.prefix(10).joined(separator: "\n"))")
   }
 
   /// Runs `redis-cli --pipe` and returns the error count it reports.

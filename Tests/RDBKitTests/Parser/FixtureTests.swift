@@ -34,6 +34,8 @@ import Testing
     let records = try #require(expected["keys"] as? [[String: Any]])
     let problems = ExpectedComparison.differences(
       collector.keys, records, server: fixture.server)
-    #expect(problems.isEmpty, "\(problems.count) differences:\n\(problems.prefix(15).joined(separator: "\n"))")
+    #expect(
+      problems.isEmpty,
+      "\(problems.count) differences:\n\(problems.prefix(15).joined(separator: "\n"))")
   }
 }

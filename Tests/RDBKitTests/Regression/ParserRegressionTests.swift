@@ -53,7 +53,8 @@ import Testing
     // Entry 0: prevlen 0, 14-bit string of 252 bytes = 255 bytes. Entry 1: FF F2.
     var body: [UInt8] = [0x00, 0x40, 252] + [UInt8](repeating: 0x61, count: 252)
     body += [0xFF, 0xF2]
-    let blob = RDBImageBuilder.littleEndian(UInt32(10 + body.count + 1))
+    let blob =
+      RDBImageBuilder.littleEndian(UInt32(10 + body.count + 1))
       + RDBImageBuilder.littleEndian(UInt32(10 + 255)) + [2, 0] + body + [0xFF]
     #expect(ZiplistTests.ziplistWithTail([]).count == 11)
     expectFailure(ZiplistTests.image(type: 10, blob), .corruptStructure, at: 12, key: "k")
@@ -67,7 +68,8 @@ import Testing
     let zipZset = ziplist([.string(utf8("m")), .immediate(1), .string(utf8("m")), .immediate(2)])
     expectFailure(ZiplistTests.image(type: 12, zipZset), .corruptStructure, at: 12, key: "k")
     let lpHash = listpack([.string(utf8("f")), .uint7(1), .string(utf8("f")), .uint7(2)])
-    expectFailure(ListpackTests.image(type: 16, lpHash, version: 10), .corruptStructure, at: 12, key: "k")
+    expectFailure(
+      ListpackTests.image(type: 16, lpHash, version: 10), .corruptStructure, at: 12, key: "k")
     let lpSet = listpack([.string(utf8("m")), .string(utf8("m"))])
     expectFailure(ListpackTests.image(type: 20, lpSet), .corruptStructure, at: 12, key: "k")
     let zipmapHash = zipmap([(utf8("f"), utf8("1")), (utf8("f"), utf8("2"))])

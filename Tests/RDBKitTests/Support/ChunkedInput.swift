@@ -37,7 +37,8 @@ struct ChunkedInput: ByteInput {
     guard position < bytes.count, buffer.count > 0 else { return 0 }
     let count = min(buffer.count, bytes.count - position, 1 + random.below(maximumChunk))
     bytes.withUnsafeBytes { source in
-      buffer.baseAddress!.copyMemory(from: source.baseAddress! + position, byteCount: count)
+      UnsafeMutableRawBufferPointer(rebasing: buffer[..<count])
+        .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[position..<(position + count)]))
     }
     position += count
     return count
@@ -95,7 +96,8 @@ enum ParseOutcome: CustomStringConvertible {
     var collector = RecordCollector()
     do {
       let summary = try RDBParser().parse(bytes, into: &collector)
-      return .success(records: fingerprint(collector), summary: "\(summary)", checksum: summary.checksum)
+      return .success(
+        records: fingerprint(collector), summary: "\(summary)", checksum: summary.checksum)
     } catch {
       return .failure(error)
     }
@@ -107,7 +109,8 @@ enum ParseOutcome: CustomStringConvertible {
     do {
       let summary = try RDBParser().parse(
         input: ChunkedInput(bytes, seed: seed, maximumChunk: maximumChunk), into: &collector)
-      return .success(records: fingerprint(collector), summary: "\(summary)", checksum: summary.checksum)
+      return .success(
+        records: fingerprint(collector), summary: "\(summary)", checksum: summary.checksum)
     } catch {
       return .failure(error)
     }
@@ -127,9 +130,11 @@ enum ParseOutcome: CustomStringConvertible {
     text += "functions=\(collector.functions)\n"
     for key in collector.keys {
       let expiries = key.fieldExpiries.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-      text += "\(key.database) \(key.keyHex) \(key.type) \(key.encoding) \(String(describing: key.expiresAt)) "
+      text +=
+        "\(key.database) \(key.keyHex) \(key.type) \(key.encoding) \(String(describing: key.expiresAt)) "
       text += "\(String(describing: key.idle)) \(String(describing: key.frequency)) "
-      text += "\(String(describing: key.string)) \(key.elements) \(key.scores) \(key.pairs) \(expiries) "
+      text +=
+        "\(String(describing: key.string)) \(key.elements) \(key.scores) \(key.pairs) \(expiries) "
       text += "\(String(describing: key.stream)) \(String(describing: key.module))\n"
     }
     return text

@@ -26,7 +26,8 @@ enum ExpectedComparison {
       }
       func check(_ what: String, _ ours: String, _ theirs: String) {
         if ours != theirs {
-          problems.append("\(name) \(what): parsed \(ours.prefix(120)), server \(theirs.prefix(120))")
+          problems.append(
+            "\(name) \(what): parsed \(ours.prefix(120)), server \(theirs.prefix(120))")
         }
       }
       check("type", key.type, record["type"] as? String ?? "?")
@@ -65,7 +66,7 @@ enum ExpectedComparison {
     case nil, is NSNull: return "null"
     case let number as NSNumber: return number.stringValue
     case let string as String: return string
-    default: return "\(value!)"
+    case let value?: return "\(value)"
     }
   }
 
@@ -107,7 +108,9 @@ enum ExpectedComparison {
     case "list": return (value as? [String] ?? []).joined(separator: ",")
     case "set": return (value as? [String] ?? []).sorted().joined(separator: ",")
     case "zset":
-      let pairs = (value as? [[Any]] ?? []).map { ($0[0] as? String ?? "", Double($0[1] as? String ?? "") ?? .nan) }
+      let pairs = (value as? [[Any]] ?? []).map {
+        ($0[0] as? String ?? "", Double($0[1] as? String ?? "") ?? .nan)
+      }
       return pairs.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { "\($0.0):\(scoreText($0.1))" }
         .joined(separator: ",")
     case "hash":
@@ -119,7 +122,8 @@ enum ExpectedComparison {
       var text = "length=\(describe(stream["length"])) last=\(describe(stream["last_id"])) entries="
       text += (stream["entries"] as? [[Any]] ?? []).map { entry in
         let fields = (entry[1] as? [[String]] ?? []).map { "\($0[0])=\($0[1])" }
-        return "\(describe(entry[0]))[" + (sortFields ? fields.sorted() : fields).joined(separator: ",") + "]"
+        return "\(describe(entry[0]))["
+          + (sortFields ? fields.sorted() : fields).joined(separator: ",") + "]"
       }.joined(separator: ";")
       text += " groups="
       text += (stream["groups"] as? [[String: Any]] ?? []).sorted {

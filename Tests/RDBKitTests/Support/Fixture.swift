@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A server-written RDB file and the server's own account of its contents.
 struct Fixture: CustomTestStringConvertible, Sendable {
@@ -45,5 +46,3 @@ struct Fixture: CustomTestStringConvertible, Sendable {
     return object
   }
 }
-
-import Testing

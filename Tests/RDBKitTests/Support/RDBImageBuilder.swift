@@ -165,8 +165,10 @@ enum ListpackElement {
   var encoded: [UInt8] {
     switch self {
     case .string(let value):
-      return ListpackElement.stringForced(value, bits: value.count < 64 ? 6 : value.count < 4096 ? 12 : 32)
-        .encoded
+      return ListpackElement.stringForced(
+        value, bits: value.count < 64 ? 6 : value.count < 4096 ? 12 : 32
+      )
+      .encoded
     case .stringForced(let value, let bits):
       switch bits {
       case 6: return [0x80 | UInt8(value.count)] + value
@@ -212,7 +214,8 @@ func listpack(_ elements: [ListpackElement], count: UInt16? = nil) -> [UInt8] {
 
 /// Builds an intset of `width` bytes per member.
 func intset(width: Int, _ members: [Int64], declared: UInt32? = nil) -> [UInt8] {
-  var out = RDBImageBuilder.littleEndian(UInt32(width))
+  var out =
+    RDBImageBuilder.littleEndian(UInt32(width))
     + RDBImageBuilder.littleEndian(declared ?? UInt32(members.count))
   for member in members {
     switch width {

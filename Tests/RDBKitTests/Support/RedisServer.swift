@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// A RESP reply.
@@ -105,7 +105,9 @@ final class RESPClient {
   private func write(_ bytes: [UInt8]) throws {
     var sent = 0
     while sent < bytes.count {
-      let count = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + sent, bytes.count - sent, 0) }
+      let count = bytes.withUnsafeBytes { raw in
+        raw.baseAddress.map { Glibc.send(descriptor, $0 + sent, bytes.count - sent, 0) } ?? -1
+      }
       guard count > 0 else { throw RESPError(description: "send: errno \(errno)") }
       sent += count
     }
@@ -175,16 +177,20 @@ final class RedisServer {
     socket = directory.appendingPathComponent("redis.sock").path
     process = Process()
     process.executableURL = URL(fileURLWithPath: Self.binary)
-    process.arguments = [
-      "--port", "0", "--unixsocket", socket, "--dir", directory.path, "--save", "",
-      "--appendonly", "no", "--daemonize", "no", "--logfile", directory.appendingPathComponent("redis.log").path,
-    ] + extraArguments
+    process.arguments =
+      [
+        "--port", "0", "--unixsocket", socket, "--dir", directory.path, "--save", "",
+        "--appendonly", "no", "--daemonize", "no", "--logfile",
+        directory.appendingPathComponent("redis.log").path,
+      ] + extraArguments
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
     let deadline = Date().addingTimeInterval(10)
     while Date() < deadline {
-      if let client = try? RESPClient(socketPath: socket), (try? client.call("PING")) == .simple("PONG") {
+      if let client = try? RESPClient(socketPath: socket),
+        (try? client.call("PING")) == .simple("PONG")
+      {
         return
       }
       Thread.sleep(forTimeInterval: 0.02)

@@ -8,13 +8,17 @@ enum ServerContents {
     func command(_ before: [String], _ after: [String] = []) throws -> RESPValue {
       try client.callBytes(before.map { Array($0.utf8) } + [name] + after.map { Array($0.utf8) })
     }
-    func call(_ words: String...) throws -> RESPValue { try command([words[0]], Array(words.dropFirst())) }
+    func call(_ words: String...) throws -> RESPValue {
+      try command([words[0]], Array(words.dropFirst()))
+    }
     let hex = name.map { String(format: "%02x", $0) }.joined()
     let type = try call("TYPE").text ?? "?"
     var key = CollectedKey(database: database, keyHex: hex, type: type)
     let expiry = try call("PEXPIRETIME").integer ?? -1
     key.expiresAt = expiry >= 0 ? expiry : nil
-    func hexOf(_ value: RESPValue) -> String { (value.bytes ?? []).map { String(format: "%02x", $0) }.joined() }
+    func hexOf(_ value: RESPValue) -> String {
+      (value.bytes ?? []).map { String(format: "%02x", $0) }.joined()
+    }
     switch type {
     case "string":
       key.string = hexOf(try call("GET"))
@@ -24,10 +28,14 @@ enum ServerContents {
       key.elements = try call("SMEMBERS").elements.map(hexOf)
     case "zset":
       let flat = try call("ZRANGE", "0", "-1", "WITHSCORES").elements
-      key.scores = stride(from: 0, to: flat.count, by: 2).map { (hexOf(flat[$0]), Double(flat[$0 + 1].text ?? "") ?? .nan) }
+      key.scores = stride(from: 0, to: flat.count, by: 2).map {
+        (hexOf(flat[$0]), Double(flat[$0 + 1].text ?? "") ?? .nan)
+      }
     case "hash":
       let flat = try call("HGETALL").elements
-      key.pairs = stride(from: 0, to: flat.count, by: 2).map { (hexOf(flat[$0]), hexOf(flat[$0 + 1])) }
+      key.pairs = stride(from: 0, to: flat.count, by: 2).map {
+        (hexOf(flat[$0]), hexOf(flat[$0 + 1]))
+      }
     case "stream":
       key.stream = try readStream(command)
     default:
@@ -36,13 +44,22 @@ enum ServerContents {
     return key
   }
 
-  private static func readStream(_ command: ([String], [String]) throws -> RESPValue) throws -> CollectedStream {
+  private static func readStream(_ command: ([String], [String]) throws -> RESPValue) throws
+    -> CollectedStream
+  {
     var stream = CollectedStream()
-    func hexOf(_ value: RESPValue) -> String { (value.bytes ?? []).map { String(format: "%02x", $0) }.joined() }
+    func hexOf(_ value: RESPValue) -> String {
+      (value.bytes ?? []).map { String(format: "%02x", $0) }.joined()
+    }
     for entry in try command(["XRANGE"], ["-", "+"]).elements {
       let fields = entry.elements[1].elements
       stream.entries.append(
-        (entry.elements[0].text ?? "?", stride(from: 0, to: fields.count, by: 2).map { (hexOf(fields[$0]), hexOf(fields[$0 + 1])) }))
+        (
+          entry.elements[0].text ?? "?",
+          stride(from: 0, to: fields.count, by: 2).map {
+            (hexOf(fields[$0]), hexOf(fields[$0 + 1]))
+          }
+        ))
     }
     let info = pairs(try command(["XINFO", "STREAM"], []))
     stream.metadata = StreamMetadata(
@@ -57,13 +74,19 @@ enum ServerContents {
         info: StreamGroupInfo(
           lastDeliveredID: id(group["last-delivered-id"]), entriesRead: entriesRead,
           pendingCount: UInt64(group["pending"]?.integer ?? 0)))
-      collected.pending = Array(repeating: (StreamID(milliseconds: 0, sequence: 0), 0, 0), count: Int(group["pending"]?.integer ?? 0))
+      collected.pending = Array(
+        repeating: (StreamID(milliseconds: 0, sequence: 0), 0, 0),
+        count: Int(group["pending"]?.integer ?? 0))
       let groupName = String(decoding: name, as: UTF8.self)
       for consumerReply in try command(["XINFO", "CONSUMERS"], [groupName]).elements {
         let consumer = pairs(consumerReply)
         collected.consumers.append(
-          (hexOf(consumer["name"] ?? .bulk([])),
-           Array(repeating: StreamID(milliseconds: 0, sequence: 0), count: Int(consumer["pending"]?.integer ?? 0))))
+          (
+            hexOf(consumer["name"] ?? .bulk([])),
+            Array(
+              repeating: StreamID(milliseconds: 0, sequence: 0),
+              count: Int(consumer["pending"]?.integer ?? 0))
+          ))
       }
       stream.groups.append(collected)
     }
@@ -73,13 +96,16 @@ enum ServerContents {
   private static func pairs(_ reply: RESPValue) -> [String: RESPValue] {
     let flat = reply.elements
     var result: [String: RESPValue] = [:]
-    for index in stride(from: 0, to: flat.count - 1, by: 2) { result[flat[index].text ?? ""] = flat[index + 1] }
+    for index in stride(from: 0, to: flat.count - 1, by: 2) {
+      result[flat[index].text ?? ""] = flat[index + 1]
+    }
     return result
   }
 
   private static func id(_ value: RESPValue?) -> StreamID {
     let parts = (value?.text ?? "0-0").split(separator: "-")
-    return StreamID(milliseconds: UInt64(parts.first ?? "0") ?? 0, sequence: UInt64(parts.last ?? "0") ?? 0)
+    return StreamID(
+      milliseconds: UInt64(parts.first ?? "0") ?? 0, sequence: UInt64(parts.last ?? "0") ?? 0)
   }
 }
 

@@ -34,7 +34,8 @@ struct RDBToolProcess {
   }
 
   /// Runs any program and waits for it.
-  static func runProgram(_ program: URL, _ arguments: [String], stdin: Data? = nil) throws -> Result {
+  static func runProgram(_ program: URL, _ arguments: [String], stdin: Data? = nil) throws -> Result
+  {
     let process = Process()
     process.executableURL = program
     process.arguments = arguments

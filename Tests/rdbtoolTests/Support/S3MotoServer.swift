@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// What `s3_helper.py setup` made (the fields the CLI tests use).
@@ -130,10 +130,12 @@ final class S3MotoServer: @unchecked Sendable {
   func put(key: String, file: String, user: String = "admin") throws {
     let python = try #require(Self.executable("python3"))
     let keys = try #require(setup.users[user])
-    _ = try Self.run(python, [
-      Self.helper, "put", "--endpoint", endpoint, "--bucket", setup.bucket, "--key", key,
-      "--file", file, "--access-key", keys.access_key_id, "--secret-key", keys.secret_access_key,
-    ])
+    _ = try Self.run(
+      python,
+      [
+        Self.helper, "put", "--endpoint", endpoint, "--bucket", setup.bucket, "--key", key,
+        "--file", file, "--access-key", keys.access_key_id, "--secret-key", keys.secret_access_key,
+      ])
   }
 
   /// SIGTERM (the helper clears the blocked signal mask), 3 s to exit, then SIGKILL; by pid.
