@@ -20,6 +20,9 @@ public struct FileInfo: RDBHandler, Sendable {
   /// The report needs a string's encoding, never its bytes.
   public static var needsStringValues: Bool { false }
 
+  /// Its results live in its own value, so a copy can start over.
+  public static var restartsCleanly: Bool { true }
+
   public mutating func header(_ version: RDBVersion) throws(RDBError) { self.version = version }
 
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {

@@ -79,6 +79,9 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
   /// Counting needs a string's encoding, never its bytes.
   public static var needsStringValues: Bool { false }
 
+  /// Its results live in its own value, so a copy can start over.
+  public static var restartsCleanly: Bool { true }
+
   /// Counts per database number.
   public var databases: [Int: Counts] {
     var all = finished

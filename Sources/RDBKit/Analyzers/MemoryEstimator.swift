@@ -127,10 +127,13 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     }
   }
 
-  public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
-    elements = value.byteCount
-    largest = value.byteCount
-    valueCost = model.stringValueCost(length: value.byteCount, encoding: encoding)
+  /// A string's cost depends on its length and encoding, never its bytes.
+  public static var needsStringValues: Bool { false }
+
+  public mutating func stringLength(_ byteCount: Int) throws(RDBError) {
+    elements = byteCount
+    largest = byteCount
+    valueCost = model.stringValueCost(length: byteCount, encoding: encoding)
   }
 
   public mutating func listElement(_ element: RawSpan) throws(RDBError) {

@@ -118,7 +118,7 @@ extension Decoder {
   /// string's sizes are checked and its bytes skipped (LZF is used only above 20 bytes, so
   /// its length alone says `embstr` or `raw`). Only for a mapped file whose checksum will
   /// cover the skipped bytes.
-  mutating func readStringEncodingOnly() throws(RDBError) -> Encoding {
+  mutating func readStringEncodingOnly() throws(RDBError) -> (Encoding, length: Int) {
     let start = source.offset
     let (marker, isEncoding) = try readLengthOrEncoding()
     if !isEncoding {
@@ -126,12 +126,18 @@ extension Decoder {
       guard marker <= UInt64(Int.max) else {
         throw RDBError(.lengthTooLarge(marker), at: source.offset)
       }
-      return unsafe Self.stringEncoding(of: try source.take(Int(marker)))
+      return unsafe (Self.stringEncoding(of: try source.take(Int(marker))), Int(marker))
     }
     switch marker {
     case 0, 1, 2:
-      try source.skip(marker == 0 ? 1 : marker == 1 ? 2 : 4)
-      return .int
+      let bytes = unsafe try source.take(marker == 0 ? 1 : marker == 1 ? 2 : 4)
+      let value: Int64 =
+        marker == 0
+        ? Int64(unsafe Int8(bitPattern: bytes[0]))
+        : marker == 1
+          ? Int64(unsafe bytes.littleEndian(at: 0, as: Int16.self))
+          : Int64(unsafe bytes.littleEndian(at: 0, as: Int32.self))
+      return (.int, unsafe secondScratch.text(of: value).count)
     case 3:
       break
     default:
@@ -146,7 +152,7 @@ extension Decoder {
     }
     try source.skip(compressedLength)
     stringsLeftToChecksum &+= 1
-    return length <= 44 ? .embstr : .raw
+    return (length <= 44 ? .embstr : .raw, Int(length))
   }
 
   /// Passes over an RDB string without decoding it.

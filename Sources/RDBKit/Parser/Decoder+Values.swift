@@ -6,13 +6,15 @@ extension Decoder {
   {
     switch type {
     case .string where leavesStringsToChecksum:
-      let encoding = try readStringEncodingOnly()
+      let (encoding, length) = try readStringEncodingOnly()
       try handler.beginValue(encoding: encoding)
+      try handler.stringLength(length)
       return encoding
     case .string:
       let value = unsafe try readString(into: .second, persistent: false)
       let encoding = unsafe Self.stringEncoding(of: value)
       try handler.beginValue(encoding: encoding)
+      try handler.stringLength(value.count)
       try unsafe handler.stringValue(RawSpan(_unsafeBytes: value))
       return encoding
     case .list, .set:

@@ -70,7 +70,9 @@ enum ScratchSlot {
   mutating func run<H: RDBHandler>(_ handler: inout H) throws(RDBError) -> ParseSummary {
     let header = unsafe Array(try source.take(9))
     version = try RDBVersion.parse(header)
-    leavesStringsToChecksum = leavesStringsToChecksum && version.hasChecksum && !H.needsStringValues
+    leavesStringsToChecksum =
+      leavesStringsToChecksum && version.hasChecksum && !H.needsStringValues
+      && !source.trailerLooksZero
     try handler.header(version)
     var database = 0
     var expiresAt: Int64? = nil

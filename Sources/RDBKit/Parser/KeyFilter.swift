@@ -73,6 +73,9 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     self.selection = selection
   }
 
+  public static var needsStringValues: Bool { Next.needsStringValues }
+  public static var restartsCleanly: Bool { Next.restartsCleanly }
+
   public mutating func header(_ version: RDBVersion) throws(RDBError) { try next.header(version) }
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
     if let time = AuxField.snapshotTime(key: key, value: value) { snapshotTime = time }
@@ -102,6 +105,9 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   }
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {
     if passing { try next.valueBlob(blob) }
+  }
+  public mutating func stringLength(_ byteCount: Int) throws(RDBError) {
+    if passing { try next.stringLength(byteCount) }
   }
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
     if passing { try next.stringValue(value) }

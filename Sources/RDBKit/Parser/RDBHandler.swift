@@ -19,6 +19,10 @@ public protocol RDBHandler {
   /// then checks compressed string values' sizes and leaves their bytes to the CRC-64
   /// instead of decompressing them. The default is true.
   static var needsStringValues: Bool { get }
+  /// Whether the handler can be started over from a copy of itself: it keeps results only in
+  /// its own value (no output written as it goes). The parser may then re-read a file whose
+  /// checksum turned out to be missing, decompressing what it had left to the checksum.
+  static var restartsCleanly: Bool { get }
   /// The header was read.
   mutating func header(_ version: RDBVersion) throws(RDBError)
   /// An AUX metadata field (`redis-ver`, `ctime`, …).
@@ -37,6 +41,9 @@ public protocol RDBHandler {
   mutating func beginValue(encoding: Encoding) throws(RDBError)
   /// A blob the value is stored in, reported before the elements it holds.
   mutating func valueBlob(_ blob: ValueBlob) throws(RDBError)
+  /// A string value's length, reported before ``stringValue(_:)`` (and instead of it when the
+  /// handler does not need string values).
+  mutating func stringLength(_ byteCount: Int) throws(RDBError)
   /// A string value.
   mutating func stringValue(_ value: RawSpan) throws(RDBError)
   /// A list element, head to tail.
@@ -70,6 +77,7 @@ public protocol RDBHandler {
 
 extension RDBHandler {
   public static var needsStringValues: Bool { true }
+  public static var restartsCleanly: Bool { false }
   public mutating func header(_ version: RDBVersion) throws(RDBError) {}
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {}
   public mutating func function(code: RawSpan) throws(RDBError) {}
@@ -81,6 +89,7 @@ extension RDBHandler {
   }
   public mutating func beginValue(encoding: Encoding) throws(RDBError) {}
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {}
+  public mutating func stringLength(_ byteCount: Int) throws(RDBError) {}
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {}
   public mutating func listElement(_ element: RawSpan) throws(RDBError) {}
   public mutating func setMember(_ member: RawSpan) throws(RDBError) {}

@@ -97,11 +97,11 @@ public struct RDBParser: Sendable {
   @unsafe private func parse<H: RDBHandler>(
     unsafeBytes bytes: UnsafeRawBufferPointer, releasesPages: Bool, into handler: inout H
   ) throws(RDBError) -> ParseSummary {
-    let pristine = H.needsStringValues ? nil : handler
+    let pristine = !H.needsStringValues && H.restartsCleanly ? handler : nil
     var decoder = unsafe Decoder(
       source: ByteSource(bytes: bytes, releasesPages: releasesPages, progress: progress))
     defer { decoder.release() }
-    decoder.leavesStringsToChecksum = pristine != nil
+    decoder.leavesStringsToChecksum = !H.needsStringValues
     let summary = try decoder.run(&handler)
     guard let pristine, summary.uncheckedStrings > 0, summary.checksum == .notChecked else {
       return summary

@@ -44,6 +44,13 @@ import Darwin
     self.progress = progress
   }
 
+  /// Whether the input is all in memory and its last 8 bytes are zero: the checksum trailer
+  /// of a file written with `rdbchecksum no` (unless bytes follow the RDB).
+  var trailerLooksZero: Bool {
+    guard refill == nil, unsafe window.count >= 8 else { return false }
+    return unsafe window.loadUnaligned(fromByteOffset: window.count &- 8, as: UInt64.self) == 0
+  }
+
   /// Whether buffers from ``take(_:)`` stay valid for the whole parse.
   var keepsBytes: Bool { refill == nil }
   /// The absolute offset of the next unread byte.
