@@ -17,6 +17,8 @@ final class PartScheduler: @unchecked Sendable {
   private var nextToRead = 0
   private var finished: [Int: [UInt8]] = [:]
   private var failure: S3Error?
+  /// Emptied part buffers, kept for the next parts so their memory is reused, not reallocated.
+  private var spare: [[UInt8]] = []
   private var cancelled = false
 
   init(partCount: Int, maxInFlight: Int) {
@@ -81,6 +83,20 @@ final class PartScheduler: @unchecked Sendable {
   }
 
   /// Marks `part` as fully read, opening the window for one more part.
+  /// Keeps an emptied part buffer for a later part (at most as many as may be in flight).
+  func recycle(_ buffer: [UInt8]) {
+    condition.lock()
+    if spare.count < maxInFlight { spare.append(buffer) }
+    condition.unlock()
+  }
+
+  /// An empty buffer with the capacity of an earlier part, or a new empty one.
+  func spareBuffer() -> [UInt8] {
+    condition.lock()
+    defer { condition.unlock() }
+    return spare.popLast() ?? []
+  }
+
   func release(_ part: Int) {
     condition.lock()
     nextToRead = part + 1

@@ -7,10 +7,11 @@ extension S3Client {
   ///   failures retrying cannot fix (`.objectChanged`, `.accessDenied`, …).
   func fetchPart(
     bucket: String, key: String, eTag: String, range: ClosedRange<Int64>, using easy: CurlEasy,
-    isCancelled: () -> Bool
+    reusing spare: [UInt8] = [], isCancelled: () -> Bool
   ) throws(S3Error) -> [UInt8] {
     let expected = Int(range.upperBound - range.lowerBound + 1)
-    var buffer: [UInt8] = []
+    var buffer = spare
+    buffer.removeAll(keepingCapacity: true)
     buffer.reserveCapacity(expected)
     var attempt = 1
     while true {

@@ -68,7 +68,10 @@ public final class S3ObjectInput: ByteInput {
     if let failure { throw RDBError(.readFailed(failure.description), at: delivered) }
     guard buffer.count > 0 else { return 0 }
     if currentPosition == current.count {
-      // Drop the finished part before opening the window, so at most maxInFlight exist.
+      // Hand the finished part's buffer back before opening the window, so at most maxInFlight
+      // buffers exist and each is reused instead of freed and allocated again.
+      current.removeAll(keepingCapacity: true)
+      if current.capacity > 0 { scheduler.recycle(current) }
       current = []
       currentPosition = 0
       if currentPart >= 0, currentPart < scheduler.partCount { scheduler.release(currentPart) }
@@ -134,7 +137,7 @@ public final class S3ObjectInput: ByteInput {
       do {
         let bytes = try client.fetchPart(
           bucket: bucket, key: object.key, eTag: object.eTag, range: start...end, using: easy,
-          isCancelled: { scheduler.isStopped })
+          reusing: scheduler.spareBuffer(), isCancelled: { scheduler.isStopped })
         scheduler.complete(part, bytes: bytes)
       } catch {
         scheduler.fail(error)
