@@ -5,7 +5,7 @@ PIP_PACKAGES := duckdb 'moto[server]'
 SAMPLE := testdata/fixtures/redis-7.4.1/default.rdb
 RELEASE_BIN := .build/release/rdbtool
 
-.PHONY: setup build demo test bench compare clean
+.PHONY: setup build demo test lint bench compare clean
 
 ## setup: install the system and Python packages the build and the tests need (idempotent).
 setup:
@@ -25,11 +25,27 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+## bench: build the Benchmarks/ package (its own package: ordo-one/benchmark; the first build
+## takes a few minutes) and run its suites on generated inputs (cached in $TMPDIR), compared
+## with the stored baseline Benchmarks/.benchmarkBaselines/*/default when there is one.
+## Store a new baseline: cd Benchmarks && swift package --allow-writing-to-package-directory
+## benchmark baseline update default
+bench: setup
+	cd Benchmarks && if [ -d .benchmarkBaselines/RDBParsing/default ]; then \
+	  $(SWIFT) package --allow-writing-to-package-directory benchmark baseline compare default --no-progress; \
+	else \
+	  $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress; \
+	fi
+
 ## compare: write the benchmark RDB files (skipped when present for the seed), then time
 ## rdbtool against cat, redis-check-rdb and rdbtools on them; prints a Markdown table.
 compare: build
 	python3 scripts/generate-bench-data.py bench-data
 	bash scripts/compare.sh bench-data
+
+## lint: the house formatting rules (swift format, .swift-format at the root).
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests
 
 clean:
 	rm -rf .build

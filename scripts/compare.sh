@@ -2,18 +2,26 @@
 # Times rdbtool against its peers on the same RDB files, in one run, and prints a Markdown table.
 #
 # Usage: scripts/compare.sh [--runs N] [--keys N] [--rdbtool PATH] [--slice-dir DIR]
-#                           [--slice-above MB] DIR|FILE...
+#                           [--slice-above MB] [--shards N] DIR|FILE...
 #
 # For every file (a directory means its *.rdb files) it runs each command --runs times
 # (default 3) with a warm page cache and keeps the fastest run:
 #   cat FILE > /dev/null                     the floor: reading the bytes and nothing else
 #   redis-check-rdb FILE                     Redis's own loader (Debian's redis-tools)
-#   rdb --command json FILE > /dev/null      PyPI rdbtools, if installed; files above
+#   rdb --command json FILE > /dev/null      PyPI rdbtools, if installed and the file's RDB
+#                                            version is 9 or less (rdbtools 0.1.15, the latest,
+#                                            rejects RDB 10+, which Redis 7 writes); files above
 #                                            --slice-above MB (default 100) are replaced by the
 #                                            file of the same name in --slice-dir, or skipped
 #   rdbtool verify FILE
 #   rdbtool dump --format jsonl FILE > /dev/null
-#   rdbtool memory FILE > /dev/null          (rdbtool from --rdbtool, default .build/release/rdbtool)
+#   rdbtool memory FILE > /dev/null
+#   rdbtool stats FILE > /dev/null           (if this rdbtool has it; rdbtool from --rdbtool,
+#                                            default .build/release/rdbtool)
+#   N shards (--shards N, default 2; 0 turns it off): N hard links to FILE (hidden names beside
+#   it, removed on exit), verified by one `rdbtool verify` call naming all N (the CLI verifies
+#   its inputs one after another) and by N `rdbtool verify` processes at once; a note gives
+#   each time divided by the one-file time.
 # A command that is missing or fails gets a row saying so instead of figures.
 #
 # Columns: wall seconds of the fastest run, MB/s (10^6 bytes of the file that was read, per second), keys/s, peak
@@ -29,6 +37,7 @@ keys_override=""
 rdbtool=".build/release/rdbtool"
 slice_dir=""
 slice_above_mb=100
+shards=2
 inputs=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -37,6 +46,7 @@ while [ $# -gt 0 ]; do
     --rdbtool) rdbtool="$2"; shift 2 ;;
     --slice-dir) slice_dir="$2"; shift 2 ;;
     --slice-above) slice_above_mb="$2"; shift 2 ;;
+    --shards) shards="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     *) inputs+=("$1"); shift ;;
@@ -56,7 +66,12 @@ done
 [ ${#files[@]} -gt 0 ] || { echo "compare.sh: no .rdb files in ${inputs[*]}" >&2; exit 1; }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+links=()
+cleanup() {
+  rm -rf "$work"
+  if [ ${#links[@]} -gt 0 ]; then rm -f "${links[@]}"; fi
+}
+trap cleanup EXIT
 notes=()
 
 # run NAME FILE COMMAND...: runs COMMAND $runs times (stdout to /dev/null) and sets wall (the
@@ -129,7 +144,11 @@ for file in "${files[@]}"; do
   row "$file" "redis-check-rdb" "$bytes" "$keys"
   [ "$ok" -eq 1 ] && speed_check=$last_speed
 
-  if command -v rdb > /dev/null; then
+  rdb_version=$(head -c 9 "$file" | sed -n 's/^REDIS0*\([0-9][0-9]*\)$/\1/p')
+  if [ -n "$rdb_version" ] && [ "$rdb_version" -gt 9 ]; then
+    skip "$file" "rdb --command json" \
+      "n/a: rdbtools reads up to RDB 9 (0.1.15, the latest on PyPI, rejects RDB $rdb_version)"
+  elif command -v rdb > /dev/null; then
     target="$file" target_keys="$keys" label="rdb --command json"
     if [ "$bytes" -gt $((slice_above_mb * 1000000)) ]; then
       target=""
@@ -151,8 +170,10 @@ for file in "${files[@]}"; do
     skip "$file" "rdb --command json" "rdbtools not installed (pip install rdbtools python-lzf)"
   fi
 
-  for command in "verify" "dump --format jsonl" "memory"; do
-    if [ "$rdbtool_ready" -eq 1 ]; then
+  for command in "verify" "dump --format jsonl" "memory" "stats"; do
+    if [ "$rdbtool_ready" -eq 1 ] && ! "$rdbtool" ${command%% *} --help > /dev/null 2>&1; then
+      skip "$file" "rdbtool $command" "this rdbtool has no '${command%% *}' subcommand"
+    elif [ "$rdbtool_ready" -eq 1 ]; then
       # shellcheck disable=SC2086  # the subcommand and its options are separate words
       run rdbtool "$file" "$rdbtool" $command "$file"
       row "$file" "rdbtool $command" "$bytes" "$keys"
@@ -160,6 +181,34 @@ for file in "${files[@]}"; do
       skip "$file" "rdbtool $command" "$rdbtool not built yet (swift build -c release)"
     fi
   done
+
+  if [ "$rdbtool_ready" -eq 1 ] && [ "$shards" -gt 1 ]; then
+    run rdbtool "$file" "$rdbtool" verify -q "$file"
+    one_wall=$wall
+    shard_files=()
+    for ((shard = 1; shard <= shards; shard++)); do
+      link="$(dirname "$file")/.$(basename "$file").shard$shard"
+      rm -f "$link"
+      ln "$file" "$link" 2> /dev/null || cp "$file" "$link"
+      links+=("$link")
+      shard_files+=("$link")
+    done
+    run rdbtool "$file" "$rdbtool" verify -q "${shard_files[@]}"
+    row "$file" "rdbtool verify, $shards shards in one call (sequential)" \
+      "$((bytes * shards))" "$([ -n "$keys" ] && echo $((keys * shards)))"
+    sequential_wall=$wall
+    # shellcheck disable=SC2016  # expanded by the inner shell
+    run rdbtool "$file" bash -c \
+      'pids=(); for f in "${@:2}"; do "$1" verify -q "$f" & pids+=($!); done
+       status=0; for p in "${pids[@]}"; do wait "$p" || status=1; done; exit $status' \
+      _ "$rdbtool" "${shard_files[@]}"
+    row "$file" "rdbtool verify, $shards shards as $shards processes at once" \
+      "$((bytes * shards))" "$([ -n "$keys" ] && echo $((keys * shards)))"
+    parallel_wall=$wall
+    notes+=("$(basename "$file") / $shards shards: one file ${one_wall} s; $shards in one verify call \
+${sequential_wall} s ($(awk -v a="$sequential_wall" -v b="$one_wall" 'BEGIN { printf "%.2f", a / b }')x); \
+$shards processes at once ${parallel_wall} s ($(awk -v a="$parallel_wall" -v b="$one_wall" 'BEGIN { printf "%.2f", a / b }')x)")
+  fi
 done
 
 echo "| file | command | wall s | MB/s | keys/s | peak RSS MiB | speed vs cat | speed vs redis-check-rdb | speed vs rdb |"

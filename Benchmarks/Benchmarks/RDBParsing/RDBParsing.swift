@@ -1,0 +1,134 @@
+import Benchmark
+import RDBBenchSupport
+import RDBKit
+import SystemPackage
+
+// Parser throughput, allocations per key and peak memory on generated RDB files (see
+// BenchmarkInput), plus JSON-lines output, memory estimation and CRC-64 alone.
+//
+// Besides the standard metrics, every parse reports two custom ones per iteration:
+// "MB/s" (10^6 bytes of the file per second) and "Mkeys/s" (10^6 keys per second,
+// reported ×1000 so that it is an integer: 30000 means 30 M keys/s).
+//
+// `verify/tiny` runs at two sizes: their .mallocCountTotal must be equal (zero allocations per key).
+
+let parseMetrics: [BenchmarkMetric] = [
+  .wallClock, .cpuUser, .mallocCountTotal, .peakMemoryResident,
+  megabytesPerSecond, kiloKeysPerSecond,
+]
+let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
+let kiloKeysPerSecond = BenchmarkMetric.custom("Mkeys/s x1000", polarity: .prefersLarger, useScalingFactor: false)
+
+/// One benchmark that parses `input` with the handler `run` makes, timing each iteration itself
+/// for the MB/s and keys/s metrics.
+func parseBenchmark(
+  _ name: String, _ input: BenchmarkInput, maxIterations: Int = 8,
+  _ run: @escaping @Sendable (borrowing MappedFile) throws -> Void
+) {
+  nonisolated(unsafe) var path = ""
+  Benchmark(
+    name,
+    configuration: .init(
+      metrics: parseMetrics, warmupIterations: 1, maxDuration: .seconds(4),
+      maxIterations: maxIterations,
+      thresholds: [
+        .mallocCountTotal: .init(absolute: [.p90: 50]),
+        .peakMemoryResident: .init(relative: [.p90: 25]),
+        megabytesPerSecond: .init(relative: [.p50: 15]),
+      ]),
+    closure: { benchmark in
+      let clock = ContinuousClock()
+      let start = clock.now
+      do {
+        let file = try MappedFile(path: FilePath(path))
+        let bytes = file.count
+        try run(file)
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        benchmark.measurement(megabytesPerSecond, Int(Double(bytes) / 1e6 / seconds))
+        benchmark.measurement(kiloKeysPerSecond, Int(Double(input.keyCount) / 1e3 / seconds))
+      } catch {
+        benchmark.error("\(name): \(error)")
+      }
+    },
+    setup: { path = try input.path() })
+}
+
+/// Opens /dev/null for writing, once per process.
+let devNull: FileDescriptor = try! FileDescriptor.open("/dev/null", .writeOnly)
+
+let stringInput = BenchmarkInput.strings(megabytes: 128)
+let tinySmall = BenchmarkInput.tiny(keys: 250_000)
+let tinyLarge = BenchmarkInput.tiny(keys: 2_000_000)
+let aggregateInput = BenchmarkInput.aggregates(keys: 400_000)
+let bigInput = BenchmarkInput.big(keys: 8, elements: 250_000)
+let streamInput = BenchmarkInput.streams(keys: 50, entries: 5_000)
+
+func verify(_ file: borrowing MappedFile) throws {
+  var handler = KeyCountAnalyzer()
+  try RDBParser().parse(file, into: &handler)
+  blackHole(handler.total.keys)
+}
+
+func jsonLines(_ file: borrowing MappedFile) throws {
+  var writer = JSONLinesWriter(output: OutputBuffer(descriptor: devNull))
+  try RDBParser().parse(file, into: &writer)
+  try writer.finish()
+}
+
+func memoryTop(_ file: borrowing MappedFile) throws {
+  var estimator = MemoryEstimator(consumer: TopKeys(limit: 10))
+  try RDBParser().parse(file, into: &estimator)
+  blackHole(estimator.consumer.largestFirst().count)
+}
+
+func stats(_ file: borrowing MappedFile) throws {
+  var estimator = MemoryEstimator(consumer: StatsAnalyzer())
+  try RDBParser().parse(file, into: &estimator)
+  blackHole(estimator.consumer.total.keys)
+}
+
+let benchmarks: @Sendable () -> Void = {
+  // verify: a full parse with KeyCountAnalyzer, what `rdbtool verify` does.
+  parseBenchmark("verify strings 128MiB", stringInput, verify)
+  parseBenchmark("verify tiny 250k keys", tinySmall, maxIterations: 20, verify)
+  parseBenchmark("verify tiny 2M keys", tinyLarge, verify)
+  parseBenchmark("verify aggregates 400k listpack", aggregateInput, verify)
+  parseBenchmark("verify big 8x250k hashtable-skiplist-set-quicklist", bigInput, verify)
+  parseBenchmark("verify streams 50x5000", streamInput, maxIterations: 20, verify)
+
+  // dump --format jsonl to /dev/null.
+  parseBenchmark("jsonl strings 128MiB", stringInput, jsonLines)
+  parseBenchmark("jsonl tiny 2M keys", tinyLarge, jsonLines)
+  parseBenchmark("jsonl aggregates 400k listpack", aggregateInput, jsonLines)
+
+  // memory (top 10) and stats.
+  parseBenchmark("memory strings 128MiB", stringInput, memoryTop)
+  parseBenchmark("memory tiny 250k keys", tinySmall, maxIterations: 20, memoryTop)
+  parseBenchmark("memory tiny 2M keys", tinyLarge, memoryTop)
+  parseBenchmark("memory aggregates 400k listpack", aggregateInput, memoryTop)
+  parseBenchmark("stats tiny 2M keys", tinyLarge, stats)
+  parseBenchmark("stats aggregates 400k listpack", aggregateInput, stats)
+
+  // CRC-64 alone over 64 MiB.
+  nonisolated(unsafe) var crcBuffer: [UInt8] = []
+  Benchmark(
+    "CRC64.update 64MiB",
+    configuration: .init(
+      metrics: [.wallClock, .cpuUser, .mallocCountTotal, megabytesPerSecond],
+      warmupIterations: 2, maxDuration: .seconds(3), maxIterations: 30,
+      thresholds: [megabytesPerSecond: .init(relative: [.p50: 15])]),
+    closure: { benchmark in
+      let clock = ContinuousClock()
+      let start = clock.now
+      let crc = CRC64.update(0, crcBuffer.span.bytes)
+      let elapsed = clock.now - start
+      blackHole(crc)
+      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+      benchmark.measurement(megabytesPerSecond, Int(Double(crcBuffer.count) / 1e6 / seconds))
+    },
+    setup: {
+      var random = SplitMix(seed: 64)
+      crcBuffer = (0..<(64 << 20)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+    })
+}
