@@ -11,8 +11,9 @@ public struct PrefixReport: Sendable {
   public let depth: Int
   /// The most distinct prefixes kept.
   public let limit: Int
-  /// Keys and bytes per prefix.
-  public private(set) var groups: [[UInt8]: StatsAnalyzer.Tally] = [:]
+  /// Keys and bytes per prefix. A slice hashes and compares by its bytes, so a key's prefix is
+  /// looked up as a slice of the key itself, with no copy; only a new prefix is copied.
+  private var tallies: [ArraySlice<UInt8>: StatsAnalyzer.Tally] = [:]
   /// Keys whose prefix was not kept because the limit was reached.
   public private(set) var overflow = StatsAnalyzer.Tally()
 
@@ -33,21 +34,29 @@ public struct PrefixReport: Sendable {
     return key[...]
   }
 
+  /// The number of distinct prefixes kept.
+  public var count: Int { tallies.count }
+
   mutating func add(_ key: [UInt8], bytes: Int) {
-    let prefix = Array(prefix(of: key))
-    if groups[prefix] == nil, groups.count >= limit {
+    let prefix = prefix(of: key)
+    if let index = tallies.index(forKey: prefix) {
+      tallies.values[index].add(bytes)
+    } else if tallies.count >= limit {
       overflow.add(bytes)
-      return
+    } else {
+      // A copy, so the group does not keep the whole key name alive.
+      tallies[ArraySlice(Array(prefix)), default: StatsAnalyzer.Tally()].add(bytes)
     }
-    groups[prefix, default: StatsAnalyzer.Tally()].add(bytes)
   }
 
   mutating func merge(_ other: PrefixReport) {
-    for (prefix, tally) in other.groups {
-      if groups[prefix] == nil, groups.count >= limit {
+    for (prefix, tally) in other.tallies {
+      if let index = tallies.index(forKey: prefix) {
+        tallies.values[index].add(tally)
+      } else if tallies.count >= limit {
         overflow.add(tally)
       } else {
-        groups[prefix, default: StatsAnalyzer.Tally()].add(tally)
+        tallies[prefix] = tally
       }
     }
     overflow.add(other.overflow)
@@ -56,7 +65,7 @@ public struct PrefixReport: Sendable {
   /// The prefixes, most memory first; equal sizes in byte order of the prefix, so the order
   /// is the same on every run.
   public func byMemory() -> [(prefix: [UInt8], tally: StatsAnalyzer.Tally)] {
-    groups.map { ($0.key, $0.value) }.sorted { left, right in
+    tallies.map { (Array($0.key), $0.value) }.sorted { left, right in
       if left.tally.bytes != right.tally.bytes { return left.tally.bytes > right.tally.bytes }
       return left.prefix.lexicographicallyPrecedes(right.prefix)
     }

@@ -30,24 +30,33 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     case underADay = "under_1d"
     case underAWeek = "under_7d"
     case longer
+
+    /// The position in ``allCases``.
+    var index: Int {
+      switch self {
+      case .none: 0
+      case .expired: 1
+      case .underAnHour: 2
+      case .underADay: 3
+      case .underAWeek: 4
+      case .longer: 5
+      }
+    }
   }
 
   /// Every key.
   public private(set) var total = Tally()
-  /// Per database number.
-  public private(set) var databases: [Int: Tally] = [:]
-  /// Per `TYPE` name.
-  public private(set) var types: [DataType: Tally] = [:]
-  /// Per `OBJECT ENCODING` name.
-  public private(set) var encodings: [Encoding: Tally] = [:]
-  /// Per TTL class.
-  public private(set) var ttls: [TTLClass: Tally] = [:]
+  // Counted into arrays (by database number, type, encoding and TTL class) so a key costs a
+  // few additions and no hashing; the dictionaries below are built when asked for.
+  private var databaseTallies: [Tally] = []
+  private var typeTallies = [Tally](repeating: Tally(), count: DataType.allCases.count)
+  private var encodingTallies = [Tally](repeating: Tally(), count: Encoding.allCases.count)
+  private var ttlTallies = [Tally](repeating: Tally(), count: TTLClass.allCases.count)
+  private var biggestByType: [TopKeys]
   /// Keys by element count: index `i` counts keys with up to 2^i − 1 elements (0, 1, 2–3 …).
   public private(set) var elementHistogram = [Int](repeating: 0, count: 64)
   /// Keys by estimated size: index `i` counts keys of 2^(i−1) … 2^i − 1 bytes.
   public private(set) var sizeHistogram = [Int](repeating: 0, count: 64)
-  /// The biggest keys of each type.
-  public private(set) var biggest: [DataType: TopKeys] = [:]
   /// Memory per key prefix.
   public private(set) var prefixes: PrefixReport
   private let topCount: Int
@@ -57,6 +66,53 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   public init(topCount: Int = 10, prefixes: PrefixReport = PrefixReport()) {
     self.topCount = topCount
     self.prefixes = prefixes
+    biggestByType = DataType.allCases.map { _ in TopKeys(limit: topCount) }
+  }
+
+  /// Per database number.
+  public var databases: [Int: Tally] {
+    var result: [Int: Tally] = [:]
+    for (database, tally) in databaseTallies.enumerated() where tally.keys > 0 {
+      result[database] = tally
+    }
+    return result
+  }
+
+  /// Per `TYPE` name.
+  public var types: [DataType: Tally] {
+    var result: [DataType: Tally] = [:]
+    for type in DataType.allCases where typeTallies[DataTypeIndex.of(type)].keys > 0 {
+      result[type] = typeTallies[DataTypeIndex.of(type)]
+    }
+    return result
+  }
+
+  /// Per `OBJECT ENCODING` name.
+  public var encodings: [Encoding: Tally] {
+    var result: [Encoding: Tally] = [:]
+    for encoding in Encoding.allCases where encodingTallies[EncodingIndex.of(encoding)].keys > 0 {
+      result[encoding] = encodingTallies[EncodingIndex.of(encoding)]
+    }
+    return result
+  }
+
+  /// Per TTL class.
+  public var ttls: [TTLClass: Tally] {
+    var result: [TTLClass: Tally] = [:]
+    for (index, ttl) in TTLClass.allCases.enumerated() where ttlTallies[index].keys > 0 {
+      result[ttl] = ttlTallies[index]
+    }
+    return result
+  }
+
+  /// The biggest keys of each type.
+  public var biggest: [DataType: TopKeys] {
+    var result: [DataType: TopKeys] = [:]
+    for type in DataType.allCases
+    where !biggestByType[DataTypeIndex.of(type)].largestFirst().isEmpty {
+      result[type] = biggestByType[DataTypeIndex.of(type)]
+    }
+    return result
   }
 
   public mutating func snapshotTime(_ time: Int64) { snapshot = time }
@@ -64,38 +120,38 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   public mutating func consume(_ report: KeyMemoryReport) throws(RDBError) {
     let size = report.sizeInBytes
     total.add(size)
-    databases[report.database, default: Tally()].add(size)
-    types[report.type, default: Tally()].add(size)
-    encodings[report.encoding, default: Tally()].add(size)
-    ttls[ttlClass(report.expiresAt), default: Tally()].add(size)
+    if report.database >= databaseTallies.count {
+      databaseTallies += Array(
+        repeating: Tally(), count: report.database + 1 - databaseTallies.count)
+    }
+    databaseTallies[report.database].add(size)
+    typeTallies[DataTypeIndex.of(report.type)].add(size)
+    encodingTallies[EncodingIndex.of(report.encoding)].add(size)
+    ttlTallies[ttlClass(report.expiresAt).index].add(size)
     elementHistogram[Self.bitWidth(report.elementCount)] += 1
     sizeHistogram[Self.bitWidth(size)] += 1
-    biggest[report.type, default: TopKeys(limit: topCount)].insert(report)
+    biggestByType[DataTypeIndex.of(report.type)].insert(report)
     prefixes.add(report.key, bytes: size)
   }
 
   /// Adds another shard's figures.
   public mutating func merge(_ other: StatsAnalyzer) {
     total.add(other.total)
-    databases.merge(other.databases) {
-      var sum = $0; sum.add($1); return sum
+    if other.databaseTallies.count > databaseTallies.count {
+      databaseTallies += Array(
+        repeating: Tally(), count: other.databaseTallies.count - databaseTallies.count)
     }
-    types.merge(other.types) {
-      var sum = $0; sum.add($1); return sum
+    for (index, tally) in other.databaseTallies.enumerated() { databaseTallies[index].add(tally) }
+    for index in typeTallies.indices { typeTallies[index].add(other.typeTallies[index]) }
+    for index in encodingTallies.indices {
+      encodingTallies[index].add(other.encodingTallies[index])
     }
-    encodings.merge(other.encodings) {
-      var sum = $0; sum.add($1); return sum
-    }
-    ttls.merge(other.ttls) {
-      var sum = $0; sum.add($1); return sum
-    }
+    for index in ttlTallies.indices { ttlTallies[index].add(other.ttlTallies[index]) }
     for index in 0..<64 {
       elementHistogram[index] += other.elementHistogram[index]
       sizeHistogram[index] += other.sizeHistogram[index]
     }
-    biggest.merge(other.biggest) {
-      var sum = $0; sum.merge($1); return sum
-    }
+    for index in biggestByType.indices { biggestByType[index].merge(other.biggestByType[index]) }
     prefixes.merge(other.prefixes)
   }
 
