@@ -100,25 +100,31 @@ import Testing
     #expect(all.stdout.contains("\"freq\":"))
   }
 
-  /// The JSON lines load into DuckDB (a tool data pipelines use) with the right counts.
+  /// The JSON lines load into DuckDB (a tool data pipelines use): counts per type, keys with a
+  /// TTL, and one key of each type read back through SQL match the server's own contents.
   @Test func duckDBReadsTheDump() throws {
     let directory = try RDBToolProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = "redis-7.4.1/default.rdb"
     let output = directory.appendingPathComponent("out.jsonl")
     let dump = try RDBToolProcess.run([
-      "dump", "--format", "jsonl", "--bytes", "base64", RDBToolProcess.fixture(path), "-o",
-      output.path,
+      "dump", "--format", "jsonl", RDBToolProcess.fixture(path), "-o", output.path,
     ])
     #expect(dump.status == 0)
+    let samples = [
+      "string:lzf:text", "list:small", "set:small-str", "zset:equal", "hash:small", "stream:basic",
+    ]
     let script = """
       import duckdb, json, sys
       con = duckdb.connect()
       rel = "read_json('\(output.path)', format='newline_delimited')"
       counts = dict(con.sql(f"select type, count(*) from {rel} group by type").fetchall())
-      key = "aGFzaDpzbWFsbA=="  # base64 of hash:small
-      value = con.execute(f"select value from {rel} where key = '{key}'").fetchall()[0][0]
-      print(json.dumps({"counts": counts, "hash_small": json.loads(value)}))
+      ttl = con.sql(f"select count(*) from {rel} where expire_ms is not null").fetchall()[0][0]
+      values = {}
+      for name in \(samples):
+          rows = con.execute(f"select value from {rel} where key->>'$' = ?", [name]).fetchall()
+          values[name] = json.loads(rows[0][0])
+      print(json.dumps({"counts": counts, "ttl": ttl, "values": values}))
       """
     // The python3 on PATH: the one `make setup` installed duckdb into.
     let result = try RDBToolProcess.runProgram(
@@ -130,17 +136,41 @@ import Testing
     var expectedCounts: [String: Int] = [:]
     for key in keys { expectedCounts[key["type"] as? String ?? "", default: 0] += 1 }
     #expect(report["counts"] as? [String: Int] == expectedCounts)
-    let hash = try #require(
-      keys.first {
-        $0["key"] as? String == Data("hash:small".utf8).map { String(format: "%02x", $0) }.joined()
-      })
-    let pairs = try #require(hash["value"] as? [[String]])
-    let decoded = try #require(report["hash_small"] as? [String: String])
-    #expect(decoded.count == pairs.count)
-    for pair in pairs {
-      let field = Data(hex: pair[0]).base64EncodedString()
-      #expect(decoded[field] == Data(hex: pair[1]).base64EncodedString())
+    #expect(report["ttl"] as? Int == keys.filter { !($0["expire_ms"] is NSNull) }.count)
+
+    let values = try #require(report["values"] as? [String: Any])
+    func record(_ name: String) throws -> [String: Any] {
+      let hex = Data(name.utf8).map { String(format: "%02x", $0) }.joined()
+      return try #require(keys.first { $0["key"] as? String == hex && $0["db"] as? Int == 0 })
     }
+    /// A byte string as the dump writes it: UTF-8 text, or {"base64": …}.
+    func bytes(_ value: Any?) -> Data? {
+      if let text = value as? String { return Data(text.utf8) }
+      return ((value as? [String: Any])?["base64"] as? String).flatMap { Data(base64Encoded: $0) }
+    }
+    #expect(
+      bytes(values["string:lzf:text"])
+        == Data(hex: try record("string:lzf:text")["value"] as? String ?? ""))
+    let list = try #require(try record("list:small")["value"] as? [String]).map { Data(hex: $0) }
+    #expect((values["list:small"] as? [Any])?.compactMap(bytes) == list)
+    let set = try #require(try record("set:small-str")["value"] as? [String]).map { Data(hex: $0) }
+    #expect(Set((values["set:small-str"] as? [Any])?.compactMap(bytes) ?? []) == Set(set))
+    let zset = try #require(try record("zset:equal")["value"] as? [[String]])
+    let members = (values["zset:equal"] as? [[String: Any]]) ?? []
+    #expect(Set(members.compactMap { bytes($0["member"]) }) == Set(zset.map { Data(hex: $0[0]) }))
+    #expect(members.allSatisfy { ($0["score"] as? NSNumber)?.doubleValue == Double(zset[0][1]) })
+    let hash = try #require(try record("hash:small")["value"] as? [[String]])
+    let fields = (values["hash:small"] as? [String: Any]) ?? [:]
+    #expect(fields.count == hash.count)
+    for pair in hash {
+      #expect(
+        bytes(fields[String(decoding: Data(hex: pair[0]), as: UTF8.self)]) == Data(hex: pair[1]))
+    }
+    let stream = try #require(try record("stream:basic")["value"] as? [String: Any])
+    let ours = try #require(values["stream:basic"] as? [String: Any])
+    #expect(ours["length"] as? Int == stream["length"] as? Int)
+    #expect(ours["last_id"] as? String == stream["last_id"] as? String)
+    #expect((ours["entries"] as? [Any])?.count == (stream["entries"] as? [Any])?.count)
   }
 }
 
