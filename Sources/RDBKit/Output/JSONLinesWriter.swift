@@ -14,9 +14,6 @@ public struct JSONLinesWriter: RDBHandler {
   /// The buffered output; call ``finish()`` after the parse to write what is left.
   public let output: OutputBuffer
   private let style: ByteStringStyle
-  private let skipExpired: Bool
-  /// The file's `ctime` AUX field in ms: keys that expired before it are "expired at save".
-  private var snapshotTime: Int64?
   private var info: KeyInfo?
   private var elementCount = 0
   private var map = MapWriter()
@@ -27,25 +24,17 @@ public struct JSONLinesWriter: RDBHandler {
   /// Keys written.
   public private(set) var keysWritten = 0
 
-  /// Writes to `output`; with `skipExpired`, keys whose expiry is before the file's `ctime`
-  /// are left out.
-  public init(output: OutputBuffer, style: ByteStringStyle = .utf8, skipExpired: Bool = false) {
+  /// Writes to `output`, byte strings in `style`. (To leave keys out, wrap the writer in a
+  /// ``KeyFilter``.)
+  public init(output: OutputBuffer, style: ByteStringStyle = .utf8) {
     self.output = output
     self.style = style
-    self.skipExpired = skipExpired
   }
 
   /// Writes whatever is still buffered.
   public mutating func finish() throws(RDBError) { try output.flush() }
 
-  public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
-    if let time = AuxField.snapshotTime(key: key, value: value) { snapshotTime = time }
-  }
-
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
-    if skipExpired, let expiresAt = info.expiresAt, let snapshotTime, expiresAt < snapshotTime {
-      return .skip
-    }
     self.info = info
     output.append("{\"db\":")
     output.append(integer: Int64(info.database))

@@ -62,7 +62,7 @@ extension RDBTool {
     @OptionGroup var options: InputOptions
 
     /// Data is going to a terminal: a progress line there would tear it.
-    private var writesToTerminal: Bool { output == nil && isatty(STDOUT_FILENO) == 1 }
+    private var writesToTerminal: Bool { OutputTarget.isTerminal(output) }
 
     func run() throws {
       var selection = filters.selection
