@@ -6,11 +6,56 @@ import Darwin
 
 /// Scores written as text: zset type 3 (`%.17g` and friends) and ziplist/listpack members.
 enum DoubleText {
+  private static let powersOfTen: [Double] = (0...22).map { exponent in
+    var value = 1.0
+    for _ in 0..<exponent { value *= 10 }
+    return value
+  }
+
+  /// `[-]digits[.digits]` whose digits form an integer of at most 2^53, with at most 22
+  /// decimals, or nil.
+  ///
+  /// Such a number is an integer below 2^53 divided by an exact power of ten, so one IEEE
+  /// division gives the correctly rounded result, the same double `strtod` returns (Clinger's
+  /// fast path); anything else goes to `strtod`.
+  @inline(__always)
+  private static func parseShortDecimal(_ bytes: UnsafeRawBufferPointer) -> Double? {
+    var index = 0
+    let negative = unsafe bytes[0] == UInt8(ascii: "-")
+    if negative { index = 1 }
+    var mantissa: UInt64 = 0
+    var digits = 0
+    var decimals = 0
+    var seenPoint = false
+    while index < bytes.count {
+      let byte = unsafe bytes[index]
+      if byte == UInt8(ascii: "."), !seenPoint {
+        seenPoint = true
+      } else {
+        let digit = byte &- 48
+        guard digit <= 9 else { return nil }
+        mantissa = mantissa &* 10 &+ UInt64(digit)
+        digits &+= 1
+        if seenPoint { decimals &+= 1 }
+        guard digits <= 19 else { return nil }
+      }
+      index &+= 1
+    }
+    // At least one digit, and no lone "." or trailing point (strtod accepts "1." but writers
+    // never produce it; leave such text to strtod).
+    guard digits > 0, decimals <= 22, mantissa <= 1 << 53, !(seenPoint && decimals == 0) else {
+      return nil
+    }
+    let magnitude = Double(mantissa) / powersOfTen[decimals]
+    return negative ? -magnitude : magnitude
+  }
+
   /// Parses `bytes` completely as a C `strtod` number (`inf`, `-inf`, `1e+300`, `5e-324` …).
   ///
   /// - Returns: nil when any byte is left over, the text is empty or longer than 255 bytes.
   static func parse(_ bytes: UnsafeRawBufferPointer) -> Double? {
     guard unsafe !bytes.isEmpty, bytes.count < 256 else { return nil }
+    if let exact = unsafe parseShortDecimal(bytes) { return exact }
     // strtod needs a terminated string; 256 bytes of stack hold any valid score.
     var text:
       (
