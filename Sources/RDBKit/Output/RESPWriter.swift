@@ -149,7 +149,8 @@ public struct RESPWriter: RDBHandler {
   public mutating func beginStreamGroup(name: RawSpan, info: StreamGroupInfo) throws(RDBError) {
     groupName = unsafe name.withUnsafeBytes { unsafe Array($0) }
     var create = RESPCommand()
-    create.begin("XGROUP", key: Array("CREATE".utf8))
+    create.add("XGROUP")
+    create.add("CREATE")
     create.add(key)
     create.add(groupName)
     create.add(info.lastDeliveredID.description)
