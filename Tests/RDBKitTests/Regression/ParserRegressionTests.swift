@@ -4,8 +4,8 @@ import Testing
 /// Parser bugs the encoding and hostile-input tests found, each pinned by the behaviour
 /// rdb-format.md and style.md ask for.
 @Suite struct ParserRegressionTests {
-  /// Was: `StreamSource.skip` reports a short input at the end of the input, needing 1 byte,
-  /// where `MappedSource.skip` (and `take` on both paths) reports it at the start of the
+  /// Was: skipping on the pipe path reported a short input at the end of the input, needing 1 byte,
+  /// where the mapped path (and `take` on both paths) reports it at the start of the
   /// skipped field with the field's size. A truncated module DOUBLE (opcode 4) through a pipe
   /// says "byte 41: needed 1 bytes, 0 left"; mapped says "byte 39: needed 8 bytes, 2 left".
   @Test func pipeTruncationInsideASkippedFieldMatchesTheMappedPath() {
