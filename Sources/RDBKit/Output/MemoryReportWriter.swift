@@ -60,7 +60,9 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     output.append(UInt8(ascii: ","))
     output.append(integer: Int64(report.largestElementLength))
     output.append(UInt8(ascii: ","))
-    if let expiresAt = report.expiresAt { output.append(Self.iso8601(milliseconds: expiresAt)) }
+    if let expiresAt = report.expiresAt {
+      output.append(CalendarDate.iso8601(milliseconds: expiresAt))
+    }
     output.append(UInt8(ascii: "\n"))
   }
 
@@ -112,34 +114,5 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
       output.append("null")
     }
     output.append("}\n")
-  }
-
-  /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for Unix milliseconds (proleptic Gregorian, UTC).
-  static func iso8601(milliseconds: Int64) -> String {
-    let (days, dayMilliseconds) = floorDivision(milliseconds, by: 86_400_000)
-    // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil, inverted).
-    let shifted = days + 719_468
-    let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-    let dayOfEra = shifted - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let monthIndex = (5 * dayOfYear + 2) / 153
-    let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-    let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-    let seconds = dayMilliseconds / 1000
-    func padded(_ value: Int64, _ width: Int) -> String {
-      let text = String(value)
-      return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
-    return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))T"
-      + "\(padded(seconds / 3600, 2)):\(padded(seconds / 60 % 60, 2)):\(padded(seconds % 60, 2))."
-      + "\(padded(dayMilliseconds % 1000, 3))Z"
-  }
-
-  /// The quotient rounded towards minus infinity, and the (non-negative) remainder.
-  private static func floorDivision(_ value: Int64, by divisor: Int64) -> (Int64, Int64) {
-    let remainder = value % divisor
-    return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
   }
 }

@@ -7,7 +7,8 @@ enum AMZTime {
     let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
     let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
     let secondOfDay = seconds - days * 86_400
-    let (year, month, day) = civil(fromDays: days)
+    let (year, month, day) = CalendarDate.civil(fromDays: days)
+    let pad = CalendarDate.padded
     return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2)
       + pad(secondOfDay % 3600 / 60, 2) + pad(secondOfDay % 60, 2) + "Z"
   }
@@ -55,35 +56,8 @@ enum AMZTime {
     }
     guard index == scalars.count else { return nil }
     let seconds =
-      days(fromCivil: year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+      CalendarDate.days(fromCivil: year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
+      - offset
     return Date(timeIntervalSince1970: Double(seconds) + fraction)
-  }
-
-  /// Year, month, day of the proleptic Gregorian calendar for days since 1970-01-01.
-  private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-    let shifted = days + 719_468
-    let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-    let dayOfEra = shifted - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let monthIndex = (5 * dayOfYear + 2) / 153
-    let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-    let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-    return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-  }
-
-  /// Days since 1970-01-01 of a proleptic Gregorian date.
-  private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-    let adjustedYear = month <= 2 ? year - 1 : year
-    let era = (adjustedYear >= 0 ? adjustedYear : adjustedYear - 399) / 400
-    let yearOfEra = adjustedYear - era * 400
-    let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-    return era * 146_097 + dayOfEra - 719_468
-  }
-
-  private static func pad(_ value: Int64, _ width: Int) -> String {
-    let digits = String(value)
-    return String(repeating: "0", count: max(0, width - digits.count)) + digits
   }
 }
