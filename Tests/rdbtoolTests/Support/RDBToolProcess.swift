@@ -33,12 +33,16 @@ struct RDBToolProcess {
     try runProgram(binary, arguments, stdin: stdin)
   }
 
-  /// Runs any program and waits for it.
-  static func runProgram(_ program: URL, _ arguments: [String], stdin: Data? = nil) throws -> Result
-  {
+  /// Runs any program and waits for it, with `environment` instead of this process's when
+  /// given; standard input is `stdin` through a pipe, or empty.
+  static func runProgram(
+    _ program: URL, _ arguments: [String], stdin: Data? = nil,
+    environment: [String: String]? = nil
+  ) throws -> Result {
     let process = Process()
     process.executableURL = program
     process.arguments = arguments
+    if let environment { process.environment = environment }
     let output = Pipe()
     // Standard error goes to a file, so neither stream can fill up and block the child.
     let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -50,7 +54,7 @@ struct RDBToolProcess {
     process.standardOutput = output
     process.standardError = errors
     let input = Pipe()
-    if stdin != nil { process.standardInput = input }
+    process.standardInput = stdin == nil ? FileHandle.nullDevice : input
     try process.run()
     if let stdin {
       DispatchQueue.global().async {

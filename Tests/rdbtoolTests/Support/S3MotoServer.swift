@@ -218,31 +218,11 @@ enum S3ToolRunner {
     try run(RDBToolProcess.binary, arguments, environment: environment)
   }
 
-  /// Runs `program arguments…`; standard error goes through a file so no pipe can fill up.
+  /// Runs `program arguments…` (see ``RDBToolProcess/runProgram(_:_:stdin:environment:)``).
   static func run(_ program: URL, _ arguments: [String], environment: [String: String]?) throws
     -> RDBToolProcess.Result
   {
-    let process = Process()
-    process.executableURL = program
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let output = Pipe()
-    let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "rdbtool-s3-stderr-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: errorFile) }
-    let errors = try FileHandle(forWritingTo: errorFile)
-    defer { try? errors.close() }
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let errorData = try Data(contentsOf: errorFile)
-    return RDBToolProcess.Result(
-      status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-      stderr: String(decoding: errorData, as: UTF8.self))
+    try RDBToolProcess.runProgram(program, arguments, environment: environment)
   }
 }
 
