@@ -17,27 +17,6 @@ extension RDBTool {
   }
 }
 
-/// How `rdbtool s3` subcommands reach S3 (the region is each command's own option).
-struct S3ConnectionOptions: ParsableArguments {
-  @Option(
-    help: ArgumentHelp(
-      "S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).", valueName: "URL"))
-  var endpointURL: String?
-
-  @Option(help: "Profile in ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE).")
-  var profile: String?
-
-  @Flag(help: "Address buckets by path (https://host/bucket/key) instead of by host name.")
-  var pathStyle = false
-
-  /// A client configured from these options, `region` and the environment.
-  func client(region: String?) throws(RDBKit.S3Error) -> S3Client {
-    try S3Client.configured(
-      region: region, endpointURL: endpointURL, profile: profile,
-      addressingStyle: pathStyle ? .path : nil)
-  }
-}
-
 extension RDBTool.S3 {
   /// `rdbtool s3 check-bucket`: can ElastiCache export snapshots to this bucket?
   struct CheckBucket: ParsableCommand {

@@ -8,16 +8,7 @@ struct S3Options: ParsableArguments {
   @Option(help: "AWS region of the bucket (default: AWS_REGION, AWS_DEFAULT_REGION, the profile).")
   var region: String?
 
-  @Option(
-    help: ArgumentHelp(
-      "S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).", valueName: "URL"))
-  var endpointURL: String?
-
-  @Option(help: "Profile in ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE).")
-  var profile: String?
-
-  @Flag(help: "Address buckets by path (https://host/bucket/key) instead of by host name.")
-  var pathStyle = false
+  @OptionGroup var connection: S3ConnectionOptions
 
   @Option(help: ArgumentHelp("Bytes per ranged GET (default 8 MiB).", valueName: "BYTES"))
   var partSize: Int = 8 << 20
@@ -36,9 +27,7 @@ struct S3Options: ParsableArguments {
 
   /// A client configured from these options and the environment.
   func client() throws(S3Error) -> S3Client {
-    try S3Client.configured(
-      region: region, endpointURL: endpointURL, profile: profile,
-      addressingStyle: pathStyle ? .path : nil)
+    try connection.client(region: region)
   }
 
   var objectOptions: S3ObjectInput.Options {
