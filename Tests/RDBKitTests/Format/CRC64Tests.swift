@@ -5,21 +5,6 @@ import Testing
 
 /// CRC-64 Jones: the check value, the fast path against the table path, and a real RDB trailer.
 @Suite struct CRC64Tests {
-  /// A deterministic byte source (SplitMix64), so a failure names a reproducible case.
-  struct Bytes {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func bytes(_ count: Int) -> [UInt8] {
-      (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
-    }
-  }
-
   @Test func checkValue() {
     let crc = Array("123456789".utf8).withUnsafeBytes { CRC64.update(0, $0) }
     #expect(crc == 0xE9C6_D914_C4B8_D9CA)
@@ -34,7 +19,7 @@ import Testing
   }
 
   @Test func safeOverloadMatches() {
-    var source = Bytes(state: 5)
+    var source = SplitMix64(seed: 5)
     let data = source.bytes(1000)
     #expect(
       CRC64.update(3, data.span.bytes)
@@ -44,7 +29,7 @@ import Testing
   /// Every length 0...4096 at every start alignment 0...63, with a random starting CRC.
   @Test(arguments: 0..<64)
   func fastMatchesPortable(alignment: Int) {
-    var source = Bytes(state: UInt64(alignment))
+    var source = SplitMix64(seed: UInt64(alignment))
     let buffer = source.bytes(4096 + 64)
     buffer.withUnsafeBytes { raw in
       for length in 0...4096 {
@@ -60,7 +45,7 @@ import Testing
 
   @Test(arguments: [65_536, 1_000_003, 16_777_216 + 15])
   func fastMatchesPortableOnLargeBuffers(length: Int) {
-    var source = Bytes(state: UInt64(length))
+    var source = SplitMix64(seed: UInt64(length))
     let buffer = source.bytes(length + 63)
     buffer.withUnsafeBytes { raw in
       for alignment in [0, 1, 7, 8, 15, 33, 63] {
@@ -71,7 +56,7 @@ import Testing
   }
 
   @Test func incrementalEqualsOneShot() {
-    var source = Bytes(state: 99)
+    var source = SplitMix64(seed: 99)
     let data = source.bytes(20_000)
     data.withUnsafeBytes { raw in
       let whole = CRC64.update(0, raw)
@@ -104,5 +89,12 @@ import Testing
     #expect(stored != 0)
     #expect(body.withUnsafeBytes { CRC64.update(0, $0) } == stored)
     #expect(body.withUnsafeBytes { rdb_crc64_portable(0, $0.baseAddress, $0.count) } == stored)
+  }
+}
+
+extension SplitMix64 {
+  /// `count` bytes from the generator, so a failure names a reproducible case.
+  mutating func bytes(_ count: Int) -> [UInt8] {
+    (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
   }
 }
