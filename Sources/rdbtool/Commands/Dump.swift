@@ -56,19 +56,15 @@ extension RDBTool {
 
     @OptionGroup var filters: FilterOptions
 
-    @Option(name: .shortAndLong, help: "Write to FILE (atomically) instead of standard output.")
-    var output: String?
+    @OptionGroup var destination: OutputOptions
 
     @OptionGroup var options: InputOptions
-
-    /// Data is going to a terminal: a progress line there would tear it.
-    private var writesToTerminal: Bool { OutputTarget.isTerminal(output) }
 
     func run() throws {
       var selection = filters.selection
       if expired == .skip, selection.expiry == .any { selection.expiry = .live }
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
-      try OutputTarget.write(to: output) { descriptor in
+      try destination.write { descriptor in
         let buffer = OutputBuffer(descriptor: descriptor)
         switch format {
         case .jsonl:
@@ -108,7 +104,8 @@ extension RDBTool {
     ) throws {
       for source in sources {
         try ParseRun.parse(
-          source, into: &handler, client: client, options: options, quiet: writesToTerminal)
+          source, into: &handler, client: client, options: options,
+          quiet: destination.writesToTerminal)
       }
     }
   }

@@ -25,22 +25,19 @@ extension RDBTool {
 
     @OptionGroup var filters: FilterOptions
 
-    @Option(name: .shortAndLong, help: "Write to FILE (atomically) instead of standard output.")
-    var output: String?
+    @OptionGroup var destination: OutputOptions
 
     @OptionGroup var options: InputOptions
 
-    /// Data is going to a terminal: a progress line there would tear it.
-    private var writesToTerminal: Bool { OutputTarget.isTerminal(output) }
-
     func run() throws {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
-      try OutputTarget.write(to: output) { descriptor in
+      try destination.write { descriptor in
         var lister = KeyFilter(
           KeyNameWriter(output: OutputBuffer(descriptor: descriptor)), selection: filters.selection)
         for source in sources {
           try ParseRun.parse(
-            source, into: &lister, client: client, options: options, quiet: writesToTerminal)
+            source, into: &lister, client: client, options: options,
+            quiet: destination.writesToTerminal)
         }
         try lister.next.output.flush()
       }

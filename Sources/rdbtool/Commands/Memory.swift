@@ -39,8 +39,7 @@ extension RDBTool {
     @OptionGroup(title: "Filters") var filters: FilterOptions
     @OptionGroup var options: InputOptions
 
-    @Option(name: .shortAndLong, help: "Write to FILE (atomically) instead of standard output.")
-    var output: String?
+    @OptionGroup var destination: OutputOptions
 
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("Give at least one input.") }
@@ -49,7 +48,7 @@ extension RDBTool {
 
     func run() throws {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
-      try OutputTarget.write(to: output) { descriptor in
+      try destination.write { descriptor in
         var writer = MemoryReportWriter(
           output: OutputBuffer(descriptor: descriptor), format: format)
         if let top {

@@ -6,11 +6,6 @@ import SystemPackage
 /// Standard output, or an `-o FILE` written atomically: the file appears, complete, only
 /// when the command succeeds.
 enum OutputTarget {
-  /// Whether output for `path` (nil: standard output) goes to a terminal.
-  static func isTerminal(_ path: String?) -> Bool {
-    path == nil && isatty(STDOUT_FILENO) == 1
-  }
-
   /// Calls `body` with the descriptor to write to, then commits the file if there is one.
   static func write(to path: String?, _ body: (FileDescriptor) throws -> Void) throws {
     guard let path else { return try body(.standardOutput) }
