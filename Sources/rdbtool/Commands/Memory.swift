@@ -56,7 +56,9 @@ extension RDBTool {
           for source in sources {
             var estimator = KeyFilter(
               memory.estimator(TopKeys(limit: top)), selection: filters.selection)
-            try ParseRun.parse(source, into: &estimator, client: client, options: options)
+            try ParseRun.parse(
+              source, into: &estimator, client: client, options: options,
+              quiet: destination.writesToTerminal)
             largest.merge(estimator.next.consumer.next)
           }
           for report in largest.largestFirst() { try writer.consume(report) }
@@ -66,7 +68,9 @@ extension RDBTool {
         for source in sources {
           var estimator = KeyFilter(memory.estimator(writer), selection: filters.selection)
           defer { try? estimator.next.consumer.next.finish() }
-          try ParseRun.parse(source, into: &estimator, client: client, options: options)
+          try ParseRun.parse(
+            source, into: &estimator, client: client, options: options,
+            quiet: destination.writesToTerminal)
           writer = estimator.next.consumer.next
         }
         try writer.finish()
