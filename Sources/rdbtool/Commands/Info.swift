@@ -35,22 +35,11 @@ extension RDBTool {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       let options = self.options
       let quiet = options.quiet || sources.count > 1
-      let results = ShardRunner.map(sources) { source -> Result<InfoReport, InputError> in
+      let reports = ShardRunner.mapReportingFailures(sources) { source in
         var info = FileInfo()
-        do {
-          let summary = try source.parse(
-            into: &info, client: client, options: options.s3, quiet: quiet)
-          return .success(InfoReport(file: source.name, info: info, summary: summary))
-        } catch {
-          return .failure(InputError(name: source.name, message: InputFailure.describe(error)))
-        }
-      }
-      var reports: [InfoReport] = []
-      for result in results {
-        switch result {
-        case .success(let report): reports.append(report)
-        case .failure(let error): StandardError.report(error.name, error.message)
-        }
+        let summary = try source.parse(
+          into: &info, client: client, options: options.s3, quiet: quiet)
+        return InfoReport(file: source.name, info: info, summary: summary)
       }
       if json {
         print(
@@ -63,10 +52,4 @@ extension RDBTool {
       if reports.count != sources.count { throw ExitCode.failure }
     }
   }
-}
-
-/// A failure to read one input, for commands that go on with the others.
-struct InputError: Error, Sendable {
-  var name: String
-  var message: String
 }

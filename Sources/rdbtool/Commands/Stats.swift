@@ -64,25 +64,13 @@ extension RDBTool {
       let grouping = PrefixReport(
         separator: separator.utf8.first ?? UInt8(ascii: ":"), depth: depth)
       let (top, memory, selection) = (self.top, self.memory, filters.selection)
-      let results = ShardRunner.map(sources) { source -> Result<StatsReport.Shard, InputError> in
+      let shards = ShardRunner.mapReportingFailures(sources) { source in
         var handler = KeyFilter(
           memory.estimator(StatsAnalyzer(topCount: top, prefixes: grouping)), selection: selection)
-        do {
-          let summary = try source.parse(
-            into: &handler, client: client, options: options.s3, quiet: quiet)
-          return .success(
-            StatsReport.Shard(
-              name: source.name, bytes: summary.byteCount, stats: handler.next.consumer.next))
-        } catch {
-          return .failure(InputError(name: source.name, message: InputFailure.describe(error)))
-        }
-      }
-      var shards: [StatsReport.Shard] = []
-      for result in results {
-        switch result {
-        case .success(let shard): shards.append(shard)
-        case .failure(let error): StandardError.report(error.name, error.message)
-        }
+        let summary = try source.parse(
+          into: &handler, client: client, options: options.s3, quiet: quiet)
+        return StatsReport.Shard(
+          name: source.name, bytes: summary.byteCount, stats: handler.next.consumer.next)
       }
       let report = StatsReport(shards: shards, prefixLimit: json ? max(prefixes, 1000) : prefixes)
       print(json ? try report.jsonText() : report.text(), terminator: json ? "\n" : "")

@@ -14,4 +14,33 @@ enum ShardRunner {
     }
     return results.withLock { finished in inputs.indices.compactMap { finished[$0] } }
   }
+
+  /// Runs `body` for each input like ``map(_:_:)``; once all are done, reports each input that
+  /// failed as `rdbtool: INPUT: message`, in input order, and returns the other results.
+  static func mapReportingFailures<T: Sendable>(
+    _ inputs: [InputSource], _ body: @Sendable (InputSource) throws -> T
+  ) -> [T] {
+    let results = map(inputs) { source -> Result<T, InputFailureReport> in
+      do {
+        return .success(try body(source))
+      } catch {
+        return .failure(
+          InputFailureReport(name: source.name, message: InputFailure.describe(error)))
+      }
+    }
+    return results.compactMap { result in
+      switch result {
+      case .success(let value): return value
+      case .failure(let failure):
+        StandardError.report(failure.name, failure.message)
+        return nil
+      }
+    }
+  }
+}
+
+/// A failure to read one input, for commands that go on with the others.
+private struct InputFailureReport: Error, Sendable {
+  var name: String
+  var message: String
 }
