@@ -21,8 +21,6 @@ public struct JSONLinesWriter: RDBHandler {
   /// The current hash's field TTLs, written after its value.
   private let expiryOutput = OutputBuffer()
   private var streamState = StreamGroupWriter()
-  /// Keys written.
-  public private(set) var keysWritten = 0
 
   /// Writes to `output`, byte strings in `style`. (To leave keys out, wrap the writer in a
   /// ``KeyFilter``.)
@@ -202,7 +200,6 @@ public struct JSONLinesWriter: RDBHandler {
     }
     output.append("}\n")
     self.info = nil
-    keysWritten &+= 1
     try output.flushIfFull()
   }
 }
