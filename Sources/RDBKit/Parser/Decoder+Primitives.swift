@@ -84,6 +84,23 @@ extension Decoder {
   private mutating func readLZF(into slot: ScratchSlot, start: Int)
     throws(RDBError) -> UnsafeRawBufferPointer
   {
+    let (compressedLength, length) = try readLZFLengths(start: start)
+    let compressed = unsafe try source.take(compressedLength)
+    lastStringStoredBytes = compressedLength
+    let room = unsafe self[scratch: slot].reserve(length)
+    let output = unsafe UnsafeMutableRawBufferPointer(rebasing: room[..<length])
+    if let problem = unsafe LZF.decompress(compressed, into: output) {
+      throw RDBError(.corruptLZF(problem), at: start)
+    }
+    return UnsafeRawBufferPointer(output)
+  }
+
+  /// Reads an LZF string's compressed and decompressed lengths and checks them before
+  /// anything is sized by them: the compressed bytes must remain, both must fit in 4 GiB, and
+  /// LZF cannot expand more than ``LZF/maximumExpansion`` times.
+  private mutating func readLZFLengths(start: Int) throws(RDBError) -> (
+    compressed: Int, length: Int
+  ) {
     let compressedLength = try readLength()
     let length = try readLength()
     try source.check(length: compressedLength)
@@ -94,14 +111,7 @@ extension Decoder {
       throw RDBError(
         .corruptLZF("\(compressedLength) bytes cannot decompress to \(length)"), at: start)
     }
-    let compressed = unsafe try source.take(Int(compressedLength))
-    lastStringStoredBytes = Int(compressedLength)
-    let room = unsafe self[scratch: slot].reserve(Int(length))
-    let output = unsafe UnsafeMutableRawBufferPointer(rebasing: room[..<Int(length)])
-    if let problem = unsafe LZF.decompress(compressed, into: output) {
-      throw RDBError(.corruptLZF(problem), at: start)
-    }
-    return UnsafeRawBufferPointer(output)
+    return (Int(compressedLength), Int(length))
   }
 
   /// Reports the blob just read with ``readString(into:persistent:)``.
@@ -143,16 +153,10 @@ extension Decoder {
     default:
       throw RDBError(.invalidStringEncoding(0xC0 | UInt8(marker)), at: start)
     }
-    let compressedLength = try readLength()
-    let length = try readLength()
-    try source.check(length: compressedLength)
-    guard length <= compressedLength * LZF.maximumExpansion else {
-      throw RDBError(
-        .corruptLZF("\(compressedLength) bytes cannot decompress to \(length)"), at: start)
-    }
-    try source.skip(compressedLength)
+    let (compressedLength, length) = try readLZFLengths(start: start)
+    try source.skip(UInt64(compressedLength))
     stringsLeftToChecksum &+= 1
-    return (length <= 44 ? .embstr : .raw, Int(length))
+    return (length <= 44 ? .embstr : .raw, length)
   }
 
   /// Passes over an RDB string without decoding it.
