@@ -20,6 +20,9 @@ public struct FileInfo: RDBHandler, Sendable {
   /// The report needs a string's encoding, never its bytes.
   public static var needsStringValues: Bool { false }
 
+  /// The report needs a value's encoding, never its elements.
+  public static var needsElements: Bool { false }
+
   /// Its results live in its own value, so a copy can start over.
   public static var restartsCleanly: Bool { true }
 

@@ -79,6 +79,9 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
   /// Counting needs a string's encoding, never its bytes.
   public static var needsStringValues: Bool { false }
 
+  /// Counting needs a value's encoding, never its elements.
+  public static var needsElements: Bool { false }
+
   /// Its results live in its own value, so a copy can start over.
   public static var restartsCleanly: Bool { true }
 

@@ -50,6 +50,47 @@ enum DoubleText {
     return negative ? -magnitude : magnitude
   }
 
+  /// Whether ``parse(_:)`` would return a number other than NaN, decided without converting
+  /// plain decimal text (`[+-]digits[.digits][e[+-]digits]`, what servers write).
+  static func isNumber(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    if unsafe isPlainDecimal(bytes) { return true }
+    guard let value = unsafe parse(bytes) else { return false }
+    return !value.isNaN
+  }
+
+  /// Whether all of `bytes` (fewer than 256) is a decimal number with at least one mantissa
+  /// digit, which `strtod` accepts whole.
+  @inline(__always)
+  private static func isPlainDecimal(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    let count = bytes.count
+    guard count > 0, count < 256 else { return false }
+    var index = 0
+    var digits = 0
+    if unsafe bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") { index = 1 }
+    while index < count, unsafe bytes[index] &- 48 <= 9 {
+      digits &+= 1
+      index &+= 1
+    }
+    if index < count, unsafe bytes[index] == UInt8(ascii: ".") {
+      index &+= 1
+      while index < count, unsafe bytes[index] &- 48 <= 9 {
+        digits &+= 1
+        index &+= 1
+      }
+    }
+    guard digits > 0 else { return false }
+    guard index < count else { return true }
+    guard unsafe bytes[index] | 0x20 == UInt8(ascii: "e") else { return false }
+    index &+= 1
+    if index < count, unsafe bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+")
+    {
+      index &+= 1
+    }
+    let exponentStart = index
+    while index < count, unsafe bytes[index] &- 48 <= 9 { index &+= 1 }
+    return index == count && index > exponentStart
+  }
+
   /// Parses `bytes` completely as a C `strtod` number (`inf`, `-inf`, `1e+300`, `5e-324` …).
   ///
   /// - Returns: nil when any byte is left over, the text is empty or longer than 255 bytes.

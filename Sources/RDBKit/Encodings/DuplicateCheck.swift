@@ -1,57 +1,182 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Rejects a repeated field or member within one packed value, as a loading server does
 /// (it builds a dictionary and fails on the second insert).
 ///
 /// Elements are compared by their text: an integer element equals a string element holding
-/// its decimal digits. The set of seen elements is reused from value to value, so after
-/// warm-up the check allocates nothing.
-struct DuplicateCheck {
-  private var seen: Set<ElementText> = []
+/// its decimal digits. Such a string is keyed by its integer value, so integers are never
+/// rendered as text.
+///
+/// The table is open-addressed over memory it owns and reused from value to value: each
+/// slot is stamped with the value it belongs to, so forgetting a value costs nothing, and after
+/// warm-up the check allocates nothing. Strings are hashed with a multiply-fold hash seeded at
+/// random per process, so a crafted file cannot choose colliding elements. The caller frees
+/// the table with ``release()``, exactly once.
+@safe struct DuplicateCheck {
+  /// One recorded element: a string's address and length, or an integer.
+  private struct Slot {
+    var stamp: UInt32
+    var isInteger: Bool
+    var hash: UInt64
+    var length: Int
+    /// The integer's bit pattern, or the string's address.
+    var payload: UInt64
+  }
+
+  private var slots: UnsafeMutablePointer<Slot>
+  private var capacity: Int
+  private var stamp: UInt32 = 1
+  private var used = 0
+  private let seed = (UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
+
+  /// An empty table.
+  init() {
+    capacity = 256
+    unsafe slots = Self.allocate(capacity)
+  }
+
+  /// Frees the table; it must not be used afterwards.
+  func release() {
+    unsafe slots.deallocate()
+  }
 
   /// Forgets the previous value's elements.
+  @inline(__always)
   mutating func reset() {
-    seen.removeAll(keepingCapacity: true)
+    used = 0
+    stamp &+= 1
+    if stamp == 0 {
+      // After 2^32 values the stamps wrap: clear them once.
+      unsafe slots.update(repeating: Self.emptySlot, count: capacity)
+      stamp = 1
+    }
   }
 
-  /// Records `element`; returns false when it was already there.
+  /// Records `element`; returns false when it was already there. A string element must stay
+  /// valid until ``reset()``.
   @inline(__always)
   mutating func insert(_ element: PackedElement) -> Bool {
-    seen.insert(ElementText(element)).inserted
+    if element.isInteger { return insert(integer: element.integer) }
+    return unsafe insert(element.string)
   }
 
-  /// Records raw bytes (zipmap fields); returns false when they were already there.
+  /// Records raw bytes; returns false when they (or the integer they spell) were already
+  /// there. The bytes must stay valid until ``reset()``.
   @unsafe mutating func insert(_ bytes: UnsafeRawBufferPointer) -> Bool {
-    unsafe insert(PackedElement(string: bytes))
-  }
-}
-
-/// A packed element compared and hashed as the text it stands for.
-@safe private struct ElementText: Hashable {
-  let element: PackedElement
-
-  init(_ element: PackedElement) {
-    self.element = element
-  }
-
-  /// Calls `body` with the element's text (integers rendered on the stack).
-  func withText<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
-    guard element.isInteger else { return unsafe body(element.string) }
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    return unsafe withUnsafeMutableBytes(of: &digits) { scratch in
-      let count = unsafe IntegerText.write(element.integer, into: scratch)
-      return unsafe body(UnsafeRawBufferPointer(rebasing: scratch[..<count]))
+    if let integer = unsafe Self.canonicalInteger(bytes) { return insert(integer: integer) }
+    let hash = unsafe hash(bytes)
+    let address = UInt64(UInt(bitPattern: bytes.baseAddress))
+    var index = Int(truncatingIfNeeded: hash) & (capacity &- 1)
+    while true {
+      let slot = unsafe slots[index]
+      if slot.stamp != stamp { break }
+      if slot.hash == hash, !slot.isInteger, slot.length == bytes.count,
+        unsafe Self.bytes(at: slot.payload, equal: bytes)
+      {
+        return false
+      }
+      index = (index &+ 1) & (capacity &- 1)
     }
+    unsafe slots[index] = Slot(
+      stamp: stamp, isInteger: false, hash: hash, length: bytes.count, payload: address)
+    recordInsert()
+    return true
   }
 
-  func hash(into hasher: inout Hasher) {
-    unsafe withText { unsafe hasher.combine(bytes: $0) }
+  @inline(__always)
+  private mutating func insert(integer: Int64) -> Bool {
+    let bits = UInt64(bitPattern: integer)
+    let hash = Self.mix(bits ^ seed.0, seed.1)
+    var index = Int(truncatingIfNeeded: hash) & (capacity &- 1)
+    while true {
+      let slot = unsafe slots[index]
+      if slot.stamp != stamp { break }
+      if slot.isInteger, slot.payload == bits { return false }
+      index = (index &+ 1) & (capacity &- 1)
+    }
+    unsafe slots[index] = Slot(stamp: stamp, isInteger: true, hash: hash, length: 0, payload: bits)
+    recordInsert()
+    return true
   }
 
-  static func == (lhs: ElementText, rhs: ElementText) -> Bool {
-    if lhs.element.isInteger, rhs.element.isInteger {
-      return lhs.element.integer == rhs.element.integer
+  /// Keeps the table at most half full.
+  @inline(__always)
+  private mutating func recordInsert() {
+    used &+= 1
+    if used &* 2 > capacity { grow() }
+  }
+
+  @inline(never)
+  private mutating func grow() {
+    let old = unsafe slots
+    let oldCapacity = capacity
+    capacity = oldCapacity &* 2
+    unsafe slots = Self.allocate(capacity)
+    for index in 0..<oldCapacity {
+      let slot = unsafe old[index]
+      guard slot.stamp == stamp else { continue }
+      var target = Int(truncatingIfNeeded: slot.hash) & (capacity &- 1)
+      while unsafe slots[target].stamp == stamp { target = (target &+ 1) & (capacity &- 1) }
+      unsafe slots[target] = slot
     }
-    return unsafe lhs.withText { left in
-      unsafe rhs.withText { right in unsafe left.elementsEqual(right) }
+    unsafe old.deallocate()
+  }
+
+  /// Whether the recorded string at `address` (of the same length) holds `bytes`.
+  @unsafe private static func bytes(at address: UInt64, equal bytes: UnsafeRawBufferPointer)
+    -> Bool
+  {
+    guard bytes.count > 0 else { return true }
+    guard let other = unsafe UnsafeRawPointer(bitPattern: UInt(address)),
+      let base = bytes.baseAddress
+    else { return false }
+    return unsafe memcmp(other, base, bytes.count) == 0
+  }
+
+  private static let emptySlot = Slot(stamp: 0, isInteger: false, hash: 0, length: 0, payload: 0)
+
+  private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<Slot> {
+    let slots = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
+    unsafe slots.initialize(repeating: emptySlot, count: capacity)
+    return unsafe slots
+  }
+
+  /// The 64×64→128-bit product folded to 64 bits.
+  @inline(__always)
+  private static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let product = a.multipliedFullWidth(by: b)
+    return product.high ^ product.low
+  }
+
+  /// Hashes `bytes` eight at a time.
+  @inline(__always)
+  @unsafe private func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    var hash = seed.0 ^ UInt64(bytes.count)
+    var offset = 0
+    while offset &+ 8 <= bytes.count {
+      let word = unsafe bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+      hash = Self.mix(word ^ seed.1, hash)
+      offset &+= 8
     }
+    var tail: UInt64 = 0
+    while offset < bytes.count {
+      tail = tail << 8 | UInt64(unsafe bytes[offset])
+      offset &+= 1
+    }
+    return Self.mix(tail ^ seed.1, hash ^ seed.0)
+  }
+
+  /// The integer `bytes` spells in canonical decimal (as the server would have stored it), or
+  /// nil; cheap for anything that does not start with a digit or `-`.
+  @inline(__always)
+  @unsafe private static func canonicalInteger(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+    guard bytes.count > 0, bytes.count <= 20 else { return nil }
+    let first = unsafe bytes[0]
+    guard first == UInt8(ascii: "-") || first &- 48 <= 9 else { return nil }
+    return unsafe IntegerText.canonicalValue(RawSpan(_unsafeBytes: bytes))
   }
 }

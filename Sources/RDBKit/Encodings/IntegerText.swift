@@ -30,26 +30,35 @@ enum IntegerText {
   /// accepts and prints back identically): optional `-`, no leading zeros, no `+`, no spaces,
   /// "0" but not "-0", at most 20 characters.
   static func isCanonicalInteger(_ bytes: RawSpan) -> Bool {
+    canonicalValue(bytes) != nil
+  }
+
+  /// The Int64 that `bytes` spells in canonical decimal (see ``isCanonicalInteger(_:)``), or
+  /// nil.
+  static func canonicalValue(_ bytes: RawSpan) -> Int64? {
     let count = bytes.byteCount
-    guard count > 0, count <= 20 else { return false }
-    return unsafe bytes.withUnsafeBytes { bytes in
+    guard count > 0, count <= 20 else { return nil }
+    return unsafe bytes.withUnsafeBytes { bytes -> Int64? in
       var index = 0
       let negative = unsafe bytes[0] == UInt8(ascii: "-")
       if negative { index = 1 }
-      guard index < count else { return false }
+      guard index < count else { return nil }
       let first = unsafe bytes[index]
-      if first == UInt8(ascii: "0") { return count == 1 }
+      if first == UInt8(ascii: "0") { return count == 1 ? 0 : nil }
       var magnitude: UInt64 = 0
       while index < count {
         let digit = unsafe bytes[index] &- 48
-        guard digit <= 9 else { return false }
+        guard digit <= 9 else { return nil }
         let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
         let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
-        guard !overflow1, !overflow2 else { return false }
+        guard !overflow1, !overflow2 else { return nil }
         magnitude = sum
         index &+= 1
       }
-      return negative ? magnitude <= UInt64(Int64.max) + 1 : magnitude <= UInt64(Int64.max)
+      if negative {
+        return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil
+      }
+      return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
     }
   }
 }

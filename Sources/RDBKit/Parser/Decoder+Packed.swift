@@ -24,6 +24,10 @@ extension Decoder {
     default: kind = .listpack
     }
     try unsafe reportBlob(kind, blob, to: &handler)
+    if !H.needsElements, let shape = ListpackShape(type) {
+      var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
+      return try checkListpack(&reader, as: shape, origin: blobOrigin)
+    }
     switch type {
     case .hashZipmap:
       var reader = unsafe try ZipmapReader(blob, origin: blobOrigin)
@@ -108,7 +112,11 @@ extension Decoder {
         try emitListElements(&reader, into: &handler)
       } else {
         var reader = unsafe try ListpackReader(node, origin: blobOrigin)
-        try emitListElements(&reader, into: &handler)
+        if H.needsElements {
+          try emitListElements(&reader, into: &handler)
+        } else {
+          try checkListpack(&reader, as: .list, origin: blobOrigin)
+        }
       }
     }
     if nodeCount == 0 { try handler.beginValue(encoding: encoding) }
@@ -146,7 +154,7 @@ extension Decoder {
         score = Double(scoreElement.integer)
       } else {
         guard let parsed = unsafe DoubleText.parse(scoreElement.string), !parsed.isNaN else {
-          throw RDBError(.invalidValue("sorted set score is not a number"), at: origin)
+          throw Self.notAScore(origin)
         }
         score = parsed
       }
@@ -191,6 +199,10 @@ extension Decoder {
     RDBError(
       .corruptStructure(structure: structure, reason: "a field or member appears twice"),
       at: origin)
+  }
+
+  static func notAScore(_ origin: Int) -> RDBError {
+    RDBError(.invalidValue("sorted set score is not a number"), at: origin)
   }
 
   static func oddCount(_ structure: String, _ origin: Int) -> RDBError {

@@ -58,12 +58,13 @@ enum ScratchSlot {
     self.source = source
   }
 
-  /// Frees the scratch buffers.
+  /// Frees the scratch buffers and the duplicate check's table.
   func release() {
     keyScratch.release()
     firstScratch.release()
     secondScratch.release()
     blobScratch.release()
+    duplicates.release()
   }
 
   /// Parses the whole input into `handler`.

@@ -74,6 +74,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   }
 
   public static var needsStringValues: Bool { Next.needsStringValues }
+  public static var needsElements: Bool { Next.needsElements }
   public static var restartsCleanly: Bool { Next.restartsCleanly }
 
   public mutating func header(_ version: RDBVersion) throws(RDBError) { try next.header(version) }

@@ -19,6 +19,11 @@ public protocol RDBHandler {
   /// then checks compressed string values' sizes and leaves their bytes to the CRC-64
   /// instead of decompressing them. The default is true.
   static var needsStringValues: Bool { get }
+  /// Whether the handler reads the elements of lists, sets, sorted sets and hashes. A handler
+  /// that returns false still gets every value checked as closely (structure, repeated
+  /// fields and members, scores), but listpack elements are then walked in place instead of
+  /// reported one by one. The default is true.
+  static var needsElements: Bool { get }
   /// Whether the handler can be started over from a copy of itself: it keeps results only in
   /// its own value (no output written as it goes). The parser may then re-read a file whose
   /// checksum turned out to be missing, decompressing what it had left to the checksum.
@@ -77,6 +82,7 @@ public protocol RDBHandler {
 
 extension RDBHandler {
   public static var needsStringValues: Bool { true }
+  public static var needsElements: Bool { true }
   public static var restartsCleanly: Bool { false }
   public mutating func header(_ version: RDBVersion) throws(RDBError) {}
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {}

@@ -11,13 +11,19 @@ import Darwin
 /// parse (``keepsBytes``). A stream's window is a refilled buffer: a buffer returned by
 /// ``take(_:)`` stays valid only until the next read. Every read is a bounds check against
 /// the window; only a stream that runs short leaves this type. Every consumed byte is fed to
-/// the CRC-64 in order, in 1 MiB steps while the bytes are still in cache.
+/// the CRC-64 in order, in 1 MiB steps: a stream's behind the read position while the bytes are
+/// still in cache, a mapping's ahead of it, so that one sequential pass brings the bytes into
+/// cache before the parser needs them.
 @safe struct ByteSource {
   private var window: UnsafeRawBufferPointer
   private var position = 0
   private var windowOrigin = 0
   private var crc: UInt64 = 0
   private var crcPosition = 0
+  /// The read position at which the CRC is advanced next.
+  private var crcDue: Int
+  /// A mapping's CRC where its last step started, to redo the step up to the RDB's end.
+  private var checkpoint: (position: Int, crc: UInt64) = (0, 0)
   private let refill: StreamRefill?
   private let progress: ParseProgress?
   /// Mapped files only: release pages far behind the read position (`MADV_DONTNEED`).
@@ -31,6 +37,7 @@ import Darwin
   @unsafe init(bytes: UnsafeRawBufferPointer, releasesPages: Bool, progress: ParseProgress?) {
     unsafe window = bytes
     refill = nil
+    crcDue = 0
     self.releasesPages = releasesPages
     self.progress = progress
     progress?.expectTotal(bytes.count)
@@ -40,6 +47,7 @@ import Darwin
   init(refill: StreamRefill, progress: ParseProgress?) {
     unsafe window = UnsafeRawBufferPointer(start: nil, count: 0)
     self.refill = refill
+    crcDue = Self.crcStep
     releasesPages = false
     self.progress = progress
   }
@@ -65,7 +73,7 @@ import Darwin
     if unsafe count > window.count &- position { try slide(toHold: count) }
     let start = position
     position &+= count
-    if position &- crcPosition >= Self.crcStep { advanceChecksum() }
+    if position >= crcDue { advanceChecksum() }
     return unsafe UnsafeRawBufferPointer(rebasing: window[start..<position])
   }
 
@@ -82,7 +90,7 @@ import Darwin
   mutating func skip(_ count: UInt64) throws(RDBError) {
     if unsafe count <= UInt64(window.count &- position) {
       position &+= Int(count)
-      if position &- crcPosition >= Self.crcStep { advanceChecksum() }
+      if position >= crcDue { advanceChecksum() }
       return
     }
     guard let refill else {
@@ -153,18 +161,33 @@ import Darwin
     unsafe window = moved
     position = 0
     crcPosition = 0
+    crcDue = Self.crcStep
   }
 
+  /// Brings the CRC to exactly the read position.
   private mutating func foldChecksum() {
+    if crcPosition > position {
+      // A mapping's CRC ran past the end of the RDB: redo its last step up to here.
+      (crcPosition, crc) = checkpoint
+    }
     crc = unsafe CRC64.update(crc, UnsafeRawBufferPointer(rebasing: window[crcPosition..<position]))
     crcPosition = position
   }
 
-  /// Folds the CRC up to here; for a mapping, publishes progress and releases old pages.
+  /// Advances the CRC: a stream's up to here, a mapping's one step past here (then publishes
+  /// progress and releases old pages).
   @inline(never)
   private mutating func advanceChecksum() {
-    foldChecksum()
-    guard refill == nil else { return }
+    guard refill == nil else {
+      foldChecksum()
+      crcDue = crcPosition &+ Self.crcStep
+      return
+    }
+    checkpoint = (crcPosition, crc)
+    let ahead = unsafe min(position &+ Self.crcStep, window.count)
+    crc = unsafe CRC64.update(crc, UnsafeRawBufferPointer(rebasing: window[crcPosition..<ahead]))
+    crcPosition = ahead
+    crcDue = unsafe ahead == window.count ? Int.max : ahead
     progress?.update(bytesRead: position)
     guard releasesPages, let start = unsafe window.baseAddress else { return }
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))

@@ -41,4 +41,26 @@ import Testing
       #expect(score.1.bitPattern == expected.bitPattern, "\(text)")
     }
   }
+
+  /// The `verify` path checks listpack scores without converting plain decimals; it must
+  /// accept and reject exactly the texts the converting path does.
+  @Test(arguments: [
+    ("1", true), ("-1.5", true), ("+2", true), (".5", true), ("5.", true), ("1e10", true),
+    ("1E-5", true), ("1e+300", true), ("1e400", true), ("-1e-400", true), ("0.1e1", true),
+    ("inf", true), ("-inf", true), ("Infinity", true), ("0x1p3", true),
+    ("", false), ("-", false), (".", false), ("e5", false), ("1e", false), ("1e+", false),
+    ("1.2.3", false), ("1..2", false), ("--1", false), ("1-", false), (" 5", false),
+    ("5 ", false), ("nan", false), ("NaN", false), ("-nan", false), ("1_000", false),
+    ("1" + String(repeating: "0", count: 254), true),
+    ("1" + String(repeating: "0", count: 255), false),
+  ])
+  func verifyAcceptsExactlyTheScoresDumpDoes(_ text: String, _ valid: Bool) {
+    var image = RDBImageBuilder(version: 11)
+    image.key(type: 17, "z")
+    image.string(listpack([.string(utf8("m")), .string(Array(text.utf8))]))
+    let bytes = image.finished()
+    let collected = ParseOutcome.mapped(bytes)
+    #expect((collected.error == nil) == valid, "\(collected)")
+    #expect(ParseOutcome.countedAgrees(bytes, with: collected))
+  }
 }

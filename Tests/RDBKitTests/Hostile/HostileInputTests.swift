@@ -61,7 +61,8 @@ import Testing
     print("mini image of \(server)/default: \(mini.count) bytes, \(part.keys.count) keys")
   }
 
-  /// Checks one damaged input on both paths; returns a line describing any problem.
+  /// Checks one damaged input on the mapped, pipe and `verify` paths; returns a line describing
+  /// any problem.
   ///
   /// A success is allowed when `mayParse` (a zero trailer: a flipped bit inside a value can be
   /// legal data), and when a flipped header digit turned the version into one before RDB 5,
@@ -80,6 +81,9 @@ import Testing
     }
     guard ParseOutcome.agree(mapped: mapped, streamed: streamed) else {
       return "\(what): mapped \(mapped), pipe \(streamed)"
+    }
+    guard ParseOutcome.countedAgrees(bytes, with: mapped) else {
+      return "\(what): mapped \(mapped), counted \(ParseOutcome.counted(bytes))"
     }
     return nil
   }

@@ -116,6 +116,28 @@ enum ParseOutcome: CustomStringConvertible {
     }
   }
 
+  /// Parses `bytes` from memory into a handler that needs neither string values nor
+  /// elements (the `verify` path: compressed strings left to the checksum, listpacks walked in
+  /// place); the records are not collected.
+  static func counted(_ bytes: [UInt8]) -> ParseOutcome {
+    var counter = KeyCountAnalyzer()
+    do {
+      let summary = try RDBParser().parse(bytes, into: &counter)
+      return .success(records: "", summary: "\(summary)", checksum: summary.checksum)
+    } catch {
+      return .failure(error)
+    }
+  }
+
+  /// Whether the `verify` path fails the same way as the collecting path: identically, except
+  /// that it may find a bad compressed string only through the checksum.
+  static func countedAgrees(_ bytes: [UInt8], with mapped: ParseOutcome) -> Bool {
+    let counted = counted(bytes)
+    guard let expected = mapped.error else { return counted.error == nil }
+    if expected.kind.name == .corruptLZF { return counted.error != nil }
+    return counted.error == expected
+  }
+
   /// The known divergence of PendingBugs `lengthAboveIntMaxHasOneOffset`: a length above
   /// `Int.max` is reported at its first byte by the pipe path, after it by the mapped path.
   static func isKnownIntMaxOffsetBug(mapped: ParseOutcome, streamed: ParseOutcome) -> Bool {
@@ -172,6 +194,9 @@ func expectFailure(
 ) {
   let mapped = ParseOutcome.mapped(bytes)
   #expect(mapped.error == expected, "mapped: \(mapped)", sourceLocation: sourceLocation)
+  #expect(
+    ParseOutcome.countedAgrees(bytes, with: mapped), "counted: \(ParseOutcome.counted(bytes))",
+    sourceLocation: sourceLocation)
   for seed in [1, 2] as [UInt64] {
     let streamed = ParseOutcome.streamed(bytes, seed: seed, maximumChunk: 7)
     #expect(
@@ -190,6 +215,9 @@ func expectFailure(
   #expect(error?.kind.name == kind, "mapped: \(mapped)", sourceLocation: sourceLocation)
   #expect(error?.offset == offset, "mapped: \(mapped)", sourceLocation: sourceLocation)
   #expect(error?.key == key, "mapped: \(mapped)", sourceLocation: sourceLocation)
+  #expect(
+    ParseOutcome.countedAgrees(bytes, with: mapped), "counted: \(ParseOutcome.counted(bytes))",
+    sourceLocation: sourceLocation)
   if let error {
     let streamed = ParseOutcome.streamed(bytes, seed: 3, maximumChunk: 5)
     #expect(
@@ -205,6 +233,9 @@ func expectKeys(
   let mapped = ParseOutcome.mapped(bytes)
   let streamed = ParseOutcome.streamed(bytes, seed: 4, maximumChunk: 5)
   #expect(mapped.error == nil, "mapped: \(mapped)", sourceLocation: sourceLocation)
+  #expect(
+    ParseOutcome.countedAgrees(bytes, with: mapped), "counted: \(ParseOutcome.counted(bytes))",
+    sourceLocation: sourceLocation)
   #expect(
     ParseOutcome.agree(mapped: mapped, streamed: streamed), "streamed: \(streamed)",
     sourceLocation: sourceLocation)
