@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Derives the PCLMULQDQ folding and Barrett constants used by Sources/CCRC64/crc64.c.
+"""Derives the folding and Barrett constants of Sources/CCRC64/crc64_clmul.c and crc64_vpclmul.c.
 
 The CRC is CRC-64 "Jones" as Redis uses it: polynomial P(x) = x^64 + 0xAD93D23594C935A9
 (normal form), bits reflected in and out, initial value 0, no final xor.
@@ -81,6 +81,7 @@ def main() -> None:
     assert crc_bitwise(b"123456789") == 0xE9C6D914C4B8D9CA
     mu = div(1 << 128, POLY)  # Barrett: floor(x^128 / P), degree 64
     constants = {
+        "fold 2048 (x^2111, x^2047)": fold_constants(2048),
         "fold 512 (x^575, x^511)": fold_constants(512),
         "fold 128 (x^191, x^127)": fold_constants(128),
         "reduce 128->64 (x^127)": (rev(x_pow_mod(127), 64),),
@@ -90,6 +91,25 @@ def main() -> None:
     for name, values in constants.items():
         print(f"{name}: " + ", ".join(f"0x{v:016x}" for v in values))
     check_model(constants)
+    check_folds()
+
+
+def check_folds() -> None:
+    """Moving a 16-byte lane forward by d bits, as both C versions do, keeps the CRC: the CRC
+    of A + B + C equals that of zeros + B + (A folded ^ C), for |A| = |C| = 16, |B| = d/8 - 16."""
+    import random
+
+    rng = random.Random(2)
+    mask = (1 << 64) - 1
+    for distance in (128, 512, 2048):
+        high, low = fold_constants(distance)
+        for _ in range(8):
+            a, b, c = rng.randbytes(16), rng.randbytes(distance // 8 - 16), rng.randbytes(16)
+            lane = int.from_bytes(a, "little")
+            folded = clmul(lane & mask, high) ^ clmul(lane >> 64, low)
+            moved = (folded ^ int.from_bytes(c, "little")).to_bytes(16, "little")
+            assert crc_bitwise(a + b + c) == crc_bitwise(bytes(16) + b + moved), distance
+    print("fold check: ok")
 
 
 def check_model(constants: dict) -> None:

@@ -1,4 +1,4 @@
-// Measures rdb_crc64 (fastest available) and rdb_crc64_portable throughput on one core.
+// Measures the throughput of each CRC-64 version this CPU runs, on one core.
 // Run by hand, from the package root:
 //   cc -O2 -o /tmp/crc64-throughput -I Sources/CCRC64/include Sources/CCRC64/*.c scripts/crc64-throughput.c -lpthread
 //   /tmp/crc64-throughput
@@ -12,7 +12,6 @@
 
 #include "CCRC64.h"
 
-typedef uint64_t (*crc_function)(uint64_t, const void *, size_t);
 
 /// Seconds on the monotonic clock.
 static double now(void) {
@@ -22,13 +21,14 @@ static double now(void) {
 }
 
 /// Hashes `buffer` repeatedly for about `budget` seconds and returns GB/s.
-static double measure(crc_function crc, const unsigned char *buffer, size_t size, double budget) {
+static double measure(
+    rdb_crc64_version version, const unsigned char *buffer, size_t size, double budget) {
   uint64_t sink = 0;
   size_t rounds = 0;
   double start = now(), elapsed = 0;
   size_t batch = size >= (1u << 20) ? 1 : (1u << 20) / size;
   while (elapsed < budget) {
-    for (size_t i = 0; i < batch; i++) sink = crc(sink, buffer, size);
+    for (size_t i = 0; i < batch; i++) sink = rdb_crc64_by(version, sink, buffer, size);
     rounds += batch;
     elapsed = now() - start;
   }
@@ -46,11 +46,20 @@ int main(void) {
     state = state * 6364136223846793005u + 1442695040888963407u;
     buffer[i] = (unsigned char)(state >> 56);
   }
-  printf("| bytes per call | rdb_crc64 GB/s | rdb_crc64_portable GB/s |\n|---:|---:|---:|\n");
+  static const char *names[] = {"table", "PCLMULQDQ", "VPCLMULQDQ"};
+  int versions = 0;
+  while (versions < 3 && rdb_crc64_supports((rdb_crc64_version)versions)) versions++;
+  printf("| bytes per call |");
+  for (int v = 0; v < versions; v++) printf(" %s GB/s |", names[v]);
+  printf("\n|---:|");
+  for (int v = 0; v < versions; v++) printf("---:|");
+  printf("\n");
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-    double fast = measure(rdb_crc64, buffer, sizes[i], 0.5);
-    double portable = measure(rdb_crc64_portable, buffer, sizes[i], 0.5);
-    printf("| %zu | %.2f | %.2f |\n", sizes[i], fast, portable);
+    printf("| %zu |", sizes[i]);
+    for (int v = 0; v < versions; v++) {
+      printf(" %.2f |", measure((rdb_crc64_version)v, buffer, sizes[i], 0.5));
+    }
+    printf("\n");
   }
   free(buffer);
   return 0;

@@ -72,7 +72,6 @@ TARGET static uint64_t reduce(__m128i lane) {
 TARGET uint64_t rdb_crc64_clmul_update(uint64_t crc, const unsigned char *data, size_t length) {
   if (length < 64) return rdb_crc64_table_update(crc, data, length);
   const __m128i k512 = _mm_set_epi64x((long long)fold512_low, (long long)fold512_high);
-  const __m128i k128 = _mm_set_epi64x((long long)fold128_low, (long long)fold128_high);
   // The running CRC enters as an XOR into the first 64 message bits.
   __m128i x0 = _mm_xor_si128(load(data), _mm_cvtsi64_si128((long long)crc));
   __m128i x1 = load(data + 16);
@@ -88,6 +87,12 @@ TARGET uint64_t rdb_crc64_clmul_update(uint64_t crc, const unsigned char *data, 
     data += 64;
     length -= 64;
   }
+  return rdb_crc64_clmul_finish(x0, x1, x2, x3, data, length);
+}
+
+TARGET uint64_t rdb_crc64_clmul_finish(
+    __m128i x0, __m128i x1, __m128i x2, __m128i x3, const unsigned char *data, size_t length) {
+  const __m128i k128 = _mm_set_epi64x((long long)fold128_low, (long long)fold128_high);
   __m128i lane = _mm_xor_si128(fold(x0, k128), x1);
   lane = _mm_xor_si128(fold(lane, k128), x2);
   lane = _mm_xor_si128(fold(lane, k128), x3);

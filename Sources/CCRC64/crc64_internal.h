@@ -16,8 +16,19 @@ void rdb_crc64_table_init(void);
 uint64_t rdb_crc64_table_update(uint64_t crc, const unsigned char *data, size_t length);
 
 #if defined(__x86_64__)
+#include <immintrin.h>
+
 /// Carry-less multiplication folding; needs PCLMULQDQ and SSE4.1, and the tables for the tail.
 uint64_t rdb_crc64_clmul_update(uint64_t crc, const unsigned char *data, size_t length);
+
+/// Folds four consecutive 16-byte lanes (whose bits still lack their x^64) into one, then the
+/// rest of the input 16 bytes at a time, reduces the lane and finishes the last bytes: the
+/// common end of both folding versions.
+__attribute__((target("pclmul,sse4.1"))) uint64_t rdb_crc64_clmul_finish(
+    __m128i x0, __m128i x1, __m128i x2, __m128i x3, const unsigned char *data, size_t length);
+
+/// The same folding 512 bits at a time; also needs VPCLMULQDQ and AVX-512F.
+uint64_t rdb_crc64_vpclmul_update(uint64_t crc, const unsigned char *data, size_t length);
 #endif
 
 /// Reads 8 bytes at `p` as a little-endian integer, at any alignment.

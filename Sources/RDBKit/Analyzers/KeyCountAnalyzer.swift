@@ -12,11 +12,14 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
     public var withExpiry = 0
     /// Keys whose expiry had passed when the file was written.
     public var expired = 0
-    private var typeCounts = [Int](repeating: 0, count: DataType.allCases.count)
-    private var encodingCounts = [Int](repeating: 0, count: Encoding.allCases.count)
+    /// Per ``DataTypeIndex`` and ``EncodingIndex``: fixed storage, no uniqueness checks.
+    private var typeCounts = InlineArray<7, Int>(repeating: 0)
+    private var encodingCounts = InlineArray<13, Int>(repeating: 0)
 
     /// No keys.
-    public init() {}
+    public init() {
+      assert(DataType.allCases.count == 7 && Encoding.allCases.count == 13, "resize the counts")
+    }
 
     /// Keys per `TYPE` name (types with no key left out).
     public var types: [String: Int] {
@@ -52,6 +55,19 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
       for index in encodingCounts.indices { encodingCounts[index] += other.encodingCounts[index] }
     }
 
+    public static func == (lhs: Counts, rhs: Counts) -> Bool {
+      guard lhs.keys == rhs.keys, lhs.withExpiry == rhs.withExpiry, lhs.expired == rhs.expired
+      else { return false }
+      for index in lhs.typeCounts.indices where lhs.typeCounts[index] != rhs.typeCounts[index] {
+        return false
+      }
+      for index in lhs.encodingCounts.indices
+      where lhs.encodingCounts[index] != rhs.encodingCounts[index] {
+        return false
+      }
+      return true
+    }
+
     private enum CodingKeys: String, CodingKey {
       case keys, withExpiry, expired, types, encodings
     }
@@ -71,7 +87,8 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
   private var finished: [Int: Counts] = [:]
   private var currentDatabase = 0
   private var current = Counts()
-  private var pending: KeyInfo?
+  /// The key being read: what counting it needs from its ``KeyInfo``.
+  private var pending: (database: Int, type: DataType, expiresAt: Int64?)?
 
   /// Creates an empty analyzer.
   public init() {}
@@ -112,14 +129,14 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
   }
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
-    pending = info
+    pending = (info.database, info.dataType, info.expiresAt)
     return .decode
   }
 
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
     guard let info = pending else { return }
     if info.database != currentDatabase { switchDatabase(to: info.database) }
-    current.count(type: info.dataType, encoding: summary.encoding)
+    current.count(type: info.type, encoding: summary.encoding)
     if let expiresAt = info.expiresAt {
       current.withExpiry &+= 1
       if let snapshotTime, expiresAt < snapshotTime { current.expired &+= 1 }

@@ -4,26 +4,29 @@ enum IntegerText {
   /// `buffer`, which must hold at least 20 bytes, and returns the number of bytes written.
   @inline(__always)
   @unsafe static func write(_ value: Int64, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    let count = length(of: value)
     var magnitude = value.magnitude
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    var count = 0
-    // Digits are produced last first into a 24-byte tuple, then copied in order.
-    unsafe withUnsafeMutableBytes(of: &digits) { scratch in
-      repeat {
-        count &+= 1
-        unsafe scratch[24 &- count] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 48
-        magnitude /= 10
-      } while magnitude > 0
-      var position = 0
-      if value < 0 {
-        unsafe buffer[0] = UInt8(ascii: "-")
-        position = 1
-      }
-      unsafe UnsafeMutableRawBufferPointer(rebasing: buffer[position..<position &+ count])
-        .copyMemory(from: UnsafeRawBufferPointer(rebasing: scratch[(24 &- count)...]))
-      count &+= position
-    }
+    var position = count
+    repeat {
+      position &-= 1
+      unsafe buffer[position] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 48
+      magnitude /= 10
+    } while magnitude > 0
+    if value < 0 { unsafe buffer[0] = UInt8(ascii: "-") }
     return count
+  }
+
+  /// The number of bytes ``write(_:into:)`` writes for `value`.
+  @inline(__always)
+  static func length(of value: Int64) -> Int {
+    let magnitude = value.magnitude
+    var digits = 1
+    var threshold: UInt64 = 10
+    while digits < 20, magnitude >= threshold {
+      digits &+= 1
+      threshold = threshold &* 10
+    }
+    return value < 0 ? digits &+ 1 : digits
   }
 
   /// Whether `bytes` is the canonical decimal form of an Int64 (what Redis's `string2ll`

@@ -147,7 +147,7 @@ extension Decoder {
         : marker == 1
           ? Int64(unsafe bytes.littleEndian(at: 0, as: Int16.self))
           : Int64(unsafe bytes.littleEndian(at: 0, as: Int32.self))
-      return (.int, unsafe secondScratch.text(of: value).count)
+      return (.int, IntegerText.length(of: value))
     case 3:
       break
     default:

@@ -3,14 +3,30 @@ import Foundation
 import RDBKit
 import Testing
 
-/// CRC-64 Jones: the check value, the fast path against the table path, and a real RDB trailer.
+/// CRC-64 Jones: the check value, every version this CPU runs against the table version, and a
+/// real RDB trailer.
 @Suite struct CRC64Tests {
+  /// The folding versions this CPU runs (none on a CPU without PCLMULQDQ).
+  static let foldingVersions = [RDB_CRC64_CLMUL, RDB_CRC64_VPCLMUL].filter {
+    rdb_crc64_supports($0) != 0
+  }
+
+  static func portable(_ crc: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    rdb_crc64_by(RDB_CRC64_TABLE, crc, bytes.baseAddress, bytes.count)
+  }
+
+  /// On x86-64 the machine that runs the tests has PCLMULQDQ; say which versions were tested.
+  @Test func foldingVersionsAreTested() {
+    print("CRC-64 versions tested against the table: \(Self.foldingVersions.map(\.rawValue))")
+    #if arch(x86_64)
+    #expect(Self.foldingVersions.contains(RDB_CRC64_CLMUL))
+    #endif
+  }
+
   @Test func checkValue() {
     let crc = Array("123456789".utf8).withUnsafeBytes { CRC64.update(0, $0) }
     #expect(crc == 0xE9C6_D914_C4B8_D9CA)
-    #expect(
-      Array("123456789".utf8).withUnsafeBytes { rdb_crc64_portable(0, $0.baseAddress, $0.count) }
-        == crc)
+    #expect(Array("123456789".utf8).withUnsafeBytes { Self.portable(0, $0) } == crc)
   }
 
   @Test func emptyInputLeavesTheCRC() {
@@ -23,34 +39,45 @@ import Testing
     let data = source.bytes(1000)
     #expect(
       CRC64.update(3, data.span.bytes)
-        == data.withUnsafeBytes { rdb_crc64_portable(3, $0.baseAddress, $0.count) })
+        == data.withUnsafeBytes { Self.portable(3, $0) })
   }
 
-  /// Every length 0...4096 at every start alignment 0...63, with a random starting CRC.
+  /// Every length 0...4096 at every start alignment 0...63, with a random starting CRC, for
+  /// each folding version and for the dispatching entry point.
   @Test(arguments: 0..<64)
-  func fastMatchesPortable(alignment: Int) {
+  func foldingMatchesPortable(alignment: Int) {
     var source = SplitMix64(seed: UInt64(alignment))
     let buffer = source.bytes(4096 + 64)
     buffer.withUnsafeBytes { raw in
       for length in 0...4096 {
         let slice = UnsafeRawBufferPointer(rebasing: raw[alignment..<alignment + length])
         let seed = source.next()
-        let fast = CRC64.update(seed, slice)
-        let portable = rdb_crc64_portable(seed, slice.baseAddress, slice.count)
-        #expect(fast == portable, "length \(length) alignment \(alignment)")
-        if fast != portable { return }
+        let portable = Self.portable(seed, slice)
+        var results = [("dispatch", CRC64.update(seed, slice))]
+        for version in Self.foldingVersions {
+          results.append(
+            ("\(version)", rdb_crc64_by(version, seed, slice.baseAddress, slice.count)))
+        }
+        for (name, crc) in results where crc != portable {
+          Issue.record("\(name): length \(length) alignment \(alignment)")
+          return
+        }
       }
     }
   }
 
   @Test(arguments: [65_536, 1_000_003, 16_777_216 + 15])
-  func fastMatchesPortableOnLargeBuffers(length: Int) {
+  func foldingMatchesPortableOnLargeBuffers(length: Int) {
     var source = SplitMix64(seed: UInt64(length))
     let buffer = source.bytes(length + 63)
     buffer.withUnsafeBytes { raw in
       for alignment in [0, 1, 7, 8, 15, 33, 63] {
         let slice = UnsafeRawBufferPointer(rebasing: raw[alignment..<alignment + length])
-        #expect(CRC64.update(1, slice) == rdb_crc64_portable(1, slice.baseAddress, slice.count))
+        let portable = Self.portable(1, slice)
+        #expect(CRC64.update(1, slice) == portable)
+        for version in Self.foldingVersions {
+          #expect(rdb_crc64_by(version, 1, slice.baseAddress, slice.count) == portable)
+        }
       }
     }
   }
@@ -88,7 +115,7 @@ import Testing
     let stored = bytes.suffix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     #expect(stored != 0)
     #expect(body.withUnsafeBytes { CRC64.update(0, $0) } == stored)
-    #expect(body.withUnsafeBytes { rdb_crc64_portable(0, $0.baseAddress, $0.count) } == stored)
+    #expect(body.withUnsafeBytes { Self.portable(0, $0) } == stored)
   }
 }
 
