@@ -128,6 +128,7 @@ extension Decoder {
   /// string's sizes are checked and its bytes skipped (LZF is used only above 20 bytes, so
   /// its length alone says `embstr` or `raw`). Only for a mapped file whose checksum will
   /// cover the skipped bytes.
+  @inline(__always)
   mutating func readStringEncodingOnly() throws(RDBError) -> (Encoding, length: Int) {
     let start = source.offset
     let (marker, isEncoding) = try readLengthOrEncoding()

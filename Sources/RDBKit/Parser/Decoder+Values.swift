@@ -1,22 +1,31 @@
 /// Decoding of values: the dispatch by type and the element-by-element (non-blob) types.
 extension Decoder {
+  /// Decodes a string value; inlined into the record loop, strings being most keys.
+  @inline(__always)
+  mutating func readStringValue<H: RDBHandler>(into handler: inout H) throws(RDBError)
+    -> Encoding
+  {
+    if leavesStringsToChecksum {
+      let (encoding, length) = try readStringEncodingOnly()
+      try handler.beginValue(encoding: encoding)
+      try handler.stringLength(length)
+      return encoding
+    }
+    let value = unsafe try readString(into: .second, persistent: false)
+    let encoding = unsafe Self.stringEncoding(of: value)
+    try handler.beginValue(encoding: encoding)
+    try handler.stringLength(value.count)
+    try unsafe handler.stringValue(RawSpan(_unsafeBytes: value))
+    return encoding
+  }
+
   /// Decodes a value of `type`, reporting it to `handler`; returns its `OBJECT ENCODING`.
   mutating func readValue<H: RDBHandler>(_ type: ValueType, into handler: inout H)
     throws(RDBError) -> Encoding
   {
     switch type {
-    case .string where leavesStringsToChecksum:
-      let (encoding, length) = try readStringEncodingOnly()
-      try handler.beginValue(encoding: encoding)
-      try handler.stringLength(length)
-      return encoding
     case .string:
-      let value = unsafe try readString(into: .second, persistent: false)
-      let encoding = unsafe Self.stringEncoding(of: value)
-      try handler.beginValue(encoding: encoding)
-      try handler.stringLength(value.count)
-      try unsafe handler.stringValue(RawSpan(_unsafeBytes: value))
-      return encoding
+      return try readStringValue(into: &handler)
     case .list, .set:
       try handler.beginValue(encoding: type.storedEncoding)
       let count = try readLength()

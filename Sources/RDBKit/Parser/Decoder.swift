@@ -179,6 +179,8 @@ enum ScratchSlot {
       if decision == .skip {
         try skipValue(info.type)
         encoding = info.type.storedEncoding
+      } else if info.type == .string {
+        encoding = try readStringValue(into: &handler)
       } else {
         encoding = try readValue(info.type, into: &handler)
       }
