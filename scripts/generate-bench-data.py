@@ -13,6 +13,12 @@ Files written into DIR (default bench-data/, which git ignores):
                and 1 % of keys in database 1
   tiny.rdb     10,000,000 string keys "k:<n>" with short values (half of them integers)
   biglist.rdb  one list key "biglist" of about 1.1 GB of 4-28 byte random elements
+  rdb9.rdb     about 90 MB of what rdbtools (redis-rdb-tools, which stops at RDB 9) can read, for
+               a comparison every tool runs: strings as in mixed.rdb, 60,000 small and a few
+               large hashes, sets and sorted sets, no lists or streams. The server writes them
+               with listpacks turned off (hashtable, skiplist, intset: types that RDB 9 has);
+               its REDIS0010 header is then relabelled REDIS0009 and the CRC-64 trailer
+               corrected, and redis-check-rdb must accept the result.
 
 The script starts its own redis-server (Debian's, 7.0) on a Unix socket in a temporary
 directory with `save ""`, loads the data through `redis-cli --pipe`, runs SAVE, copies
@@ -263,6 +269,111 @@ def build_tiny(pipe: Pipe, source: Source, scale: float) -> None:
         pipe.send(resp(b"MSET", *items))
 
 
+def build_rdb9(pipe: Pipe, source: Source, scale: float) -> None:
+    """rdb9.rdb: strings, hashes, sets and sorted sets only (see RDB9_CONFIG)."""
+    rng = source.rng
+    budget = 0.08e9 * scale
+    written = index = 0
+    while written < budget:
+        length = source.string_length()
+        value = source.text(length) if rng.random() < 0.5 else source.random_bytes(length)
+        expiry = source.expiry()
+        key = b"str:%d" % index
+        pipe.send(resp(b"SET", key, value) if expiry is None
+                  else resp(b"SET", key, value, b"PXAT", expiry))
+        written += length
+        index += 1
+    plan = [(b"hash", counted(20_000 * scale), 20), (b"set", counted(20_000 * scale), 20),
+            (b"zset", counted(20_000 * scale), 20), (b"bighash", counted(2 * scale), 10_000),
+            (b"bigset", counted(2 * scale), 20_000), (b"bigzset", counted(2 * scale), 50_000)]
+    for prefix, count, high in plan:
+        for index in range(count):
+            key = b"%s:%d" % (prefix, index)
+            size = rng.randint(min(2, high), high)
+            if prefix.endswith(b"hash"):
+                items = [x for i in range(size) for x in (b"f%d" % i, source.member())]
+                send_aggregate(pipe, b"HSET", key, items, 2000)
+            elif prefix.endswith(b"zset"):
+                items = [x for _ in range(size)
+                         for x in (b"%.17g" % rng.uniform(-1e6, 1e6), source.member())]
+                send_aggregate(pipe, b"ZADD", key, items, 2000)
+            else:
+                integers = rng.random() < 0.3
+                items = [str(rng.randrange(10 ** 12)).encode() if integers else source.member()
+                         for _ in range(size)]
+                send_aggregate(pipe, b"SADD", key, items, 1000)
+            expiry = source.expiry()
+            if expiry is not None:
+                pipe.send(resp(b"PEXPIREAT", key, expiry))
+
+
+# rdb9.rdb: no listpacks, so every type written is one RDB 9 has (4, 5, 2, 11, 0).
+RDB9_CONFIG = [("hash-max-listpack-entries", "0"), ("zset-max-listpack-entries", "0")]
+
+POLY = (1 << 64) | 0xAD93D23594C935A9  # CRC-64 Jones, normal form
+
+
+def crc64_bitwise(data: bytes, crc: int = 0) -> int:
+    """CRC-64 Jones (reflected, initial 0, no final xor), one bit at a time: short inputs."""
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x95AC9329AC4BC9B5 if crc & 1 else crc >> 1
+    return crc
+
+
+def crc64_extend_zeros(crc: int, count: int) -> int:
+    """The CRC of a message whose CRC is `crc`, followed by `count` zero bytes.
+
+    Reflected, that is rev(rev(crc) * x^(8 count) mod P): square-and-multiply over GF(2)."""
+    def reverse(value: int) -> int:
+        return int(f"{value:064b}"[::-1], 2)
+
+    def multiply_mod(a: int, b: int) -> int:
+        product = 0
+        while b:
+            if b & 1:
+                product ^= a
+            a <<= 1
+            b >>= 1
+        while product.bit_length() > 64:
+            product ^= POLY << (product.bit_length() - 65)
+        return product
+
+    result, power, exponent = reverse(crc), 2, 8 * count  # power = x
+    while exponent:
+        if exponent & 1:
+            result = multiply_mod(result, power)
+        power = multiply_mod(power, power)
+        exponent >>= 1
+    return reverse(result)
+
+
+def relabel_as_rdb9(path: Path) -> None:
+    """Rewrites a REDIS0010 file's header as REDIS0009 and corrects its CRC-64 trailer.
+
+    The CRC is linear: changing the header by D changes the CRC by the CRC of D followed by
+    as many zero bytes as the rest of the checksummed body."""
+    sample = bytes(range(9))
+    assert crc64_extend_zeros(crc64_bitwise(sample), 191) == crc64_bitwise(sample + bytes(191))
+    with open(path, "r+b") as file:
+        header = file.read(9)
+        if header != b"REDIS0010":
+            raise RuntimeError(f"{path}: header {header!r}, expected REDIS0010")
+        size = path.stat().st_size
+        file.seek(size - 8)
+        stored = int.from_bytes(file.read(8), "little")
+        difference = bytes(a ^ b for a, b in zip(header, b"REDIS0009"))
+        corrected = stored ^ crc64_extend_zeros(crc64_bitwise(difference), size - 8 - 9)
+        file.seek(0)
+        file.write(b"REDIS0009")
+        file.seek(size - 8)
+        file.write(corrected.to_bytes(8, "little"))
+    check = subprocess.run(["redis-check-rdb", str(path)], capture_output=True, text=True)
+    if check.returncode != 0 or "RDB looks OK" not in check.stdout:
+        raise RuntimeError(f"redis-check-rdb rejects the relabelled {path}:\n{check.stdout}")
+
+
 def build_biglist(pipe: Pipe, source: Source, scale: float) -> None:
     """biglist.rdb: one list key holding about 1.1 GB of small random elements."""
     rng = source.rng
@@ -274,7 +385,8 @@ def build_biglist(pipe: Pipe, source: Source, scale: float) -> None:
         pipe.send(resp(b"RPUSH", b"biglist", *items))
 
 
-BUILDERS = {"mixed": build_mixed, "tiny": build_tiny, "biglist": build_biglist}
+BUILDERS = {"mixed": build_mixed, "tiny": build_tiny, "biglist": build_biglist,
+            "rdb9": build_rdb9}
 
 
 def generate(name: str, directory: Path, seed: int, scale: float) -> None:
@@ -290,6 +402,8 @@ def generate(name: str, directory: Path, seed: int, scale: float) -> None:
     started = time.monotonic()
     server = Server()
     try:
+        for name_value in RDB9_CONFIG if name == "rdb9" else []:
+            server.cli("CONFIG", "SET", *name_value)
         pipe = Pipe(server)
         BUILDERS[name](pipe, Source(seed, name), scale)
         pipe.close()
@@ -299,6 +413,12 @@ def generate(name: str, directory: Path, seed: int, scale: float) -> None:
         server.save_to(target)
     finally:
         server.stop()
+    if name == "rdb9":
+        try:
+            relabel_as_rdb9(target)
+        except Exception:
+            target.unlink()
+            raise
     seconds = time.monotonic() - started
     meta = dict(wanted, name=name, keys=keys, bytes=target.stat().st_size,
                 server=f"redis {version}", seconds=round(seconds, 1),
