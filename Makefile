@@ -2,6 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := liblzf-dev libcurl4-openssl-dev libssl-dev pkg-config redis-server redis-tools
 PIP_PACKAGES := duckdb 'moto[server]'
+COMPARE_PIP_PACKAGES := rdbtools python-lzf
 SAMPLE := testdata/fixtures/redis-7.4.1/default.rdb
 RELEASE_BIN := .build/release/rdbtool
 
@@ -37,9 +38,12 @@ bench: setup
 	  $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress; \
 	fi
 
-## compare: write the benchmark RDB files (skipped when present for the seed), then time
-## rdbtool against cat, redis-check-rdb and rdbtools on them; prints a Markdown table.
+## compare: install rdbtools (pip) if missing, write the benchmark RDB files (skipped when
+## present for the seed), then time rdbtool against cat, redis-check-rdb and rdbtools on them;
+## prints a Markdown table.
 compare: build
+	@bash scripts/setup.sh -- $(COMPARE_PIP_PACKAGES) || \
+	  echo "compare: rdbtools could not be installed; its rows will say so" >&2
 	python3 scripts/generate-bench-data.py bench-data
 	bash scripts/compare.sh bench-data
 

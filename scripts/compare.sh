@@ -20,8 +20,8 @@
 #                                            default .build/release/rdbtool)
 #   N shards (--shards N, default 2; 0 turns it off): N hard links to FILE (hidden names beside
 #   it, removed on exit), verified by one `rdbtool verify` call naming all N (the CLI verifies
-#   its inputs one after another) and by N `rdbtool verify` processes at once; a note gives
-#   each time divided by the one-file time.
+#   its inputs in parallel, one task per input) and by N `rdbtool verify` processes at once; a
+#   note gives each time divided by the one-file time.
 # A command that is missing or fails gets a row saying so instead of figures.
 #
 # Columns: wall seconds of the fastest run, MB/s (10^6 bytes of the file that was read, per second), keys/s, peak
@@ -194,9 +194,9 @@ for file in "${files[@]}"; do
       shard_files+=("$link")
     done
     run rdbtool "$file" "$rdbtool" verify -q "${shard_files[@]}"
-    row "$file" "rdbtool verify, $shards shards in one call (sequential)" \
+    row "$file" "rdbtool verify, $shards shards in one call" \
       "$((bytes * shards))" "$([ -n "$keys" ] && echo $((keys * shards)))"
-    sequential_wall=$wall
+    one_call_wall=$wall
     # shellcheck disable=SC2016  # expanded by the inner shell
     run rdbtool "$file" bash -c \
       'pids=(); for f in "${@:2}"; do "$1" verify -q "$f" & pids+=($!); done
@@ -206,7 +206,7 @@ for file in "${files[@]}"; do
       "$((bytes * shards))" "$([ -n "$keys" ] && echo $((keys * shards)))"
     parallel_wall=$wall
     notes+=("$(basename "$file") / $shards shards: one file ${one_wall} s; $shards in one verify call \
-${sequential_wall} s ($(awk -v a="$sequential_wall" -v b="$one_wall" 'BEGIN { printf "%.2f", a / b }')x); \
+${one_call_wall} s ($(awk -v a="$one_call_wall" -v b="$one_wall" 'BEGIN { printf "%.2f", a / b }')x); \
 $shards processes at once ${parallel_wall} s ($(awk -v a="$parallel_wall" -v b="$one_wall" 'BEGIN { printf "%.2f", a / b }')x)")
   fi
 done
