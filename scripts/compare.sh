@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Times rdbtool against its peers on the same RDB files, in one run, and prints a Markdown table.
 #
-# Usage: scripts/compare.sh [--runs N] [--keys N] [--rdbtool PATH] [--slice-dir DIR]
-#                           [--slice-above MB] [--shards N] DIR|FILE...
+# Usage: scripts/compare.sh [--runs N] [--keys N] [--rdbtool PATH] [--rdb-cli PATH]
+#                           [--slice-dir DIR] [--slice-above MB] [--shards N] DIR|FILE...
 #
 # For every file (a directory means its *.rdb files) it runs each command --runs times
 # (default 3) with a warm page cache and keeps the fastest run:
@@ -13,8 +13,12 @@
 #                                            rejects RDB 10+, which Redis 7 writes); files above
 #                                            --slice-above MB (default 100) are replaced by the
 #                                            file of the same name in --slice-dir, or skipped
+#   rdb-cli FILE json, rdb-cli FILE resp     librdb's CLI (--rdb-cli PATH, default rdb-cli on
+#                                            PATH), if there: librdb is built from its source
+#                                            (github.com/redis/librdb), no package has it
 #   rdbtool verify FILE
 #   rdbtool dump --format jsonl FILE > /dev/null
+#   rdbtool dump --format resp FILE > /dev/null
 #   rdbtool memory FILE > /dev/null
 #   rdbtool stats FILE > /dev/null           (if this rdbtool has it; rdbtool from --rdbtool,
 #                                            default .build/release/rdbtool)
@@ -36,6 +40,7 @@ runs=3
 keys_override=""
 rdbtool=".build/release/rdbtool"
 slice_dir=""
+rdb_cli="rdb-cli"
 slice_above_mb=100
 shards=2
 inputs=()
@@ -47,6 +52,7 @@ while [ $# -gt 0 ]; do
     --slice-dir) slice_dir="$2"; shift 2 ;;
     --slice-above) slice_above_mb="$2"; shift 2 ;;
     --shards) shards="$2"; shift 2 ;;
+    --rdb-cli) rdb_cli="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     *) inputs+=("$1"); shift ;;
@@ -107,24 +113,25 @@ row() {
   local file="$1" tool="$2" bytes="$3" keys="$4"
   if [ "$ok" -ne 1 ]; then
     notes+=("$(basename "$file") / $tool failed: $({ grep -v '^\s*$' "$work/stderr" || true; } | tail -n 1 | cut -c1-160)")
-    printf '| %s | %s | failed | | | | | | |\n' "$(basename "$file")" "$tool" >> "$work/rows"
+    printf '| %s | %s | failed | | | | | | | |\n' "$(basename "$file")" "$tool" >> "$work/rows"
     return
   fi
   awk -v f="$(basename "$file")" -v t="$tool" -v w="$wall" -v b="$bytes" -v k="$keys" \
-      -v r="$rss" -v c="${speed_cat:-}" -v x="${speed_check:-}" -v p="${speed_rdb:-}" '
+      -v r="$rss" -v c="${speed_cat:-}" -v x="${speed_check:-}" -v p="${speed_rdb:-}" \
+      -v l="${speed_librdb:-}" '
     function ratio(peer) { return (peer == "" || peer == 0) ? "" : sprintf("%.2f", s / peer) }
     BEGIN {
       s = (w > 0) ? b / 1e6 / w : 0
       keys = (k == "") ? "" : sprintf("%.0f", k / w)
-      printf "| %s | %s | %.3f | %.0f | %s | %.0f | %s | %s | %s |\n",
-        f, t, w, s, keys, r / 1024, ratio(c), ratio(x), ratio(p)
+      printf "| %s | %s | %.3f | %.0f | %s | %.0f | %s | %s | %s | %s |\n",
+        f, t, w, s, keys, r / 1024, ratio(c), ratio(x), ratio(p), ratio(l)
     }' >> "$work/rows"
   last_speed=$(awk -v w="$wall" -v b="$bytes" 'BEGIN { printf "%.6f", (w > 0) ? b / 1e6 / w : 0 }')
 }
 
 # skip FILE TOOL REASON: appends a row for a command that was not run.
 skip() {
-  printf '| %s | %s | skipped | | | | | | |\n' "$(basename "$1")" "$2" >> "$work/rows"
+  printf '| %s | %s | skipped | | | | | | | |\n' "$(basename "$1")" "$2" >> "$work/rows"
   notes+=("$(basename "$1") / $2 skipped: $3")
 }
 
@@ -134,7 +141,7 @@ if [ -x "$rdbtool" ]; then rdbtool_ready=1; fi
 for file in "${files[@]}"; do
   bytes=$(stat -c %s "$file")
   keys=$(key_count "$file")
-  speed_cat="" speed_check="" speed_rdb=""
+  speed_cat="" speed_check="" speed_rdb="" speed_librdb=""
   cat "$file" > /dev/null  # warm the page cache before anything is timed
 
   run cat "$file" cat "$file"
@@ -170,7 +177,18 @@ for file in "${files[@]}"; do
     skip "$file" "rdb --command json" "rdbtools not installed (pip install rdbtools python-lzf)"
   fi
 
-  for command in "verify" "dump --format jsonl" "memory" "stats"; do
+  if command -v "$rdb_cli" > /dev/null; then
+    run rdb-cli "$file" "$rdb_cli" "$file" -l "$work/rdb-cli.log" json
+    row "$file" "rdb-cli json (librdb)" "$bytes" "$keys"
+    [ "$ok" -eq 1 ] && speed_librdb=$last_speed
+    run rdb-cli "$file" "$rdb_cli" "$file" -l "$work/rdb-cli.log" resp
+    row "$file" "rdb-cli resp (librdb)" "$bytes" "$keys"
+  else
+    skip "$file" "rdb-cli json (librdb)" \
+      "$rdb_cli not found (build github.com/redis/librdb, then --rdb-cli PATH)"
+  fi
+
+  for command in "verify" "dump --format jsonl" "dump --format resp" "memory" "stats"; do
     if [ "$rdbtool_ready" -eq 1 ] && ! "$rdbtool" ${command%% *} --help > /dev/null 2>&1; then
       skip "$file" "rdbtool $command" "this rdbtool has no '${command%% *}' subcommand"
     elif [ "$rdbtool_ready" -eq 1 ]; then
@@ -211,8 +229,8 @@ $shards processes at once ${parallel_wall} s ($(awk -v a="$parallel_wall" -v b="
   fi
 done
 
-echo "| file | command | wall s | MB/s | keys/s | peak RSS MiB | speed vs cat | speed vs redis-check-rdb | speed vs rdb |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| file | command | wall s | MB/s | keys/s | peak RSS MiB | speed vs cat | speed vs redis-check-rdb | speed vs rdb | speed vs rdb-cli json |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 cat "$work/rows"
 if [ ${#notes[@]} -gt 0 ]; then
   echo

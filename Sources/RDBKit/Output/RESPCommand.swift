@@ -1,16 +1,23 @@
 /// Builds Redis protocol commands (`*N` arrays of `$len` bulk strings) into an output buffer.
 ///
-/// Variadic commands (RPUSH, SADD, ZADD, HSET, XADD) are written in batches: arguments are
-/// gathered apart and the command is framed once its argument count is known.
+/// The arguments are gathered in a buffer of their own, reused from command to command, and
+/// the command is framed once its argument count is known, so variadic commands (RPUSH, SADD,
+/// ZADD, HSET, XADD) can be written in batches. Building a command allocates nothing once the
+/// buffer has grown to the largest one.
 struct RESPCommand {
-  private var arguments: [UInt8] = []
+  private let arguments = OutputBuffer()
   private(set) var argumentCount = 0
 
-  /// Starts a command with its fixed leading arguments.
-  mutating func begin(_ name: StaticString, key: [UInt8]) {
-    arguments.removeAll(keepingCapacity: true)
+  /// Starts a command.
+  mutating func begin(_ name: StaticString) {
+    arguments.truncate(to: 0)
     argumentCount = 0
     add(name)
+  }
+
+  /// Starts a command with its key.
+  mutating func begin(_ name: StaticString, key: [UInt8]) {
+    begin(name)
     add(key)
   }
 
@@ -23,20 +30,26 @@ struct RESPCommand {
   }
 
   mutating func add(_ text: String) {
-    add(Array(text.utf8))
+    var text = text
+    text.withUTF8 { unsafe add(UnsafeRawBufferPointer($0)) }
   }
 
-  mutating func add(integer: Int64) {
-    add(String(integer))
+  mutating func add(integer value: Int64) {
+    arguments.append(UInt8(ascii: "$"))
+    arguments.append(integer: Int64(IntegerText.length(of: value)))
+    arguments.append("\r\n")
+    arguments.append(integer: value)
+    arguments.append("\r\n")
+    argumentCount &+= 1
   }
 
   @unsafe mutating func add(_ bytes: UnsafeRawBufferPointer) {
     arguments.append(UInt8(ascii: "$"))
-    arguments.append(contentsOf: String(bytes.count).utf8)
-    arguments.append(contentsOf: [13, 10])
-    unsafe arguments.append(contentsOf: bytes)
-    arguments.append(contentsOf: [13, 10])
-    argumentCount += 1
+    arguments.append(integer: Int64(bytes.count))
+    arguments.append("\r\n")
+    unsafe arguments.append(bytes)
+    arguments.append("\r\n")
+    argumentCount &+= 1
   }
 
   mutating func add(_ span: RawSpan) {
@@ -48,13 +61,6 @@ struct RESPCommand {
     output.append(UInt8(ascii: "*"))
     output.append(integer: Int64(argumentCount))
     output.append("\r\n")
-    output.append(contentsOf: arguments)
-  }
-
-  /// Writes a whole command at once.
-  static func write(_ parts: [[UInt8]], to output: OutputBuffer) {
-    var command = RESPCommand()
-    for part in parts { command.add(part) }
-    command.write(to: output)
+    output.append(arguments)
   }
 }

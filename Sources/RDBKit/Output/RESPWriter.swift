@@ -18,6 +18,8 @@ public struct RESPWriter: RDBHandler {
   private var key: [UInt8] = []
   private var info: KeyInfo?
   private var command = RESPCommand()
+  /// The short commands around a key's value (SELECT, DEL, PEXPIREAT, …).
+  private var aside = RESPCommand()
   private var fieldExpiries: [([UInt8], Int64)] = []
   private var streamEntryCount = 0
   private var groupName: [UInt8] = []
@@ -34,12 +36,11 @@ public struct RESPWriter: RDBHandler {
   public mutating func finish() throws(RDBError) { try output.flush() }
 
   public mutating func function(code: RawSpan) throws(RDBError) {
-    var load = RESPCommand()
-    load.add("FUNCTION")
-    load.add("LOAD")
-    load.add("REPLACE")
-    load.add(code)
-    load.write(to: output)
+    aside.begin("FUNCTION")
+    aside.add("LOAD")
+    aside.add("REPLACE")
+    aside.add(code)
+    aside.write(to: output)
   }
 
   public mutating func beginDatabase(_ index: Int) throws(RDBError) { database = index }
@@ -50,14 +51,18 @@ public struct RESPWriter: RDBHandler {
       return .skip
     }
     if selectedDatabase != info.database {
-      RESPCommand.write([Array("SELECT".utf8), Array(String(info.database).utf8)], to: output)
+      aside.begin("SELECT")
+      aside.add(integer: Int64(info.database))
+      aside.write(to: output)
       selectedDatabase = info.database
     }
-    self.key = unsafe key.withUnsafeBytes { unsafe Array($0) }
+    self.key.removeAll(keepingCapacity: true)
+    unsafe key.withUnsafeBytes { unsafe self.key.append(contentsOf: $0) }
     self.info = info
     fieldExpiries.removeAll(keepingCapacity: true)
     // DEL first, so loading into a server that has the key replaces it instead of appending.
-    RESPCommand.write([Array("DEL".utf8), self.key], to: output)
+    aside.begin("DEL", key: self.key)
+    aside.write(to: output)
     switch info.dataType {
     case .list: command.begin("RPUSH", key: self.key)
     case .set: command.begin("SADD", key: self.key)
@@ -130,35 +135,33 @@ public struct RESPWriter: RDBHandler {
   public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
     if metadata.length == 0 {
       // An empty stream still exists: create it with an entry trimmed away at once.
-      RESPCommand.write(
-        ["XADD", "MAXLEN", "0", "0-1", "x", "y"].map { Array($0.utf8) }.inserting(key, at: 1),
-        to: output)
+      aside.begin("XADD", key: key)
+      for argument: StaticString in ["MAXLEN", "0", "0-1", "x", "y"] { aside.add(argument) }
+      aside.write(to: output)
     }
-    var setID = RESPCommand()
-    setID.begin("XSETID", key: key)
-    setID.add(metadata.lastID.description)
+    aside.begin("XSETID", key: key)
+    aside.add(metadata.lastID.description)
     if let entriesAdded = metadata.entriesAdded, let maxDeletedID = metadata.maxDeletedID {
-      setID.add("ENTRIESADDED")
-      setID.add(integer: Int64(clamping: entriesAdded))
-      setID.add("MAXDELETEDID")
-      setID.add(maxDeletedID.description)
+      aside.add("ENTRIESADDED")
+      aside.add(integer: Int64(clamping: entriesAdded))
+      aside.add("MAXDELETEDID")
+      aside.add(maxDeletedID.description)
     }
-    setID.write(to: output)
+    aside.write(to: output)
   }
 
   public mutating func beginStreamGroup(name: RawSpan, info: StreamGroupInfo) throws(RDBError) {
     groupName = unsafe name.withUnsafeBytes { unsafe Array($0) }
-    var create = RESPCommand()
-    create.add("XGROUP")
-    create.add("CREATE")
-    create.add(key)
-    create.add(groupName)
-    create.add(info.lastDeliveredID.description)
+    aside.begin("XGROUP")
+    aside.add("CREATE")
+    aside.add(key)
+    aside.add(groupName)
+    aside.add(info.lastDeliveredID.description)
     if let entriesRead = info.entriesRead {
-      create.add("ENTRIESREAD")
-      create.add(integer: entriesRead)
+      aside.add("ENTRIESREAD")
+      aside.add(integer: entriesRead)
     }
-    create.write(to: output)
+    aside.write(to: output)
     pending.removeAll(keepingCapacity: true)
   }
 
@@ -171,25 +174,28 @@ public struct RESPWriter: RDBHandler {
   public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo) throws(RDBError)
   {
     consumer = unsafe name.withUnsafeBytes { unsafe Array($0) }
-    RESPCommand.write(
-      [Array("XGROUP".utf8), Array("CREATECONSUMER".utf8), key, groupName, consumer], to: output)
+    aside.begin("XGROUP")
+    aside.add("CREATECONSUMER")
+    aside.add(key)
+    aside.add(groupName)
+    aside.add(consumer)
+    aside.write(to: output)
   }
 
   public mutating func streamConsumerPending(id: StreamID) throws(RDBError) {
     guard let entry = pending.first(where: { $0.id == id }) else { return }
-    var claim = RESPCommand()
-    claim.begin("XCLAIM", key: key)
-    claim.add(groupName)
-    claim.add(consumer)
-    claim.add("0")
-    claim.add(id.description)
-    claim.add("TIME")
-    claim.add(integer: entry.deliveryTime)
-    claim.add("RETRYCOUNT")
-    claim.add(integer: Int64(clamping: entry.deliveryCount))
-    claim.add("FORCE")
-    claim.add("JUSTID")
-    claim.write(to: output)
+    aside.begin("XCLAIM", key: key)
+    aside.add(groupName)
+    aside.add(consumer)
+    aside.add("0")
+    aside.add(id.description)
+    aside.add("TIME")
+    aside.add(integer: entry.deliveryTime)
+    aside.add("RETRYCOUNT")
+    aside.add(integer: Int64(clamping: entry.deliveryCount))
+    aside.add("FORCE")
+    aside.add("JUSTID")
+    aside.write(to: output)
   }
 
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
@@ -200,15 +206,17 @@ public struct RESPWriter: RDBHandler {
     default: break
     }
     for (field, time) in fieldExpiries {
-      RESPCommand.write(
-        [
-          Array("HPEXPIREAT".utf8), key, Array(String(time).utf8), Array("FIELDS".utf8),
-          Array("1".utf8), field,
-        ], to: output)
+      aside.begin("HPEXPIREAT", key: key)
+      aside.add(integer: time)
+      aside.add("FIELDS")
+      aside.add("1")
+      aside.add(field)
+      aside.write(to: output)
     }
     if let expiresAt = info.expiresAt {
-      RESPCommand.write(
-        [Array("PEXPIREAT".utf8), key, Array(String(expiresAt).utf8)], to: output)
+      aside.begin("PEXPIREAT", key: key)
+      aside.add(integer: expiresAt)
+      aside.write(to: output)
     }
     self.info = nil
     try output.flushIfFull()
@@ -217,13 +225,5 @@ public struct RESPWriter: RDBHandler {
   /// A score as ZADD takes it: `inf`, `-inf`, or the shortest text that reads back exactly.
   static func scoreText(_ score: Double) -> String {
     score.isInfinite ? (score < 0 ? "-inf" : "inf") : "\(score)"
-  }
-}
-
-extension Array {
-  fileprivate func inserting(_ element: Element, at index: Int) -> [Element] {
-    var copy = self
-    copy.insert(element, at: index)
-    return copy
   }
 }
