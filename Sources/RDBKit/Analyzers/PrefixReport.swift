@@ -11,61 +11,120 @@ public struct PrefixReport: Sendable {
   public let depth: Int
   /// The most distinct prefixes kept.
   public let limit: Int
-  /// Keys and bytes per prefix. A slice hashes and compares by its bytes, so a key's prefix is
-  /// looked up as a slice of the key itself, with no copy; only a new prefix is copied.
-  private var tallies: [ArraySlice<UInt8>: StatsAnalyzer.Tally] = [:]
+  /// The prefixes kept, one after another, and where each is.
+  private var names: [UInt8] = []
+  private var entries: [Entry] = []
+  /// An open-addressed index of `entries`, at most half full: per slot, the entry's number
+  /// plus one (0 for an empty slot) in the low 32 bits and its hash's high 32 bits above.
+  private var slots: [UInt64] = Array(repeating: 0, count: 64)
+  private let hasher = SeededHash()
   /// Keys whose prefix was not kept because the limit was reached.
   public private(set) var overflow = StatsAnalyzer.Tally()
+
+  private struct Entry: Sendable {
+    var start: Int
+    var count: Int
+    var tally: StatsAnalyzer.Tally
+  }
 
   /// Groups by the part before the `depth`-th `separator`, keeping at most `limit` prefixes.
   public init(separator: UInt8 = UInt8(ascii: ":"), depth: Int = 1, limit: Int = 100_000) {
     self.separator = separator
     self.depth = max(1, depth)
-    self.limit = limit
+    self.limit = min(max(0, limit), Int(Int32.max))
   }
 
   /// The prefix of `key`.
   public func prefix(of key: [UInt8]) -> ArraySlice<UInt8> {
+    key[..<prefixLength(of: key)]
+  }
+
+  private func prefixLength(of key: [UInt8]) -> Int {
     var seen = 0
     for (index, byte) in key.enumerated() where byte == separator {
       seen += 1
-      if seen == depth { return key[..<index] }
+      if seen == depth { return index }
     }
-    return key[...]
+    return key.count
   }
 
   /// The number of distinct prefixes kept.
-  public var count: Int { tallies.count }
+  public var count: Int { entries.count }
 
   mutating func add(_ key: [UInt8], bytes: Int) {
-    let prefix = prefix(of: key)
-    if let index = tallies.index(forKey: prefix) {
-      tallies.values[index].add(bytes)
-    } else if tallies.count >= limit {
-      overflow.add(bytes)
-    } else {
-      // A copy, so the group does not keep the whole key name alive.
-      tallies[ArraySlice(Array(prefix)), default: StatsAnalyzer.Tally()].add(bytes)
+    let length = prefixLength(of: key)
+    unsafe key.withUnsafeBytes { key in
+      unsafe add(
+        UnsafeRawBufferPointer(rebasing: key[..<length]), StatsAnalyzer.Tally(keys: 1, bytes: bytes)
+      )
     }
   }
 
   mutating func merge(_ other: PrefixReport) {
-    for (prefix, tally) in other.tallies {
-      if let index = tallies.index(forKey: prefix) {
-        tallies.values[index].add(tally)
-      } else if tallies.count >= limit {
-        overflow.add(tally)
-      } else {
-        tallies[prefix] = tally
+    unsafe other.names.withUnsafeBytes { names in
+      for entry in other.entries {
+        unsafe add(
+          UnsafeRawBufferPointer(rebasing: names[entry.start..<entry.start + entry.count]),
+          entry.tally)
       }
     }
     overflow.add(other.overflow)
   }
 
+  /// Adds `tally` to `prefix`'s entry, making one if the limit allows.
+  @unsafe private mutating func add(_ prefix: UnsafeRawBufferPointer, _ tally: StatsAnalyzer.Tally)
+  {
+    let hash = unsafe hasher.hash(prefix)
+    let tag = hash & 0xFFFF_FFFF_0000_0000
+    let mask = slots.count - 1
+    var index = Int(truncatingIfNeeded: hash) & mask
+    while true {
+      let slot = slots[index]
+      if slot == 0 { break }
+      if slot & 0xFFFF_FFFF_0000_0000 == tag {
+        let number = Int(slot & 0xFFFF_FFFF) - 1
+        if unsafe isEntry(number, spelling: prefix) {
+          entries[number].tally.add(tally)
+          return
+        }
+      }
+      index = (index + 1) & mask
+    }
+    guard entries.count < limit else { return overflow.add(tally) }
+    entries.append(Entry(start: names.count, count: prefix.count, tally: tally))
+    unsafe names.append(contentsOf: prefix)
+    slots[index] = tag | UInt64(entries.count)
+    if entries.count * 2 > slots.count { rebuildSlots(count: slots.count * 2) }
+  }
+
+  @unsafe private func isEntry(_ number: Int, spelling prefix: UnsafeRawBufferPointer) -> Bool {
+    let entry = entries[number]
+    guard entry.count == prefix.count else { return false }
+    return unsafe names.withUnsafeBytes { names in
+      unsafe UnsafeRawBufferPointer(rebasing: names[entry.start..<entry.start + entry.count])
+        .elementsEqual(prefix)
+    }
+  }
+
+  private mutating func rebuildSlots(count: Int) {
+    slots = Array(repeating: 0, count: count)
+    let mask = count - 1
+    unsafe names.withUnsafeBytes { names in
+      for (number, entry) in entries.enumerated() {
+        let hash = unsafe hasher.hash(
+          UnsafeRawBufferPointer(rebasing: names[entry.start..<entry.start + entry.count]))
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while slots[index] != 0 { index = (index + 1) & mask }
+        slots[index] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(number + 1)
+      }
+    }
+  }
+
   /// The prefixes, most memory first; equal sizes in byte order of the prefix, so the order
   /// is the same on every run.
   public func byMemory() -> [(prefix: [UInt8], tally: StatsAnalyzer.Tally)] {
-    tallies.map { (Array($0.key), $0.value) }.sorted { left, right in
+    entries.map { (Array(names[$0.start..<$0.start + $0.count]), $0.tally) }.sorted {
+      left, right in
       if left.tally.bytes != right.tally.bytes { return left.tally.bytes > right.tally.bytes }
       return left.prefix.lexicographicallyPrecedes(right.prefix)
     }

@@ -13,9 +13,9 @@ import Darwin
 ///
 /// The table is open-addressed over memory it owns and reused from value to value: each
 /// slot is stamped with the value it belongs to, so forgetting a value costs nothing, and after
-/// warm-up the check allocates nothing. Strings are hashed with a multiply-fold hash seeded at
-/// random per process, so a crafted file cannot choose colliding elements. The caller frees
-/// the table with ``release()``, exactly once.
+/// warm-up the check allocates nothing. Elements are hashed with a ``SeededHash``, so a
+/// crafted file cannot choose colliding elements. The caller frees the table with
+/// ``release()``, exactly once.
 @safe struct DuplicateCheck {
   /// One recorded element: a string's address and length, or an integer.
   private struct Slot {
@@ -31,7 +31,7 @@ import Darwin
   private var capacity: Int
   private var stamp: UInt32 = 1
   private var used = 0
-  private let seed = (UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
+  private let hasher = SeededHash()
 
   /// An empty table.
   init() {
@@ -68,7 +68,7 @@ import Darwin
   /// there. The bytes must stay valid until ``reset()``.
   @unsafe mutating func insert(_ bytes: UnsafeRawBufferPointer) -> Bool {
     if let integer = unsafe Self.canonicalInteger(bytes) { return insert(integer: integer) }
-    let hash = unsafe hash(bytes)
+    let hash = unsafe hasher.hash(bytes)
     let address = UInt64(UInt(bitPattern: bytes.baseAddress))
     var index = Int(truncatingIfNeeded: hash) & (capacity &- 1)
     while true {
@@ -90,7 +90,7 @@ import Darwin
   @inline(__always)
   private mutating func insert(integer: Int64) -> Bool {
     let bits = UInt64(bitPattern: integer)
-    let hash = Self.mix(bits ^ seed.0, seed.1)
+    let hash = hasher.hash(bits)
     var index = Int(truncatingIfNeeded: hash) & (capacity &- 1)
     while true {
       let slot = unsafe slots[index]
@@ -143,31 +143,6 @@ import Darwin
     let slots = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
     unsafe slots.initialize(repeating: emptySlot, count: capacity)
     return unsafe slots
-  }
-
-  /// The 64×64→128-bit product folded to 64 bits.
-  @inline(__always)
-  private static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
-    let product = a.multipliedFullWidth(by: b)
-    return product.high ^ product.low
-  }
-
-  /// Hashes `bytes` eight at a time.
-  @inline(__always)
-  @unsafe private func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-    var hash = seed.0 ^ UInt64(bytes.count)
-    var offset = 0
-    while offset &+ 8 <= bytes.count {
-      let word = unsafe bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-      hash = Self.mix(word ^ seed.1, hash)
-      offset &+= 8
-    }
-    var tail: UInt64 = 0
-    while offset < bytes.count {
-      tail = tail << 8 | UInt64(unsafe bytes[offset])
-      offset &+= 1
-    }
-    return Self.mix(tail ^ seed.1, hash ^ seed.0)
   }
 
   /// The integer `bytes` spells in canonical decimal (as the server would have stored it), or
