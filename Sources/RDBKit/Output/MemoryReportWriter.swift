@@ -71,6 +71,8 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     let needsQuotes = key.contains {
       $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
     }
+    // Most names are plain text: copied as they are.
+    if isText, !needsQuotes { return output.append(contentsOf: key) }
     if needsQuotes { output.append(UInt8(ascii: "\"")) }
     for byte in key {
       if byte == UInt8(ascii: "\"") {
