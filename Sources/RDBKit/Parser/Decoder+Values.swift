@@ -31,6 +31,10 @@ extension Decoder {
       let count = try readLength()
       try checkCount(count, minimumBytes: 1)
       for _ in 0..<count {
+        if !H.needsElements {
+          try passElementString()
+          continue
+        }
         let element = unsafe try readString(into: .second, persistent: false)
         if type == .list {
           try unsafe handler.listElement(RawSpan(_unsafeBytes: element))
@@ -43,6 +47,11 @@ extension Decoder {
       let count = try readLength()
       try checkCount(count, minimumBytes: 2)
       for _ in 0..<count {
+        if !H.needsElements {
+          try passElementString()
+          _ = type == .sortedSet ? try readTextScore() : try readBinaryScore()
+          continue
+        }
         let member = unsafe try readString(into: .first, persistent: true)
         let score = type == .sortedSet ? try readTextScore() : try readBinaryScore()
         try unsafe handler.sortedSetMember(RawSpan(_unsafeBytes: member), score: score)
@@ -52,6 +61,11 @@ extension Decoder {
       let count = try readLength()
       try checkCount(count, minimumBytes: 2)
       for _ in 0..<count {
+        if !H.needsElements {
+          try passElementString()
+          try passElementString()
+          continue
+        }
         let field = unsafe try readString(into: .first, persistent: true)
         let value = unsafe try readString(into: .second, persistent: false)
         try unsafe handler.hashField(

@@ -221,6 +221,34 @@ import Testing
     expectFailure(Self.value(encoded), .corruptLZF, at: 12, key: "k")
   }
 
+  /// A bad compressed member of a hash-table set, hash or sorted set: the verify path leaves
+  /// its bytes to a matching checksum (counted as unchecked) and, without a checksum, reads the
+  /// file again decompressing it, so it fails as the collecting path does.
+  @Test(arguments: [2, 4, 5] as [UInt8])
+  func corruptLZFElementOfAHashTableValue(_ type: UInt8) throws {
+    let corrupt: [UInt8] = [
+      0xC3, 0x09, 0x40, 0x65, 0x01, 0x61, 0x61, 0xE0, 0x57, 0x00, 0x01, 0x61, 0x61,
+    ]
+    for checksum in [true, false] {
+      var image = RDBImageBuilder(version: 9)
+      image.key(type: type, "k")
+      image.length(1)
+      image.raw(corrupt)
+      if type == 4 { image.string("v") }
+      if type == 5 { image.littleEndian(Double(1.5).bitPattern) }
+      let bytes = image.finished(checksum: checksum)
+      #expect(ParseOutcome.mapped(bytes).error?.kind.name == .corruptLZF)
+      var counter = KeyCountAnalyzer()
+      if checksum {
+        let summary = try RDBParser().parse(bytes, into: &counter)
+        #expect(summary.uncheckedStrings == 1 && summary.checksum != .notChecked)
+      } else {
+        #expect(throws: RDBError.self) { try RDBParser().parse(bytes, into: &counter) }
+        #expect(ParseOutcome.counted(bytes).error == ParseOutcome.mapped(bytes).error)
+      }
+    }
+  }
+
   @Test func lzfCompressedLengthBeyondTheInput() {
     expectFailure(
       Self.value([0xC3, 0x80, 0x00, 0x01, 0x00, 0x00, 0x40, 0x64, 0x01]),
