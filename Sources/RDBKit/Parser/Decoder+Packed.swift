@@ -24,9 +24,13 @@ extension Decoder {
     default: kind = .listpack
     }
     try unsafe reportBlob(kind, blob, to: &handler)
-    if !H.needsElements, let shape = ListpackShape(type) {
+    if !H.needsElements, let shape = PackedShape(type) {
+      if kind == .ziplist {
+        var reader = unsafe try ZiplistReader(blob, origin: blobOrigin)
+        return try checkPacked(&reader, as: shape, origin: blobOrigin)
+      }
       var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
-      return try checkListpack(&reader, as: shape, origin: blobOrigin)
+      return try checkPacked(&reader, as: shape, origin: blobOrigin)
     }
     switch type {
     case .hashZipmap:
@@ -109,13 +113,17 @@ extension Decoder {
         try unsafe handler.listElement(RawSpan(_unsafeBytes: node))
       } else if type == .listQuicklist {
         var reader = unsafe try ZiplistReader(node, origin: blobOrigin)
-        try emitListElements(&reader, into: &handler)
+        if H.needsElements {
+          try emitListElements(&reader, into: &handler)
+        } else {
+          try checkPacked(&reader, as: .list, origin: blobOrigin)
+        }
       } else {
         var reader = unsafe try ListpackReader(node, origin: blobOrigin)
         if H.needsElements {
           try emitListElements(&reader, into: &handler)
         } else {
-          try checkListpack(&reader, as: .list, origin: blobOrigin)
+          try checkPacked(&reader, as: .list, origin: blobOrigin)
         }
       }
     }

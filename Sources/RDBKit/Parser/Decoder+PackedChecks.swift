@@ -1,8 +1,8 @@
-/// Listpack values walked in place for a handler that does not need their elements
-/// (``RDBHandler/needsElements``): every check of reporting them, none of the calls.
+/// Ziplist and listpack values walked in place for a handler that does not need their
+/// elements (``RDBHandler/needsElements``): every check of reporting them, none of the calls.
 extension Decoder {
-  /// How a listpack value groups its elements.
-  enum ListpackShape {
+  /// How a ziplist or listpack value groups its elements.
+  enum PackedShape {
     /// List elements (a quicklist node or a whole small list).
     case list
     /// Set members, each at most once.
@@ -12,12 +12,13 @@ extension Decoder {
     /// Member/score pairs, each member at most once, each score a number.
     case sortedSet
 
-    /// The shape of a single-listpack value type, or nil for another type.
+    /// The shape of a single-ziplist or single-listpack value type, or nil for another type.
     init?(_ type: ValueType) {
       switch type {
+      case .listZiplist: self = .list
       case .setListpack: self = .set
-      case .hashListpack: self = .hash
-      case .sortedSetListpack: self = .sortedSet
+      case .hashListpack, .hashZiplist: self = .hash
+      case .sortedSetListpack, .sortedSetZiplist: self = .sortedSet
       default: return nil
       }
     }
@@ -25,25 +26,25 @@ extension Decoder {
 
   /// Walks `reader` to its end with the same checks, in the same order, as the reporting
   /// path: element structure, pairing, repeats, scores.
-  mutating func checkListpack(
-    _ reader: inout ListpackReader, as shape: ListpackShape, origin: Int
+  mutating func checkPacked<R: PackedReader>(
+    _ reader: inout R, as shape: PackedShape, origin: Int
   ) throws(RDBError) {
     switch shape {
     case .list:
       while try reader.next() != nil {}
     case .set:
       while let member = try reader.next() {
-        guard duplicates.insert(member) else { throw Self.duplicate("listpack", origin) }
+        guard duplicates.insert(member) else { throw Self.duplicate(R.name, origin) }
       }
     case .hash:
       while let field = try reader.next() {
-        guard try reader.next() != nil else { throw Self.oddCount("listpack", origin) }
-        guard duplicates.insert(field) else { throw Self.duplicate("listpack", origin) }
+        guard try reader.next() != nil else { throw Self.oddCount(R.name, origin) }
+        guard duplicates.insert(field) else { throw Self.duplicate(R.name, origin) }
       }
     case .sortedSet:
       while let member = try reader.next() {
-        guard let score = try reader.next() else { throw Self.oddCount("listpack", origin) }
-        guard duplicates.insert(member) else { throw Self.duplicate("listpack", origin) }
+        guard let score = try reader.next() else { throw Self.oddCount(R.name, origin) }
+        guard duplicates.insert(member) else { throw Self.duplicate(R.name, origin) }
         guard unsafe score.isInteger || DoubleText.isNumber(score.string) else {
           throw Self.notAScore(origin)
         }
