@@ -161,31 +161,15 @@ extension Decoder {
   }
 
   /// Passes over an element string of a handler that does not read elements
-  /// (``RDBHandler/needsElements``), with the checks of a string value: an LZF string's sizes
-  /// are checked and its bytes left to the checksum when they may be (see
-  /// ``readStringEncodingOnly()``), else it is decompressed; an integer is not rendered.
+  /// (``RDBHandler/needsElements``) with the checks of a string value: read for its encoding
+  /// only when compressed bytes may be left to the checksum (``readStringEncodingOnly()``),
+  /// else decoded.
   @inline(__always)
   mutating func passElementString() throws(RDBError) {
-    guard leavesStringsToChecksum else {
+    if leavesStringsToChecksum {
+      _ = try readStringEncodingOnly()
+    } else {
       _ = unsafe try readString(into: .second, persistent: false)
-      return
-    }
-    let start = source.offset
-    let (marker, isEncoding) = try readLengthOrEncoding()
-    if !isEncoding {
-      try source.check(length: marker)
-      return try source.skip(marker)
-    }
-    switch marker {
-    case 0: try source.skip(1)
-    case 1: try source.skip(2)
-    case 2: try source.skip(4)
-    case 3:
-      let (compressedLength, _) = try readLZFLengths(start: start)
-      try source.skip(UInt64(compressedLength))
-      stringsLeftToChecksum &+= 1
-    default:
-      throw RDBError(.invalidStringEncoding(0xC0 | UInt8(marker)), at: start)
     }
   }
 
