@@ -25,9 +25,6 @@
 
 #define TARGET __attribute__((target("pclmul,sse4.1")))
 
-/// rev64(x^575 mod P), rev64(x^511 mod P): move a lane forward 512 bits (64 bytes).
-static const uint64_t fold512_high = UINT64_C(0xaf86efb16d9ab4fb);
-static const uint64_t fold512_low = UINT64_C(0xf49784a634f014e4);
 /// rev64(x^191 mod P), rev64(x^127 mod P): move a lane forward 128 bits (16 bytes).
 static const uint64_t fold128_high = UINT64_C(0xd9d7be7d505da32c);
 static const uint64_t fold128_low = UINT64_C(0x381d0015c96f4444);
@@ -71,7 +68,8 @@ TARGET static uint64_t reduce(__m128i lane) {
 
 TARGET uint64_t rdb_crc64_clmul_update(uint64_t crc, const unsigned char *data, size_t length) {
   if (length < 64) return rdb_crc64_table_update(crc, data, length);
-  const __m128i k512 = _mm_set_epi64x((long long)fold512_low, (long long)fold512_high);
+  const __m128i k512 = _mm_set_epi64x(
+      (long long)rdb_crc64_fold512_low, (long long)rdb_crc64_fold512_high);
   // The running CRC enters as an XOR into the first 64 message bits.
   __m128i x0 = _mm_xor_si128(load(data), _mm_cvtsi64_si128((long long)crc));
   __m128i x1 = load(data + 16);

@@ -17,9 +17,6 @@
 /// rev64(x^2111 mod P), rev64(x^2047 mod P): move a lane forward 2048 bits (256 bytes).
 static const uint64_t fold2048_high = UINT64_C(0x9a8908341a6d6d52);
 static const uint64_t fold2048_low = UINT64_C(0x9471a5389095fe44);
-/// rev64(x^575 mod P), rev64(x^511 mod P): move a lane forward 512 bits (64 bytes).
-static const uint64_t fold512_high = UINT64_C(0xaf86efb16d9ab4fb);
-static const uint64_t fold512_low = UINT64_C(0xf49784a634f014e4);
 
 /// The four lanes of `lanes`, each times x^d mod P, plus `data`; `k` holds d's constants in
 /// every lane.
@@ -29,20 +26,19 @@ TARGET static inline __m512i fold_into(__m512i lanes, __m512i k, __m512i data) {
   return _mm512_ternarylogic_epi64(high, low, data, 0x96);  // high ^ low ^ data
 }
 
+/// The constants `high`, `low` of one fold distance in each of the four lanes.
+TARGET static inline __m512i in_every_lane(uint64_t high, uint64_t low) {
+  return _mm512_broadcast_i32x4(_mm_set_epi64x((long long)low, (long long)high));
+}
+
 TARGET static inline __m512i load(const unsigned char *p) {
   return _mm512_loadu_si512((const void *)p);
 }
 
 TARGET uint64_t rdb_crc64_vpclmul_update(uint64_t crc, const unsigned char *data, size_t length) {
   if (length < 512) return rdb_crc64_clmul_update(crc, data, length);
-  const __m512i k2048 = _mm512_set_epi64(
-      (long long)fold2048_low, (long long)fold2048_high, (long long)fold2048_low,
-      (long long)fold2048_high, (long long)fold2048_low, (long long)fold2048_high,
-      (long long)fold2048_low, (long long)fold2048_high);
-  const __m512i k512 = _mm512_set_epi64(
-      (long long)fold512_low, (long long)fold512_high, (long long)fold512_low,
-      (long long)fold512_high, (long long)fold512_low, (long long)fold512_high,
-      (long long)fold512_low, (long long)fold512_high);
+  const __m512i k2048 = in_every_lane(fold2048_high, fold2048_low);
+  const __m512i k512 = in_every_lane(rdb_crc64_fold512_high, rdb_crc64_fold512_low);
   // The running CRC enters as an XOR into the first 64 message bits.
   __m512i x0 =
       _mm512_xor_si512(load(data), _mm512_zextsi128_si512(_mm_cvtsi64_si128((long long)crc)));
