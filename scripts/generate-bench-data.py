@@ -41,6 +41,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from crc64_constants import crc_bitwise, crc_extend_zeros
+
 GENERATOR_VERSION = 1
 FAR_FUTURE_MS = 4_102_444_800_000  # 2100-01-01T00:00:00Z
 POOL_BYTES = 16 << 20
@@ -185,15 +187,26 @@ def send_aggregate(pipe: Pipe, verb: bytes, key: bytes, items: list, chunk: int)
         pipe.send(resp(verb, key, *items[start:start + chunk]))
 
 
-def add_small_and_large(pipe: Pipe, source: Source, scale: float) -> None:
-    """Hashes, sets, sorted sets and lists: many small ones and a few large ones."""
+def add_strings(pipe: Pipe, source: Source, budget: float) -> None:
+    """String keys `str:<n>` of 100 B - 10 KB (half text, half random, 20 % with an expiry)
+    until their values add up to `budget` bytes."""
     rng = source.rng
-    plan = [(b"hash", counted(100_000 * scale), (2, 20)), (b"set", counted(100_000 * scale), (2, 20)),
-            (b"zset", counted(100_000 * scale), (2, 20)), (b"list", counted(100_000 * scale), (2, 50)),
-            (b"bighash", counted(10 * scale), (10_000, 10_000)),
-            (b"bigset", counted(10 * scale), (20_000, 20_000)),
-            (b"bigzset", counted(10 * scale), (50_000, 50_000)),
-            (b"biglist", counted(10 * scale), (100_000, 100_000))]
+    written = index = 0
+    while written < budget:
+        length = source.string_length()
+        value = source.text(length) if rng.random() < 0.5 else source.random_bytes(length)
+        expiry = source.expiry()
+        key = b"str:%d" % index
+        pipe.send(resp(b"SET", key, value) if expiry is None
+                  else resp(b"SET", key, value, b"PXAT", expiry))
+        written += length
+        index += 1
+
+
+def add_aggregates(pipe: Pipe, source: Source, plan: list) -> None:
+    """Hashes, sets, sorted sets and lists: per (prefix, count, (low, high)) of `plan`, `count`
+    keys `<prefix>:<n>` of `low` to `high` elements, the type named by the prefix's end."""
+    rng = source.rng
     for prefix, count, (low, high) in plan:
         for index in range(count):
             key = b"%s:%d" % (prefix, index)
@@ -237,19 +250,14 @@ def add_streams(pipe: Pipe, source: Source, scale: float) -> None:
 
 def build_mixed(pipe: Pipe, source: Source, scale: float) -> None:
     """mixed.rdb: strings carry most bytes; aggregates and streams for variety."""
-    rng = source.rng
-    budget = 1.25e9 * scale
-    written = index = 0
-    while written < budget:
-        length = source.string_length()
-        value = source.text(length) if rng.random() < 0.5 else source.random_bytes(length)
-        expiry = source.expiry()
-        key = b"str:%d" % index
-        pipe.send(resp(b"SET", key, value) if expiry is None
-                  else resp(b"SET", key, value, b"PXAT", expiry))
-        written += length
-        index += 1
-    add_small_and_large(pipe, source, scale)
+    add_strings(pipe, source, 1.25e9 * scale)
+    add_aggregates(pipe, source, [
+        (b"hash", counted(100_000 * scale), (2, 20)), (b"set", counted(100_000 * scale), (2, 20)),
+        (b"zset", counted(100_000 * scale), (2, 20)), (b"list", counted(100_000 * scale), (2, 50)),
+        (b"bighash", counted(10 * scale), (10_000, 10_000)),
+        (b"bigset", counted(10 * scale), (20_000, 20_000)),
+        (b"bigzset", counted(10 * scale), (50_000, 50_000)),
+        (b"biglist", counted(10 * scale), (100_000, 100_000))])
     add_streams(pipe, source, scale)
     pipe.send(resp(b"SELECT", 1))
     for index in range(counted(10_000 * scale)):
@@ -271,91 +279,22 @@ def build_tiny(pipe: Pipe, source: Source, scale: float) -> None:
 
 def build_rdb9(pipe: Pipe, source: Source, scale: float) -> None:
     """rdb9.rdb: strings, hashes, sets and sorted sets only (see RDB9_CONFIG)."""
-    rng = source.rng
-    budget = 0.08e9 * scale
-    written = index = 0
-    while written < budget:
-        length = source.string_length()
-        value = source.text(length) if rng.random() < 0.5 else source.random_bytes(length)
-        expiry = source.expiry()
-        key = b"str:%d" % index
-        pipe.send(resp(b"SET", key, value) if expiry is None
-                  else resp(b"SET", key, value, b"PXAT", expiry))
-        written += length
-        index += 1
-    plan = [(b"hash", counted(20_000 * scale), 20), (b"set", counted(20_000 * scale), 20),
-            (b"zset", counted(20_000 * scale), 20), (b"bighash", counted(2 * scale), 10_000),
-            (b"bigset", counted(2 * scale), 20_000), (b"bigzset", counted(2 * scale), 50_000)]
-    for prefix, count, high in plan:
-        for index in range(count):
-            key = b"%s:%d" % (prefix, index)
-            size = rng.randint(min(2, high), high)
-            if prefix.endswith(b"hash"):
-                items = [x for i in range(size) for x in (b"f%d" % i, source.member())]
-                send_aggregate(pipe, b"HSET", key, items, 2000)
-            elif prefix.endswith(b"zset"):
-                items = [x for _ in range(size)
-                         for x in (b"%.17g" % rng.uniform(-1e6, 1e6), source.member())]
-                send_aggregate(pipe, b"ZADD", key, items, 2000)
-            else:
-                integers = rng.random() < 0.3
-                items = [str(rng.randrange(10 ** 12)).encode() if integers else source.member()
-                         for _ in range(size)]
-                send_aggregate(pipe, b"SADD", key, items, 1000)
-            expiry = source.expiry()
-            if expiry is not None:
-                pipe.send(resp(b"PEXPIREAT", key, expiry))
+    add_strings(pipe, source, 0.08e9 * scale)
+    add_aggregates(pipe, source, [
+        (b"hash", counted(20_000 * scale), (2, 20)), (b"set", counted(20_000 * scale), (2, 20)),
+        (b"zset", counted(20_000 * scale), (2, 20)), (b"bighash", counted(2 * scale), (2, 10_000)),
+        (b"bigset", counted(2 * scale), (2, 20_000)),
+        (b"bigzset", counted(2 * scale), (2, 50_000))])
 
 
 # rdb9.rdb: no listpacks, so every type written is one RDB 9 has (4, 5, 2, 11, 0).
 RDB9_CONFIG = [("hash-max-listpack-entries", "0"), ("zset-max-listpack-entries", "0")]
-
-POLY = (1 << 64) | 0xAD93D23594C935A9  # CRC-64 Jones, normal form
-
-
-def crc64_bitwise(data: bytes, crc: int = 0) -> int:
-    """CRC-64 Jones (reflected, initial 0, no final xor), one bit at a time: short inputs."""
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0x95AC9329AC4BC9B5 if crc & 1 else crc >> 1
-    return crc
-
-
-def crc64_extend_zeros(crc: int, count: int) -> int:
-    """The CRC of a message whose CRC is `crc`, followed by `count` zero bytes.
-
-    Reflected, that is rev(rev(crc) * x^(8 count) mod P): square-and-multiply over GF(2)."""
-    def reverse(value: int) -> int:
-        return int(f"{value:064b}"[::-1], 2)
-
-    def multiply_mod(a: int, b: int) -> int:
-        product = 0
-        while b:
-            if b & 1:
-                product ^= a
-            a <<= 1
-            b >>= 1
-        while product.bit_length() > 64:
-            product ^= POLY << (product.bit_length() - 65)
-        return product
-
-    result, power, exponent = reverse(crc), 2, 8 * count  # power = x
-    while exponent:
-        if exponent & 1:
-            result = multiply_mod(result, power)
-        power = multiply_mod(power, power)
-        exponent >>= 1
-    return reverse(result)
-
 
 def relabel_as_rdb9(path: Path) -> None:
     """Rewrites a REDIS0010 file's header as REDIS0009 and corrects its CRC-64 trailer.
 
     The CRC is linear: changing the header by D changes the CRC by the CRC of D followed by
     as many zero bytes as the rest of the checksummed body."""
-    sample = bytes(range(9))
-    assert crc64_extend_zeros(crc64_bitwise(sample), 191) == crc64_bitwise(sample + bytes(191))
     with open(path, "r+b") as file:
         header = file.read(9)
         if header != b"REDIS0010":
@@ -364,7 +303,7 @@ def relabel_as_rdb9(path: Path) -> None:
         file.seek(size - 8)
         stored = int.from_bytes(file.read(8), "little")
         difference = bytes(a ^ b for a, b in zip(header, b"REDIS0009"))
-        corrected = stored ^ crc64_extend_zeros(crc64_bitwise(difference), size - 8 - 9)
+        corrected = stored ^ crc_extend_zeros(crc_bitwise(difference), size - 8 - 9)
         file.seek(0)
         file.write(b"REDIS0009")
         file.seek(size - 8)

@@ -14,7 +14,7 @@
 // with one more fold (by x^127) and a Barrett reduction; bytes after the last full block go
 // through the table code.
 //
-// The constants were computed by scripts/crc64-constants.py (x^n mod P by polynomial long
+// The constants were computed by scripts/crc64_constants.py (x^n mod P by polynomial long
 // division, then bit-reversed to 64 bits); that script also checks the steps below on random
 // data against a bitwise CRC.
 #if defined(__x86_64__)

@@ -19,7 +19,7 @@ uint64_t rdb_crc64_table_update(uint64_t crc, const unsigned char *data, size_t 
 #include <immintrin.h>
 
 /// rev64(x^575 mod P), rev64(x^511 mod P): move a lane forward 512 bits (64 bytes); both
-/// folding versions use them (scripts/crc64-constants.py derives every constant).
+/// folding versions use them (scripts/crc64_constants.py derives every constant).
 static const uint64_t rdb_crc64_fold512_high = UINT64_C(0xaf86efb16d9ab4fb);
 static const uint64_t rdb_crc64_fold512_low = UINT64_C(0xf49784a634f014e4);
 

@@ -5,7 +5,7 @@
 // 256 bytes at a time (each lane moves 2048 bits), then fold into one register, which walks on
 // 64 bytes at a time; its four lanes go to crc64_clmul.c's end steps.
 //
-// The 2048-bit constants come from scripts/crc64-constants.py, like the others.
+// The 2048-bit constants come from scripts/crc64_constants.py, like the others.
 #if defined(__x86_64__)
 
 #include <immintrin.h>

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Derives the folding and Barrett constants of Sources/CCRC64/crc64_clmul.c and crc64_vpclmul.c.
 
+Also a module: generate-bench-data.py takes its bitwise CRC and zero extension from here.
+
 The CRC is CRC-64 "Jones" as Redis uses it: polynomial P(x) = x^64 + 0xAD93D23594C935A9
 (normal form), bits reflected in and out, initial value 0, no final xor.
 
@@ -66,6 +68,20 @@ def fold_constants(distance: int) -> tuple[int, int]:
     return rev(x_pow_mod(distance + 63), 64), rev(x_pow_mod(distance - 1), 64)
 
 
+def crc_extend_zeros(crc: int, count: int) -> int:
+    """The CRC of a message whose CRC is `crc`, followed by `count` zero bytes.
+
+    Reflected, that is rev(rev(crc) * x^(8 count) mod P), by square-and-multiply (the powers
+    stay below x^128, where x_pow_mod would divide a number of 8 count bits)."""
+    result, power, exponent = rev(crc, 64), 2, 8 * count  # power = x
+    while exponent:
+        if exponent & 1:
+            result = mod(clmul(result, power), POLY)
+        power = mod(clmul(power, power), POLY)
+        exponent >>= 1
+    return rev(result, 64)
+
+
 def crc_bitwise(data: bytes, crc: int = 0) -> int:
     """Reference CRC, one bit at a time, reflected."""
     reflected_poly = rev(POLY & ((1 << 64) - 1), 64)
@@ -92,6 +108,7 @@ def main() -> None:
         print(f"{name}: " + ", ".join(f"0x{v:016x}" for v in values))
     check_model(constants)
     check_folds()
+    check_extend_zeros()
 
 
 def check_folds() -> None:
@@ -110,6 +127,14 @@ def check_folds() -> None:
             moved = (folded ^ int.from_bytes(c, "little")).to_bytes(16, "little")
             assert crc_bitwise(a + b + c) == crc_bitwise(bytes(16) + b + moved), distance
     print("fold check: ok")
+
+
+def check_extend_zeros() -> None:
+    """Extending a CRC by zero bytes equals the CRC of the message with those zeros."""
+    sample = bytes(range(9))
+    for count in (0, 1, 191, 1000):
+        assert crc_extend_zeros(crc_bitwise(sample), count) == crc_bitwise(sample + bytes(count))
+    print("zero extension check: ok")
 
 
 def check_model(constants: dict) -> None:
