@@ -54,6 +54,7 @@ let package = Package(
       dependencies: ["RDBKit", "CCRC64", .product(name: "Logging", package: "swift-log")],
       exclude: [
         "S3/Support/s3_helper.py", "S3/Support/fault_proxy.py", "S3/Support/cred_server.py",
+        "S3/Support/serving.py",
       ]),
     .testTarget(
       name: "rdbtoolTests",

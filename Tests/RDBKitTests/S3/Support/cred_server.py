@@ -17,27 +17,15 @@ import argparse
 import datetime
 import json
 import secrets
-import signal
+import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+sys.dont_write_bytecode = True  # no __pycache__ in the test target's folder
+from serving import serve  # noqa: E402
 
 ROLE = "rdb-instance-role"
 CREDENTIALS_PATH = "/latest/meta-data/iam/security-credentials/"
-
-
-def exit_with_parent():
-    """Exit when the test process that started us is gone, even if it crashed before stopping
-    us (polling the parent pid: PR_SET_PDEATHSIG would follow the spawning thread instead)."""
-    import os
-    import time
-    parent = os.getppid()
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def iso(moment):
@@ -125,8 +113,6 @@ class State:
 
 
 def main():
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
-    exit_with_parent()
     parser = argparse.ArgumentParser()
     parser.add_argument("--access-key", required=True)
     parser.add_argument("--secret-key", required=True)
@@ -135,11 +121,7 @@ def main():
     parser.add_argument("--imds-v1-only", action="store_true")
     parser.add_argument("--log")
     args = parser.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.state = State(args)
-    print(json.dumps({"port": server.server_address[1]}), flush=True)
-    server.serve_forever()
+    serve(Handler, state=State(args))
 
 
 if __name__ == "__main__":

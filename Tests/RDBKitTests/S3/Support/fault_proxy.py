@@ -24,7 +24,10 @@ import socket
 import sys
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+sys.dont_write_bytecode = True  # no __pycache__ in the test target's folder
+from serving import serve  # noqa: E402
 
 ERRORS = {
     "503": (503, "SlowDown", "Please reduce your request rate."),
@@ -34,21 +37,6 @@ ERRORS = {
     "expired": (400, "ExpiredToken", "The provided token has expired."),
 }
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
-
-
-def exit_with_parent():
-    """Exit when the test process that started us is gone, even if it crashed before stopping
-    us (polling the parent pid: PR_SET_PDEATHSIG would follow the spawning thread instead)."""
-    import os
-    import time
-    parent = os.getppid()
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 class Proxy(BaseHTTPRequestHandler):
@@ -182,15 +170,8 @@ def main():
     parser.add_argument("--redirect", choices=["301", "400"], default="301")
     parser.add_argument("--log")
     args = parser.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    server.daemon_threads = True
-    server.config = Config(args)
-    print(json.dumps({"port": server.server_address[1]}), flush=True)
-    server.serve_forever()
+    serve(Proxy, config=Config(args))
 
 
 if __name__ == "__main__":
-    import signal
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
-    exit_with_parent()
     main()

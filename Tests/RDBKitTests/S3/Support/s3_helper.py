@@ -19,29 +19,15 @@ import argparse
 import datetime
 import json
 import os
-import signal
 import sys
-import threading
 import urllib.request
+
+sys.dont_write_bytecode = True  # no __pycache__ in the test target's folder
+from serving import live_with_parent  # noqa: E402
 
 EC_CANONICAL_ID = "540804c33a284a299d2547575ce1010f2312ef3da9b3a053c8bc45bf233e4353"
 EC_ACTIONS = ["s3:PutObject", "s3:GetObject", "s3:ListBucket", "s3:GetBucketAcl",
               "s3:ListMultipartUploadParts", "s3:ListBucketMultipartUploads"]
-
-
-def exit_with_parent():
-    """Exit when the test process that started us is gone, even if it crashed before stopping
-    us (polling the parent pid: PR_SET_PDEATHSIG would follow the spawning thread instead)."""
-    import os
-    import time
-    parent = os.getppid()
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def make_certificates(directory, names):
@@ -83,8 +69,7 @@ def make_certificates(directory, names):
 
 
 def serve_moto(port, tls, certificate_directory):
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
-    exit_with_parent()
+    live_with_parent()
     import runpy
     sys.argv = ["moto_server", "-H", "127.0.0.1", "-p", str(port)] + (["-s"] if tls else [])
     if certificate_directory:
