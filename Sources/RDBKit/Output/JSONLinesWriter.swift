@@ -49,11 +49,7 @@ public struct JSONLinesWriter: RDBHandler {
     output.append(",\"encoding\":\"")
     output.append(encoding.rawValue)
     output.append("\",\"expire_ms\":")
-    if let expiresAt = info.expiresAt {
-      output.append(integer: expiresAt)
-    } else {
-      output.append("null")
-    }
+    JSONText.appendInteger(info.expiresAt, to: output)
     if let idle = info.idleSeconds {
       output.append(",\"idle_s\":")
       output.append(integer: Int64(clamping: idle))

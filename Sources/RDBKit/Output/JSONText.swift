@@ -186,6 +186,15 @@ enum JSONText {
     return true
   }
 
+  /// Appends an integer, or `null` for nil.
+  static func appendInteger(_ value: Int64?, to output: OutputBuffer) {
+    if let value {
+      output.append(integer: value)
+    } else {
+      output.append("null")
+    }
+  }
+
   /// Appends a score: a JSON number, or "inf", "-inf", "nan" as strings.
   static func appendScore(_ score: Double, to output: OutputBuffer) {
     if score.isNaN {

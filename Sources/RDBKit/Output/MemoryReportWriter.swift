@@ -110,11 +110,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     output.append(",\"len_largest_element\":")
     output.append(integer: Int64(report.largestElementLength))
     output.append(",\"expiry\":")
-    if let expiresAt = report.expiresAt {
-      output.append(integer: expiresAt)
-    } else {
-      output.append("null")
-    }
+    JSONText.appendInteger(report.expiresAt, to: output)
     output.append("}\n")
   }
 }

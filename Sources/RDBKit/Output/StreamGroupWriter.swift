@@ -50,11 +50,7 @@ struct StreamGroupWriter {
     output.append(",\"last_id\":\"")
     output.append(info.lastDeliveredID.description)
     output.append("\",\"entries_read\":")
-    if let entriesRead = info.entriesRead {
-      output.append(integer: entriesRead)
-    } else {
-      output.append("null")
-    }
+    JSONText.appendInteger(info.entriesRead, to: output)
     output.append(",\"consumers\":[")
     consumerCount = 0
     pending.removeAll(keepingCapacity: true)
