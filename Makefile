@@ -8,9 +8,11 @@ RELEASE_BIN := .build/release/rdbtool
 
 .PHONY: setup build demo test lint bench compare clean
 
-## setup: install the system and Python packages the build and the tests need (idempotent).
+## setup: install the system and Python packages the build and the tests need, then put the
+## Redis and Valkey servers the tests start into a cache folder (both idempotent).
 setup:
 	@bash scripts/setup.sh $(APT_PACKAGES) -- $(PIP_PACKAGES)
+	@bash scripts/setup-servers.sh
 
 ## build: build rdbtool in release mode.
 build: setup
