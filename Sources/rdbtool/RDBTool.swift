@@ -27,7 +27,8 @@ struct RDBTool: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      Verify.self, Info.self, Stats.self, Keys.self, Dump.self, Memory.self, Fetch.self, S3.self,
+      Verify.self, Info.self, Stats.self, Keys.self, Dump.self, Memory.self, Rewrite.self,
+      Fetch.self, S3.self,
     ])
 
   /// Runs the command tree, mapping usage errors to exit status 2.

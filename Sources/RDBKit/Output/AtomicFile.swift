@@ -17,6 +17,8 @@ public struct AtomicFile: ~Copyable {
   private let temporary: FilePath?
   /// The descriptor to write the data to.
   public let descriptor: FileDescriptor
+  /// Where the data is being written: the temporary file, or a special destination itself.
+  public var writtenPath: FilePath { temporary ?? destination }
   private var committed = false
 
   /// Creates `destination + ".tmp-<pid>"` exclusively, mode 0644, or opens a special file.

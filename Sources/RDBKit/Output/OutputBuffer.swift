@@ -110,6 +110,16 @@ import Darwin
     count = min(count, max(0, newCount))
   }
 
+  /// Whether a block has built up, so that ``flushIfFull()`` would write.
+  var isFull: Bool { count >= blockSize }
+
+  /// Calls `body` with the bytes not yet written (a checksum over them, for example).
+  func withUnsafeBufferedBytes<R>(_ body: (UnsafeRawBufferPointer) throws(RDBError) -> R)
+    throws(RDBError) -> R
+  {
+    try unsafe body(UnsafeRawBufferPointer(start: storage, count: count))
+  }
+
   /// Writes the buffer if a block has built up.
   @inline(__always)
   public func flushIfFull() throws(RDBError) {

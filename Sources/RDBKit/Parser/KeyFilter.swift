@@ -24,6 +24,12 @@ public struct KeySelection: Sendable {
   public var regex: Regex<AnyRegexOutput>?
   /// The expiry class to keep.
   public var expiry: Expiry = .any
+  /// Redis globs a kept key name must not match.
+  public var excludedGlobs: [GlobPattern] = []
+  /// Regular expressions a kept key name must not match.
+  public var excludedRegexes: [Regex<AnyRegexOutput>] = []
+  /// The time, in Unix ms, that `expired` and `live` are judged at; nil: the file's `ctime`.
+  public var referenceTime: Int64?
 
   /// Keeps everything.
   public init() {}
@@ -31,10 +37,12 @@ public struct KeySelection: Sendable {
   /// Whether no criterion is set.
   public var keepsEverything: Bool {
     databases.isEmpty && types.isEmpty && glob == nil && regex == nil && expiry == .any
+      && excludedGlobs.isEmpty && excludedRegexes.isEmpty
   }
 
   /// Whether a key passes; `snapshotTime` is the file's `ctime` in ms, when known.
   public func keeps(_ key: RawSpan, info: KeyInfo, snapshotTime: Int64?) -> Bool {
+    let snapshotTime = referenceTime ?? snapshotTime
     if !databases.isEmpty, !databases.contains(info.database) { return false }
     if !types.isEmpty, !types.contains(info.dataType) { return false }
     switch expiry {
@@ -49,6 +57,11 @@ public struct KeySelection: Sendable {
     if let regex {
       let name = unsafe key.withUnsafeBytes { unsafe String(decoding: $0, as: UTF8.self) }
       if (try? regex.firstMatch(in: name)) == nil { return false }
+    }
+    if excludedGlobs.contains(where: { $0.matches(key) }) { return false }
+    if !excludedRegexes.isEmpty {
+      let name = unsafe key.withUnsafeBytes { unsafe String(decoding: $0, as: UTF8.self) }
+      if excludedRegexes.contains(where: { (try? $0.firstMatch(in: name)) != nil }) { return false }
     }
     return true
   }

@@ -1,0 +1,189 @@
+/// The byte level of the RDB writer: lengths, strings, fixed-width fields and opcodes, written
+/// to an ``OutputBuffer`` with the CRC-64 kept over every byte that leaves it.
+///
+/// Strings are written as Redis's `rdbSaveRawString` writes them: a canonical decimal of at
+/// most 11 characters that fits 32 bits as an integer encoding, anything over 20 bytes
+/// LZF-compressed when that saves at least 4 bytes (unless compression is off), the rest raw.
+///
+///     var encoder = RDBEncoder(output: buffer, compresses: true)
+///     encoder.header(RDBVersion(magic: .redis, number: 11))
+///     encoder.byte(Opcode.endOfFile.rawValue)
+///     try encoder.finish(checksum: true)
+struct RDBEncoder {
+  /// Where the bytes go.
+  let output: OutputBuffer
+  /// Whether strings over 20 bytes are LZF-compressed when that saves space.
+  let compresses: Bool
+  /// The CRC-64 of the bytes already flushed.
+  private var flushedChecksum: UInt64 = 0
+  /// The number of bytes already flushed.
+  private(set) var flushedBytes = 0
+  private let compressor = LZFCompressor()
+
+  /// Writes to `output`; `compresses` as `rdbcompression yes`.
+  init(output: OutputBuffer, compresses: Bool) {
+    self.output = output
+    self.compresses = compresses
+  }
+
+  /// The number of bytes written so far.
+  var byteCount: Int { flushedBytes &+ output.count }
+
+  /// Writes the buffered bytes out once a block has built up.
+  mutating func flushIfFull() throws(RDBError) {
+    if output.isFull { try flush() }
+  }
+
+  /// Writes every buffered byte out, keeping the checksum.
+  mutating func flush() throws(RDBError) {
+    let pending = output.count
+    let crc = flushedChecksum
+    flushedChecksum = try unsafe output.withUnsafeBufferedBytes { bytes throws(RDBError) in
+      unsafe CRC64.update(crc, bytes)
+    }
+    try output.flush()
+    flushedBytes &+= pending
+  }
+
+  /// Writes the EOF opcode, then (RDB 5+) the CRC-64 trailer, or 8 zero bytes when
+  /// `checksum` is false, as `rdbchecksum no` does; then flushes.
+  mutating func finish(version: RDBVersion, checksum: Bool) throws(RDBError) {
+    byte(Opcode.endOfFile.rawValue)
+    if version.hasChecksum {
+      try flush()
+      littleEndian(checksum ? flushedChecksum : 0, byteCount: 8)
+    }
+    try output.flush()
+  }
+
+  // MARK: Fixed-width fields
+
+  /// The 9-byte header: `REDIS` and 4 digits, or `VALKEY` and 3.
+  mutating func header(_ version: RDBVersion) {
+    output.append(version.description)
+  }
+
+  /// One byte (a type or an opcode).
+  @inline(__always)
+  mutating func byte(_ value: UInt8) {
+    output.append(value)
+  }
+
+  /// The low `byteCount` bytes of `value`, least significant first.
+  @inline(__always)
+  mutating func littleEndian(_ value: UInt64, byteCount: Int) {
+    let room = unsafe output.reserve(byteCount)
+    for index in 0..<byteCount {
+      unsafe room.storeBytes(
+        of: UInt8(truncatingIfNeeded: value >> UInt64(index &* 8)), toByteOffset: index,
+        as: UInt8.self)
+    }
+    output.advance(by: byteCount)
+  }
+
+  /// A stream ID as 16 bytes: milliseconds, then sequence, both big-endian.
+  mutating func rawStreamID(_ id: StreamID) {
+    littleEndian(id.milliseconds.byteSwapped, byteCount: 8)
+    littleEndian(id.sequence.byteSwapped, byteCount: 8)
+  }
+
+  /// A binary double (sorted-set scores of type 5), little-endian.
+  mutating func binaryDouble(_ value: Double) {
+    littleEndian(value.bitPattern, byteCount: 8)
+  }
+
+  // MARK: Lengths and strings
+
+  /// A length in its shortest form: 6, 14, 32 or 64 bits.
+  @inline(__always)
+  mutating func length(_ value: UInt64) {
+    if value < 1 << 6 {
+      output.append(UInt8(value))
+    } else if value < 1 << 14 {
+      output.append(0x40 | UInt8(value >> 8))
+      output.append(UInt8(truncatingIfNeeded: value))
+    } else if value <= UInt64(UInt32.max) {
+      output.append(0x80)
+      littleEndian(UInt64(UInt32(value).byteSwapped), byteCount: 4)
+    } else {
+      output.append(0x81)
+      littleEndian(value.byteSwapped, byteCount: 8)
+    }
+  }
+
+  /// A string, encoded as the server would encode it (see the type's description).
+  mutating func string(_ value: RawSpan) {
+    unsafe value.withUnsafeBytes { unsafe string(unsafeBytes: $0) }
+  }
+
+  /// A string from a buffer; see ``string(_:)``.
+  @unsafe mutating func string(unsafeBytes value: UnsafeRawBufferPointer) {
+    if value.count <= 11, let integer = unsafe IntegerText.canonicalValue(RawSpan(_unsafeBytes: value)),
+      let small = Int32(exactly: integer)
+    {
+      integerString(small)
+      return
+    }
+    if compresses, value.count > 20, let compressed = unsafe compressor.compress(value) {
+      output.append(0xC3)
+      length(UInt64(compressed.count))
+      length(UInt64(value.count))
+      unsafe output.append(compressed)
+      return
+    }
+    length(UInt64(value.count))
+    unsafe output.append(value)
+  }
+
+  /// A string that is written as it is: never integer-encoded (a listpack or ziplist blob, a
+  /// stream node key), LZF-compressed under the same rule as other strings.
+  @unsafe mutating func blob(unsafeBytes value: UnsafeRawBufferPointer) {
+    if compresses, value.count > 20, let compressed = unsafe compressor.compress(value) {
+      output.append(0xC3)
+      length(UInt64(compressed.count))
+      length(UInt64(value.count))
+      unsafe output.append(compressed)
+      return
+    }
+    length(UInt64(value.count))
+    unsafe output.append(value)
+  }
+
+  /// A blob held in an array; see ``blob(unsafeBytes:)``.
+  mutating func blob(_ value: [UInt8]) {
+    unsafe value.withUnsafeBytes { unsafe blob(unsafeBytes: $0) }
+  }
+
+  /// A string from an array; see ``string(_:)``.
+  mutating func string(_ value: [UInt8]) {
+    unsafe value.withUnsafeBytes { unsafe string(unsafeBytes: $0) }
+  }
+
+  /// An integer-encoded string: INT8, INT16 or INT32, the smallest that holds `value`.
+  mutating func integerString(_ value: Int32) {
+    if let byte = Int8(exactly: value) {
+      output.append(0xC0)
+      output.append(UInt8(bitPattern: byte))
+    } else if let half = Int16(exactly: value) {
+      output.append(0xC1)
+      littleEndian(UInt64(UInt16(bitPattern: half)), byteCount: 2)
+    } else {
+      output.append(0xC2)
+      littleEndian(UInt64(UInt32(bitPattern: value)), byteCount: 4)
+    }
+  }
+
+  /// A score of a type-3 sorted set: a length byte and the decimal text, or 253/254/255 for
+  /// NaN, +inf and -inf.
+  mutating func textScore(_ score: Double) {
+    if score.isNaN {
+      output.append(253)
+    } else if score.isInfinite {
+      output.append(score > 0 ? 254 : 255)
+    } else {
+      let text = ScoreText.text(of: score)
+      output.append(UInt8(text.utf8.count))
+      output.append(text)
+    }
+  }
+}

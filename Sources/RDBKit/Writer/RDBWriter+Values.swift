@@ -1,0 +1,298 @@
+/// Encoding each buffered value in the target format's encoding for it.
+extension RDBWriter {
+  /// Writes the record of the key just parsed, or counts why it cannot be written.
+  mutating func writeRecord(_ info: KeyInfo) throws(RDBError) {
+    switch info.dataType {
+    case .string:
+      writeKeyPrefix(info)
+      writeTypeAndKey(.string)
+      if values.count > 0 {
+        unsafe encoder.string(unsafeBytes: values.element(0))
+      } else {
+        encoder.length(0)
+      }
+    case .list, .set, .sortedSet, .hash:
+      guard values.count > 0 else {
+        recordLoss(.emptyKeys)
+        return
+      }
+      switch info.dataType {
+      case .list: writeList(info)
+      case .set: writeSet(info)
+      case .sortedSet: writeSortedSet(info)
+      default: writeHash(info)
+      }
+    case .stream:
+      guard let type = format.streamType else {
+        recordLoss(.streams)
+        return
+      }
+      writeKeyPrefix(info)
+      writeTypeAndKey(type)
+      try writeStream(type)
+    case .module:
+      recordLoss(.moduleValues)
+    }
+  }
+
+  // MARK: Lists
+
+  private mutating func writeList(_ info: KeyInfo) {
+    let limits = engine.limits
+    writeKeyPrefix(info)
+    if format.hasQuicklist {
+      writeTypeAndKey(format.hasListpacks ? .listQuicklist2 : .listQuicklist)
+      writeQuicklistNodes(limits)
+    } else if format.hasZiplists, values.count <= limits.listZiplistEntries,
+      values.longestElement <= limits.listZiplistValue
+    {
+      writeTypeAndKey(.listZiplist)
+      ziplist.reset()
+      for index in 0..<values.count { unsafe ziplist.append(unsafeBytes: values.element(index)) }
+      ziplist.finish()
+      encoder.blob(ziplist.bytes)
+    } else {
+      writeTypeAndKey(.list)
+      encoder.length(UInt64(values.count))
+      for index in 0..<values.count { unsafe encoder.string(unsafeBytes: values.element(index)) }
+    }
+  }
+
+  /// Quicklist nodes as the server builds them on `RPUSH`: a node takes elements while its
+  /// size plus the new element plus 8 stays within the node size; with listpacks, an element
+  /// larger than ``EncodingLimits/largestPackedElement`` gets a PLAIN node of its own.
+  private mutating func writeQuicklistNodes(_ limits: EncodingLimits) {
+    var nodes: [(range: Range<Int>, plain: Bool)] = []
+    var start = 0
+    var nodeBytes = 7
+    for index in 0..<values.count {
+      let length = values.length(index)
+      if format.hasListpacks, length > limits.largestPackedElement {
+        if start < index { nodes.append((start..<index, false)) }
+        nodes.append((index..<index + 1, true))
+        start = index + 1
+        nodeBytes = 7
+        continue
+      }
+      if start < index, nodeBytes + length + 8 > limits.listNodeBytes || index - start >= 65535 {
+        nodes.append((start..<index, false))
+        start = index
+        nodeBytes = 7
+      }
+      nodeBytes += Self.packedEntrySize(length)
+    }
+    if start < values.count { nodes.append((start..<values.count, false)) }
+    encoder.length(UInt64(nodes.count))
+    for node in nodes {
+      if node.plain {
+        encoder.length(1)
+        unsafe encoder.blob(unsafeBytes: values.element(node.range.lowerBound))
+        continue
+      }
+      if format.hasListpacks {
+        encoder.length(2)
+        listpack.reset()
+        for index in node.range { unsafe listpack.append(unsafeBytes: values.element(index)) }
+        listpack.finish()
+        encoder.blob(listpack.bytes)
+      } else {
+        ziplist.reset()
+        for index in node.range { unsafe ziplist.append(unsafeBytes: values.element(index)) }
+        ziplist.finish()
+        encoder.blob(ziplist.bytes)
+      }
+    }
+  }
+
+  /// An upper estimate of a string element's size in a listpack or ziplist.
+  private static func packedEntrySize(_ length: Int) -> Int {
+    switch length {
+    case ..<64: return length + 2
+    case ..<4096: return length + 4
+    default: return length + 10
+    }
+  }
+
+  // MARK: Sets
+
+  private mutating func writeSet(_ info: KeyInfo) {
+    let limits = engine.limits
+    writeKeyPrefix(info)
+    if format.hasZiplists, values.count <= limits.intsetEntries, var integers = integerMembers() {
+      writeTypeAndKey(.setIntset)
+      encoder.blob(IntsetEncoder.encode(&integers))
+    } else if format.hasListpackSets, values.count <= limits.setListpackEntries,
+      values.longestElement <= limits.setListpackValue
+    {
+      writeTypeAndKey(.setListpack)
+      listpack.reset()
+      for index in 0..<values.count { unsafe listpack.append(unsafeBytes: values.element(index)) }
+      listpack.finish()
+      encoder.blob(listpack.bytes)
+    } else {
+      writeTypeAndKey(.set)
+      encoder.length(UInt64(values.count))
+      for index in 0..<values.count { unsafe encoder.string(unsafeBytes: values.element(index)) }
+    }
+  }
+
+  /// Every member as an Int64, when every member spells one canonically.
+  private func integerMembers() -> [Int64]? {
+    var integers: [Int64] = []
+    integers.reserveCapacity(values.count)
+    for index in 0..<values.count {
+      guard values.length(index) <= 20,
+        let value = unsafe IntegerText.canonicalValue(RawSpan(_unsafeBytes: values.element(index)))
+      else { return nil }
+      integers.append(value)
+    }
+    return integers
+  }
+
+  // MARK: Sorted sets
+
+  private mutating func writeSortedSet(_ info: KeyInfo) {
+    let limits = engine.limits
+    writeKeyPrefix(info)
+    if format.hasZiplists, values.count <= limits.sortedSetEntries,
+      values.longestElement <= limits.sortedSetValue
+    {
+      writeTypeAndKey(format.hasListpacks ? .sortedSetListpack : .sortedSetZiplist)
+      let order = scoreOrder()
+      if format.hasListpacks {
+        listpack.reset()
+        for index in order {
+          unsafe listpack.append(unsafeBytes: values.element(index))
+          listpack.append(ScoreText.text(of: values.scores[index]))
+        }
+        listpack.finish()
+        encoder.blob(listpack.bytes)
+      } else {
+        ziplist.reset()
+        for index in order {
+          unsafe ziplist.append(unsafeBytes: values.element(index))
+          ziplist.append(ScoreText.text(of: values.scores[index]))
+        }
+        ziplist.finish()
+        encoder.blob(ziplist.bytes)
+      }
+    } else {
+      writeTypeAndKey(format.hasBinaryScores ? .sortedSet2 : .sortedSet)
+      encoder.length(UInt64(values.count))
+      for index in 0..<values.count {
+        unsafe encoder.string(unsafeBytes: values.element(index))
+        if format.hasBinaryScores {
+          encoder.binaryDouble(values.scores[index])
+        } else {
+          encoder.textScore(values.scores[index])
+        }
+      }
+    }
+  }
+
+  /// Member indices by ascending score, then by member bytes: a packed sorted set's order.
+  private func scoreOrder() -> [Int] {
+    let scores = values.scores
+    return (0..<values.count).sorted { left, right in
+      if scores[left] != scores[right] { return scores[left] < scores[right] }
+      return unsafe values.element(left).lexicographicallyPrecedes(values.element(right))
+    }
+  }
+
+  // MARK: Hashes
+
+  private mutating func writeHash(_ info: KeyInfo) {
+    let limits = engine.limits
+    let fields = values.count / 2
+    var expiring = values.fieldExpiries.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+    if expiring > 0, !format.hasFieldTTLs {
+      recordLoss(.fieldTTLs, items: expiring)
+      expiring = 0
+    }
+    let small = fields <= limits.hashEntries && values.longestElement <= limits.hashValue
+    let isValkey = engine.version.magic == .valkey
+    let keepsListpackEx =
+      !isValkey && format.hasFieldTTLs
+      && (info.type == .hashListpackEx || info.type == .hashListpackExPreGA)
+    writeKeyPrefix(info)
+    if expiring > 0 || (keepsListpackEx && small) {
+      if isValkey {
+        writeValkeyHashWithTTLs()
+      } else if small {
+        writeListpackExHash()
+      } else {
+        writeHashMetadata()
+      }
+    } else if small, format.hasZiplistHashes {
+      writeTypeAndKey(format.hasListpacks ? .hashListpack : .hashZiplist)
+      if format.hasListpacks {
+        listpack.reset()
+        for index in 0..<values.count { unsafe listpack.append(unsafeBytes: values.element(index)) }
+        listpack.finish()
+        encoder.blob(listpack.bytes)
+      } else {
+        ziplist.reset()
+        for index in 0..<values.count { unsafe ziplist.append(unsafeBytes: values.element(index)) }
+        ziplist.finish()
+        encoder.blob(ziplist.bytes)
+      }
+    } else {
+      writeTypeAndKey(.hash)
+      encoder.length(UInt64(fields))
+      for index in 0..<values.count { unsafe encoder.string(unsafeBytes: values.element(index)) }
+    }
+  }
+
+  /// The smallest field TTL, or 0 when no field has one.
+  private var minimumFieldExpiry: Int64 {
+    values.fieldExpiries.reduce(0) { $1 != 0 && ($0 == 0 || $1 < $0) ? $1 : $0 }
+  }
+
+  /// Type 25: the minimum TTL, then a listpack of field, value, TTL triplets, the fields with
+  /// a TTL first by ascending TTL, then the others.
+  private mutating func writeListpackExHash() {
+    writeTypeAndKey(.hashListpackEx)
+    encoder.littleEndian(UInt64(minimumFieldExpiry), byteCount: 8)
+    let expiries = values.fieldExpiries
+    let order = (0..<expiries.count).sorted { left, right in
+      let a = expiries[left] == 0 ? Int64.max : expiries[left]
+      let b = expiries[right] == 0 ? Int64.max : expiries[right]
+      return a != b ? a < b : left < right
+    }
+    listpack.reset()
+    for field in order {
+      unsafe listpack.append(unsafeBytes: values.element(field * 2))
+      unsafe listpack.append(unsafeBytes: values.element(field * 2 + 1))
+      listpack.append(integer: expiries[field])
+    }
+    listpack.finish()
+    encoder.blob(listpack.bytes)
+  }
+
+  /// Type 24: the minimum TTL, then per field its TTL relative to it (0 for none), the field
+  /// and the value.
+  private mutating func writeHashMetadata() {
+    writeTypeAndKey(.hashMetadata)
+    let minimum = minimumFieldExpiry
+    encoder.littleEndian(UInt64(minimum), byteCount: 8)
+    encoder.length(UInt64(values.count / 2))
+    for field in 0..<values.count / 2 {
+      let expiry = values.fieldExpiries[field]
+      encoder.length(expiry == 0 ? 0 : UInt64(expiry - minimum + 1))
+      unsafe encoder.string(unsafeBytes: values.element(field * 2))
+      unsafe encoder.string(unsafeBytes: values.element(field * 2 + 1))
+    }
+  }
+
+  /// Valkey 9's type 22: per field the field, the value and an 8-byte expiry (-1 for none).
+  private mutating func writeValkeyHashWithTTLs() {
+    writeTypeAndKey(.hashMetadataPreGA)
+    encoder.length(UInt64(values.count / 2))
+    for field in 0..<values.count / 2 {
+      unsafe encoder.string(unsafeBytes: values.element(field * 2))
+      unsafe encoder.string(unsafeBytes: values.element(field * 2 + 1))
+      let expiry = values.fieldExpiries[field]
+      encoder.littleEndian(UInt64(bitPattern: expiry == 0 ? -1 : expiry), byteCount: 8)
+    }
+  }
+}

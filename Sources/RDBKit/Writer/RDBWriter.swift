@@ -1,0 +1,315 @@
+/// Writes an RDB file from parse events: the writer is one more ``RDBHandler`` at the end of
+/// the flow, so any input the parser reads (a file, a pipe, S3) and any filter in front of it
+/// (``KeyFilter``) make a new file in the ``TargetEngine``'s format.
+///
+/// Each value is gathered while it is parsed and written at ``endKey(_:)`` in the encoding a
+/// server of the target version with its default configuration would hold it in (listpack,
+/// ziplist, intset, quicklist, hash table …); at most one value is held at a time. What the
+/// target format cannot hold is left out and counted in ``losses``; whether that is allowed
+/// is the caller's decision.
+///
+///     let output = OutputBuffer(descriptor: descriptor)
+///     var writer = RDBWriter(output: output, options: .init(target: .named("redis-6.2")!))
+///     try RDBParser().parse(path: "dump.rdb", into: &writer)
+///     try writer.finish()
+public struct RDBWriter: RDBHandler {
+  /// How the file is written.
+  public struct Options: Sendable {
+    /// The server the file is for; nil keeps the input's RDB version.
+    public var target: TargetEngine?
+    /// LZF-compress strings over 20 bytes when that saves space (`rdbcompression yes`).
+    public var compresses = true
+    /// Write the CRC-64 trailer; false writes zeros, as `rdbchecksum no` does.
+    public var writesChecksum = true
+    /// Write `RESIZEDB` size hints as the input has them (leave off when keys are filtered).
+    public var writesSizeHints = true
+    /// Where each input database's keys go (`--db-map SRC=DST`); unlisted ones stay.
+    public var databaseMap: [Int: Int] = [:]
+    /// Every database into database 0 (after ``databaseMap``).
+    public var singleDatabase = false
+    /// What to do with a key name that a database already has (when databases are merged);
+    /// nil: no check, each input database is its own.
+    public var duplicateKeys: DuplicateKeyPolicy?
+
+    /// Options for `target` with the server's defaults; nil keeps the input's version.
+    public init(target: TargetEngine?) {
+      self.target = target
+    }
+  }
+
+  /// What could not be written.
+  public private(set) var losses = LossReport()
+  /// Keys written.
+  public private(set) var keysWritten = 0
+
+  let options: Options
+  /// The target: ``Options/target``, or the input's version once its header is read.
+  public private(set) var engine: TargetEngine
+  var format: WriteFormat
+  var encoder: RDBEncoder
+  let values = ValueBuffer()
+  var stream = StreamBuffer()
+  var key: [UInt8] = []
+  var info: KeyInfo?
+  var module: ModuleType?
+  var listpack = ListpackEncoder()
+  var ziplist: ZiplistEncoder
+  private var inputDatabase = 0
+  private var outputDatabase: Int?
+  private var sizeHint: (keys: UInt64, expires: UInt64)?
+  private var finished = false
+  private var writtenKeys: Set<DatabaseKey> = []
+
+  private var headerWritten = false
+
+  /// A writer of `options.target`'s format into `output`; the header is written when the
+  /// input's header has been read.
+  public init(output: OutputBuffer, options: Options) {
+    self.options = options
+    engine = options.target ?? TargetEngine.format(RDBVersion(magic: .redis, number: 12))
+    format = WriteFormat(engine.version)
+    encoder = RDBEncoder(output: output, compresses: options.compresses)
+    ziplist = ZiplistEncoder(compactIntegers: format.hasCompactZiplistIntegers)
+  }
+
+  /// The number of bytes written so far.
+  public var byteCount: Int { encoder.byteCount }
+
+  /// Writes EOF and the checksum trailer and flushes. Call once, after the last input.
+  public mutating func finish() throws(RDBError) {
+    guard !finished else { return }
+    finished = true
+    writeHeaderOnce()
+    try encoder.finish(version: engine.version, checksum: options.writesChecksum)
+  }
+
+  // MARK: File-level records
+
+  /// Takes the input's version as the target when none was given, and writes the header
+  /// (once: several inputs make one file).
+  public mutating func header(_ version: RDBVersion) throws(RDBError) {
+    if options.target == nil, !headerWritten {
+      engine = TargetEngine.format(version)
+      format = WriteFormat(version)
+      ziplist = ZiplistEncoder(compactIntegers: format.hasCompactZiplistIntegers)
+    }
+    writeHeaderOnce()
+  }
+
+  private mutating func writeHeaderOnce() {
+    guard !headerWritten else { return }
+    headerWritten = true
+    encoder.header(engine.version)
+  }
+
+  public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
+    guard format.hasAux else {
+      losses.record(.auxFields, key: nil)
+      return
+    }
+    encoder.byte(Opcode.aux.rawValue)
+    encoder.string(key)
+    encoder.string(value)
+  }
+
+  public mutating func function(code: RawSpan) throws(RDBError) {
+    guard format.hasFunctions else {
+      losses.record(.functions, key: nil)
+      return
+    }
+    encoder.byte(Opcode.function2.rawValue)
+    encoder.string(code)
+  }
+
+  public mutating func moduleAux(_ module: ModuleType) throws(RDBError) {
+    losses.record(.moduleAux, key: nil)
+  }
+
+  public mutating func beginDatabase(_ index: Int) throws(RDBError) {
+    inputDatabase = index
+    sizeHint = nil
+  }
+
+  public mutating func resizeDatabase(keys: UInt64, expires: UInt64) throws(RDBError) {
+    sizeHint = (keys, expires)
+  }
+
+  // MARK: Keys
+
+  public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
+    if let policy = options.duplicateKeys {
+      let database = Self.database(for: info.database, options: options)
+      let name = unsafe key.withUnsafeBytes { unsafe [UInt8]($0) }
+      if !writtenKeys.insert(DatabaseKey(database: database, name: name)).inserted {
+        let text = String(decoding: name, as: UTF8.self)
+        switch policy {
+        case .error:
+          throw RDBError(
+            .invalidValue(
+              "key \"\(text)\" of database \(info.database) is already in database \(database)"),
+            at: info.offset, key: text)
+        case .first:
+          losses.record(.duplicateKeys, key: key)
+          return .skip
+        }
+      }
+    }
+    self.key.removeAll(keepingCapacity: true)
+    unsafe key.withUnsafeBytes { unsafe self.key.append(contentsOf: $0) }
+    self.info = info
+    module = nil
+    values.reset()
+    stream.reset()
+    return .decode
+  }
+
+  public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
+    values.append(value)
+  }
+
+  public mutating func listElement(_ element: RawSpan) throws(RDBError) {
+    values.append(element)
+  }
+
+  public mutating func setMember(_ member: RawSpan) throws(RDBError) {
+    values.append(member)
+  }
+
+  public mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError) {
+    values.append(member)
+    values.scores.append(score)
+  }
+
+  public mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?)
+    throws(RDBError)
+  {
+    values.append(field)
+    values.append(value)
+    values.fieldExpiries.append(expiresAt ?? 0)
+  }
+
+  public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {
+    stream.entries.append(
+      StreamBuffer.Entry(id: id, firstElement: values.count, fieldCount: fieldCount))
+  }
+
+  public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {
+    values.append(field)
+    values.append(value)
+  }
+
+  public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
+    stream.metadata = metadata
+  }
+
+  public mutating func beginStreamGroup(name: RawSpan, info: StreamGroupInfo) throws(RDBError) {
+    stream.beginGroup(name: values.append(name), info: info)
+  }
+
+  public mutating func streamPendingEntry(
+    id: StreamID, deliveryTime: Int64, deliveryCount: UInt64
+  ) throws(RDBError) {
+    stream.addPending(.init(id: id, deliveryTime: deliveryTime, deliveryCount: deliveryCount))
+  }
+
+  public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo)
+    throws(RDBError)
+  {
+    stream.beginConsumer(name: values.append(name), info: info)
+  }
+
+  public mutating func streamConsumerPending(id: StreamID) throws(RDBError) {
+    stream.addConsumerPending(id)
+  }
+
+  public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {
+    self.module = module
+  }
+
+  public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
+    guard let info, !summary.skipped else { return }
+    self.info = nil
+    do throws(RDBError) {
+      try writeRecord(info)
+    } catch {
+      var error = error
+      if error.key == nil { error.key = String(decoding: key, as: UTF8.self) }
+      throw error
+    }
+    try encoder.flushIfFull()
+  }
+
+  /// Records a loss of `kind` in the current key.
+  mutating func recordLoss(_ kind: LossReport.Kind, items: Int = 1) {
+    let name = key
+    unsafe losses.record(kind, items: items, key: name.span.bytes)
+  }
+
+  /// Writes `SELECTDB` (and the size hint) when the key goes to another database than the
+  /// last one written, then the key's expiry, `IDLE` and `FREQ`.
+  mutating func writeKeyPrefix(_ info: KeyInfo) {
+    let target = Self.database(for: inputDatabase, options: options)
+    if target != outputDatabase {
+      outputDatabase = target
+      encoder.byte(Opcode.selectDatabase.rawValue)
+      encoder.length(UInt64(target))
+      if format.hasAux, options.writesSizeHints, let sizeHint {
+        encoder.byte(Opcode.resizeDatabase.rawValue)
+        encoder.length(sizeHint.keys)
+        encoder.length(sizeHint.expires)
+      }
+    }
+    if let expiresAt = info.expiresAt {
+      if format.hasMillisecondExpiry {
+        encoder.byte(Opcode.expireTimeMilliseconds.rawValue)
+        encoder.littleEndian(UInt64(bitPattern: expiresAt), byteCount: 8)
+      } else {
+        let (seconds, remainder) = expiresAt.quotientAndRemainder(dividingBy: 1000)
+        if remainder != 0 { recordLoss(.expiryPrecision) }
+        let rounded = remainder > 0 ? seconds + 1 : seconds
+        encoder.byte(Opcode.expireTime.rawValue)
+        encoder.littleEndian(
+          UInt64(UInt32(bitPattern: Int32(clamping: rounded))), byteCount: 4)
+      }
+    }
+    if info.idleSeconds != nil || info.frequency != nil, !format.hasEvictionData {
+      recordLoss(.evictionData)
+      return
+    }
+    if let idle = info.idleSeconds {
+      encoder.byte(Opcode.idle.rawValue)
+      encoder.length(idle)
+    }
+    if let frequency = info.frequency {
+      encoder.byte(Opcode.freq.rawValue)
+      encoder.byte(frequency)
+    }
+  }
+
+  /// The output database of input database `index`.
+  static func database(for index: Int, options: Options) -> Int {
+    let mapped = options.databaseMap[index] ?? index
+    return options.singleDatabase ? 0 : mapped
+  }
+
+  /// Writes the key's type byte and name, as every record starts.
+  mutating func writeTypeAndKey(_ type: ValueType) {
+    encoder.byte(type.rawValue)
+    encoder.string(key)
+    keysWritten += 1
+  }
+}
+
+/// What a rewrite does with a key whose name its output database already holds.
+public enum DuplicateKeyPolicy: String, Sendable, CaseIterable {
+  /// Stop with an error naming the key.
+  case error
+  /// Keep the first one written, leave out the later ones (counted as a loss).
+  case first
+}
+
+/// A key name in an output database, for the duplicate check.
+struct DatabaseKey: Hashable {
+  var database: Int
+  var name: [UInt8]
+}

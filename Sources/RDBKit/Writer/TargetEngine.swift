@@ -1,0 +1,87 @@
+/// A server a rewritten file is meant for: the RDB version it loads and writes, and the
+/// encodings its default configuration builds.
+///
+/// `rdbtool rewrite --target NAME` takes the ``name``; ElastiCache's engine versions map to
+/// the open-source release each is built on.
+public struct TargetEngine: Sendable, Equatable {
+  /// The name `--target` takes, such as `redis-7.2` or `elasticache-valkey-8.0`.
+  public var name: String
+  /// The server it stands for, such as `Redis 7.2`.
+  public var server: String
+  /// The RDB header the file gets.
+  public var version: RDBVersion
+  /// The encoding thresholds of its default configuration.
+  public var limits: EncodingLimits
+
+  /// Every known target, oldest first.
+  public static let all: [TargetEngine] = {
+    let before70 = EncodingLimits()
+    var from70 = EncodingLimits()
+    from70.setListpackEntries = 0
+    var from72 = EncodingLimits()
+    from72.setListpackEntries = 128
+    var from74 = from72
+    from74.largestPackedElement = 8192
+    var olderSets = before70
+    olderSets.setListpackEntries = 0
+    func redis(_ name: String, _ server: String, _ number: Int, _ limits: EncodingLimits)
+      -> TargetEngine
+    {
+      TargetEngine(
+        name: name, server: server, version: RDBVersion(magic: .redis, number: number),
+        limits: limits)
+    }
+    let open: [TargetEngine] = [
+      redis("redis-2.8", "Redis 2.8", 6, olderSets),
+      redis("redis-3.0", "Redis 3.0", 6, olderSets),
+      redis("redis-3.2", "Redis 3.2", 7, olderSets),
+      redis("redis-4.0", "Redis 4.0", 8, olderSets),
+      redis("redis-5.0", "Redis 5.0", 9, olderSets),
+      redis("redis-6.0", "Redis 6.0", 9, olderSets),
+      redis("redis-6.2", "Redis 6.2", 9, olderSets),
+      redis("redis-7.0", "Redis 7.0", 10, from70),
+      redis("redis-7.2", "Redis 7.2", 11, from72),
+      redis("redis-7.4", "Redis 7.4", 12, from74),
+      redis("redis-8.0", "Redis 8.0", 12, from74),
+      redis("valkey-7.2", "Valkey 7.2", 11, from72),
+      redis("valkey-8.0", "Valkey 8.0", 11, from74),
+      redis("valkey-8.1", "Valkey 8.1", 11, from74),
+      TargetEngine(
+        name: "valkey-9.0", server: "Valkey 9.0", version: RDBVersion(magic: .valkey, number: 80),
+        limits: from74),
+      TargetEngine(
+        name: "valkey-9.1", server: "Valkey 9.1", version: RDBVersion(magic: .valkey, number: 80),
+        limits: from74),
+    ]
+    let elastiCache: [(String, String)] = [
+      ("elasticache-redis-4.0", "redis-4.0"), ("elasticache-redis-5.0", "redis-5.0"),
+      ("elasticache-redis-6.0", "redis-6.0"), ("elasticache-redis-6.2", "redis-6.2"),
+      ("elasticache-redis-7.0", "redis-7.0"), ("elasticache-redis-7.1", "redis-7.0"),
+      ("elasticache-valkey-7.2", "valkey-7.2"), ("elasticache-valkey-8.0", "valkey-8.0"),
+      ("elasticache-valkey-8.1", "valkey-8.1"),
+    ]
+    return open
+      + elastiCache.compactMap { name, base in
+        guard var engine = open.first(where: { $0.name == base }) else { return nil }
+        engine.server = "ElastiCache \(engine.server)"
+        engine.name = name
+        return engine
+      }
+  }()
+
+  /// The target called `name`, or nil.
+  public static func named(_ name: String) -> TargetEngine? {
+    all.first { $0.name == name.lowercased() }
+  }
+
+  /// A bare format with the newest defaults that format can hold, for `--rdb-version N`
+  /// or a rewrite that keeps the input's version.
+  public static func format(_ version: RDBVersion) -> TargetEngine {
+    let best = all.last { $0.version == version && !$0.name.hasPrefix("elasticache") }
+    let limits =
+      best?.limits ?? all.last { $0.version.number <= version.number && $0.version.magic == version.magic }?
+      .limits ?? EncodingLimits()
+    return TargetEngine(
+      name: version.description, server: "RDB \(version.number)", version: version, limits: limits)
+  }
+}

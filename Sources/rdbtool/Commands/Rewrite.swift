@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import RDBKit
+import SystemPackage
+
+extension RDBTool {
+  struct Rewrite: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write an RDB file for another server version or engine, filtered and remapped.",
+      discussion: """
+        Every value is written in the encoding a server of the target version would hold it \
+        in with its default configuration (listpack, ziplist, intset, quicklist, hash table, \
+        streams of the target's stream type), so the target server loads the file as if it \
+        had written it. Without --target or --rdb-version the input's version is kept (a \
+        filtering rewrite).
+
+        What the target cannot hold (hash field TTLs before Redis 7.4, functions before RDB \
+        10, streams before RDB 9, stream metadata before RDB 10, LRU/LFU data before RDB 9, \
+        module values) is listed with counts and example keys, and nothing is written \
+        (exit 1); --allow-loss writes the file without it and prints the same report.
+
+        The output is written atomically and parsed again (structure, key count, checksum) \
+        before it replaces OUT. With several inputs, OUT is a directory and each file keeps \
+        its name.
+
+        Examples:
+          rdbtool rewrite --target redis-6.2 dump.rdb -o dump-6.2.rdb
+          rdbtool rewrite --target elasticache-valkey-8.0 redis-7.4.rdb -o seed.rdb
+          rdbtool rewrite --single-db --exclude-match 'tmp:*' dump.rdb -o db0.rdb
+          rdbtool rewrite --db-map 3=0 --db 3 dump.rdb -o only-db3-as-db0.rdb
+          rdbtool rewrite --target redis-7.0 --allow-loss --report loss.json a.rdb -o b.rdb
+          rdbtool rewrite --target valkey-8.0 s3://backups/my-export -o ./seed/
+        """)
+
+    @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
+    var inputs: [String] = []
+
+    @Option(name: .shortAndLong, help: "The output file, or a directory for several inputs.")
+    var output: String?
+
+    @Flag(help: "List the --target names with their RDB versions, and exit.")
+    var listTargets = false
+
+    @OptionGroup(title: "Target") var rewrite: RewriteOptions
+
+    @OptionGroup var filters: FilterOptions
+
+    @Option(
+      name: .customLong("exclude-match"),
+      help: ArgumentHelp("Leave out keys matching a Redis glob (repeatable).", valueName: "GLOB"))
+    var excludedGlobs: [String] = []
+
+    @Option(
+      name: .customLong("exclude-regex"),
+      help: ArgumentHelp(
+        "Leave out keys matching a regular expression (repeatable).", valueName: "RE"))
+    var excludedRegexes: [String] = []
+
+    @Option(help: "Keys already expired (at the file's ctime, or --now): keep or skip.")
+    var expired: Dump.ExpiredKeys = .keep
+
+    @Option(help: ArgumentHelp("Judge expiry at this Unix time in ms.", valueName: "MS"))
+    var now: Int64?
+
+    @OptionGroup var options: InputOptions
+
+    func validate() throws {
+      if listTargets { return }
+      guard !inputs.isEmpty else { throw ValidationError("Missing an INPUT.") }
+      guard output != nil else { throw ValidationError("Missing -o OUT: where to write the file.") }
+      for pattern in excludedRegexes where (try? Regex(pattern)) == nil {
+        throw ValidationError("--exclude-regex '\(pattern)' is not a valid regular expression.")
+      }
+    }
+
+    func run() throws {
+      if listTargets {
+        for engine in TargetEngine.all {
+          print("\(engine.name)\t\(engine.version)\t\(engine.server)")
+        }
+        return
+      }
+      guard let output else { return }
+      var selection = filters.selection
+      selection.excludedGlobs = excludedGlobs.map(GlobPattern.init)
+      selection.excludedRegexes = excludedRegexes.compactMap { try? Regex($0) }
+      selection.referenceTime = now
+      if expired == .skip, selection.expiry == .any { selection.expiry = .live }
+      let writerOptions = try rewrite.writerOptions(filtering: !selection.keepsEverything)
+      let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
+      var isDirectory: ObjCBool = false
+      let outputIsDirectory =
+        sources.count > 1 || output.hasSuffix("/")
+        || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory)
+          && isDirectory.boolValue)
+      var reports: [RewriteReport] = []
+      var failed = false
+      for source in sources {
+        let destination =
+          outputIsDirectory
+          ? URL(fileURLWithPath: output).appendingPathComponent(Self.fileName(of: source)).path
+          : output
+        let job = RewriteJob(
+          source: source, destination: destination, options: writerOptions, selection: selection,
+          allowLoss: rewrite.allowLoss, client: client, input: options)
+        let report = try job.run()
+        failed = failed || !report.written
+        reports.append(report)
+      }
+      if let path = rewrite.report {
+        try RewriteReport.writeJSON(reports, to: path)
+      }
+      if failed { throw ExitCode.failure }
+    }
+
+    /// The output file name for an input: its last path component (`dump.rdb` for stdin).
+    static func fileName(of source: InputSource) -> String {
+      let name = source.name.split(separator: "/").last.map(String.init) ?? source.name
+      return name == "-" ? "dump.rdb" : name
+    }
+  }
+}

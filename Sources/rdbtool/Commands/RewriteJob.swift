@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import RDBKit
+import SystemPackage
+
+/// One input rewritten into one output file: parse through the filter into the writer, check
+/// what was lost, parse the new file again, then rename it into place.
+struct RewriteJob {
+  let source: InputSource
+  /// The output path, or `-` for standard output.
+  let destination: String
+  let options: RDBWriter.Options
+  let selection: KeySelection
+  let allowLoss: Bool
+  let client: S3Client?
+  let input: InputOptions
+
+  /// Runs the rewrite; prints the loss report and a summary to standard error.
+  ///
+  /// - Returns: the report, with `written` false when losses stopped it.
+  /// - Throws: `ExitCode.failure` (after printing why) when the input or output fails.
+  func run() throws -> RewriteReport {
+    if destination == "-" {
+      return try write(to: .standardOutput, verifying: nil)
+    }
+    let directory = URL(fileURLWithPath: destination).deletingLastPathComponent()
+    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let file: AtomicFile
+    do {
+      file = try AtomicFile(destination: FilePath(destination))
+    } catch {
+      StandardError.report(destination, "cannot create: \(error)")
+      throw ExitCode.failure
+    }
+    let report = try write(to: file.descriptor, verifying: file.writtenPath.string)
+    guard report.written else { return report }
+    do {
+      try file.commit()
+    } catch {
+      StandardError.report(destination, "cannot write: \(error)")
+      throw ExitCode.failure
+    }
+    return report
+  }
+
+  /// Writes the new file to `descriptor`; `verifying` is where to read it back from.
+  private func write(to descriptor: FileDescriptor, verifying path: String?) throws
+    -> RewriteReport
+  {
+    let buffer = OutputBuffer(descriptor: descriptor)
+    var filter = KeyFilter(RDBWriter(output: buffer, options: options), selection: selection)
+    try ParseRun.parse(source, into: &filter, client: client, options: input)
+    do {
+      try filter.next.finish()
+    } catch {
+      StandardError.report(destination, "\(error)")
+      throw ExitCode.failure
+    }
+    let writer = filter.next
+    var report = RewriteReport(
+      input: source.name, output: destination, target: writer.engine,
+      keysWritten: writer.keysWritten, bytesWritten: writer.byteCount, losses: writer.losses)
+    if writer.losses.isBlocking, !allowLoss, path != nil {
+      StandardError.report(
+        source.name,
+        "\(writer.engine.server) (\(writer.engine.version)) cannot hold everything in this file; "
+          + "nothing written:")
+      StandardError.writeRaw(report.lossText)
+      StandardError.write("rdbtool: --allow-loss writes the file without what is listed.")
+      return report
+    }
+    if let path { try readBack(path, expecting: writer.keysWritten) }
+    report.written = !writer.losses.isBlocking || allowLoss
+    if !writer.losses.isEmpty {
+      StandardError.report(source.name, "written without:")
+      StandardError.writeRaw(report.lossText)
+    }
+    if !input.quiet, path != nil {
+      StandardError.write(
+        "rdbtool: \(source.name) -> \(destination): \(writer.keysWritten) keys, "
+          + "\(writer.engine.version) for \(writer.engine.server), \(writer.byteCount) bytes")
+    }
+    return report
+  }
+
+  /// Parses the written file (every structure and the checksum) and checks its key count.
+  private func readBack(_ path: String, expecting keys: Int) throws {
+    var check = KeyCountAnalyzer()
+    do {
+      try RDBParser().parse(path: path, into: &check)
+    } catch {
+      StandardError.report(destination, "the written file does not read back: \(error)")
+      throw ExitCode.failure
+    }
+    guard check.total.keys == keys else {
+      StandardError.report(
+        destination, "the written file has \(check.total.keys) keys, \(keys) were written")
+      throw ExitCode.failure
+    }
+  }
+}
