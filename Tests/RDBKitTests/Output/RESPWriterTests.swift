@@ -38,10 +38,10 @@ import Testing
     let fieldTTLCommands = records.reduce(0) {
       $0 + (($1["field_expire_ms"] as? [String: Any])?.count ?? 0)
     }
-    let errors = try pipe(resp, into: server.socket)
+    let errors = try pipe(resp, intoPort: server.port)
     #expect(errors == fieldTTLCommands, "redis-cli --pipe reported \(errors) errors")
 
-    let client = try RESPClient(socketPath: server.socket)
+    let client = try server.client()
     var live: [[String: Any]] = []
     var collected: [CollectedKey] = []
     for var record in records {
@@ -80,10 +80,10 @@ import Testing
   }
 
   /// Runs `redis-cli --pipe` and returns the error count it reports.
-  private func pipe(_ path: String, into socket: String) throws -> Int {
+  private func pipe(_ path: String, intoPort port: Int) throws -> Int {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Self.redisCLI)
-    process.arguments = ["-s", socket, "--pipe"]
+    process.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "--pipe"]
     process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
     let output = Pipe()
     process.standardOutput = output

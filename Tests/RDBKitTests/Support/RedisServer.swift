@@ -1,217 +1,161 @@
 import Foundation
-import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A RESP reply.
-indirect enum RESPValue: Equatable, CustomStringConvertible {
-  case simple(String)
-  case error(String)
-  case integer(Int64)
-  case bulk([UInt8]?)
-  case array([RESPValue]?)
+/// A server that exited while starting (a file it could not load, say) or did not answer,
+/// with the end of its log.
+struct ServerStartError: Error, CustomStringConvertible {
+  /// The server, as ``ServerBinary/description``.
+  let server: String
+  /// What went wrong.
+  let problem: String
+  /// The last lines of the server's log.
+  let logTail: String
 
-  var bytes: [UInt8]? {
-    switch self {
-    case .bulk(let value): return value
-    case .simple(let text): return Array(text.utf8)
-    case .integer(let value): return Array(String(value).utf8)
-    default: return nil
-    }
-  }
-  var text: String? { bytes.map { String(decoding: $0, as: UTF8.self) } }
-  var integer: Int64? {
-    if case .integer(let value) = self { return value }
-    return text.flatMap { Int64($0) }
-  }
-  var elements: [RESPValue] {
-    if case .array(let values) = self { return values ?? [] }
-    return []
-  }
-
-  var description: String {
-    switch self {
-    case .simple(let text): return "+\(text)"
-    case .error(let text): return "-\(text)"
-    case .integer(let value): return ":\(value)"
-    case .bulk(let value): return value.map { "$" + String(decoding: $0, as: UTF8.self) } ?? "$nil"
-    case .array(let values): return values.map { "\($0)" } ?? "*nil"
-    }
-  }
+  var description: String { "\(server) \(problem); its log ends with:\n\(logTail)" }
 }
 
-struct RESPError: Error, CustomStringConvertible {
-  var description: String
-}
-
-/// A minimal binary-safe RESP2 client over a Unix socket; commands can be pipelined.
-final class RESPClient {
-  private let descriptor: Int32
-  private var buffer: [UInt8] = []
-  private var position = 0
-
-  init(socketPath: String) throws {
-    descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw RESPError(description: "socket: errno \(errno)") }
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    let path = Array(socketPath.utf8CString)
-    guard path.count <= MemoryLayout.size(ofValue: address.sun_path) else {
-      close(descriptor)
-      throw RESPError(description: "socket path too long")
-    }
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-      path.withUnsafeBytes { raw.copyMemory(from: $0) }
-    }
-    let result = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-      }
-    }
-    guard result == 0 else {
-      close(descriptor)
-      throw RESPError(description: "connect: errno \(errno)")
-    }
-  }
-
-  deinit { close(descriptor) }
-
-  static func encode(_ arguments: [[UInt8]]) -> [UInt8] {
-    var out = Array("*\(arguments.count)\r\n".utf8)
-    for argument in arguments {
-      out += Array("$\(argument.count)\r\n".utf8) + argument + [13, 10]
-    }
-    return out
-  }
-
-  /// Sends all commands at once, then reads one reply per command.
-  func pipeline(_ commands: [[[UInt8]]]) throws -> [RESPValue] {
-    var payload: [UInt8] = []
-    for command in commands { payload += Self.encode(command) }
-    try write(payload)
-    return try commands.map { _ in try readReply() }
-  }
-
-  /// Sends one command of text arguments and returns its reply.
-  @discardableResult
-  func call(_ arguments: String...) throws -> RESPValue {
-    try pipeline([arguments.map { Array($0.utf8) }])[0]
-  }
-
-  func callBytes(_ arguments: [[UInt8]]) throws -> RESPValue { try pipeline([arguments])[0] }
-
-  private func write(_ bytes: [UInt8]) throws {
-    var sent = 0
-    while sent < bytes.count {
-      let count = bytes.withUnsafeBytes { raw in
-        raw.baseAddress.map { Glibc.send(descriptor, $0 + sent, bytes.count - sent, 0) } ?? -1
-      }
-      guard count > 0 else { throw RESPError(description: "send: errno \(errno)") }
-      sent += count
-    }
-  }
-
-  private func fill() throws {
-    if position > 0 {
-      buffer.removeFirst(position)
-      position = 0
-    }
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-    guard count > 0 else { throw RESPError(description: "connection closed") }
-    buffer += chunk[0..<count]
-  }
-
-  private func readLine() throws -> String {
-    while true {
-      if let end = buffer[position...].firstIndex(of: 10), end > position, buffer[end - 1] == 13 {
-        let line = String(decoding: buffer[position..<end - 1], as: UTF8.self)
-        position = end + 1
-        return line
-      }
-      try fill()
-    }
-  }
-
-  private func readBytes(_ count: Int) throws -> [UInt8] {
-    while buffer.count - position < count + 2 { try fill() }
-    let bytes = Array(buffer[position..<position + count])
-    position += count + 2
-    return bytes
-  }
-
-  func readReply() throws -> RESPValue {
-    let line = try readLine()
-    let rest = String(line.dropFirst())
-    switch line.first {
-    case "+": return .simple(rest)
-    case "-": return .error(rest)
-    case ":": return .integer(Int64(rest) ?? 0)
-    case "$":
-      let count = Int(rest) ?? -1
-      return count < 0 ? .bulk(nil) : .bulk(try readBytes(count))
-    case "*":
-      let count = Int(rest) ?? -1
-      if count < 0 { return .array(nil) }
-      return .array(try (0..<count).map { _ in try readReply() })
-    default:
-      throw RESPError(description: "bad reply line \(line)")
-    }
-  }
-}
-
-/// A real `redis-server` on a Unix socket in a fresh temporary directory, stopped by its own
-/// pid (never by name).
+/// A real Redis or Valkey server listening on 127.0.0.1 at a free TCP port, in a fresh
+/// temporary directory, stopped by its own pid (never by name).
 final class RedisServer {
-  static let binary = "/usr/bin/redis-server"
+  /// The server that runs.
+  let binary: ServerBinary
+  /// The temporary directory: the server's `--dir`, with its dump file and log.
   let directory: URL
-  let socket: String
-  private let process: Process
+  /// The dump file's name in ``directory``.
+  let dbfilename: String
+  /// The TCP port on 127.0.0.1.
+  private(set) var port = 0
+  /// The server's standard output and error: its log.
+  var logFile: URL { directory.appendingPathComponent("server.log") }
+  private var process = Process()
 
-  init(extraArguments: [String] = []) throws {
+  /// Starts a server and waits until it answers `PING`, loading `preloadedRDB` first when
+  /// one is given.
+  ///
+  /// - Parameters:
+  ///   - binary: the server; nil for `redis-7.0`, Debian 12's redis-server.
+  ///   - dbfilename: the dump file's name, which `SAVE` writes and startup loads.
+  ///   - preloadedRDB: a file copied to `dbfilename` before the server starts, so that it
+  ///     loads it at startup.
+  ///   - extraArguments: more configuration, as `--name value` words.
+  /// - Throws: ``ServerCatalog/Missing`` when no binary is given and `redis-7.0` is not
+  ///   available; ``ServerStartError`` when the server exits while starting or does not
+  ///   answer within 30 s.
+  init(
+    binary: ServerBinary? = nil, dbfilename: String = "dump.rdb", preloadedRDB: URL? = nil,
+    extraArguments: [String] = []
+  ) throws {
+    self.binary = try binary ?? ServerCatalog.require("redis-7.0")
+    self.dbfilename = dbfilename
     directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("rdbkit-redis-\(UUID().uuidString.prefix(8))")
+      .appendingPathComponent("rdbkit-\(self.binary.name)-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    socket = directory.appendingPathComponent("redis.sock").path
-    process = Process()
-    process.executableURL = URL(fileURLWithPath: Self.binary)
-    process.arguments =
-      [
-        "--port", "0", "--unixsocket", socket, "--dir", directory.path, "--save", "",
-        "--appendonly", "no", "--daemonize", "no", "--logfile",
-        directory.appendingPathComponent("redis.log").path,
-      ] + extraArguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let deadline = Date().addingTimeInterval(10)
+    do {
+      if let preloadedRDB {
+        try FileManager.default.copyItem(at: preloadedRDB, to: dumpURL)
+      }
+      try start(extraArguments)
+    } catch {
+      stop()
+      throw error
+    }
+  }
+
+  /// Starts the server on a free port; another port when the chosen one was taken meanwhile.
+  private func start(_ extraArguments: [String]) throws {
+    for attempt in 1...3 {
+      port = try Self.freePort()
+      guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
+        throw RESPError(description: "cannot create \(logFile.path)")
+      }
+      let log = try FileHandle(forWritingTo: logFile)
+      defer { try? log.close() }
+      process = Process()
+      process.executableURL = binary.launcher
+      process.arguments =
+        [
+          "--bind", "127.0.0.1", "--port", "\(port)", "--dir", directory.path, "--dbfilename",
+          dbfilename, "--save", "", "--appendonly", "no", "--daemonize", "no",
+        ] + extraArguments
+      process.standardOutput = log
+      process.standardError = log
+      try process.run()
+      if try waitUntilAnswering() { return }
+      process.waitUntilExit()
+      let tail = logTail()
+      if attempt < 3, tail.contains("Address already in use") { continue }
+      throw ServerStartError(
+        server: "\(binary)", problem: "exited with status \(process.terminationStatus)",
+        logTail: tail)
+    }
+  }
+
+  /// Waits for `PONG` from this process (not another server that took the port first);
+  /// false when the process exits first.
+  private func waitUntilAnswering() throws -> Bool {
+    let deadline = Date().addingTimeInterval(30)
     while Date() < deadline {
-      if let client = try? RESPClient(socketPath: socket),
-        (try? client.call("PING")) == .simple("PONG")
+      guard process.isRunning else { return false }
+      if let client = try? client(), (try? client.call("PING")) == .simple("PONG"),
+        let info = try? client.call("INFO", "server").text,
+        info.contains("process_id:\(process.processIdentifier)\r\n")
       {
-        return
+        return true
       }
       Thread.sleep(forTimeInterval: 0.02)
     }
-    stop()
-    throw RESPError(description: "redis-server did not answer on \(socket)")
+    throw ServerStartError(
+      server: "\(binary)", problem: "did not answer in 30 s", logTail: logTail())
   }
 
-  /// Asks the server to exit, then kills it by pid after 2 s. Children of `Foundation.Process`
-  /// on Linux start with SIGTERM blocked, so SIGTERM alone could hang.
+  /// A new connection to the server.
+  func client() throws -> RESPClient { try RESPClient(port: port) }
+
+  /// Every key of every database with its contents; see ``ServerContents/readAll(from:)``.
+  func contents() throws -> [CollectedKey] { try ServerContents.readAll(from: client()) }
+
+  /// The last `count` lines of the server's log.
+  func logTail(_ count: Int = 15) -> String {
+    let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? "(no log)"
+    return text.split(separator: "\n").suffix(count).joined(separator: "\n")
+  }
+
+  /// Asks the server to exit, then kills it by pid after 2 s, and removes ``directory``.
+  /// Children of `Foundation.Process` on Linux start with SIGTERM blocked, so SIGTERM alone
+  /// could hang.
   func stop() {
-    if process.isRunning, let client = try? RESPClient(socketPath: socket) {
+    if process.isRunning, let client = try? client() {
       _ = try? client.call("SHUTDOWN", "NOSAVE")
     }
     let deadline = Date().addingTimeInterval(2)
     while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    process.waitUntilExit()
+    if process.processIdentifier != 0 { process.waitUntilExit() }
     try? FileManager.default.removeItem(at: directory)
   }
 
-  /// The dump file SAVE writes.
-  var dumpPath: String { directory.appendingPathComponent("dump.rdb").path }
+  /// The dump file, which `SAVE` writes.
+  var dumpURL: URL { directory.appendingPathComponent(dbfilename) }
+
+  /// The dump file's path.
+  var dumpPath: String { dumpURL.path }
+
+  /// A port on 127.0.0.1 that was free a moment ago: the kernel's choice for port 0.
+  private static func freePort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw RESPError(description: "socket: errno \(errno)") }
+    defer { close(descriptor) }
+    var address = sockaddr_in.loopback(port: 0)
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+      }
+    }
+    guard bound else { throw RESPError(description: "bind 127.0.0.1:0: errno \(errno)") }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
 }

@@ -1,8 +1,32 @@
 import Foundation
 import RDBKit
 
-/// Reads one key back from a live server into the canonical record form.
+/// Reads keys back from a live server into the canonical record form.
 enum ServerContents {
+  /// Every key of every database, found by `SCAN` in each of the server's databases, in
+  /// database and then key-name order.
+  static func readAll(from client: RESPClient) throws -> [CollectedKey] {
+    let databases = try client.call("CONFIG", "GET", "databases").elements.last?.integer ?? 16
+    var keys: [CollectedKey] = []
+    for database in 0..<Int(databases) {
+      try client.call("SELECT", "\(database)")
+      var names = Set<[UInt8]>()
+      var cursor = "0"
+      repeat {
+        let reply = try client.call("SCAN", cursor, "COUNT", "1000")
+        if case .error(let message) = reply { throw RESPError(description: "SCAN: \(message)") }
+        cursor = reply.elements.first?.text ?? "0"
+        for name in reply.elements.last?.elements ?? [] { names.insert(name.bytes ?? []) }
+      } while cursor != "0"
+      for name in names.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+        keys.append(try read(name, database: database, from: client))
+      }
+    }
+    return keys
+  }
+
+  /// One key of the selected database. On a server without `PEXPIRETIME` (Redis 6.2) the
+  /// expiry is `PTTL` added to `TIME`, off by the milliseconds between the two commands.
   static func read(_ name: [UInt8], database: Int, from client: RESPClient) throws -> CollectedKey {
     /// `before…` then the key name then `after…`.
     func command(_ before: [String], _ after: [String] = []) throws -> RESPValue {
@@ -14,8 +38,13 @@ enum ServerContents {
     let hex = name.map { String(format: "%02x", $0) }.joined()
     let type = try call("TYPE").text ?? "?"
     var key = CollectedKey(database: database, keyHex: hex, type: type)
-    let expiry = try call("PEXPIRETIME").integer ?? -1
-    key.expiresAt = expiry >= 0 ? expiry : nil
+    var expiry = try call("PEXPIRETIME").integer
+    if expiry == nil, let ttl = try call("PTTL").integer, ttl >= 0,
+      case let time = try client.call("TIME").elements.compactMap(\.integer), time.count == 2
+    {
+      expiry = time[0] * 1000 + time[1] / 1000 + ttl
+    }
+    key.expiresAt = expiry.flatMap { $0 >= 0 ? $0 : nil }
     func hexOf(_ value: RESPValue) -> String {
       (value.bytes ?? []).map { String(format: "%02x", $0) }.joined()
     }
