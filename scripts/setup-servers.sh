@@ -19,8 +19,9 @@
 #   valkey-9.1  valkey-server from sid          | unpacked libc6's own loader, with only the
 #   redis-8.6   redis-server from experimental /  unpacked libraries on its library path
 # Every Debian-archive server comes with the libraries it depends on, found in the package
-# metadata (Depends and Pre-Depends, first alternative, recursively through Section: libs),
-# and runs through its suite's own loader, so no system library is mixed with its own.
+# metadata (Depends and Pre-Depends, first alternative, recursively through the packages of
+# Section libs or oldlibs), and runs through its suite's own loader, so no system library is
+# mixed with its own.
 #
 # A server whose launcher already reports the expected version is kept as it is: a warm run
 # reaches no network. Each new launcher is checked with --version, with the loader's
@@ -147,7 +148,7 @@ packages_for() {
     while IFS='|' read -r package section depends; do
       [ -n "$package" ] || continue
       if [ "$package" != "$engine-server" ] && [ "$package" != "$engine-tools" ]; then
-        [ "$section" = libs ] || continue
+        case "$section" in libs | oldlibs) ;; *) continue ;; esac
         echo "$package"
       fi
       IFS=',' read -ra field <<<"$depends"
