@@ -44,10 +44,19 @@ public struct RDBError: Error, Sendable, Equatable, CustomStringConvertible {
       case .badMagic:
         return "not an RDB file: it does not start with REDIS or VALKEY and a version number"
       case .unsupportedVersion(let version, let magic):
-        return magic == "VALKEY"
-          ? "Valkey RDB version \(version) is not one this rdbtool understands (it reads 80)"
-          : "RDB version \(version) is newer than this rdbtool understands "
-            + "(newest: \(RDBVersion.newestRedis), Valkey \(RDBVersion.newestValkey))"
+        let newest = "newest: \(RDBVersion.newestRedis), Valkey \(RDBVersion.newestValkey)"
+        if magic == "VALKEY" {
+          return "Valkey RDB version \(version) is not one this rdbtool understands (it reads 80)"
+        }
+        if version == 14 {
+          return "RDB 14, written by Redis 8.8 or newer, is newer than this rdbtool understands "
+            + "(\(newest))"
+        }
+        if version > RDBVersion.newestRedis {
+          return "RDB \(version), written by a Redis newer than 8.8, is newer than this rdbtool "
+            + "understands (\(newest))"
+        }
+        return "RDB version \(version) is not one this rdbtool understands (\(newest))"
       case .lengthTooLarge(let length):
         return "length \(length) runs past the end of the input"
       case .invalidLengthEncoding(let byte):

@@ -1,7 +1,11 @@
 /// The record opcodes that can stand where a value type byte would (RDB_OPCODE_* in rdb.h).
 enum Opcode: UInt8 {
-  /// `RDB_OPCODE_SLOT_IMPORT` (Valkey 9 only): an in-progress slot import.
+  /// `RDB_OPCODE_SLOT_IMPORT` (Valkey 9, `VALKEY` files only): an in-progress slot import.
+  /// In a `REDIS` file the same byte is ``keyMetadata``.
   case slotImport = 0xF3
+  /// `RDB_OPCODE_KEY_META` (Redis 8.6, `REDIS` files only): module metadata of the next key,
+  /// which must follow at once. The same byte as ``slotImport``: the magic decides.
+  static let keyMetadata = Opcode.slotImport
   /// `RDB_OPCODE_SLOT_INFO`: cluster hash-slot sizes before the slot's first key.
   case slotInfo = 0xF4
   /// `RDB_OPCODE_FUNCTION2`: one function library's source code.

@@ -1,7 +1,7 @@
 /// The file header: which magic the writer used and the RDB version number.
 ///
 /// Redis writes `REDIS` and four digits (`REDIS0012`); Valkey 9 writes `VALKEY` and three
-/// digits (`VALKEY080`). The magic decides what type 22 and opcodes 0xF3/0xF4 mean.
+/// digits (`VALKEY080`). The magic decides what type 22 and opcode 0xF3 mean.
 public struct RDBVersion: Sendable, Equatable, CustomStringConvertible {
   /// The header magic.
   public enum Magic: String, Sendable {
@@ -12,7 +12,7 @@ public struct RDBVersion: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// The newest `REDIS` version this parser reads.
-  public static let newestRedis = 12
+  public static let newestRedis = 13
   /// The newest `VALKEY` version this parser reads.
   public static let newestValkey = 80
 
@@ -43,11 +43,15 @@ public struct RDBVersion: Sendable, Equatable, CustomStringConvertible {
   /// Whether type 22 is Valkey's HASH_2 rather than Redis's pre-GA hash-metadata type.
   var isValkey: Bool { magic == .valkey }
 
+  /// Whether opcode 0xF3 is `KEY_META` and type 26 a stream with an IDMP tail (Redis 8.6,
+  /// `REDIS0013`).
+  var isRedis13OrLater: Bool { magic == .redis && number >= 13 }
+
   /// Parses the 9-byte header.
   ///
   /// - Throws: ``RDBError/Kind/badMagic`` for anything but `REDIS`+4 digits or
   ///   `VALKEY`+3 digits; ``RDBError/Kind/unsupportedVersion(_:magic:)`` for a version
-  ///   outside 1…12 (`REDIS`) or other than 80 (`VALKEY`).
+  ///   outside 1…13 (`REDIS`) or other than 80 (`VALKEY`).
   static func parse(_ header: [UInt8]) throws(RDBError) -> RDBVersion {
     let redis: [UInt8] = Array("REDIS".utf8)
     let valkey: [UInt8] = Array("VALKEY".utf8)

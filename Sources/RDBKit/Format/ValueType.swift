@@ -52,6 +52,9 @@ public enum ValueType: UInt8, Sendable, CaseIterable {
   case hashMetadata = 24
   /// `RDB_TYPE_HASH_LISTPACK_EX`: a listpack hash with field TTLs.
   case hashListpackEx = 25
+  /// `RDB_TYPE_STREAM_LISTPACKS_4` (Redis 8.6, RDB 13): type 21 followed by the stream's
+  /// idempotent-producer (IDMP) state.
+  case streamListpacks4 = 26
 
   /// The data type, as the server's `TYPE` command names it.
   public var dataType: DataType {
@@ -63,7 +66,8 @@ public enum ValueType: UInt8, Sendable, CaseIterable {
     case .hash, .hashZipmap, .hashZiplist, .hashListpack, .hashMetadataPreGA,
       .hashListpackExPreGA, .hashMetadata, .hashListpackEx:
       return .hash
-    case .streamListpacks, .streamListpacks2, .streamListpacks3: return .stream
+    case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4:
+      return .stream
     case .modulePreGA, .module2: return .module
     }
   }
@@ -81,7 +85,8 @@ public enum ValueType: UInt8, Sendable, CaseIterable {
     case .listZiplist, .sortedSetZiplist, .hashZiplist: return .ziplist
     case .setIntset: return .intset
     case .listQuicklist, .listQuicklist2: return .quicklist
-    case .streamListpacks, .streamListpacks2, .streamListpacks3: return .stream
+    case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4:
+      return .stream
     case .hashListpack, .sortedSetListpack, .setListpack: return .listpack
     case .hashListpackExPreGA, .hashListpackEx: return .listpackex
     }

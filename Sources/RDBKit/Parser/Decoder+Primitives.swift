@@ -137,7 +137,7 @@ extension Decoder {
       guard marker <= UInt64(Int.max) else {
         throw RDBError(.lengthTooLarge(marker), at: source.offset)
       }
-      return unsafe (Self.stringEncoding(of: try source.take(Int(marker))), Int(marker))
+      return unsafe (stringEncoding(of: try source.take(Int(marker))), Int(marker))
     }
     switch marker {
     case 0, 1, 2:
@@ -157,7 +157,7 @@ extension Decoder {
     let (compressedLength, length) = try readLZFLengths(start: start)
     try source.skip(UInt64(compressedLength))
     stringsLeftToChecksum &+= 1
-    return (length <= 44 ? .embstr : .raw, length)
+    return (length <= embeddedStringLimit ? .embstr : .raw, length)
   }
 
   /// Passes over an element string of a handler that does not read elements

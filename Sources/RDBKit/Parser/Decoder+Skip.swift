@@ -52,7 +52,7 @@ extension Decoder {
         _ = try readLength()
         try skipString()
       }
-    case .streamListpacks, .streamListpacks2, .streamListpacks3:
+    case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4:
       try skipStream(type)
     case .modulePreGA, .module2:
       let start = source.offset
@@ -62,7 +62,7 @@ extension Decoder {
           .unreadableModule("module \(module) value in the pre-release format cannot be skipped"),
           at: start)
       }
-      try skipModuleOpcodes(module)
+      try skipModuleOpcodes(of: "module \(module)")
     }
   }
 
@@ -93,11 +93,29 @@ extension Decoder {
       try checkCount(consumers, minimumBytes: 10)
       for _ in 0..<consumers {
         try skipString()
-        try source.skip(type == .streamListpacks3 ? 16 : 8)
+        try source.skip(type == .streamListpacks3 || type == .streamListpacks4 ? 16 : 8)
         let owned = try readLength()
         try checkCount(owned, minimumBytes: 16)
         try source.skip(owned &* 16)
       }
+    }
+    if type == .streamListpacks4 {
+      _ = try readLength()  // IDMP duration
+      _ = try readLength()  // IDMP max size
+      let producers = try readLength()
+      try checkCount(producers, minimumBytes: 2)
+      for _ in 0..<producers {
+        try skipString()
+        let entries = try readLength()
+        try checkCount(entries, minimumBytes: 3)
+        for _ in 0..<entries {
+          try skipString()
+          _ = try readLength()
+          _ = try readLength()
+        }
+      }
+      _ = try readLength()  // IIDs added
+      _ = try readLength()  // duplicates
     }
   }
 }

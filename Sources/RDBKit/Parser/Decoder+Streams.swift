@@ -1,5 +1,5 @@
-/// Decoding of streams (types 15, 19, 21): listpack nodes of entries, then metadata, then
-/// consumer groups with their pending entries and consumers.
+/// Decoding of streams (types 15, 19, 21, 26): listpack nodes of entries, then metadata, then
+/// consumer groups with their pending entries and consumers, then (type 26) the IDMP tail.
 extension Decoder {
   mutating func readStream<H: RDBHandler>(_ type: ValueType, into handler: inout H)
     throws(RDBError)
@@ -42,6 +42,7 @@ extension Decoder {
     for _ in 0..<metadata.groupCount {
       try readStreamGroup(type, into: &handler)
     }
+    if type == .streamListpacks4 { try readStreamIdempotency(into: &handler) }
   }
 
   /// Reads one node's master entry and entries; returns the number of live entries.
@@ -143,7 +144,8 @@ extension Decoder {
     for _ in 0..<consumerCount {
       let consumer = unsafe try readString(into: .first, persistent: true)
       let seenTime = try readInt64()
-      let activeTime: Int64? = type == .streamListpacks3 ? try readInt64() : nil
+      let activeTime: Int64? =
+        type == .streamListpacks3 || type == .streamListpacks4 ? try readInt64() : nil
       let owned = try readLength()
       try checkCount(owned, minimumBytes: 16)
       try unsafe handler.beginStreamConsumer(

@@ -12,7 +12,7 @@ extension Decoder {
       return encoding
     }
     let value = unsafe try readString(into: .second, persistent: false)
-    let encoding = unsafe Self.stringEncoding(of: value)
+    let encoding = unsafe stringEncoding(of: value)
     try handler.beginValue(encoding: encoding)
     try handler.stringLength(value.count)
     try unsafe handler.stringValue(RawSpan(_unsafeBytes: value))
@@ -79,7 +79,7 @@ extension Decoder {
     case .hashZipmap, .listZiplist, .setIntset, .sortedSetZiplist, .hashZiplist, .hashListpack,
       .sortedSetListpack, .setListpack, .hashListpackExPreGA, .hashListpackEx:
       try readPackedValue(type, into: &handler)
-    case .streamListpacks, .streamListpacks2, .streamListpacks3:
+    case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4:
       try handler.beginValue(encoding: .stream)
       try readStream(type, into: &handler)
     case .modulePreGA, .module2:
@@ -89,13 +89,35 @@ extension Decoder {
   }
 
   /// The encoding a server gives a string it loads: `int` for a canonical 64-bit decimal,
-  /// `embstr` up to 44 bytes, `raw` above (Redis's `tryObjectEncoding`).
+  /// `embstr` up to ``embeddedStringLimit`` bytes, `raw` above (`tryObjectEncoding`).
   @inline(__always)
-  @unsafe static func stringEncoding(of value: UnsafeRawBufferPointer) -> Encoding {
+  @unsafe func stringEncoding(of value: UnsafeRawBufferPointer) -> Encoding {
     if value.count <= 20, unsafe IntegerText.isCanonicalInteger(RawSpan(_unsafeBytes: value)) {
       return .int
     }
-    return value.count <= 44 ? .embstr : .raw
+    return value.count <= embeddedStringLimit ? .embstr : .raw
+  }
+
+  /// The longest string value a key can hold as `embstr`.
+  ///
+  /// Up to Redis 8.0 and Valkey 8.0 the object and the value share one allocation up to 44
+  /// bytes. Redis 8.6 (RDB 13) also keeps the key name there, and embeds the value only while
+  /// object, key and value fit in 64 bytes (`kvobjSet`: a 16-byte object, key + 3, value + 4;
+  /// an expiry or metadata slot added later makes the allocation larger but leaves the value
+  /// embedded, as the fixtures' `expired:string` shows). Valkey 9 decides within 128 bytes
+  /// and counts the expiry (`shouldEmbedStringObject`: an 8-byte header, the key as an sds
+  /// with a 1-byte prefix, 8 for an expiry, the value as an sds with a 3-byte header, at most
+  /// 255 bytes). Both decide with the key's name, which is why the limit is per key.
+  func embeddedStringLimit(keyLength: Int, hasExpiry: Bool) -> Int {
+    if version.isValkey {
+      let keyHeader = keyLength < 32 ? 1 : keyLength < 256 ? 3 : keyLength < 65_536 ? 5 : 9
+      let used = 8 &+ keyHeader &+ keyLength &+ 2 &+ (hasExpiry ? 8 : 0) &+ 4
+      return min(128 &- used, 255)
+    }
+    if version.isRedis13OrLater {
+      return 64 &- 16 &- (keyLength &+ 3) &- 4
+    }
+    return 44
   }
 
   /// Types 22 and 24: a hash table hash whose fields may have TTLs; type 22 in a Valkey file

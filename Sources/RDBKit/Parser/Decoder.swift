@@ -33,6 +33,16 @@ enum ScratchSlot {
   var stringsLeftToChecksum = 0
   /// Master field names of the stream node being read.
   var masterFields: [PackedElement] = []
+  /// Module metadata (`KEY_META`) read for the next key: each class's spec and where its
+  /// items lie in ``metadataBytes`` (the mapping, or ``metadataScratch`` for a stream).
+  var pendingMetadata: [(spec: UInt32, payload: Range<Int>)] = []
+  var metadataBytes = unsafe UnsafeRawBufferPointer(start: nil, count: 0)
+  var metadataScratch = ScratchBuffer()
+  /// Whether a `KEY_META` record was read and its key's type byte must come next.
+  var expectsKeyAfterMetadata = false
+  /// The longest string value the current key can hold as `embstr` (see
+  /// ``embeddedStringLimit(keyLength:hasExpiry:)``).
+  var embeddedStringLimit = 44
 
   /// Selects one of the scratch buffers in place.
   subscript(scratch slot: ScratchSlot) -> ScratchBuffer {
@@ -64,6 +74,7 @@ enum ScratchSlot {
     firstScratch.release()
     secondScratch.release()
     blobScratch.release()
+    metadataScratch.release()
     duplicates.release()
   }
 
@@ -82,6 +93,10 @@ enum ScratchSlot {
     records: while true {
       let recordOffset = source.offset
       let byte = try source.takeByte()
+      if expectsKeyAfterMetadata, ValueType(rawValue: byte) == nil {
+        throw RDBError(
+          .invalidValue("KEY_META is followed by opcode \(byte), not by its key"), at: recordOffset)
+      }
       switch byte {
       case Opcode.endOfFile.rawValue:
         break records
@@ -125,13 +140,15 @@ enum ScratchSlot {
         let ranges = try readLength()
         try checkCount(ranges, minimumBytes: 2)
         for _ in 0..<ranges { for _ in 0..<2 { _ = try readLength() } }
+      case Opcode.keyMetadata.rawValue where version.isRedis13OrLater:
+        try readKeyMetadata(at: recordOffset)
       default:
         guard let type = ValueType(rawValue: byte), isDefined(type) else {
           throw RDBError(.unknownType(byte), at: recordOffset)
         }
         let info = KeyInfo(
           database: database, type: type, expiresAt: expiresAt, idleSeconds: idle,
-          frequency: frequency, offset: recordOffset)
+          frequency: frequency, offset: recordOffset, metadataClassCount: pendingMetadata.count)
         try readKeyValue(info, into: &handler)
         expiresAt = nil
         idle = nil
@@ -158,11 +175,12 @@ enum ScratchSlot {
       uncheckedStrings: stringsLeftToChecksum)
   }
 
-  /// Whether the type byte means something in this file's format (type 23 only in Redis
-  /// files; types 24 and 25 only in Redis files).
+  /// Whether the type byte means something in this file's format (types 23–25 only in Redis
+  /// files, type 26 only in Redis files of RDB 13 and later).
   private func isDefined(_ type: ValueType) -> Bool {
     switch type {
     case .hashListpackExPreGA, .hashMetadata, .hashListpackEx: return !version.isValkey
+    case .streamListpacks4: return version.isRedis13OrLater
     default: return true
     }
   }
@@ -172,9 +190,18 @@ enum ScratchSlot {
     throws(RDBError)
   {
     unsafe key = try readString(into: .key, persistent: true)
+    if info.type == .string {
+      embeddedStringLimit = unsafe embeddedStringLimit(
+        keyLength: key.count, hasExpiry: info.expiresAt != nil)
+    }
     let decision = try unsafe handler.beginKey(RawSpan(_unsafeBytes: key), info: info)
     let valueStart = source.offset
     do {
+      if expectsKeyAfterMetadata {
+        expectsKeyAfterMetadata = false
+        if decision == .decode { try reportKeyMetadata(to: &handler) }
+        pendingMetadata.removeAll(keepingCapacity: true)
+      }
       let encoding: Encoding
       if decision == .skip {
         try skipValue(info.type)

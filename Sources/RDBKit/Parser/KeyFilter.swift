@@ -79,6 +79,8 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public let selection: KeySelection
   private var snapshotTime: Int64?
   private var passing = false
+  /// Whether a key's events are under way (a module payload outside one is MODULE_AUX data).
+  private var inKey = false
 
   /// Filters the events for `next`.
   public init(_ next: Next, selection: KeySelection) {
@@ -89,6 +91,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public static var needsStringValues: Bool { Next.needsStringValues }
   public static var needsElements: Bool { Next.needsElements }
   public static var restartsCleanly: Bool { Next.restartsCleanly }
+  public static var needsModulePayloads: Bool { Next.needsModulePayloads }
 
   public mutating func header(_ version: RDBVersion) throws(RDBError) { try next.header(version) }
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
@@ -106,7 +109,12 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     try next.resizeDatabase(keys: keys, expires: expires)
   }
 
+  public mutating func modulePayload(_ bytes: RawSpan) throws(RDBError) {
+    if passing || !inKey { try next.modulePayload(bytes) }
+  }
+
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
+    inKey = true
     passing = selection.keeps(key, info: info, snapshotTime: snapshotTime)
     guard passing else { return .skip }
     let decision = try next.beginKey(key, info: info)
@@ -114,6 +122,11 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     return decision
   }
 
+  public mutating func keyMetadata(_ metadata: KeyMetadataClass, payload: RawSpan)
+    throws(RDBError)
+  {
+    if passing { try next.keyMetadata(metadata, payload: payload) }
+  }
   public mutating func beginValue(encoding: Encoding) throws(RDBError) {
     if passing { try next.beginValue(encoding: encoding) }
   }
@@ -166,11 +179,38 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public mutating func streamConsumerPending(id: StreamID) throws(RDBError) {
     if passing { try next.streamConsumerPending(id: id) }
   }
+  public mutating func streamIdempotency(_ settings: StreamIdempotency) throws(RDBError) {
+    if passing { try next.streamIdempotency(settings) }
+  }
+  public mutating func beginStreamProducer(id: RawSpan, entryCount: UInt64) throws(RDBError) {
+    if passing { try next.beginStreamProducer(id: id, entryCount: entryCount) }
+  }
+  public mutating func streamProducerEntry(iid: RawSpan, id: StreamID) throws(RDBError) {
+    if passing { try next.streamProducerEntry(iid: iid, id: id) }
+  }
+  public mutating func streamIdempotencyTotals(iidsAdded: UInt64, iidsDuplicates: UInt64)
+    throws(RDBError)
+  {
+    if passing {
+      try next.streamIdempotencyTotals(iidsAdded: iidsAdded, iidsDuplicates: iidsDuplicates)
+    }
+  }
   public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {
     if passing { try next.moduleValue(module) }
+  }
+  public mutating func beginVectorSet(_ info: VectorSetInfo) throws(RDBError) {
+    if passing { try next.beginVectorSet(info) }
+  }
+  public mutating func vectorSetElement(
+    _ element: RawSpan, vector: RawSpan, attributes: RawSpan, info: VectorSetElementInfo
+  ) throws(RDBError) {
+    if passing {
+      try next.vectorSetElement(element, vector: vector, attributes: attributes, info: info)
+    }
   }
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
     if passing { try next.endKey(summary) }
     passing = false
+    inKey = false
   }
 }

@@ -20,6 +20,9 @@ public struct KeyInfo: Sendable {
   public var frequency: UInt8?
   /// The absolute offset of the record's type byte.
   public var offset: Int
+  /// The number of module metadata classes (`KEY_META`, RDB 13) that precede the type byte;
+  /// a decoded key reports each with ``RDBHandler/keyMetadata(_:payload:)``.
+  public var metadataClassCount: Int = 0
 
   /// The data type, as `TYPE` names it.
   public var dataType: DataType { type.dataType }
@@ -83,11 +86,11 @@ public struct StreamMetadata: Sendable {
   public var length: UInt64
   /// The greatest ID ever assigned.
   public var lastID: StreamID
-  /// The first live entry's ID (types 19, 21 only).
+  /// The first live entry's ID (types 19, 21, 26 only).
   public var firstID: StreamID?
-  /// The greatest deleted ID (types 19, 21 only).
+  /// The greatest deleted ID (types 19, 21, 26 only).
   public var maxDeletedID: StreamID?
-  /// All entries ever added (types 19, 21 only).
+  /// All entries ever added (types 19, 21, 26 only).
   public var entriesAdded: UInt64?
   /// The number of consumer groups that follow.
   public var groupCount: UInt64
@@ -127,7 +130,7 @@ public struct StreamGroupInfo: Sendable {
 public struct StreamConsumerInfo: Sendable {
   /// Last attempted interaction, Unix ms.
   public var seenTime: Int64
-  /// Last successful interaction, Unix ms (type 21 only).
+  /// Last successful interaction, Unix ms (types 21 and 26 only).
   public var activeTime: Int64?
   /// IDs of this consumer's pending entries that follow.
   public var pendingCount: UInt64

@@ -28,6 +28,10 @@ public protocol RDBHandler {
   /// its own value (no output written as it goes). The parser may then re-read a file whose
   /// checksum turned out to be missing, decompressing what it had left to the checksum.
   static var restartsCleanly: Bool { get }
+  /// Whether the handler wants the serialized bytes of module values and module AUX data
+  /// (``modulePayload(_:)``), to copy them unchanged. The default is false, which spares the
+  /// parser the copy a piped input needs when such a payload spans a refill.
+  static var needsModulePayloads: Bool { get }
   /// The header was read.
   mutating func header(_ version: RDBVersion) throws(RDBError)
   /// An AUX metadata field (`redis-ver`, `ctime`, …).
@@ -36,12 +40,28 @@ public protocol RDBHandler {
   mutating func function(code: RawSpan) throws(RDBError)
   /// A module's global data (`MODULE_AUX`), which the parser skips.
   mutating func moduleAux(_ module: ModuleType) throws(RDBError)
+  /// The serialized bytes of the module value or module AUX record just reported, when
+  /// ``needsModulePayloads`` is true: exactly the bytes that follow the key name of a type-7
+  /// value (after ``moduleValue(_:)`` and, for a vector set, its element events) or the
+  /// `MODULE_AUX` opcode byte (after ``moduleAux(_:)``): the module id, for AUX data the `2`
+  /// marker and the `when` value, then the module opcode stream up to and including its EOF
+  /// opcode 0. Written back after the same type or opcode byte, they reproduce the record
+  /// byte for byte.
+  mutating func modulePayload(_ bytes: RawSpan) throws(RDBError)
   /// A database section starts (`SELECTDB`).
   mutating func beginDatabase(_ index: Int) throws(RDBError)
   /// The size hints of the current database (`RESIZEDB`).
   mutating func resizeDatabase(keys: UInt64, expires: UInt64) throws(RDBError)
   /// A key starts; return ``KeyDecision/skip`` to pass over its value undecoded.
   mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision
+  /// One class of module metadata attached to the current key (`KEY_META`, RDB 13), reported
+  /// after ``beginKey(_:info:)`` returns ``KeyDecision/decode`` and before
+  /// ``beginValue(encoding:)``, once per class in file order (``KeyInfo/metadataClassCount``
+  /// says how many). `payload` is the class's items exactly as in the file: the module opcode
+  /// stream after the 4-byte class spec, up to and including its EOF opcode 0. A writer
+  /// reproduces the record as opcode 243, the class count, then per class the spec
+  /// (``KeyMetadataClass/spec``, little-endian) and the payload, right before the type byte.
+  mutating func keyMetadata(_ metadata: KeyMetadataClass, payload: RawSpan) throws(RDBError)
   /// The value is about to be reported; `encoding` is what `OBJECT ENCODING` would say.
   mutating func beginValue(encoding: Encoding) throws(RDBError)
   /// A blob the value is stored in, reported before the elements it holds.
@@ -74,8 +94,30 @@ public protocol RDBHandler {
   mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo) throws(RDBError)
   /// One pending entry ID owned by the current consumer.
   mutating func streamConsumerPending(id: StreamID) throws(RDBError)
-  /// A module value, skipped without the module.
+  /// A type-26 stream's idempotent-producer settings, after its consumer groups; its
+  /// producers follow (RDB 13, Redis 8.6).
+  mutating func streamIdempotency(_ settings: StreamIdempotency) throws(RDBError)
+  /// An idempotent producer of the current stream, by its id; `entryCount`
+  /// ``streamProducerEntry(iid:id:)`` events follow, oldest first.
+  mutating func beginStreamProducer(id: RawSpan, entryCount: UInt64) throws(RDBError)
+  /// One remembered IID of the current producer and the stream ID `XADD` gave it.
+  mutating func streamProducerEntry(iid: RawSpan, id: StreamID) throws(RDBError)
+  /// The all-time IDMP counters of the current stream (`XINFO STREAM`'s `iids-added` and
+  /// `iids-duplicates`), after its last producer.
+  mutating func streamIdempotencyTotals(iidsAdded: UInt64, iidsDuplicates: UInt64)
+    throws(RDBError)
+  /// A module value; the parser decodes vector sets (``beginVectorSet(_:)``) and skips
+  /// every other module type's data.
   mutating func moduleValue(_ module: ModuleType) throws(RDBError)
+  /// A vector set (module type `vectorset`) starts, after ``moduleValue(_:)``; its elements
+  /// follow. Its `TYPE` is `vectorset`.
+  mutating func beginVectorSet(_ info: VectorSetInfo) throws(RDBError)
+  /// One element of the current vector set, in the file's order (the HNSW node list): its
+  /// name, its vector as stored (``VectorSetInfo/vectorByteCount`` bytes, normalized and
+  /// quantized), its JSON attributes (empty when it has none) and its scale and graph node.
+  mutating func vectorSetElement(
+    _ element: RawSpan, vector: RawSpan, attributes: RawSpan, info: VectorSetElementInfo
+  ) throws(RDBError)
   /// The key's value has been passed.
   mutating func endKey(_ summary: KeySummary) throws(RDBError)
 }
@@ -84,10 +126,15 @@ extension RDBHandler {
   public static var needsStringValues: Bool { true }
   public static var needsElements: Bool { true }
   public static var restartsCleanly: Bool { false }
+  public static var needsModulePayloads: Bool { false }
   public mutating func header(_ version: RDBVersion) throws(RDBError) {}
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {}
   public mutating func function(code: RawSpan) throws(RDBError) {}
   public mutating func moduleAux(_ module: ModuleType) throws(RDBError) {}
+  public mutating func modulePayload(_ bytes: RawSpan) throws(RDBError) {}
+  public mutating func keyMetadata(_ metadata: KeyMetadataClass, payload: RawSpan)
+    throws(RDBError)
+  {}
   public mutating func beginDatabase(_ index: Int) throws(RDBError) {}
   public mutating func resizeDatabase(keys: UInt64, expires: UInt64) throws(RDBError) {}
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
@@ -114,6 +161,16 @@ extension RDBHandler {
     throws(RDBError)
   {}
   public mutating func streamConsumerPending(id: StreamID) throws(RDBError) {}
+  public mutating func streamIdempotency(_ settings: StreamIdempotency) throws(RDBError) {}
+  public mutating func beginStreamProducer(id: RawSpan, entryCount: UInt64) throws(RDBError) {}
+  public mutating func streamProducerEntry(iid: RawSpan, id: StreamID) throws(RDBError) {}
+  public mutating func streamIdempotencyTotals(iidsAdded: UInt64, iidsDuplicates: UInt64)
+    throws(RDBError)
+  {}
   public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {}
+  public mutating func beginVectorSet(_ info: VectorSetInfo) throws(RDBError) {}
+  public mutating func vectorSetElement(
+    _ element: RawSpan, vector: RawSpan, attributes: RawSpan, info: VectorSetElementInfo
+  ) throws(RDBError) {}
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {}
 }

@@ -1,6 +1,6 @@
 import SystemPackage
 
-/// A streaming parser for Redis and Valkey RDB files (RDB 1–12 and Valkey 80).
+/// A streaming parser for Redis and Valkey RDB files (RDB 1–13 and Valkey 80).
 ///
 /// The parser reads the input once, front to back, and reports what it finds to an
 /// ``RDBHandler`` as it goes; it never holds more than the record it is decoding. Over a

@@ -29,6 +29,8 @@ import Darwin
   /// Mapped files only: release pages far behind the read position (`MADV_DONTNEED`).
   private let releasesPages: Bool
   private var releasedPosition = 0
+  /// Where the bytes being captured start in the window (see ``beginCapture()``), or -1.
+  private var captureStart = -1
 
   private static let crcStep = 1 << 20
   private static let releaseLag = 16 << 20
@@ -102,6 +104,7 @@ import Darwin
     while left > 0 {
       if unsafe position == window.count {
         foldChecksum()
+        saveCapture(refill)
         let (moved, origin) = unsafe try refill.slide(
           keeping: 0, from: window, at: position, need: 1)
         unsafe replaceWindow(moved, origin: origin)
@@ -116,6 +119,26 @@ import Darwin
       position &+= step
       left -= UInt64(step)
     }
+  }
+
+  /// Starts recording the bytes consumed from here on, for ``endCapture()``.
+  ///
+  /// A mapped input needs no copy: the bytes stay in the window. A stream's window slides on
+  /// a refill, so the captured bytes it would drop are first copied to the refill's capture
+  /// buffer; the cost is paid only where a refill happens, never per read.
+  mutating func beginCapture() {
+    captureStart = position
+    refill?.clearCapture()
+  }
+
+  /// Stops recording and returns every byte consumed since ``beginCapture()``, exactly as in
+  /// the input; valid until the next read.
+  mutating func endCapture() -> UnsafeRawBufferPointer {
+    let start = captureStart
+    captureStart = -1
+    let tail = unsafe UnsafeRawBufferPointer(rebasing: window[start..<position])
+    guard let refill, refill.hasCapture else { return unsafe tail }
+    return unsafe refill.appendCapture(tail)
   }
 
   /// Checks that `length` bytes can still be read before anything is sized by it.
@@ -148,12 +171,22 @@ import Darwin
     }
     foldChecksum()
     progress?.update(bytesRead: offset)
+    saveCapture(refill)
     let (moved, origin) = unsafe try refill.slide(
       keeping: window.count &- position, from: window, at: position, need: count)
     unsafe replaceWindow(moved, origin: origin)
     guard unsafe window.count >= count else {
       throw unsafe RDBError(.truncated(needed: count, available: window.count), at: offset)
     }
+  }
+
+  /// Before a stream's window slides: keeps the captured bytes it is about to drop, and
+  /// restarts the capture at the front of the next window.
+  private mutating func saveCapture(_ refill: StreamRefill) {
+    guard captureStart >= 0 else { return }
+    _ = unsafe refill.appendCapture(
+      UnsafeRawBufferPointer(rebasing: window[captureStart..<position]))
+    captureStart = 0
   }
 
   @unsafe private mutating func replaceWindow(_ moved: UnsafeRawBufferPointer, origin: Int) {

@@ -10,6 +10,11 @@
   private var filled = 0
   private var bufferOrigin = 0
   private var inputEnded = false
+  /// Bytes captured for ``ByteSource/endCapture()`` that a slide would have dropped.
+  private var captured = unsafe UnsafeMutableRawBufferPointer(start: nil, count: 0)
+  private var capturedCount = 0
+  /// Whether any captured bytes are held (the capture spans a refill).
+  private(set) var hasCapture = false
 
   /// Reads `input` through a buffer of `initialCapacity` bytes.
   init(input: any ByteInput, initialCapacity: Int = 1 << 20) {
@@ -20,6 +25,35 @@
 
   deinit {
     unsafe buffer.deallocate()
+    unsafe captured.deallocate()
+  }
+
+  /// Forgets the captured bytes (keeps the memory).
+  func clearCapture() {
+    capturedCount = 0
+    hasCapture = false
+  }
+
+  /// Appends `bytes` to the captured bytes and returns all of them; valid until the next
+  /// append. The buffer grows geometrically and is reused from capture to capture.
+  func appendCapture(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    hasCapture = true
+    let needed = capturedCount &+ bytes.count
+    if unsafe needed > captured.count {
+      var capacity = unsafe max(captured.count, 4096)
+      while capacity < needed { capacity &*= 2 }
+      let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+      if capturedCount > 0 {
+        unsafe larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: captured[..<capturedCount]))
+      }
+      unsafe captured.deallocate()
+      unsafe captured = larger
+    }
+    if let base = unsafe captured.baseAddress, let source = bytes.baseAddress {
+      unsafe (base + capturedCount).copyMemory(from: source, byteCount: bytes.count)
+    }
+    capturedCount = needed
+    return unsafe UnsafeRawBufferPointer(rebasing: captured[..<capturedCount])
   }
 
   /// Moves the `kept` unread bytes at `position` of `window` (this buffer's current window)

@@ -102,7 +102,7 @@ import Testing
 }
 
 @Suite struct HeaderTests {
-  @Test(arguments: 1...12)
+  @Test(arguments: 1...13)
   func redisVersions(_ version: Int) throws {
     var image = RDBImageBuilder(version: version)
     image.key(type: 0, "k")
@@ -118,9 +118,12 @@ import Testing
   }
 
   @Test func newerRedisVersionIsRefused() {
-    let error = ParseOutcome.mapped(RDBImageBuilder(version: 13).finished()).error
-    #expect(error == RDBError(.unsupportedVersion(13, magic: "REDIS"), at: 0))
-    #expect(error?.kind.description.hasPrefix("RDB version 13 is newer") == true)
+    let error = ParseOutcome.mapped(RDBImageBuilder(version: 14).finished()).error
+    #expect(error == RDBError(.unsupportedVersion(14, magic: "REDIS"), at: 0))
+    #expect(error?.kind.description.hasPrefix("RDB 14, written by Redis 8.8 or newer") == true)
+    expectFailure(
+      RDBImageBuilder(version: 15).finished(),
+      RDBError(.unsupportedVersion(15, magic: "REDIS"), at: 0))
     expectFailure(
       RDBImageBuilder(version: 0).finished(),
       RDBError(.unsupportedVersion(0, magic: "REDIS"), at: 0))

@@ -44,6 +44,16 @@ enum ExpectedComparison {
         .mapValues(describe).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
       let ourTTLs = key.fieldExpiries.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
       check("field_expire_ms", ourTTLs.joined(separator: ","), expectedTTLs.joined(separator: ","))
+      let expectedMetadata = (record["key_meta"] as? [[String: Any]] ?? []).map {
+        "\(describe($0["class"])) v\(describe($0["version"])) f\(describe($0["flags"])) "
+          + describe($0["value"])
+      }
+      let ourMetadata = key.keyMetadata.map {
+        "\($0.name) v\($0.version) f\($0.flags) \($0.valueHex)"
+      }
+      check(
+        "key_meta", ourMetadata.sorted().joined(separator: ","),
+        expectedMetadata.joined(separator: ","))
     }
     return problems
   }
@@ -96,6 +106,28 @@ enum ExpectedComparison {
         return "\(group.nameHex) last=\(group.info.lastDeliveredID) pending=\(group.pending.count) "
           + "read=\(group.info.entriesRead.map(String.init) ?? "null") consumers=\(consumers)"
       }.joined(separator: ";")
+      if let idempotency = stream.idempotency {
+        let settings = idempotency.settings
+        text += " idmp=duration \(settings.duration) maxsize \(settings.maxSize)"
+        text += " added \(idempotency.totals.map { "\($0.added)" } ?? "?")"
+        text += " duplicates \(idempotency.totals.map { "\($0.duplicates)" } ?? "?") producers "
+        text += idempotency.producers.sorted { $0.pidHex < $1.pidHex }.map { producer in
+          producer.pidHex + "["
+            + producer.entries.sorted { $0.iidHex < $1.iidHex }.map { "\($0.iidHex)@\($0.id)" }
+            .joined(separator: ",") + "]"
+        }.joined(separator: ";")
+      }
+      return text
+    case "vectorset":
+      guard let set = key.vectorSet else { return "nil" }
+      let info = set.info
+      var text = "dim \(info.dimension) quant \(info.quantization.rawValue) m \(info.hnswM) "
+      text +=
+        "input \(info.projectionInputDimension.map(String.init) ?? "null") size \(info.count) "
+      text += set.elements.sorted { $0.nameHex < $1.nameHex }.map { element in
+        "\(element.nameHex):\(element.vectorHex):\(Double(element.l2)):"
+          + "\(element.range.map { "\(Double($0))" } ?? "null"):\(element.attributesHex ?? "null")"
+      }.joined(separator: ",")
       return text
     default: return "module"
     }
@@ -136,6 +168,31 @@ enum ExpectedComparison {
           + "pending=\(describe(group["pending"])) read=\(describe(group["entries_read"])) "
           + "consumers=\(consumers)"
       }.joined(separator: ";")
+      if let idempotency = stream["idmp"] as? [String: Any] {
+        text += " idmp=duration \(describe(idempotency["duration"]))"
+        text += " maxsize \(describe(idempotency["maxsize"]))"
+        text += " added \(describe(idempotency["iids_added"]))"
+        text += " duplicates \(describe(idempotency["iids_duplicates"])) producers "
+        text += (idempotency["producers"] as? [[String: Any]] ?? []).map { producer in
+          describe(producer["pid"]) + "["
+            + (producer["entries"] as? [[String]] ?? []).map { "\($0[0])@\($0[1])" }
+            .joined(separator: ",") + "]"
+        }.joined(separator: ";")
+      }
+      return text
+    case "vectorset":
+      guard let set = value as? [String: Any] else { return "nil" }
+      var text =
+        "dim \(describe(set["dim"])) quant \(describe(set["quant"])) m \(describe(set["m"])) "
+      text += "input \(describe(set["projection_input_dim"])) size \(describe(set["size"])) "
+      text += (set["elements"] as? [[String: Any]] ?? []).map { element in
+        let l2 = Double(describe(element["l2"])).map { "\($0)" } ?? "?"
+        let range =
+          element["range"] is String
+          ? Double(describe(element["range"])).map { "\($0)" } ?? "?" : "null"
+        return "\(describe(element["element"])):\(describe(element["vector"])):\(l2):\(range):"
+          + describe(element["attributes"])
+      }.joined(separator: ",")
       return text
     default: return "module"
     }

@@ -17,12 +17,29 @@ struct CollectedKey {
   var fieldExpiries: [String: Int64] = [:]
   var stream: CollectedStream?
   var module: ModuleType?
+  var vectorSet: CollectedVectorSet?
+  /// `KEY_META` classes: name, version, flags, and the hex of the first string item.
+  var keyMetadata: [(name: String, version: Int, flags: Int, valueHex: String)] = []
+}
+
+struct CollectedVectorSet {
+  var info: VectorSetInfo
+  var elements:
+    [(nameHex: String, vectorHex: String, attributesHex: String?, l2: Float, range: Float?)] =
+      []
+}
+
+struct CollectedIdempotency {
+  var settings: StreamIdempotency
+  var producers: [(pidHex: String, entries: [(iidHex: String, id: StreamID)])] = []
+  var totals: (added: UInt64, duplicates: UInt64)?
 }
 
 struct CollectedStream {
   var entries: [(String, [(String, String)])] = []
   var metadata: StreamMetadata?
   var groups: [CollectedGroup] = []
+  var idempotency: CollectedIdempotency?
 }
 
 struct CollectedGroup {
@@ -110,6 +127,39 @@ struct RecordCollector: RDBHandler {
     current?.stream?.groups[group].consumers[consumer].pending.append(id)
   }
   mutating func moduleValue(_ module: ModuleType) { current?.module = module }
+  mutating func keyMetadata(_ metadata: KeyMetadataClass, payload: RawSpan) {
+    var value = "?"
+    if let items = try? ModuleItems(payload), case .string(let bytes)? = items.items.first {
+      value = bytes.map { String(format: "%02x", $0) }.joined()
+    }
+    current?.keyMetadata.append((metadata.name, metadata.version, metadata.flags, value))
+  }
+  mutating func streamIdempotency(_ settings: StreamIdempotency) {
+    current?.stream?.idempotency = CollectedIdempotency(settings: settings)
+  }
+  mutating func beginStreamProducer(id: RawSpan, entryCount: UInt64) {
+    current?.stream?.idempotency?.producers.append((hex(id), []))
+  }
+  mutating func streamProducerEntry(iid: RawSpan, id: StreamID) {
+    guard let last = current?.stream?.idempotency?.producers.indices.last else { return }
+    current?.stream?.idempotency?.producers[last].entries.append((hex(iid), id))
+  }
+  mutating func streamIdempotencyTotals(iidsAdded: UInt64, iidsDuplicates: UInt64) {
+    current?.stream?.idempotency?.totals = (iidsAdded, iidsDuplicates)
+  }
+  mutating func beginVectorSet(_ info: VectorSetInfo) {
+    current?.type = "vectorset"
+    current?.vectorSet = CollectedVectorSet(info: info)
+  }
+  mutating func vectorSetElement(
+    _ element: RawSpan, vector: RawSpan, attributes: RawSpan, info: VectorSetElementInfo
+  ) {
+    current?.vectorSet?.elements.append(
+      (
+        hex(element), hex(vector), attributes.byteCount == 0 ? nil : hex(attributes), info.l2,
+        info.range
+      ))
+  }
 
   mutating func endKey(_ summary: KeySummary) {
     if var key = current {
