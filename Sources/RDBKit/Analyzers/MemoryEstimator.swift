@@ -54,6 +54,9 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   var inGroup = false
   var inConsumer = false
 
+  // Vector sets.
+  var vectorSet: VectorSetTally?
+
   /// Estimates with `model`, whatever the file says.
   public init(consumer: Consumer, model: MemoryModel) {
     self.consumer = consumer
@@ -107,6 +110,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     nodeIndex = 0
     nodeCosts = 0
     tailWindow.removeAll(keepingCapacity: true)
+    vectorSet = nil
     return .decode
   }
 
@@ -120,7 +124,8 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     case .list: addListNode(blob)
     case .stream: addStreamNode(blob)
     case .hash where encoding == .listpackex:
-      valueCost = 16 + model.allocationSize(32) + model.packedCost(blob.byteCount)
+      valueCost =
+        16 + model.allocationSize(model.listpackExSize) + model.packedCost(blob.byteCount)
     default:
       // A single-blob set, sorted set or hash.
       valueCost = 16 + model.packedCost(blob.byteCount)
@@ -174,8 +179,23 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   }
 
   public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {
-    // The module computes its own figure (`mem_usage`); only the robj is known.
+    // The module computes its own figure (`mem_usage`); only the robj is known, unless the
+    // module is one whose figure is modelled (vector sets).
     valueCost = 16
+  }
+
+  public mutating func beginVectorSet(_ info: VectorSetInfo) throws(RDBError) {
+    vectorSet = VectorSetTally(info)
+  }
+
+  public mutating func vectorSetElement(
+    _ element: RawSpan, vector: RawSpan, attributes: RawSpan, info: VectorSetElementInfo
+  ) throws(RDBError) {
+    count(element.byteCount)
+    let model = model
+    vectorSet?.add(
+      nameLength: element.byteCount, attributesLength: attributes.byteCount,
+      linkLimit: info.linkLimit, stringSize: model.moduleStringSize)
   }
 
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
@@ -187,11 +207,23 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     case .sortedSet where encoding == .skiplist: finishSkiplist()
     case .hash where encoding == .hashtable: finishHashTable()
     case .stream: finishStream()
+    case .module:
+      if let vectorSet { valueCost = 16 + model.moduleValueExtra + vectorSet.cost }
     default: break
+    }
+    var size = valueCost + model.keyCost(key.count)
+    if model.embedsKeyInObject {
+      // The value's 16-byte object becomes the keyed object; an embstr's sds moves into it.
+      let embedsValue = info.dataType == .string && encoding == .embstr
+      size =
+        model.keyedObjectSize(
+          keyLength: key.count,
+          slots: (info.expiresAt == nil ? 0 : 1) + info.metadataClassCount,
+          embedded: embedsValue ? 3 + largest + 1 : 0) + (embedsValue ? 0 : valueCost - 16)
     }
     let report = KeyMemoryReport(
       database: info.database, key: key, type: info.dataType, encoding: encoding,
-      sizeInBytes: valueCost + model.keyCost(key.count), elementCount: elements,
+      sizeInBytes: size, elementCount: elements,
       largestElementLength: largest, expiresAt: info.expiresAt)
     self.info = nil
     try consumer.consume(report)
@@ -244,7 +276,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
       sum += tailWindow[index]
       index += 2
     }
-    valueCost = 16 + 40 + MemoryModel.averagedSum(sum, count: nodeIndex)
+    valueCost = 16 + model.quicklistSize + MemoryModel.averagedSum(sum, count: nodeIndex)
   }
 
   // MARK: - Hash tables and skiplists

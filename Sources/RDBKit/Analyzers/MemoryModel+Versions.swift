@@ -13,11 +13,27 @@ extension MemoryModel {
   /// Whether an embstr counts as its allocation class (7.0+) or as `len + 18`.
   var embstrIsRounded: Bool { !isRedis4Through6 }
 
-  /// Whether ziplists, intsets and listpacks count unrounded (up to 6.2) or as a size class.
-  var packedBlobsAreRounded: Bool { !isRedis4Through6 }
+  /// Whether ziplists, intsets and listpacks count unrounded (up to 6.2, and 8.6) or as a size
+  /// class.
+  var packedBlobsAreRounded: Bool { !isRedis4Through6 && version != .redis86 }
+
+  /// Whether the key lives in the value's object instead of a dict entry and an sds (Redis
+  /// 8.6, Valkey 9), so a key costs ``keyedObjectSize(keyLength:slots:embedded:)``.
+  var embedsKeyInObject: Bool { version == .redis86 || version == .valkey90 }
 
   /// `sizeof(dict)`: 96 up to 6.2, 56 from 7.0.
   var dictSize: Int { isRedis4Through6 ? 96 : 56 }
+
+  /// `sizeof(quicklist)` as measured: 40, 48 on Redis 8.6.
+  var quicklistSize: Int { version == .redis86 ? 48 : 40 }
+
+  /// The header a `listpackex` hash allocates besides its listpack, as measured: 32, 24 on
+  /// Redis 8.6.
+  var listpackExSize: Int { version == .redis86 ? 24 : 32 }
+
+  /// What Redis 8.6 counts for a module value beyond the keyed object and the module's own
+  /// figure, as measured on its vector sets: 16.
+  var moduleValueExtra: Int { version == .redis86 ? 16 : 0 }
 
   /// `sizeof(quicklistNode)`: 32 up to 6.2, 40 from 7.0.
   var quicklistNodeSize: Int { isRedis4Through6 ? 32 : 40 }
@@ -27,7 +43,7 @@ extension MemoryModel {
   var setEntriesAreFlat: Bool { version != .valkey80 }
 
   /// Whether hash fields in a hash table are `mstr`s (7.4+), not sds strings.
-  var hashFieldsAreMstr: Bool { version == .redis74 }
+  var hashFieldsAreMstr: Bool { version == .redis74 || version == .redis86 }
 
   /// The fixed part of a skiplist sorted set, without its dict buckets.
   var skiplistFixedCost: Int {

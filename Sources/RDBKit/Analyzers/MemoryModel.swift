@@ -30,6 +30,11 @@ public struct MemoryModel: Sendable, Equatable {
     case valkey72 = "valkey-7.2"
     /// Valkey 8.0 (keys embedded in dict entries, 16-byte set entries).
     case valkey80 = "valkey-8.0"
+    /// Redis 8.6 (RDB 13): the key name, its expiry and metadata live in the value's object
+    /// (`kvobj`), and listpacks and intsets count at their byte length.
+    case redis86 = "8.6"
+    /// Valkey 9 (`VALKEY080`): the key and its expiry live in the value's object.
+    case valkey90 = "valkey-9.0"
   }
 
   /// The jemalloc size-class table of the server's allocator.
@@ -68,7 +73,8 @@ public struct MemoryModel: Sendable, Equatable {
   ///
   /// `valkey-ver` wins over `redis-ver` (Valkey reports a Redis-compatible `redis-ver`);
   /// without either, the RDB version decides (8: 4.0, 9: 5.0–6.2, taken as 6.2, 10: 7.0,
-  /// 11: 7.2, 12 and later: 7.4).
+  /// 11: 7.2, 12: 7.4, 13 and later: 8.6). Only Redis 8.0 and 8.6 and Valkey 9.1 of the newer
+  /// servers were measured: Redis 8.2 and 8.4 are taken as 7.4 (like 8.0), Valkey 8.1 as 8.0.
   ///
   /// - Parameters:
   ///   - redisVersion: The `redis-ver` AUX field, such as `7.0.15` or `255.255.255`.
@@ -79,7 +85,7 @@ public struct MemoryModel: Sendable, Equatable {
     -> Version
   {
     if let valkeyVersion, let (major, _) = majorMinor(valkeyVersion) {
-      return major >= 8 ? .valkey80 : .valkey72
+      return major >= 9 ? .valkey90 : major >= 8 ? .valkey80 : .valkey72
     }
     if let redisVersion, let (major, minor) = majorMinor(redisVersion) {
       switch (major, minor) {
@@ -89,7 +95,8 @@ public struct MemoryModel: Sendable, Equatable {
       case (6, _): return .redis62
       case (7, 0): return .redis70
       case (7, ..<4): return .redis72
-      default: return .redis74
+      case (8, 6...), (9..<255, _): return .redis86
+      default: return .redis74  // 7.4–8.4, and 255.255.255 (the 2024 unstable branch)
       }
     }
     switch rdbVersion {
@@ -97,7 +104,8 @@ public struct MemoryModel: Sendable, Equatable {
     case 9: return .redis62
     case 10: return .redis70
     case 11: return .redis72
-    default: return .redis74
+    case 12: return .redis74
+    default: return .redis86
     }
   }
 
@@ -155,6 +163,27 @@ public struct MemoryModel: Sendable, Equatable {
       return embstrIsRounded ? allocationSize(16 + 3 + length + 1) : length + 18
     default: return 16 + stringCost(length)
     }
+  }
+
+  /// What `RedisModule_MallocSizeString` reports for a module string of `length` bytes: the
+  /// object with its embedded sds up to 44 bytes, else the object and the sds allocation.
+  func moduleStringSize(_ length: Int) -> Int {
+    length <= 44
+      ? allocationSize(16 + 3 + length + 1)
+      : 16 + allocationSize(Self.sdsHeader(length) + length + 1)
+  }
+
+  /// The object of a server that keeps the key in it (``embedsKeyInObject``), with the key
+  /// name, `slots` 8-byte fields (an expiry, Redis's metadata classes) and `embedded` bytes of
+  /// an embedded string value.
+  ///
+  /// Redis 8.6 (`kvobjCreate`): a 16-byte object, the slots, a 1-byte header size, the key as
+  /// an sds, and the value's sds. Valkey 9 (`createObjectWithKeyAndExpire`): the same, except
+  /// that an embedded value takes the place of the 8-byte pointer.
+  func keyedObjectSize(keyLength: Int, slots: Int, embedded: Int) -> Int {
+    let key = 1 + Self.sdsHeader(keyLength) + keyLength + 1
+    let value = version == .valkey90 && embedded > 0 ? embedded - 8 : embedded
+    return allocationSize(16 + 8 * slots + key + value)
   }
 
   /// What a key costs in the keyspace: its sds (or embedded entry) and the dict entry.

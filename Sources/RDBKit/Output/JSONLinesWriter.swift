@@ -8,8 +8,16 @@
 /// decimal text, as Redis returns them. A hash whose field names are not all valid UTF-8 is
 /// written as an array of `[field, value]` pairs, and its `field_expire_ms` likewise; a stream
 /// entry's fields the same way. Streams are
-/// `{"entries":[{"id":…,"fields":{…}}],"length":…,"last_id":…,"groups":[…]}` (types 19 and
-/// 21 add `first_id`, `max_deleted_id` and `entries_added`).
+/// `{"entries":[{"id":…,"fields":{…}}],"length":…,"last_id":…,"groups":[…]}` (types 19, 21
+/// and 26 add `first_id`, `max_deleted_id` and `entries_added`; type 26 adds
+/// `"idmp":{"duration":…,"maxsize":…,"producers":[{"pid":…,"entries":[[iid,"ms-seq"],…]}],
+/// "iids_added":…,"iids_duplicates":…}`). A vector set is
+/// `{"dim":…,"quant":"f32"|"int8"|"bin","m":…,"projection_input_dim":…|null,"size":…,
+/// "elements":[{"element":…,"vector":…,"l2":…,"range":…|null,"attributes":…|null}]}` with the
+/// vector as stored; other module values are `{"module":name,"encver":n}`. A module value's
+/// `type` (`vectorset` or `module`) comes last, once the value has said which it is. Module
+/// metadata (RDB 13) is `"key_meta":[{"class":…,"version":…,"flags":…,"payload":…}]`, the
+/// payload being the class's module items as in the file.
 public struct JSONLinesWriter: RDBHandler {
   /// The buffered output; call ``finish()`` after the parse to write what is left.
   public let output: OutputBuffer
@@ -21,6 +29,11 @@ public struct JSONLinesWriter: RDBHandler {
   /// The current hash's field TTLs, written after its value.
   private let expiryOutput = OutputBuffer()
   private var streamState = StreamGroupWriter()
+  /// Producers written in the current stream's IDMP data, and entries in the current one.
+  private var producers = 0
+  private var producerEntries = 0
+  private var metadataClasses = 0
+  private var isVectorSet = false
 
   /// Writes to `output`, byte strings in `style`. (To leave keys out, wrap the writer in a
   /// ``KeyFilter``.)
@@ -38,14 +51,35 @@ public struct JSONLinesWriter: RDBHandler {
     output.append(integer: Int64(info.database))
     output.append(",\"key\":")
     unsafe key.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
-    output.append(",\"type\":\"")
-    output.append(info.dataType.rawValue)
-    output.append(UInt8(ascii: "\""))
+    if info.dataType != .module {
+      output.append(",\"type\":\"")
+      output.append(info.dataType.rawValue)
+      output.append(UInt8(ascii: "\""))
+    }
+    metadataClasses = 0
+    isVectorSet = false
     return .decode
+  }
+
+  public mutating func keyMetadata(_ metadata: KeyMetadataClass, payload: RawSpan)
+    throws(RDBError)
+  {
+    output.append(metadataClasses == 0 ? ",\"key_meta\":[" : ",")
+    metadataClasses &+= 1
+    output.append("{\"class\":\"")
+    output.append(metadata.name)
+    output.append("\",\"version\":")
+    output.append(integer: Int64(metadata.version))
+    output.append(",\"flags\":")
+    output.append(integer: Int64(metadata.flags))
+    output.append(",\"payload\":")
+    unsafe payload.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    output.append(UInt8(ascii: "}"))
   }
 
   public mutating func beginValue(encoding: Encoding) throws(RDBError) {
     guard let info else { return }
+    if metadataClasses > 0 { output.append(UInt8(ascii: "]")) }
     output.append(",\"encoding\":\"")
     output.append(encoding.rawValue)
     output.append("\",\"expire_ms\":")
@@ -170,7 +204,95 @@ public struct JSONLinesWriter: RDBHandler {
     streamState.addConsumerPending(id: id)
   }
 
+  public mutating func streamIdempotency(_ settings: StreamIdempotency) throws(RDBError) {
+    streamState.endGroups(to: output)
+    output.append(",\"idmp\":{\"duration\":")
+    output.append(integer: Int64(clamping: settings.duration))
+    output.append(",\"maxsize\":")
+    output.append(integer: Int64(clamping: settings.maxSize))
+    output.append(",\"producers\":[")
+    producers = 0
+  }
+
+  public mutating func beginStreamProducer(id: RawSpan, entryCount: UInt64) throws(RDBError) {
+    if producers > 0 { output.append("]},") }
+    producers &+= 1
+    producerEntries = 0
+    output.append("{\"pid\":")
+    unsafe id.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    output.append(",\"entries\":[")
+  }
+
+  public mutating func streamProducerEntry(iid: RawSpan, id: StreamID) throws(RDBError) {
+    if producerEntries > 0 { output.append(UInt8(ascii: ",")) }
+    producerEntries &+= 1
+    output.append(UInt8(ascii: "["))
+    unsafe iid.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    output.append(",\"")
+    output.append(id.description)
+    output.append("\"]")
+    try output.flushIfFull()
+  }
+
+  public mutating func streamIdempotencyTotals(iidsAdded: UInt64, iidsDuplicates: UInt64)
+    throws(RDBError)
+  {
+    if producers > 0 { output.append("]}") }
+    output.append("],\"iids_added\":")
+    output.append(integer: Int64(clamping: iidsAdded))
+    output.append(",\"iids_duplicates\":")
+    output.append(integer: Int64(clamping: iidsDuplicates))
+    output.append(UInt8(ascii: "}"))
+  }
+
+  public mutating func beginVectorSet(_ info: VectorSetInfo) throws(RDBError) {
+    isVectorSet = true
+    elementCount = 0
+    output.append("{\"dim\":")
+    output.append(integer: Int64(info.dimension))
+    output.append(",\"quant\":\"")
+    output.append(info.quantization.rawValue)
+    output.append("\",\"m\":")
+    output.append(integer: Int64(info.hnswM))
+    output.append(",\"projection_input_dim\":")
+    JSONText.appendInteger(info.projectionInputDimension.map(Int64.init), to: output)
+    output.append(",\"size\":")
+    output.append(integer: Int64(clamping: info.count))
+    output.append(",\"elements\":[")
+  }
+
+  public mutating func vectorSetElement(
+    _ element: RawSpan, vector: RawSpan, attributes: RawSpan, info: VectorSetElementInfo
+  ) throws(RDBError) {
+    if elementCount > 0 { output.append(UInt8(ascii: ",")) }
+    elementCount &+= 1
+    output.append("{\"element\":")
+    unsafe element.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    output.append(",\"vector\":")
+    unsafe vector.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    output.append(",\"l2\":")
+    JSONText.appendScore(Double(info.l2), to: output)
+    output.append(",\"range\":")
+    if let range = info.range {
+      JSONText.appendScore(Double(range), to: output)
+    } else {
+      output.append("null")
+    }
+    output.append(",\"attributes\":")
+    if attributes.byteCount == 0 {
+      output.append("null")
+    } else {
+      unsafe attributes.withUnsafeBytes {
+        unsafe JSONText.appendValue($0, style: style, to: output)
+      }
+    }
+    output.append(UInt8(ascii: "}"))
+    try output.flushIfFull()
+  }
+
   public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {
+    // A vector set is written by its own events; every other module value by its type only.
+    if module.name == "vectorset", module.encodingVersion == 0 { return }
     output.append("{\"module\":")
     output.append(UInt8(ascii: "\""))
     output.append(module.name)
@@ -192,7 +314,10 @@ public struct JSONLinesWriter: RDBHandler {
       }
     case .stream:
       streamState.finish(to: output)
-    case .string, .module: break
+    case .module:
+      if isVectorSet { output.append("]}") }
+      output.append(isVectorSet ? ",\"type\":\"vectorset\"" : ",\"type\":\"module\"")
+    case .string: break
     }
     output.append("}\n")
     self.info = nil

@@ -10,6 +10,7 @@ struct StreamGroupWriter {
   private var groupCount = 0
   private var consumerCount = 0
   private var inGroup = false
+  private var groupsOpen = false
 
   /// Closes the entries array and writes the metadata fields, then opens `groups`.
   mutating func writeMetadata(_ metadata: StreamMetadata, to output: OutputBuffer) {
@@ -35,6 +36,7 @@ struct StreamGroupWriter {
     output.append(",\"groups\":[")
     groupCount = 0
     inGroup = false
+    groupsOpen = true
   }
 
   @unsafe mutating func beginGroup(
@@ -110,9 +112,17 @@ struct StreamGroupWriter {
     inGroup = false
   }
 
+  /// Ends the groups array, if still open (a type-26 stream's IDMP data follows it).
+  mutating func endGroups(to output: OutputBuffer) {
+    guard groupsOpen else { return }
+    closeGroup(to: output)
+    output.append(UInt8(ascii: "]"))
+    groupsOpen = false
+  }
+
   /// Ends the groups array and the stream object.
   mutating func finish(to output: OutputBuffer) {
-    closeGroup(to: output)
-    output.append("]}")
+    endGroups(to: output)
+    output.append(UInt8(ascii: "}"))
   }
 }

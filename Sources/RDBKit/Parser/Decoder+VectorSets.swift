@@ -102,9 +102,11 @@ extension Decoder {
     guard nodeVersion <= 1 else {
       throw Self.corruptVectorSet("node serialization version \(nodeVersion) is unknown", start)
     }
-    for _ in 0...level {
+    var linkLimit: UInt64 = 0
+    for layer in 0...level {
       let links = try nextParameter(&left, start)
       let limit = try nextParameter(&left, start)
+      if layer == 0 { linkLimit = limit }
       guard links <= limit, limit <= Self.maximumLinks else {
         throw Self.corruptVectorSet("\(links) links with a limit of \(limit)", start)
       }
@@ -124,7 +126,7 @@ extension Decoder {
       l2: Float(bitPattern: UInt32(truncatingIfNeeded: scale)),
       range: set.quantization == .int8
         ? Float(bitPattern: UInt32(truncatingIfNeeded: scale >> 32)) : nil,
-      nodeID: nodeID, level: level)
+      nodeID: nodeID, level: level, linkLimit: Int(linkLimit))
   }
 
   private mutating func nextParameter(_ left: inout UInt64, _ start: Int) throws(RDBError)

@@ -13,12 +13,16 @@ public struct VectorSetElementInfo: Sendable, Equatable {
   public var nodeID: UInt64
   /// The node's top HNSW layer.
   public var level: Int
+  /// The most links the node keeps on layer 0 (`2 · M` when it was created), which the
+  /// server's `MEMORY USAGE` estimate takes from the set's first node.
+  public var linkLimit: Int
 
   /// Creates element information.
-  public init(l2: Float, range: Float?, nodeID: UInt64, level: Int) {
+  public init(l2: Float, range: Float?, nodeID: UInt64, level: Int, linkLimit: Int) {
     self.l2 = l2
     self.range = range
     self.nodeID = nodeID
     self.level = level
+    self.linkLimit = linkLimit
   }
 }

@@ -65,10 +65,48 @@ import Testing
       }
     case "stream":
       key.stream = try stream(value, style)
+    case "vectorset":
+      key.vectorSet = try vectorSet(value, style)
     default:
       break
     }
+    for metadata in object["key_meta"] as? [[String: Any]] ?? [] {
+      let payload = try bytes(metadata["payload"], style)
+      let items = try payload.withUnsafeBytes { bytes throws(RDBError) in
+        try ModuleItems(RawSpan(_unsafeBytes: bytes))
+      }
+      guard case .string(let first)? = items.items.first else { continue }
+      key.keyMetadata.append(
+        (
+          metadata["class"] as? String ?? "?", metadata["version"] as? Int ?? -1,
+          metadata["flags"] as? Int ?? -1, hexBytes(first)
+        ))
+    }
     return key
+  }
+
+  static func vectorSet(_ value: Any?, _ style: ByteStringStyle) throws -> CollectedVectorSet {
+    let object = try #require(value as? [String: Any])
+    let quantization = try #require(
+      VectorSetInfo.Quantization(rawValue: object["quant"] as? String ?? ""))
+    var set = CollectedVectorSet(
+      info: VectorSetInfo(
+        dimension: object["dim"] as? Int ?? -1,
+        count: (object["size"] as? NSNumber)?.uint64Value ?? 0,
+        quantization: quantization, hnswM: object["m"] as? Int ?? -1,
+        projectionInputDimension: object["projection_input_dim"] as? Int,
+        hasAttributes: false))
+    for element in object["elements"] as? [[String: Any]] ?? [] {
+      let attributes =
+        element["attributes"] is NSNull ? nil : try bytesHex(element["attributes"], style)
+      set.elements.append(
+        (
+          try bytesHex(element["element"], style), try bytesHex(element["vector"], style),
+          attributes, Float((element["l2"] as? NSNumber)?.doubleValue ?? .nan),
+          (element["range"] as? NSNumber).map { Float($0.doubleValue) }
+        ))
+    }
+    return set
   }
 
   /// An object of byte-string keys, or the array of pairs it becomes for non-UTF-8 keys.
@@ -109,6 +147,23 @@ import Testing
       }
       stream.groups.append(collected)
     }
+    if let idmp = object["idmp"] as? [String: Any] {
+      var idempotency = CollectedIdempotency(
+        settings: StreamIdempotency(
+          duration: (idmp["duration"] as? NSNumber)?.uint64Value ?? 0,
+          maxSize: (idmp["maxsize"] as? NSNumber)?.uint64Value ?? 0, producerCount: 0))
+      for producer in idmp["producers"] as? [[String: Any]] ?? [] {
+        let entries = try (producer["entries"] as? [[Any]] ?? []).map {
+          (try bytesHex($0[0], style), try streamID($0[1]))
+        }
+        idempotency.producers.append((try bytesHex(producer["pid"], style), entries))
+      }
+      idempotency.totals = (
+        (idmp["iids_added"] as? NSNumber)?.uint64Value ?? 0,
+        (idmp["iids_duplicates"] as? NSNumber)?.uint64Value ?? 0
+      )
+      stream.idempotency = idempotency
+    }
     return stream
   }
 
@@ -148,6 +203,11 @@ import Testing
 
   /// The hex of a byte string written as a JSON string or a `{"base64":…}` object.
   static func bytesHex(_ value: Any?, _ style: ByteStringStyle) throws -> String {
+    try bytes(value, style).map { String(format: "%02x", $0) }.joined()
+  }
+
+  /// A byte string as written in `style`.
+  static func bytes(_ value: Any?, _ style: ByteStringStyle) throws -> [UInt8] {
     let bytes: Data
     if style == .base64 {
       let text = try #require(value as? String)
@@ -159,6 +219,6 @@ import Testing
       let text = try #require(object["base64"] as? String)
       bytes = try #require(Data(base64Encoded: text))
     }
-    return bytes.map { String(format: "%02x", $0) }.joined()
+    return [UInt8](bytes)
   }
 }

@@ -15,7 +15,11 @@ import Testing
 ///   nothing else may;
 /// - a group's `entries_read` when the file does not record it (RDB 9 and older);
 /// - a pending entry whose message was deleted (`stream:emptied`): `XCLAIM` cannot recreate it;
-/// - the sign of a -0 score: Redis 7.0 replies `0` for it, so zero scores compare unsigned.
+/// - the sign of a -0 score: Redis 7.0 replies `0` for it, so zero scores compare unsigned;
+/// - vector sets (Redis 8): 7.0 has no `vectorset` type and RESP output leaves module values
+///   out, so the test checks they are absent;
+/// - a stream's idempotent-producer state and a key's module metadata (Redis 8.6): 7.0 has
+///   neither `XCFGSET`/`IDMP` nor key metadata, and RESP output does not write them.
 @Suite(.serialized) struct RESPWriterTests {
   static let redisCLI = "/usr/bin/redis-cli"
 
@@ -48,11 +52,16 @@ import Testing
       let database = record["db"] as? Int ?? 0
       let name = Data(hex: record["key"] as? String ?? "")
       _ = try client.call("SELECT", String(database))
-      if record["expired_at_save"] as? Bool == true {
+      if record["expired_at_save"] as? Bool == true || record["type"] as? String == "vectorset" {
         #expect(try client.callBytes([Array("EXISTS".utf8), Array(name)]).integer == 0)
         continue
       }
       record["field_expire_ms"] = nil
+      record["key_meta"] = nil
+      if var stream = record["value"] as? [String: Any], stream["idmp"] != nil {
+        stream["idmp"] = nil
+        record["value"] = stream
+      }
       let recordsEntriesRead =
         document["server"].flatMap({ ($0 as? [String: Any])?["rdb_version"] as? Int }) ?? 0 >= 10
       if !recordsEntriesRead { record["value"] = Self.withoutEntriesRead(record["value"]) }
