@@ -27,7 +27,8 @@ internal import CLZF
       unsafe output.deallocate()
       unsafe output = .allocate(byteCount: max(room, 4096), alignment: 16)
     }
-    let produced = unsafe lzf_compress(source, UInt32(input.count), output.baseAddress, UInt32(room))
+    let produced = unsafe lzf_compress(
+      source, UInt32(input.count), output.baseAddress, UInt32(room))
     guard produced > 0 else { return nil }
     return unsafe UnsafeRawBufferPointer(rebasing: output[..<Int(produced)])
   }

@@ -4,8 +4,11 @@ public struct LossReport: Sendable, Equatable {
   /// A kind of data a format cannot hold.
   public enum Kind: String, Sendable, CaseIterable, Comparable {
     case streams = "stream keys (streams need RDB 9)"
-    case moduleValues = "module values"
-    case moduleAux = "module AUX data"
+    case moduleValues = "module values (need RDB 8)"
+    case moduleAux = "module AUX data (needs RDB 9)"
+    case vectorSets = "vector sets (need Redis 8.0)"
+    case keyMetadata = "per-key module metadata, KEY_META (needs Redis 8.6 / RDB 13)"
+    case streamIdempotency = "stream idempotent-producer (IDMP) state (needs Redis 8.6 / RDB 13)"
     case functions = "function libraries (functions need RDB 10)"
     case fieldTTLs = "hash field TTLs (need Redis 7.4 / RDB 12 or Valkey 9)"
     case streamMetadata =
@@ -18,7 +21,7 @@ public struct LossReport: Sendable, Equatable {
     case emptyKeys = "empty aggregates (a loading server skips them)"
 
     public static func < (lhs: Kind, rhs: Kind) -> Bool {
-      allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+      (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
     }
 
     /// Whether this kind blocks a rewrite unless losses are allowed. Empty aggregates do

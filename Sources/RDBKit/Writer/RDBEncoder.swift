@@ -118,7 +118,8 @@ struct RDBEncoder {
 
   /// A string from a buffer; see ``string(_:)``.
   @unsafe mutating func string(unsafeBytes value: UnsafeRawBufferPointer) {
-    if value.count <= 11, let integer = unsafe IntegerText.canonicalValue(RawSpan(_unsafeBytes: value)),
+    if value.count <= 11,
+      let integer = unsafe IntegerText.canonicalValue(RawSpan(_unsafeBytes: value)),
       let small = Int32(exactly: integer)
     {
       integerString(small)

@@ -30,12 +30,15 @@ extension RDBWriter {
       writeID(maxDeleted)
       encoder.length(entriesAdded)
     }
-    if type != .streamListpacks3,
+    if type != .streamListpacks3, type != .streamListpacks4,
       stream.consumers.contains(where: { consumer in
         consumer.info.activeTime.map { $0 != consumer.info.seenTime } ?? false
       })
     {
       recordLoss(.consumerActiveTime)
+    }
+    if type != .streamListpacks4, stream.hasIdempotencyData {
+      recordLoss(.streamIdempotency)
     }
     encoder.length(UInt64(stream.groups.count))
     for group in stream.groups {
@@ -54,7 +57,7 @@ extension RDBWriter {
       for consumer in stream.consumers[group.consumers] {
         unsafe encoder.string(unsafeBytes: values.element(consumer.name))
         encoder.littleEndian(UInt64(bitPattern: consumer.info.seenTime), byteCount: 8)
-        if type == .streamListpacks3 {
+        if type == .streamListpacks3 || type == .streamListpacks4 {
           let active = consumer.info.activeTime ?? consumer.info.seenTime
           encoder.littleEndian(UInt64(bitPattern: active), byteCount: 8)
         }
@@ -62,6 +65,26 @@ extension RDBWriter {
         for id in stream.consumerIDs[consumer.pendingIDs] { encoder.rawStreamID(id) }
       }
     }
+    if type == .streamListpacks4 { writeIdempotency() }
+  }
+
+  /// Type 26's tail: the IDMP settings (Redis 8.6's defaults when the input had none), the
+  /// producers with their remembered IIDs, and the all-time counters.
+  private mutating func writeIdempotency() {
+    let settings = stream.idempotency
+    encoder.length(settings?.duration ?? 100)
+    encoder.length(settings?.maxSize ?? 100)
+    encoder.length(UInt64(stream.producers.count))
+    for producer in stream.producers {
+      unsafe encoder.string(unsafeBytes: values.element(producer.id))
+      encoder.length(UInt64(producer.entries.count))
+      for entry in stream.producerEntries[producer.entries] {
+        unsafe encoder.string(unsafeBytes: values.element(entry.iid))
+        writeID(entry.id)
+      }
+    }
+    encoder.length(stream.idempotencyTotals.added)
+    encoder.length(stream.idempotencyTotals.duplicates)
   }
 
   /// Entry ranges of the nodes, split as `XADD` splits them: a new node once the current one
@@ -78,7 +101,8 @@ extension RDBWriter {
         entryBytes += values.length(element)
       }
       if index > start,
-        nodeBytes + entryBytes >= limits.streamNodeBytes || index - start >= limits.streamNodeEntries
+        nodeBytes + entryBytes >= limits.streamNodeBytes
+          || index - start >= limits.streamNodeEntries
       {
         nodes.append(start..<index)
         start = index

@@ -31,7 +31,7 @@ extension RDBWriter {
       writeTypeAndKey(type)
       try writeStream(type)
     case .module:
-      recordLoss(.moduleValues)
+      writeModuleValue(info)
     }
   }
 

@@ -13,6 +13,9 @@
 ///     try RDBParser().parse(path: "dump.rdb", into: &writer)
 ///     try writer.finish()
 public struct RDBWriter: RDBHandler {
+  /// Module values and module AUX data are copied byte for byte.
+  public static var needsModulePayloads: Bool { true }
+
   /// How the file is written.
   public struct Options: Sendable {
     /// The server the file is for; nil keeps the input's RDB version.
@@ -38,7 +41,7 @@ public struct RDBWriter: RDBHandler {
   }
 
   /// What could not be written.
-  public private(set) var losses = LossReport()
+  public internal(set) var losses = LossReport()
   /// Keys written.
   public private(set) var keysWritten = 0
 
@@ -52,6 +55,11 @@ public struct RDBWriter: RDBHandler {
   var key: [UInt8] = []
   var info: KeyInfo?
   var module: ModuleType?
+  /// The current module value's bytes after its key name, or a `MODULE_AUX` record's.
+  var modulePayload: [UInt8] = []
+  /// The current key's `KEY_META` classes: specs and payloads.
+  var metadataSpecs: [UInt32] = []
+  var metadataPayloads: [[UInt8]] = []
   var listpack = ListpackEncoder()
   var ziplist: ZiplistEncoder
   private var inputDatabase = 0
@@ -121,10 +129,6 @@ public struct RDBWriter: RDBHandler {
     encoder.string(code)
   }
 
-  public mutating func moduleAux(_ module: ModuleType) throws(RDBError) {
-    losses.record(.moduleAux, key: nil)
-  }
-
   public mutating func beginDatabase(_ index: Int) throws(RDBError) {
     inputDatabase = index
     sizeHint = nil
@@ -158,6 +162,9 @@ public struct RDBWriter: RDBHandler {
     unsafe key.withUnsafeBytes { unsafe self.key.append(contentsOf: $0) }
     self.info = info
     module = nil
+    modulePayload.removeAll(keepingCapacity: true)
+    metadataSpecs.removeAll(keepingCapacity: true)
+    metadataPayloads.removeAll(keepingCapacity: true)
     values.reset()
     stream.reset()
     return .decode
@@ -222,6 +229,24 @@ public struct RDBWriter: RDBHandler {
     stream.addConsumerPending(id)
   }
 
+  public mutating func streamIdempotency(_ settings: StreamIdempotency) throws(RDBError) {
+    stream.idempotency = settings
+  }
+
+  public mutating func beginStreamProducer(id: RawSpan, entryCount: UInt64) throws(RDBError) {
+    stream.beginProducer(id: values.append(id))
+  }
+
+  public mutating func streamProducerEntry(iid: RawSpan, id: StreamID) throws(RDBError) {
+    stream.addProducerEntry(iid: values.append(iid), id: id)
+  }
+
+  public mutating func streamIdempotencyTotals(iidsAdded: UInt64, iidsDuplicates: UInt64)
+    throws(RDBError)
+  {
+    stream.idempotencyTotals = (iidsAdded, iidsDuplicates)
+  }
+
   public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {
     self.module = module
   }
@@ -274,6 +299,7 @@ public struct RDBWriter: RDBHandler {
     }
     if info.idleSeconds != nil || info.frequency != nil, !format.hasEvictionData {
       recordLoss(.evictionData)
+      writeKeyMetadata()
       return
     }
     if let idle = info.idleSeconds {
@@ -284,6 +310,7 @@ public struct RDBWriter: RDBHandler {
       encoder.byte(Opcode.freq.rawValue)
       encoder.byte(frequency)
     }
+    writeKeyMetadata()
   }
 
   /// The output database of input database `index`.

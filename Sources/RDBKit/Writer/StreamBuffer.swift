@@ -32,12 +32,25 @@ struct StreamBuffer {
     var pendingIDs: Range<Int>
   }
 
+  /// An idempotent producer: its id (an element) and its slice of ``producerEntries``.
+  struct Producer {
+    var id: Int
+    var entries: Range<Int>
+  }
+
   var entries: [Entry] = []
   var metadata: StreamMetadata?
   var groups: [Group] = []
   var pending: [Pending] = []
   var consumers: [Consumer] = []
   var consumerIDs: [StreamID] = []
+  /// Type 26's IDMP settings, when the stream had them.
+  var idempotency: StreamIdempotency?
+  var producers: [Producer] = []
+  /// Remembered IIDs (elements) and the stream IDs they were given.
+  var producerEntries: [(iid: Int, id: StreamID)] = []
+  /// The all-time IDMP counters.
+  var idempotencyTotals: (added: UInt64, duplicates: UInt64) = (0, 0)
 
   /// Empties the buffer, keeping its storage.
   mutating func reset() {
@@ -47,6 +60,31 @@ struct StreamBuffer {
     pending.removeAll(keepingCapacity: true)
     consumers.removeAll(keepingCapacity: true)
     consumerIDs.removeAll(keepingCapacity: true)
+    idempotency = nil
+    producers.removeAll(keepingCapacity: true)
+    producerEntries.removeAll(keepingCapacity: true)
+    idempotencyTotals = (0, 0)
+  }
+
+  /// Whether the IDMP state says anything a type-21 stream would lose: producers, counters,
+  /// or settings other than Redis 8.6's defaults (100 s, 100 IIDs).
+  var hasIdempotencyData: Bool {
+    guard let idempotency else { return false }
+    return !producers.isEmpty || idempotencyTotals != (0, 0) || idempotency.duration != 100
+      || idempotency.maxSize != 100
+  }
+
+  /// Adds a producer whose id is element `id`.
+  mutating func beginProducer(id: Int) {
+    producers.append(Producer(id: id, entries: producerEntries.count..<producerEntries.count))
+  }
+
+  /// Adds a remembered IID to the last producer.
+  mutating func addProducerEntry(iid: Int, id: StreamID) {
+    producerEntries.append((iid, id))
+    if let last = producers.indices.last {
+      producers[last].entries = producers[last].entries.lowerBound..<producerEntries.count
+    }
   }
 
   /// Starts a group whose name is element `name`.
@@ -60,7 +98,9 @@ struct StreamBuffer {
   /// Adds a pending entry to the last group.
   mutating func addPending(_ entry: Pending) {
     pending.append(entry)
-    if let last = groups.indices.last { groups[last].pending = groups[last].pending.lowerBound..<pending.count }
+    if let last = groups.indices.last {
+      groups[last].pending = groups[last].pending.lowerBound..<pending.count
+    }
   }
 
   /// Adds a consumer, whose name is element `name`, to the last group.

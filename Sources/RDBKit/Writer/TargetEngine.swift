@@ -12,6 +12,8 @@ public struct TargetEngine: Sendable, Equatable {
   public var version: RDBVersion
   /// The encoding thresholds of its default configuration.
   public var limits: EncodingLimits
+  /// Module types the server has built in (Redis 8's `vectorset`).
+  public var builtInModules: Set<String> = []
 
   /// Every known target, oldest first.
   public static let all: [TargetEngine] = {
@@ -24,12 +26,13 @@ public struct TargetEngine: Sendable, Equatable {
     from74.largestPackedElement = 8192
     var olderSets = before70
     olderSets.setListpackEntries = 0
-    func redis(_ name: String, _ server: String, _ number: Int, _ limits: EncodingLimits)
-      -> TargetEngine
-    {
+    func redis(
+      _ name: String, _ server: String, _ number: Int, _ limits: EncodingLimits,
+      modules: Set<String> = []
+    ) -> TargetEngine {
       TargetEngine(
         name: name, server: server, version: RDBVersion(magic: .redis, number: number),
-        limits: limits)
+        limits: limits, builtInModules: modules)
     }
     let open: [TargetEngine] = [
       redis("redis-2.8", "Redis 2.8", 6, olderSets),
@@ -42,7 +45,8 @@ public struct TargetEngine: Sendable, Equatable {
       redis("redis-7.0", "Redis 7.0", 10, from70),
       redis("redis-7.2", "Redis 7.2", 11, from72),
       redis("redis-7.4", "Redis 7.4", 12, from74),
-      redis("redis-8.0", "Redis 8.0", 12, from74),
+      redis("redis-8.0", "Redis 8.0", 12, from74, modules: ["vectorset"]),
+      redis("redis-8.6", "Redis 8.6", 13, from74, modules: ["vectorset"]),
       redis("valkey-7.2", "Valkey 7.2", 11, from72),
       redis("valkey-8.0", "Valkey 8.0", 11, from74),
       redis("valkey-8.1", "Valkey 8.1", 11, from74),
@@ -77,11 +81,11 @@ public struct TargetEngine: Sendable, Equatable {
   /// A bare format with the newest defaults that format can hold, for `--rdb-version N`
   /// or a rewrite that keeps the input's version.
   public static func format(_ version: RDBVersion) -> TargetEngine {
-    let best = all.last { $0.version == version && !$0.name.hasPrefix("elasticache") }
-    let limits =
-      best?.limits ?? all.last { $0.version.number <= version.number && $0.version.magic == version.magic }?
-      .limits ?? EncodingLimits()
+    let best =
+      all.last { $0.version == version && !$0.name.hasPrefix("elasticache") }
+      ?? all.last { $0.version.magic == version.magic && $0.version.number <= version.number }
     return TargetEngine(
-      name: version.description, server: "RDB \(version.number)", version: version, limits: limits)
+      name: version.description, server: "RDB \(version.number)", version: version,
+      limits: best?.limits ?? EncodingLimits(), builtInModules: best?.builtInModules ?? [])
   }
 }

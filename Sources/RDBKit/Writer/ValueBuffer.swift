@@ -45,7 +45,9 @@
     let length = element.byteCount
     if used &+ length > capacity { grow(toFit: used &+ length) }
     unsafe element.withUnsafeBytes { source in
-      if let base = source.baseAddress { unsafe (storage + used).copyMemory(from: base, byteCount: length) }
+      if let base = source.baseAddress {
+        unsafe (storage + used).copyMemory(from: base, byteCount: length)
+      }
     }
     used &+= length
     ends.append(used)

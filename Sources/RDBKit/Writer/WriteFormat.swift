@@ -45,8 +45,12 @@ public struct WriteFormat: Sendable, Equatable {
   /// Ziplist hashes (type 13, RDB 4+).
   var hasZiplistHashes: Bool { level >= 4 }
 
-  /// The stream type this format writes.
+  /// Per-key module metadata, `KEY_META` (Redis RDB 13+).
+  var hasKeyMetadata: Bool { version.isRedis13OrLater }
+
+  /// The stream type this format writes: type 26 (with the IDMP tail) from Redis RDB 13.
   var streamType: ValueType? {
+    if version.isRedis13OrLater { return .streamListpacks4 }
     switch level {
     case ..<9: return nil
     case 9: return .streamListpacks

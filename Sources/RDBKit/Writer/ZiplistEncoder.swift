@@ -40,7 +40,9 @@ struct ZiplistEncoder {
 
   /// Appends a string element from a buffer; see ``append(_:)``.
   @unsafe mutating func append(unsafeBytes element: UnsafeRawBufferPointer) {
-    if element.count < 32, let integer = unsafe IntegerText.canonicalValue(RawSpan(_unsafeBytes: element)) {
+    if element.count < 32,
+      let integer = unsafe IntegerText.canonicalValue(RawSpan(_unsafeBytes: element))
+    {
       append(integer: integer)
       return
     }

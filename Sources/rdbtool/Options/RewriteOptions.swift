@@ -14,7 +14,8 @@ struct RewriteOptions: ParsableArguments {
 
   @Option(
     name: .customLong("db-map"),
-    help: ArgumentHelp("Move database SRC's keys to database DST (repeatable).", valueName: "SRC=DST"))
+    help: ArgumentHelp(
+      "Move database SRC's keys to database DST (repeatable).", valueName: "SRC=DST"))
   var databaseMaps: [String] = []
 
   @Flag(help: "Put every database's keys into database 0 (a cluster needs that).")
@@ -41,13 +42,15 @@ struct RewriteOptions: ParsableArguments {
     }
     if let target, TargetEngine.named(target) == nil {
       throw ValidationError(
-        "unknown --target '\(target)'; known: \(TargetEngine.all.map(\.name).joined(separator: ", ")).")
+        "unknown --target '\(target)'; known: \(TargetEngine.all.map(\.name).joined(separator: ", "))."
+      )
     }
     if let rdbVersion, !(1...RDBVersion.newestRedis).contains(rdbVersion),
       rdbVersion != RDBVersion.newestValkey
     {
       throw ValidationError(
-        "--rdb-version takes 1-\(RDBVersion.newestRedis) or \(RDBVersion.newestValkey), not \(rdbVersion).")
+        "--rdb-version takes 1-\(RDBVersion.newestRedis) or \(RDBVersion.newestValkey), not \(rdbVersion)."
+      )
     }
     _ = try databaseMap()
   }

@@ -67,14 +67,14 @@ final class RESPClient {
         connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
       }
     }
+    // A class whose init throws after every property is set still runs deinit, which closes
+    // the socket: closing it here too would close a descriptor another thread may reuse.
     guard result == 0 else {
-      let error = errno
-      close(descriptor)
-      throw RESPError(description: "connect to 127.0.0.1:\(port): errno \(error)")
+      throw RESPError(description: "connect to 127.0.0.1:\(port): errno \(errno)")
     }
   }
 
-  deinit { close(descriptor) }
+  deinit { if descriptor >= 0 { close(descriptor) } }
 
   static func encode(_ arguments: [[UInt8]]) -> [UInt8] {
     var out = Array("*\(arguments.count)\r\n".utf8)

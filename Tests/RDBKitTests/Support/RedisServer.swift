@@ -71,17 +71,18 @@ final class RedisServer {
       guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
         throw RESPError(description: "cannot create \(logFile.path)")
       }
-      let log = try FileHandle(forWritingTo: logFile)
-      defer { try? log.close() }
       process = Process()
       process.executableURL = binary.launcher
+      // The server writes its own log: a FileHandle handed to Process would be closed twice
+      // (by Process and by us), and a concurrent test could lose a reused descriptor.
       process.arguments =
         [
           "--bind", "127.0.0.1", "--port", "\(port)", "--dir", directory.path, "--dbfilename",
-          dbfilename, "--save", "", "--appendonly", "no", "--daemonize", "no",
+          dbfilename, "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile",
+          logFile.path,
         ] + extraArguments
-      process.standardOutput = log
-      process.standardError = log
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
       try process.run()
       if try waitUntilAnswering() { return }
       process.waitUntilExit()

@@ -35,9 +35,9 @@ enum ServerContents {
     func call(_ words: String...) throws -> RESPValue {
       try command([words[0]], Array(words.dropFirst()))
     }
-    let hex = name.map { String(format: "%02x", $0) }.joined()
+    let keyHex = hex(name.span.bytes)
     let type = try call("TYPE").text ?? "?"
-    var key = CollectedKey(database: database, keyHex: hex, type: type)
+    var key = CollectedKey(database: database, keyHex: keyHex, type: type)
     var expiry = try call("PEXPIRETIME").integer
     if expiry == nil, let ttl = try call("PTTL").integer, ttl >= 0,
       case let time = try client.call("TIME").elements.compactMap(\.integer), time.count == 2
@@ -46,7 +46,8 @@ enum ServerContents {
     }
     key.expiresAt = expiry.flatMap { $0 >= 0 ? $0 : nil }
     func hexOf(_ value: RESPValue) -> String {
-      (value.bytes ?? []).map { String(format: "%02x", $0) }.joined()
+      let bytes = value.bytes ?? []
+      return hex(bytes.span.bytes)
     }
     switch type {
     case "string":
@@ -67,6 +68,8 @@ enum ServerContents {
       }
     case "stream":
       key.stream = try readStream(command)
+    case "vectorset":
+      key.vectorSet = try readVectorSet(name, from: client)
     default:
       break
     }
@@ -78,7 +81,8 @@ enum ServerContents {
   {
     var stream = CollectedStream()
     func hexOf(_ value: RESPValue) -> String {
-      (value.bytes ?? []).map { String(format: "%02x", $0) }.joined()
+      let bytes = value.bytes ?? []
+      return hex(bytes.span.bytes)
     }
     for entry in try command(["XRANGE"], ["-", "+"]).elements {
       let fields = entry.elements[1].elements
