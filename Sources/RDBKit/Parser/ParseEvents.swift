@@ -26,6 +26,21 @@ public struct KeyInfo: Sendable {
 
   /// The data type, as `TYPE` names it.
   public var dataType: DataType { type.dataType }
+
+  /// Describes a key of `type` in `database`; a handler fed by hand (a generator writing
+  /// through ``RDBWriter``) makes one per key.
+  public init(
+    database: Int, type: ValueType, expiresAt: Int64? = nil, idleSeconds: UInt64? = nil,
+    frequency: UInt8? = nil, offset: Int = 0, metadataClassCount: Int = 0
+  ) {
+    self.database = database
+    self.type = type
+    self.expiresAt = expiresAt
+    self.idleSeconds = idleSeconds
+    self.frequency = frequency
+    self.offset = offset
+    self.metadataClassCount = metadataClassCount
+  }
 }
 
 /// What the parser learned about a key's value once it has passed it.
@@ -36,6 +51,13 @@ public struct KeySummary: Sendable {
   public var valueBytes: Int
   /// Whether the handler asked to skip the value.
   public var skipped: Bool
+
+  /// A summary of a value of `encoding` that took `valueBytes` bytes.
+  public init(encoding: Encoding, valueBytes: Int, skipped: Bool = false) {
+    self.encoding = encoding
+    self.valueBytes = valueBytes
+    self.skipped = skipped
+  }
 }
 
 /// One stored blob of a value: a ziplist, listpack, intset or zipmap, or a quicklist node.
@@ -134,6 +156,13 @@ public struct StreamConsumerInfo: Sendable {
   public var activeTime: Int64?
   /// IDs of this consumer's pending entries that follow.
   public var pendingCount: UInt64
+
+  /// Creates a consumer header.
+  public init(seenTime: Int64, activeTime: Int64?, pendingCount: UInt64) {
+    self.seenTime = seenTime
+    self.activeTime = activeTime
+    self.pendingCount = pendingCount
+  }
 }
 
 /// A module type: its 9-character name and encoding version, from the 64-bit module id.
