@@ -199,12 +199,17 @@ enum ScratchSlot {
     do {
       if expectsKeyAfterMetadata {
         expectsKeyAfterMetadata = false
-        if decision == .decode { try reportKeyMetadata(to: &handler) }
+        if decision != .skip { try reportKeyMetadata(to: &handler) }
         pendingMetadata.removeAll(keepingCapacity: true)
       }
       let encoding: Encoding
       if decision == .skip {
         try skipValue(info.type)
+        encoding = info.type.storedEncoding
+      } else if decision == .copy {
+        source.beginCapture()
+        try skipValue(info.type)
+        try unsafe handler.rawValue(RawSpan(_unsafeBytes: source.endCapture()))
         encoding = info.type.storedEncoding
       } else if info.type == .string {
         encoding = try readStringValue(into: &handler)

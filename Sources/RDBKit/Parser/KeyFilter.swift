@@ -130,6 +130,9 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public mutating func beginValue(encoding: Encoding) throws(RDBError) {
     if passing { try next.beginValue(encoding: encoding) }
   }
+  public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) {
+    if passing { try next.rawValue(bytes) }
+  }
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {
     if passing { try next.valueBlob(blob) }
   }

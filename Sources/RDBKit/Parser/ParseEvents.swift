@@ -4,6 +4,10 @@ public enum KeyDecision: Sendable {
   case decode
   /// Step over the value without decoding it; only ``RDBHandler/endKey(_:)`` follows.
   case skip
+  /// Step over the value without decoding it and hand over its bytes as they are in the file
+  /// (``RDBHandler/rawValue(_:)``), then ``RDBHandler/endKey(_:)``: a writer copying values
+  /// its target holds unchanged. Module metadata (`KEY_META`) is reported as for ``decode``.
+  case copy
 }
 
 /// What the file says about a key before its value: where it is, its type and attributes.

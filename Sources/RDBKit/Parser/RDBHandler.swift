@@ -64,6 +64,11 @@ public protocol RDBHandler {
   mutating func keyMetadata(_ metadata: KeyMetadataClass, payload: RawSpan) throws(RDBError)
   /// The value is about to be reported; `encoding` is what `OBJECT ENCODING` would say.
   mutating func beginValue(encoding: Encoding) throws(RDBError)
+  /// The value's bytes exactly as in the file, from the byte after the key name to the end of
+  /// the value, when ``beginKey(_:info:)`` returned ``KeyDecision/copy``. Over a pipe they are
+  /// gathered across refills. Only the input's checksum vouches for them: they were stepped
+  /// over, not decoded.
+  mutating func rawValue(_ bytes: RawSpan) throws(RDBError)
   /// A blob the value is stored in, reported before the elements it holds.
   mutating func valueBlob(_ blob: ValueBlob) throws(RDBError)
   /// A string value's length, reported before ``stringValue(_:)`` (and instead of it when the
@@ -141,6 +146,7 @@ extension RDBHandler {
     .decode
   }
   public mutating func beginValue(encoding: Encoding) throws(RDBError) {}
+  public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) {}
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {}
   public mutating func stringLength(_ byteCount: Int) throws(RDBError) {}
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {}

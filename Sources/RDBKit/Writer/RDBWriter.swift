@@ -28,6 +28,9 @@ public struct RDBWriter: RDBHandler {
     public var writesSizeHints = true
     /// Where each input database's keys go (`--db-map SRC=DST`); unlisted ones stay.
     public var databaseMap: [Int: Int] = [:]
+    /// Copy values whose stored form the target holds unchanged, byte for byte, instead of
+    /// decoding and encoding them again (see ``WriteFormat/copies(_:from:)``).
+    public var copiesValues = true
     /// Every database into database 0 (after ``databaseMap``).
     public var singleDatabase = false
     /// What to do with a key name that a database already has (when databases are merged);
@@ -69,6 +72,8 @@ public struct RDBWriter: RDBHandler {
   private var writtenKeys: Set<DatabaseKey> = []
 
   private var headerWritten = false
+  /// The input's format, from its header.
+  private var sourceVersion = RDBVersion(magic: .redis, number: 0)
 
   /// A writer of `options.target`'s format into `output`; the header is written when the
   /// input's header has been read.
@@ -96,6 +101,7 @@ public struct RDBWriter: RDBHandler {
   /// Takes the input's version as the target when none was given, and writes the header
   /// (once: several inputs make one file).
   public mutating func header(_ version: RDBVersion) throws(RDBError) {
+    sourceVersion = version
     if options.target == nil, !headerWritten {
       engine = TargetEngine.format(version)
       format = WriteFormat(version)
@@ -167,7 +173,24 @@ public struct RDBWriter: RDBHandler {
     metadataPayloads.removeAll(keepingCapacity: true)
     values.reset()
     stream.reset()
-    return .decode
+    return options.copiesValues && format.copies(info.type, from: sourceVersion) ? .copy : .decode
+  }
+
+  public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) {
+    guard let info else { return }
+    if info.type.isPlainAggregate, Self.leadingLengthIsZero(bytes) {
+      recordLoss(.emptyKeys)
+      return
+    }
+    writeKeyPrefix(info)
+    writeTypeAndKey(info.type)
+    unsafe bytes.withUnsafeBytes { unsafe encoder.output.append($0) }
+  }
+
+  /// Whether a value's bytes start with the length 0 (an empty list, set or hash of the plain
+  /// types, which a loading server skips).
+  private static func leadingLengthIsZero(_ bytes: RawSpan) -> Bool {
+    unsafe bytes.byteCount > 0 && bytes.unsafeLoad(fromByteOffset: 0, as: UInt8.self) == 0
   }
 
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
@@ -254,6 +277,10 @@ public struct RDBWriter: RDBHandler {
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
     guard let info, !summary.skipped else { return }
     self.info = nil
+    if options.copiesValues, format.copies(info.type, from: sourceVersion) {
+      try encoder.flushIfFull()
+      return
+    }
     do throws(RDBError) {
       try writeRecord(info)
     } catch {

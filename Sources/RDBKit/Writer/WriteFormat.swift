@@ -58,4 +58,28 @@ public struct WriteFormat: Sendable, Equatable {
     default: return .streamListpacks3
     }
   }
+
+  /// Whether a value stored as `type` in a file of `source`'s format can be copied into this
+  /// format byte for byte: the type byte means the same here and a server of this version
+  /// loads it (converting it to its own encoding where its thresholds say so, as it does with
+  /// the files it wrote itself). Older compact encodings (zipmaps, ziplists after RDB 9,
+  /// pre-GA field-TTL hashes), streams of another stream type and module values are
+  /// re-encoded instead.
+  func copies(_ type: ValueType, from source: RDBVersion) -> Bool {
+    switch type {
+    case .string, .list, .set, .sortedSet, .hash: return true
+    case .sortedSet2: return hasBinaryScores
+    case .setIntset: return hasZiplists
+    case .listZiplist, .sortedSetZiplist: return hasZiplists && !hasListpacks
+    case .hashZiplist: return hasZiplistHashes && !hasListpacks
+    case .listQuicklist: return hasQuicklist && !hasListpacks
+    case .hashListpack, .sortedSetListpack, .listQuicklist2: return hasListpacks
+    case .setListpack: return hasListpackSets
+    case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4:
+      return type == streamType
+    case .hashMetadataPreGA: return source.magic == .valkey && version.magic == .valkey
+    case .hashMetadata, .hashListpackEx: return version.magic == .redis && version.number >= 12
+    case .hashZipmap, .hashListpackExPreGA, .modulePreGA, .module2: return false
+    }
+  }
 }
