@@ -57,18 +57,23 @@ public struct TargetEngine: Sendable, Equatable {
         name: "valkey-9.1", server: "Valkey 9.1", version: RDBVersion(magic: .valkey, number: 80),
         limits: from74),
     ]
-    let elastiCache: [(String, String)] = [
-      ("elasticache-redis-4.0", "redis-4.0"), ("elasticache-redis-5.0", "redis-5.0"),
-      ("elasticache-redis-6.0", "redis-6.0"), ("elasticache-redis-6.2", "redis-6.2"),
-      ("elasticache-redis-7.0", "redis-7.0"), ("elasticache-redis-7.1", "redis-7.0"),
-      ("elasticache-valkey-7.2", "valkey-7.2"), ("elasticache-valkey-8.0", "valkey-8.0"),
-      ("elasticache-valkey-8.1", "valkey-8.1"),
+    // ElastiCache's engine versions and the open-source release each loads files of.
+    let elastiCache: [(name: String, server: String, base: String)] = [
+      ("elasticache-redis-4.0", "ElastiCache Redis OSS 4.0", "redis-4.0"),
+      ("elasticache-redis-5.0", "ElastiCache Redis OSS 5.0", "redis-5.0"),
+      ("elasticache-redis-6.0", "ElastiCache Redis OSS 6.0", "redis-6.0"),
+      ("elasticache-redis-6.2", "ElastiCache Redis OSS 6.2", "redis-6.2"),
+      ("elasticache-redis-7.0", "ElastiCache Redis OSS 7.0", "redis-7.0"),
+      ("elasticache-redis-7.1", "ElastiCache Redis OSS 7.1", "redis-7.0"),
+      ("elasticache-valkey-7.2", "ElastiCache Valkey 7.2", "valkey-7.2"),
+      ("elasticache-valkey-8.0", "ElastiCache Valkey 8.0", "valkey-8.0"),
+      ("elasticache-valkey-8.1", "ElastiCache Valkey 8.1", "valkey-8.1"),
     ]
     return open
-      + elastiCache.compactMap { name, base in
-        guard var engine = open.first(where: { $0.name == base }) else { return nil }
-        engine.server = "ElastiCache \(engine.server)"
-        engine.name = name
+      + elastiCache.compactMap { entry in
+        guard var engine = open.first(where: { $0.name == entry.base }) else { return nil }
+        engine.name = entry.name
+        engine.server = entry.server
         return engine
       }
   }()
