@@ -43,24 +43,7 @@ extension RDBTool {
 
     @OptionGroup(title: "Target") var rewrite: RewriteOptions
 
-    @OptionGroup var filters: FilterOptions
-
-    @Option(
-      name: .customLong("exclude-match"),
-      help: ArgumentHelp("Leave out keys matching a Redis glob (repeatable).", valueName: "GLOB"))
-    var excludedGlobs: [String] = []
-
-    @Option(
-      name: .customLong("exclude-regex"),
-      help: ArgumentHelp(
-        "Leave out keys matching a regular expression (repeatable).", valueName: "RE"))
-    var excludedRegexes: [String] = []
-
-    @Option(help: "Keys already expired (at the file's ctime, or --now): keep or skip.")
-    var expired: Dump.ExpiredKeys = .keep
-
-    @Option(help: ArgumentHelp("Judge expiry at this Unix time in ms.", valueName: "MS"))
-    var now: Int64?
+    @OptionGroup var selection: RewriteSelectionOptions
 
     @OptionGroup var options: InputOptions
 
@@ -68,9 +51,6 @@ extension RDBTool {
       if listTargets { return }
       guard !inputs.isEmpty else { throw ValidationError("Missing an INPUT.") }
       guard output != nil else { throw ValidationError("Missing -o OUT: where to write the file.") }
-      for pattern in excludedRegexes where (try? Regex(pattern)) == nil {
-        throw ValidationError("--exclude-regex '\(pattern)' is not a valid regular expression.")
-      }
     }
 
     func run() throws {
@@ -81,11 +61,7 @@ extension RDBTool {
         return
       }
       guard let output else { return }
-      var selection = filters.selection
-      selection.excludedGlobs = excludedGlobs.map(GlobPattern.init)
-      selection.excludedRegexes = excludedRegexes.compactMap { try? Regex($0) }
-      selection.referenceTime = now
-      if expired == .skip, selection.expiry == .any { selection.expiry = .live }
+      let selection = self.selection.selection
       let writerOptions = try rewrite.writerOptions(filtering: !selection.keepsEverything)
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       var isDirectory: ObjCBool = false

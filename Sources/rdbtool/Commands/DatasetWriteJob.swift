@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import RDBKit
+import SystemPackage
+
+/// Several inputs read as one dataset into one or more new RDB files (`split`, `merge`):
+/// every input is parsed in turn through the key filter and a ``DatasetMerger`` into the
+/// writing handler; then, when nothing blocking was lost, every file is read back and only
+/// then are all renamed into place. On any failure every temporary file is removed, so no
+/// output appears.
+struct DatasetWriteJob {
+  let sources: [InputSource]
+  let destinations: [String]
+  let options: RDBWriter.Options
+  let selection: KeySelection
+  let allowLoss: Bool
+  let client: S3Client?
+  let input: InputOptions
+
+  /// Writes the files through the handler `makeHandler` builds from one writer per file.
+  ///
+  /// - Returns: one report per file, with `written` false when losses stopped the run.
+  /// - Throws: `ExitCode.failure` (after printing why) when an input or an output fails.
+  func run<Handler: FileWriting>(_ makeHandler: ([RDBWriter]) -> Handler) throws
+    -> [RewriteReport]
+  {
+    let files = try createFiles()
+    let writers = files.map { file in
+      RDBWriter(output: OutputBuffer(descriptor: file.descriptor), options: options)
+    }
+    var filter = KeyFilter(DatasetMerger(makeHandler(writers)), selection: selection)
+    for source in sources {
+      try ParseRun.parse(source, into: &filter, client: client, options: input)
+    }
+    do {
+      try filter.next.next.finishFiles()
+    } catch {
+      StandardError.report(destinations[0], "\(error)")
+      throw ExitCode.failure
+    }
+    let written = filter.next.next.fileWriters
+    let inputNames = sources.map(\.name).joined(separator: ", ")
+    var reports = zip(destinations, written).map { destination, writer in
+      RewriteReport(
+        input: inputNames, output: destination, target: writer.engine,
+        keysWritten: writer.keysWritten, bytesWritten: writer.byteCount, losses: writer.losses)
+    }
+    var losses = LossReport()
+    for writer in written { losses.merge(writer.losses) }
+    let lossText = RewriteReport(
+      input: inputNames, output: "", target: written[0].engine, keysWritten: 0, bytesWritten: 0,
+      losses: losses
+    ).lossText
+    if losses.isBlocking, !allowLoss {
+      let engine = written[0].engine
+      StandardError.report(
+        inputNames,
+        "\(engine.server) (\(engine.version)) cannot hold everything in these inputs; "
+          + "nothing written:")
+      StandardError.writeRaw(lossText)
+      StandardError.write("rdbtool: --allow-loss writes the files without what is listed.")
+      return reports
+    }
+    for (file, writer) in zip(files, written) {
+      try readBack(file, expecting: writer.keysWritten)
+    }
+    for file in files {
+      do {
+        try file.commit()
+      } catch {
+        StandardError.report(file.destination, "cannot write: \(error)")
+        throw ExitCode.failure
+      }
+    }
+    for index in reports.indices { reports[index].written = true }
+    if !losses.isEmpty {
+      StandardError.report(inputNames, "written without:")
+      StandardError.writeRaw(lossText)
+    }
+    if !input.quiet {
+      for report in reports {
+        StandardError.write(
+          "rdbtool: -> \(report.output): \(report.keysWritten) keys, "
+            + "\(report.target.version) for \(report.target.server), \(report.bytesWritten) bytes")
+      }
+    }
+    return reports
+  }
+
+  /// The temporary files, in a directory created when missing.
+  private func createFiles() throws -> [PendingFile] {
+    var files: [PendingFile] = []
+    for destination in destinations {
+      let directory = URL(fileURLWithPath: destination).deletingLastPathComponent()
+      try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+      do {
+        files.append(try PendingFile(destination: destination))
+      } catch {
+        StandardError.report(destination, "cannot create: \(error)")
+        throw ExitCode.failure
+      }
+    }
+    return files
+  }
+
+  /// Parses a written file (every structure and the checksum) and checks its key count.
+  private func readBack(_ file: PendingFile, expecting keys: Int) throws {
+    var check = KeyCountAnalyzer()
+    do {
+      try RDBParser().parse(path: file.writtenPath, into: &check)
+    } catch {
+      StandardError.report(file.destination, "the written file does not read back: \(error)")
+      throw ExitCode.failure
+    }
+    guard check.total.keys == keys else {
+      StandardError.report(
+        file.destination, "the written file has \(check.total.keys) keys, \(keys) were written")
+      throw ExitCode.failure
+    }
+  }
+}

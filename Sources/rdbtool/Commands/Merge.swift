@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import RDBKit
+
+extension RDBTool {
+  struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Merge several RDB files into one (a cluster export into a single instance).",
+      discussion: """
+        The INPUTs (files, or an s3:// export prefix naming every shard file) are read one \
+        after another into one file: the header and the AUX fields of the first input, every \
+        key of every input, each function library once. A key that two inputs hold is an \
+        error naming it, and nothing is written, unless --on-duplicate first keeps the first \
+        input's copy. A library that two inputs hold with different code is an error naming \
+        it. Every rewrite option applies (--target, filters, --db-map, loss policy). To find \
+        duplicates rdbtool keeps every key name in memory while it merges.
+
+        The output is written atomically and read back before it replaces FILE.
+
+        Examples:
+          rdbtool merge s3://backups/my-export -o single.rdb
+          rdbtool merge shard-0001.rdb shard-0002.rdb shard-0003.rdb -o all.rdb
+          rdbtool merge --target elasticache-redis-7.1 --on-duplicate first a.rdb b.rdb -o c.rdb
+        """)
+
+    @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
+    var inputs: [String] = []
+
+    @Option(name: .shortAndLong, help: "The output file.")
+    var output: String?
+
+    @OptionGroup(title: "Target") var rewrite: RewriteOptions
+
+    @OptionGroup var selection: RewriteSelectionOptions
+
+    @OptionGroup var options: InputOptions
+
+    func validate() throws {
+      guard !inputs.isEmpty else { throw ValidationError("Missing an INPUT.") }
+      guard let output else { throw ValidationError("Missing -o FILE: where to write the file.") }
+      guard output != "-", !output.hasSuffix("/") else {
+        throw ValidationError("-o takes a file name, not '\(output)'.")
+      }
+    }
+
+    func run() throws {
+      guard let output else { return }
+      let selection = self.selection.selection
+      var writerOptions = try rewrite.writerOptions(filtering: !selection.keepsEverything)
+      writerOptions.writesSizeHints = false
+      writerOptions.duplicateKeys = rewrite.onDuplicate
+      let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
+      let job = DatasetWriteJob(
+        sources: sources, destinations: [output], options: writerOptions, selection: selection,
+        allowLoss: rewrite.allowLoss, client: client, input: options)
+      let reports = try job.run { writers in writers[0] }
+      if let path = rewrite.report { try RewriteReport.writeJSON(reports, to: path) }
+      if reports.contains(where: { !$0.written }) { throw ExitCode.failure }
+    }
+  }
+}
