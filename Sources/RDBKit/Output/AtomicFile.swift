@@ -19,6 +19,8 @@ public struct AtomicFile: ~Copyable {
   public let descriptor: FileDescriptor
   /// Where the data is being written: the temporary file, or a special destination itself.
   public var writtenPath: FilePath { temporary ?? destination }
+  /// Whether the data goes to a temporary file (false for a device or FIFO written directly).
+  public var isTemporary: Bool { temporary != nil }
   private var committed = false
 
   /// Creates `destination + ".tmp-<pid>"` exclusively, mode 0644, or opens a special file.

@@ -163,7 +163,12 @@ extension RDBWriter {
         listpack.reset()
         for index in order {
           unsafe listpack.append(unsafeBytes: values.element(index))
-          listpack.append(ScoreText.text(of: values.scores[index]))
+          let score = values.scores[index]
+          if let integer = ScoreText.integer(of: score) {
+            listpack.append(integer: integer)
+          } else {
+            listpack.append(ScoreText.text(of: score))
+          }
         }
         listpack.finish()
         encoder.blob(listpack.bytes)
@@ -171,7 +176,12 @@ extension RDBWriter {
         ziplist.reset()
         for index in order {
           unsafe ziplist.append(unsafeBytes: values.element(index))
-          ziplist.append(ScoreText.text(of: values.scores[index]))
+          let score = values.scores[index]
+          if let integer = ScoreText.integer(of: score) {
+            ziplist.append(integer: integer)
+          } else {
+            ziplist.append(ScoreText.text(of: score))
+          }
         }
         ziplist.finish()
         encoder.blob(ziplist.bytes)

@@ -74,6 +74,8 @@ public struct RDBWriter: RDBHandler {
   private var headerWritten = false
   /// The input's format, from its header.
   private var sourceVersion = RDBVersion(magic: .redis, number: 0)
+  /// Whether the current key's value is being copied byte for byte.
+  private var copying = false
 
   /// A writer of `options.target`'s format into `output`; the header is written when the
   /// input's header has been read.
@@ -167,13 +169,12 @@ public struct RDBWriter: RDBHandler {
     self.key.removeAll(keepingCapacity: true)
     unsafe key.withUnsafeBytes { unsafe self.key.append(contentsOf: $0) }
     self.info = info
-    module = nil
-    modulePayload.removeAll(keepingCapacity: true)
-    metadataSpecs.removeAll(keepingCapacity: true)
-    metadataPayloads.removeAll(keepingCapacity: true)
-    values.reset()
-    stream.reset()
-    return options.copiesValues && format.copies(info.type, from: sourceVersion) ? .copy : .decode
+    if !metadataSpecs.isEmpty {
+      metadataSpecs.removeAll(keepingCapacity: true)
+      metadataPayloads.removeAll(keepingCapacity: true)
+    }
+    copying = options.copiesValues && format.copies(info.type, from: sourceVersion)
+    return copying ? .copy : .decode
   }
 
   public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) {
@@ -277,10 +278,11 @@ public struct RDBWriter: RDBHandler {
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
     guard let info, !summary.skipped else { return }
     self.info = nil
-    if options.copiesValues, format.copies(info.type, from: sourceVersion) {
+    if copying {
       try encoder.flushIfFull()
       return
     }
+    defer { clearValue() }
     do throws(RDBError) {
       try writeRecord(info)
     } catch {
@@ -289,6 +291,14 @@ public struct RDBWriter: RDBHandler {
       throw error
     }
     try encoder.flushIfFull()
+  }
+
+  /// Empties the buffers of the value just written (copied values never fill them).
+  private mutating func clearValue() {
+    module = nil
+    modulePayload.removeAll(keepingCapacity: true)
+    values.reset()
+    stream.reset()
   }
 
   /// Records a loss of `kind` in the current key.

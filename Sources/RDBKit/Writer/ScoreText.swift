@@ -4,14 +4,21 @@ enum ScoreText {
   /// The largest magnitude below which every integral double is written as an integer.
   private static let exactIntegers: Double = 9_007_199_254_740_992  // 2^53
 
+  /// The score as an integer when its text is one (integral, below 2^53, not -0): packed
+  /// encodings then store the integer form, with no text in between.
+  static func integer(of score: Double) -> Int64? {
+    guard score.rounded(.towardZero) == score, abs(score) < exactIntegers,
+      score != 0 || score.sign == .plus
+    else { return nil }
+    return Int64(score)
+  }
+
   /// `inf`, `-inf`, an integral score as a decimal integer (`-0` for negative zero), anything
   /// else in the shortest form that reads back as the same double.
   static func text(of score: Double) -> String {
     if score.isInfinite { return score > 0 ? "inf" : "-inf" }
     if score == 0 { return score.sign == .minus ? "-0" : "0" }
-    if score.rounded(.towardZero) == score, abs(score) < exactIntegers {
-      return String(Int64(score))
-    }
+    if let integer = integer(of: score) { return String(integer) }
     return score.description
   }
 }

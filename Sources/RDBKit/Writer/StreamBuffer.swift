@@ -52,8 +52,11 @@ struct StreamBuffer {
   /// The all-time IDMP counters.
   var idempotencyTotals: (added: UInt64, duplicates: UInt64) = (0, 0)
 
-  /// Empties the buffer, keeping its storage.
+  /// Empties the buffer, keeping its storage (nothing to do after a non-stream value).
   mutating func reset() {
+    guard metadata != nil || !entries.isEmpty || !groups.isEmpty || idempotency != nil else {
+      return
+    }
     entries.removeAll(keepingCapacity: true)
     metadata = nil
     groups.removeAll(keepingCapacity: true)

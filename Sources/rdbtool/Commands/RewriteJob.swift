@@ -32,7 +32,8 @@ struct RewriteJob {
       StandardError.report(destination, "cannot create: \(error)")
       throw ExitCode.failure
     }
-    let report = try write(to: file.descriptor, verifying: file.writtenPath.string)
+    let report = try write(
+      to: file.descriptor, verifying: file.isTemporary ? file.writtenPath.string : nil)
     guard report.written else { return report }
     do {
       try file.commit()
