@@ -100,8 +100,37 @@ public struct RDBError: Error, Sendable, Equatable, CustomStringConvertible {
   /// `byte <offset>: <what> (key "<key>")`, the form rdbtool prints after the file name.
   public var description: String {
     var text = "byte \(offset): \(kind)"
-    if let key { text += " (key \"\(key)\")" }
+    if let key { text += " (key \"\(Self.printable(key))\")" }
     return text
+  }
+
+  /// The longest key name an error message shows, in characters.
+  static let keyNameLimit = 120
+
+  /// A key name fit for one line of a terminal: control characters escaped as `\xNN`, `"` and
+  /// `\` with a backslash, and cut after ``keyNameLimit`` characters with the full length said
+  /// (a damaged file can make a "key" of megabytes of binary data).
+  static func printable(_ name: String) -> String {
+    var text = ""
+    for (index, scalar) in name.unicodeScalars.enumerated() {
+      if index == keyNameLimit { return text + "… (\(name.utf8.count) bytes)" }
+      switch scalar {
+      case "\"", "\\":
+        text += "\\\(scalar)"
+      case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+        text += "\\x" + String(scalar.value, radix: 16).leftPadded(2)
+      default:
+        text.unicodeScalars.append(scalar)
+      }
+    }
+    return text
+  }
+}
+
+extension String {
+  /// The string with leading zeros up to `width` characters.
+  fileprivate func leftPadded(_ width: Int) -> String {
+    String(repeating: "0", count: max(0, width - count)) + self
   }
 }
 
