@@ -13,6 +13,11 @@ public struct SlotRanges: Sendable, Equatable, CustomStringConvertible {
   public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, in one sentence.
     public var description: String
+
+    /// An error saying `description`.
+    public init(description: String) {
+      self.description = description
+    }
   }
 
   /// Each shard's ranges, in the order given.
