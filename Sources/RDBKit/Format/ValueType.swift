@@ -56,15 +56,6 @@ public enum ValueType: UInt8, Sendable, CaseIterable {
   /// idempotent-producer (IDMP) state.
   case streamListpacks4 = 26
 
-  /// Whether the type is a count followed by the elements (types 1–5): the forms whose
-  /// count tells an empty value at the first byte.
-  public var isPlainAggregate: Bool {
-    switch self {
-    case .list, .set, .sortedSet, .hash, .sortedSet2: return true
-    default: return false
-    }
-  }
-
   /// The data type, as the server's `TYPE` command names it.
   public var dataType: DataType {
     switch self {

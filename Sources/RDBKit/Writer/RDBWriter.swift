@@ -73,9 +73,9 @@ public struct RDBWriter: RDBHandler {
 
   private var headerWritten = false
   /// The input's format, from its header.
-  private var sourceVersion = RDBVersion(magic: .redis, number: 0)
+  var sourceVersion = RDBVersion(magic: .redis, number: 0)
   /// Whether the current key's value is being copied byte for byte.
-  private var copying = false
+  var copying = false
 
   /// A writer of `options.target`'s format into `output`; the header is written when the
   /// input's header has been read.
@@ -179,19 +179,19 @@ public struct RDBWriter: RDBHandler {
 
   public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) {
     guard let info else { return }
-    if info.type.isPlainAggregate, Self.leadingLengthIsZero(bytes) {
-      recordLoss(.emptyKeys)
-      return
+    if let count = PlainValue.count(bytes, of: info.type) {
+      guard count > 0 else {
+        recordLoss(.emptyKeys)
+        return
+      }
+      if count <= compactLimit(info.type) {
+        try decodeCopiedValue(bytes, info)
+        return
+      }
     }
     writeKeyPrefix(info)
     writeTypeAndKey(info.type)
     unsafe bytes.withUnsafeBytes { unsafe encoder.output.append($0) }
-  }
-
-  /// Whether a value's bytes start with the length 0 (an empty list, set or hash of the plain
-  /// types, which a loading server skips).
-  private static func leadingLengthIsZero(_ bytes: RawSpan) -> Bool {
-    unsafe bytes.byteCount > 0 && bytes.unsafeLoad(fromByteOffset: 0, as: UInt8.self) == 0
   }
 
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
