@@ -34,6 +34,7 @@ struct RDBTool: ParsableCommand {
 
   /// Runs the command tree, mapping usage errors to exit status 2.
   static func main() {
+    Interrupts.install()
     do {
       var command = try parseAsRoot()
       try command.run()

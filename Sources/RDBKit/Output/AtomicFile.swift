@@ -33,6 +33,7 @@ public struct AtomicFile: ~Copyable {
     self.temporary = temporary
     do {
       if let temporary {
+        TemporaryFiles.remember(temporary.string)
         descriptor = try FileDescriptor.open(
           temporary, .writeOnly, options: [.create, .exclusiveCreate, .truncate],
           permissions: [.ownerReadWrite, .groupRead, .otherRead])
@@ -40,8 +41,10 @@ public struct AtomicFile: ~Copyable {
         descriptor = try FileDescriptor.open(destination, .writeOnly)
       }
     } catch let error as Errno {
+      if let temporary { TemporaryFiles.forget(temporary.string) }
       throw error
     } catch {
+      if let temporary { TemporaryFiles.forget(temporary.string) }
       throw Errno.ioError
     }
   }
@@ -58,11 +61,15 @@ public struct AtomicFile: ~Copyable {
     guard unsafe rename(temporary.string, destination.string) == 0 else {
       throw Errno(rawValue: errno)
     }
+    TemporaryFiles.forget(temporary.string)
     committed = true
   }
 
   deinit {
     try? descriptor.close()
-    if !committed, let temporary { _ = unsafe unlink(temporary.string) }
+    if !committed, let temporary {
+      _ = unsafe unlink(temporary.string)
+      TemporaryFiles.forget(temporary.string)
+    }
   }
 }

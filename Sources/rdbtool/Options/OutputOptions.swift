@@ -4,11 +4,13 @@ import SystemPackage
 
 /// Where a command's data goes: standard output, or `-o FILE` written atomically.
 struct OutputOptions: ParsableArguments {
-  @Option(name: .shortAndLong, help: "Write to FILE (atomically) instead of standard output.")
+  @Option(
+    name: .shortAndLong,
+    help: "Write to FILE (atomically) instead of standard output ('-': standard output).")
   var output: String?
 
   /// Whether the data goes to a terminal, where a progress line would tear it.
-  var writesToTerminal: Bool { output == nil && isatty(STDOUT_FILENO) == 1 }
+  var writesToTerminal: Bool { (output == nil || output == "-") && isatty(STDOUT_FILENO) == 1 }
 
   /// Calls `body` with the descriptor to write to, then commits the file if there is one.
   func write(_ body: (FileDescriptor) throws -> Void) throws {
