@@ -16,8 +16,9 @@ extension RDBTool {
 
         What the target cannot hold (hash field TTLs before Redis 7.4, functions before RDB \
         10, streams before RDB 9, stream metadata before RDB 10, LRU/LFU data before RDB 9, \
-        module values) is listed with counts and example keys, and nothing is written \
-        (exit 1); --allow-loss writes the file without it and prints the same report.
+        module values before RDB 8, vector sets before Redis 8.0, key metadata and stream \
+        IDMP state before Redis 8.6) is listed with counts and example keys, and nothing is \
+        written (exit 1); --allow-loss writes the file without it and prints the same report.
 
         The output is written atomically and parsed again (structure, key count, checksum) \
         before it replaces OUT. With several inputs, OUT is a directory and each file keeps \
@@ -28,7 +29,7 @@ extension RDBTool {
           rdbtool rewrite --target elasticache-valkey-8.0 redis-7.4.rdb -o seed.rdb
           rdbtool rewrite --single-db --exclude-match 'tmp:*' dump.rdb -o db0.rdb
           rdbtool rewrite --db-map 3=0 --db 3 dump.rdb -o only-db3-as-db0.rdb
-          rdbtool rewrite --target redis-7.0 --allow-loss --report loss.json a.rdb -o b.rdb
+          rdbtool rewrite --target redis-7.0 --allow-loss --report r.json a.rdb -o b.rdb
           rdbtool rewrite --target valkey-8.0 s3://backups/my-export -o ./seed/
         """)
 
