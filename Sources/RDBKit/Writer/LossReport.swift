@@ -16,6 +16,8 @@ public struct LossReport: Sendable, Equatable {
     case consumerActiveTime = "stream consumers' active time (needs RDB 11)"
     case evictionData = "LRU idle times and LFU counters (need RDB 9)"
     case expiryPrecision = "expiry milliseconds (RDB 1-2 store whole seconds)"
+    case expiryRange =
+      "expiries after 2038-01-19, written as 2038-01-19 (RDB 1-2 store 32-bit seconds)"
     case auxFields = "AUX metadata fields (need RDB 7)"
     case duplicateKeys = "keys left out because an earlier database had the same name"
     case emptyKeys = "empty aggregates (a loading server skips them)"

@@ -173,6 +173,7 @@ public struct RDBWriter: RDBHandler {
       metadataSpecs.removeAll(keepingCapacity: true)
       metadataPayloads.removeAll(keepingCapacity: true)
     }
+    // A caller that feeds elements anyway (a generator writing by hand) turns copying off.
     copying = options.copiesValues && format.copies(info.type, from: sourceVersion)
     return copying ? .copy : .decode
   }
@@ -195,18 +196,22 @@ public struct RDBWriter: RDBHandler {
   }
 
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
+    copying = false
     values.append(value)
   }
 
   public mutating func listElement(_ element: RawSpan) throws(RDBError) {
+    copying = false
     values.append(element)
   }
 
   public mutating func setMember(_ member: RawSpan) throws(RDBError) {
+    copying = false
     values.append(member)
   }
 
   public mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError) {
+    copying = false
     values.append(member)
     values.scores.append(score)
   }
@@ -214,12 +219,14 @@ public struct RDBWriter: RDBHandler {
   public mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?)
     throws(RDBError)
   {
+    copying = false
     values.append(field)
     values.append(value)
     values.fieldExpiries.append(expiresAt ?? 0)
   }
 
   public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {
+    copying = false
     stream.entries.append(
       StreamBuffer.Entry(id: id, firstElement: values.count, fieldCount: fieldCount))
   }
@@ -230,6 +237,7 @@ public struct RDBWriter: RDBHandler {
   }
 
   public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
+    copying = false
     stream.metadata = metadata
   }
 
@@ -272,6 +280,7 @@ public struct RDBWriter: RDBHandler {
   }
 
   public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {
+    copying = false
     self.module = module
   }
 
@@ -329,6 +338,7 @@ public struct RDBWriter: RDBHandler {
         let (seconds, remainder) = expiresAt.quotientAndRemainder(dividingBy: 1000)
         if remainder != 0 { recordLoss(.expiryPrecision) }
         let rounded = remainder > 0 ? seconds + 1 : seconds
+        if Int32(exactly: rounded) == nil { recordLoss(.expiryRange) }
         encoder.byte(Opcode.expireTime.rawValue)
         encoder.littleEndian(
           UInt64(UInt32(bitPattern: Int32(clamping: rounded))), byteCount: 4)

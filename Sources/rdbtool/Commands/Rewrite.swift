@@ -70,13 +70,20 @@ extension RDBTool {
         sources.count > 1 || output.hasSuffix("/")
         || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory)
           && isDirectory.boolValue)
-      var reports: [RewriteReport] = []
-      var failed = false
-      for source in sources {
-        let destination =
-          outputIsDirectory
+      let destinations = sources.map { source in
+        outputIsDirectory
           ? URL(fileURLWithPath: output).appendingPathComponent(Self.fileName(of: source)).path
           : output
+      }
+      if let repeated = Self.firstRepeated(destinations) {
+        let names = zip(sources, destinations).filter { $0.1 == repeated }.map(\.0.name)
+        throw ValidationError(
+          "\(names.joined(separator: " and ")) would both be written to \(repeated); "
+            + "rewrite them into different directories.")
+      }
+      var reports: [RewriteReport] = []
+      var failed = false
+      for (source, destination) in zip(sources, destinations) {
         let job = RewriteJob(
           source: source, destination: destination, options: writerOptions, selection: selection,
           allowLoss: rewrite.allowLoss, client: client, input: options)
@@ -88,6 +95,12 @@ extension RDBTool {
         try RewriteReport.writeJSON(reports, to: path)
       }
       if failed { throw ExitCode.failure }
+    }
+
+    /// The first path that occurs twice, if any.
+    static func firstRepeated(_ paths: [String]) -> String? {
+      var seen: Set<String> = []
+      return paths.first { !seen.insert($0).inserted }
     }
 
     /// The output file name for an input: its last path component (`dump.rdb` for stdin).

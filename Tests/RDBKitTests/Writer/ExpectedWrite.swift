@@ -36,7 +36,9 @@ struct ExpectedWrite {
     if level < 3, let expiresAt = key.expiresAt {
       // Whole seconds, rounded up so that the key does not expire early.
       let (seconds, remainder) = expiresAt.quotientAndRemainder(dividingBy: 1000)
-      key.expiresAt = (seconds + (remainder > 0 ? 1 : 0)) * 1000
+      // Whole seconds, rounded up, in 32 bits: later expiries become 2038-01-19.
+      let rounded = seconds + (remainder > 0 ? 1 : 0)
+      key.expiresAt = Int64(Int32(clamping: rounded)) * 1000
     }
     if level < 9 {
       key.idleSeconds = nil
@@ -123,6 +125,9 @@ struct ExpectedWrite {
       }
       if level < 3, let expiresAt = key.expiresAt, expiresAt % 1000 != 0 {
         losses[.expiryPrecision, default: 0] += 1
+      }
+      if level < 3, let expiresAt = key.expiresAt, (expiresAt + 999) / 1000 > Int64(Int32.max) {
+        losses[.expiryRange, default: 0] += 1
       }
       if level < 9, key.idleSeconds != nil || key.frequency != nil {
         losses[.evictionData, default: 0] += 1
