@@ -41,13 +41,17 @@ bench: setup
 	fi
 
 ## compare: install rdbtools (pip) if missing, write the benchmark RDB files (skipped when
-## present for the seed), then time rdbtool against cat, redis-check-rdb and rdbtools on them;
-## prints a Markdown table.
+## present for the seed), then time rdbtool against cat, redis-check-rdb and rdbtools on them,
+## and `rdbtool rewrite` (same version, and to RDB 9) against `dump --format resp |
+## redis-cli --pipe` + SAVE into a real server (the ones `make setup` caches); prints two
+## Markdown tables. COMPARE_ARGS passes options to scripts/compare.sh, for example
+## COMPARE_ARGS='--rewrite-only --rewrite-runs 5'.
+COMPARE_ARGS ?=
 compare: build
 	@bash scripts/setup.sh -- $(COMPARE_PIP_PACKAGES) || \
 	  echo "compare: rdbtools could not be installed; its rows will say so" >&2
 	python3 scripts/generate-bench-data.py bench-data
-	bash scripts/compare.sh bench-data
+	bash scripts/compare.sh $(COMPARE_ARGS) bench-data
 
 ## lint: the house formatting rules (swift format, .swift-format at the root).
 lint:

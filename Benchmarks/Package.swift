@@ -15,7 +15,7 @@ let package = Package(
       url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
   ],
   targets: [
-    // Writes valid RDB images in memory (our own writer) and caches them as files in a temp dir.
+    // Generates the inputs through RDBKit's RDBWriter and caches them as files in a temp dir.
     .target(
       name: "RDBBenchSupport",
       dependencies: [.product(name: "RDBKit", package: "RDBKit")],

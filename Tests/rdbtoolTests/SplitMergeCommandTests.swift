@@ -92,7 +92,7 @@ import Testing
       "merge", "--db", "0", Self.fixture, Self.fixture, "-o", output,
     ])
     #expect(run.status == 1)
-    #expect(run.stderr.contains("is already in database 0"), "\(run.stderr)")
+    #expect(run.stderr.contains("is already in output database 0"), "\(run.stderr)")
     #expect(try Self.files(in: directory).isEmpty)
     run = try RDBToolProcess.run([
       "merge", "-q", "--db", "0", "--on-duplicate", "first", Self.fixture, Self.fixture, "-o",

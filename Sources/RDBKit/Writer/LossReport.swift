@@ -19,7 +19,7 @@ public struct LossReport: Sendable, Equatable {
     case expiryRange =
       "expiries after 2038-01-19, written as 2038-01-19 (RDB 1-2 store 32-bit seconds)"
     case auxFields = "AUX metadata fields (need RDB 7)"
-    case duplicateKeys = "keys left out because an earlier database had the same name"
+    case duplicateKeys = "keys left out because an earlier input or database had the same name"
     case emptyKeys = "empty aggregates (a loading server skips them)"
 
     public static func < (lhs: Kind, rhs: Kind) -> Bool {

@@ -158,7 +158,8 @@ public struct RDBWriter: RDBHandler {
         case .error:
           throw RDBError(
             .invalidValue(
-              "key \"\(text)\" of database \(info.database) is already in database \(database)"),
+              "key \"\(text)\" (input database \(info.database)) is already in output "
+                + "database \(database), from an earlier input or database"),
             at: info.offset, key: text)
         case .first:
           losses.record(.duplicateKeys, key: key)
