@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import RDBKit
+import SystemPackage
+
+extension RDBTool {
+  struct SeedCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Check that a backup will seed a new cluster (ElastiCache or any other).",
+      discussion: """
+        Reads every INPUT once (in parallel) and checks each rule a seed must pass, printing \
+        one line per finding (pass, warn or fail) with the rdbtool command that fixes a \
+        failure, then a summary:
+          engine      the target loads the files' RDB version and every type in them; else \
+        the `rewrite --target` command and what that rewrite would leave out;
+          cluster     cluster mode enabled: keys in database 0 only; files that are an \
+        existing cluster's export (as many as shards) hold each the keys of its shard's \
+        slots, dealt as `redis-cli --cluster create` deals them; no key in two files. \
+        Cluster mode disabled: one file (else the `merge` command);
+          memory      each resulting shard's memory, estimated as `rdbtool memory` does with \
+        the target's memory model (per file, or per shard of the split --shards asks for), \
+        against the --node-type's memory less ElastiCache's default 25 % \
+        reserved-memory-percent, or --max-memory;
+          functions-modules  functions and module values the target cannot load (vector \
+        sets need Redis 8.0; other module types need their module: a warning);
+          s3          for s3:// inputs: the bucket checks of `rdbtool s3 check-bucket`, and \
+        each object's size.
+
+        Exit status: 0 when the seed would load (warnings allowed), 1 when it would not, \
+        2 for usage errors.
+
+        Examples:
+          rdbtool seed-check --target elasticache-valkey-8.0 dump.rdb
+          rdbtool seed-check --target elasticache-valkey-8.1 --cluster-mode enabled \\
+            --node-type cache.r7g.large s3://backups/my-export
+          rdbtool seed-check --target redis-7.2 --shards 5 --max-memory 4GB --json dump.rdb
+        """)
+
+    @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
+    var inputs: [String] = []
+
+    @Option(
+      help: ArgumentHelp(
+        "The engine to seed, such as elasticache-valkey-8.0 (rdbtool rewrite --list-targets).",
+        valueName: "ENGINE-VERSION"))
+    var target: String?
+
+    @Option(help: "enabled or disabled (default: enabled with --shards, else disabled).")
+    var clusterMode: RDBKit.SeedCheck.ClusterMode?
+
+    @Option(help: ArgumentHelp("The shards of the new cluster (cluster mode).", valueName: "N"))
+    var shards: Int?
+
+    @Option(help: ArgumentHelp("The ElastiCache node type, such as cache.r7g.large."))
+    var nodeType: String?
+
+    @Option(
+      help: ArgumentHelp("The memory a shard may use (4GB, 512MB, bytes).", valueName: "SIZE"),
+      transform: ByteSize.parse)
+    var maxMemory: Int?
+
+    @Flag(help: "Write one JSON object instead of text.")
+    var json = false
+
+    @OptionGroup var options: InputOptions
+
+    func validate() throws {
+      guard !inputs.isEmpty else { throw ValidationError("Missing an INPUT.") }
+      guard let target else { throw ValidationError("Missing --target ENGINE-VERSION.") }
+      guard TargetEngine.named(target) != nil else {
+        throw ValidationError(
+          "unknown --target '\(target)'; known: "
+            + TargetEngine.all.map(\.name).joined(separator: ", ") + ".")
+      }
+      if let shards {
+        guard (1...HashSlot.count).contains(shards) else {
+          throw ValidationError("--shards takes 1-\(HashSlot.count), not \(shards).")
+        }
+        guard clusterMode != .disabled else {
+          throw ValidationError("--shards needs cluster mode enabled.")
+        }
+      }
+      if nodeType != nil, maxMemory != nil {
+        throw ValidationError("--node-type and --max-memory are alternatives: give one.")
+      }
+      if let nodeType, NodeType.named(nodeType) == nil {
+        throw ValidationError(
+          "unknown --node-type '\(nodeType)'; known: "
+            + NodeType.elastiCache.map(\.name).joined(separator: ", ")
+            + " (--max-memory SIZE for others).")
+      }
+      if let maxMemory, maxMemory <= 0 {
+        throw ValidationError("--max-memory must be more than 0.")
+      }
+    }
+
+    func run() throws {
+      guard let engine = target.flatMap(TargetEngine.named) else { return }
+      let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
+      var limit: RDBKit.SeedCheck.MemoryLimit?
+      if let node = nodeType.flatMap(NodeType.named) { limit = .nodeType(node) }
+      if let maxMemory { limit = .bytes(maxMemory) }
+      let check = RDBKit.SeedCheck(
+        target: engine, clusterMode: clusterMode ?? (shards == nil ? .disabled : .enabled),
+        shards: shards, memoryLimit: limit, inputs: inputs, fileNames: sources.map(\.name))
+      let options = self.options
+      let quiet = options.quiet || sources.count > 1 || json
+      let scans = ShardRunner.mapReportingFailures(sources) { source in
+        let index = sources.firstIndex { $0.name == source.name } ?? 0
+        let devNull = try FileDescriptor.open("/dev/null", .writeOnly)
+        defer { try? devNull.close() }
+        var scan = SeedScan(
+          target: engine, output: OutputBuffer(descriptor: devNull),
+          tally: SeedTally(
+            ranges: check.tallyRanges, expectedShard: check.expectedShard(ofFile: index),
+            keepsKeyNames: check.keepsKeyNames))
+        try source.parse(into: &scan, client: client, options: options.s3, quiet: quiet)
+        return scan.summary
+      }
+      guard scans.count == sources.count else { throw ExitCode.failure }
+      let findings = check.findings(for: scans) + SeedCheckS3.findings(sources, client: client)
+      let report = SeedCheckReport(check: check, scans: scans, findings: findings)
+      print(json ? try report.jsonText() : report.text(), terminator: json ? "\n" : "")
+      if !report.passed { throw ExitCode.failure }
+    }
+  }
+}
+
+extension RDBKit.SeedCheck.ClusterMode: ExpressibleByArgument {}
