@@ -10,8 +10,6 @@ public struct SeedFinding: Sendable, Equatable {
     case memory
     /// Functions and module values the target can load.
     case modules = "functions-modules"
-    /// ElastiCache can read the `s3://` objects.
-    case s3
   }
 
   /// How the rule went.

@@ -23,8 +23,6 @@ extension RDBTool {
         reserved-memory-percent, or --max-memory;
           functions-modules  functions and module values the target cannot load (vector \
         sets need Redis 8.0; other module types need their module: a warning);
-          s3          for s3:// inputs: the bucket checks of `rdbtool s3 check-bucket`, and \
-        each object's size.
 
         Exit status: 0 when the seed would load (warnings allowed), 1 when it would not, \
         2 for usage errors.
@@ -118,7 +116,7 @@ extension RDBTool {
         return scan.summary
       }
       guard scans.count == sources.count else { throw ExitCode.failure }
-      let findings = check.findings(for: scans) + SeedCheckS3.findings(sources, client: client)
+      let findings = check.findings(for: scans)
       let report = SeedCheckReport(check: check, scans: scans, findings: findings)
       print(json ? try report.jsonText() : report.text(), terminator: json ? "\n" : "")
       if !report.passed { throw ExitCode.failure }
