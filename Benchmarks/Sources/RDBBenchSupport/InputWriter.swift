@@ -30,9 +30,8 @@ public struct InputWriter {
 
   private init(output: OutputBuffer, target: TargetEngine) {
     var options = RDBWriter.Options(target: target)
-    // Nothing here has file bytes to copy: every value is given element by element. (With
-    // copies on, a writer whose header() named the target's own version answers .copy and
-    // then waits for rawValue(_:), writing nothing for a key fed by hand.)
+    // Nothing here has file bytes to copy: every value is given element by element, so the
+    // writer is told so up front rather than left to notice it key by key.
     options.copiesValues = false
     writer = RDBWriter(output: output, options: options)
   }
