@@ -126,6 +126,21 @@ import Darwin
     if count >= blockSize { try flush() }
   }
 
+  /// Writes everything buffered, then `bytes` straight from where they are, without copying
+  /// them into the buffer (a large value copied from a mapped input).
+  @unsafe func flush(andWrite bytes: UnsafeRawBufferPointer) throws(RDBError) {
+    try flush()
+    guard let descriptor else {
+      unsafe append(bytes)
+      return
+    }
+    do {
+      _ = try unsafe descriptor.writeAll(bytes)
+    } catch {
+      throw RDBError(.handlerFailed("cannot write output: \(error)"), at: 0)
+    }
+  }
+
   /// Writes everything buffered.
   public func flush() throws(RDBError) {
     guard count > 0, let descriptor else { return }

@@ -45,6 +45,25 @@ struct RDBEncoder {
     flushedBytes &+= pending
   }
 
+  /// The size from which ``raw(_:)`` writes bytes through instead of buffering them.
+  static let writeThroughBytes = 1 << 20
+
+  /// Bytes copied as they are; a large run is written straight through after what is
+  /// buffered, so that copying a value never holds a second copy of it in memory.
+  @unsafe mutating func raw(_ bytes: UnsafeRawBufferPointer) throws(RDBError) {
+    guard bytes.count >= Self.writeThroughBytes else {
+      unsafe output.append(bytes)
+      return
+    }
+    let pending = output.count
+    let crc = flushedChecksum
+    flushedChecksum = try unsafe output.withUnsafeBufferedBytes { buffered throws(RDBError) in
+      unsafe CRC64.update(CRC64.update(crc, buffered), bytes)
+    }
+    try unsafe output.flush(andWrite: bytes)
+    flushedBytes &+= pending &+ bytes.count
+  }
+
   /// Writes the EOF opcode, then (RDB 5+) the CRC-64 trailer, or 8 zero bytes when
   /// `checksum` is false, as `rdbchecksum no` does; then flushes.
   mutating func finish(version: RDBVersion, checksum: Bool) throws(RDBError) {

@@ -193,7 +193,7 @@ public struct RDBWriter: RDBHandler {
     }
     writeKeyPrefix(info)
     writeTypeAndKey(info.type)
-    unsafe bytes.withUnsafeBytes { unsafe encoder.output.append($0) }
+    try unsafe bytes.withUnsafeBytes { (raw) throws(RDBError) in try unsafe encoder.raw(raw) }
   }
 
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
