@@ -12,7 +12,7 @@ extension RDBWriter {
         encoder.length(0)
       }
     case .list, .set, .sortedSet, .hash:
-      guard values.count > 0 else {
+      guard values.count > 0 || quicklist.elementCount > 0 else {
         recordLoss(.emptyKeys)
         return
       }
@@ -42,7 +42,12 @@ extension RDBWriter {
     writeKeyPrefix(info)
     if format.hasQuicklist {
       writeTypeAndKey(format.hasListpacks ? .listQuicklist2 : .listQuicklist)
-      writeQuicklistNodes(limits)
+      quicklist.finish()
+      encoder.length(UInt64(quicklist.nodes.count))
+      for node in 0..<quicklist.nodes.count {
+        if format.hasListpacks { encoder.length(quicklist.plain[node] ? 1 : 2) }
+        unsafe encoder.blob(unsafeBytes: quicklist.nodes.element(node))
+      }
     } else if format.hasZiplists, values.count <= limits.listZiplistEntries,
       values.longestElement <= limits.listZiplistValue
     {
@@ -55,61 +60,6 @@ extension RDBWriter {
       writeTypeAndKey(.list)
       encoder.length(UInt64(values.count))
       for index in 0..<values.count { unsafe encoder.string(unsafeBytes: values.element(index)) }
-    }
-  }
-
-  /// Quicklist nodes as the server builds them on `RPUSH`: a node takes elements while its
-  /// size plus the new element plus 8 stays within the node size; with listpacks, an element
-  /// larger than ``EncodingLimits/largestPackedElement`` gets a PLAIN node of its own.
-  private mutating func writeQuicklistNodes(_ limits: EncodingLimits) {
-    var nodes: [(range: Range<Int>, plain: Bool)] = []
-    var start = 0
-    var nodeBytes = 7
-    for index in 0..<values.count {
-      let length = values.length(index)
-      if format.hasListpacks, length > limits.largestPackedElement {
-        if start < index { nodes.append((start..<index, false)) }
-        nodes.append((index..<index + 1, true))
-        start = index + 1
-        nodeBytes = 7
-        continue
-      }
-      if start < index, nodeBytes + length + 8 > limits.listNodeBytes || index - start >= 65535 {
-        nodes.append((start..<index, false))
-        start = index
-        nodeBytes = 7
-      }
-      nodeBytes += Self.packedEntrySize(length)
-    }
-    if start < values.count { nodes.append((start..<values.count, false)) }
-    encoder.length(UInt64(nodes.count))
-    for node in nodes {
-      if node.plain {
-        encoder.length(1)
-        unsafe encoder.blob(unsafeBytes: values.element(node.range.lowerBound))
-        continue
-      }
-      if format.hasListpacks {
-        encoder.length(2)
-        listpack.reset()
-        for index in node.range { unsafe listpack.append(unsafeBytes: values.element(index)) }
-        listpack.finish()
-        encoder.blob(listpack.bytes)
-      } else {
-        ziplist.reset()
-        for index in node.range { unsafe ziplist.append(unsafeBytes: values.element(index)) }
-        ziplist.finish()
-        encoder.blob(ziplist.bytes)
-      }
-    }
-  }
-
-  /// An upper estimate of a string element's size in a listpack or ziplist.
-  private static func packedEntrySize(_ length: Int) -> Int {
-    switch length {
-    case ..<64: return length + 2
-    case ..<4096: return length + 4
-    default: return length + 10
     }
   }
 

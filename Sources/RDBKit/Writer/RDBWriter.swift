@@ -65,6 +65,8 @@ public struct RDBWriter: RDBHandler {
   var metadataPayloads: [[UInt8]] = []
   var listpack = ListpackEncoder()
   var ziplist: ZiplistEncoder
+  /// A list's nodes, built as its elements arrive (quicklist formats).
+  var quicklist = QuicklistBuilder()
   private var inputDatabase = 0
   private var outputDatabase: Int?
   private var sizeHint: (keys: UInt64, expires: UInt64)?
@@ -85,6 +87,7 @@ public struct RDBWriter: RDBHandler {
     format = WriteFormat(engine.version)
     encoder = RDBEncoder(output: output, compresses: options.compresses)
     ziplist = ZiplistEncoder(compactIntegers: format.hasCompactZiplistIntegers)
+    quicklist.configure(format, limits: engine.limits)
   }
 
   /// The number of bytes written so far.
@@ -108,6 +111,7 @@ public struct RDBWriter: RDBHandler {
       engine = TargetEngine.format(version)
       format = WriteFormat(version)
       ziplist = ZiplistEncoder(compactIntegers: format.hasCompactZiplistIntegers)
+      quicklist.configure(format, limits: engine.limits)
     }
     writeHeaderOnce()
   }
@@ -203,7 +207,11 @@ public struct RDBWriter: RDBHandler {
 
   public mutating func listElement(_ element: RawSpan) throws(RDBError) {
     copying = false
-    values.append(element)
+    if format.hasQuicklist {
+      quicklist.append(element)
+    } else {
+      values.append(element)
+    }
   }
 
   public mutating func setMember(_ member: RawSpan) throws(RDBError) {
@@ -309,6 +317,7 @@ public struct RDBWriter: RDBHandler {
     modulePayload.removeAll(keepingCapacity: true)
     values.reset()
     stream.reset()
+    quicklist.reset()
   }
 
   /// Records a loss of `kind` in the current key.

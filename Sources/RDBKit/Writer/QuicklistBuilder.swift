@@ -1,0 +1,93 @@
+/// A list's quicklist nodes, built while its elements arrive, as the server builds them on
+/// `RPUSH`: a node takes elements while its size plus the new element plus 8 stays within
+/// the node size; with listpacks, an element larger than
+/// ``EncodingLimits/largestPackedElement`` gets a PLAIN node of its own.
+///
+/// Only finished node blobs are kept (one element each in ``nodes``), so a list costs its
+/// encoded size until it is written, with no bookkeeping per element.
+struct QuicklistBuilder {
+  /// Finished nodes: listpacks or ziplists, or single elements for PLAIN nodes.
+  let nodes = ValueBuffer()
+  /// Whether each node is a PLAIN node.
+  private(set) var plain: [Bool] = []
+  /// Elements appended since the last reset.
+  private(set) var elementCount = 0
+  private var listpack = ListpackEncoder()
+  private var ziplist = ZiplistEncoder(compactIntegers: true)
+  private var usesListpacks = true
+  private var limits = EncodingLimits()
+  private var nodeElements = 0
+  private var nodeBytes = 7
+
+  /// Builds nodes for `format` with `limits`; call before the first list.
+  mutating func configure(_ format: WriteFormat, limits: EncodingLimits) {
+    usesListpacks = format.hasListpacks
+    ziplist = ZiplistEncoder(compactIntegers: format.hasCompactZiplistIntegers)
+    self.limits = limits
+  }
+
+  /// Empties the builder, keeping its storage.
+  mutating func reset() {
+    guard elementCount > 0 || !plain.isEmpty else { return }
+    nodes.reset()
+    plain.removeAll(keepingCapacity: true)
+    elementCount = 0
+    startNode()
+  }
+
+  /// Adds the next element, tail-wards.
+  mutating func append(_ element: RawSpan) {
+    elementCount &+= 1
+    let length = element.byteCount
+    if usesListpacks, length > limits.largestPackedElement {
+      closeNode()
+      nodes.append(element)
+      plain.append(true)
+      return
+    }
+    if nodeElements > 0, nodeBytes &+ length &+ 8 > limits.listNodeBytes || nodeElements >= 65535 {
+      closeNode()
+    }
+    if usesListpacks {
+      listpack.append(element)
+    } else {
+      ziplist.append(element)
+    }
+    nodeElements &+= 1
+    nodeBytes &+= Self.packedEntrySize(length)
+  }
+
+  /// Finishes the last node.
+  mutating func finish() {
+    closeNode()
+  }
+
+  private mutating func closeNode() {
+    guard nodeElements > 0 else { return }
+    if usesListpacks {
+      listpack.finish()
+      unsafe nodes.append(listpack.bytes.span.bytes)
+    } else {
+      ziplist.finish()
+      unsafe nodes.append(ziplist.bytes.span.bytes)
+    }
+    plain.append(false)
+    startNode()
+  }
+
+  private mutating func startNode() {
+    listpack.reset()
+    ziplist.reset()
+    nodeElements = 0
+    nodeBytes = 7
+  }
+
+  /// An upper estimate of a string element's size in a listpack or ziplist.
+  private static func packedEntrySize(_ length: Int) -> Int {
+    switch length {
+    case ..<64: return length + 2
+    case ..<4096: return length + 4
+    default: return length + 10
+    }
+  }
+}
