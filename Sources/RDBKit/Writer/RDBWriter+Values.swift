@@ -17,7 +17,7 @@ extension RDBWriter {
         return
       }
       switch info.dataType {
-      case .list: writeList(info)
+      case .list: try writeList(info)
       case .set: writeSet(info)
       case .sortedSet: writeSortedSet(info)
       default: writeHash(info)
@@ -37,7 +37,7 @@ extension RDBWriter {
 
   // MARK: Lists
 
-  private mutating func writeList(_ info: KeyInfo) {
+  private mutating func writeList(_ info: KeyInfo) throws(RDBError) {
     let limits = engine.limits
     writeKeyPrefix(info)
     if format.hasQuicklist {
@@ -47,6 +47,7 @@ extension RDBWriter {
       for node in 0..<quicklist.nodes.count {
         if format.hasListpacks { encoder.length(quicklist.plain[node] ? 1 : 2) }
         unsafe encoder.blob(unsafeBytes: quicklist.nodes.element(node))
+        try encoder.flushIfFull()
       }
     } else if format.hasZiplists, values.count <= limits.listZiplistEntries,
       values.longestElement <= limits.listZiplistValue
