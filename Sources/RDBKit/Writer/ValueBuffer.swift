@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One value's elements, gathered while it is parsed, because the RDB format needs counts
 /// and sizes before the elements. The writer buffers at most one value at a time; the storage
 /// is kept from key to key, so after warm-up nothing is allocated per key.
@@ -20,11 +26,12 @@
 
   init() {
     capacity = 1 << 12
-    unsafe storage = .allocate(byteCount: capacity, alignment: 16)
+    guard let memory = unsafe malloc(capacity) else { fatalError("out of memory") }
+    unsafe storage = memory
   }
 
   deinit {
-    unsafe storage.deallocate()
+    unsafe free(storage)
   }
 
   /// Empties the buffer, keeping its storage.
@@ -73,12 +80,12 @@
     unsafe element(a).elementsEqual(element(b))
   }
 
+  /// Grows with `realloc`, which for a large block moves its pages instead of copying them:
+  /// a value of 1 GB does not need 2 GB while the buffer doubles.
   private func grow(toFit needed: Int) {
     var larger = capacity
     while larger < needed { larger = larger > Int.max / 2 ? needed : larger &* 2 }
-    let moved = UnsafeMutableRawPointer.allocate(byteCount: larger, alignment: 16)
-    unsafe moved.copyMemory(from: storage, byteCount: used)
-    unsafe storage.deallocate()
+    guard let moved = unsafe realloc(storage, larger) else { fatalError("out of memory") }
     unsafe storage = moved
     capacity = larger
   }
