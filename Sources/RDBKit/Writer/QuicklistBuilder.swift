@@ -12,17 +12,14 @@ struct QuicklistBuilder {
   private(set) var plain: [Bool] = []
   /// Elements appended since the last reset.
   private(set) var elementCount = 0
-  private var listpack = ListpackEncoder()
-  private var ziplist = ZiplistEncoder(compactIntegers: true)
-  private var usesListpacks = true
+  private var node = PackedEncoder(WriteFormat(RDBVersion(magic: .redis, number: 10)))
   private var limits = EncodingLimits()
   private var nodeElements = 0
   private var nodeBytes = 7
 
   /// Builds nodes for `format` with `limits`; call before the first list.
   mutating func configure(_ format: WriteFormat, limits: EncodingLimits) {
-    usesListpacks = format.hasListpacks
-    ziplist = ZiplistEncoder(compactIntegers: format.hasCompactZiplistIntegers)
+    node = PackedEncoder(format)
     self.limits = limits
   }
 
@@ -39,7 +36,7 @@ struct QuicklistBuilder {
   mutating func append(_ element: RawSpan) {
     elementCount &+= 1
     let length = element.byteCount
-    if usesListpacks, length > limits.largestPackedElement {
+    if node.usesListpacks, length > limits.largestPackedElement {
       closeNode()
       nodes.append(element)
       plain.append(true)
@@ -48,11 +45,7 @@ struct QuicklistBuilder {
     if nodeElements > 0, nodeBytes &+ length &+ 8 > limits.listNodeBytes || nodeElements >= 65535 {
       closeNode()
     }
-    if usesListpacks {
-      listpack.append(element)
-    } else {
-      ziplist.append(element)
-    }
+    node.append(element)
     nodeElements &+= 1
     nodeBytes &+= Self.packedEntrySize(length)
   }
@@ -64,20 +57,14 @@ struct QuicklistBuilder {
 
   private mutating func closeNode() {
     guard nodeElements > 0 else { return }
-    if usesListpacks {
-      listpack.finish()
-      unsafe nodes.append(listpack.bytes.span.bytes)
-    } else {
-      ziplist.finish()
-      unsafe nodes.append(ziplist.bytes.span.bytes)
-    }
+    node.finish()
+    unsafe nodes.append(node.bytes.span.bytes)
     plain.append(false)
     startNode()
   }
 
   private mutating func startNode() {
-    listpack.reset()
-    ziplist.reset()
+    node.reset()
     nodeElements = 0
     nodeBytes = 7
   }

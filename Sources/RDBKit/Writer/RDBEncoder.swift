@@ -144,15 +144,7 @@ struct RDBEncoder {
       integerString(small)
       return
     }
-    if compresses, value.count > 20, let compressed = unsafe compressor.compress(value) {
-      output.append(0xC3)
-      length(UInt64(compressed.count))
-      length(UInt64(value.count))
-      unsafe output.append(compressed)
-      return
-    }
-    length(UInt64(value.count))
-    unsafe output.append(value)
+    unsafe blob(unsafeBytes: value)
   }
 
   /// A string that is written as it is: never integer-encoded (a listpack or ziplist blob, a

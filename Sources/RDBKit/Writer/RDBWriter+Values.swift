@@ -53,15 +53,20 @@ extension RDBWriter {
       values.longestElement <= limits.listZiplistValue
     {
       writeTypeAndKey(.listZiplist)
-      ziplist.reset()
-      for index in 0..<values.count { unsafe ziplist.append(unsafeBytes: values.element(index)) }
-      ziplist.finish()
-      encoder.blob(ziplist.bytes)
+      writePackedElements()
     } else {
       writeTypeAndKey(.list)
       encoder.length(UInt64(values.count))
       for index in 0..<values.count { unsafe encoder.string(unsafeBytes: values.element(index)) }
     }
+  }
+
+  /// Writes every buffered element, in order, as one packed blob.
+  private mutating func writePackedElements() {
+    packed.reset()
+    for index in 0..<values.count { unsafe packed.append(unsafeBytes: values.element(index)) }
+    packed.finish()
+    encoder.blob(packed.bytes)
   }
 
   // MARK: Sets
@@ -76,10 +81,7 @@ extension RDBWriter {
       values.longestElement <= limits.setListpackValue
     {
       writeTypeAndKey(.setListpack)
-      listpack.reset()
-      for index in 0..<values.count { unsafe listpack.append(unsafeBytes: values.element(index)) }
-      listpack.finish()
-      encoder.blob(listpack.bytes)
+      writePackedElements()
     } else {
       writeTypeAndKey(.set)
       encoder.length(UInt64(values.count))
@@ -109,34 +111,13 @@ extension RDBWriter {
       values.longestElement <= limits.sortedSetValue
     {
       writeTypeAndKey(format.hasListpacks ? .sortedSetListpack : .sortedSetZiplist)
-      let order = scoreOrder()
-      if format.hasListpacks {
-        listpack.reset()
-        for index in order {
-          unsafe listpack.append(unsafeBytes: values.element(index))
-          let score = values.scores[index]
-          if let integer = ScoreText.integer(of: score) {
-            listpack.append(integer: integer)
-          } else {
-            listpack.append(ScoreText.text(of: score))
-          }
-        }
-        listpack.finish()
-        encoder.blob(listpack.bytes)
-      } else {
-        ziplist.reset()
-        for index in order {
-          unsafe ziplist.append(unsafeBytes: values.element(index))
-          let score = values.scores[index]
-          if let integer = ScoreText.integer(of: score) {
-            ziplist.append(integer: integer)
-          } else {
-            ziplist.append(ScoreText.text(of: score))
-          }
-        }
-        ziplist.finish()
-        encoder.blob(ziplist.bytes)
+      packed.reset()
+      for index in scoreOrder() {
+        unsafe packed.append(unsafeBytes: values.element(index))
+        packed.append(score: values.scores[index])
       }
+      packed.finish()
+      encoder.blob(packed.bytes)
     } else {
       writeTypeAndKey(format.hasBinaryScores ? .sortedSet2 : .sortedSet)
       encoder.length(UInt64(values.count))
@@ -186,17 +167,7 @@ extension RDBWriter {
       }
     } else if small, format.hasZiplistHashes {
       writeTypeAndKey(format.hasListpacks ? .hashListpack : .hashZiplist)
-      if format.hasListpacks {
-        listpack.reset()
-        for index in 0..<values.count { unsafe listpack.append(unsafeBytes: values.element(index)) }
-        listpack.finish()
-        encoder.blob(listpack.bytes)
-      } else {
-        ziplist.reset()
-        for index in 0..<values.count { unsafe ziplist.append(unsafeBytes: values.element(index)) }
-        ziplist.finish()
-        encoder.blob(ziplist.bytes)
-      }
+      writePackedElements()
     } else {
       writeTypeAndKey(.hash)
       encoder.length(UInt64(fields))
@@ -220,14 +191,14 @@ extension RDBWriter {
       let b = expiries[right] == 0 ? Int64.max : expiries[right]
       return a != b ? a < b : left < right
     }
-    listpack.reset()
+    packed.reset()
     for field in order {
-      unsafe listpack.append(unsafeBytes: values.element(field * 2))
-      unsafe listpack.append(unsafeBytes: values.element(field * 2 + 1))
-      listpack.append(integer: expiries[field])
+      unsafe packed.append(unsafeBytes: values.element(field * 2))
+      unsafe packed.append(unsafeBytes: values.element(field * 2 + 1))
+      packed.append(integer: expiries[field])
     }
-    listpack.finish()
-    encoder.blob(listpack.bytes)
+    packed.finish()
+    encoder.blob(packed.bytes)
   }
 
   /// Type 24: the minimum TTL, then per field its TTL relative to it (0 for none), the field

@@ -63,8 +63,10 @@ public struct RDBWriter: RDBHandler {
   /// The current key's `KEY_META` classes: specs and payloads.
   var metadataSpecs: [UInt32] = []
   var metadataPayloads: [[UInt8]] = []
+  /// Stream nodes, which are listpacks in every format that has streams.
   var listpack = ListpackEncoder()
-  var ziplist: ZiplistEncoder
+  /// The format's other packed blobs.
+  var packed: PackedEncoder
   /// A list's nodes, built as its elements arrive (quicklist formats).
   var quicklist = QuicklistBuilder()
   private var inputDatabase = 0
@@ -86,7 +88,7 @@ public struct RDBWriter: RDBHandler {
     engine = options.target ?? TargetEngine.format(RDBVersion(magic: .redis, number: 12))
     format = WriteFormat(engine.version)
     encoder = RDBEncoder(output: output, compresses: options.compresses)
-    ziplist = ZiplistEncoder(compactIntegers: format.hasCompactZiplistIntegers)
+    packed = PackedEncoder(format)
     quicklist.configure(format, limits: engine.limits)
   }
 
@@ -110,7 +112,7 @@ public struct RDBWriter: RDBHandler {
     if options.target == nil, !headerWritten {
       engine = TargetEngine.format(version)
       format = WriteFormat(version)
-      ziplist = ZiplistEncoder(compactIntegers: format.hasCompactZiplistIntegers)
+      packed = PackedEncoder(format)
       quicklist.configure(format, limits: engine.limits)
     }
     writeHeaderOnce()
