@@ -32,18 +32,21 @@ struct RDBTool: ParsableCommand {
       Fetch.self, S3.self,
     ])
 
-  /// Runs the command tree, mapping usage errors to exit status 2.
+  /// Runs the command tree; every usage error is one line on standard error and exit 2.
   static func main() {
     Interrupts.install()
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if let unknown = UsageError.unknownCommand(in: arguments, root: self) {
+      StandardError.write(unknown)
+      exit(withError: ExitCode(UsageError.exitStatus))
+    }
     do {
-      var command = try parseAsRoot()
+      var command = try parseAsRoot(arguments)
       try command.run()
     } catch {
-      let code = exitCode(for: error)
-      guard code == .validationFailure else { exit(withError: error) }
-      StandardError.write(fullMessage(for: error))
-      StandardError.write("See 'rdbtool --help'.")
-      exit(withError: ExitCode(2))
+      guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+      StandardError.write(UsageError.line(message(for: error), arguments: arguments, root: self))
+      exit(withError: ExitCode(UsageError.exitStatus))
     }
   }
 }

@@ -240,7 +240,7 @@ struct FetchJob: Sendable {
       return .failure(.write(path.string, error))
     }
     return .success(
-      "\(source.name) -> \(path.string): \(ProgressBar.bytes(Int(object.size))), \(status)")
+      "\(source.name) -> \(path.string): \(ByteSize.text(Int(object.size))), \(status)")
   }
 
   /// Parses the object while it is written, then copies any bytes after the checksum.

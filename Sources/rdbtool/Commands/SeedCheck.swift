@@ -31,7 +31,7 @@ extension RDBTool {
           rdbtool seed-check --target elasticache-valkey-8.0 dump.rdb
           rdbtool seed-check --target elasticache-valkey-8.1 --cluster-mode enabled \\
             --node-type cache.r7g.large s3://backups/my-export
-          rdbtool seed-check --target redis-7.2 --shards 5 --max-memory 4GB --json dump.rdb
+          rdbtool seed-check --target redis-7.2 --shards 5 --max-memory 4GiB --json dump.rdb
         """)
 
     @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
@@ -53,7 +53,8 @@ extension RDBTool {
     var nodeType: String?
 
     @Option(
-      help: ArgumentHelp("The memory a shard may use (4GB, 512MB, bytes).", valueName: "SIZE"),
+      help: ArgumentHelp(
+        "The memory a shard may use, such as 4GiB, 512MiB or 6.5GB.", valueName: "SIZE"),
       transform: ByteSize.parse)
     var maxMemory: Int?
 

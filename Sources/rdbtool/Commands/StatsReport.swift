@@ -91,15 +91,15 @@ struct StatsReport {
     ).render()
   }
 
+  /// One row per power-of-two bucket that holds keys: its smallest value and the value of
+  /// the next bucket, which it stays below.
   private func histogram(_ title: String, _ counts: [Int], unit: (Int) -> String) -> String {
     var rows: [[String]] = []
     for (index, count) in counts.enumerated() where count > 0 {
-      let range =
-        index == 0
-        ? unit(0) : index == 1 ? unit(1) : "\(unit(1 << (index - 1)))–\(unit((1 << index) - 1))"
-      rows.append([range, String(count)])
+      let low = index == 0 ? 0 : 1 << (index - 1)
+      rows.append([unit(low), index < 62 ? unit(1 << index) : "", String(count)])
     }
-    return Table([title, "keys"], rows).render()
+    return Table([title + " from", "below", "keys"], rows).render()
   }
 
   /// `bytes` as a share of all keys' memory.
@@ -108,7 +108,7 @@ struct StatsReport {
       ? "-" : String(format: "%.1f%%", Double(bytes) * 100 / Double(total.total.bytes))
   }
 
-  static func bytes(_ count: Int) -> String { ProgressBar.bytes(count) }
+  static func bytes(_ count: Int) -> String { ByteSize.text(count) }
 
   /// A key or prefix as text: UTF-8 as it is, other bytes as \xHH.
   static func name(_ bytes: some Collection<UInt8>) -> String {

@@ -14,7 +14,8 @@ struct InputSource: Sendable {
   let location: Location
 
   /// Turns INPUT arguments into inputs: an `s3://` prefix becomes its export's shard files.
-  /// Prints `rdbtool: INPUT: message` and exits 1 when S3 cannot be reached or listed.
+  /// Prints `rdbtool: INPUT: message` and exits 1 when S3 cannot be reached or listed; a
+  /// malformed `s3://` URL is a usage error.
   static func resolve(_ arguments: [String], s3 options: S3Options) throws -> (
     inputs: [InputSource], client: S3Client?
   ) {
@@ -25,8 +26,13 @@ struct InputSource: Sendable {
         inputs.append(InputSource(name: argument, location: .local(argument)))
         continue
       }
+      let url: S3URL
       do {
-        let url = try S3URL(parsing: argument)
+        url = try S3URL(parsing: argument)
+      } catch {
+        throw ValidationError("\(error)")
+      }
+      do {
         let s3 = try client ?? options.client()
         client = s3
         for object in try s3.exportObjects(url) {

@@ -20,7 +20,7 @@ struct MemoryModelOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Keep only keys of at least this estimated size (10MB, 512KB, 4096).", valueName: "BYTES"),
+      "Keep only keys of at least this estimated size (4096, 512KiB, 10MB).", valueName: "SIZE"),
     transform: ByteSize.parse)
   var minSize: Int?
 
@@ -39,26 +39,6 @@ struct MemoryModelOptions: ParsableArguments {
       consumer: filtered,
       model: MemoryModel(version: model, allocator: allocator, listCompressDepth: listCompressDepth)
     )
-  }
-}
-
-/// Sizes as users write them: `4096`, `512KB`, `10MB`, `2GB` (powers of 1024), `1.5GB`.
-enum ByteSize {
-  static func parse(_ text: String) throws -> Int {
-    let kib = 1024.0
-    let units: [(String, Double)] = [
-      ("KB", kib), ("MB", kib * kib), ("GB", kib * kib * kib), ("K", kib), ("M", kib * kib),
-      ("G", kib * kib * kib), ("B", 1),
-    ]
-    let upper = text.uppercased()
-    for (suffix, factor) in units where upper.hasSuffix(suffix) {
-      guard let number = Double(upper.dropLast(suffix.count)), number >= 0 else { break }
-      return Int(number * factor)
-    }
-    guard let number = Int(text), number >= 0 else {
-      throw ValidationError("'\(text)' is not a size: use bytes, or a number with KB, MB or GB.")
-    }
-    return number
   }
 }
 

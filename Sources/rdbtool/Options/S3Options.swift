@@ -10,7 +10,9 @@ struct S3Options: ParsableArguments {
 
   @OptionGroup var connection: S3ConnectionOptions
 
-  @Option(help: ArgumentHelp("Bytes per ranged GET (default 8 MiB).", valueName: "BYTES"))
+  @Option(
+    help: ArgumentHelp("Bytes per ranged GET (default 8 MiB).", valueName: "SIZE"),
+    transform: ByteSize.parse)
   var partSize: Int = 8 << 20
 
   @Option(help: ArgumentHelp("Ranged GETs in flight per object (default 10).", valueName: "N"))
@@ -18,7 +20,7 @@ struct S3Options: ParsableArguments {
 
   func validate() throws {
     guard partSize >= 1 << 16 else {
-      throw ValidationError("--part-size must be at least 65536 bytes.")
+      throw ValidationError("--part-size must be at least 64 KiB.")
     }
     guard (1...64).contains(maxInFlight) else {
       throw ValidationError("--max-in-flight must be 1 to 64.")

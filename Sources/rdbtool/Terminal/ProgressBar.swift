@@ -40,28 +40,16 @@ final class ProgressBar: Sendable {
   private func line(elapsed: Double) -> String {
     let read = progress.bytesRead
     let rate = Double(read) / elapsed
-    var text = "\(label) \(Self.bytes(read))"
+    var text = "\(label) \(ByteSize.text(read))"
     if let total = progress.totalBytes, total > 0 {
       let fraction = min(1, Double(read) / Double(total))
       let filled = Int(fraction * 24)
       text =
         "\(label) [" + String(repeating: "#", count: filled)
         + String(repeating: " ", count: 24 - filled)
-        + "] \(Int(fraction * 100))% \(Self.bytes(read))/\(Self.bytes(total))"
+        + "] \(Int(fraction * 100))% \(ByteSize.text(read))/\(ByteSize.text(total))"
       if rate > 0 { text += " ETA \(Int((Double(total - read) / rate).rounded()))s" }
     }
-    return text + " \(Self.bytes(Int(rate)))/s"
-  }
-
-  /// `512 B`, `1.5 MB`, `3.2 GB` (decimal units).
-  static func bytes(_ count: Int) -> String {
-    let units = ["B", "kB", "MB", "GB", "TB"]
-    var value = Double(count)
-    var unit = 0
-    while value >= 1000, unit < units.count - 1 {
-      value /= 1000
-      unit += 1
-    }
-    return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+    return text + " \(ByteSize.text(Int(rate)))/s"
   }
 }

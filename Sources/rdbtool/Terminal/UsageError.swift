@@ -1,0 +1,105 @@
+import ArgumentParser
+
+/// A usage error as rdbtool prints it: one line on standard error that names the problem and
+/// the command's help, then exit status 2.
+///
+///     rdbtool: unknown command 'hello'; commands: verify, info, …
+///     rdbtool keys: --db takes a value of 0 or more, not '-1' (see 'rdbtool keys --help')
+enum UsageError {
+  /// Exit status of every usage error.
+  static let exitStatus: Int32 = 2
+
+  /// The line for a command word that names no subcommand, or nil when `arguments` (without
+  /// the program name) name known commands all the way down.
+  static func unknownCommand(in arguments: [String], root: any ParsableCommand.Type) -> String? {
+    var command = root
+    var path = [name(of: root)]
+    for argument in arguments {
+      let subcommands = subcommands(of: command)
+      guard !subcommands.isEmpty, !argument.hasPrefix("-") else { return nil }
+      if argument == "help" { return nil }
+      guard
+        let next = subcommands.first(where: {
+          name(of: $0) == argument || aliases(of: $0).contains(argument)
+        })
+      else {
+        let names = subcommands.map { name(of: $0) }.joined(separator: ", ")
+        let prefix = path.count == 1 ? "rdbtool" : path.joined(separator: " ")
+        return "\(prefix): unknown command '\(argument)'; commands: \(names)"
+      }
+      command = next
+      path.append(name(of: next))
+    }
+    return nil
+  }
+
+  /// The name `command` is called by on the command line.
+  private static func name<C: ParsableCommand>(of command: C.Type) -> String { C._commandName }
+
+  /// The commands under `command`.
+  private static func subcommands<C: ParsableCommand>(of command: C.Type)
+    -> [any ParsableCommand.Type]
+  {
+    C.configuration.subcommands
+  }
+
+  /// The other names `command` answers to.
+  private static func aliases<C: ParsableCommand>(of command: C.Type) -> [String] {
+    C.configuration.aliases
+  }
+
+  /// The one line for a usage error swift-argument-parser reported as `message` while parsing
+  /// `arguments` (without the program name).
+  static func line(_ message: String, arguments: [String], root: any ParsableCommand.Type)
+    -> String
+  {
+    let path = commandPath(arguments, root: root)
+    let problem = negativeNumber(in: message, arguments: arguments) ?? firstLine(of: message)
+    let command = path.joined(separator: " ")
+    return "\(command): \(problem) (see '\(command) --help')"
+  }
+
+  /// The command words of `arguments`: `["rdbtool", "s3", "policy"]`.
+  private static func commandPath(_ arguments: [String], root: any ParsableCommand.Type)
+    -> [String]
+  {
+    var command = root
+    var path = [name(of: root)]
+    for argument in arguments {
+      guard
+        let next = subcommands(of: command).first(where: {
+          name(of: $0) == argument || aliases(of: $0).contains(argument)
+        })
+      else { break }
+      command = next
+      path.append(name(of: next))
+    }
+    return path
+  }
+
+  /// A negative number after an option reads to swift-argument-parser as another option, and
+  /// it reports the value as missing; every numeric or size option of rdbtool takes 0 or more, so say
+  /// that instead.
+  private static func negativeNumber(in message: String, arguments: [String]) -> String? {
+    guard message.hasPrefix("Missing value for '") else { return nil }
+    for (option, value) in zip(arguments, arguments.dropFirst())
+    where option.hasPrefix("-") && message.hasPrefix("Missing value for '\(option)")
+      && value.hasPrefix("-") && value.dropFirst().first?.isNumber == true
+    {
+      return "\(option) takes a value of 0 or more, not '\(value)'"
+    }
+    return nil
+  }
+
+  /// The message without the usage and help lines some parser errors carry, and without a
+  /// final period (the line goes on).
+  private static func firstLine(of message: String) -> String {
+    let first = message.split(separator: "\n", omittingEmptySubsequences: true).first ?? ""
+    var text = String(first)
+    if text.hasSuffix(".") { text.removeLast() }
+    if let initial = text.first, initial.isUppercase, text.dropFirst().first?.isLowercase == true {
+      text = initial.lowercased() + text.dropFirst()
+    }
+    return text
+  }
+}

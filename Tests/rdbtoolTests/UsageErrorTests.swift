@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// Every usage error is one line on standard error that names the problem, and exit 2.
+@Suite struct UsageErrorTests {
+  static let fixture = RDBToolProcess.fixture("redis-7.4.1/default.rdb")
+
+  @Test(arguments: [
+    (["hello"], "rdbtool: unknown command 'hello'; commands: verify, info, stats, keys, dump,"),
+    (["s3", "hello"], "rdbtool s3: unknown command 'hello'; commands: check-bucket, policy"),
+    (["keys", "--db", "-1", fixture], "--db takes a value of 0 or more, not '-1'"),
+    (["stats", "--top", "-3", fixture], "rdbtool stats: --top takes a value of 0 or more"),
+    (["verify", "s3://"], "rdbtool verify: invalid S3 location: ''"),
+    (["fetch", "s3://", "-o", "x"], "rdbtool fetch: invalid S3 location: ''"),
+    (["verify"], "rdbtool verify: missing expected argument '<inputs> ...'"),
+    (["keys", "--bogus", fixture], "rdbtool keys: unknown option '--bogus'"),
+    (
+      ["dump", "--format", "xml", fixture], "rdbtool dump: the value 'xml' is invalid for '--format"
+    ),
+    (
+      ["memory", "--min-size", "1XB", fixture], "'1XB' is not a size: give bytes, or a number with"
+    ),
+  ])
+  func oneLineAndExit2(_ arguments: [String], _ expected: String) throws {
+    let result = try RDBToolProcess.run(arguments)
+    #expect(result.status == 2, "\(arguments): \(result.stderr)")
+    #expect(result.stdout.isEmpty)
+    let lines = result.stderr.split(separator: "\n")
+    #expect(lines.count == 1, "\(arguments): \(result.stderr)")
+    #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+    #expect(!result.stderr.contains("Usage:") && !result.stderr.contains("Error:"))
+    let pointers = result.stderr.components(separatedBy: "--help").count - 1
+    #expect(pointers <= 1, "one pointer to help at most")
+  }
+
+  @Test func helpAndVersionAreNotErrors() throws {
+    for arguments in [["--help"], ["help", "keys"], ["keys", "--help"], ["--version"]] {
+      let result = try RDBToolProcess.run(arguments)
+      #expect(result.status == 0, "\(arguments)")
+      #expect(!result.stdout.isEmpty && result.stderr.isEmpty, "\(arguments)")
+    }
+  }
+
+  @Test func aGoodCommandIsNotAUsageError() throws {
+    let result = try RDBToolProcess.run(["keys", "--db", "1", Self.fixture])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.split(separator: "\n").count == 10)
+  }
+}
