@@ -4,7 +4,8 @@
 ///     [{"user:1":{"name":"Ada"},"queue":["a","b"],"board":{"ada":12.5}},{"other-db-key":"v"}]
 ///
 /// Strings are JSON strings, lists and sets arrays, sorted sets `{member: score}`, hashes
-/// `{field: value}`, streams as in the JSON-lines format, module values
+/// `{field: value}`, streams as in the JSON-lines format (an entry's fields as `[field, value]`
+/// pairs when a name repeats), module values
 /// `{"module":…,"encver":…}`. This shape cannot carry types, expiries or non-UTF-8 names
 /// losslessly: bytes that are not valid UTF-8 are written one `\u00XX` escape per byte, as
 /// redis-rdb-tools does. Use ``JSONLinesWriter`` for a lossless record of every key.
@@ -14,7 +15,7 @@ public struct JSONDocumentWriter: RDBHandler {
   private var database: Int?
   private var type: DataType = .string
   private var elementCount = 0
-  private var streamFields = 0
+  private var streamFields = MapWriter()
 
   /// Writes to `output`.
   public init(output: OutputBuffer) {
@@ -99,17 +100,26 @@ public struct JSONDocumentWriter: RDBHandler {
     separate()
     output.append("{\"id\":\"")
     output.append(id.description)
-    output.append("\",\"fields\":{")
-    streamFields = fieldCount
-    if fieldCount == 0 { output.append("}}") }
+    output.append("\",\"fields\":")
+    streamFields.begin(at: output.count, checksRepeats: true)
+    streamFields.remaining = fieldCount
+    if fieldCount == 0 { closeStreamEntry() }
   }
 
   public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {
+    streamFields.beginKey(in: output)
     appendBytes(field)
-    output.append(UInt8(ascii: ":"))
+    streamFields.endKey(in: output)
     appendBytes(value)
-    streamFields -= 1
-    output.append(streamFields == 0 ? "}}" : ",")
+    streamFields.endEntry(in: output)
+    streamFields.remaining -= 1
+    if streamFields.remaining == 0 { closeStreamEntry() }
+  }
+
+  /// Ends the entry's fields: an object, or `[field, value]` pairs when a name repeats.
+  private mutating func closeStreamEntry() {
+    streamFields.end(in: output)
+    output.append(UInt8(ascii: "}"))
   }
 
   public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {

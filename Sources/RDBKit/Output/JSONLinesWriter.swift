@@ -7,7 +7,8 @@
 /// Byte strings follow ``ByteStringStyle``; integers stored as integers are written as their
 /// decimal text, as Redis returns them. A hash whose field names are not all valid UTF-8 is
 /// written as an array of `[field, value]` pairs, and its `field_expire_ms` likewise; a stream
-/// entry's fields the same way. Streams are
+/// entry's fields the same way, and also when a field name repeats (`XADD s * k v k v` keeps
+/// both pairs, which an object could not). Streams are
 /// `{"entries":[{"id":…,"fields":{…}}],"length":…,"last_id":…,"groups":[…]}` (types 19, 21
 /// and 26 add `first_id`, `max_deleted_id` and `entries_added`; type 26 adds
 /// `"idmp":{"duration":…,"maxsize":…,"producers":[{"pid":…,"entries":[[iid,"ms-seq"],…]}],
@@ -157,7 +158,7 @@ public struct JSONLinesWriter: RDBHandler {
     output.append("{\"id\":\"")
     output.append(id.description)
     output.append("\",\"fields\":")
-    map.begin(at: output.count)
+    map.begin(at: output.count, checksRepeats: true)
     map.remaining = fieldCount
     if fieldCount == 0 { closeStreamEntry() }
   }

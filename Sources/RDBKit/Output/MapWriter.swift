@@ -1,6 +1,8 @@
 /// Writes a JSON object of byte-string keys, and rewrites it as an array of `[key, value]`
-/// pairs at the end when a key turned out not to be valid UTF-8 (a JSON object key must be a
-/// string).
+/// pairs at the end when the object would lose something: a key that is not valid UTF-8 (a
+/// JSON object key must be a string), or, in a map whose keys may repeat (a stream entry's
+/// fields: `XADD s * k v k v` keeps both pairs), a key written twice, which a JSON reader
+/// would keep only once.
 ///
 /// Offsets of every entry are kept so the rewrite needs no second pass over the input; the
 /// object stays in the output buffer until ``end(in:)``.
@@ -8,17 +10,21 @@ struct MapWriter {
   private var start = 0
   private var entries: [(key: Int, colon: Int, end: Int)] = []
   private var needsPairs = false
+  private var checksRepeats = false
+  private var keyStart = 0
   /// Entries still expected (stream entries announce their field count).
   var remaining = 0
 
-  /// Whether no entry has been written since ``begin(at:)``.
+  /// Whether no entry has been written since ``begin(at:checksRepeats:)``.
   var isEmpty: Bool { entries.isEmpty }
 
-  /// Starts an object at `offset`, the current end of the output.
-  mutating func begin(at offset: Int) {
+  /// Starts an object at `offset`, the current end of the output. `checksRepeats` asks for
+  /// repeated keys to be looked for (a hash's fields are unique, a stream entry's need not be).
+  mutating func begin(at offset: Int, checksRepeats: Bool = false) {
     start = offset
     entries.removeAll(keepingCapacity: true)
     needsPairs = false
+    self.checksRepeats = checksRepeats
   }
 
   /// Writes the separator, `key` and the colon; the caller writes the value, then calls
@@ -26,11 +32,24 @@ struct MapWriter {
   @unsafe mutating func beginEntry(
     key: UnsafeRawBufferPointer, style: ByteStringStyle, in output: OutputBuffer
   ) {
-    output.append(UInt8(ascii: entries.isEmpty ? "{" : ","))
-    let keyOffset = output.count
+    beginKey(in: output)
     if style == .utf8, unsafe !JSONText.isValidUTF8(key) { needsPairs = true }
     unsafe JSONText.appendValue(key, style: style, to: output)
-    entries.append((keyOffset, output.count, 0))
+    endKey(in: output)
+  }
+
+  /// Writes the separator; the caller then writes the key as a JSON string and calls
+  /// ``endKey(in:)``.
+  mutating func beginKey(in output: OutputBuffer) {
+    output.append(UInt8(ascii: entries.isEmpty ? "{" : ","))
+    keyStart = output.count
+  }
+
+  /// Records the key just written and writes the colon; the caller writes the value, then
+  /// calls ``endEntry(in:)``.
+  mutating func endKey(in output: OutputBuffer) {
+    entries.append((keyStart, output.count, 0))
+    if checksRepeats, !needsPairs, repeatsAnEarlierKey(in: output) { needsPairs = true }
     output.append(UInt8(ascii: ":"))
   }
 
@@ -39,7 +58,24 @@ struct MapWriter {
     entries[entries.count - 1].end = output.count
   }
 
-  /// Closes the object, or rewrites it as pairs when a key was not valid UTF-8.
+  /// Whether the last key's JSON text equals an earlier key's (the writer's encoding is
+  /// deterministic, so equal text means equal bytes).
+  ///
+  /// - Complexity: O(*n*) in the keys written so far: a stream entry has few fields.
+  private func repeatsAnEarlierKey(in output: OutputBuffer) -> Bool {
+    guard let last = entries.last, entries.count > 1 else { return false }
+    let length = last.colon - last.key
+    let found = try? unsafe output.withUnsafeBufferedBytes { bytes in
+      let key = unsafe bytes[last.key..<last.colon]
+      for entry in entries.dropLast() where entry.colon - entry.key == length {
+        if unsafe bytes[entry.key..<entry.colon].elementsEqual(key) { return true }
+      }
+      return false
+    }
+    return found ?? false
+  }
+
+  /// Closes the object, or rewrites it as pairs when a key was not valid UTF-8 or repeated.
   mutating func end(in output: OutputBuffer) {
     guard !entries.isEmpty else {
       output.append("{}")

@@ -42,7 +42,7 @@ import Testing
     let fieldTTLCommands = records.reduce(0) {
       $0 + (($1["field_expire_ms"] as? [String: Any])?.count ?? 0)
     }
-    let errors = try pipe(resp, intoPort: server.port)
+    let errors = try Self.pipe(resp, intoPort: server.port)
     #expect(errors == fieldTTLCommands, "redis-cli --pipe reported \(errors) errors")
 
     let client = try server.client()
@@ -89,7 +89,8 @@ import Testing
   }
 
   /// Runs `redis-cli --pipe` and returns the error count it reports.
-  private func pipe(_ path: String, intoPort port: Int) throws -> Int {
+  /// Loads a RESP file into the server at `port` with `redis-cli --pipe`; returns its error count.
+  static func pipe(_ path: String, intoPort port: Int) throws -> Int {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Self.redisCLI)
     process.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "--pipe"]
