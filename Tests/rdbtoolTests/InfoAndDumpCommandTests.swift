@@ -15,8 +15,9 @@ import Testing
     let path = "redis-7.4.1/default.rdb"
     let result = try RDBToolProcess.run(["info", "--json", RDBToolProcess.fixture(path)])
     #expect(result.status == 0, "\(result.stderr)")
-    let info = try #require(
+    let document = try #require(
       try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let info = try #require((document["files"] as? [[String: Any]])?.first)
     let server = try expected(path)
     let keys = try #require(server["keys"] as? [[String: Any]])
     #expect(info["rdb_version"] as? Int == 12)

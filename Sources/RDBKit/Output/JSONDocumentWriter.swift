@@ -8,7 +8,8 @@
 /// pairs when a name repeats), module values
 /// `{"module":…,"encver":…}`. This shape cannot carry types, expiries or non-UTF-8 names
 /// losslessly: bytes that are not valid UTF-8 are written one `\u00XX` escape per byte, as
-/// redis-rdb-tools does. Use ``JSONLinesWriter`` for a lossless record of every key.
+/// redis-rdb-tools does, unless a ``ByteStringStyle`` says otherwise (base64 is lossless).
+/// Use ``JSONLinesWriter`` for a lossless record of every key.
 public struct JSONDocumentWriter: RDBHandler {
   /// The buffered output; call ``finish()`` after the parse.
   public let output: OutputBuffer
@@ -16,10 +17,14 @@ public struct JSONDocumentWriter: RDBHandler {
   private var type: DataType = .string
   private var elementCount = 0
   private var streamFields = MapWriter()
+  private let style: ByteStringStyle?
 
-  /// Writes to `output`.
-  public init(output: OutputBuffer) {
+  /// Writes to `output`, byte strings as redis-rdb-tools writes them, or in `style`.
+  /// ``ByteStringStyle/utf8`` is not one this document can hold (its base64 objects cannot
+  /// be object keys) and is taken as nil.
+  public init(output: OutputBuffer, style: ByteStringStyle? = nil) {
     self.output = output
+    self.style = style == .utf8 ? nil : style
     self.output.append(UInt8(ascii: "["))
   }
 
@@ -31,7 +36,9 @@ public struct JSONDocumentWriter: RDBHandler {
 
   private mutating func appendBytes(_ span: RawSpan) {
     unsafe span.withUnsafeBytes { bytes in
-      if unsafe JSONText.isValidUTF8(bytes) {
+      if let style {
+        unsafe JSONText.appendValue(bytes, style: style, to: output)
+      } else if unsafe JSONText.isValidUTF8(bytes) {
         unsafe JSONText.appendEscaped(bytes, to: output)
       } else {
         unsafe JSONText.appendLatin1(bytes, to: output)

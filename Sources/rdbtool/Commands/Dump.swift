@@ -48,8 +48,11 @@ extension RDBTool {
     @Option(help: "Output format.")
     var format: Format = .jsonl
 
-    @Option(help: "How byte strings are written: utf8 (base64 objects for the rest) or base64.")
-    var bytes: ByteStringStyle = .utf8
+    @Option(
+      help:
+        "How byte strings are written: utf8 (JSON lines' default: base64 objects for the rest) or base64."
+    )
+    var bytes: ByteStringStyle?
 
     @Option(help: "Keys already expired when the file was written: keep or skip.")
     var expired: ExpiredKeys = .keep
@@ -60,6 +63,19 @@ extension RDBTool {
 
     @OptionGroup var options: InputOptions
 
+    func validate() throws {
+      try filters.validate(expired: expired)
+      switch (format, bytes) {
+      case (.resp, .some):
+        throw ValidationError(
+          "--bytes does not apply to --format resp, which writes bytes as they are.")
+      case (.json, .utf8):
+        throw ValidationError(
+          "--format json cannot write --bytes utf8: its object keys must be strings; use base64.")
+      default: break
+      }
+    }
+
     func run() throws {
       var selection = filters.selection
       if expired == .skip, selection.expiry == .any { selection.expiry = .live }
@@ -69,15 +85,17 @@ extension RDBTool {
         switch format {
         case .jsonl:
           var filter = KeyFilter(
-            JSONLinesWriter(output: buffer, style: bytes), selection: selection)
+            JSONLinesWriter(output: buffer, style: bytes ?? .utf8), selection: selection)
           defer { try? filter.next.finish() }
           try parse(sources, into: &filter, client: client)
         case .json:
-          var filter = KeyFilter(JSONDocumentWriter(output: buffer), selection: selection)
+          var filter = KeyFilter(
+            JSONDocumentWriter(output: buffer, style: bytes), selection: selection)
           try parse(sources, into: &filter, client: client)
           try filter.next.finish()
         case .csv:
-          var filter = KeyFilter(CSVWriter(output: buffer, style: bytes), selection: selection)
+          var filter = KeyFilter(
+            CSVWriter(output: buffer, style: bytes ?? .utf8), selection: selection)
           defer { try? filter.next.finish() }
           try parse(sources, into: &filter, client: client)
           if filter.next.skippedKeys > 0 {

@@ -13,9 +13,12 @@ extension RDBTool {
         a TTL and how many had already expired when the file was written. Several inputs \
         (the shards of an export) are read in parallel and reported one by one, then in total.
 
+        --json writes one object of the same shape for any number of inputs: "files" holds \
+        each input's report, "keys" and "databases" total them all.
+
         Examples:
           rdbtool info dump.rdb
-          rdbtool info --json dump.rdb | jq .databases
+          rdbtool info --json dump.rdb | jq .keys
           rdbtool info s3://backups/my-export
         """)
 
@@ -26,6 +29,8 @@ extension RDBTool {
     var json = false
 
     @OptionGroup var options: InputOptions
+
+    @OptionGroup var destination: OutputOptions
 
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("Give at least one input.") }
@@ -41,14 +46,15 @@ extension RDBTool {
           into: &info, client: client, options: options.s3, quiet: quiet)
         return InfoReport(file: source.name, info: info, summary: summary)
       }
+      guard !reports.isEmpty else { throw ExitCode.failure }
+      var text: String
       if json {
-        print(
-          try reports.count == 1 && sources.count == 1
-            ? reports[0].jsonText() : InfoReport.jsonText(shards: reports))
+        text = try InfoReport.jsonText(files: reports) + "\n"
       } else {
-        print(reports.map { $0.text() }.joined(separator: "\n"), terminator: "")
-        if sources.count > 1 { print("\n" + InfoReport.totalText(reports)) }
+        text = reports.map { $0.text() }.joined(separator: "\n")
+        if sources.count > 1 { text += "\n" + InfoReport.totalText(reports) + "\n" }
       }
+      try destination.write(text: text)
       if reports.count != sources.count { throw ExitCode.failure }
     }
   }

@@ -8,10 +8,57 @@ struct InfoReport: Encodable {
     var value: String
   }
 
+  /// The CRC-64 trailer: `ok` (stored equals computed), `not_checked` (the writer had
+  /// `rdbchecksum no` and stored zero), `absent` (RDB versions before 5 have none). The
+  /// values are 16 hex digits after `0x`, as text: a JSON number cannot hold 64 bits exactly.
+  struct Checksum: Encodable {
+    var status: String
+    var stored: String?
+    var computed: String?
+
+    init(_ status: ChecksumStatus) {
+      switch status {
+      case .verified(let value):
+        self.status = "ok"
+        stored = Self.hex(value)
+        computed = stored
+      case .notChecked:
+        self.status = "not_checked"
+        stored = Self.hex(0)
+      case .absent:
+        self.status = "absent"
+      }
+    }
+
+    // Present keys with null values, so that every report has the same fields.
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(status, forKey: .status)
+      try container.encode(stored, forKey: .stored)
+      try container.encode(computed, forKey: .computed)
+    }
+
+    private enum CodingKeys: String, CodingKey { case status, stored, computed }
+
+    private static func hex(_ value: UInt64) -> String {
+      let digits = String(value, radix: 16)
+      return "0x" + String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// The checksum line of the text report.
+    var text: String {
+      switch status {
+      case "ok": "ok (\(stored ?? ""))"
+      case "not_checked": "not checked (the writer had rdbchecksum off)"
+      default: "none (RDB versions before 5 have no checksum)"
+      }
+    }
+  }
+
   var file: String
   var rdbVersion: Int
   var magic: String
-  var checksum: String
+  var checksum: Checksum
   var bytes: Int
   var trailingBytes: Int
   var aux: [AuxField]
@@ -35,11 +82,7 @@ struct InfoReport: Encodable {
     self.file = file
     rdbVersion = summary.version.number
     magic = summary.version.magic.rawValue
-    switch summary.checksum {
-    case .verified(let value): checksum = "ok (0x\(String(value, radix: 16)))"
-    case .notChecked: checksum = "not checked (the writer had rdbchecksum off)"
-    case .absent: checksum = "none (RDB versions before 5 have no checksum)"
-    }
+    checksum = Checksum(summary.checksum)
     bytes = summary.byteCount
     trailingBytes = summary.trailingBytes
     aux = info.aux.map { AuxField(name: $0.name, value: $0.value) }
@@ -55,10 +98,6 @@ struct InfoReport: Encodable {
       uniqueKeysWithValues: info.keys.databases.map { (String($0.key), $0.value) })
   }
 
-  func jsonText() throws -> String {
-    String(decoding: try Self.encoder.encode(self), as: UTF8.self)
-  }
-
   private static var encoder: JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
@@ -66,15 +105,26 @@ struct InfoReport: Encodable {
     return encoder
   }
 
-  /// Several shards: `{"shards":[…],"total":{keys…}}`.
-  static func jsonText(shards: [InfoReport]) throws -> String {
-    struct Shards: Encodable {
-      var shards: [InfoReport]
-      var total: KeyCountAnalyzer.Counts
+  /// The JSON document for any number of inputs, always in one shape:
+  /// `{"files":[report…],"keys":{…},"databases":{"0":{…}}}`, where `keys` and `databases`
+  /// total every file (for one file they equal its own), so `jq .keys` works for a file and
+  /// for an export alike.
+  static func jsonText(files: [InfoReport]) throws -> String {
+    struct Document: Encodable {
+      var files: [InfoReport]
+      var keys: KeyCountAnalyzer.Counts
+      var databases: [String: KeyCountAnalyzer.Counts]
     }
     var total = KeyCountAnalyzer.Counts()
-    for report in shards { total.merge(report.keys) }
-    return String(decoding: try encoder.encode(Shards(shards: shards, total: total)), as: UTF8.self)
+    var databases: [String: KeyCountAnalyzer.Counts] = [:]
+    for report in files {
+      total.merge(report.keys)
+      for (database, counts) in report.databases {
+        databases[database, default: .init()].merge(counts)
+      }
+    }
+    let document = Document(files: files, keys: total, databases: databases)
+    return String(decoding: try encoder.encode(document), as: UTF8.self)
   }
 
   /// The line that sums several shards.
@@ -89,7 +139,7 @@ struct InfoReport: Encodable {
     lines.append("file          \(file)")
     lines.append("format        \(magic) RDB version \(rdbVersion), \(bytes) bytes")
     if trailingBytes > 0 { lines.append("trailing      \(trailingBytes) bytes after the checksum") }
-    lines.append("checksum      \(checksum)")
+    lines.append("checksum      \(checksum.text)")
     if let savedAt { lines.append("saved at      \(savedAt)") }
     for field in aux {
       let value = field.name == "lua" ? "(\(field.value.utf8.count) bytes of Lua)" : field.value

@@ -10,18 +10,24 @@ extension RDBTool {
       discussion: """
         Writes each key name's bytes followed by a newline, in file order. Values are stepped \
         over without being decoded, so this runs at close to the speed of reading the file. \
-        Names that contain a newline are written as they are; use `dump --format jsonl` when \
-        you need an unambiguous form.
+        Names that contain a newline are written as they are: -0 ends each name with a NUL \
+        byte instead, as `find -print0` does, for `xargs -0`.
 
         Examples:
           rdbtool keys dump.rdb | wc -l
           rdbtool keys --match 'session:*' --expiry live dump.rdb
           rdbtool keys --db 0 --type hash dump.rdb -o hashes.txt
           rdbtool keys s3://backups/my-export > all-keys.txt
+          rdbtool keys -0 --match 'tmp:*' dump.rdb | xargs -0 -n 100 redis-cli DEL
         """)
 
     @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
     var inputs: [String]
+
+    @Flag(
+      name: [.customShort("0"), .customLong("null")],
+      help: "End each name with a NUL byte instead of a newline.")
+    var nullTerminated = false
 
     @OptionGroup var filters: FilterOptions
 
@@ -33,7 +39,9 @@ extension RDBTool {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       try destination.write { descriptor in
         var lister = KeyFilter(
-          KeyNameWriter(output: OutputBuffer(descriptor: descriptor)), selection: filters.selection)
+          KeyNameWriter(
+            output: OutputBuffer(descriptor: descriptor),
+            terminator: nullTerminated ? 0 : UInt8(ascii: "\n")), selection: filters.selection)
         for source in sources {
           try ParseRun.parse(
             source, into: &lister, client: client, options: options,

@@ -39,12 +39,15 @@ extension RDBTool {
     @Option(help: ArgumentHelp("Biggest keys listed per type (default 5).", valueName: "N"))
     var top: Int = 5
 
-    @Option(help: ArgumentHelp("Prefixes listed (default 20; JSON lists 1000).", valueName: "N"))
-    var prefixes: Int = 20
+    @Option(
+      help: ArgumentHelp("Prefixes listed (default 20 in tables, 1000 in JSON).", valueName: "N"))
+    var prefixes: Int?
 
     @OptionGroup(title: "Memory model") var memory: MemoryModelOptions
     @OptionGroup(title: "Filters") var filters: FilterOptions
     @OptionGroup var options: InputOptions
+
+    @OptionGroup var destination: OutputOptions
 
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("Give at least one input.") }
@@ -52,7 +55,7 @@ extension RDBTool {
         throw ValidationError("--separator must be one byte.")
       }
       guard depth >= 1 else { throw ValidationError("--depth must be at least 1.") }
-      guard top >= 1, prefixes >= 1 else {
+      guard top >= 1, prefixes ?? 1 >= 1 else {
         throw ValidationError("--top and --prefixes must be at least 1.")
       }
     }
@@ -72,8 +75,19 @@ extension RDBTool {
         return StatsReport.Shard(
           name: source.name, bytes: summary.byteCount, stats: handler.next.consumer.next)
       }
-      let report = StatsReport(shards: shards, prefixLimit: json ? max(prefixes, 1000) : prefixes)
-      print(json ? try report.jsonText() : report.text(), terminator: json ? "\n" : "")
+      if shards.count < sources.count {
+        let reported = Set(shards.map(\.name))
+        let skipped = sources.map(\.name).filter { !reported.contains($0) }
+        StandardError.write(
+          "rdbtool: skipped \(skipped.joined(separator: ", ")); "
+            + (shards.isEmpty ? "nothing to report." : "the report covers the other inputs."))
+      }
+      guard !shards.isEmpty else { throw ExitCode.failure }
+      let report = StatsReport(shards: shards, prefixLimit: prefixes ?? (json ? 1000 : 20))
+      if report.total.total.keys == 0, !selection.keepsEverything {
+        StandardError.write("rdbtool: no key matches the filters.")
+      }
+      try destination.write(text: json ? try report.jsonText() + "\n" : report.text())
       if shards.count != sources.count { throw ExitCode.failure }
     }
   }

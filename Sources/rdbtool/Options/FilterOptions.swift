@@ -27,6 +27,17 @@ struct FilterOptions: ParsableArguments {
   @Option(help: "Keep keys by expiry at the time the file was written: any, none, expired or live.")
   var expiry: KeySelection.Expiry = .any
 
+  @Option(
+    name: .customLong("exclude-match"),
+    help: ArgumentHelp("Leave out keys matching a Redis glob (repeatable).", valueName: "GLOB"))
+  var excludedGlobs: [String] = []
+
+  @Option(
+    name: .customLong("exclude-regex"),
+    help: ArgumentHelp(
+      "Leave out keys matching a regular expression (repeatable).", valueName: "RE"))
+  var excludedRegexes: [String] = []
+
   func validate() throws {
     if let negative = databases.first(where: { $0 < 0 }) {
       throw ValidationError("--db takes a database number, not \(negative).")
@@ -35,6 +46,17 @@ struct FilterOptions: ParsableArguments {
       do { _ = try Regex(regex) } catch {
         throw ValidationError("--regex '\(regex)' is not a valid regular expression.")
       }
+    }
+    for pattern in excludedRegexes where (try? Regex(pattern)) == nil {
+      throw ValidationError("--exclude-regex '\(pattern)' is not a valid regular expression.")
+    }
+  }
+
+  /// Refuses `--expired skip` with `--expiry expired`, which would keep nothing.
+  func validate(expired: RDBTool.Dump.ExpiredKeys) throws {
+    if expired == .skip, expiry == .expired {
+      throw ValidationError(
+        "--expired skip leaves out the keys --expiry expired keeps: give one of them.")
     }
   }
 
@@ -46,6 +68,8 @@ struct FilterOptions: ParsableArguments {
     selection.glob = glob.map(GlobPattern.init)
     selection.regex = regex.flatMap { try? Regex($0) }
     selection.expiry = expiry
+    selection.excludedGlobs = excludedGlobs.map(GlobPattern.init)
+    selection.excludedRegexes = excludedRegexes.compactMap { try? Regex($0) }
     return selection
   }
 }

@@ -16,4 +16,9 @@ struct OutputOptions: ParsableArguments {
   func write(_ body: (FileDescriptor) throws -> Void) throws {
     try OutputTarget.write(to: output, body)
   }
+
+  /// Writes `text` to standard output, or to `-o FILE` atomically.
+  func write(text: String) throws {
+    try write { descriptor in _ = try descriptor.writeAll(text.utf8) }
+  }
 }

@@ -6,6 +6,8 @@ struct RDBToolProcess {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// Standard output as the bytes written (``stdout`` repairs what is not UTF-8).
+    var stdoutBytes = Data()
   }
 
   /// The directory that holds the build products (`.build/debug`).
@@ -67,7 +69,7 @@ struct RDBToolProcess {
     let errorData = try Data(contentsOf: errorFile)
     return Result(
       status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-      stderr: String(decoding: errorData, as: UTF8.self))
+      stderr: String(decoding: errorData, as: UTF8.self), stdoutBytes: outputData)
   }
 
   /// A fresh temporary directory, removed by the caller.
