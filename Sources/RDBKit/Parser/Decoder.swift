@@ -134,7 +134,10 @@ enum ScratchSlot {
         let code = unsafe try readString(into: .second, persistent: false)
         try unsafe handler.function(code: RawSpan(_unsafeBytes: code))
       case Opcode.slotInfo.rawValue:
-        for _ in 0..<3 { _ = try readLength() }
+        let slot = try readLength()
+        let keys = try readLength()
+        let expires = try readLength()
+        try handler.slotHint(SlotHint(slot: slot, keys: keys, expires: expires))
       case Opcode.slotImport.rawValue where version.isValkey:
         try skipString()
         let ranges = try readLength()

@@ -108,6 +108,9 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public mutating func resizeDatabase(keys: UInt64, expires: UInt64) throws(RDBError) {
     try next.resizeDatabase(keys: keys, expires: expires)
   }
+  public mutating func slotHint(_ hint: SlotHint) throws(RDBError) {
+    try next.slotHint(hint)
+  }
 
   public mutating func modulePayload(_ bytes: RawSpan) throws(RDBError) {
     if passing || !inKey { try next.modulePayload(bytes) }

@@ -52,6 +52,9 @@ public protocol RDBHandler {
   mutating func beginDatabase(_ index: Int) throws(RDBError)
   /// The size hints of the current database (`RESIZEDB`).
   mutating func resizeDatabase(keys: UInt64, expires: UInt64) throws(RDBError)
+  /// A cluster node's size hint for the hash slot whose keys follow (`SLOT_INFO`). Valkey's
+  /// form of the same hint is an AUX field, reported by ``aux(key:value:)``.
+  mutating func slotHint(_ hint: SlotHint) throws(RDBError)
   /// A key starts; return ``KeyDecision/skip`` to pass over its value undecoded.
   mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision
   /// One class of module metadata attached to the current key (`KEY_META`, RDB 13), reported
@@ -142,6 +145,7 @@ extension RDBHandler {
   {}
   public mutating func beginDatabase(_ index: Int) throws(RDBError) {}
   public mutating func resizeDatabase(keys: UInt64, expires: UInt64) throws(RDBError) {}
+  public mutating func slotHint(_ hint: SlotHint) throws(RDBError) {}
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
     .decode
   }

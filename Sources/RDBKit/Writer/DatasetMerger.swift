@@ -2,7 +2,8 @@
 /// wraps: the shard files of a cluster export read as one (`rdbtool split`, `rdbtool merge`).
 ///
 /// Each input's header reaches `Next` (a writer needs each input's version), but only the
-/// first input's AUX fields do. A function library goes through once: a later input holding
+/// first input's AUX fields do, except slot hints (``SlotHint``), which every input has for
+/// its own slots. A function library goes through once: a later input holding
 /// the same library with the same code is passed over, and with other code it is an error
 /// naming the library. `MODULE_AUX` data goes through from the first input that has it for
 /// a module. Keys all pass; finding keys that two inputs share is the writer's duplicate
@@ -43,7 +44,9 @@ public struct DatasetMerger<Next: RDBHandler>: RDBHandler {
   }
 
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
-    if inputCount <= 1 { try next.aux(key: key, value: value) }
+    if inputCount <= 1 || SlotHint(auxKey: key, value: value) != nil {
+      try next.aux(key: key, value: value)
+    }
   }
 
   public mutating func function(code: RawSpan) throws(RDBError) {
@@ -90,6 +93,9 @@ public struct DatasetMerger<Next: RDBHandler>: RDBHandler {
   }
   public mutating func resizeDatabase(keys: UInt64, expires: UInt64) throws(RDBError) {
     try next.resizeDatabase(keys: keys, expires: expires)
+  }
+  public mutating func slotHint(_ hint: SlotHint) throws(RDBError) {
+    try next.slotHint(hint)
   }
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
     inKey = true

@@ -1,7 +1,7 @@
 /// Writes one RDB file per cluster shard: each key goes to the ``RDBWriter`` of the shard
 /// that owns its hash slot (``HashSlot``, ``SlotRanges``), and file-level records (header,
 /// AUX fields, functions, `MODULE_AUX` data) go to every file, as every node of a cluster
-/// needs them.
+/// needs them. A slot hint (``SlotHint``) goes with its slot.
 ///
 /// A cluster has database 0 only: a key whose output database (after the writers'
 /// ``RDBWriter/Options/databaseMap`` and ``RDBWriter/Options/singleDatabase``) is another
@@ -55,6 +55,10 @@ public struct SlotRouter: RDBHandler {
     for index in writers.indices { try writers[index].header(version) }
   }
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
+    if let hint = SlotHint(auxKey: key, value: value) {
+      try slotHint(hint)
+      return
+    }
     for index in writers.indices { try writers[index].aux(key: key, value: value) }
   }
   public mutating func function(code: RawSpan) throws(RDBError) {
@@ -75,6 +79,10 @@ public struct SlotRouter: RDBHandler {
   }
   public mutating func resizeDatabase(keys: UInt64, expires: UInt64) throws(RDBError) {
     for index in writers.indices { try writers[index].resizeDatabase(keys: keys, expires: expires) }
+  }
+  public mutating func slotHint(_ hint: SlotHint) throws(RDBError) {
+    guard hint.slot < UInt64(HashSlot.count) else { return }
+    try writers[ranges.shard(ofSlot: Int(hint.slot))].slotHint(hint)
   }
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {

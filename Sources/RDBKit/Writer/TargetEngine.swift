@@ -14,6 +14,8 @@ public struct TargetEngine: Sendable, Equatable {
   public var limits: EncodingLimits
   /// Module types the server has built in (Redis 8's `vectorset`).
   public var builtInModules: Set<String> = []
+  /// How its cluster nodes carry per-slot size hints, which the writer keeps in that form.
+  public var slotHints: SlotHintForm = .none
 
   /// Every known target, oldest first.
   public static let all: [TargetEngine] = {
@@ -28,11 +30,11 @@ public struct TargetEngine: Sendable, Equatable {
     olderSets.setListpackEntries = 0
     func redis(
       _ name: String, _ server: String, _ number: Int, _ limits: EncodingLimits,
-      modules: Set<String> = []
+      modules: Set<String> = [], slotHints: SlotHintForm = .none
     ) -> TargetEngine {
       TargetEngine(
         name: name, server: server, version: RDBVersion(magic: .redis, number: number),
-        limits: limits, builtInModules: modules)
+        limits: limits, builtInModules: modules, slotHints: slotHints)
     }
     let open: [TargetEngine] = [
       redis("redis-2.8", "Redis 2.8", 6, olderSets),
@@ -44,18 +46,18 @@ public struct TargetEngine: Sendable, Equatable {
       redis("redis-6.2", "Redis 6.2", 9, olderSets),
       redis("redis-7.0", "Redis 7.0", 10, from70),
       redis("redis-7.2", "Redis 7.2", 11, from72),
-      redis("redis-7.4", "Redis 7.4", 12, from74),
-      redis("redis-8.0", "Redis 8.0", 12, from74, modules: ["vectorset"]),
-      redis("redis-8.6", "Redis 8.6", 13, from74, modules: ["vectorset"]),
+      redis("redis-7.4", "Redis 7.4", 12, from74, slotHints: .opcode),
+      redis("redis-8.0", "Redis 8.0", 12, from74, modules: ["vectorset"], slotHints: .opcode),
+      redis("redis-8.6", "Redis 8.6", 13, from74, modules: ["vectorset"], slotHints: .opcode),
       redis("valkey-7.2", "Valkey 7.2", 11, from72),
-      redis("valkey-8.0", "Valkey 8.0", 11, from74),
-      redis("valkey-8.1", "Valkey 8.1", 11, from74),
+      redis("valkey-8.0", "Valkey 8.0", 11, from74, slotHints: .auxField),
+      redis("valkey-8.1", "Valkey 8.1", 11, from74, slotHints: .auxField),
       TargetEngine(
         name: "valkey-9.0", server: "Valkey 9.0", version: RDBVersion(magic: .valkey, number: 80),
-        limits: from74),
+        limits: from74, slotHints: .auxField),
       TargetEngine(
         name: "valkey-9.1", server: "Valkey 9.1", version: RDBVersion(magic: .valkey, number: 80),
-        limits: from74),
+        limits: from74, slotHints: .auxField),
     ]
     // ElastiCache's engine versions and the open-source release each loads files of.
     let elastiCache: [(name: String, server: String, base: String)] = [
@@ -84,13 +86,15 @@ public struct TargetEngine: Sendable, Equatable {
   }
 
   /// A bare format with the newest defaults that format can hold, for `--rdb-version N`
-  /// or a rewrite that keeps the input's version.
+  /// or a rewrite that keeps the input's version. Slot hints take the form the format's
+  /// newest server writes (in RDB 11, Valkey 8's AUX field, which Redis 7.2 skips).
   public static func format(_ version: RDBVersion) -> TargetEngine {
     let best =
       all.last { $0.version == version && !$0.name.hasPrefix("elasticache") }
       ?? all.last { $0.version.magic == version.magic && $0.version.number <= version.number }
     return TargetEngine(
       name: version.description, server: "RDB \(version.number)", version: version,
-      limits: best?.limits ?? EncodingLimits(), builtInModules: best?.builtInModules ?? [])
+      limits: best?.limits ?? EncodingLimits(), builtInModules: best?.builtInModules ?? [],
+      slotHints: best?.slotHints ?? .none)
   }
 }
