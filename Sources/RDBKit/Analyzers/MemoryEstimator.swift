@@ -38,6 +38,8 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   var elementCosts = 0.0
   /// Whether every set member so far is a canonical integer (the set began as an intset).
   var allIntegers = true
+  /// Hash fields with a TTL so far.
+  var fieldsWithTTL = 0
 
   // Quicklists: the costs of the last `listCompressDepth` nodes, which stay uncompressed.
   var nodeIndex = 0
@@ -107,6 +109,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     valueCost = 0
     elementCosts = 0
     allIntegers = true
+    fieldsWithTTL = 0
     nodeIndex = 0
     nodeCosts = 0
     tailWindow.removeAll(keepingCapacity: true)
@@ -151,14 +154,14 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
       if allIntegers, !IntegerText.isCanonicalInteger(member) {
         allIntegers = false
       }
-      elementCosts += Double(model.stringCost(member.byteCount))
+      elementCosts += Double(model.setMemberCost(member.byteCount))
     }
   }
 
   public mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError) {
     count(member.byteCount)
     if encoding == .skiplist {
-      elementCosts += Double(model.stringCost(member.byteCount) + 24)
+      elementCosts += model.skiplistMemberCost(member.byteCount)
     }
   }
 
@@ -166,9 +169,11 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     throws(RDBError)
   {
     count(max(field.byteCount, value.byteCount))
+    if expiresAt != nil { fieldsWithTTL += 1 }
     if encoding == .hashtable {
-      let fieldCost = model.hashFieldCost(field.byteCount, hasTTL: expiresAt != nil)
-      elementCosts += Double(fieldCost + model.stringCost(value.byteCount) + 24)
+      elementCosts += Double(
+        model.hashEntryCost(
+          fieldLength: field.byteCount, valueLength: value.byteCount, hasTTL: expiresAt != nil))
     }
   }
 
@@ -282,32 +287,41 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   // MARK: - Hash tables and skiplists
 
   private func table() -> MemoryModel.TableShape {
-    model.builtTable(
+    if model.asLoaded { return .init(buckets: MemoryModel.loadedBuckets(elements)) }
+    return model.builtTable(
       count: elements, type: info?.dataType ?? .set, allIntegers: allIntegers,
       allShort: largest <= 64)
   }
 
+  /// The buckets of the value's table: Valkey 9's open hashtable, or a dict's (8 bytes each).
+  private func bucketCost() -> Int {
+    guard model.usesOpenHashTables else { return 8 * table().totalBuckets }
+    let shape = model.openTable(
+      count: elements, type: info?.dataType ?? .set, allIntegers: allIntegers,
+      loaded: model.asLoaded)
+    return Int(shape.cost.rounded())
+  }
+
   private mutating func finishSetTable() {
-    let shape = table()
     var costs = elementCosts
-    if model.setEntriesAreFlat {
+    if model.version == .valkey80 {
+      costs += model.sharedSetEntryCost(count: elements, table: table())
+    } else if !model.embedsElements {
       costs += Double(24 * elements)
-    } else {
-      costs += model.sharedSetEntryCost(count: elements, table: shape)
     }
     valueCost =
-      16 + model.dictSize + 8 * shape.totalBuckets
+      16 + model.tableFixedCost(type: .set) + bucketCost()
       + MemoryModel.averagedSum(Int(costs.rounded()), count: elements)
   }
 
   private mutating func finishSkiplist() {
-    let costs = elementCosts + model.expectedSkiplistNodeCost * Double(elements)
-    valueCost = model.skiplistFixedCost + 8 * table().totalBuckets + Int(costs.rounded())
+    valueCost = model.sortedSetFixedCost + bucketCost() + Int(elementCosts.rounded())
   }
 
   private mutating func finishHashTable() {
     valueCost =
-      16 + model.dictSize + 8 * table().totalBuckets
+      16 + model.tableFixedCost(type: .hash) + bucketCost()
       + MemoryModel.averagedSum(Int(elementCosts), count: elements)
+      + model.volatileFieldsCost(fieldsWithTTL)
   }
 }

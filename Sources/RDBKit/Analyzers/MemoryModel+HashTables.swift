@@ -55,7 +55,8 @@ extension MemoryModel {
       steps = modern && version != .redis70 ? 1 : 2
       if count > 512 { (converted, presized) = (513, modern) }
     default:
-      steps = 2
+      // Redis 8.6's ZADD looks a member up once (`dictFindLink`), not twice.
+      steps = version == .redis86 ? 1 : 2
       if count > 128 { (converted, presized) = (129, version != .redis70 && modern) }
     }
     var initial = 4

@@ -38,10 +38,6 @@ extension MemoryModel {
   /// `sizeof(quicklistNode)`: 32 up to 6.2, 40 from 7.0.
   var quicklistNodeSize: Int { isRedis4Through6 ? 32 : 40 }
 
-  /// Whether each hash-table set member costs a flat 24-byte entry (false: Valkey 8.0, where
-  /// a member alone in its bucket costs nothing and the others 16).
-  var setEntriesAreFlat: Bool { version != .valkey80 }
-
   /// Whether hash fields in a hash table are `mstr`s (7.4+), not sds strings.
   var hashFieldsAreMstr: Bool { version == .redis74 || version == .redis86 }
 

@@ -57,16 +57,24 @@ public struct MemoryModel: Sendable, Equatable {
   /// 4096 bytes), as on the live server that built the stream; false gives the figure of a
   /// server that loaded the file. True by default, since production data is built by commands.
   public var streamsBuiltByCommands: Bool
+  /// Whether to give the figure of a server that loaded the file (`--as-loaded`) instead of the
+  /// one that built the data with commands: every hash table sized once for its element count,
+  /// with no rehash in progress, and no stream listpack pre-allocated by `XADD`. False by
+  /// default.
+  public var asLoaded: Bool {
+    didSet { if asLoaded { streamsBuiltByCommands = false } }
+  }
 
   /// Creates a model for `version` with the default allocator and configuration.
   public init(
     version: Version, allocator: Allocator = .bundled, listCompressDepth: Int = 0,
-    streamsBuiltByCommands: Bool = true
+    streamsBuiltByCommands: Bool = true, asLoaded: Bool = false
   ) {
     self.version = version
     self.allocator = allocator
     self.listCompressDepth = max(0, listCompressDepth)
-    self.streamsBuiltByCommands = streamsBuiltByCommands
+    self.streamsBuiltByCommands = streamsBuiltByCommands && !asLoaded
+    self.asLoaded = asLoaded
   }
 
   /// Picks the version profile from the file's AUX fields and RDB version.
@@ -182,7 +190,8 @@ public struct MemoryModel: Sendable, Equatable {
   /// that an embedded value takes the place of the 8-byte pointer.
   func keyedObjectSize(keyLength: Int, slots: Int, embedded: Int) -> Int {
     let key = 1 + Self.sdsHeader(keyLength) + keyLength + 1
-    let value = version == .valkey90 && embedded > 0 ? embedded - 8 : embedded
+    // Valkey's embedded value takes at least the pointer's 8 bytes, so it can be unembedded.
+    let value = version == .valkey90 && embedded > 0 ? max(8, embedded) - 8 : embedded
     return allocationSize(16 + 8 * slots + key + value)
   }
 

@@ -18,11 +18,15 @@ import Testing
   /// Versions whose p95 misses the 3 % target, with the p95 measured when the gap was recorded
   /// (rounded up): the test holds them to that figure, so the gap cannot grow unnoticed, and
   /// to the 1 % median like every other version. Their strings, listpacks, intsets, quicklists,
-  /// listpackex hashes and vector sets are exact (median 0 %); what is not modelled yet:
-  /// - Redis 8.6.3 (p95 205.86 %): hash-table hashes and sets, skiplist sorted sets and streams
-  ///   (its streams count far less than 7.4's: 309 bytes for a one-entry stream).
-  /// - Valkey 9.1.2 (p95 50.82 %): the same three structures, built on Valkey 9's `hashtable`.
-  static let knownP95Gaps: [String: Double] = ["redis-8.6.3": 206, "valkey-9.1.2": 51]
+  /// listpackex hashes, vector sets, hash-table sets and hashes, and skiplists are modelled
+  /// (per type, the p95 of those is that of the older versions: the `compact-off` profile's
+  /// tables caught mid-rehash, random skiplist levels); what is not:
+  /// - Streams on both (Redis 8.6 sums the allocations it tracks, `s->alloc_size`, and Valkey
+  ///   9 the radix trees' real allocations, `raxAllocSize`, where older versions use a flat
+  ///   244 bytes per rax node): Redis 8.6.3 p95 205.86 %, Valkey 9.1.2 13.22 %.
+  /// - Valkey 9.1.2 hashes with over 127 fields with TTLs (their TTL index becomes a radix
+  ///   tree of time buckets): `hfe:hsetex:hashtable`, 13 %.
+  static let knownP95Gaps: [String: Double] = ["redis-8.6.3": 206, "valkey-9.1.2": 14]
 
   /// Server directories whose fixtures have `memory_usage` (4.0 and later).
   static let servers: [String] = Array(Set(Fixture.all.map(\.server))).sorted()
@@ -93,6 +97,11 @@ import Testing
     if let gap = Self.knownP95Gaps[server] {
       print("  known gap | \(server) | p95 held to \(gap) % (target 3 %)")
       #expect(p95 <= gap, "\(server): p95 error \(p95) %, worse than the recorded \(gap) %")
+      // Everything but the streams meets the target.
+      let others = samples.filter { !$0.encoding.hasPrefix("stream/") }.map(\.error).sorted()
+      let othersP95 = Self.percentile(others, 0.95) * 100
+      print(String(format: "  without streams | p95 %6.2f %%", othersP95))
+      #expect(othersP95 <= 3, "\(server): p95 error without streams \(othersP95) %")
     } else {
       #expect(p95 <= 3, "\(server): p95 error \(p95) %")
     }
