@@ -1,0 +1,184 @@
+import Foundation
+import RDBKit
+import Testing
+
+/// The seeded round trip on every server the catalog has: each fills a fresh server with
+/// ``RedisRoundTripTests/dataset(_:)`` plus what that server adds (hash field TTLs from
+/// Redis 7.4 and Valkey 9, vector sets of each quantisation from Redis 8, streams with
+/// idempotent producers from Redis 8.6), saves, and every key the parser reads from the dump
+/// is compared with what the live server answers: type, expiry, `OBJECT ENCODING`, value,
+/// and each field's TTL (for 6.2, which lacks `PEXPIRETIME`, key expiries within 1 s).
+/// `RDBKIT_SEED` picks another seed.
+@Suite("Seeded round trip on every server")
+struct EveryServerRoundTripTests {
+  static let seed: UInt64 =
+    ProcessInfo.processInfo.environment["RDBKIT_SEED"].flatMap { UInt64($0) } ?? 0x5EED_0011
+
+  @Test(arguments: ServerCatalog.names)
+  func everyKeyMatchesTheServer(name: String) throws {
+    guard let binary = ServerCatalog.server(name) else {
+      print("skipped \(name): \(ServerCatalog.missingReason(name) ?? "not available")")
+      return
+    }
+    let server = try RedisServer(binary: binary)
+    defer { server.stop() }
+    let client = try server.client()
+    var random = SplitMix64(seed: Self.seed)
+    print("\(name): round trip seed \(Self.seed)")
+    var commands = RedisRoundTripTests.dataset(&random)
+    commands += Self.extras(for: binary, &random)
+    let replies = try client.pipeline(commands)
+    let errors = zip(commands, replies).compactMap { command, reply -> String? in
+      guard case .error(let message) = reply else { return nil }
+      return "\(String(decoding: command[0], as: UTF8.self)): \(message)"
+    }
+    try #require(errors.isEmpty, "\(name) setup errors: \(errors.prefix(5))")
+    #expect(try client.call("SAVE") == .simple("OK"))
+
+    var collector = RecordCollector()
+    let summary = try RDBParser().parse(path: server.dumpPath, into: &collector)
+    #expect(summary.version == binary.writes)
+    let held = try ServerContents.readAll(from: client)
+    #expect(collector.keys.count == held.count, "\(name): parsed \(collector.keys.count) keys")
+    var byName: [String: CollectedKey] = [:]
+    for key in held { byName["\(key.database)/\(key.keyHex)"] = key }
+    var problems: [String] = []
+    for key in collector.keys {
+      let label =
+        "\(name) \(key.database)/\(String(decoding: RedisRoundTripTests.unhex(key.keyHex), as: UTF8.self))"
+      guard let theirs = byName["\(key.database)/\(key.keyHex)"] else {
+        problems.append("\(label): not on the server")
+        continue
+      }
+      problems += try Self.differences(
+        key, theirs, label: label, client: client,
+        expiryTolerance: binary.writes.number < 10 ? 1000 : 0)
+    }
+    #expect(
+      problems.isEmpty,
+      "\(problems.count) differences:\n\(problems.prefix(20).joined(separator: "\n"))")
+    Self.expectExtrasParsed(collector.keys, binary: binary)
+  }
+
+  static func differences(
+    _ ours: CollectedKey, _ theirs: CollectedKey, label: String, client: RESPClient,
+    expiryTolerance: Int64
+  ) throws -> [String] {
+    var problems: [String] = []
+    if ours.type != theirs.type { problems.append("\(label) type \(ours.type) / \(theirs.type)") }
+    // Without PEXPIRETIME (6.2) the server's expiry is PTTL + TIME, a few ms off.
+    if (ours.expiresAt == nil) != (theirs.expiresAt == nil)
+      || abs((ours.expiresAt ?? 0) - (theirs.expiresAt ?? 0)) > expiryTolerance
+    {
+      problems.append("\(label) expiry \(ours.expiresAt ?? -1) / \(theirs.expiresAt ?? -1)")
+    }
+    let name = RedisRoundTripTests.unhex(ours.keyHex)
+    try client.call("SELECT", "\(ours.database)")
+    let encoding =
+      try client.callBytes([Array("OBJECT".utf8), Array("ENCODING".utf8), name]).text ?? "?"
+    if !ExpectedComparison.encodingMatches(ours: ours.encoding, server: encoding, key: ours) {
+      problems.append("\(label) encoding \(ours.encoding) / \(encoding)")
+    }
+    var comparable = ours
+    comparable.stream?.idempotency = nil  // the server side is read without it
+    let (mine, served) = (
+      ExpectedComparison.valueText(comparable), ExpectedComparison.valueText(theirs)
+    )
+    if mine != served {
+      problems.append("\(label) value \(mine.prefix(200)) / \(served.prefix(200))")
+    }
+    if ours.type == "hash", !ours.fieldExpiries.isEmpty || ours.encoding == "hashtable" {
+      problems += try fieldTTLDifferences(ours, name: name, label: label, client: client)
+    }
+    return problems
+  }
+
+  /// Each field's TTL from `HPEXPIRETIME` (-1: none) against the parsed one, on servers
+  /// that have the command.
+  static func fieldTTLDifferences(
+    _ ours: CollectedKey, name: [UInt8], label: String, client: RESPClient
+  ) throws -> [String] {
+    let fields = ours.pairs.map { RedisRoundTripTests.unhex($0.0) }
+    let reply = try client.callBytes(
+      [Array("HPEXPIRETIME".utf8), name, Array("FIELDS".utf8), Array("\(fields.count)".utf8)]
+        + fields)
+    if case .error = reply {
+      return ours.fieldExpiries.isEmpty ? [] : ["\(label): no HPEXPIRETIME"]
+    }
+    var problems: [String] = []
+    for (index, answer) in reply.elements.enumerated() {
+      let field = ours.pairs[index].0
+      let parsed = ours.fieldExpiries[field] ?? -1
+      if answer.integer != parsed {
+        problems.append("\(label) field \(field) TTL \(parsed) / \(answer.integer ?? -99)")
+      }
+    }
+    return problems
+  }
+
+  /// Commands for what `binary` has beyond the base dataset, in database 0.
+  static func extras(for binary: ServerBinary, _ random: inout SplitMix64) -> [[[UInt8]]] {
+    func words(_ parts: String...) -> [[UInt8]] { parts.map { Array($0.utf8) } }
+    let redis8 = binary.engine == .redis && binary.writes.number >= 12
+    let fieldTTLs = redis8 || binary.engine == .valkey && binary.writes.magic == .valkey
+    var commands: [[[UInt8]]] = [words("SELECT", "0")]
+    let future = 4_102_444_800_000 + Int(random.below(1_000_000))
+    if fieldTTLs {
+      commands.append(words("HSET", "hfe:small", "a", "1", "b", "2", "c", "three", "d", "4"))
+      commands.append(words("HPEXPIREAT", "hfe:small", "\(future)", "FIELDS", "2", "a", "c"))
+      var big = words("HSET", "hfe:big")
+      for index in 0..<300 { big += words("f\(index)", "v\(random.below(100_000))") }
+      commands.append(big)
+      var expiring = words("HPEXPIREAT", "hfe:big", "\(future + 7)", "FIELDS", "40")
+      for index in 0..<40 { expiring += words("f\(index * 7)") }
+      commands.append(expiring)
+    }
+    if redis8 {
+      for (key, option) in [("vset:q8", "Q8"), ("vset:noquant", "NOQUANT"), ("vset:bin", "BIN")] {
+        for element in 0..<25 {
+          let vector = (0..<6).map { _ in String(Double(random.below(2000)) / 1000 - 1) }
+          var command = words("VADD", key, "VALUES", "6") + vector.map { Array($0.utf8) }
+          command += words("e\(element)", option)
+          if element % 5 == 0 { command += words("SETATTR", "{\"n\":\(element)}") }
+          commands.append(command)
+        }
+      }
+    }
+    if binary.writes.number >= 13, binary.engine == .redis {
+      commands.append(words("XADD", "stream:idmp", "*", "n", "first"))
+      commands.append(
+        words("XCFGSET", "stream:idmp", "IDMP-DURATION", "86400", "IDMP-MAXSIZE", "5"))
+      for index in 1...8 {
+        commands.append(
+          words(
+            "XADD", "stream:idmp", "IDMP", "producer-\(index % 2)", "iid-\(index)", "*", "n",
+            "\(random.below(1000))"))
+      }
+    }
+    return commands
+  }
+
+  /// The extras are in the parse with the forms they were made in.
+  static func expectExtrasParsed(_ keys: [CollectedKey], binary: ServerBinary) {
+    func key(_ name: String) -> CollectedKey? {
+      keys.first { $0.database == 0 && $0.keyHex == hex(Array(name.utf8).span.bytes) }
+    }
+    let redis8 = binary.engine == .redis && binary.writes.number >= 12
+    if redis8 || binary.writes.magic == .valkey {
+      #expect(key("hfe:small")?.fieldExpiries.count == 2, "\(binary.name)")
+      #expect(key("hfe:big")?.fieldExpiries.count == 40, "\(binary.name)")
+    }
+    if redis8 {
+      let quantisations = ["vset:q8", "vset:noquant", "vset:bin"].compactMap {
+        key($0)?.vectorSet?.info.quantization.rawValue
+      }
+      #expect(Set(quantisations).count == 3, "\(binary.name): \(quantisations)")
+    }
+    if binary.engine == .redis, binary.writes.number >= 13 {
+      // Two producers; each keeps its last iids, at most 5 in all per producer.
+      let producers = key("stream:idmp")?.stream?.idempotency?.producers ?? []
+      #expect(producers.count == 2, "\(binary.name)")
+      #expect(producers.map(\.entries.count).reduce(0, +) == 8, "\(binary.name)")
+    }
+  }
+}
