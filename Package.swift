@@ -17,6 +17,9 @@ let package = Package(
     .systemLibrary(
       name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+    // gzip and zstd inputs are decompressed as they are read.
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
     // curl_easy_setopt/getinfo are variadic: one typed C entry per argument kind.
     .target(name: "CCurlShims", dependencies: ["CCurl"]),
     // CRC-64 with a PCLMULQDQ fast path; C because Swift has no carry-less multiply intrinsic.
@@ -29,6 +32,8 @@ let package = Package(
         "CCurl",
         "CCurlShims",
         "COpenSSL",
+        "CZlib",
+        "CZstd",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "SystemPackage", package: "swift-system"),
       ],

@@ -36,6 +36,8 @@ public struct RDBError: Error, Sendable, Equatable, CustomStringConvertible {
     case readFailed(String)
     /// A handler could not go on (its output failed, for example).
     case handlerFailed(String)
+    /// The input is compressed in a format this parser does not decompress (lz4, bzip2, xz).
+    case compressed(String)
 
     public var description: String {
       switch self {
@@ -79,6 +81,9 @@ public struct RDBError: Error, Sendable, Equatable, CustomStringConvertible {
         return "read failed: \(reason)"
       case .handlerFailed(let reason):
         return reason
+      case .compressed(let format):
+        return "the input is \(format)-compressed, which rdbtool does not read (it reads gzip "
+          + "and zstd): decompress it first, e.g. \(format) -dc FILE | rdbtool verify -"
       }
     }
   }

@@ -84,7 +84,7 @@ import Testing
   @Test func missingFileExitsOne() throws {
     let result = try RDBToolProcess.run(["verify", "/nonexistent/dump.rdb"])
     #expect(result.status == 1)
-    #expect(result.stdout.contains("ERROR: cannot open: No such file or directory"))
+    #expect(result.stdout.contains("ERROR: cannot open: no such file"))
   }
 
   @Test(arguments: [

@@ -57,36 +57,35 @@ public struct RDBParser: Sendable {
     return try result.get()
   }
 
-  /// Parses a sequential input (a pipe, a socket, an HTTP body) through a refilled buffer.
+  /// Parses a sequential input (a pipe, a socket, an HTTP body) through a refilled buffer;
+  /// a gzip or zstd input is decompressed as it is read (``DecompressingInput``).
   @discardableResult
   public func parse<I: ByteInput, H: RDBHandler>(input: I, into handler: inout H)
     throws(RDBError) -> ParseSummary
   {
+    let decompressing = DecompressingInput(input, progress: progress)
     var decoder = Decoder(
-      source: ByteSource(refill: StreamRefill(input: input), progress: progress))
+      source: ByteSource(refill: StreamRefill(input: decompressing), progress: progress))
     defer { decoder.release() }
     return try decoder.run(&handler)
   }
 
   /// Parses the file at `path`, or standard input for `-`: a regular file is mapped, anything
-  /// else is read sequentially.
+  /// else (and a gzip or zstd file) is read sequentially.
   ///
-  /// - Throws: `Errno` when the file cannot be opened, ``RDBError`` for bad data.
+  /// - Throws: `Errno` when the file cannot be opened or is a directory, ``RDBError`` for bad
+  ///   data.
   @discardableResult
   public func parse<H: RDBHandler>(path: String, into handler: inout H) throws -> ParseSummary {
-    if path == "-" {
-      let standardInput = FileDescriptor.standardInput
-      if MappedFile.isRegularFile(standardInput) {
-        let file = try MappedFile(descriptor: standardInput)
-        return try parse(file, into: &handler)
-      }
-      return try parse(input: FileDescriptorInput(descriptor: standardInput), into: &handler)
-    }
-    let descriptor = try FileDescriptor.open(FilePath(path), .readOnly)
-    defer { try? descriptor.close() }
+    let descriptor =
+      path == "-"
+      ? FileDescriptor.standardInput : try FileDescriptor.open(FilePath(path), .readOnly)
+    defer { if path != "-" { try? descriptor.close() } }
+    if MappedFile.isDirectory(descriptor) { throw Errno.isDirectory }
     if MappedFile.isRegularFile(descriptor) {
       let file = try MappedFile(descriptor: descriptor)
-      return try parse(file, into: &handler)
+      let magic = unsafe file.withUnsafeBytes { unsafe Array($0.prefix(Compression.longestMagic)) }
+      if Compression.detect(magic) == nil { return try parse(file, into: &handler) }
     }
     return try parse(input: FileDescriptorInput(descriptor: descriptor), into: &handler)
   }

@@ -57,6 +57,12 @@ public struct MappedFile: ~Copyable {
     return unsafe fstat(descriptor.rawValue, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
   }
 
+  /// Whether `descriptor` is a directory, which `read` would refuse with `EISDIR`.
+  public static func isDirectory(_ descriptor: FileDescriptor) -> Bool {
+    var status = stat()
+    return unsafe fstat(descriptor.rawValue, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+  }
+
   deinit {
     if let address = unsafe address { _ = unsafe munmap(address, count) }
   }

@@ -24,4 +24,7 @@ public final class ParseProgress: Sendable {
 
   /// Records the input's size when it is known before the parse (an S3 object's length).
   public func expectTotal(_ bytes: Int) { total.store(bytes, ordering: .relaxed) }
+
+  /// Forgets the expected size: the bytes parsed are not the bytes read (a compressed input).
+  func forgetTotal() { total.store(-1, ordering: .relaxed) }
 }

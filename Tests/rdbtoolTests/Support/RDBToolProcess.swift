@@ -59,6 +59,8 @@ struct RDBToolProcess {
     process.standardInput = stdin == nil ? FileHandle.nullDevice : input
     try process.run()
     if let stdin {
+      // A child that stops reading early (it refused its input) must not kill this process.
+      _ = signal(SIGPIPE, SIG_IGN)
       DispatchQueue.global().async {
         try? input.fileHandleForWriting.write(contentsOf: stdin)
         try? input.fileHandleForWriting.close()
