@@ -77,6 +77,8 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public var next: Next
   /// The selection.
   public let selection: KeySelection
+  /// ``KeySelection/keepsEverything``, judged once rather than per key.
+  private let keepsEverything: Bool
   private var snapshotTime: Int64?
   private var passing = false
   /// Whether a key's events are under way (a module payload outside one is MODULE_AUX data).
@@ -86,6 +88,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public init(_ next: Next, selection: KeySelection) {
     self.next = next
     self.selection = selection
+    keepsEverything = selection.keepsEverything
   }
 
   public static var needsStringValues: Bool { Next.needsStringValues }
@@ -118,7 +121,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
     inKey = true
-    passing = selection.keeps(key, info: info, snapshotTime: snapshotTime)
+    passing = keepsEverything || selection.keeps(key, info: info, snapshotTime: snapshotTime)
     guard passing else { return .skip }
     let decision = try next.beginKey(key, info: info)
     if decision == .skip { passing = false }
