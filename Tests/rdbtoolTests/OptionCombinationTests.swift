@@ -11,6 +11,8 @@ import Testing
   static let refused: [(arguments: [String], reason: String)] = [
     (["dump", "--format", "json", "--bytes", "utf8"], "object keys"),
     (["dump", "--format", "resp", "--bytes", "base64"], "--format resp"),
+    (["dump", "--format", "csv", "--bytes", "utf8"], "--format csv"),
+    (["memory", "--bytes", "utf8"], "--format csv"),
     (["dump", "--expired", "skip", "--expiry", "expired"], "--expiry expired"),
     (["keys", "--exclude-regex", "("], "--exclude-regex"),
     (["rewrite", "--expired", "skip", "--expiry", "expired", "-o", "/tmp/never.rdb"], "--expired"),

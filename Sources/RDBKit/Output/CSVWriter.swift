@@ -1,6 +1,7 @@
 /// Flattens strings and hashes into CSV rows: `database,type,key,field,value`, one row per
-/// string and one per hash field (strings leave `field` empty), RFC 4180 quoting. Other
-/// types are skipped undecoded and counted.
+/// string and one per hash field (strings leave `field` empty). Fields are written by
+/// ``CSVField``: the lossless text form of ``ByteText``, RFC 4180 quoting. Other types are
+/// skipped undecoded and counted.
 public struct CSVWriter: RDBHandler {
   /// The buffered output; call ``finish()`` after the parse.
   public let output: OutputBuffer
@@ -10,8 +11,10 @@ public struct CSVWriter: RDBHandler {
   /// Keys of other types, left out.
   public private(set) var skippedKeys = 0
 
-  /// Writes the header row to `output`; byte strings raw, or base64 with `.base64`.
-  public init(output: OutputBuffer, style: ByteStringStyle = .utf8) {
+  /// Writes the header row to `output`; byte strings in their text form, or base64 with
+  /// ``ByteStringStyle/base64`` (``ByteStringStyle/utf8`` is taken as text: CSV has no
+  /// base64 objects).
+  public init(output: OutputBuffer, style: ByteStringStyle = .text) {
     self.output = output
     self.style = style
     self.output.append("database,type,key,field,value\n")
@@ -54,20 +57,7 @@ public struct CSVWriter: RDBHandler {
     try output.flushIfFull()
   }
 
-  /// One CSV field: quoted when it holds a comma, quote, CR or LF, quotes doubled.
-  @unsafe private mutating func appendField(_ bytes: UnsafeRawBufferPointer) {
-    if style == .base64 {
-      unsafe JSONText.appendBase64(bytes, to: output)
-      return
-    }
-    let needsQuotes = unsafe bytes.contains { $0 == 44 || $0 == 34 || $0 == 13 || $0 == 10 }
-    guard needsQuotes else { return unsafe output.append(bytes) }
-    output.append(UInt8(ascii: "\""))
-    for index in 0..<bytes.count {
-      let byte = unsafe bytes[index]
-      if byte == 34 { output.append(UInt8(ascii: "\"")) }
-      output.append(byte)
-    }
-    output.append(UInt8(ascii: "\""))
+  @unsafe private func appendField(_ bytes: UnsafeRawBufferPointer) {
+    unsafe CSVField.append(bytes, base64: style == .base64, to: output)
   }
 }

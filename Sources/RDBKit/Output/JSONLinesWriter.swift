@@ -5,8 +5,10 @@
 ///      "value":{"name":"Ada","visits":"12"}}
 ///
 /// Byte strings follow ``ByteStringStyle``; integers stored as integers are written as their
-/// decimal text, as Redis returns them. A hash whose field names are not all valid UTF-8 is
-/// written as an array of `[field, value]` pairs, and its `field_expire_ms` likewise; a stream
+/// decimal text, as Redis returns them. A hash whose field names are not all valid UTF-8 (in
+/// the utf8 style) is written as an array of `[field, value]` pairs; fields with a TTL of
+/// their own add `"field_expire_ms":[{"field":…,"expire_ms":…}]` after the value, one row
+/// per field, so that SQL readers see one column whatever the field names. A stream
 /// entry's fields the same way, and also when a field name repeats (`XADD s * k v k v` keeps
 /// both pairs, which an object could not). Streams are
 /// `{"entries":[{"id":…,"fields":{…}}],"length":…,"last_id":…,"groups":[…]}` (types 19, 21
@@ -26,9 +28,9 @@ public struct JSONLinesWriter: RDBHandler {
   private var info: KeyInfo?
   private var elementCount = 0
   private var map = MapWriter()
-  private var fieldExpiries = MapWriter()
-  /// The current hash's field TTLs, written after its value.
+  /// The current hash's field TTLs, written after its value, and how many there are.
   private let expiryOutput = OutputBuffer()
+  private var fieldExpiryCount = 0
   private var streamState = StreamGroupWriter()
   /// Producers written in the current stream's IDMP data, and entries in the current one.
   private var producers = 0
@@ -99,7 +101,7 @@ public struct JSONLinesWriter: RDBHandler {
     case .list, .set, .sortedSet: output.append(UInt8(ascii: "["))
     case .hash:
       map.begin(at: output.count)
-      fieldExpiries.begin(at: 0)
+      fieldExpiryCount = 0
       expiryOutput.truncate(to: 0)
     case .stream: output.append("{\"entries\":[")
     case .string, .module: break
@@ -145,9 +147,12 @@ public struct JSONLinesWriter: RDBHandler {
       unsafe value.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
       map.endEntry(in: output)
       if let expiresAt {
-        unsafe fieldExpiries.beginEntry(key: field, style: style, in: expiryOutput)
+        expiryOutput.append(fieldExpiryCount == 0 ? "[{\"field\":" : ",{\"field\":")
+        fieldExpiryCount &+= 1
+        unsafe JSONText.appendValue(field, style: style, to: expiryOutput)
+        expiryOutput.append(",\"expire_ms\":")
         expiryOutput.append(integer: expiresAt)
-        fieldExpiries.endEntry(in: expiryOutput)
+        expiryOutput.append(UInt8(ascii: "}"))
       }
     }
   }
@@ -308,10 +313,10 @@ public struct JSONLinesWriter: RDBHandler {
     case .list, .set, .sortedSet: output.append(UInt8(ascii: "]"))
     case .hash:
       map.end(in: output)
-      if !fieldExpiries.isEmpty {
+      if fieldExpiryCount > 0 {
         output.append(",\"field_expire_ms\":")
-        fieldExpiries.end(in: expiryOutput)
         output.append(expiryOutput)
+        output.append(UInt8(ascii: "]"))
       }
     case .stream:
       streamState.finish(to: output)

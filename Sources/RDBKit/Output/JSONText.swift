@@ -4,17 +4,24 @@ public enum ByteStringStyle: String, Sendable, CaseIterable {
   case utf8
   /// Every byte string as a base64 JSON string.
   case base64
+  /// Every byte string as a JSON string in ``ByteText``'s lossless form: valid UTF-8 as it
+  /// is, a backslash doubled, other bytes as `\xHH`. Keys are always strings, which SQL
+  /// readers such as DuckDB compare directly.
+  case text
 }
 
 /// JSON text for byte strings: escaping, UTF-8 validation and base64.
 enum JSONText {
   /// Appends `bytes` as a JSON value in `style`: a string when it can be one losslessly,
-  /// else `{"base64":"…"}`.
+  /// else `{"base64":"…"}`; always a string in the base64 and text styles.
   @inline(__always)
   static func appendValue(
     _ bytes: UnsafeRawBufferPointer, style: ByteStringStyle, to output: OutputBuffer
   ) {
-    if style == .base64 {
+    if style == .text {
+      if unsafe ByteText.isPlain(bytes) { return unsafe appendEscaped(bytes, to: output) }
+      unsafe ByteText.escaped(bytes).withUnsafeBytes { unsafe appendEscaped($0, to: output) }
+    } else if style == .base64 {
       output.append(UInt8(ascii: "\""))
       unsafe appendBase64(bytes, to: output)
       output.append(UInt8(ascii: "\""))
@@ -156,34 +163,44 @@ enum JSONText {
       index &+= 8
     }
     while index < count {
-      let lead = unsafe bytes[index]
-      if lead < 0x80 {
+      if unsafe bytes[index] < 0x80 {
         index &+= 1
         continue
       }
-      let length: Int
-      var lower: UInt8 = 0x80
-      var upper: UInt8 = 0xBF
-      switch lead {
-      case 0xC2...0xDF: length = 2
-      case 0xE0: length = 3; lower = 0xA0
-      case 0xE1...0xEC, 0xEE...0xEF: length = 3
-      case 0xED: length = 3; upper = 0x9F
-      case 0xF0: length = 4; lower = 0x90
-      case 0xF1...0xF3: length = 4
-      case 0xF4: length = 4; upper = 0x8F
-      default: return false
-      }
-      guard length <= count &- index else { return false }
-      let second = unsafe bytes[index &+ 1]
-      guard second >= lower, second <= upper else { return false }
-      for offset in 2..<max(length, 2) {
-        let next = unsafe bytes[index &+ offset]
-        guard next & 0xC0 == 0x80 else { return false }
-      }
+      guard let length = unsafe sequenceLength(bytes, at: index) else { return false }
       index &+= length
     }
     return true
+  }
+
+  /// The length of the well-formed UTF-8 sequence that starts at `index` with a byte of 0x80
+  /// or more, or nil when none does (a stray continuation byte, an overlong form, a
+  /// surrogate, a value above U+10FFFF or a sequence cut short).
+  @inline(__always)
+  static func sequenceLength(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int? {
+    let count = bytes.count
+    let lead = unsafe bytes[index]
+    let length: Int
+    var lower: UInt8 = 0x80
+    var upper: UInt8 = 0xBF
+    switch lead {
+    case 0xC2...0xDF: length = 2
+    case 0xE0: length = 3; lower = 0xA0
+    case 0xE1...0xEC, 0xEE...0xEF: length = 3
+    case 0xED: length = 3; upper = 0x9F
+    case 0xF0: length = 4; lower = 0x90
+    case 0xF1...0xF3: length = 4
+    case 0xF4: length = 4; upper = 0x8F
+    default: return nil
+    }
+    guard length <= count &- index else { return nil }
+    let second = unsafe bytes[index &+ 1]
+    guard second >= lower, second <= upper else { return nil }
+    for offset in 2..<max(length, 2) {
+      let next = unsafe bytes[index &+ offset]
+      guard next & 0xC0 == 0x80 else { return nil }
+    }
+    return length
   }
 
   /// Appends an integer, or `null` for nil.

@@ -1,12 +1,13 @@
 /// Writes ``KeyMemoryReport``s as CSV rows or JSON lines: the output of `rdbtool memory`.
 ///
 /// CSV has redis-rdb-tools' columns,
-/// `database,type,key,size_in_bytes,encoding,num_elements,len_largest_element,expiry`: the key
-/// is quoted when it holds a comma, a quote or a line break (quotes doubled), and a key that
-/// is not valid UTF-8 is written with `\xHH` escapes for the bytes that make it so (and `\\`
-/// for a backslash); `expiry` is ISO-8601 UTC with milliseconds, or empty. JSON lines carry
-/// the same fields, the key as in `rdbtool dump` (a string when valid UTF-8, else
-/// `{"base64":"…"}`) and `expiry` as Unix milliseconds or null.
+/// `database,type,key,size_in_bytes,encoding,num_elements,len_largest_element,expiry`, the key
+/// written by ``CSVField`` (the lossless text form of ``ByteText``, RFC 4180 quoting) and
+/// `expiry` as ISO-8601 UTC with milliseconds, or empty. JSON lines carry the same figures
+/// under the names `rdbtool dump` gives them: `db`, `key` (in the ``ByteStringStyle``),
+/// `type`, `encoding`, `size_in_bytes`, `num_elements`, `len_largest_element` and `expire_ms`
+/// (Unix milliseconds or null). With a ``file`` set, rows end with a `file` column (a `file`
+/// field): the input they came from, for reports over several shards.
 ///
 /// The writer owns no descriptor: the caller keeps it open until ``finish()``.
 public struct MemoryReportWriter: KeyMemoryConsumer {
@@ -20,14 +21,25 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
 
   private let output: OutputBuffer
   private let format: Format
+  private let style: ByteStringStyle
+  /// The input the next reports come from, written in a last `file` column; nil for none.
+  public var file: String? {
+    didSet { fileBytes = file.map { Array($0.utf8) } ?? [] }
+  }
+  private var fileBytes: [UInt8] = []
 
-  /// Writes to `output` in `format`; CSV starts with its header row.
-  public init(output: OutputBuffer, format: Format) {
+  /// Writes to `output` in `format`, byte strings in `style` (in CSV, ``ByteStringStyle/utf8``
+  /// is taken as text). CSV starts with its header row, ending in `file` when `withFile`.
+  public init(
+    output: OutputBuffer, format: Format, style: ByteStringStyle = .utf8, withFile: Bool = false
+  ) {
     self.output = output
     self.format = format
+    self.style = style
     if format == .csv {
       self.output.append(
-        "database,type,key,size_in_bytes,encoding,num_elements,len_largest_element,expiry\n")
+        "database,type,key,size_in_bytes,encoding,num_elements,len_largest_element,expiry")
+      self.output.append(withFile ? ",file\n" : "\n")
     }
   }
 
@@ -50,7 +62,9 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     output.append(UInt8(ascii: ","))
     output.append(report.type.rawValue)
     output.append(UInt8(ascii: ","))
-    appendCSVKey(report.key)
+    unsafe report.key.withUnsafeBytes {
+      unsafe CSVField.append($0, base64: style == .base64, to: output)
+    }
     output.append(UInt8(ascii: ","))
     output.append(integer: Int64(report.sizeInBytes))
     output.append(UInt8(ascii: ","))
@@ -63,44 +77,21 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     if let expiresAt = report.expiresAt {
       output.append(CalendarDate.iso8601(milliseconds: expiresAt))
     }
+    if file != nil {
+      output.append(UInt8(ascii: ","))
+      unsafe fileBytes.withUnsafeBytes { unsafe CSVField.append($0, base64: false, to: output) }
+    }
     output.append(UInt8(ascii: "\n"))
   }
 
-  private mutating func appendCSVKey(_ key: [UInt8]) {
-    let isText = unsafe key.withUnsafeBytes { unsafe JSONText.isValidUTF8($0) }
-    let needsQuotes = key.contains {
-      $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
-    }
-    // Most names are plain text: copied as they are.
-    if isText, !needsQuotes { return output.append(contentsOf: key) }
-    if needsQuotes { output.append(UInt8(ascii: "\"")) }
-    for byte in key {
-      if byte == UInt8(ascii: "\"") {
-        output.append("\"\"")
-      } else if !isText, byte >= 0x80 || byte < 0x20 || byte == UInt8(ascii: "\\") {
-        if byte == UInt8(ascii: "\\") {
-          output.append("\\\\")
-        } else {
-          output.append("\\x")
-          output.append(Self.hexDigits[Int(byte >> 4)])
-          output.append(Self.hexDigits[Int(byte & 15)])
-        }
-      } else {
-        output.append(byte)
-      }
-    }
-    if needsQuotes { output.append(UInt8(ascii: "\"")) }
-  }
-
-  private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
   private mutating func appendJSON(_ report: KeyMemoryReport) {
-    output.append("{\"database\":")
+    output.append("{\"db\":")
     output.append(integer: Int64(report.database))
+    output.append(",\"key\":")
+    unsafe report.key.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
     output.append(",\"type\":\"")
     output.append(report.type.rawValue)
-    output.append("\",\"key\":")
-    unsafe report.key.withUnsafeBytes { unsafe JSONText.appendValue($0, style: .utf8, to: output) }
+    output.append(UInt8(ascii: "\""))
     output.append(",\"size_in_bytes\":")
     output.append(integer: Int64(report.sizeInBytes))
     output.append(",\"encoding\":\"")
@@ -109,8 +100,12 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     output.append(integer: Int64(report.elementCount))
     output.append(",\"len_largest_element\":")
     output.append(integer: Int64(report.largestElementLength))
-    output.append(",\"expiry\":")
+    output.append(",\"expire_ms\":")
     JSONText.appendInteger(report.expiresAt, to: output)
+    if file != nil {
+      output.append(",\"file\":")
+      unsafe fileBytes.withUnsafeBytes { unsafe JSONText.appendEscaped($0, to: output) }
+    }
     output.append("}\n")
   }
 }

@@ -14,13 +14,17 @@ extension RDBTool {
 
         --format json writes one JSON document grouping keys by database, in the shape \
         redis-rdb-tools users know: [{"key": value, …}, …]. --format csv flattens strings \
-        and hashes into database,type,key,field,value rows.
+        and hashes into database,type,key,field,value rows (RFC 4180 quoting, every field in \
+        the text form described below, or base64 with --bytes base64).
 
         --format jsonl writes one JSON object per key, in file order, losslessly:
           {"db":0,"key":"k","type":"hash","encoding":"listpack","expire_ms":null,"value":{…}}
         plus "idle_s" / "freq" when the file has them. Byte strings that are valid UTF-8 are \
         JSON strings, others {"base64":"…"}; --bytes base64 writes every byte string as a \
-        base64 string. The README describes every value shape.
+        base64 string; --bytes text writes every byte string as a JSON string in a lossless \
+        text form: UTF-8 as it is, a backslash as \\\\, any other byte as \\xHH (what SQL \
+        readers such as DuckDB want: keys are always strings). The README describes every \
+        value shape.
 
         Keys that had expired when the file was written are dumped (they are in the file); \
         --expired skip leaves them out.
@@ -49,9 +53,9 @@ extension RDBTool {
     var format: Format = .jsonl
 
     @Option(
-      help:
-        "How byte strings are written: utf8 (JSON lines' default: base64 objects for the rest) or base64."
-    )
+      help: ArgumentHelp(
+        "How byte strings are written: utf8 (UTF-8 as strings, the rest as base64 objects; the default of jsonl), text (lossless text, \\xHH escapes; the default of csv) or base64.",
+        valueName: "STYLE"))
     var bytes: ByteStringStyle?
 
     @Option(help: "Keys already expired when the file was written: keep or skip.")
@@ -71,7 +75,11 @@ extension RDBTool {
           "--bytes does not apply to --format resp, which writes bytes as they are.")
       case (.json, .utf8):
         throw ValidationError(
-          "--format json cannot write --bytes utf8: its object keys must be strings; use base64.")
+          "--format json cannot write --bytes utf8: its object keys must be strings; use text or base64."
+        )
+      case (.csv, .utf8):
+        throw ValidationError(
+          "--format csv cannot write --bytes utf8 (base64 objects are JSON); use text or base64.")
       default: break
       }
     }
@@ -95,7 +103,7 @@ extension RDBTool {
           try filter.next.finish()
         case .csv:
           var filter = KeyFilter(
-            CSVWriter(output: buffer, style: bytes ?? .utf8), selection: selection)
+            CSVWriter(output: buffer, style: bytes ?? .text), selection: selection)
           defer { try? filter.next.finish() }
           try parse(sources, into: &filter, client: client)
           if filter.next.skippedKeys > 0 {

@@ -12,9 +12,14 @@ extension RDBTool {
         size_in_bytes estimates `MEMORY USAGE key SAMPLES 0` on the server that wrote the \
         file (picked from its redis-ver / valkey-ver AUX field; --model overrides it). \
         Blobs the server keeps byte for byte count exactly; hash-table buckets, skiplist \
-        levels and stream radix trees are modelled. Keys are CSV-quoted when needed; keys that \
-        are not UTF-8 get \\xHH escapes. expiry is ISO-8601 UTC, or empty. --format jsonl \
-        writes the same fields as JSON objects, keys as in `rdbtool dump`, expiry in Unix ms.
+        levels and stream radix trees are modelled. Keys are written as `dump --format csv` \
+        writes them: RFC 4180 quoting, bytes that are not UTF-8 as \\xHH and a backslash as \
+        \\\\. expiry is ISO-8601 UTC, or empty. --format jsonl writes the same figures under \
+        the names `rdbtool dump` uses: db, key (as --bytes says), type, encoding, \
+        size_in_bytes, num_elements, len_largest_element and expire_ms (Unix ms or null).
+
+        With several inputs every row ends with a file column (a "file" field in JSON lines) \
+        naming the input it came from.
 
         Several inputs (the shards of an export) are written one after the other; --top N \
         keeps only the N largest keys of all of them (in bounded memory), largest first.
@@ -35,6 +40,12 @@ extension RDBTool {
     @Option(help: ArgumentHelp("Report only the N largest keys, largest first.", valueName: "N"))
     var top: Int?
 
+    @Option(
+      help: ArgumentHelp(
+        "How key names are written: utf8 (UTF-8 as strings, the rest as base64 objects; the default of jsonl), text (lossless text, \\xHH escapes; the default of csv) or base64.",
+        valueName: "STYLE"))
+    var bytes: ByteStringStyle?
+
     @OptionGroup(title: "Memory model") var memory: MemoryModelOptions
     @OptionGroup(title: "Filters") var filters: FilterOptions
     @OptionGroup var options: InputOptions
@@ -44,28 +55,41 @@ extension RDBTool {
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("Give at least one input.") }
       if let top, top < 1 { throw ValidationError("--top must be at least 1.") }
+      if format == .csv, bytes == .utf8 {
+        throw ValidationError(
+          "--format csv cannot write --bytes utf8 (base64 objects are JSON); use text or base64.")
+      }
     }
 
     func run() throws {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
+      let withFile = sources.count > 1
       try destination.write { descriptor in
         var writer = MemoryReportWriter(
-          output: OutputBuffer(descriptor: descriptor), format: format)
+          output: OutputBuffer(descriptor: descriptor), format: format,
+          style: bytes ?? (format == .csv ? .text : .utf8), withFile: withFile)
         if let top {
-          var largest = TopKeys(limit: top)
-          for source in sources {
+          // Each input's largest keys, then the largest of all, each knowing its input.
+          var largest: [(report: KeyMemoryReport, input: Int)] = []
+          for (index, source) in sources.enumerated() {
             var estimator = KeyFilter(
               memory.estimator(TopKeys(limit: top)), selection: filters.selection)
             try ParseRun.parse(
               source, into: &estimator, client: client, options: options,
               quiet: destination.writesToTerminal)
-            largest.merge(estimator.next.consumer.next)
+            largest += estimator.next.consumer.next.largestFirst().map { ($0, index) }
+            largest.sort { $0.report.sizeInBytes > $1.report.sizeInBytes }
+            largest.removeLast(max(0, largest.count - top))
           }
-          for report in largest.largestFirst() { try writer.consume(report) }
+          for (report, input) in largest {
+            if withFile { writer.file = sources[input].name }
+            try writer.consume(report)
+          }
           try writer.finish()
           return
         }
         for source in sources {
+          if withFile { writer.file = source.name }
           var estimator = KeyFilter(memory.estimator(writer), selection: filters.selection)
           defer { try? estimator.next.consumer.next.finish() }
           try ParseRun.parse(

@@ -5,7 +5,7 @@ import Testing
 
 /// `dump --format jsonl` is lossless: reading the JSON back gives exactly what the server held.
 @Suite struct JSONLinesWriterTests {
-  @Test(arguments: Fixture.all, [ByteStringStyle.utf8, .base64])
+  @Test(arguments: Fixture.all, [ByteStringStyle.utf8, .base64, .text])
   func jsonLinesReproduceTheServer(_ fixture: Fixture, style: ByteStringStyle) throws {
     let lines = try dump(fixture, style: style)
     let keys = try lines.map { try Self.collectedKey(fromJSONLine: $0, style: style) }
@@ -60,8 +60,9 @@ import Testing
       key.scores = zip(members, scores).map { ($0, $1.score.value) }
     case "hash":
       key.pairs = try pairs(value, style).map { ($0.0, try bytesHex($0.1, style)) }
-      for (field, time) in try pairs(object["field_expire_ms"], style) {
-        key.fieldExpiries[field] = (time as? NSNumber)?.int64Value
+      for entry in object["field_expire_ms"] as? [[String: Any]] ?? [] {
+        key.fieldExpiries[try bytesHex(entry["field"], style)] =
+          (entry["expire_ms"] as? NSNumber)?.int64Value
       }
     case "stream":
       key.stream = try stream(value, style)
@@ -212,6 +213,8 @@ import Testing
     if style == .base64 {
       let text = try #require(value as? String)
       bytes = try #require(Data(base64Encoded: text))
+    } else if style == .text {
+      return try textBytes(try #require(value as? String))
     } else if let text = value as? String {
       bytes = Data(text.utf8)
     } else {
@@ -220,5 +223,31 @@ import Testing
       bytes = try #require(Data(base64Encoded: text))
     }
     return [UInt8](bytes)
+  }
+
+  /// The bytes of a string in the text form: `\\` is a backslash, `\xHH` a byte, the rest
+  /// UTF-8.
+  static func textBytes(_ text: String) throws -> [UInt8] {
+    let utf8 = Array(text.utf8)
+    var bytes: [UInt8] = []
+    var index = 0
+    while index < utf8.count {
+      guard utf8[index] == UInt8(ascii: "\\") else {
+        bytes.append(utf8[index])
+        index += 1
+        continue
+      }
+      try #require(index + 1 < utf8.count, "a lone backslash ends \(text)")
+      if utf8[index + 1] == UInt8(ascii: "\\") {
+        bytes.append(UInt8(ascii: "\\"))
+        index += 2
+      } else {
+        try #require(utf8[index + 1] == UInt8(ascii: "x") && index + 3 < utf8.count)
+        let hex = String(decoding: utf8[(index + 2)...(index + 3)], as: UTF8.self)
+        bytes.append(try #require(UInt8(hex, radix: 16)))
+        index += 4
+      }
+    }
+    return bytes
   }
 }

@@ -2,16 +2,19 @@ import Testing
 
 @testable import RDBKit
 
-/// `rdbtool memory` CSV rows: how each kind of key name is written.
+/// `rdbtool memory` CSV rows: how each kind of key name is written (the text form of
+/// `ByteText`: a backslash doubled, bytes that are not UTF-8 as `\xHH`; RFC 4180 quoting,
+/// also around control bytes).
 @Suite struct MemoryReportWriterTests {
   @Test(arguments: [
     (Array("user:42".utf8), "user:42"),
     (Array("a,b".utf8), "\"a,b\""),
     (Array("say \"hi\"".utf8), "\"say \"\"hi\"\"\""),
     (Array("line\nbreak".utf8), "\"line\nbreak\""),
-    (Array("back\\slash".utf8), "back\\slash"),
+    (Array("back\\slash".utf8), "back\\\\slash"),
     (Array("héllo".utf8), "héllo"),
-    ([0xFF, 0x00, 0x41, 0x5C], "\\xff\\x00A\\\\"),
+    ([0xFF, 0x00, 0x41, 0x5C], "\"\\xff\u{0}A\\\\\""),
+    (Array("\\xff".utf8), "\\\\xff"),
     ([0xFE, 0x2C], "\"\\xfe,\""),
   ])
   func keyNames(_ key: [UInt8], _ written: String) throws {
