@@ -1,25 +1,35 @@
 /// Writes the Redis protocol that recreates the file's data, for `redis-cli --pipe`:
 /// `FUNCTION LOAD`, `SELECT`, then per key SET / RPUSH / SADD / ZADD / HSET / XADD (with
 /// XSETID, XGROUP CREATE, XGROUP CREATECONSUMER and XCLAIM for consumer groups),
-/// `PEXPIREAT` for key TTLs and `HPEXPIREAT` for hash field TTLs.
+/// `PEXPIREAT` for key TTLs and `HPEXPIREAT` for hash field TTLs; vector sets as `VADD` and a
+/// stream's idempotent producers as `XCFGSET` and `XIDMPRECORD` (Redis 8 and 8.6 commands).
 ///
 /// Collections are written in batches of ``batchSize`` elements, so a huge key never needs
 /// one huge command. What the protocol cannot recreate is counted, not written: module values
-/// (they need the module) and pending entries whose message was deleted (XCLAIM ignores them).
+/// (they need the module), vector sets made with `REDUCE` (`VADD` would draw a new random
+/// projection) and pending entries whose message was deleted (XCLAIM ignores them).
 public struct RESPWriter: RDBHandler {
   /// The buffered output; call ``finish()`` after the parse.
   public let output: OutputBuffer
   /// Elements per command for variadic commands.
   public let batchSize: Int
-  /// Module values left out.
-  public private(set) var skippedModuleValues = 0
+  /// Module values left out, vector sets made with `REDUCE` among them.
+  public internal(set) var skippedModuleValues = 0
   private var database: Int?
   private var selectedDatabase: Int?
-  private var key: [UInt8] = []
-  private var info: KeyInfo?
-  private var command = RESPCommand()
+  var key: [UInt8] = []
+  var info: KeyInfo?
+  var command = RESPCommand()
   /// The short commands around a key's value (SELECT, DEL, PEXPIREAT, …).
-  private var aside = RESPCommand()
+  var aside = RESPCommand()
+  /// A module value's key until its type is known.
+  var pendingModuleKey: KeyInfo?
+  /// The vector set under way, when its elements are written as `VADD`s.
+  var vectorSet: VectorSetInfo?
+  /// The element vector as `VADD … FP32` takes it.
+  var vectorBlob: [UInt8] = []
+  /// The idempotent producer under way.
+  var producer: [UInt8] = []
   private var fieldExpiries: [([UInt8], Int64)] = []
   private var streamEntryCount = 0
   private var groupName: [UInt8] = []
@@ -46,20 +56,19 @@ public struct RESPWriter: RDBHandler {
   public mutating func beginDatabase(_ index: Int) throws(RDBError) { database = index }
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
-    if info.dataType == .module {
-      skippedModuleValues += 1
-      return .skip
-    }
-    if selectedDatabase != info.database {
-      aside.begin("SELECT")
-      aside.add(integer: Int64(info.database))
-      aside.write(to: output)
-      selectedDatabase = info.database
-    }
+    selectDatabase(info.database)
     self.key.removeAll(keepingCapacity: true)
     unsafe key.withUnsafeBytes { unsafe self.key.append(contentsOf: $0) }
-    self.info = info
     fieldExpiries.removeAll(keepingCapacity: true)
+    if info.dataType == .module {
+      // Decoded: a vector set becomes VADDs (RESPWriter+VectorSets); until then, and for any
+      // other module type, nothing is written.
+      pendingModuleKey = info
+      self.info = nil
+      vectorSet = nil
+      return .decode
+    }
+    self.info = info
     // DEL first, so loading into a server that has the key replaces it instead of appending.
     aside.begin("DEL", key: self.key)
     aside.write(to: output)
@@ -196,6 +205,15 @@ public struct RESPWriter: RDBHandler {
     aside.add("FORCE")
     aside.add("JUSTID")
     aside.write(to: output)
+  }
+
+  /// Writes `SELECT` when `database` is not the one selected.
+  mutating func selectDatabase(_ database: Int) {
+    guard selectedDatabase != database else { return }
+    aside.begin("SELECT")
+    aside.add(integer: Int64(database))
+    aside.write(to: output)
+    selectedDatabase = database
   }
 
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {

@@ -117,7 +117,8 @@ extension RDBTool {
           try parse(sources, into: &filter, client: client)
           if filter.next.skippedModuleValues > 0 {
             StandardError.write(
-              "rdbtool: \(filter.next.skippedModuleValues) module values left out: they need their module"
+              "rdbtool: \(filter.next.skippedModuleValues) module values left out: a module type "
+                + "needs its module, and VADD cannot recreate a vector set made with REDUCE"
             )
           }
         }
