@@ -53,8 +53,12 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   private var encodingTallies = [Tally](repeating: Tally(), count: Encoding.allCases.count)
   private var ttlTallies = [Tally](repeating: Tally(), count: TTLClass.allCases.count)
   private var biggestByType: [TopKeys]
-  /// Keys by element count: index `i` counts keys with up to 2^i − 1 elements (0, 1, 2–3 …).
+  /// Keys other than strings by element count: index `i` counts keys of 2^(i−1) … 2^i − 1
+  /// elements (index 0: none).
   public private(set) var elementHistogram = [Int](repeating: 0, count: 64)
+  /// Strings by length in bytes, bucketed as ``elementHistogram`` (a string has a length, not
+  /// elements).
+  public private(set) var stringLengthHistogram = [Int](repeating: 0, count: 64)
   /// Keys by estimated size: index `i` counts keys of 2^(i−1) … 2^i − 1 bytes.
   public private(set) var sizeHistogram = [Int](repeating: 0, count: 64)
   /// Memory per key prefix.
@@ -128,7 +132,11 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     typeTallies[DataTypeIndex.of(report.type)].add(size)
     encodingTallies[EncodingIndex.of(report.encoding)].add(size)
     ttlTallies[ttlClass(report.expiresAt).index].add(size)
-    elementHistogram[Self.bitWidth(report.elementCount)] += 1
+    if report.type == .string {
+      stringLengthHistogram[Self.bitWidth(report.elementCount)] += 1
+    } else {
+      elementHistogram[Self.bitWidth(report.elementCount)] += 1
+    }
     sizeHistogram[Self.bitWidth(size)] += 1
     biggestByType[DataTypeIndex.of(report.type)].insert(report)
     prefixes.add(report.key, bytes: size)
@@ -149,6 +157,7 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     for index in ttlTallies.indices { ttlTallies[index].add(other.ttlTallies[index]) }
     for index in 0..<64 {
       elementHistogram[index] += other.elementHistogram[index]
+      stringLengthHistogram[index] += other.stringLengthHistogram[index]
       sizeHistogram[index] += other.sizeHistogram[index]
     }
     for index in biggestByType.indices { biggestByType[index].merge(other.biggestByType[index]) }

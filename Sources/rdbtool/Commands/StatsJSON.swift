@@ -16,6 +16,24 @@ struct JSONReport: Encodable {
     var elements: Int
   }
 
+  /// One histogram bucket: keys whose figure is in `min...max`.
+  struct Bucket: Encodable {
+    var min: Int
+    var max: Int
+    var count: Int
+
+    /// The non-empty buckets of power-of-two `counts` (index `i`: 2^(i−1) … 2^i − 1), in
+    /// ascending order.
+    static func list(_ counts: [Int]) -> [Bucket] {
+      counts.enumerated().filter { $0.element > 0 }.map { index, count in
+        index == 0
+          ? Bucket(min: 0, max: 0, count: count)
+          : Bucket(
+            min: 1 << (index - 1), max: index < 63 ? (1 << index) - 1 : Int.max, count: count)
+      }
+    }
+  }
+
   struct Prefix: Encodable {
     var prefix: String
     var keys: Int
@@ -28,14 +46,16 @@ struct JSONReport: Encodable {
     var types: [String: Tally]
     var encodings: [String: Tally]
     var ttl: [String: Tally]
-    var elementHistogram: [String: Int]
-    var sizeHistogram: [String: Int]
+    var elementHistogram: [Bucket]
+    var stringLengthHistogram: [Bucket]
+    var sizeHistogram: [Bucket]
     var biggest: [String: [Key]]
     var prefixes: [Prefix]
 
     enum CodingKeys: String, CodingKey {
       case total, databases, types, encodings, ttl, biggest, prefixes
       case elementHistogram = "element_histogram"
+      case stringLengthHistogram = "string_length_histogram"
       case sizeHistogram = "size_histogram"
     }
 
@@ -51,15 +71,9 @@ struct JSONReport: Encodable {
       encodings = Dictionary(
         uniqueKeysWithValues: stats.encodings.map { ($0.key.rawValue, tally($0.value)) })
       ttl = Dictionary(uniqueKeysWithValues: stats.ttls.map { ($0.key.rawValue, tally($0.value)) })
-      func buckets(_ counts: [Int]) -> [String: Int] {
-        var result: [String: Int] = [:]
-        for (index, count) in counts.enumerated() where count > 0 {
-          result[index == 0 ? "0" : "\(1 << (index - 1))-\((1 << index) - 1)"] = count
-        }
-        return result
-      }
-      elementHistogram = buckets(stats.elementHistogram)
-      sizeHistogram = buckets(stats.sizeHistogram)
+      elementHistogram = Bucket.list(stats.elementHistogram)
+      stringLengthHistogram = Bucket.list(stats.stringLengthHistogram)
+      sizeHistogram = Bucket.list(stats.sizeHistogram)
       biggest = Dictionary(
         uniqueKeysWithValues: stats.biggest.map { type, keys in
           (

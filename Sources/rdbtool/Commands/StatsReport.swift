@@ -50,6 +50,7 @@ struct StatsReport {
           total.ttls[ttl].map { (ttl.rawValue, $0) }
         }, sorted: false))
     out.append(histogram("elements", total.elementHistogram, unit: { String($0) }))
+    out.append(histogram("string length", total.stringLengthHistogram, unit: Self.bytes))
     out.append(histogram("memory", total.sizeHistogram, unit: Self.bytes))
     var biggest: [[String]] = []
     for (type, keys) in total.biggest.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RDBKit
 
 extension RDBTool {
@@ -29,6 +30,12 @@ extension RDBTool {
     @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
     var inputs: [String]
 
+    @Flag(
+      help:
+        "Write one JSON object per input instead (input, status, checksum, version, keys, reason, offset, key)."
+    )
+    var json = false
+
     @OptionGroup var options: InputOptions
 
     func validate() throws {
@@ -43,27 +50,26 @@ extension RDBTool {
       let options = self.options
       // Progress bars of parallel shards would overwrite each other: one shard draws one.
       let quiet = options.quiet || sources.count > 1
-      let lines = ShardRunner.map(sources) { source in
+      let results = ShardRunner.map(sources) { source in
         var handler = KeyCountAnalyzer()
         do {
           let summary = try source.parse(
             into: &handler, client: client, options: options.s3, quiet: quiet)
-          let keys = handler.total.keys
-          let status = summary.checksum == .notChecked ? "OK (checksum not checked)" : "OK"
-          return (
-            true,
-            "\(source.name): \(status), \(summary.version), \(keys) key\(keys == 1 ? "" : "s")"
-          )
+          return VerifyResult(input: source.name, summary: summary, keys: handler.total.keys)
         } catch {
-          return (
-            false, "\(source.name): \(InputFailure.verdict(error)): \(InputFailure.describe(error))"
-          )
+          return VerifyResult(input: source.name, error: error)
         }
       }
-      let good = lines.filter(\.0).count
-      for (ok, line) in lines where ok == false || !options.quiet { print(line) }
-      if sources.count > 1 || options.quiet {
-        print("\(sources.count) files: \(good) OK, \(sources.count - good) failed")
+      let good = results.filter(\.isOK).count
+      if json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for result in results { print(String(decoding: try encoder.encode(result), as: UTF8.self)) }
+      } else {
+        for result in results where !result.isOK || !options.quiet { print(result.line) }
+        if sources.count > 1 || options.quiet {
+          print("\(sources.count) files: \(good) OK, \(sources.count - good) failed")
+        }
       }
       if good != sources.count { throw ExitCode.failure }
     }
