@@ -59,22 +59,39 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   // Vector sets.
   var vectorSet: VectorSetTally?
 
+  // --as-loaded: the target's compact limits, and the value's size in compact encodings.
+  var loadLimits: EncodingLimits?
+  var packed = PackedSizeTally()
+  var nodePacked = PackedSizeTally()
+  var convertingNode = false
+  /// The fields a loader puts in a listpack before the first one too long for it.
+  var fieldsBeforeLongOne: Int?
+  /// The bytes of a quicklist's first node as the loader holds it (nil for a PLAIN node).
+  var firstNodeBytes: Int?
+  /// The value's encoding in the file, before ``convertAsLoaded()``.
+  var fileEncoding = Encoding.raw
+
   /// Estimates with `model`, whatever the file says.
   public init(consumer: Consumer, model: MemoryModel) {
     self.consumer = consumer
     self.model = model
     isModelFixed = true
+    if model.asLoaded { loadLimits = Self.defaultLimits(model.version) }
   }
 
   /// Estimates with the model detected from the file, with `allocator` and
-  /// `listCompressDepth` as the server's settings.
+  /// `listCompressDepth` as the server's settings; `asLoaded` gives the figure of that version's
+  /// server after loading the file (``MemoryModel/asLoaded``).
   public init(
-    consumer: Consumer, allocator: MemoryModel.Allocator = .bundled, listCompressDepth: Int = 0
+    consumer: Consumer, allocator: MemoryModel.Allocator = .bundled, listCompressDepth: Int = 0,
+    asLoaded: Bool = false
   ) {
     self.consumer = consumer
     model = MemoryModel(
-      version: .redis74, allocator: allocator, listCompressDepth: listCompressDepth)
+      version: .redis74, allocator: allocator, listCompressDepth: listCompressDepth,
+      asLoaded: asLoaded)
     isModelFixed = false
+    if asLoaded { loadLimits = Self.defaultLimits(model.version) }
   }
 
   public mutating func header(_ version: RDBVersion) throws(RDBError) {
@@ -97,6 +114,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     guard !isModelFixed else { return }
     model.version = MemoryModel.detect(
       redisVersion: redisVersion, valkeyVersion: valkeyVersion, rdbVersion: rdbVersion)
+    if model.asLoaded { loadLimits = Self.defaultLimits(model.version) }
   }
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
@@ -114,6 +132,11 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     nodeCosts = 0
     tailWindow.removeAll(keepingCapacity: true)
     vectorSet = nil
+    if loadLimits != nil {
+      packed.reset()
+      convertingNode = false
+      fieldsBeforeLongOne = nil
+    }
     return .decode
   }
 
@@ -146,22 +169,32 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
 
   public mutating func listElement(_ element: RawSpan) throws(RDBError) {
     count(element.byteCount)
+    if convertingNode { nodePacked.add(element) }
   }
 
   public mutating func setMember(_ member: RawSpan) throws(RDBError) {
     count(member.byteCount)
-    if encoding == .hashtable {
+    if encoding == .hashtable || tallyAllElements {
       if allIntegers, !IntegerText.isCanonicalInteger(member) {
         allIntegers = false
       }
       elementCosts += Double(model.setMemberCost(member.byteCount))
+      if tallyAllElements { packed.add(member) }
     }
   }
 
   public mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError) {
     count(member.byteCount)
-    if encoding == .skiplist {
+    if encoding == .skiplist || tallyAllElements {
       elementCosts += model.skiplistMemberCost(member.byteCount)
+    }
+    if tallyAllElements {
+      packed.add(member)
+      // A ziplist keeps the text its writer (6.2 or older) gave the score.
+      let style: PackedSizeTally.ScoreStyle =
+        encoding == .ziplist || !model.embstrIsRounded
+        ? .seventeenDigits : model.version == .redis70 ? .listpack70 : .shortest
+      packed.add(score: score, style: style)
     }
   }
 
@@ -170,7 +203,16 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   {
     count(max(field.byteCount, value.byteCount))
     if expiresAt != nil { fieldsWithTTL += 1 }
-    if encoding == .hashtable {
+    if tallyAllElements {
+      packed.add(field)
+      packed.add(value)
+      if fieldsBeforeLongOne == nil,
+        max(field.byteCount, value.byteCount) > loadLimits?.hashValue ?? .max
+      {
+        fieldsBeforeLongOne = elements - 1
+      }
+    }
+    if encoding == .hashtable || tallyAllElements {
       elementCosts += Double(
         model.hashEntryCost(
           fieldLength: field.byteCount, valueLength: value.byteCount, hasTTL: expiresAt != nil))
@@ -206,6 +248,8 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
     guard let info else { return }
     encoding = summary.encoding
+    fileEncoding = encoding
+    if loadLimits != nil { convertAsLoaded() }
     switch info.dataType {
     case .list: finishList()
     case .set where encoding == .hashtable: finishSetTable()
@@ -237,9 +281,18 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   // MARK: - Lists
 
   private mutating func addListNode(_ blob: ValueBlob) {
+    settleConvertedListNode()
+    if tallyAllElements, blob.kind == .ziplist, model.dictSize == 56 {
+      // A 6.2-or-older ziplist node, which a 7.0+ loader converts to a listpack.
+      beginConvertedListNode()
+      return
+    }
     if encoding == .listpack {
       valueCost = 16 + model.packedCost(blob.byteCount)
       return
+    }
+    if tallyAllElements {
+      firstNodeBytes = nodeIndex == 0 && blob.kind != .plainNode ? blob.byteCount : nil
     }
     let raw =
       model.quicklistNodeSize
@@ -274,7 +327,16 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   }
 
   private mutating func finishList() {
+    settleConvertedListNode()
     guard encoding != .listpack else { return }
+    if let limits = loadLimits, model.hasListpackLists, nodeIndex == 1, let bytes = firstNodeBytes,
+      bytes <= limits.listNodeBytes
+    {
+      // A 7.2+ loader turns a quicklist of one small packed node into a listpack.
+      encoding = .listpack
+      valueCost = 16 + model.packedCost(bytes)
+      return
+    }
     var sum = nodeCosts
     var index = 0
     while index < tailWindow.count {
@@ -287,7 +349,14 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   // MARK: - Hash tables and skiplists
 
   private func table() -> MemoryModel.TableShape {
-    if model.asLoaded { return .init(buckets: MemoryModel.loadedBuckets(elements)) }
+    if model.asLoaded {
+      if info?.dataType == .hash, let limits = loadLimits, elements <= limits.hashEntries,
+        let fields = fieldsBeforeLongOne, fileEncoding == .hashtable
+      {
+        return model.convertedWhileLoading(count: elements, listpackFields: fields)
+      }
+      return .init(buckets: MemoryModel.loadedBuckets(elements))
+    }
     return model.builtTable(
       count: elements, type: info?.dataType ?? .set, allIntegers: allIntegers,
       allShort: largest <= 64)

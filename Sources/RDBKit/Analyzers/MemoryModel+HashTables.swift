@@ -111,3 +111,45 @@ extension MemoryModel {
     return result
   }
 }
+
+extension MemoryModel {
+  /// The table of a hash that a loader began as a listpack (the file's hash table had few
+  /// enough fields) and converted at its first field or value over the listpack limit, after
+  /// `listpackFields` fields: the conversion sizes the table for those fields (7.0+; 4 buckets
+  /// before), the loader then expands it for the fields still to come, and each later insert
+  /// moves one bucket of a rehash in progress (`rdbLoadObject`, `hashTypeConvertListpack`).
+  func convertedWhileLoading(count: Int, listpackFields: Int) -> TableShape {
+    var table = TableShape(buckets: dictSize == 56 ? Self.loadedBuckets(listpackFields) : 4)
+    var used = 0
+    func occupied(_ buckets: Int, _ entries: Int) -> Double {
+      Double(buckets) * (1 - power(1 - 1 / Double(buckets), entries))
+    }
+    func startRehash(to buckets: Int) {
+      table.oldBuckets = table.buckets
+      table.oldOccupied = occupied(table.buckets, used)
+      table.buckets = buckets
+    }
+    // dictAdd: one rehash step, then the table grows if it is full and not rehashing.
+    func add() {
+      if table.oldBuckets > 0 {
+        table.oldOccupied -= 1
+        if table.oldOccupied <= 0 { table = TableShape(buckets: table.buckets) }
+      }
+      if table.oldBuckets == 0, used >= table.buckets {
+        startRehash(to: Self.loadedBuckets(used + 1))
+      }
+      used += 1
+    }
+    for _ in 0..<min(listpackFields + 1, count) { add() }
+    let remaining = count - used
+    let expanded = Self.loadedBuckets(remaining)
+    if remaining > 4, table.oldBuckets == 0, used <= remaining, expanded != table.buckets {
+      startRehash(to: expanded)
+    }
+    for _ in 0..<remaining { add() }
+    if table.oldBuckets > 0 {
+      table.oldElements = table.oldOccupied * Double(used) / Double(table.buckets)
+    }
+    return table
+  }
+}

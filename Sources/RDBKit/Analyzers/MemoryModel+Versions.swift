@@ -21,6 +21,9 @@ extension MemoryModel {
   /// 8.6, Valkey 9), so a key costs ``keyedObjectSize(keyLength:slots:embedded:)``.
   var embedsKeyInObject: Bool { version == .redis86 || version == .valkey90 }
 
+  /// Whether small lists are plain listpacks rather than quicklists (7.2+, Valkey).
+  var hasListpackLists: Bool { embstrIsRounded && version != .redis70 }
+
   /// `sizeof(dict)`: 96 up to 6.2, 56 from 7.0.
   var dictSize: Int { isRedis4Through6 ? 96 : 56 }
 

