@@ -17,11 +17,16 @@ public struct KeyMemoryReport: Sendable, Equatable {
   public var largestElementLength: Int
   /// The key's absolute expiry in Unix milliseconds, or nil.
   public var expiresAt: Int64?
+  /// Whether the value is a vector set (a ``DataType/module`` value of the `vectorset` module).
+  public var isVectorSet: Bool
+
+  /// The `TYPE` reply: `vectorset` for a vector set, else the data type's name.
+  public var typeName: String { isVectorSet ? "vectorset" : type.rawValue }
 
   /// Creates a report.
   public init(
     database: Int, key: [UInt8], type: DataType, encoding: Encoding, sizeInBytes: Int,
-    elementCount: Int, largestElementLength: Int, expiresAt: Int64?
+    elementCount: Int, largestElementLength: Int, expiresAt: Int64?, isVectorSet: Bool = false
   ) {
     self.database = database
     self.key = key
@@ -31,5 +36,6 @@ public struct KeyMemoryReport: Sendable, Equatable {
     self.elementCount = elementCount
     self.largestElementLength = largestElementLength
     self.expiresAt = expiresAt
+    self.isVectorSet = isVectorSet
   }
 }

@@ -273,7 +273,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     let report = KeyMemoryReport(
       database: info.database, key: key, type: info.dataType, encoding: encoding,
       sizeInBytes: size, elementCount: elements,
-      largestElementLength: largest, expiresAt: info.expiresAt)
+      largestElementLength: largest, expiresAt: info.expiresAt, isVectorSet: vectorSet != nil)
     self.info = nil
     try consumer.consume(report)
   }

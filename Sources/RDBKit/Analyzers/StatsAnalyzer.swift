@@ -50,6 +50,8 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   // few additions and no hashing; the dictionaries below are built when asked for.
   private var databaseTallies: [Tally] = []
   private var typeTallies = [Tally](repeating: Tally(), count: DataType.allCases.count)
+  /// Vector sets, which are module values, counted apart from other modules' values.
+  private var vectorSetTally = Tally()
   private var encodingTallies = [Tally](repeating: Tally(), count: Encoding.allCases.count)
   private var ttlTallies = [Tally](repeating: Tally(), count: TTLClass.allCases.count)
   private var biggestByType: [TopKeys]
@@ -82,12 +84,13 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     return result
   }
 
-  /// Per `TYPE` name.
-  public var types: [DataType: Tally] {
-    var result: [DataType: Tally] = [:]
+  /// Per `TYPE` name (`vectorset` for vector sets, `module` for other modules' values).
+  public var types: [String: Tally] {
+    var result: [String: Tally] = [:]
     for type in DataType.allCases where typeTallies[DataTypeIndex.of(type)].keys > 0 {
-      result[type] = typeTallies[DataTypeIndex.of(type)]
+      result[type.rawValue] = typeTallies[DataTypeIndex.of(type)]
     }
+    if vectorSetTally.keys > 0 { result["vectorset"] = vectorSetTally }
     return result
   }
 
@@ -129,7 +132,11 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
         repeating: Tally(), count: report.database + 1 - databaseTallies.count)
     }
     databaseTallies[report.database].add(size)
-    typeTallies[DataTypeIndex.of(report.type)].add(size)
+    if report.isVectorSet {
+      vectorSetTally.add(size)
+    } else {
+      typeTallies[DataTypeIndex.of(report.type)].add(size)
+    }
     encodingTallies[EncodingIndex.of(report.encoding)].add(size)
     ttlTallies[ttlClass(report.expiresAt).index].add(size)
     if report.type == .string {
@@ -151,6 +158,7 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     }
     for (index, tally) in other.databaseTallies.enumerated() { databaseTallies[index].add(tally) }
     for index in typeTallies.indices { typeTallies[index].add(other.typeTallies[index]) }
+    vectorSetTally.add(other.vectorSetTally)
     for index in encodingTallies.indices {
       encodingTallies[index].add(other.encodingTallies[index])
     }

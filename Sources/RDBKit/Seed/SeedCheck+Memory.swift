@@ -34,7 +34,8 @@ extension SeedCheck {
     let shards = shardMemory(scans)
     let largest = shards.max { $0.bytes < $1.bytes } ?? ("the data", 0)
     let total = shards.reduce(0) { $0 + $1.bytes }
-    let model = "\(target.server)'s memory model (\(target.memoryModelVersion.rawValue))"
+    let model =
+      "\(target.server)'s memory model (\(target.memoryModelVersion.rawValue)) after loading"
     let estimate =
       shards.count == 1
       ? "\(largest.name) needs about \(Self.bytes(largest.bytes))"

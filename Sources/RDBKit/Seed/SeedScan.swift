@@ -29,8 +29,9 @@ public struct SeedScan: RDBHandler {
     var options = RDBWriter.Options(target: target)
     options.copiesValues = false
     writer = RDBWriter(output: output, options: options)
+    // The memory a shard needs is what the target holds once it has loaded the file.
     estimator = MemoryEstimator(
-      consumer: tally, model: MemoryModel(version: target.memoryModelVersion))
+      consumer: tally, model: MemoryModel(version: target.memoryModelVersion, asLoaded: true))
   }
 
   /// What the scan found.

@@ -67,7 +67,7 @@ struct JSONReport: Encodable {
       databases = Dictionary(
         uniqueKeysWithValues: stats.databases.map { (String($0.key), tally($0.value)) })
       types = Dictionary(
-        uniqueKeysWithValues: stats.types.map { ($0.key.rawValue, tally($0.value)) })
+        uniqueKeysWithValues: stats.types.map { ($0.key, tally($0.value)) })
       encodings = Dictionary(
         uniqueKeysWithValues: stats.encodings.map { ($0.key.rawValue, tally($0.value)) })
       ttl = Dictionary(uniqueKeysWithValues: stats.ttls.map { ($0.key.rawValue, tally($0.value)) })

@@ -41,7 +41,7 @@ struct StatsReport {
     // Without keys every table would be empty: the line above says it once.
     guard total.total.keys > 0 else { return out.joined(separator: "\n") }
     out.append(tallies("database", total.databases.map { ("db \($0.key)", $0.value) }))
-    out.append(tallies("type", total.types.map { ($0.key.rawValue, $0.value) }))
+    out.append(tallies("type", total.types.map { ($0.key, $0.value) }))
     out.append(tallies("encoding", total.encodings.map { ($0.key.rawValue, $0.value) }))
     out.append(
       tallies(
