@@ -6,6 +6,10 @@
 extension RESPWriter {
   public mutating func streamIdempotency(_ settings: StreamIdempotency) throws(RDBError) {
     guard settings.duration != 100 || settings.maxSize != 100 else { return }
+    guard target.hasStreamIdempotency else {
+      omitted.streamIdempotency += 1
+      return
+    }
     aside.begin("XCFGSET", key: key)
     aside.add("IDMP-DURATION")
     aside.add(integer: Int64(clamping: settings.duration))
@@ -19,6 +23,10 @@ extension RESPWriter {
   }
 
   public mutating func streamProducerEntry(iid: RawSpan, id: StreamID) throws(RDBError) {
+    guard target.hasStreamIdempotency else {
+      omitted.streamIdempotency += 1
+      return
+    }
     aside.begin("XIDMPRECORD", key: key)
     aside.add(producer)
     aside.add(iid)

@@ -14,6 +14,10 @@ extension RESPWriter {
       skippedModuleValues += 1
       return
     }
+    guard target.hasVectorSets else {
+      omitted.vectorSets += 1
+      return
+    }
     self.info = keyInfo
     vectorSet = info
     aside.begin("DEL", key: key)

@@ -4,6 +4,10 @@
 /// `PEXPIREAT` for key TTLs and `HPEXPIREAT` for hash field TTLs; vector sets as `VADD` and a
 /// stream's idempotent producers as `XCFGSET` and `XIDMPRECORD` (Redis 8 and 8.6 commands).
 ///
+/// For an older server (``RESPTarget``) the commands it lacks are left out and counted in
+/// ``omitted``. Key and field expiries can be shifted by a fixed amount (``expiryShift``) or
+/// left out (``writesExpiries``), to load an old backup whose TTLs have passed.
+///
 /// Collections are written in batches of ``batchSize`` elements, so a huge key never needs
 /// one huge command. What the protocol cannot recreate is counted, not written: module values
 /// (they need the module), vector sets made with `REDUCE` (`VADD` would draw a new random
@@ -15,6 +19,14 @@ public struct RESPWriter: RDBHandler {
   public let batchSize: Int
   /// Module values left out, vector sets made with `REDUCE` among them.
   public internal(set) var skippedModuleValues = 0
+  /// The server the output is for.
+  public let target: RESPTarget
+  /// What the target lacks, left out.
+  public internal(set) var omitted = RESPOmissions()
+  /// Whether `PEXPIREAT` and `HPEXPIREAT` are written.
+  public var writesExpiries = true
+  /// Milliseconds added to every key and field expiry written.
+  public var expiryShift: Int64 = 0
   private var database: Int?
   private var selectedDatabase: Int?
   var key: [UInt8] = []
@@ -36,9 +48,10 @@ public struct RESPWriter: RDBHandler {
   private var pending: [(id: StreamID, deliveryTime: Int64, deliveryCount: UInt64)] = []
   private var consumer: [UInt8] = []
 
-  /// Writes to `output`, `batchSize` elements per command.
-  public init(output: OutputBuffer, batchSize: Int = 128) {
+  /// Writes to `output` for `target`, `batchSize` elements per command.
+  public init(output: OutputBuffer, target: RESPTarget = .newest, batchSize: Int = 128) {
     self.output = output
+    self.target = target
     self.batchSize = batchSize
   }
 
@@ -46,6 +59,10 @@ public struct RESPWriter: RDBHandler {
   public mutating func finish() throws(RDBError) { try output.flush() }
 
   public mutating func function(code: RawSpan) throws(RDBError) {
+    guard target.hasFunctions else {
+      omitted.functions += 1
+      return
+    }
     aside.begin("FUNCTION")
     aside.add("LOAD")
     aside.add("REPLACE")
@@ -68,6 +85,11 @@ public struct RESPWriter: RDBHandler {
       vectorSet = nil
       return .decode
     }
+    if info.dataType == .stream, !target.hasStreams {
+      omitted.streams += 1
+      self.info = nil
+      return .skip
+    }
     self.info = info
     // DEL first, so loading into a server that has the key replaces it instead of appending.
     aside.begin("DEL", key: self.key)
@@ -76,7 +98,7 @@ public struct RESPWriter: RDBHandler {
     case .list: command.begin("RPUSH", key: self.key)
     case .set: command.begin("SADD", key: self.key)
     case .sortedSet: command.begin("ZADD", key: self.key)
-    case .hash: command.begin("HSET", key: self.key)
+    case .hash: command.begin(hashCommand, key: self.key)
     case .stream: streamEntryCount = 0
     case .string, .module: break
     }
@@ -113,8 +135,11 @@ public struct RESPWriter: RDBHandler {
     if let expiresAt {
       fieldExpiries.append((unsafe field.withUnsafeBytes { unsafe Array($0) }, expiresAt))
     }
-    try flushBatch(elements: 2, name: "HSET")
+    try flushBatch(elements: 2, name: hashCommand)
   }
+
+  /// `HSET`, or `HMSET` for servers before Redis 4.0 (whose `HSET` takes one field).
+  private var hashCommand: StaticString { target.hasVariadicHSET ? "HSET" : "HMSET" }
 
   /// Writes the batch once it holds `batchSize` elements, and starts the next one.
   private mutating func flushBatch(elements: Int, name: StaticString) throws(RDBError) {
@@ -151,6 +176,10 @@ public struct RESPWriter: RDBHandler {
     aside.begin("XSETID", key: key)
     aside.add(metadata.lastID.description)
     if let entriesAdded = metadata.entriesAdded, let maxDeletedID = metadata.maxDeletedID {
+      guard target.hasStreamMetadata else {
+        omitted.streamMetadata += 1
+        return aside.write(to: output)
+      }
       aside.add("ENTRIESADDED")
       aside.add(integer: Int64(clamping: entriesAdded))
       aside.add("MAXDELETEDID")
@@ -166,7 +195,9 @@ public struct RESPWriter: RDBHandler {
     aside.add(key)
     aside.add(groupName)
     aside.add(info.lastDeliveredID.description)
-    if let entriesRead = info.entriesRead {
+    if info.entriesRead != nil, !target.hasStreamMetadata {
+      omitted.streamMetadata += 1
+    } else if let entriesRead = info.entriesRead {
       aside.add("ENTRIESREAD")
       aside.add(integer: entriesRead)
     }
@@ -183,6 +214,10 @@ public struct RESPWriter: RDBHandler {
   public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo) throws(RDBError)
   {
     consumer = unsafe name.withUnsafeBytes { unsafe Array($0) }
+    guard target.hasCreateConsumer else {
+      omitted.consumers += 1
+      return
+    }
     aside.begin("XGROUP")
     aside.add("CREATECONSUMER")
     aside.add(key)
@@ -223,17 +258,21 @@ public struct RESPWriter: RDBHandler {
       if command.argumentCount > 2 { command.write(to: output) }
     default: break
     }
-    for (field, time) in fieldExpiries {
+    if !target.hasFieldTTLs, writesExpiries {
+      omitted.fieldTTLs += fieldExpiries.count
+      fieldExpiries.removeAll(keepingCapacity: true)
+    }
+    for (field, time) in fieldExpiries where writesExpiries {
       aside.begin("HPEXPIREAT", key: key)
-      aside.add(integer: time)
+      aside.add(integer: time &+ expiryShift)
       aside.add("FIELDS")
       aside.add("1")
       aside.add(field)
       aside.write(to: output)
     }
-    if let expiresAt = info.expiresAt {
+    if let expiresAt = info.expiresAt, writesExpiries {
       aside.begin("PEXPIREAT", key: key)
-      aside.add(integer: expiresAt)
+      aside.add(integer: expiresAt &+ expiryShift)
       aside.write(to: output)
     }
     self.info = nil

@@ -35,6 +35,7 @@ extension RDBTool {
           rdbtool dump --format jsonl --type hash --match 'user:*' dump.rdb
           rdbtool dump --format jsonl --bytes base64 --expired skip - < dump.rdb
           rdbtool dump --format resp --expired skip dump.rdb | redis-cli --pipe
+          rdbtool dump --format resp --target redis-7.0 --expire-shift 86400000 dump.rdb | redis-cli --pipe
           rdbtool dump --format jsonl s3://backups/my-export -o export.jsonl
         """)
 
@@ -61,6 +62,24 @@ extension RDBTool {
     @Option(help: "Keys already expired when the file was written: keep or skip.")
     var expired: ExpiredKeys = .keep
 
+    @Option(
+      help: ArgumentHelp(
+        "With --format resp: write only commands this server has, such as redis-7.0 or valkey-8.0 (rdbtool rewrite --list-targets); what it lacks is left out and counted on standard error.",
+        valueName: "ENGINE-VERSION"))
+    var target: String?
+
+    @Flag(
+      help:
+        "With --format resp: write no PEXPIREAT or HPEXPIREAT, so every key is loaded without its TTL."
+    )
+    var noExpire = false
+
+    @Option(
+      help: ArgumentHelp(
+        "With --format resp: add MS milliseconds (negative to subtract) to every key and field expiry, to reload an old backup whose TTLs have passed.",
+        valueName: "MS"))
+    var expireShift: Int64?
+
     @OptionGroup var filters: FilterOptions
 
     @OptionGroup var destination: OutputOptions
@@ -69,6 +88,23 @@ extension RDBTool {
 
     func validate() throws {
       try filters.validate(expired: expired)
+      if format != .resp {
+        let respOnly = [
+          target.map { _ in "--target" }, noExpire ? "--no-expire" : nil,
+          expireShift.map { _ in "--expire-shift" },
+        ].compactMap { $0 }
+        if let option = respOnly.first {
+          throw ValidationError("\(option) applies to --format resp only.")
+        }
+      }
+      if noExpire, expireShift != nil {
+        throw ValidationError("--no-expire writes no expiry for --expire-shift to shift: give one.")
+      }
+      if let target, TargetEngine.named(target) == nil {
+        throw ValidationError(
+          "unknown --target '\(target)'; known: \(TargetEngine.all.map(\.name).joined(separator: ", "))."
+        )
+      }
       switch (format, bytes) {
       case (.resp, .some):
         throw ValidationError(
@@ -112,9 +148,20 @@ extension RDBTool {
             )
           }
         case .resp:
-          var filter = KeyFilter(RESPWriter(output: buffer), selection: selection)
+          var writer = RESPWriter(
+            output: buffer,
+            target: target.flatMap(TargetEngine.named).map(RESPTarget.init) ?? .newest)
+          writer.writesExpiries = !noExpire
+          writer.expiryShift = expireShift ?? 0
+          var filter = KeyFilter(writer, selection: selection)
           defer { try? filter.next.finish() }
           try parse(sources, into: &filter, client: client)
+          let omitted = filter.next.omitted
+          if !omitted.isEmpty {
+            StandardError.write(
+              "rdbtool: left out for \(filter.next.target.server), which lacks them: "
+                + omitted.phrases.joined(separator: ", "))
+          }
           if filter.next.skippedModuleValues > 0 {
             StandardError.write(
               "rdbtool: \(filter.next.skippedModuleValues) module values left out: a module type "

@@ -23,7 +23,9 @@ import Testing
     for (index, name) in awkward.enumerated() where !name.isEmpty {
       let value = awkward[(index + 3) % awkward.count]
       commands.append([Array("SET".utf8), Array("s:".utf8) + name, value])
-      commands.append([Array("HSET".utf8), Array("h:".utf8) + name, name, value, Array("f".utf8), name])
+      commands.append([
+        Array("HSET".utf8), Array("h:".utf8) + name, name, value, Array("f".utf8), name,
+      ])
     }
     for reply in try client.pipeline(commands) {
       if case .error(let message) = reply { throw RESPError(description: message) }
@@ -77,7 +79,8 @@ import Testing
     let dumpCSV = directory.appendingPathComponent("dump.csv").path
     let memoryCSV = directory.appendingPathComponent("memory.csv").path
     for arguments in [
-      ["dump", "--format", "csv", dump.path, "-o", dumpCSV], ["memory", dump.path, "-o", memoryCSV],
+      ["dump", "--format", "csv", dump.path, "-o", dumpCSV],
+      ["memory", dump.path, "-o", memoryCSV],
     ] {
       let run = try RDBToolBinary.run(arguments)
       try #require(run.status == 0, "\(arguments): \(run.stderr)")
