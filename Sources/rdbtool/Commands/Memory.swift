@@ -18,6 +18,10 @@ extension RDBTool {
         the names `rdbtool dump` uses: db, key (as --bytes says), type, encoding, \
         size_in_bytes, num_elements, len_largest_element and expire_ms (Unix ms or null).
 
+        The memory model and allocator used are named on standard error (unless -q), with a \
+        reminder that servers installed from Debian or Ubuntu packages use the system \
+        jemalloc (--allocator system).
+
         With several inputs every row ends with a file column (a "file" field in JSON lines) \
         naming the input it came from.
 
@@ -64,6 +68,13 @@ extension RDBTool {
     func run() throws {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       let withFile = sources.count > 1
+      var models: [MemoryModel] = []
+      defer {
+        // The model line goes to stderr: stdout holds the rows.
+        if !models.isEmpty, !options.quiet {
+          StandardError.write("rdbtool: " + MemoryModelNote.line(models, options: memory))
+        }
+      }
       try destination.write { descriptor in
         var writer = MemoryReportWriter(
           output: OutputBuffer(descriptor: descriptor), format: format,
@@ -77,6 +88,7 @@ extension RDBTool {
             try ParseRun.parse(
               source, into: &estimator, client: client, options: options,
               quiet: destination.writesToTerminal)
+            models.append(estimator.next.model)
             largest += estimator.next.consumer.next.largestFirst().map { ($0, index) }
             largest.sort { $0.report.sizeInBytes > $1.report.sizeInBytes }
             largest.removeLast(max(0, largest.count - top))
@@ -95,6 +107,7 @@ extension RDBTool {
           try ParseRun.parse(
             source, into: &estimator, client: client, options: options,
             quiet: destination.writesToTerminal)
+          models.append(estimator.next.model)
           writer = estimator.next.consumer.next
         }
         try writer.finish()

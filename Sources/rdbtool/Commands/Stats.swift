@@ -73,7 +73,8 @@ extension RDBTool {
         let summary = try source.parse(
           into: &handler, client: client, options: options.s3, quiet: quiet)
         return StatsReport.Shard(
-          name: source.name, bytes: summary.byteCount, stats: handler.next.consumer.next)
+          name: source.name, bytes: summary.byteCount, stats: handler.next.consumer.next,
+          model: handler.next.model)
       }
       if shards.count < sources.count {
         let reported = Set(shards.map(\.name))
@@ -83,7 +84,9 @@ extension RDBTool {
             + (shards.isEmpty ? "nothing to report." : "the report covers the other inputs."))
       }
       guard !shards.isEmpty else { throw ExitCode.failure }
-      let report = StatsReport(shards: shards, prefixLimit: prefixes ?? (json ? 1000 : 20))
+      let report = StatsReport(
+        shards: shards, prefixLimit: prefixes ?? (json ? 1000 : 20),
+        modelNote: MemoryModelNote.line(shards.map(\.model), options: memory))
       if report.total.total.keys == 0, !selection.keepsEverything {
         StandardError.write("rdbtool: no key matches the filters.")
       }

@@ -96,21 +96,38 @@ struct JSONReport: Encodable {
     var fileBytes: Int
     var keys: Int
     var bytes: Int
+    var memoryModel: String
 
     enum CodingKeys: String, CodingKey {
       case name, keys, bytes
       case fileBytes = "file_bytes"
+      case memoryModel = "memory_model"
     }
+  }
+
+  /// The allocator assumed and the line the text report prints.
+  struct Model: Encodable {
+    var allocator: String
+    var note: String
   }
 
   var files: [File]
   var total: Part
+  var memoryModel: Model
+
+  enum CodingKeys: String, CodingKey {
+    case files, total
+    case memoryModel = "memory_model"
+  }
 
   init(_ report: StatsReport) {
     files = report.shards.map {
       File(
-        name: $0.name, fileBytes: $0.bytes, keys: $0.stats.total.keys, bytes: $0.stats.total.bytes)
+        name: $0.name, fileBytes: $0.bytes, keys: $0.stats.total.keys, bytes: $0.stats.total.bytes,
+        memoryModel: MemoryModelNote.name($0.model.version))
     }
     total = Part(report.total, prefixLimit: report.prefixLimit)
+    memoryModel = Model(
+      allocator: report.shards.first?.model.allocator.rawValue ?? "", note: report.modelNote)
   }
 }

@@ -7,15 +7,20 @@ struct StatsReport {
     var name: String
     var bytes: Int
     var stats: StatsAnalyzer
+    /// The memory model the estimates followed.
+    var model: MemoryModel
   }
 
   let shards: [Shard]
   let total: StatsAnalyzer
   let prefixLimit: Int
+  /// ``MemoryModelNote``'s line: the model and allocator in use.
+  let modelNote: String
 
-  init(shards: [Shard], prefixLimit: Int) {
+  init(shards: [Shard], prefixLimit: Int, modelNote: String) {
     self.shards = shards
     self.prefixLimit = prefixLimit
+    self.modelNote = modelNote
     var total = StatsAnalyzer()
     for shard in shards { total.merge(shard.stats) }
     self.total = total
@@ -37,9 +42,10 @@ struct StatsReport {
           }
         ).render())
     }
-    out.append("\(total.total.keys) keys, \(Self.bytes(total.total.bytes)) estimated memory\n")
-    // Without keys every table would be empty: the line above says it once.
-    guard total.total.keys > 0 else { return out.joined(separator: "\n") }
+    let summary = "\(total.total.keys) keys, \(Self.bytes(total.total.bytes)) estimated memory\n"
+    // Without keys every table would be empty (and no estimate was made): one line says so.
+    guard total.total.keys > 0 else { return (out + [summary]).joined(separator: "\n") }
+    out.append(summary + modelNote + "\n")
     out.append(tallies("database", total.databases.map { ("db \($0.key)", $0.value) }))
     out.append(tallies("type", total.types.map { ($0.key, $0.value) }))
     out.append(tallies("encoding", total.encodings.map { ($0.key.rawValue, $0.value) }))
