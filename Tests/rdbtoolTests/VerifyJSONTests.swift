@@ -20,7 +20,9 @@ import Testing
       try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
     }
     try #require(objects.count == 3)
-    let fields: Set = ["input", "status", "checksum", "version", "keys", "reason", "offset", "key"]
+    let fields: Set = [
+      "input", "status", "checksum", "version", "keys", "reason", "offset", "key", "warnings",
+    ]
     #expect(objects.allSatisfy { Set($0.keys) == fields })
     #expect(objects.map { $0["input"] as? String } == [good, cut.path, missing])
 
@@ -30,6 +32,7 @@ import Testing
     #expect(ok["version"] as? String == String(decoding: data.prefix(9), as: UTF8.self))
     #expect(ok["keys"] as? Int == (try ExpectedKey.all(Self.fixture)).count)
     #expect(ok["reason"] is NSNull && ok["offset"] is NSNull)
+    #expect((ok["warnings"] as? [Any])?.isEmpty == true)
 
     let corrupt = objects[1]
     #expect(corrupt["status"] as? String == "corrupt")

@@ -128,8 +128,11 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
     if let time = AuxField.snapshotTime(key: key, value: value) { snapshotTime = time }
   }
 
+  /// An empty aggregate (``KeyInfo/isEmptyAggregate``) is decoded, so its structure is
+  /// checked, but not counted: a loading server skips it (``ParseSummary/emptyKeys`` counts
+  /// them).
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
-    pending = (info.database, info.dataType, info.expiresAt)
+    pending = info.isEmptyAggregate ? nil : (info.database, info.dataType, info.expiresAt)
     return .decode
   }
 

@@ -8,14 +8,21 @@
   private let bytes: UnsafeRawBufferPointer
   private let origin: Int
   private let declaredCount: Int
+  private let checksCount: Bool
   private var position = 6
   /// Elements read so far.
   private(set) var count = 0
 
   /// Checks the header of `bytes`; `origin` is the file offset reported in errors.
-  @unsafe init(_ bytes: UnsafeRawBufferPointer, origin: Int) throws(RDBError) {
+  /// `checksCount: false` leaves the header's element count unchecked at the end, as the
+  /// server does for a stream node (whose entries it walks by their own counts); the caller
+  /// compares ``headerCount`` with ``count``.
+  @unsafe init(_ bytes: UnsafeRawBufferPointer, origin: Int, checksCount: Bool = true)
+    throws(RDBError)
+  {
     unsafe self.bytes = bytes
     self.origin = origin
+    self.checksCount = checksCount
     guard bytes.count >= 7 else { throw Self.corrupt("\(bytes.count) bytes is too short", origin) }
     let total = unsafe Int(bytes.littleEndian(at: 0, as: UInt32.self))
     guard total == bytes.count else {
@@ -46,7 +53,7 @@
   mutating func next() throws(RDBError) -> PackedElement? {
     let end = unsafe bytes.count &- 1
     guard position < end else {
-      if declaredCount != 0xFFFF, declaredCount != count {
+      if checksCount, declaredCount != 0xFFFF, declaredCount != count {
         throw fail("header counts \(declaredCount) elements, found \(count)")
       }
       return nil

@@ -6,8 +6,8 @@ extension Decoder {
   {
     let nodeCount = try readLength()
     try checkCount(nodeCount, minimumBytes: 2)
-    var liveEntries: UInt64 = 0
-    var previousID: StreamID? = nil
+    var walk = StreamWalk()
+    nodeKeys.removeAll(keepingCapacity: true)
     for _ in 0..<nodeCount {
       let keyOrigin = source.offset
       let nodeKey = unsafe try readString(into: .first, persistent: true)
@@ -15,21 +15,33 @@ extension Decoder {
         throw Self.corruptStream("node key is \(nodeKey.count) bytes, not 16", keyOrigin)
       }
       let master = unsafe Self.streamID(nodeKey)
+      // The server files nodes in a radix tree by master ID and refuses one filed twice.
+      if let last = nodeKeys.last, master <= last, nodeKeys.contains(master) {
+        throw Self.corruptStream("node \(master) appears twice", keyOrigin)
+      }
+      nodeKeys.append(master)
       let blobOrigin = source.offset
       let blob = unsafe try readString(into: .blob, persistent: false)
       try unsafe reportBlob(.listpack, blob, to: &handler)
-      var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
+      var reader = unsafe try ListpackReader(blob, origin: blobOrigin, checksCount: false)
       guard !reader.isAtEnd else { throw Self.corruptStream("empty listpack node", blobOrigin) }
-      liveEntries &+= try readStreamNode(
-        &reader, master: master, previousID: &previousID, origin: blobOrigin, into: &handler)
+      try readStreamNode(&reader, master: master, walk: &walk, origin: blobOrigin, into: &handler)
+      if let declared = reader.headerCount, declared != reader.count, !walk.warnedNodeCount {
+        walk.warnedNodeCount = true
+        warn(.streamNodeCount(declared: declared, found: reader.count), at: blobOrigin)
+      }
     }
     let metadataOrigin = source.offset
     var metadata = StreamMetadata(
       length: try readLength(), lastID: try readLengthStreamID(), firstID: nil,
       maxDeletedID: nil, entriesAdded: nil, groupCount: 0)
-    guard metadata.length == liveEntries else {
-      throw Self.corruptStream(
-        "length \(metadata.length) but the nodes hold \(liveEntries) live entries", metadataOrigin)
+    if metadata.length != walk.liveEntries {
+      // The server refuses only a length without any node; it keeps the stored length.
+      guard nodeCount > 0 || metadata.length == 0 else {
+        throw Self.corruptStream(
+          "length \(metadata.length) but the stream has no nodes", metadataOrigin)
+      }
+      warn(.streamLength(stored: metadata.length, live: walk.liveEntries), at: metadataOrigin)
     }
     if type != .streamListpacks {
       metadata.firstID = try readLengthStreamID()
@@ -45,18 +57,24 @@ extension Decoder {
     if type == .streamListpacks4 { try readStreamIdempotency(into: &handler) }
   }
 
-  /// Reads one node's master entry and entries; returns the number of live entries.
+  /// Reads one node's master entry and entries, counting the live ones into `walk`.
+  ///
+  /// The checks are those of the server's `streamValidateListpackIntegrity`: integer counts,
+  /// the master fields and their 0 terminator, then exactly as many entries as the master
+  /// entry counts (live and deleted together), each with integer flags, ID and field count
+  /// and the element count that closes it, and nothing after the last. The order of entry
+  /// IDs, which the server does not check, is a warning.
   private mutating func readStreamNode<H: RDBHandler>(
-    _ reader: inout ListpackReader, master: StreamID, previousID: inout StreamID?, origin: Int,
+    _ reader: inout ListpackReader, master: StreamID, walk: inout StreamWalk, origin: Int,
     into handler: inout H
-  ) throws(RDBError) -> UInt64 {
+  ) throws(RDBError) {
     let live = try nextInteger(&reader, "count", origin)
     let deleted = try nextInteger(&reader, "deleted count", origin)
     let masterFieldCount = try nextInteger(&reader, "master field count", origin)
-    guard live >= 0, deleted >= 0, masterFieldCount >= 0,
-      live <= Int64(reader.headerCount ?? Int(UInt32.max)),
-      deleted <= Int64(reader.headerCount ?? Int(UInt32.max)),
-      masterFieldCount <= Int64(reader.headerCount ?? Int(UInt32.max))
+    // The entries are walked until the listpack runs out, so a count larger than the entries
+    // fails there; one that cannot be a count fails here.
+    let (total, overflow) = live.addingReportingOverflow(deleted)
+    guard total >= 0, !overflow, masterFieldCount >= 0, masterFieldCount <= Int64(UInt32.max)
     else { throw Self.corruptStream("negative or impossible master entry counts", origin) }
     masterFields.removeAll(keepingCapacity: true)
     for _ in 0..<masterFieldCount {
@@ -68,18 +86,20 @@ extension Decoder {
     guard try nextInteger(&reader, "master terminator", origin) == 0 else {
       throw Self.corruptStream("master entry terminator is not 0", origin)
     }
-    for _ in 0..<(live + deleted) {
+    for _ in 0..<total {
       let flags = try nextInteger(&reader, "flags", origin)
       let id = StreamID(
         milliseconds: master.milliseconds
           &+ UInt64(bitPattern: try nextInteger(&reader, "ms", origin)),
         sequence: master.sequence &+ UInt64(bitPattern: try nextInteger(&reader, "seq", origin)))
-      if let previous = previousID, id <= previous {
-        throw Self.corruptStream("entry \(id) does not follow \(previous)", origin)
+      if let previous = walk.previousID, id <= previous, !walk.warnedOrder {
+        walk.warnedOrder = true
+        warn(.streamEntryOrder(id: id, previous: previous), at: origin)
       }
-      previousID = id
+      walk.previousID = id
       let sameFields = flags & 2 != 0
       let isDeleted = flags & 1 != 0
+      if !isDeleted { walk.liveEntries &+= 1 }
       let fieldCount =
         sameFields ? masterFieldCount : try nextInteger(&reader, "field count", origin)
       guard fieldCount >= 0, fieldCount <= Int64(UInt32.max) else {
@@ -113,7 +133,6 @@ extension Decoder {
     guard try reader.next() == nil else {
       throw Self.corruptStream("elements after the last entry", origin)
     }
-    return UInt64(live)
   }
 
   private mutating func readStreamGroup<H: RDBHandler>(_ type: ValueType, into handler: inout H)
@@ -174,4 +193,15 @@ extension Decoder {
   static func corruptStream(_ reason: String, _ origin: Int) -> RDBError {
     RDBError(.corruptStructure(structure: "stream", reason: reason), at: origin)
   }
+}
+
+/// What reading a stream's nodes has found so far.
+struct StreamWalk {
+  /// Entries not flagged deleted: what `XRANGE` returns.
+  var liveEntries: UInt64 = 0
+  /// The last entry's ID.
+  var previousID: StreamID?
+  /// Whether this stream has had its warning about entry order, and about a node's count.
+  var warnedOrder = false
+  var warnedNodeCount = false
 }

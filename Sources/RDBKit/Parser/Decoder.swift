@@ -33,6 +33,13 @@ enum ScratchSlot {
   var stringsLeftToChecksum = 0
   /// Master field names of the stream node being read.
   var masterFields: [PackedElement] = []
+  /// Master IDs of the current stream's nodes, in file order.
+  var nodeKeys: [StreamID] = []
+  /// What a server accepts but does not write, in file order (see ``RDBWarning``).
+  var warnings: [RDBWarning] = []
+  /// Empty aggregates seen, and the first one's record offset and name.
+  var emptyKeys = 0
+  var firstEmptyKey: (offset: Int, name: String)?
   /// Module metadata (`KEY_META`) read for the next key: each class's spec and where its
   /// items lie in ``metadataBytes`` (the mapping, or ``metadataScratch`` for a stream).
   var pendingMetadata: [(spec: UInt32, payload: Range<Int>)] = []
@@ -149,10 +156,10 @@ enum ScratchSlot {
         guard let type = ValueType(rawValue: byte), isDefined(type) else {
           throw RDBError(.unknownType(byte), at: recordOffset)
         }
-        let info = KeyInfo(
+        var info = KeyInfo(
           database: database, type: type, expiresAt: expiresAt, idleSeconds: idle,
           frequency: frequency, offset: recordOffset, metadataClassCount: pendingMetadata.count)
-        try readKeyValue(info, into: &handler)
+        try readKeyValue(&info, into: &handler)
         expiresAt = nil
         idle = nil
         frequency = nil
@@ -173,9 +180,12 @@ enum ScratchSlot {
     }
     let byteCount = source.offset
     let trailing = try source.drain()
+    if let first = firstEmptyKey {
+      warnings.append(RDBWarning(.emptyKeys(count: emptyKeys), at: first.offset, key: first.name))
+    }
     return ParseSummary(
       version: version, checksum: checksum, byteCount: byteCount, trailingBytes: trailing,
-      uncheckedStrings: stringsLeftToChecksum)
+      uncheckedStrings: stringsLeftToChecksum, warnings: warnings, emptyKeys: emptyKeys)
   }
 
   /// Whether the type byte means something in this file's format (types 23–25 only in Redis
@@ -189,13 +199,19 @@ enum ScratchSlot {
   }
 
   /// Reads one key/value record after its type byte.
-  private mutating func readKeyValue<H: RDBHandler>(_ info: KeyInfo, into handler: inout H)
+  private mutating func readKeyValue<H: RDBHandler>(_ info: inout KeyInfo, into handler: inout H)
     throws(RDBError)
   {
     unsafe key = try readString(into: .key, persistent: true)
     if info.type == .string {
       embeddedStringLimit = unsafe embeddedStringLimit(
         keyLength: key.count, hasExpiry: info.expiresAt != nil)
+    } else if valueIsEmpty(info.type) {
+      info.isEmptyAggregate = true
+      emptyKeys &+= 1
+      if firstEmptyKey == nil {
+        firstEmptyKey = unsafe (info.offset, String(decoding: key, as: UTF8.self))
+      }
     }
     let decision = try unsafe handler.beginKey(RawSpan(_unsafeBytes: key), info: info)
     let valueStart = source.offset

@@ -30,11 +30,16 @@ public struct KeySelection: Sendable {
   public var excludedRegexes: [Regex<AnyRegexOutput>] = []
   /// The time, in Unix ms, that `expired` and `live` are judged at; nil: the file's `ctime`.
   public var referenceTime: Int64?
+  /// Whether lists, sets, sorted sets and hashes with no elements (which a loading server
+  /// skips, see ``KeyInfo/isEmptyAggregate``) are left out; ``ParseSummary/emptyKeys``
+  /// counts them.
+  public var skipsEmptyKeys = false
 
   /// Keeps everything.
   public init() {}
 
-  /// Whether no criterion is set.
+  /// Whether no criterion is set (leaving out empty keys, which a server skips anyway, does not
+  /// count).
   public var keepsEverything: Bool {
     databases.isEmpty && types.isEmpty && glob == nil && regex == nil && expiry == .any
       && excludedGlobs.isEmpty && excludedRegexes.isEmpty
@@ -45,6 +50,7 @@ public struct KeySelection: Sendable {
     let snapshotTime = referenceTime ?? snapshotTime
     if !databases.isEmpty, !databases.contains(info.database) { return false }
     if !types.isEmpty, !types.contains(info.dataType) { return false }
+    if skipsEmptyKeys, info.isEmptyAggregate { return false }
     switch expiry {
     case .any: break
     case .none: if info.expiresAt != nil { return false }
@@ -77,7 +83,8 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public var next: Next
   /// The selection.
   public let selection: KeySelection
-  /// ``KeySelection/keepsEverything``, judged once rather than per key.
+  /// ``KeySelection/keepsEverything`` with empty keys kept too, judged once rather than per
+  /// key.
   private let keepsEverything: Bool
   private var snapshotTime: Int64?
   private var passing = false
@@ -88,7 +95,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public init(_ next: Next, selection: KeySelection) {
     self.next = next
     self.selection = selection
-    keepsEverything = selection.keepsEverything
+    keepsEverything = selection.keepsEverything && !selection.skipsEmptyKeys
   }
 
   public static var needsStringValues: Bool { Next.needsStringValues }

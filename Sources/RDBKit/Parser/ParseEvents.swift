@@ -27,6 +27,10 @@ public struct KeyInfo: Sendable {
   /// The number of module metadata classes (`KEY_META`, RDB 13) that precede the type byte;
   /// a decoded key reports each with ``RDBHandler/keyMetadata(_:payload:)``.
   public var metadataClassCount: Int = 0
+  /// Whether the value is a list, set, sorted set or hash with no elements, which a loading
+  /// server skips (judged from the value's first bytes before it is read: a zero count, an
+  /// empty ziplist or listpack, a quicklist of empty nodes).
+  public var isEmptyAggregate = false
 
   /// The data type, as `TYPE` names it.
   public var dataType: DataType { type.dataType }
@@ -216,4 +220,14 @@ public struct ParseSummary: Sendable {
   /// Compressed string values whose bytes were left to the checksum (see
   /// ``RDBHandler/needsStringValues``); 0 whenever the checksum was not verified.
   public var uncheckedStrings: Int = 0
+  /// What a loading server accepts but no server of today writes, in file order: at most one
+  /// of each kind per key, at most ``warningLimit`` in all, and empty keys as one warning with
+  /// their count, last. Values a handler skipped were not looked into.
+  public var warnings: [RDBWarning] = []
+  /// Lists, sets, sorted sets and hashes with no elements (which a loading server skips),
+  /// skipped values included.
+  public var emptyKeys: Int = 0
+
+  /// The most warnings a summary lists.
+  public static let warningLimit = 100
 }

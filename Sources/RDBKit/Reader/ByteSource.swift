@@ -79,6 +79,14 @@ import Darwin
     return unsafe UnsafeRawBufferPointer(rebasing: window[start..<position])
   }
 
+  /// Up to `count` unread bytes, left unread: fewer only when the input ends first (or a
+  /// refill fails, which the next read reports). Valid until the next read.
+  mutating func peek(upTo count: Int) -> UnsafeRawBufferPointer {
+    if unsafe count > window.count &- position, refill != nil { try? slide(toHold: count) }
+    let end = unsafe min(window.count, position &+ count)
+    return unsafe UnsafeRawBufferPointer(rebasing: window[position..<end])
+  }
+
   /// Consumes one byte.
   @inline(__always)
   mutating func takeByte() throws(RDBError) -> UInt8 {

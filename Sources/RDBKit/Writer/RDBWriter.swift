@@ -168,6 +168,11 @@ public struct RDBWriter: RDBHandler {
   // MARK: Keys
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
+    // A loading server skips an empty aggregate; one copied byte for byte would be kept.
+    if info.isEmptyAggregate {
+      losses.record(.emptyKeys, key: key)
+      return .skip
+    }
     if let policy = options.duplicateKeys {
       let database = Self.database(for: info.database, options: options)
       let name = unsafe key.withUnsafeBytes { unsafe [UInt8]($0) }

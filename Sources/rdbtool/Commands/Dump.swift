@@ -82,6 +82,8 @@ extension RDBTool {
 
     @OptionGroup var filters: FilterOptions
 
+    @OptionGroup var emptyKeys: EmptyKeyOptions
+
     @OptionGroup var destination: OutputOptions
 
     @OptionGroup var options: InputOptions
@@ -121,7 +123,7 @@ extension RDBTool {
     }
 
     func run() throws {
-      var selection = filters.selection
+      var selection = emptyKeys.applied(to: filters.selection)
       if expired == .skip, selection.expiry == .any { selection.expiry = .live }
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       try destination.write { descriptor in
@@ -179,7 +181,7 @@ extension RDBTool {
       for source in sources {
         try ParseRun.parse(
           source, into: &handler, client: client, options: options,
-          quiet: destination.writesToTerminal)
+          quiet: destination.writesToTerminal, selection: emptyKeys.applied(to: KeySelection()))
       }
     }
   }

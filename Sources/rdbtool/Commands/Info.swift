@@ -13,6 +13,11 @@ extension RDBTool {
         a TTL and how many had already expired when the file was written. Several inputs \
         (the shards of an export) are read in parallel and reported one by one, then in total.
 
+        Keys with no elements (a list, set, sorted set or hash written empty), which a \
+        loading server skips, are not counted; a warning says how many there are. What a \
+        loading server accepts but no server of today writes is a warning line (with --json, \
+        "warnings" and "empty_keys"); --strict makes it a failure.
+
         --json writes one object of the same shape for any number of inputs: "files" holds \
         each input's report, "keys" and "databases" total them all.
 
@@ -28,6 +33,9 @@ extension RDBTool {
     @Flag(help: "Write one JSON object instead of text.")
     var json = false
 
+    @Flag(help: ArgumentHelp(InputWarning.strictHelp))
+    var strict = false
+
     @OptionGroup var options: InputOptions
 
     @OptionGroup var destination: OutputOptions
@@ -40,10 +48,12 @@ extension RDBTool {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       let options = self.options
       let quiet = options.quiet || sources.count > 1
+      let strict = self.strict
       let reports = ShardRunner.mapReportingFailures(sources) { source in
         var info = FileInfo()
         let summary = try source.parse(
           into: &info, client: client, options: options.s3, quiet: quiet)
+        if strict, let first = summary.warnings.first { throw first.error }
         return InfoReport(file: source.name, info: info, summary: summary)
       }
       guard !reports.isEmpty else { throw ExitCode.failure }

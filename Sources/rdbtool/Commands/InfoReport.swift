@@ -68,9 +68,23 @@ struct InfoReport: Encodable {
   var moduleValues: [String: Int]
   var keys: KeyCountAnalyzer.Counts
   var databases: [String: KeyCountAnalyzer.Counts]
+  /// Lists, sets, sorted sets and hashes with no elements, which a loading server skips:
+  /// not in `keys`.
+  var emptyKeys: Int
+  var warnings: [Warning]
+  /// The warnings as the parser gave them, for the text report.
+  var found: [RDBWarning]
+
+  /// What a loading server accepts but no server of today writes (see ``RDBWarning``).
+  struct Warning: Encodable {
+    var offset: Int
+    var key: String?
+    var message: String
+  }
 
   enum CodingKeys: String, CodingKey {
-    case file, magic, checksum, bytes, aux, functions, keys, databases
+    case file, magic, checksum, bytes, aux, functions, keys, databases, warnings
+    case emptyKeys = "empty_keys"
     case rdbVersion = "rdb_version"
     case trailingBytes = "trailing_bytes"
     case savedAt = "saved_at"
@@ -96,6 +110,11 @@ struct InfoReport: Encodable {
     keys = info.keys.total
     databases = Dictionary(
       uniqueKeysWithValues: info.keys.databases.map { (String($0.key), $0.value) })
+    emptyKeys = summary.emptyKeys
+    found = summary.warnings
+    warnings = summary.warnings.map {
+      Warning(offset: $0.offset, key: $0.key, message: $0.kind.description)
+    }
   }
 
   private static var encoder: JSONEncoder {
@@ -151,6 +170,7 @@ struct InfoReport: Encodable {
       lines.append("module keys   \(module): \(count)")
     }
     lines.append("keys          \(Self.describe(keys))")
+    for warning in found { lines.append("warning       \(InputWarning.describe(warning))") }
     for database in databases.keys.compactMap(Int.init).sorted() {
       guard let counts = databases[String(database)] else { continue }
       lines.append(

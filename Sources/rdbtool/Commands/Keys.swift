@@ -31,21 +31,24 @@ extension RDBTool {
 
     @OptionGroup var filters: FilterOptions
 
+    @OptionGroup var emptyKeys: EmptyKeyOptions
+
     @OptionGroup var destination: OutputOptions
 
     @OptionGroup var options: InputOptions
 
     func run() throws {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
+      let selection = emptyKeys.applied(to: filters.selection)
       try destination.write { descriptor in
         var lister = KeyFilter(
           KeyNameWriter(
             output: OutputBuffer(descriptor: descriptor),
-            terminator: nullTerminated ? 0 : UInt8(ascii: "\n")), selection: filters.selection)
+            terminator: nullTerminated ? 0 : UInt8(ascii: "\n")), selection: selection)
         for source in sources {
           try ParseRun.parse(
             source, into: &lister, client: client, options: options,
-            quiet: destination.writesToTerminal)
+            quiet: destination.writesToTerminal, selection: selection)
         }
         try lister.next.output.flush()
       }

@@ -52,6 +52,7 @@ extension RDBTool {
 
     @OptionGroup(title: "Memory model") var memory: MemoryModelOptions
     @OptionGroup(title: "Filters") var filters: FilterOptions
+    @OptionGroup var emptyKeys: EmptyKeyOptions
     @OptionGroup var options: InputOptions
 
     @OptionGroup var destination: OutputOptions
@@ -75,6 +76,7 @@ extension RDBTool {
           StandardError.write("rdbtool: " + MemoryModelNote.line(models, options: memory))
         }
       }
+      let selection = emptyKeys.applied(to: filters.selection)
       try destination.write { descriptor in
         var writer = MemoryReportWriter(
           output: OutputBuffer(descriptor: descriptor), format: format,
@@ -84,10 +86,10 @@ extension RDBTool {
           var largest: [(report: KeyMemoryReport, input: Int)] = []
           for (index, source) in sources.enumerated() {
             var estimator = KeyFilter(
-              memory.estimator(TopKeys(limit: top)), selection: filters.selection)
+              memory.estimator(TopKeys(limit: top)), selection: selection)
             try ParseRun.parse(
               source, into: &estimator, client: client, options: options,
-              quiet: destination.writesToTerminal)
+              quiet: destination.writesToTerminal, selection: selection)
             models.append(estimator.next.model)
             largest += estimator.next.consumer.next.largestFirst().map { ($0, index) }
             largest.sort { $0.report.sizeInBytes > $1.report.sizeInBytes }
@@ -102,11 +104,11 @@ extension RDBTool {
         }
         for source in sources {
           if withFile { writer.file = source.name }
-          var estimator = KeyFilter(memory.estimator(writer), selection: filters.selection)
+          var estimator = KeyFilter(memory.estimator(writer), selection: selection)
           defer { try? estimator.next.consumer.next.finish() }
           try ParseRun.parse(
             source, into: &estimator, client: client, options: options,
-            quiet: destination.writesToTerminal)
+            quiet: destination.writesToTerminal, selection: selection)
           models.append(estimator.next.model)
           writer = estimator.next.consumer.next
         }

@@ -45,6 +45,7 @@ extension RDBTool {
 
     @OptionGroup(title: "Memory model") var memory: MemoryModelOptions
     @OptionGroup(title: "Filters") var filters: FilterOptions
+    @OptionGroup var emptyKeys: EmptyKeyOptions
     @OptionGroup var options: InputOptions
 
     @OptionGroup var destination: OutputOptions
@@ -66,12 +67,14 @@ extension RDBTool {
       let quiet = options.quiet || sources.count > 1
       let grouping = PrefixReport(
         separator: separator.utf8.first ?? UInt8(ascii: ":"), depth: depth)
-      let (top, memory, selection) = (self.top, self.memory, filters.selection)
+      let (top, memory) = (self.top, self.memory)
+      let selection = emptyKeys.applied(to: filters.selection)
       let shards = ShardRunner.mapReportingFailures(sources) { source in
         var handler = KeyFilter(
           memory.estimator(StatsAnalyzer(topCount: top, prefixes: grouping)), selection: selection)
         let summary = try source.parse(
           into: &handler, client: client, options: options.s3, quiet: quiet)
+        EmptyKeyOptions.note(summary, input: source.name, selection: selection)
         return StatsReport.Shard(
           name: source.name, bytes: summary.byteCount, stats: handler.next.consumer.next,
           model: handler.next.model)

@@ -13,6 +13,11 @@ extension RDBTool {
         the reason, the byte offset and the key. Several files (the shards of an export) are
         verified in parallel.
 
+        What a loading server accepts but no server of today writes (a stream whose stored
+        length disagrees with its entries, entries out of ID order, empty keys, which a server
+        skips) is a warning: OK with N warnings, then one line per warning with its byte
+        offset and key. --strict makes each a failure.
+
         An s3:// URL names one object; an s3:// prefix names every shard file of an
         ElastiCache export (<prefix>-0001.rdb, -0002.rdb, …), streamed from S3 into the
         parser without a temporary file.
@@ -32,9 +37,12 @@ extension RDBTool {
 
     @Flag(
       help:
-        "Write one JSON object per input instead (input, status, checksum, version, keys, reason, offset, key)."
+        "Write one JSON object per input instead (input, status, checksum, version, keys, reason, offset, key, warnings)."
     )
     var json = false
+
+    @Flag(help: ArgumentHelp(InputWarning.strictHelp))
+    var strict = false
 
     @OptionGroup var options: InputOptions
 
@@ -50,11 +58,13 @@ extension RDBTool {
       let options = self.options
       // Progress bars of parallel shards would overwrite each other: one shard draws one.
       let quiet = options.quiet || sources.count > 1
+      let strict = self.strict
       let results = ShardRunner.map(sources) { source in
         var handler = KeyCountAnalyzer()
         do {
           let summary = try source.parse(
             into: &handler, client: client, options: options.s3, quiet: quiet)
+          if strict, let first = summary.warnings.first { throw first.error }
           return VerifyResult(input: source.name, summary: summary, keys: handler.total.keys)
         } catch {
           return VerifyResult(input: source.name, error: error)

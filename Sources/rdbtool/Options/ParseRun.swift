@@ -4,14 +4,17 @@ import RDBKit
 /// Running the parser for a command, with failures reported the rdbtool way.
 enum ParseRun {
   /// Parses `source` into `handler`; on failure prints `rdbtool: INPUT: message` and exits 1.
+  /// With a `selection` that leaves out empty keys, says how many there were.
   @discardableResult
   static func parse<H: RDBHandler>(
     _ source: InputSource, into handler: inout H, client: S3Client?, options: InputOptions,
-    quiet: Bool = false
+    quiet: Bool = false, selection: KeySelection? = nil
   ) throws -> ParseSummary {
     do {
-      return try source.parse(
+      let summary = try source.parse(
         into: &handler, client: client, options: options.s3, quiet: options.quiet || quiet)
+      if let selection { EmptyKeyOptions.note(summary, input: source.name, selection: selection) }
+      return summary
     } catch {
       StandardError.report(source.name, InputFailure.describe(error))
       throw ExitCode.failure

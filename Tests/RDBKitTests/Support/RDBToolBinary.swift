@@ -7,6 +7,7 @@ enum RDBToolBinary {
   struct Result {
     var status: Int32
     var stderr: String
+    var stdout = ""
   }
 
   /// `rdbtool` in the build products directory (`swift build --build-tests` builds it).
@@ -17,7 +18,7 @@ enum RDBToolBinary {
     return Bundle.main.bundleURL.appendingPathComponent("rdbtool")
   }()
 
-  /// Runs `rdbtool arguments…` with `-q`-free output; standard output is discarded.
+  /// Runs `rdbtool arguments…` with `-q`-free output, capturing both outputs in files.
   static func run(_ arguments: [String]) throws -> Result {
     try #require(
       FileManager.default.isExecutableFile(atPath: url.path), "rdbtool is not built at \(url.path)")
@@ -30,12 +31,18 @@ enum RDBToolBinary {
     defer { try? FileManager.default.removeItem(at: errors) }
     let handle = try FileHandle(forWritingTo: errors)
     defer { try? handle.close() }
-    process.standardOutput = FileHandle.nullDevice
+    let output = errors.appendingPathExtension("out")
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: output) }
+    let outputHandle = try FileHandle(forWritingTo: output)
+    defer { try? outputHandle.close() }
+    process.standardOutput = outputHandle
     process.standardError = handle
     process.standardInput = FileHandle.nullDevice
     try process.run()
     process.waitUntilExit()
     let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-    return Result(status: process.terminationStatus, stderr: text)
+    let printed = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+    return Result(status: process.terminationStatus, stderr: text, stdout: printed)
   }
 }

@@ -1,0 +1,77 @@
+/// Something in an RDB file that no current server writes but that a server loading the file
+/// (with `sanitize-dump-payload yes`) accepts: the file is usable, yet not as a server of
+/// today would have written it.
+///
+/// The parser goes on past a warning and lists it in ``ParseSummary/warnings``; a caller that
+/// wants such files rejected (`rdbtool verify --strict`) treats each as the error
+/// ``error`` gives. Each names the byte offset and the key, as an ``RDBError`` does.
+///
+///     byte 48213: stream length 120 but the nodes hold 118 live entries (key "events")
+public struct RDBWarning: Sendable, Equatable, CustomStringConvertible {
+  /// What was found.
+  public enum Kind: Sendable, Equatable, CustomStringConvertible {
+    /// A stream's stored length is not the number of live entries in its nodes (early Redis
+    /// 5.0 wrote such streams). The server keeps the stored length: `XLEN` returns it, while
+    /// `XRANGE` returns the live entries.
+    case streamLength(stored: UInt64, live: UInt64)
+    /// A stream entry's ID is not greater than the one before it. The server does not check
+    /// the order within a node; it orders nodes by their master ID.
+    case streamEntryOrder(id: StreamID, previous: StreamID)
+    /// A stream node's listpack header counts other than the elements it holds. The server
+    /// checks the walk of a stream node's entries, not its header count.
+    case streamNodeCount(declared: Int, found: Int)
+    /// Keys that hold no elements: a list, set, sorted set or hash (any encoding) written
+    /// empty. A loading server skips them ("empty keys skipped"), so the file holds `count`
+    /// keys more than the server will; the offset and key are the first one's.
+    case emptyKeys(count: Int)
+
+    public var description: String {
+      switch self {
+      case .streamLength(let stored, let live):
+        return "stream length \(stored) but the nodes hold \(live) live entries"
+      case .streamEntryOrder(let id, let previous):
+        return "stream entry \(id) does not follow \(previous)"
+      case .streamNodeCount(let declared, let found):
+        return "stream node listpack header counts \(declared) elements, found \(found)"
+      case .emptyKeys(let count):
+        return "\(count) empty key\(count == 1 ? "" : "s"): a server skips them when loading"
+      }
+    }
+  }
+
+  /// What was found.
+  public var kind: Kind
+  /// The absolute input offset of the structure concerned (the first empty key's record).
+  public var offset: Int
+  /// The key concerned, as lossy UTF-8 (for ``Kind/emptyKeys(count:)``, the first one).
+  public var key: String?
+
+  /// Creates a warning of `kind` at the absolute input `offset`, inside `key` if given.
+  public init(_ kind: Kind, at offset: Int, key: String? = nil) {
+    self.kind = kind
+    self.offset = offset
+    self.key = key
+  }
+
+  /// `byte <offset>: <what> (key "<key>")`, as ``RDBError`` prints; for empty keys
+  /// `<what> (the first: key "<key>" at byte <offset>)`.
+  public var description: String {
+    let name = key.map { "key \"\(RDBError.printable($0))\"" }
+    if case .emptyKeys = kind {
+      return "\(kind) (the first: \(name ?? "a key") at byte \(offset))"
+    }
+    return "byte \(offset): \(kind)" + (name.map { " (\($0))" } ?? "")
+  }
+
+  /// The same finding as an error, for callers that reject what a server of today would
+  /// not have written.
+  public var error: RDBError {
+    switch kind {
+    case .emptyKeys:
+      return RDBError(.invalidValue(kind.description), at: offset, key: key)
+    default:
+      return RDBError(
+        .corruptStructure(structure: "stream", reason: kind.description), at: offset, key: key)
+    }
+  }
+}
