@@ -21,6 +21,7 @@ import Testing
     (["keys", "--exclude-regex", "("], "--exclude-regex"),
     (["rewrite", "--expired", "skip", "--expiry", "expired", "-o", "/tmp/never.rdb"], "--expired"),
     (["rewrite", "--now", "1767225600000", "-o", "/tmp/never.rdb"], "--now"),
+    (["rewrite", "--on-duplicate", "first", "-o", "/tmp/never.rdb"], "--single-db"),
   ]
 
   @Test(arguments: refused.indices)

@@ -52,6 +52,11 @@ extension RDBTool {
       if listTargets { return }
       guard !inputs.isEmpty else { throw ValidationError("Missing an INPUT.") }
       guard output != nil else { throw ValidationError("Missing -o OUT: where to write the file.") }
+      if rewrite.onDuplicate == .first, !rewrite.singleDb, rewrite.databaseMaps.isEmpty {
+        throw ValidationError(
+          "--on-duplicate decides between keys of databases merged by --single-db or --db-map; give one of them."
+        )
+      }
     }
 
     func run() throws {
