@@ -11,10 +11,14 @@ struct RDBTool: ParsableCommand {
     commandName: "rdbtool",
     abstract: "Verify, inspect and convert Redis and Valkey RDB backup files, offline.",
     discussion: """
-      Every INPUT may be a path, '-' for standard input, an s3://bucket/key URL, or an
-      s3://bucket/prefix naming every shard file (<prefix>-0001.rdb, …) of an ElastiCache
-      export. S3 settings follow the AWS CLI: --region, --endpoint-url, --profile, and the
-      AWS_* environment variables and ~/.aws files.
+      Every INPUT may be a path, '-' for standard input, an s3://bucket/key URL, or an \
+      s3://bucket/prefix naming every shard file (<prefix>-0001.rdb, …) of an ElastiCache \
+      export. gzip and zstd inputs are decompressed as they are read. S3 settings follow the \
+      AWS CLI: --region, --endpoint-url, --profile, and the AWS_* environment variables and \
+      ~/.aws files.
+
+      Sizes are given as bytes or with a unit: KB, MB, GB are powers of 1000; KiB, MiB, GiB \
+      (and K, M, G) powers of 1024. Reports print binary units.
 
       Exit status: 0 success, 1 bad data or failure, 2 usage error.
 

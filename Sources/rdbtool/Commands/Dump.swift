@@ -6,7 +6,7 @@ import SystemPackage
 extension RDBTool {
   struct Dump: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Convert an RDB file's keys to JSON lines or Redis protocol.",
+      abstract: "Convert an RDB file's keys to JSON lines, JSON, CSV or Redis protocol.",
       discussion: """
         --format resp writes the Redis protocol that recreates the data (SELECT, SET, RPUSH, \
         SADD, ZADD, HSET, XADD with consumer groups, PEXPIREAT, HPEXPIREAT, FUNCTION LOAD), \
@@ -17,9 +17,9 @@ extension RDBTool {
         and hashes into database,type,key,field,value rows (RFC 4180 quoting, every field in \
         the text form described below, or base64 with --bytes base64).
 
-        --format jsonl writes one JSON object per key, in file order, losslessly:
-          {"db":0,"key":"k","type":"hash","encoding":"listpack","expire_ms":null,"value":{…}}
-        plus "idle_s" / "freq" when the file has them. Byte strings that are valid UTF-8 are \
+        --format jsonl writes one JSON object per key, in file order, losslessly: "db", \
+        "key", "type", "encoding", "expire_ms" and "value", plus "idle_s" / "freq" when the \
+        file has them. Byte strings that are valid UTF-8 are \
         JSON strings, others {"base64":"…"}; --bytes base64 writes every byte string as a \
         base64 string; --bytes text writes every byte string as a JSON string in a lossless \
         text form: UTF-8 as it is, a backslash as \\\\, any other byte as \\xHH (what SQL \

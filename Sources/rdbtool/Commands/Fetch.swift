@@ -8,6 +8,7 @@ extension RDBTool {
   struct Fetch: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Download RDB files from S3 into a directory, verifying them as they arrive.",
+      usage: "rdbtool fetch [<options>] <sources> ... -o <DIR>",
       discussion: """
         Each object is saved as DIR/<last part of its key>. An s3:// prefix names every \
         shard file of an ElastiCache export (<prefix>-0001.rdb, -0002.rdb, …); a prefix \
@@ -21,7 +22,7 @@ extension RDBTool {
         refused: nothing is ever written outside DIR. DIR is created if missing; an \
         existing file of the same name is replaced.
 
-        One line per object on standard output: 's3://b/k -> DIR/k: 1.2 GB, OK'. Failures \
+        One line per object on standard output: 's3://b/k -> DIR/k: 1.2 GiB, OK'. Failures \
         are reported on standard error as 'rdbtool: s3://b/k: reason'.
 
         Exits 0 when every object was saved, 1 when one failed (S3 error, corrupt data, \
@@ -31,8 +32,8 @@ extension RDBTool {
         Examples:
           rdbtool fetch s3://backups/nightly/cache-0001.rdb -o restore/
           rdbtool fetch s3://backups/nightly/cache -o restore/
-          rdbtool fetch --no-verify --region eu-west-1 s3://backups/nightly/ -o /var/lib/redis/
-          rdbtool fetch --endpoint-url http://127.0.0.1:9000 --path-style s3://b/x.rdb -o .
+          rdbtool fetch --no-verify --region eu-west-1 s3://backups/nightly/ -o out/
+          rdbtool fetch --endpoint-url http://127.0.0.1:9000 --path-style s3://b/k -o .
         """)
 
     @Argument(help: "s3:// URLs of objects, or s3:// export prefixes.")

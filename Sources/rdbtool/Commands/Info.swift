@@ -6,6 +6,7 @@ extension RDBTool {
   struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Show an RDB file's version, metadata, functions and key counts.",
+      usage: "rdbtool info [<options>] <inputs> ...",
       discussion: """
         Reads the whole file (verifying it on the way) and reports the RDB version, every AUX \
         field (server version, save time, memory in use, replication ids …), function \

@@ -7,8 +7,9 @@ extension RDBTool {
     static let configuration = CommandConfiguration(
       abstract: "Estimate each key's memory as the server reports it (MEMORY USAGE).",
       discussion: """
-        Writes one row per key, in file order, with redis-rdb-tools' columns:
-          database,type,key,size_in_bytes,encoding,num_elements,len_largest_element,expiry
+        Writes one row per key, in file order, with redis-rdb-tools' columns: database, \
+        type, key, size_in_bytes, encoding, num_elements, len_largest_element, expiry.
+
         size_in_bytes estimates `MEMORY USAGE key SAMPLES 0` on the server that wrote the \
         file (picked from its redis-ver / valkey-ver AUX field; --model overrides it). \
         Blobs the server keeps byte for byte count exactly; hash-table buckets, skiplist \
@@ -31,8 +32,8 @@ extension RDBTool {
         Examples:
           rdbtool memory dump.rdb > memory.csv
           rdbtool memory --top 20 s3://backups/my-export
-          rdbtool memory --type hash --min-size 1MB dump.rdb
-          rdbtool memory --format jsonl --model 7.0 --allocator system dump.rdb -o memory.jsonl
+          rdbtool memory --type hash --min-size 1MiB dump.rdb
+          rdbtool memory --format jsonl --model 7.0 --allocator system dump.rdb
         """)
 
     @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")

@@ -20,7 +20,7 @@ extension RDBTool {
         Examples:
           rdbtool merge s3://backups/my-export -o single.rdb
           rdbtool merge shard-0001.rdb shard-0002.rdb shard-0003.rdb -o all.rdb
-          rdbtool merge --target elasticache-redis-7.1 --on-duplicate first a.rdb b.rdb -o c.rdb
+          rdbtool merge --target redis-7.0 --on-duplicate first a.rdb b.rdb -o c.rdb
         """)
 
     @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")

@@ -29,7 +29,7 @@ extension RDBTool {
           rdbtool rewrite --target elasticache-valkey-8.0 redis-7.4.rdb -o seed.rdb
           rdbtool rewrite --single-db --exclude-match 'tmp:*' dump.rdb -o db0.rdb
           rdbtool rewrite --db-map 3=0 --db 3 dump.rdb -o only-db3-as-db0.rdb
-          rdbtool rewrite --target redis-7.0 --allow-loss --report r.json a.rdb -o b.rdb
+          rdbtool rewrite --target redis-7.0 --allow-loss --report r.json a.rdb -o b
           rdbtool rewrite --target valkey-8.0 s3://backups/my-export -o ./seed/
         """)
 

@@ -23,6 +23,7 @@ extension RDBTool.S3 {
     static let configuration = CommandConfiguration(
       commandName: "check-bucket",
       abstract: "Check that ElastiCache can export snapshots to an S3 bucket.",
+      usage: "rdbtool s3 check-bucket [<options>] <bucket>",
       discussion: """
         Reads the bucket's region, ACL and policy (this needs s3:GetBucketLocation, \
         s3:GetBucketAcl and s3:GetBucketPolicy) and checks what ElastiCache requires: a \

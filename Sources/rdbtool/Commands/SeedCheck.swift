@@ -10,28 +10,32 @@ extension RDBTool {
       discussion: """
         Reads every INPUT once (in parallel) and checks each rule a seed must pass, printing \
         one line per finding (pass, warn or fail) with the rdbtool command that fixes a \
-        failure, then a summary:
-          engine      the target loads the files' RDB version and every type in them; else \
-        the `rewrite --target` command and what that rewrite would leave out;
-          cluster     cluster mode enabled: keys in database 0 only; files that are an \
+        failure, then a summary. The rules:
+
+        engine: the target loads the files' RDB version and every type in them; else the \
+        `rewrite --target` command and what that rewrite would leave out.
+
+        cluster: with cluster mode enabled, keys in database 0 only; files that are an \
         existing cluster's export (as many as shards) hold each the keys of its shard's \
-        slots, dealt as `redis-cli --cluster create` deals them; no key in two files. \
-        Cluster mode disabled: one file (else the `merge` command);
-          memory      each resulting shard's memory, estimated as `rdbtool memory` does with \
-        the target's memory model (per file, or per shard of the split --shards asks for), \
+        slots, dealt as `redis-cli --cluster create` deals them; no key in two files. With \
+        cluster mode disabled, one file (else the `merge` command).
+
+        memory: each resulting shard's memory, estimated as `rdbtool memory` does with the \
+        target's memory model (per file, or per shard of the split --shards asks for), \
         against the --node-type's memory less ElastiCache's default 25 % \
-        reserved-memory-percent, or --max-memory;
-          functions-modules  functions and module values the target cannot load (vector \
-        sets need Redis 8.0; other module types need their module: a warning);
+        reserved-memory-percent, or --max-memory.
+
+        functions-modules: functions and module values the target cannot load (vector sets \
+        need Redis 8.0; other module types need their module: a warning).
 
         Exit status: 0 when the seed would load (warnings allowed), 1 when it would not, \
         2 for usage errors.
 
         Examples:
           rdbtool seed-check --target elasticache-valkey-8.0 dump.rdb
-          rdbtool seed-check --target elasticache-valkey-8.1 --cluster-mode enabled \\
-            --node-type cache.r7g.large s3://backups/my-export
-          rdbtool seed-check --target redis-7.2 --shards 5 --max-memory 4GiB --json dump.rdb
+          rdbtool seed-check --target elasticache-valkey-8.1 --shards 3 s3://b/export
+          rdbtool seed-check --target valkey-8.1 --node-type cache.r7g.large dump.rdb
+          rdbtool seed-check --target redis-7.2 --shards 5 --max-memory 4GiB dump.rdb
         """)
 
     @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")

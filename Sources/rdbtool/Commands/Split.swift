@@ -26,7 +26,7 @@ extension RDBTool {
         Examples:
           rdbtool split --shards 5 s3://backups/my-export -o ./reshard/
           rdbtool split --slots 0-5460,5461-10922,10923-16383 dump.rdb -o ./seed/
-          rdbtool split --shards 3 --single-db --target elasticache-valkey-8.0 dump.rdb -o out/
+          rdbtool split --shards 3 --single-db --target valkey-8.0 dump.rdb -o out/
           rdbtool split --shards 16 --db 0 --name cache dump.rdb -o ./shards/
         """)
 

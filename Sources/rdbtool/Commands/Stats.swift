@@ -29,14 +29,14 @@ extension RDBTool {
     @Flag(help: "Write one JSON object instead of tables.")
     var json = false
 
-    @Option(help: "The separator that splits key names into prefixes (default ':').")
+    @Option(help: "The separator that splits key names into prefixes.")
     var separator: String = ":"
 
     @Option(
-      help: ArgumentHelp("How many separated parts make a prefix (default 1).", valueName: "N"))
+      help: ArgumentHelp("How many separated parts make a prefix.", valueName: "N"))
     var depth: Int = 1
 
-    @Option(help: ArgumentHelp("Biggest keys listed per type (default 5).", valueName: "N"))
+    @Option(help: ArgumentHelp("Biggest keys listed per type.", valueName: "N"))
     var top: Int = 5
 
     @Option(

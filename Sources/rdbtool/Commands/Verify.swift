@@ -6,20 +6,23 @@ extension RDBTool {
   struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Check that RDB files parse completely and their checksums match.",
+      usage: "rdbtool verify [<options>] <inputs> ...",
       discussion: """
         Every value is decoded and every inner structure checked, as a server loading the \
-        file would, and the CRC-64 trailer is compared with the bytes. One line per file:
-        OK, OK (checksum not checked) when the writer had rdbchecksum off, or CORRUPT with
-        the reason, the byte offset and the key. Several files (the shards of an export) are
+        file would, and the CRC-64 trailer is compared with the bytes. One line per file: \
+        OK; OK (checksum not checked) when the writer had rdbchecksum off; CORRUPT with the \
+        reason, the byte offset and the key for bad data; or ERROR with what to do for an \
+        input that cannot be read, is newer than this rdbtool, or is compressed with lz4, xz \
+        or bzip2 (gzip and zstd are read). Several files (the shards of an export) are \
         verified in parallel.
 
-        What a loading server accepts but no server of today writes (a stream whose stored
-        length disagrees with its entries, entries out of ID order, empty keys, which a server
-        skips) is a warning: OK with N warnings, then one line per warning with its byte
+        What a loading server accepts but no server of today writes (a stream whose stored \
+        length disagrees with its entries, entries out of ID order, empty keys, which a server \
+        skips) is a warning: OK with N warnings, then one line per warning with its byte \
         offset and key. --strict makes each a failure.
 
-        An s3:// URL names one object; an s3:// prefix names every shard file of an
-        ElastiCache export (<prefix>-0001.rdb, -0002.rdb, …), streamed from S3 into the
+        An s3:// URL names one object; an s3:// prefix names every shard file of an \
+        ElastiCache export (<prefix>-0001.rdb, -0002.rdb, …), streamed from S3 into the \
         parser without a temporary file.
 
         Exits 0 when every input is valid, 1 when one is corrupt or unreadable, 2 for usage \

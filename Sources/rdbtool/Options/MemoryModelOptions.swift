@@ -24,11 +24,11 @@ struct MemoryModelOptions: ParsableArguments {
 
   @Option(
     help:
-      "Allocator size classes: bundled (source builds and managed services, the default) or system."
+      "Allocator size classes: bundled (source builds and managed services) or system (Debian's and Ubuntu's packaged servers)."
   )
   var allocator: MemoryModel.Allocator = .bundled
 
-  @Option(help: ArgumentHelp("The server's list-compress-depth (default 0).", valueName: "N"))
+  @Option(help: ArgumentHelp("The server's list-compress-depth.", valueName: "N"))
   var listCompressDepth: Int = 0
 
   @Option(

@@ -15,7 +15,7 @@ struct S3Options: ParsableArguments {
     transform: ByteSize.parse)
   var partSize: Int = 8 << 20
 
-  @Option(help: ArgumentHelp("Ranged GETs in flight per object (default 10).", valueName: "N"))
+  @Option(help: ArgumentHelp("Ranged GETs in flight per object.", valueName: "N"))
   var maxInFlight: Int = 10
 
   func validate() throws {
