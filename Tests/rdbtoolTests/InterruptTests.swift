@@ -48,3 +48,32 @@ import Glibc
     }
   }
 }
+
+/// A second Ctrl-C ends the process at once: the first one's handler gives every one of these
+/// signals back its default action before it cleans up.
+@Suite struct SecondInterruptTests {
+  @Test func aSecondSignalEndsTheProcess() throws {
+    let process = Process()
+    process.executableURL = RDBToolProcess.binary
+    process.arguments = ["verify", "-q", "-"]
+    let input = Pipe()
+    process.standardInput = input
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    defer { try? input.fileHandleForWriting.close() }
+    Thread.sleep(forTimeInterval: 0.5)
+    kill(process.processIdentifier, SIGINT)
+    kill(process.processIdentifier, SIGINT)
+    let deadline = Date().addingTimeInterval(5)
+    while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+    #expect(!process.isRunning)
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    // Either signal ended it: the handler's exit(130) or the default action of SIGINT.
+    let byHandler = process.terminationReason == .exit && process.terminationStatus == 130
+    let byDefault =
+      process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT
+    #expect(byHandler || byDefault)
+  }
+}

@@ -82,8 +82,7 @@ extension RDBTool {
       let jobs = FetchJob.plan(sources, into: directory)
       let options = self.options
       let verify = !noVerify
-      // Progress bars of parallel shards would overwrite each other: one object draws one.
-      let quiet = options.quiet || jobs.count > 1
+      let quiet = options.quiet
       let outcomes = ShardRunner.map(sources) { source in
         guard let job = jobs.first(where: { $0.source.name == source.name }) else {
           return Result<String, FetchFailure>.failure(.unsafeKey("not planned"))

@@ -48,7 +48,7 @@ extension RDBTool {
     func run() throws {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       let options = self.options
-      let quiet = options.quiet || sources.count > 1
+      let quiet = options.quiet
       let strict = self.strict
       let reports = ShardRunner.mapReportingFailures(sources) { source in
         var info = FileInfo()

@@ -107,7 +107,7 @@ extension RDBTool {
         target: engine, clusterMode: clusterMode ?? (shards == nil ? .disabled : .enabled),
         shards: shards, memoryLimit: limit, inputs: inputs, fileNames: sources.map(\.name))
       let options = self.options
-      let quiet = options.quiet || sources.count > 1 || json
+      let quiet = options.quiet || json
       let scans = ShardRunner.mapReportingFailures(sources) { source in
         let index = sources.firstIndex { $0.name == source.name } ?? 0
         let devNull = try FileDescriptor.open("/dev/null", .writeOnly)

@@ -64,7 +64,7 @@ extension RDBTool {
     func run() throws {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       let options = self.options
-      let quiet = options.quiet || sources.count > 1
+      let quiet = options.quiet
       let grouping = PrefixReport(
         separator: separator.utf8.first ?? UInt8(ascii: ":"), depth: depth)
       let (top, memory) = (self.top, self.memory)

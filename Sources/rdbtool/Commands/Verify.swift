@@ -59,8 +59,7 @@ extension RDBTool {
     func run() throws {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       let options = self.options
-      // Progress bars of parallel shards would overwrite each other: one shard draws one.
-      let quiet = options.quiet || sources.count > 1
+      let quiet = options.quiet
       let strict = self.strict
       let results = ShardRunner.map(sources) { source in
         var handler = KeyCountAnalyzer()

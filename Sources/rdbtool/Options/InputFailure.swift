@@ -13,6 +13,9 @@ enum InputFailure {
         return "\(error.kind); a newer rdbtool may read it"
       case .compressed:
         return "\(error.kind)"
+      case .handlerFailed(let reason):
+        // The output failed (a full disk): where the input was is beside the point.
+        return reason
       default:
         var text = "\(error.kind) at byte \(error.offset)"
         if let key = error.key { text += " (key \"\(key)\")" }

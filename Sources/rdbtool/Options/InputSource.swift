@@ -44,7 +44,26 @@ struct InputSource: Sendable {
         throw ExitCode.failure
       }
     }
+    ProgressBoard.expect(files: inputs.count, bytes: totalBytes(of: inputs))
     return (inputs, client)
+  }
+
+  /// The inputs' sizes added up, or nil when one is not known in advance (a pipe).
+  private static func totalBytes(of inputs: [InputSource]) -> Int? {
+    var total = 0
+    for input in inputs {
+      switch input.location {
+      case .s3(_, let object): total += Int(object.size)
+      case .local(let path):
+        guard path != "-",
+          let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+          attributes[.type] as? FileAttributeType == .typeRegular,
+          let size = attributes[.size] as? Int
+        else { return nil }
+        total += size
+      }
+    }
+    return total
   }
 
   /// Parses this input into `handler`, with a progress bar unless `quiet`.
@@ -54,6 +73,11 @@ struct InputSource: Sendable {
     into handler: inout H, client: S3Client?, options: S3Options, quiet: Bool
   ) throws -> ParseSummary {
     let progress = ParseProgress()
+    if case .local("-") = location, !quiet, isatty(STDIN_FILENO) == 1 {
+      StandardError.write(
+        "rdbtool: reading an RDB file from standard input (the terminal): pipe one in, or end "
+          + "with Ctrl-D")
+    }
     let bar = ProgressBar(progress, label: name, quiet: quiet)
     defer { bar?.stop() }
     let parser = RDBParser(progress: progress)

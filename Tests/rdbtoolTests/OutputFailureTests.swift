@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An output that goes away: a reader that closes the pipe ends rdbtool quietly by SIGPIPE,
+/// as it ends `cat`; a full disk is one error line, no partial file, exit 1.
+@Suite struct OutputFailureTests {
+  static let fixture = RDBToolProcess.fixture("redis-7.4.1/default.rdb")
+
+  /// `rdbtool dump … | head -c 100`: the reader leaves after 100 bytes (of more output than a
+  /// pipe buffers).
+  @Test(arguments: [
+    ["dump", "--format", "jsonl"], ["dump", "--format", "resp"], ["keys"],
+    ["memory"],
+  ])
+  func aClosedPipeEndsQuietly(_ command: [String]) throws {
+    let process = Process()
+    process.executableURL = RDBToolProcess.binary
+    process.arguments = command + Array(repeating: Self.fixture, count: 60)
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let head = try output.fileHandleForReading.read(upToCount: 100)
+    #expect(head?.count == 100)
+    try output.fileHandleForReading.close()
+    process.waitUntilExit()
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(process.terminationReason == .uncaughtSignal, "\(command): \(message)")
+    #expect(process.terminationStatus == SIGPIPE)
+    #expect(message.isEmpty, "\(command): \(message)")
+  }
+
+  /// Standard output on /dev/full (every write fails with ENOSPC).
+  @Test func aFullStandardOutputIsOneError() throws {
+    let process = Process()
+    process.executableURL = RDBToolProcess.binary
+    process.arguments = ["dump", "--format", "jsonl", Self.fixture, Self.fixture]
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(process.terminationStatus == 1)
+    #expect(message == "rdbtool: \(Self.fixture): cannot write output: No space left on device\n")
+  }
+
+  /// `-o` on a 16 KiB tmpfs that no output of the fixture fits: one line, exit 1, nothing
+  /// left in the file system. Mounting needs root (the test machines run the suite as root).
+  @Test(arguments: [
+    ["dump", "--format", "jsonl"], ["rewrite", "--target", "redis-7.0", "--allow-loss"],
+    ["memory", "--format", "jsonl"],
+  ])
+  func aFullDiskIsOneErrorAndNoFile(_ command: [String]) throws {
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let mount = try RDBToolProcess.runProgram(
+      URL(fileURLWithPath: "/usr/bin/env"),
+      ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", directory.path])
+    try #require(mount.status == 0, "mounting a tmpfs needs root: \(mount.stderr)")
+    defer {
+      _ = try? RDBToolProcess.runProgram(
+        URL(fileURLWithPath: "/usr/bin/env"), ["umount", directory.path])
+    }
+    let output = directory.appendingPathComponent("out")
+    let result = try RDBToolProcess.run(command + ["-q", Self.fixture, "-o", output.path])
+    #expect(result.status == 1, "\(command): \(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
+    #expect(result.stderr.contains("No space left on device"), "\(command): \(result.stderr)")
+    #expect(!result.stderr.contains("at byte"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+  }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The progress line, drawn on a real terminal (a pty opened by `script`) 80 and 120 columns
+/// wide: every redraw fits the width (so the terminal never wraps it), a long file name is
+/// shortened, several inputs get one aggregate bar, and a terminal on standard input is
+/// announced.
+@Suite(.serialized) struct ProgressTests {
+  /// A 300,000-key RDB file written by the real redis-server (DEBUG POPULATE, then SAVE), in
+  /// `directory`, under a name longer than 80 columns once its directory is added.
+  static func populatedFile(in directory: URL) throws -> URL {
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+    let socket = directory.appendingPathComponent("redis.sock").path
+    server.arguments = [
+      "--port", "0", "--unixsocket", socket, "--dir", directory.path, "--save", "",
+      "--enable-debug-command", "yes", "--daemonize", "no",
+    ]
+    server.standardOutput = FileHandle.nullDevice
+    try server.run()
+    defer {
+      _ = try? RDBToolProcess.runProgram(
+        URL(fileURLWithPath: "/usr/bin/redis-cli"), ["-s", socket, "SHUTDOWN", "NOSAVE"])
+      if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+      server.waitUntilExit()
+    }
+    let deadline = Date().addingTimeInterval(10)
+    while !FileManager.default.fileExists(atPath: socket), Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    for command in [["DEBUG", "POPULATE", "300000", "key", "200"], ["SAVE"]] {
+      let result = try RDBToolProcess.runProgram(
+        URL(fileURLWithPath: "/usr/bin/redis-cli"), ["-s", socket] + command)
+      try #require(result.stdout.hasPrefix("OK"), "\(command): \(result.stdout)\(result.stderr)")
+    }
+    let file = directory.appendingPathComponent(
+      "an-export-with-a-long-name-to-shorten-for-the-progress-line-0001.rdb")
+    try FileManager.default.moveItem(at: directory.appendingPathComponent("dump.rdb"), to: file)
+    return file
+  }
+
+  /// Runs `command` on a pty `columns` wide and returns everything written to it.
+  static func onTerminal(_ command: String, columns: Int) throws -> String {
+    let result = try RDBToolProcess.runProgram(
+      URL(fileURLWithPath: "/usr/bin/script"),
+      ["-qfec", "stty cols \(columns) rows 24; \(command)", "/dev/null"])
+    return result.stdout
+  }
+
+  /// The progress redraws in `output`: the text after each "erase line" up to the next
+  /// carriage return or line feed (scalars, not characters: "\r\n" is one character). The
+  /// last erase, which clears the line for the result, is followed by the result: not a redraw.
+  static func redraws(_ output: String) -> [String] {
+    output.components(separatedBy: "\u{1B}[2K").dropFirst().map { piece in
+      var text = ""
+      for scalar in piece.unicodeScalars {
+        if scalar == "\r" || scalar == "\n" { break }
+        text.unicodeScalars.append(scalar)
+      }
+      return text
+    }.filter { $0.contains("B/s") }
+  }
+
+  /// How many line feeds `output` holds.
+  static func lineFeeds(_ output: String) -> Int {
+    output.utf8.filter { $0 == 0x0A }.count
+  }
+
+  @Test func barsFitTheTerminal() throws {
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let first = try Self.populatedFile(in: directory)
+    let second = directory.appendingPathComponent(
+      "an-export-with-a-long-name-to-shorten-for-the-progress-line-0002.rdb")
+    try FileManager.default.copyItem(at: first, to: second)
+    let binary = RDBToolProcess.binary.path
+    for columns in [80, 120] {
+      let single = try Self.onTerminal("\(binary) verify \(first.path)", columns: columns)
+      let bars = Self.redraws(single)
+      #expect(!bars.isEmpty, "no progress line drawn at \(columns) columns: \(single)")
+      for bar in bars {
+        #expect(bar.count < columns, "\(columns): \(bar)")
+        #expect(bar.contains("%") && bar.contains("/10.1 MiB"), "\(bar)")
+        #expect(bar.contains("-0001.rdb"), "the name's end is kept: \(bar)")
+      }
+      // Nothing but the result line ends a line: no redraw wrapped.
+      #expect(Self.lineFeeds(single) == 1, "\(single)")
+      #expect(single.contains("0001.rdb: OK, REDIS0010, 300000 keys"))
+
+      let both = try Self.onTerminal(
+        "\(binary) verify \(first.path) \(second.path)", columns: columns)
+      let aggregate = Self.redraws(both)
+      #expect(aggregate.contains { $0.contains("/2 files [") }, "\(both)")
+      for bar in aggregate { #expect(bar.count < columns, "\(columns): \(bar)") }
+      #expect(aggregate.contains { $0.contains("40.4 MiB") } == false)
+      #expect(aggregate.contains { $0.hasSuffix("s") && $0.contains("/20.2 MiB") }, "\(both)")
+      #expect(Self.lineFeeds(both) == 3, "\(both)")
+    }
+  }
+
+  /// `verify -` with a terminal on standard input says it is waiting for it.
+  @Test func aTerminalOnStandardInputIsAnnounced() throws {
+    let output = try Self.onTerminal(
+      "timeout 2 \(RDBToolProcess.binary.path) verify - < /dev/tty", columns: 80)
+    #expect(output.contains("rdbtool: reading an RDB file from standard input (the terminal)"))
+    let piped = try RDBToolProcess.run(
+      ["verify", "-"],
+      stdin: try Data(
+        contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-7.4.1/default.rdb"))))
+    #expect(!piped.stderr.contains("reading an RDB file"))
+  }
+}
