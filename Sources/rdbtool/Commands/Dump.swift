@@ -35,7 +35,7 @@ extension RDBTool {
           rdbtool dump --format jsonl --type hash --match 'user:*' dump.rdb
           rdbtool dump --format jsonl --bytes base64 --expired skip - < dump.rdb
           rdbtool dump --format resp --expired skip dump.rdb | redis-cli --pipe
-          rdbtool dump --format resp --target redis-7.0 --expire-shift 86400000 dump.rdb | redis-cli --pipe
+          rdbtool dump --format resp --target redis-7.0 --expire-shift 3600000 dump.rdb
           rdbtool dump --format jsonl s3://backups/my-export -o export.jsonl
         """)
 
