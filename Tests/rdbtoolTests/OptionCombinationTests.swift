@@ -107,4 +107,36 @@ import Testing
         !lines.contains { $0.contains("\"key\":\"string:") || $0.contains("\"key\":\"list:") })
     }
   }
+
+  /// `--expire-shift=-MS` (a negative shift needs the `=` form) moves every PEXPIREAT back
+  /// by MS: the values written are the server's expiries less 5000.
+  @Test func negativeExpireShift() throws {
+    let result = try RDBToolProcess.run([
+      "dump", "--format", "resp", "--expire-shift=-5000", Self.path,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    // Each `*3 $9 PEXPIREAT $len key $len ms`, read by lengths (key names may hold CR LF).
+    let output = [UInt8](result.stdoutBytes)
+    let marker = Array("*3\r\n$9\r\nPEXPIREAT\r\n".utf8)
+    func bulk(at start: Int) throws -> (value: ArraySlice<UInt8>, end: Int) {
+      let lineEnd = try #require(output[start...].firstIndex(of: 13))
+      let length = try #require(Int(String(decoding: output[(start + 1)..<lineEnd], as: UTF8.self)))
+      return (output[(lineEnd + 2)..<(lineEnd + 2 + length)], lineEnd + 4 + length)
+    }
+    var written: [Int64] = []
+    var index = 0
+    while index + marker.count <= output.count {
+      guard output[index..<(index + marker.count)].elementsEqual(marker) else {
+        index += 1
+        continue
+      }
+      let key = try bulk(at: index + marker.count)
+      let time = try bulk(at: key.end)
+      written.append(try #require(Int64(String(decoding: time.value, as: UTF8.self))))
+      index = time.end
+    }
+    let expected = try ExpectedKey.all(Self.fixture).compactMap { $0.expireMS.map { $0 - 5000 } }
+    #expect(!expected.isEmpty)
+    #expect(written.sorted() == expected.sorted())
+  }
 }

@@ -76,7 +76,7 @@ extension RDBTool {
 
     @Option(
       help: ArgumentHelp(
-        "With --format resp: add MS milliseconds (negative to subtract) to every key and field expiry, to reload an old backup whose TTLs have passed.",
+        "With --format resp: add MS milliseconds to every key and field expiry (--expire-shift=-MS subtracts), to reload an old backup whose TTLs have passed.",
         valueName: "MS"))
     var expireShift: Int64?
 
