@@ -2,7 +2,12 @@
 /// (docs/memory-model.md, 4.5).
 extension MemoryEstimator {
   mutating func beginStream() {
-    streamRax.reset()
+    // Valkey 9 counts the trees' real allocations (`raxAllocSize`), older versions a flat
+    // figure per node.
+    let allocator = model.countsRaxAllocations ? model.allocator : nil
+    streamRax = RaxModel(allocator: allocator)
+    groupRax = RaxModel(allocator: allocator)
+    consumerRax = RaxModel(allocator: allocator)
     awaitsNodeID = false
     lastNodeBytes = 0
     lastNodeID = StreamID(milliseconds: 0, sequence: 0)
@@ -50,10 +55,12 @@ extension MemoryEstimator {
 
   public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
     if awaitsNodeID { insertUnknownNodeID() }
-    valueCost += streamRax.cost
+    valueCost += raxCost(streamRax)
     // XADD allocates a new node's listpack at 4096 bytes and shrinks it only when it closes
     // the node, so the last node of a stream built by commands still holds 4096.
-    if model.streamsBuiltByCommands, model.streamListpacksAreRounded, lastNodeBytes > 0 {
+    if model.streamsBuiltByCommands, model.streamListpacksAreRounded, lastNodeBytes > 0,
+      model.version != .redis86
+    {
       let counted = model.allocationSize(lastNodeBytes)
       valueCost += max(4096, counted) - counted
     }
@@ -87,7 +94,7 @@ extension MemoryEstimator {
 
   private mutating func finishConsumer() {
     guard inConsumer else { return }
-    valueCost += consumerRax.cost
+    valueCost += raxCost(consumerRax)
     inConsumer = false
   }
 
@@ -95,8 +102,13 @@ extension MemoryEstimator {
   private mutating func finishGroup() {
     finishConsumer()
     guard inGroup else { return }
-    valueCost += groupRax.cost + 24 * groupRax.elements
+    valueCost += raxCost(groupRax) + 24 * groupRax.elements
     inGroup = false
+  }
+
+  /// What the server counts for a tree: its allocations on Valkey 9, else the flat formula.
+  private func raxCost(_ rax: RaxModel) -> Int {
+    model.countsRaxAllocations ? rax.allocatedBytes : rax.cost
   }
 
   mutating func finishStream() {

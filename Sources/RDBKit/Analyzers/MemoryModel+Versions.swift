@@ -66,22 +66,29 @@ extension MemoryModel {
     return expectation
   }
 
-  /// `sizeof(stream)`: not counted in 5.0 and 6.0, 40 in 6.2, 80 from 7.0.
+  /// `sizeof(stream)`: not counted in 5.0 and 6.0, 40 in 6.2, 80 from 7.0; Redis 8.6 counts
+  /// the allocation of its 160-byte struct.
   var streamSize: Int {
     switch version {
     case .redis40, .redis50, .redis60: return 0
     case .redis62: return 40
+    case .redis86: return allocationSize(160)
     default: return 80
     }
   }
 
-  /// Whether stream listpacks count as their size class (6.2+) or as `lpBytes`.
+  /// Whether stream listpacks count as their size class (6.2+) or as `lpBytes` (and Redis
+  /// 8.6, which adds up `lpBytes` as it tracks a stream's allocations, with no pre-allocation).
   var streamListpacksAreRounded: Bool {
     switch version {
-    case .redis40, .redis50, .redis60: return false
+    case .redis40, .redis50, .redis60, .redis86: return false
     default: return true
     }
   }
+
+  /// Whether stream radix trees count their real allocations (Valkey 9's `raxAllocSize`,
+  /// Redis 8.6's tracked sizes) rather than a flat figure per node.
+  var countsRaxAllocations: Bool { version == .valkey90 || version == .redis86 }
 
   /// `sizeof(streamCG)`: 32 up to 6.2, 40 from 7.0.
   var consumerGroupSize: Int { isRedis4Through6 ? 32 : 40 }

@@ -132,13 +132,19 @@ public struct MemoryModel: Sendable, Equatable {
   /// 8 for up to 8 bytes; then multiples of the quantum (8 up to 64 bytes for the bundled
   /// allocator, 16 up to 128 for the system one; 16 for the bundled 65…128); above 128, four
   /// classes per doubling.
-  public func allocationSize(_ size: Int) -> Int {
-    if allocator == .libc {
+  public func allocationSize(_ size: Int) -> Int { allocator.usableSize(size) }
+}
+
+extension MemoryModel.Allocator {
+  /// The usable size this allocator gives a request of `size` bytes (`malloc_usable_size`);
+  /// see ``MemoryModel/allocationSize(_:)``.
+  public func usableSize(_ size: Int) -> Int {
+    if self == .libc {
       if size >= 128 * 1024 { return (size + 8 + 4095) & ~4095 - 16 }
       return max(24, (size + 8 + 15) & ~15 - 8)
     }
     if size <= 8 { return 8 }
-    switch allocator {
+    switch self {
     case .bundled:
       if size <= 64 { return (size + 7) & ~7 }
       if size <= 128 { return (size + 15) & ~15 }
@@ -150,6 +156,9 @@ public struct MemoryModel: Sendable, Equatable {
     let step = 1 << (k - 2)
     return (size + step - 1) & ~(step - 1)
   }
+}
+
+extension MemoryModel {
 
   /// The header size of an sds string of `length` bytes made by `sdsnewlen` (an empty string
   /// gets an sdshdr8).

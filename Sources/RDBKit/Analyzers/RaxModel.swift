@@ -18,11 +18,50 @@ struct RaxModel: Sendable {
   private var previous: (UInt64, UInt64) = (0, 0)
   /// Bit d set: a node of the previous key's path starts at depth d.
   private var boundaries: UInt32 = 1
+  /// The allocator whose usable sizes ``allocatedBytes`` adds up, when it is tracked.
+  private let allocator: MemoryModel.Allocator?
+  /// Children of the one-byte (not compressed) node at each depth of the previous key's path.
+  private var children = [Int](repeating: 1, count: 17)
+  /// The usable sizes of the nodes off the previous key's path, which no later insert changes.
+  private var settledBytes = 0
+
+  /// A model that also tracks node allocations for `allocator` (``allocatedBytes``), or only
+  /// counts nodes.
+  init(allocator: MemoryModel.Allocator? = nil) { self.allocator = allocator }
 
   /// What the server counts for the tree: 16 bytes per ID and 4 + 30 × 8 per node.
   var cost: Int { 16 * elements + 244 * nodes }
 
-  mutating func reset() { self = RaxModel() }
+  mutating func reset() { self = RaxModel(allocator: allocator) }
+
+  /// What `raxAllocSize` reports (Valkey 9): the usable size of the `rax` struct and of every
+  /// node. A node is a 4-byte header, then a compressed node's bytes, or a plain node's child
+  /// bytes, padded to 8, then 8 bytes per child pointer, and 8 for a key's value pointer.
+  var allocatedBytes: Int {
+    guard let allocator else { return 0 }
+    let rax = allocator.usableSize(32)
+    guard elements > 0 else { return rax + allocator.usableSize(8) }
+    var total = rax + settledBytes
+    var start = 0
+    while start < 16 {
+      let end = nextBoundary(after: start)
+      total += nodeBytes(start, end, allocator)
+      start = end
+    }
+    return total + allocator.usableSize(16)
+  }
+
+  private func nextBoundary(after depth: Int) -> Int {
+    (boundaries & ~((UInt32(2) << depth) - 1)).trailingZeroBitCount
+  }
+
+  /// The usable size of the path node spanning depths `start..<end`.
+  private func nodeBytes(_ start: Int, _ end: Int, _ allocator: MemoryModel.Allocator) -> Int {
+    let count = end - start
+    if count >= 2 { return allocator.usableSize((4 + count + 7) / 8 * 8 + 8) }
+    let childCount = children[start]
+    return allocator.usableSize((4 + childCount + 7) / 8 * 8 + 8 * childCount)
+  }
 
   /// Inserts `id`, which should not be below the previous one.
   mutating func insert(_ id: StreamID) {
@@ -57,6 +96,33 @@ struct RaxModel: Sendable {
     // The new child, and the leaf under the compressed rest of the key.
     nodes += depth + 1 < 16 ? 2 : 1
     kept |= UInt32(1) << (depth + 1) | 1 << 16
+    if let allocator { settle(depth: depth, start: start, end: end, allocator) }
     boundaries = kept
+  }
+
+  /// Adds the nodes the insert at `depth` leaves off the path (below the node `start..<end`
+  /// it diverged in, and the postfix of a split), and updates the path's child counts; the
+  /// boundaries are still the previous key's.
+  private mutating func settle(
+    depth: Int, start: Int, end: Int, _ allocator: MemoryModel.Allocator
+  ) {
+    var node = end
+    while node < 16 {
+      let next = nextBoundary(after: node)
+      settledBytes += nodeBytes(node, next, allocator)
+      node = next
+    }
+    settledBytes += allocator.usableSize(16)  // the previous key's leaf
+    if end - start > 1, end > depth + 1 {
+      children[depth + 1] = 1
+      settledBytes += nodeBytes(depth + 1, end, allocator)
+    }
+    if end - start > 1 {
+      if depth > start { children[start] = 1 }
+      children[depth] = 2
+    } else {
+      children[depth] += 1
+    }
+    children[depth + 1] = 1
   }
 }
