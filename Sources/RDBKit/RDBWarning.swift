@@ -20,6 +20,10 @@ public struct RDBWarning: Sendable, Equatable, CustomStringConvertible {
     /// A stream node's listpack header counts other than the elements it holds. The server
     /// checks the walk of a stream node's entries, not its header count.
     case streamNodeCount(declared: Int, found: Int)
+    /// A packed sorted set's score (ziplist or listpack) that is not a number. The server
+    /// does not check packed scores when it loads them; it reads each with `strtod`, as
+    /// `loadedAs` (`"abc"` is 0), which is what the parser reports.
+    case sortedSetScore(text: String, loadedAs: Double)
     /// Keys that hold no elements: a list, set, sorted set or hash (any encoding) written
     /// empty. A loading server skips them ("empty keys skipped"), so the file holds `count`
     /// keys more than the server will; the offset and key are the first one's.
@@ -33,6 +37,9 @@ public struct RDBWarning: Sendable, Equatable, CustomStringConvertible {
         return "stream entry \(id) does not follow \(previous)"
       case .streamNodeCount(let declared, let found):
         return "stream node listpack header counts \(declared) elements, found \(found)"
+      case .sortedSetScore(let text, let loadedAs):
+        return "sorted set score \"\(RDBError.printable(text))\" is not a number; a server "
+          + "loads it as \(loadedAs)"
       case .emptyKeys(let count):
         return "\(count) empty key\(count == 1 ? "" : "s"): a server skips them when loading"
       }
@@ -67,7 +74,7 @@ public struct RDBWarning: Sendable, Equatable, CustomStringConvertible {
   /// not have written.
   public var error: RDBError {
     switch kind {
-    case .emptyKeys:
+    case .emptyKeys, .sortedSetScore:
       return RDBError(.invalidValue(kind.description), at: offset, key: key)
     default:
       return RDBError(

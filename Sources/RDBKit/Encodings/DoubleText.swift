@@ -91,6 +91,19 @@ enum DoubleText {
     return index == count && index > exponentStart
   }
 
+  /// The score a server reads from a packed sorted set's text element, whatever it holds, as
+  /// `zzlStrtod` does: at most its first 127 bytes, up to a NUL byte, through `strtod`, which
+  /// stops at the first character that does not continue a number (`"abc"` is 0, `"1.5x"`
+  /// 1.5, `"nan"` NaN).
+  ///
+  /// The corresponding C function is `strtod`.
+  static func loadedScore(_ bytes: UnsafeRawBufferPointer) -> Double {
+    var text = [CChar](repeating: 0, count: 128)
+    let count = min(bytes.count, 127)
+    for index in 0..<count { text[index] = CChar(bitPattern: unsafe bytes[index]) }
+    return unsafe strtod(text, nil)
+  }
+
   /// Parses `bytes` completely as a C `strtod` number (`inf`, `-inf`, `1e+300`, `5e-324` …).
   ///
   /// - Returns: nil when any byte is left over, the text is empty or longer than 255 bytes.

@@ -154,17 +154,17 @@ extension Decoder {
   private mutating func emitSortedSetPairs<R: PackedReader, H: RDBHandler>(
     _ reader: inout R, origin: Int, into handler: inout H
   ) throws(RDBError) {
+    var warned = false
     while let member = try reader.next() {
       guard let scoreElement = try reader.next() else { throw Self.oddCount(R.name, origin) }
       guard duplicates.insert(member) else { throw Self.duplicate(R.name, origin) }
       let score: Double
       if scoreElement.isInteger {
         score = Double(scoreElement.integer)
-      } else {
-        guard let parsed = unsafe DoubleText.parse(scoreElement.string), !parsed.isNaN else {
-          throw Self.notAScore(origin)
-        }
+      } else if let parsed = unsafe DoubleText.parse(scoreElement.string), !parsed.isNaN {
         score = parsed
+      } else {
+        score = unsafe loadedScore(scoreElement.string, origin: origin, warned: &warned)
       }
       try unsafe handler.sortedSetMember(
         RawSpan(_unsafeBytes: member.bytes(using: &firstScratch)), score: score)
@@ -203,14 +203,24 @@ extension Decoder {
     }
   }
 
+  /// The score a server reads from a packed score that is not a number, with a warning
+  /// (once per value).
+  @unsafe mutating func loadedScore(
+    _ text: UnsafeRawBufferPointer, origin: Int, warned: inout Bool
+  ) -> Double {
+    let score = unsafe DoubleText.loadedScore(text)
+    if !warned {
+      warned = true
+      let shown = unsafe String(decoding: text.prefix(40), as: UTF8.self)
+      warn(.sortedSetScore(text: shown, loadedAs: score), at: origin)
+    }
+    return score
+  }
+
   static func duplicate(_ structure: String, _ origin: Int) -> RDBError {
     RDBError(
       .corruptStructure(structure: structure, reason: "a field or member appears twice"),
       at: origin)
-  }
-
-  static func notAScore(_ origin: Int) -> RDBError {
-    RDBError(.invalidValue("sorted set score is not a number"), at: origin)
   }
 
   static func oddCount(_ structure: String, _ origin: Int) -> RDBError {

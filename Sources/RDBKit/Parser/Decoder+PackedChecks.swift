@@ -1,5 +1,6 @@
 /// Ziplist and listpack values walked in place for a handler that does not need their
-/// elements (``RDBHandler/needsElements``): every check of reporting them, none of the calls.
+/// elements (``RDBHandler/needsElements``): every check and warning of reporting them, none
+/// of the calls.
 extension Decoder {
   /// How a ziplist or listpack value groups its elements.
   enum PackedShape {
@@ -42,11 +43,12 @@ extension Decoder {
         guard duplicates.insert(field) else { throw Self.duplicate(R.name, origin) }
       }
     case .sortedSet:
+      var warned = false
       while let member = try reader.next() {
         guard let score = try reader.next() else { throw Self.oddCount(R.name, origin) }
         guard duplicates.insert(member) else { throw Self.duplicate(R.name, origin) }
-        guard unsafe score.isInteger || DoubleText.isNumber(score.string) else {
-          throw Self.notAScore(origin)
+        if unsafe !score.isInteger && !DoubleText.isNumber(score.string) {
+          _ = unsafe loadedScore(score.string, origin: origin, warned: &warned)
         }
       }
     }

@@ -43,7 +43,8 @@ import Testing
   }
 
   /// The `verify` path checks listpack scores without converting plain decimals; it must
-  /// accept and reject exactly the texts the converting path does.
+  /// warn about exactly the texts the converting path warns about (a score that is not a
+  /// number, which a server loads as `strtod` reads it).
   @Test(arguments: [
     ("1", true), ("-1.5", true), ("+2", true), (".5", true), ("5.", true), ("1e10", true),
     ("1E-5", true), ("1e+300", true), ("1e400", true), ("-1e-400", true), ("0.1e1", true),
@@ -54,13 +55,16 @@ import Testing
     ("1" + String(repeating: "0", count: 254), true),
     ("1" + String(repeating: "0", count: 255), false),
   ])
-  func verifyAcceptsExactlyTheScoresDumpDoes(_ text: String, _ valid: Bool) {
+  func verifyAcceptsExactlyTheScoresDumpDoes(_ text: String, _ valid: Bool) throws {
     var image = RDBImageBuilder(version: 11)
     image.key(type: 17, "z")
     image.string(listpack([.string(utf8("m")), .string(Array(text.utf8))]))
     let bytes = image.finished()
-    let collected = ParseOutcome.mapped(bytes)
-    #expect((collected.error == nil) == valid, "\(collected)")
-    #expect(ParseOutcome.countedAgrees(bytes, with: collected))
+    var collector = RecordCollector()
+    let collected = try RDBParser().parse(bytes, into: &collector)
+    var counter = KeyCountAnalyzer()
+    let counted = try RDBParser().parse(bytes, into: &counter)
+    #expect(collected.warnings.isEmpty == valid, "\(collected.warnings)")
+    #expect(counted.warnings.map(\.description) == collected.warnings.map(\.description))
   }
 }
