@@ -39,18 +39,34 @@ struct RDBTool: ParsableCommand {
   /// Runs the command tree; every usage error is one line on standard error and exit 2.
   static func main() {
     Interrupts.install()
-    let arguments = Array(CommandLine.arguments.dropFirst())
+    var arguments = Array(CommandLine.arguments.dropFirst())
     if let unknown = UsageError.unknownCommand(in: arguments, root: self) {
       StandardError.write(unknown)
       exit(withError: ExitCode(UsageError.exitStatus))
     }
     do {
-      var command = try parseAsRoot(arguments)
+      var command = try parse(&arguments)
       try command.run()
     } catch {
       guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
       StandardError.write(UsageError.line(message(for: error), arguments: arguments, root: self))
       exit(withError: ExitCode(UsageError.exitStatus))
+    }
+  }
+
+  /// Parses `arguments`, reading a negative number after an option as its value (`--db -1`,
+  /// `--expire-shift -3600000`), which swift-argument-parser alone takes for an option.
+  private static func parse(_ arguments: inout [String]) throws -> any ParsableCommand {
+    while true {
+      do {
+        return try parseAsRoot(arguments)
+      } catch {
+        guard
+          let joined = UsageError.joiningNegativeValue(
+            reportedBy: message(for: error), in: arguments)
+        else { throw error }
+        arguments = joined
+      }
     }
   }
 }

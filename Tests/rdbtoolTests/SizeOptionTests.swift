@@ -25,8 +25,7 @@ import Testing
   func malformedSizesAreUsageErrors(_ size: String) throws {
     let result = try RDBToolProcess.run(["memory", "--min-size", size, Self.fixture])
     #expect(result.status == 2)
-    let reason = size.hasPrefix("-") ? "takes a value of 0 or more, not '-1MB'" : "is not a size"
-    #expect(result.stderr.contains(reason), "\(result.stderr)")
+    #expect(result.stderr.contains("is not a size"), "\(result.stderr)")
   }
 
   /// `--part-size` and `--max-memory` read sizes the same way as `--min-size`.

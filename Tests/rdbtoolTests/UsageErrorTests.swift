@@ -8,8 +8,8 @@ import Testing
   @Test(arguments: [
     (["hello"], "rdbtool: unknown command 'hello'; commands: verify, info, stats, keys, dump,"),
     (["s3", "hello"], "rdbtool s3: unknown command 'hello'; commands: check-bucket, policy"),
-    (["keys", "--db", "-1", fixture], "--db takes a value of 0 or more, not '-1'"),
-    (["stats", "--top", "-3", fixture], "rdbtool stats: --top takes a value of 0 or more"),
+    (["keys", "--db", "-1", fixture], "rdbtool keys: --db takes a database number, not -1"),
+    (["stats", "--top", "-3", fixture], "rdbtool stats: --top and --prefixes must be at least 1"),
     (["verify", "s3://"], "rdbtool verify: invalid S3 location: ''"),
     (["fetch", "s3://", "-o", "x"], "rdbtool fetch: invalid S3 location: ''"),
     (["verify"], "rdbtool verify: missing expected argument '<inputs> ...'"),
@@ -39,6 +39,18 @@ import Testing
       #expect(result.status == 0, "\(arguments)")
       #expect(!result.stdout.isEmpty && result.stderr.isEmpty, "\(arguments)")
     }
+  }
+
+  /// A negative number after an option is its value, as `--opt=-N` would be.
+  @Test func aNegativeValueIsTheOptionsValue() throws {
+    let spaced = try RDBToolProcess.run([
+      "dump", "--format", "resp", "--expire-shift", "-3600000", Self.fixture,
+    ])
+    let joined = try RDBToolProcess.run([
+      "dump", "--format", "resp", "--expire-shift=-3600000", Self.fixture,
+    ])
+    #expect(spaced.status == 0, "\(spaced.stderr)")
+    #expect(spaced.stdout == joined.stdout && !spaced.stdout.isEmpty)
   }
 
   @Test func aGoodCommandIsNotAUsageError() throws {

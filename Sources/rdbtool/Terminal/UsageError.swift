@@ -4,7 +4,7 @@ import ArgumentParser
 /// the command's help, then exit status 2.
 ///
 ///     rdbtool: unknown command 'hello'; commands: verify, info, …
-///     rdbtool keys: --db takes a value of 0 or more, not '-1' (see 'rdbtool keys --help')
+///     rdbtool keys: --db takes a database number, not -1 (see 'rdbtool keys --help')
 enum UsageError {
   /// Exit status of every usage error.
   static let exitStatus: Int32 = 2
@@ -54,7 +54,7 @@ enum UsageError {
     -> String
   {
     let path = commandPath(arguments, root: root)
-    let problem = negativeNumber(in: message, arguments: arguments) ?? firstLine(of: message)
+    let problem = firstLine(of: message)
     let command = path.joined(separator: " ")
     return "\(command): \(problem) (see '\(command) --help')"
   }
@@ -77,16 +77,23 @@ enum UsageError {
     return path
   }
 
-  /// A negative number after an option reads to swift-argument-parser as another option, and
-  /// it reports the value as missing; every numeric or size option of rdbtool takes 0 or more, so say
-  /// that instead.
-  private static func negativeNumber(in message: String, arguments: [String]) -> String? {
+  /// `arguments` with the option the parser reported as missing its value (`message`) joined
+  /// to the negative number that follows it (`--db -1` as `--db=-1`), or nil when that is not
+  /// the problem. swift-argument-parser reads a word starting with '-' as an option, and no
+  /// option of rdbtool is named like a number, so the number can only be the value.
+  static func joiningNegativeValue(reportedBy message: String, in arguments: [String])
+    -> [String]?
+  {
     guard message.hasPrefix("Missing value for '") else { return nil }
-    for (option, value) in zip(arguments, arguments.dropFirst())
-    where option.hasPrefix("-") && message.hasPrefix("Missing value for '\(option)")
-      && value.hasPrefix("-") && value.dropFirst().first?.isNumber == true
-    {
-      return "\(option) takes a value of 0 or more, not '\(value)'"
+    for index in arguments.indices.dropLast() {
+      let option = arguments[index]
+      let value = arguments[index + 1]
+      guard option.hasPrefix("--"), message.hasPrefix("Missing value for '\(option)"),
+        value.hasPrefix("-"), value.dropFirst().first?.isNumber == true
+      else { continue }
+      var joined = arguments
+      joined.replaceSubrange(index...(index + 1), with: ["\(option)=\(value)"])
+      return joined
     }
     return nil
   }
