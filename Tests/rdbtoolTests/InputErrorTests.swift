@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// CORRUPT is kept for bad data; an input that cannot be read or is in a format newer than
 /// rdbtool knows is its own one-line ERROR that says what to do.
 @Suite struct InputErrorTests {
@@ -23,6 +27,32 @@ import Testing
     let result = try RDBToolProcess.run(["verify", "/nonexistent/dump.rdb"])
     #expect(result.status == 1)
     #expect(result.stdout == "/nonexistent/dump.rdb: ERROR: cannot open: no such file\n")
+  }
+
+  /// A file its reader may not open. As root (the test machines) the command runs as
+  /// `nobody` through `setpriv`, since root may open anything.
+  @Test func anUnreadableFileIsAnError() throws {
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("locked.rdb")
+    try FileManager.default.copyItem(
+      at: URL(fileURLWithPath: RDBToolProcess.fixture("redis-7.4.1/default.rdb")), to: file)
+    try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: file.path)
+    try FileManager.default.setAttributes(
+      [.posixPermissions: 0o755], ofItemAtPath: directory.path)
+    let result =
+      getuid() == 0
+      ? try RDBToolProcess.runProgram(
+        URL(fileURLWithPath: "/usr/bin/setpriv"),
+        [
+          "--reuid=nobody", "--regid=nogroup", "--clear-groups", RDBToolProcess.binary.path,
+          "verify", file.path,
+        ])
+      : try RDBToolProcess.run(["verify", file.path])
+    #expect(result.status == 1, "\(result.stderr)")
+    #expect(
+      result.stdout
+        == "\(file.path): ERROR: cannot open: permission denied; run as a user who may read it\n")
   }
 
   /// An RDB 14 header (Redis 8.8 and later) is newer than rdbtool: ERROR, not CORRUPT, from a
