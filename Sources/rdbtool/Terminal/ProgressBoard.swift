@@ -37,6 +37,9 @@ enum ProgressBoard {
     }
   }
 
+  /// Whether a progress line may be on the terminal, so that a message must clear it first.
+  static var isDrawing: Bool { state.withLock { $0.drawing } }
+
   /// Redraws the line now (the terminal was resized).
   static func redraw() {
     wake.signal()
