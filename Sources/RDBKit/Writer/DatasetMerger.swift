@@ -6,10 +6,11 @@
 /// its own slots. A function library goes through once: a later input holding
 /// the same library with the same code is passed over, and with other code it is an error
 /// naming the library. `MODULE_AUX` data goes through from the first input that has it for
-/// a module. Keys all pass; finding keys that two inputs share is the writer's duplicate
-/// check (``RDBWriter/Options/duplicateKeys``).
+/// a module. Keys pass unless a ``DuplicateKeys`` check leaves them out: a key whose name
+/// its output database already holds is an error, or only its first or last occurrence is
+/// written (``DuplicateKeyPolicy``).
 ///
-///     var merger = DatasetMerger(writer)
+///     var merger = DatasetMerger(writer, duplicates: DuplicateKeys(exact: .first, options: options))
 ///     for path in paths { try RDBParser().parse(path: path, into: &merger) }
 ///     try merger.next.finish()
 public struct DatasetMerger<Next: RDBHandler>: RDBHandler {
@@ -26,10 +27,15 @@ public struct DatasetMerger<Next: RDBHandler>: RDBHandler {
   /// Whether the `MODULE_AUX` record under way is passed over.
   private var skipsModuleAux = false
   private var inKey = false
+  /// Whether the key under way is left out as a duplicate.
+  private var dropping = false
+  /// The duplicate-key check; nil: none (every input database is its own).
+  public private(set) var duplicates: DuplicateKeys?
 
-  /// Joins the inputs for `next`.
-  public init(_ next: Next) {
+  /// Joins the inputs for `next`, leaving out the keys `duplicates` says to.
+  public init(_ next: Next, duplicates: DuplicateKeys? = nil) {
     self.next = next
+    self.duplicates = duplicates
   }
 
   public static var needsStringValues: Bool { Next.needsStringValues }
@@ -85,6 +91,7 @@ public struct DatasetMerger<Next: RDBHandler>: RDBHandler {
   }
 
   public mutating func modulePayload(_ bytes: RawSpan) throws(RDBError) {
+    guard !dropping else { return }
     if inKey || !skipsModuleAux { try next.modulePayload(bytes) }
   }
 
@@ -99,6 +106,10 @@ public struct DatasetMerger<Next: RDBHandler>: RDBHandler {
   }
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
     inKey = true
+    if try duplicates?.keeps(key, info: info) == false {
+      dropping = true
+      return .skip
+    }
     return try next.beginKey(key, info: info)
   }
   public mutating func keyMetadata(_ metadata: KeyMetadataClass, payload: RawSpan)
@@ -181,7 +192,8 @@ public struct DatasetMerger<Next: RDBHandler>: RDBHandler {
     try next.vectorSetElement(element, vector: vector, attributes: attributes, info: info)
   }
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
-    try next.endKey(summary)
+    if !dropping { try next.endKey(summary) }
+    dropping = false
     inKey = false
   }
 }

@@ -19,7 +19,8 @@ public struct LossReport: Sendable, Equatable {
     case expiryRange =
       "expiries after 2038-01-19, written as 2038-01-19 (RDB 1-2 store 32-bit seconds)"
     case auxFields = "AUX metadata fields (need RDB 7)"
-    case duplicateKeys = "keys left out because an earlier input or database had the same name"
+    case duplicateKeys =
+      "keys left out because another input or database had the same name (--on-duplicate)"
     case emptyKeys = "empty aggregates (a loading server skips them)"
 
     public static func < (lhs: Kind, rhs: Kind) -> Bool {
@@ -28,7 +29,7 @@ public struct LossReport: Sendable, Equatable {
 
     /// Whether this kind blocks a rewrite unless losses are allowed. Empty aggregates do
     /// not (the target server would drop them on load whatever the file says), nor do the
-    /// duplicates `--on-duplicate first` was asked to leave out.
+    /// duplicates `--on-duplicate first` or `last` was asked to leave out.
     public var isBlocking: Bool { self != .emptyKeys && self != .duplicateKeys }
   }
 

@@ -31,11 +31,9 @@ public struct RDBWriter: RDBHandler {
     /// Copy values whose stored form the target holds unchanged, byte for byte, instead of
     /// decoding and encoding them again (see ``WriteFormat/copies(_:from:)``).
     public var copiesValues = true
-    /// Every database into database 0 (after ``databaseMap``).
+    /// Every database into database 0 (after ``databaseMap``). Keys whose names meet in one
+    /// database are the concern of a ``DuplicateKeys`` check in front of the writer.
     public var singleDatabase = false
-    /// What to do with a key name that a database already has (when databases are merged);
-    /// nil: no check, each input database is its own.
-    public var duplicateKeys: DuplicateKeyPolicy?
 
     /// Options for `target` with the server's defaults; nil keeps the input's version.
     public init(target: TargetEngine?) {
@@ -76,7 +74,6 @@ public struct RDBWriter: RDBHandler {
   /// all left out).
   private var slotHint: SlotHint?
   private var finished = false
-  private var writtenKeys: Set<DatabaseKey> = []
 
   private var headerWritten = false
   /// The input's format, from its header.
@@ -172,24 +169,6 @@ public struct RDBWriter: RDBHandler {
     if info.isEmptyAggregate {
       losses.record(.emptyKeys, key: key)
       return .skip
-    }
-    if let policy = options.duplicateKeys {
-      let database = Self.database(for: info.database, options: options)
-      let name = unsafe key.withUnsafeBytes { unsafe [UInt8]($0) }
-      if !writtenKeys.insert(DatabaseKey(database: database, name: name)).inserted {
-        let text = String(decoding: name, as: UTF8.self)
-        switch policy {
-        case .error:
-          throw RDBError(
-            .invalidValue(
-              "key \"\(text)\" (input database \(info.database)) is already in output "
-                + "database \(database), from an earlier input or database"),
-            at: info.offset, key: text)
-        case .first:
-          losses.record(.duplicateKeys, key: key)
-          return .skip
-        }
-      }
     }
     self.key.removeAll(keepingCapacity: true)
     unsafe key.withUnsafeBytes { unsafe self.key.append(contentsOf: $0) }
@@ -428,18 +407,4 @@ public struct RDBWriter: RDBHandler {
     encoder.string(key)
     keysWritten += 1
   }
-}
-
-/// What a rewrite does with a key whose name its output database already holds.
-public enum DuplicateKeyPolicy: String, Sendable, CaseIterable {
-  /// Stop with an error naming the key.
-  case error
-  /// Keep the first one written, leave out the later ones (counted as a loss).
-  case first
-}
-
-/// A key name in an output database, for the duplicate check.
-struct DatabaseKey: Hashable {
-  var database: Int
-  var name: [UInt8]
 }

@@ -13,6 +13,8 @@ struct DatasetWriteJob {
   let destinations: [String]
   let options: RDBWriter.Options
   let selection: KeySelection
+  /// What to do with a key name two inputs or databases share; nil: no check.
+  let duplicatePolicy: DuplicateKeyPolicy?
   let allowLoss: Bool
   let client: S3Client?
   let input: InputOptions
@@ -24,11 +26,15 @@ struct DatasetWriteJob {
   func run<Handler: FileWriting>(_ makeHandler: ([RDBWriter]) -> Handler) throws
     -> [RewriteReport]
   {
+    let duplicates = try DuplicateKeyPlanning.check(
+      policy: duplicatePolicy, sources: sources, options: options, selection: selection,
+      client: client, input: input)
     let files = try createFiles()
     let writers = files.map { file in
       RDBWriter(output: OutputBuffer(descriptor: file.descriptor), options: options)
     }
-    var filter = KeyFilter(DatasetMerger(makeHandler(writers)), selection: selection)
+    var filter = KeyFilter(
+      DatasetMerger(makeHandler(writers), duplicates: duplicates), selection: selection)
     for source in sources {
       try ParseRun.parse(source, into: &filter, client: client, options: input)
     }
@@ -45,7 +51,11 @@ struct DatasetWriteJob {
         input: inputNames, output: destination, target: writer.engine,
         keysWritten: writer.keysWritten, bytesWritten: writer.byteCount, losses: writer.losses)
     }
-    var losses = LossReport()
+    // Duplicates are left out in front of the writers: with one file they are its losses,
+    // with several they count in the total only (both copies of a key are in one shard).
+    let duplicateLosses = filter.next.duplicates?.losses ?? LossReport()
+    if reports.count == 1 { reports[0].losses.merge(duplicateLosses) }
+    var losses = duplicateLosses
     for writer in written { losses.merge(writer.losses) }
     let lossText = RewriteReport(
       input: inputNames, output: "", target: written[0].engine, keysWritten: 0, bytesWritten: 0,

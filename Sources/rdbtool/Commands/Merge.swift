@@ -10,10 +10,13 @@ extension RDBTool {
         The INPUTs (files, or an s3:// export prefix naming every shard file) are read one \
         after another into one file: the header and the AUX fields of the first input, every \
         key of every input, each function library once. A key that two inputs hold is an \
-        error naming it, and nothing is written, unless --on-duplicate first keeps the first \
-        input's copy. A library that two inputs hold with different code is an error naming \
-        it. Every rewrite option applies (--target, filters, --db-map, loss policy). To find \
-        duplicates rdbtool keeps every key name in memory while it merges.
+        error naming it, and nothing is written, unless --on-duplicate first or last keeps \
+        the first or the last copy (in input order, then file order). A library that two \
+        inputs hold with different code is an error naming it. Every rewrite option applies \
+        (--target, filters, --db-map, loss policy). To find duplicates, local files are read \
+        twice: the key names first (8 bytes of memory a key), then the writing pass; standard \
+        input and S3 objects are read once, keeping every key name in memory (except with \
+        --on-duplicate last, which reads S3 objects twice and refuses standard input).
 
         The output is written atomically and read back before it replaces FILE.
 
@@ -37,6 +40,7 @@ extension RDBTool {
 
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("Missing an INPUT.") }
+      try rewrite.validate(inputs: inputs)
       guard let output else { throw ValidationError("Missing -o FILE: where to write the file.") }
       guard output != "-", !output.hasSuffix("/") else {
         throw ValidationError("-o takes a file name, not '\(output)'.")
@@ -48,10 +52,10 @@ extension RDBTool {
       let selection = self.selection.selection
       var writerOptions = try rewrite.writerOptions(filtering: !selection.keepsEverything)
       writerOptions.writesSizeHints = false
-      writerOptions.duplicateKeys = rewrite.onDuplicate
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       let job = DatasetWriteJob(
         sources: sources, destinations: [output], options: writerOptions, selection: selection,
+        duplicatePolicy: try rewrite.duplicatePolicy(mergingInputs: true),
         allowLoss: rewrite.allowLoss, client: client, input: options)
       let reports = try job.run { writers in writers[0] }
       if let path = rewrite.report { try RewriteReport.writeJSON(reports, to: path) }

@@ -51,6 +51,7 @@ extension RDBTool {
     func validate() throws {
       if listTargets { return }
       guard !inputs.isEmpty else { throw ValidationError("Missing an INPUT.") }
+      try rewrite.validate(inputs: inputs)
       guard output != nil else { throw ValidationError("Missing -o OUT: where to write the file.") }
       if rewrite.onDuplicate == .first, !rewrite.singleDb, rewrite.databaseMaps.isEmpty {
         throw ValidationError(
@@ -91,6 +92,7 @@ extension RDBTool {
       for (source, destination) in zip(sources, destinations) {
         let job = RewriteJob(
           source: source, destination: destination, options: writerOptions, selection: selection,
+          duplicatePolicy: try rewrite.duplicatePolicy(mergingInputs: false),
           allowLoss: rewrite.allowLoss, client: client, input: options)
         let report = try job.run()
         failed = failed || !report.written

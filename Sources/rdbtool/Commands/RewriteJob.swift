@@ -11,6 +11,8 @@ struct RewriteJob {
   let destination: String
   let options: RDBWriter.Options
   let selection: KeySelection
+  /// What to do with a key name two databases share in the output; nil: no check.
+  let duplicatePolicy: DuplicateKeyPolicy?
   let allowLoss: Bool
   let client: S3Client?
   let input: InputOptions
@@ -20,8 +22,11 @@ struct RewriteJob {
   /// - Returns: the report, with `written` false when losses stopped it.
   /// - Throws: `ExitCode.failure` (after printing why) when the input or output fails.
   func run() throws -> RewriteReport {
+    let duplicates = try DuplicateKeyPlanning.check(
+      policy: duplicatePolicy, sources: [source], options: options, selection: selection,
+      client: client, input: input)
     if destination == "-" {
-      return try write(to: .standardOutput, verifying: nil)
+      return try write(to: .standardOutput, verifying: nil, duplicates: duplicates)
     }
     let directory = URL(fileURLWithPath: destination).deletingLastPathComponent()
     try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -33,7 +38,8 @@ struct RewriteJob {
       throw ExitCode.failure
     }
     let report = try write(
-      to: file.descriptor, verifying: file.isTemporary ? file.writtenPath.string : nil)
+      to: file.descriptor, verifying: file.isTemporary ? file.writtenPath.string : nil,
+      duplicates: duplicates)
     guard report.written else { return report }
     do {
       try file.commit()
@@ -44,24 +50,29 @@ struct RewriteJob {
     return report
   }
 
-  /// Writes the new file to `descriptor`; `verifying` is where to read it back from.
-  private func write(to descriptor: FileDescriptor, verifying path: String?) throws
-    -> RewriteReport
-  {
+  /// Writes the new file to `descriptor`, leaving out what `duplicates` says; `verifying` is
+  /// where to read it back from.
+  private func write(
+    to descriptor: FileDescriptor, verifying path: String?, duplicates: DuplicateKeys?
+  ) throws -> RewriteReport {
     let buffer = OutputBuffer(descriptor: descriptor)
-    var filter = KeyFilter(RDBWriter(output: buffer, options: options), selection: selection)
+    var filter = KeyFilter(
+      DatasetMerger(RDBWriter(output: buffer, options: options), duplicates: duplicates),
+      selection: selection)
     try ParseRun.parse(source, into: &filter, client: client, options: input)
     do {
-      try filter.next.finish()
+      try filter.next.next.finish()
     } catch {
       StandardError.report(destination, "\(error)")
       throw ExitCode.failure
     }
-    let writer = filter.next
+    let writer = filter.next.next
+    var losses = writer.losses
+    losses.merge(filter.next.duplicates?.losses ?? LossReport())
     var report = RewriteReport(
       input: source.name, output: destination, target: writer.engine,
-      keysWritten: writer.keysWritten, bytesWritten: writer.byteCount, losses: writer.losses)
-    if writer.losses.isBlocking, !allowLoss, path != nil {
+      keysWritten: writer.keysWritten, bytesWritten: writer.byteCount, losses: losses)
+    if losses.isBlocking, !allowLoss, path != nil {
       StandardError.report(
         source.name,
         "\(writer.engine.server) (\(writer.engine.version)) cannot hold everything in this file; "
@@ -71,8 +82,8 @@ struct RewriteJob {
       return report
     }
     if let path { try readBack(path, expecting: writer.keysWritten) }
-    report.written = !writer.losses.isBlocking || allowLoss
-    if !writer.losses.isEmpty {
+    report.written = !losses.isBlocking || allowLoss
+    if !losses.isEmpty {
       StandardError.report(source.name, "written without:")
       StandardError.writeRaw(report.lossText)
     }

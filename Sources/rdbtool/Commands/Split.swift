@@ -20,7 +20,8 @@ extension RDBTool {
         name without '.rdb' and without a shard suffix (-0001), or --name. Every rewrite \
         option applies. A cluster has only database 0: a key in another database stops the \
         run unless --db-map or --single-db puts it in 0 (or --db 0 leaves it out). A key in \
-        two inputs is an error naming it, unless --on-duplicate first. All files are \
+        two inputs is an error naming it, unless --on-duplicate first or last (see rdbtool \
+        merge --help for how duplicates are found). All files are \
         written, read back, and only then renamed into place; on a failure none appears.
 
         Examples:
@@ -56,6 +57,7 @@ extension RDBTool {
 
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("Missing an INPUT.") }
+      try rewrite.validate(inputs: inputs)
       guard output != nil else {
         throw ValidationError("Missing -o DIR: where to write the shard files.")
       }
@@ -83,7 +85,6 @@ extension RDBTool {
       var writerOptions = try rewrite.writerOptions(filtering: !selection.keepsEverything)
       writerOptions.writesSizeHints = false
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
-      if sources.count > 1 { writerOptions.duplicateKeys = rewrite.onDuplicate }
       let base = name ?? Self.baseName(of: inputs[0])
       let directory = URL(fileURLWithPath: output)
       let width = max(4, String(ranges.count).count)
@@ -93,7 +94,9 @@ extension RDBTool {
       }
       let job = DatasetWriteJob(
         sources: sources, destinations: destinations, options: writerOptions,
-        selection: selection, allowLoss: rewrite.allowLoss, client: client, input: options)
+        selection: selection,
+        duplicatePolicy: try rewrite.duplicatePolicy(mergingInputs: sources.count > 1),
+        allowLoss: rewrite.allowLoss, client: client, input: options)
       let reports = try job.run { writers in SlotRouter(writers: writers, ranges: ranges) }
       if let path = rewrite.report { try RewriteReport.writeJSON(reports, to: path) }
       if reports.contains(where: { !$0.written }) { throw ExitCode.failure }

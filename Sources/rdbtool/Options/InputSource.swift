@@ -13,6 +13,12 @@ struct InputSource: Sendable {
   let name: String
   let location: Location
 
+  /// Whether the input is a local file (not standard input, not S3): cheap to read twice.
+  var isLocalFile: Bool {
+    if case .local(let path) = location { return path != "-" }
+    return false
+  }
+
   /// Turns INPUT arguments into inputs: an `s3://` prefix becomes its export's shard files.
   /// Prints `rdbtool: INPUT: message` and exits 1 when S3 cannot be reached or listed; a
   /// malformed `s3://` URL is a usage error.

@@ -21,7 +21,10 @@ struct RewriteOptions: ParsableArguments {
   @Flag(help: "Put every database's keys into database 0 (a cluster needs that).")
   var singleDb = false
 
-  @Option(help: "When databases are merged and a key name repeats: error, or keep the first.")
+  @Option(
+    help: ArgumentHelp(
+      "When inputs or databases are merged and a key name repeats: error, or keep the first "
+        + "or the last occurrence."))
   var onDuplicate: DuplicateKeyPolicy = .error
 
   @Flag(help: "Write the file even if the target cannot hold everything; report what was left out.")
@@ -91,15 +94,27 @@ struct RewriteOptions: ParsableArguments {
     options.databaseMap = try databaseMap()
     options.singleDatabase = singleDb
     options.writesSizeHints = !filtering && options.databaseMap.isEmpty && !singleDb
-    let targets = options.databaseMap.values
-    if singleDb || Set(targets).count < targets.count
-      || options.databaseMap.contains(where: { source, destination in
-        source != destination && options.databaseMap[destination] == nil
-      })
-    {
-      options.duplicateKeys = onDuplicate
-    }
     return options
+  }
+
+  /// The `--on-duplicate` policy when keys of several inputs (`mergingInputs`) or databases
+  /// can meet in one output database; nil when none can.
+  func duplicatePolicy(mergingInputs: Bool) throws -> DuplicateKeyPolicy? {
+    let map = try databaseMap()
+    let targets = map.values
+    let databasesMeet =
+      singleDb || Set(targets).count < targets.count
+      || map.contains { source, destination in source != destination && map[destination] == nil }
+    return databasesMeet || mergingInputs ? onDuplicate : nil
+  }
+
+  /// `--on-duplicate last` reads the inputs twice, which standard input cannot be.
+  func validate(inputs: [String]) throws {
+    if onDuplicate == .last, inputs.contains("-") {
+      throw ValidationError(
+        "--on-duplicate last reads the inputs twice (key names first), and '-' (standard "
+          + "input) can be read once: save it to a file first.")
+    }
   }
 }
 
