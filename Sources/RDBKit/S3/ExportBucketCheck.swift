@@ -13,6 +13,10 @@
 /// - warnings for ACL grants to AllUsers or AuthenticatedUsers and policy statements with a
 ///   `"*"` principal.
 ///
+/// A seed (``Purpose/seed``, `rdbtool seed-check`) needs less: ElastiCache only reads, so the
+/// ACL must grant READ and READ_ACP and the policy `s3:GetObject`, `s3:ListBucket` and
+/// `s3:GetBucketAcl`; the name rule does not apply.
+///
 ///     let report = ExportBucketCheck(client: client).run(bucket: "rdb-exports", cacheRegion: "ap-east-1")
 ///     for finding in report.findings { print(finding) }
 ///     exit(report.passed ? 0 : 1)
@@ -29,10 +33,31 @@ public struct ExportBucketCheck: Sendable {
     "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-west-1", "eu-central-2",
     "eu-south-1", "eu-south-2", "il-central-1", "me-central-1", "me-south-1", "mx-central-1",
   ]
-  /// The ACL permissions ElastiCache needs, with the console's names for them.
+  /// The ACL permissions ElastiCache needs for exports, with the console's names for them.
   public static let requiredACLPermissions = [
     ("READ", "List objects"), ("WRITE", "Write objects"), ("READ_ACP", "Read bucket permissions"),
   ]
+
+  /// What ElastiCache will do with the bucket.
+  public enum Purpose: Sendable, Equatable {
+    /// Write snapshot exports into it (`rdbtool s3 check-bucket`).
+    case export
+    /// Read `.rdb` files from it to seed a new cluster (`rdbtool seed-check`).
+    case seed
+
+    /// The bucket ACL permissions ElastiCache needs, with the console's names for them.
+    public var aclPermissions: [(String, String)] {
+      self == .export
+        ? ExportBucketCheck.requiredACLPermissions
+        : [("READ", "List objects"), ("READ_ACP", "Read bucket permissions")]
+    }
+
+    /// The actions the bucket policy must allow ElastiCache in an opt-in region.
+    public var policyActions: [String] {
+      self == .export
+        ? ExportBucketPolicy.actions : ["s3:GetObject", "s3:ListBucket", "s3:GetBucketAcl"]
+    }
+  }
 
   /// The outcome of a check.
   public struct Report: Sendable, Equatable {
@@ -42,6 +67,10 @@ public struct ExportBucketCheck: Sendable {
     public var region: String?
     /// Every finding, in rule order.
     public var findings: [ExportBucketFinding]
+    /// The bucket ACL as read (not read in opt-in regions, or when reading failed).
+    public var acl: S3BucketACL?
+    /// The bucket policy text as read (nil: none, or reading failed).
+    public var policy: String?
     /// True when no finding is a failure (warnings allowed).
     public var passed: Bool { !findings.contains { $0.severity == .failure } }
   }
@@ -56,18 +85,20 @@ public struct ExportBucketCheck: Sendable {
   /// Whether `region` is an opt-in region.
   public static func isOptInRegion(_ region: String) -> Bool { optInRegions.contains(region) }
 
-  /// Reads the bucket's region, ACL and policy and evaluates every rule.
+  /// Reads the bucket's region, ACL and policy and evaluates every rule for `purpose`.
   ///
   /// S3 failures (no permission to read the ACL, say) become failure findings carrying the
   /// S3 error's own advice, so the report is always complete. Blocks while it sends its
   /// requests.
-  public func run(bucket: String, cacheRegion: String? = nil) -> Report {
+  public func run(bucket: String, cacheRegion: String? = nil, purpose: Purpose = .export)
+    -> Report
+  {
     var findings: [ExportBucketFinding] = []
     let region: String
     do {
       region = try client.bucketLocation(bucket: bucket)
     } catch {
-      findings.append(Self.nameFinding(bucket))
+      if purpose == .export { findings.append(Self.nameFinding(bucket)) }
       findings.append(.init(.region, .failure, "cannot read the bucket's region: \(error)"))
       return Report(bucket: bucket, region: nil, findings: findings)
     }
@@ -79,10 +110,14 @@ public struct ExportBucketCheck: Sendable {
     do { policy = .success(try client.bucketPolicy(bucket: bucket)) } catch {
       policy = .failure(error)
     }
-    return Report(
+    var report = Report(
       bucket: bucket, region: region,
       findings: Self.evaluate(
-        bucket: bucket, region: region, cacheRegion: cacheRegion, acl: acl, policy: policy))
+        bucket: bucket, region: region, cacheRegion: cacheRegion, acl: acl, policy: policy,
+        purpose: purpose))
+    if case .success(let list) = acl { report.acl = list }
+    if case .success(let text) = policy { report.policy = text }
+    return report
   }
 
   /// Evaluates the rules on already-fetched data (no network).
@@ -93,18 +128,23 @@ public struct ExportBucketCheck: Sendable {
   ///   - cacheRegion: The cache's region, if known.
   ///   - acl: The ACL, or the error reading it; nil when not read (opt-in regions).
   ///   - policy: The policy text (nil: none), or the error reading it.
+  ///   - purpose: Exports (the default) or seeding.
   /// - Returns: One finding per rule, plus one per public grant or `"*"` principal.
   public static func evaluate(
     bucket: String, region: String, cacheRegion: String?, acl: Result<S3BucketACL, S3Error>?,
-    policy: Result<String?, S3Error>
+    policy: Result<String?, S3Error>, purpose: Purpose = .export
   ) -> [ExportBucketFinding] {
-    var findings = [nameFinding(bucket)]
+    var findings = purpose == .export ? [nameFinding(bucket)] : []
     if let cacheRegion, cacheRegion != region {
       findings.append(
         .init(
           .region, .failure,
-          "the bucket is in \(region) but the cache is in \(cacheRegion): export to a bucket in "
-            + "\(cacheRegion), or copy the snapshot to \(region) first"))
+          purpose == .export
+            ? "the bucket is in \(region) but the cache is in \(cacheRegion): export to a bucket "
+              + "in \(cacheRegion), or copy the snapshot to \(region) first"
+            : "the bucket is in \(region) but the cluster is to be in \(cacheRegion): ElastiCache "
+              + "seeds from a bucket in the cluster's region; copy the files to a bucket in "
+              + "\(cacheRegion)"))
     } else {
       findings.append(.init(.region, .pass, "the bucket is in \(region)"))
     }
@@ -114,9 +154,10 @@ public struct ExportBucketCheck: Sendable {
     case .failure: policyStatements = nil
     }
     if isOptInRegion(region) {
-      findings.append(policyFinding(bucket: bucket, region: region, policy: policy))
+      findings.append(
+        policyFinding(bucket: bucket, region: region, policy: policy, purpose: purpose))
     } else if let acl {
-      findings.append(aclFinding(region: region, acl: acl))
+      findings.append(aclFinding(region: region, acl: acl, purpose: purpose))
     }
     if case .success(let list) = acl { findings += publicGrantFindings(list) }
     for statement in policyStatements ?? [] where statement.allows && statement.hasWildcardPrincipal
@@ -146,7 +187,9 @@ public struct ExportBucketCheck: Sendable {
           + "lower-case letters, digits, '.' and '-', starting and ending with a letter or digit")
   }
 
-  static func aclFinding(region: String, acl: Result<S3BucketACL, S3Error>) -> ExportBucketFinding {
+  static func aclFinding(
+    region: String, acl: Result<S3BucketACL, S3Error>, purpose: Purpose = .export
+  ) -> ExportBucketFinding {
     let list: S3BucketACL
     switch acl {
     case .success(let value): list = value
@@ -154,18 +197,22 @@ public struct ExportBucketCheck: Sendable {
       return .init(.aclGrants, .failure, "cannot read the bucket ACL: \(error)")
     }
     let govCloud = region.hasPrefix("us-gov-")
-    let expectedID = govCloud ? govCloudCanonicalUserID : elastiCacheCanonicalUserID
+    let expectedID = canonicalUserID(region: region)
     let otherID = govCloud ? elastiCacheCanonicalUserID : govCloudCanonicalUserID
     func permissions(of id: String) -> Set<String> {
       Set(list.grants.filter { $0.grantee == .canonicalUser(id: id) }.map(\.permission))
     }
     let granted = permissions(of: expectedID)
-    let missing = requiredACLPermissions.filter {
+    let required = purpose.aclPermissions
+    let missing = required.filter {
       !granted.contains($0.0) && !granted.contains("FULL_CONTROL")
     }
     if missing.isEmpty {
+      let names = required.map(\.0)
       return .init(
-        .aclGrants, .pass, "the ACL grants the ElastiCache canonical user READ, WRITE and READ_ACP")
+        .aclGrants, .pass,
+        "the ACL grants the ElastiCache canonical user "
+          + "\(names.dropLast().joined(separator: ", ")) and \(names.last ?? "")")
     }
     let names = missing.map { "\($0.1) (\($0.0))" }.joined(separator: ", ")
     var message =
@@ -177,6 +224,11 @@ public struct ExportBucketCheck: Sendable {
         + (govCloud ? "commercial" : "GovCloud") + " ElastiCache id and does not apply in \(region)"
     }
     return .init(.aclGrants, .failure, message)
+  }
+
+  /// The ElastiCache canonical user id that applies in `region`.
+  public static func canonicalUserID(region: String) -> String {
+    region.hasPrefix("us-gov-") ? govCloudCanonicalUserID : elastiCacheCanonicalUserID
   }
 
   static func publicGrantFindings(_ acl: S3BucketACL) -> [ExportBucketFinding] {

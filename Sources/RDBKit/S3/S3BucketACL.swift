@@ -1,4 +1,4 @@
-/// A bucket's access control list, as GetBucketAcl returns it.
+/// A bucket's or an object's access control list, as GetBucketAcl and GetObjectAcl return it.
 public struct S3BucketACL: Sendable, Equatable {
   /// Who a grant is for.
   public enum Grantee: Sendable, Equatable, Hashable {
@@ -41,6 +41,28 @@ public struct S3BucketACL: Sendable, Equatable {
   /// The URI of the group of every AWS account.
   public static let authenticatedUsersURI =
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+
+  /// The `--grant-…` arguments of `aws s3api put-bucket-acl` or `put-object-acl` that set
+  /// this ACL's grants plus `added`. Those commands replace the whole ACL, so every grant
+  /// it has is repeated (the owner's `FULL_CONTROL` included).
+  public func grantArguments(adding added: [Grant]) -> [String] {
+    let flags = [
+      ("FULL_CONTROL", "--grant-full-control"), ("READ", "--grant-read"),
+      ("READ_ACP", "--grant-read-acp"), ("WRITE", "--grant-write"),
+      ("WRITE_ACP", "--grant-write-acp"),
+    ]
+    let all = grants + added.filter { !grants.contains($0) }
+    return flags.flatMap { permission, flag -> [String] in
+      let grantees = all.filter { $0.permission == permission }.map { grant in
+        switch grant.grantee {
+        case .canonicalUser(let id): "id=\(id)"
+        case .group(let uri): "uri=\(uri)"
+        case .email(let address): "emailaddress=\(address)"
+        }
+      }
+      return grantees.isEmpty ? [] : [flag, grantees.joined(separator: ",")]
+    }
+  }
 
   /// Parses an `AccessControlPolicy` document; nil when it is not one.
   init?(xml: [UInt8]) {

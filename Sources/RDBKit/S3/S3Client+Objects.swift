@@ -29,6 +29,19 @@ extension S3Client {
       key: key, size: length, eTag: eTag, lastModified: response.header("Last-Modified"))
   }
 
+  /// GetObjectAcl: the grants of one object (the same document as a bucket's ACL).
+  public func objectACL(bucket: String, key: String) throws(S3Error) -> S3BucketACL {
+    let request = S3Request(
+      operation: "GetObjectAcl", bucket: bucket, key: key, query: [("acl", "")])
+    let response = try sendCollecting(request)
+    guard let acl = S3BucketACL(xml: response.body) else {
+      throw S3Error(
+        .invalidResponse, operation: "GetObjectAcl", bucket: bucket, key: key,
+        httpStatus: response.status, message: "not an AccessControlPolicy document")
+    }
+    return acl
+  }
+
   /// GetObject into memory, optionally a byte range and only if the ETag still matches.
   ///
   /// For large objects use ``objectInput(bucket:key:options:)``, which streams in parallel.

@@ -10,6 +10,9 @@ public struct SeedFinding: Sendable, Equatable {
     case memory
     /// Functions and module values the target can load.
     case modules = "functions-modules"
+    /// ElastiCache can read the `s3://` objects: bucket and object grants or policy,
+    /// region, sizes.
+    case s3
   }
 
   /// How the rule went.
@@ -36,7 +39,7 @@ public struct SeedFinding: Sendable, Equatable {
   public var message: String
   /// What to do about it, when it did not pass.
   public var advice: String?
-  /// The `rdbtool` command that fixes it, as arguments (the first is `rdbtool`).
+  /// The command that fixes it, as arguments (the first is `rdbtool` or `aws`).
   public var command: [String]?
   /// What the fixing rewrite would leave out, when it would leave out anything.
   public var losses: LossReport?

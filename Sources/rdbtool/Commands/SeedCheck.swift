@@ -9,7 +9,7 @@ extension RDBTool {
       abstract: "Check that a backup will seed a new cluster (ElastiCache or any other).",
       discussion: """
         Reads every INPUT once (in parallel) and checks each rule a seed must pass, printing \
-        one line per finding (pass, warn or fail) with the rdbtool command that fixes a \
+        one line per finding (pass, warn or fail) with the rdbtool or aws command that fixes a \
         failure, then a summary. The rules:
 
         engine: the target loads the files' RDB version and every type in them; else the \
@@ -28,6 +28,16 @@ extension RDBTool {
         functions-modules: functions and module values the target cannot load (vector sets \
         need Redis 8.0; other module types need their module: a warning).
 
+        s3: for s3:// inputs, that ElastiCache can read them: every object exists (an \
+        export prefix has every shard file from 0001 on) and is not empty, with the sizes \
+        reported; the bucket grants what `rdbtool s3 check-bucket` checks, for reading (ACL: \
+        READ and READ_ACP for the ElastiCache canonical user; opt-in regions: a bucket policy \
+        for REGION.elasticache-snapshot.amazonaws.com); each object's ACL grants that \
+        canonical user READ (opt-in regions: the policy allows s3:GetObject on it); the \
+        bucket is in --target-region when given. Each failure comes with the `aws s3api`, \
+        `aws s3` or `rdbtool s3` command that fixes it. Reading ACLs and policies needs \
+        s3:GetBucketLocation, s3:GetBucketAcl, s3:GetBucketPolicy and s3:GetObjectAcl.
+
         Exit status: 0 when the seed would load (warnings allowed), 1 when it would not, \
         2 for usage errors.
 
@@ -36,6 +46,7 @@ extension RDBTool {
           rdbtool seed-check --target elasticache-valkey-8.1 --shards 3 s3://b/export
           rdbtool seed-check --target valkey-8.1 --node-type cache.r7g.large dump.rdb
           rdbtool seed-check --target redis-7.2 --shards 5 --max-memory 4GiB dump.rdb
+          rdbtool seed-check --target redis-7.0 --target-region eu-west-1 s3://b/x.rdb
         """)
 
     @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
@@ -61,6 +72,12 @@ extension RDBTool {
         "The memory a shard may use, such as 4GiB, 512MiB or 6.5GB.", valueName: "SIZE"),
       transform: ByteSize.parse)
     var maxMemory: Int?
+
+    @Option(
+      help: ArgumentHelp(
+        "The region the cluster will be in; s3:// inputs must be in a bucket there.",
+        valueName: "REGION"))
+    var targetRegion: String?
 
     @Flag(help: "Write one JSON object instead of text.")
     var json = false
@@ -99,7 +116,8 @@ extension RDBTool {
 
     func run() throws {
       guard let engine = target.flatMap(TargetEngine.named) else { return }
-      let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
+      let resolved = try SeedCheckInputs.resolve(inputs, s3: options.s3)
+      let (sources, client) = (resolved.sources, resolved.client)
       var limit: RDBKit.SeedCheck.MemoryLimit?
       if let node = nodeType.flatMap(NodeType.named) { limit = .nodeType(node) }
       if let maxMemory { limit = .bytes(maxMemory) }
@@ -121,7 +139,11 @@ extension RDBTool {
         return scan.summary
       }
       guard scans.count == sources.count else { throw ExitCode.failure }
-      let findings = check.findings(for: scans)
+      let s3Findings =
+        client.map {
+          SeedObjectCheck(client: $0).findings(for: resolved.s3, targetRegion: targetRegion)
+        } ?? []
+      let findings = (sources.isEmpty ? [] : check.findings(for: scans)) + s3Findings
       let report = SeedCheckReport(check: check, scans: scans, findings: findings)
       print(json ? try report.jsonText() : report.text(), terminator: json ? "\n" : "")
       if !report.passed { throw ExitCode.failure }

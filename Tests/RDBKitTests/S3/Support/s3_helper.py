@@ -162,6 +162,8 @@ def setup(args):
                           "session_token": creds["SessionToken"]}
     if args.scenarios:
         make_scenarios(client, make_bucket, out)
+    if args.seed_scenarios:
+        make_seed_scenarios(client, make_bucket, args.seed_scenarios, out)
     if args.enable_auth:
         reset_auth(args.endpoint, 0, args.ca_bundle)
     json.dump(out, sys.stdout)
@@ -206,6 +208,59 @@ def make_scenarios(client, make_bucket, out):
     out["scenarios"] = ["ec-acl-ok", "ec-acl-no-write", "ec-acl-missing", "ec-acl-public",
                         "ec-acl-authenticated", "ec-optin-ok", "ec-optin-missing-action",
                         "ec-optin-wrong-region", "ec-optin-no-policy", "ec-optin-star"]
+
+
+def make_seed_scenarios(client, make_bucket, rdb_path, out):
+    """Buckets for seed-check's s3 rule: one passing, one failing per sub-check."""
+    with open(rdb_path, "rb") as f:
+        rdb = f.read()
+    ec_user = {"Type": "CanonicalUser", "ID": EC_CANONICAL_ID}
+
+    def grants(s3, owner, permissions):
+        full = [{"Grantee": {"Type": "CanonicalUser", "ID": owner["ID"]},
+                 "Permission": "FULL_CONTROL"}]
+        return {"Owner": owner,
+                "Grants": full + [{"Grantee": ec_user, "Permission": p} for p in permissions]}
+
+    def bucket(name, bucket_grants=("READ", "READ_ACP"), objects=(), region="us-east-1"):
+        make_bucket(name, region)
+        s3 = client("s3", region)
+        owner = s3.get_bucket_acl(Bucket=name)["Owner"]
+        if region == "us-east-1":
+            s3.put_bucket_acl(Bucket=name, AccessControlPolicy=grants(s3, owner, bucket_grants))
+        for key, body, object_grants in objects:
+            s3.put_object(Bucket=name, Key=key, Body=body)
+            # moto ignores an AccessControlPolicy body on PutObjectAcl; it honours the
+            # x-amz-grant-* headers (which `aws s3api put-object-acl --grant-…` sends).
+            headers = {"GrantFullControl": "id=" + owner["ID"]}
+            if "READ" in object_grants:
+                headers["GrantRead"] = "id=" + EC_CANONICAL_ID
+            s3.put_object_acl(Bucket=name, Key=key, **headers)
+        return s3
+
+    readable = ("READ",)
+    bucket("seed-ok", objects=[("seed-0001.rdb", rdb, readable), ("seed-0002.rdb", rdb, readable),
+                               ("dump.rdb", rdb, readable)])
+    bucket("seed-no-bucket-grant", bucket_grants=(), objects=[("dump.rdb", rdb, readable)])
+    bucket("seed-no-object-grant", objects=[("dump.rdb", rdb, ())])
+    bucket("seed-empty", objects=[("dump.rdb", rdb, readable), ("empty.rdb", b"", readable)])
+    bucket("seed-gap", objects=[("exp-0001.rdb", rdb, readable), ("exp-0003.rdb", rdb, readable)])
+
+    def policy(name, object_keys):
+        s3 = bucket(name, objects=[(key, rdb, ()) for key in ["dump.rdb", "other.rdb"]],
+                    region="ap-east-1")
+        service = {"Service": "ap-east-1.elasticache-snapshot.amazonaws.com"}
+        statements = [
+            statement(["s3:ListBucket", "s3:GetBucketAcl"], f"arn:aws:s3:::{name}", service),
+            statement("s3:GetObject", [f"arn:aws:s3:::{name}/{key}" for key in object_keys],
+                      service)]
+        s3.put_bucket_policy(Bucket=name, Policy=json.dumps(
+            {"Version": "2012-10-17", "Statement": statements}))
+
+    policy("seed-optin-ok", ["dump.rdb", "other.rdb"])
+    policy("seed-optin-one-object", ["other.rdb"])
+    out["scenarios"] += ["seed-ok", "seed-no-bucket-grant", "seed-no-object-grant", "seed-empty",
+                         "seed-gap", "seed-optin-ok", "seed-optin-one-object"]
 
 
 def put(args):
@@ -257,6 +312,8 @@ def main():
     set_up.add_argument("--region", default="us-east-1")
     set_up.add_argument("--put", action="append", default=[])
     set_up.add_argument("--scenarios", action="store_true")
+    set_up.add_argument("--seed-scenarios", metavar="RDB",
+                        help="make seed-check's buckets, uploading RDB as each .rdb object")
     set_up.add_argument("--temp-credentials", action="store_true")
     set_up.add_argument("--enable-auth", action="store_true")
     set_up.add_argument("--ca-bundle", help="trust this CA for an https endpoint")
