@@ -6,7 +6,7 @@ COMPARE_PIP_PACKAGES := rdbtools python-lzf
 SAMPLE := testdata/fixtures/redis-7.4.1/default.rdb
 RELEASE_BIN := .build/release/rdbtool
 
-.PHONY: setup build demo test lint bench compare clean
+.PHONY: setup build demo test lint bench compare fuzz clean
 
 ## setup: install the system and Python packages the build and the tests need, then put the
 ## Redis and Valkey servers the tests start into a cache folder (both idempotent).
@@ -40,6 +40,18 @@ bench: setup
 	  $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress; \
 	fi
 
+## fuzz: build the libFuzzer target in Fuzz/ (its own package, with the address sanitizer)
+## and run it for FUZZ_SECONDS (default 60) seeded from every fixture: the parser, on a
+## buffer in memory and through reads of varying sizes, must never crash, hang or run away
+## with memory, and both paths must agree. A failing input is left in Fuzz/crashes/.
+## FUZZ_SEED fixes libFuzzer's seed (CI uses 1).
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?=
+fuzz: setup
+	cd Fuzz && $(SWIFT) build -c release --product FuzzParser \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+	bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_SEED)
+
 ## compare: install rdbtools (pip) if missing, write the benchmark RDB files (skipped when
 ## present for the seed), then time rdbtool against cat, redis-check-rdb and rdbtools on them,
 ## and `rdbtool rewrite` (same version, and to RDB 9) against `dump --format resp |
@@ -55,7 +67,7 @@ compare: build
 
 ## lint: the house formatting rules (swift format, .swift-format at the root).
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests
+	$(SWIFT) format lint --strict -r Sources Tests Fuzz/Sources
 
 clean:
 	rm -rf .build

@@ -101,7 +101,25 @@ public struct RDBParser: Sendable {
       source: ByteSource(bytes: bytes, releasesPages: releasesPages, progress: progress))
     defer { decoder.release() }
     decoder.leavesStringsToChecksum = !H.needsStringValues
-    let summary = try decoder.run(&handler)
+    let summary: ParseSummary
+    do {
+      summary = try decoder.run(&handler)
+    } catch {
+      // A compressed string left to the checksum may be damaged before this error (and be
+      // its cause): report the first damage in the file, as a parse that decompresses every
+      // string (the refilled-buffer path) does.
+      guard decoder.stringsLeftToChecksum > 0 else { throw error }
+      var probe = StringProbe()
+      var thorough = unsafe Decoder(
+        source: ByteSource(bytes: bytes, releasesPages: false, progress: nil))
+      defer { thorough.release() }
+      do {
+        _ = try thorough.run(&probe)
+      } catch let earlier where earlier.offset < error.offset {
+        throw earlier
+      } catch {}
+      throw error
+    }
     guard let pristine, summary.uncheckedStrings > 0, summary.checksum == .notChecked else {
       return summary
     }
@@ -111,4 +129,10 @@ public struct RDBParser: Sendable {
     defer { thorough.release() }
     return try thorough.run(&handler)
   }
+}
+
+/// Decodes every string and element and keeps nothing: run again over a file whose parse
+/// failed, to find a damaged compressed string the first parse left to the checksum.
+private struct StringProbe: RDBHandler {
+  static var needsStringValues: Bool { false }
 }

@@ -30,7 +30,8 @@ public struct SlotHint: Sendable, Equatable {
     var numbers: [UInt64] = []
     var current: UInt64?
     let parsed: Bool = unsafe value.withUnsafeBytes { bytes in
-      for byte in unsafe bytes {
+      for index in 0..<bytes.count {
+        let byte = unsafe bytes[index]
         if byte == UInt8(ascii: ",") {
           guard let number = current else { return false }
           numbers.append(number)

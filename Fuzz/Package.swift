@@ -1,0 +1,20 @@
+// swift-tools-version: 6.1
+// Coverage-guided fuzzing of RDBKit with libFuzzer (Swift's -sanitize=fuzzer, with the address
+// sanitizer): a package of its own, so that the root's `swift build` and `swift test` never
+// build it. `make fuzz` builds and runs it; see Fuzz/README.md.
+import PackageDescription
+
+let package = Package(
+  name: "RDBKitFuzz",
+  dependencies: [
+    // A path dependency's identity is its directory name, which a clone may change: name it.
+    .package(name: "RDBKit", path: "..")
+  ],
+  targets: [
+    // The parser on a mapped buffer and on the refilled-buffer path, which must agree.
+    .executableTarget(
+      name: "FuzzParser",
+      dependencies: [.product(name: "RDBKit", package: "RDBKit")],
+      path: "Sources/FuzzParser")
+  ]
+)
