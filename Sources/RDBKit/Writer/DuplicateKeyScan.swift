@@ -32,7 +32,8 @@ public struct DuplicateKeyScan: RDBHandler {
   public let policy: DuplicateKeyPolicy
   private let options: RDBWriter.Options
   private var fingerprints = KeyFingerprints()
-  private var suspects: Set<UInt64> = []
+  /// The fingerprints met more than once (a flat table too: with many duplicates, many).
+  private var suspects = KeyFingerprints(capacity: 16)
   private var confirming = false
   private var position = 0
   /// Pass 2: the last position of each suspect's exact name so far.
@@ -53,7 +54,7 @@ public struct DuplicateKeyScan: RDBHandler {
   public var suspectCount: Int { suspects.count }
 
   /// Whether `last` needs the confirming second pass: some fingerprint repeated.
-  public var needsConfirmation: Bool { policy == .last && !suspects.isEmpty && !confirming }
+  public var needsConfirmation: Bool { policy == .last && suspects.count > 0 && !confirming }
 
   /// Starts pass 2 (`last` only): the same inputs again.
   public mutating func beginConfirmation() {

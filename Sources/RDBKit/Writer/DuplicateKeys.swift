@@ -13,7 +13,7 @@
 public struct DuplicateKeys: Sendable {
   private enum Form: Sendable {
     case leavingOut(Set<Int>)
-    case suspects(Set<UInt64>, SeededHash)
+    case suspects(KeyFingerprints, SeededHash)
     case exact
   }
 
@@ -36,7 +36,7 @@ public struct DuplicateKeys: Sendable {
   }
 
   init(
-    suspects: Set<UInt64>, hasher: SeededHash, policy: DuplicateKeyPolicy,
+    suspects: KeyFingerprints, hasher: SeededHash, policy: DuplicateKeyPolicy,
     options: RDBWriter.Options
   ) {
     form = .suspects(suspects, hasher)

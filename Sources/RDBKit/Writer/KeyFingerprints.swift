@@ -56,6 +56,17 @@ public struct KeyFingerprints: Sendable {
     return false
   }
 
+  /// Whether `fingerprint` is in the set.
+  public func contains(_ fingerprint: UInt64) -> Bool {
+    var index = Int(truncatingIfNeeded: fingerprint) & mask
+    while true {
+      let slot = slots[index]
+      if slot == fingerprint { return true }
+      if slot == 0 { return false }
+      index = (index &+ 1) & mask
+    }
+  }
+
   /// Forgets every fingerprint and frees the table; the hash (and its seed) stays, so the
   /// same keys get the same fingerprints afterwards.
   public mutating func removeAll() {
