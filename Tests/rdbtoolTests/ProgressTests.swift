@@ -101,6 +101,20 @@ import Glibc
     }
   }
 
+  /// A resized terminal (SIGWINCH) gets a line of its new width at once.
+  @Test func aResizeRedrawsToTheNewWidth() throws {
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = try Self.populatedFile(in: directory, keys: 40_000)
+    let output = try Self.onTerminal(
+      "\(RDBToolProcess.binary.path) dump --format jsonl -o /dev/null \(file.path) & "
+        + "sleep 1; stty cols 50; kill -WINCH $!; wait", columns: 120)
+    let bars = Self.redraws(output)
+    #expect(bars.contains { $0.count > 50 }, "drawn at 120 columns first: \(bars.first ?? "")")
+    let last = try #require(bars.last)
+    #expect(last.count < 50, "\(last)")
+  }
+
   /// `verify -` with a terminal on standard input says it is waiting for it.
   @Test func aTerminalOnStandardInputIsAnnounced() throws {
     let output = try Self.onTerminal(

@@ -21,7 +21,9 @@ struct ProgressLine {
       statistics = "\(Int(done * 100))% \(statistics)/\(ByteSize.text(totalBytes))"
     }
     statistics += " \(ByteSize.text(Int(bytesPerSecond)))/s"
-    if let totalBytes, bytesPerSecond > 0, bytesRead < totalBytes {
+    // Before the first MiB is read the rate says little (the parse publishes its position
+    // about once a MiB), so no ETA yet.
+    if let totalBytes, bytesPerSecond > 0, bytesRead < totalBytes, bytesRead >= 1 << 20 {
       statistics += " ETA \(Self.duration(Double(totalBytes - bytesRead) / bytesPerSecond))"
     }
     let minimumBar = 10 + 2
