@@ -72,7 +72,7 @@ public struct RDBWriter: RDBHandler {
   private var sizeHint: (keys: UInt64, expires: UInt64)?
   /// The slot hint that goes before the next key written (none when that slot's keys are
   /// all left out).
-  private var slotHint: SlotHint?
+  var slotHint: SlotHint?
   private var finished = false
 
   private var headerWritten = false
@@ -155,11 +155,6 @@ public struct RDBWriter: RDBHandler {
 
   public mutating func resizeDatabase(keys: UInt64, expires: UInt64) throws(RDBError) {
     sizeHint = (keys, expires)
-  }
-
-  /// Keeps the hint for the slot's first key written, in the target's form (``SlotHintForm``).
-  public mutating func slotHint(_ hint: SlotHint) throws(RDBError) {
-    slotHint = hint
   }
 
   // MARK: Keys
@@ -339,10 +334,7 @@ public struct RDBWriter: RDBHandler {
         encoder.length(sizeHint.expires)
       }
     }
-    if let hint = slotHint {
-      slotHint = nil
-      writeSlotHint(hint)
-    }
+    writePendingSlotHint()
     if let expiresAt = info.expiresAt {
       if format.hasMillisecondExpiry {
         encoder.byte(Opcode.expireTimeMilliseconds.rawValue)
@@ -371,28 +363,6 @@ public struct RDBWriter: RDBHandler {
       encoder.byte(frequency)
     }
     writeKeyMetadata()
-  }
-
-  /// Writes a slot hint the way the target's cluster nodes write it; a slot number no
-  /// cluster has is left out, as loaders ignore it.
-  private mutating func writeSlotHint(_ hint: SlotHint) {
-    guard hint.slot < UInt64(HashSlot.count) else { return }
-    switch engine.slotHints {
-    case .none:
-      return
-    case .opcode:
-      encoder.byte(Opcode.slotInfo.rawValue)
-      encoder.length(hint.slot)
-      encoder.length(hint.keys)
-      encoder.length(hint.expires)
-    case .auxField:
-      var hint = hint
-      // Valkey 8 writes three numbers; the fourth is Valkey 9's.
-      if engine.version.magic != .valkey { hint.volatileKeys = nil }
-      encoder.byte(Opcode.aux.rawValue)
-      encoder.string(Array("slot-info".utf8))
-      encoder.string(Array(hint.auxValue.utf8))
-    }
   }
 
   /// The output database of input database `index`.
