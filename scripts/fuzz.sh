@@ -26,7 +26,7 @@ set +e
   -max_total_time="$seconds" -max_len=524288 -timeout=10 -rss_limit_mb=2048 \
   -artifact_prefix=Fuzz/crashes/ -print_final_stats=1 "${seed_option[@]}" 2>&1 |
   grep -v -e '^#[0-9]*[[:space:]]*\(NEW\|REDUCE\|pulse\)' -e '^INFO: ' -e '^"' \
-    -e 'recommended dictionary'
+    -e '[Rr]ecommended dictionary' -e '^[[:space:]]*NEW_FUNC'
 status="${PIPESTATUS[0]}"
 set -e
 if [ "$status" -ne 0 ]; then
