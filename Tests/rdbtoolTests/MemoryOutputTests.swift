@@ -30,6 +30,29 @@ import Testing
     }
   }
 
+  /// Each row's type is the server's `TYPE` reply: `vectorset` for Redis 8's vector sets, in
+  /// JSON lines and CSV alike.
+  @Test func typesAreTheServersTypeReplies() throws {
+    let fixture = "redis-8.0.6/default.rdb"
+    let path = RDBToolProcess.fixture(fixture)
+    let expected = Dictionary(
+      try ExpectedKey.all(fixture).map {
+        ("\($0.database)/\($0.name.base64EncodedString())", $0.type)
+      },
+      uniquingKeysWith: { first, _ in first })
+    let rows = try objects(
+      try RDBToolProcess.run(["memory", "--format", "jsonl", "--bytes", "base64", path]).stdout)
+    #expect(rows.count == expected.count)
+    #expect(rows.contains { $0["type"] as? String == "vectorset" })
+    for row in rows {
+      let name = "\(row["db"] ?? "?")/\(row["key"] ?? "?")"
+      #expect(row["type"] as? String == expected[name], "\(name)")
+    }
+    let csv = try RDBToolProcess.run(["memory", path]).stdout.split(separator: "\n")
+    let vectorSets = expected.values.filter { $0 == "vectorset" }.count
+    #expect(csv.filter { $0.contains(",vectorset,") }.count == vectorSets)
+  }
+
   /// With two inputs every row names its input: as many rows per file as its server wrote
   /// keys, in CSV (a last `file` column) and JSON lines (`file`); `--top` keeps the column.
   @Test func severalInputsAddAFileColumn() throws {

@@ -60,7 +60,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
   private mutating func appendCSV(_ report: KeyMemoryReport) {
     output.append(integer: Int64(report.database))
     output.append(UInt8(ascii: ","))
-    output.append(report.type.rawValue)
+    output.append(report.typeName)
     output.append(UInt8(ascii: ","))
     unsafe report.key.withUnsafeBytes {
       unsafe CSVField.append($0, base64: style == .base64, to: output)
@@ -90,7 +90,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     output.append(",\"key\":")
     unsafe report.key.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
     output.append(",\"type\":\"")
-    output.append(report.type.rawValue)
+    output.append(report.typeName)
     output.append(UInt8(ascii: "\""))
     output.append(",\"size_in_bytes\":")
     output.append(integer: Int64(report.sizeInBytes))
