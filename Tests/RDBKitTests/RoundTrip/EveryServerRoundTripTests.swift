@@ -5,7 +5,8 @@ import Testing
 
 /// The seeded round trip on every server the catalog has: each fills a fresh server with
 /// ``RedisRoundTripTests/dataset(_:)`` plus what that server adds (hash field TTLs from Redis
-/// 7.4 and Valkey 9, vector sets of each quantisation and one made with `REDUCE` from Redis 8,
+/// 7.4 and Valkey 9, on Redis 8 also by `HSETEX` and `HGETEX`; vector sets of each
+/// quantisation and one made with `REDUCE` from Redis 8;
 /// streams with idempotent producers from Redis 8.6), saves, and every key the parser reads
 /// from the dump is compared with what the live server answers: type, expiry, `OBJECT
 /// ENCODING`, value, and each field's TTL (for 6.2, which lacks `PEXPIRETIME`, key expiries
@@ -256,6 +257,14 @@ struct EveryServerRoundTripTests {
       commands.append(expiring)
     }
     if redis8 {
+      // Redis 8's commands that set field TTLs: HSETEX, and HGETEX that changes them.
+      commands.append(
+        words(
+          "HSETEX", "hfe:hsetex", "PXAT", "\(future + 11)", "FIELDS", "3", "x", "1", "y", "2", "z",
+          "3"))
+      commands.append(words("HGETEX", "hfe:hsetex", "PERSIST", "FIELDS", "1", "x"))
+      commands.append(
+        words("HGETEX", "hfe:hsetex", "PXAT", "\(future + 13)", "FIELDS", "1", "z"))
       for (key, option) in [("vset:q8", "Q8"), ("vset:noquant", "NOQUANT"), ("vset:bin", "BIN")] {
         for element in 0..<25 {
           let vector = (0..<6).map { _ in String(Double(random.below(2000)) / 1000 - 1) }
@@ -297,6 +306,7 @@ struct EveryServerRoundTripTests {
       #expect(key("hfe:big")?.fieldExpiries.count == 40, "\(binary.name)")
     }
     if redis8 {
+      #expect(key("hfe:hsetex")?.fieldExpiries.count == 2, "\(binary.name)")
       let quantisations = ["vset:q8", "vset:noquant", "vset:bin"].compactMap {
         key($0)?.vectorSet?.info.quantization.rawValue
       }
