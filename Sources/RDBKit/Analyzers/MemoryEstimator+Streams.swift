@@ -13,6 +13,9 @@ extension MemoryEstimator {
     lastNodeID = StreamID(milliseconds: 0, sequence: 0)
     inGroup = false
     inConsumer = false
+    groupNames.removeAll()
+    consumerNames.removeAll()
+    pendingIDs.removeAll()
     valueCost = 16 + model.streamSize
   }
 
@@ -56,6 +59,14 @@ extension MemoryEstimator {
   public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
     if awaitsNodeID { insertUnknownNodeID() }
     valueCost += raxCost(streamRax)
+    // Deleting a tree's last key leaves its head as allocated, so on Redis 8.6 the head of a
+    // stream emptied by commands still holds its 16-byte ID (4 + 16, padded, and a child
+    // pointer: 32 bytes) instead of the empty 8.
+    if model.countsStreamGroupTrees, model.streamsBuiltByCommands, streamRax.elements == 0,
+      metadata.lastID != StreamID(milliseconds: 0, sequence: 0)
+    {
+      valueCost += model.allocationSize(32) - model.allocationSize(8)
+    }
     // XADD allocates a new node's listpack at 4096 bytes and shrinks it only when it closes
     // the node, so the last node of a stream built by commands still holds 4096.
     if model.streamsBuiltByCommands, model.streamListpacksAreRounded, lastNodeBytes > 0,
@@ -71,12 +82,17 @@ extension MemoryEstimator {
     inGroup = true
     groupRax.reset()
     valueCost += model.consumerGroupSize
+    if model.countsStreamGroupTrees {
+      groupNames.insert(Self.bytes(name))
+      consumerNames.removeAll()
+    }
   }
 
   public mutating func streamPendingEntry(
     id: StreamID, deliveryTime: Int64, deliveryCount: UInt64
   ) throws(RDBError) {
     groupRax.insert(id)
+    if model.countsStreamGroupTrees { pendingIDs.insert(Self.bytes(id)) }
   }
 
   public mutating func beginStreamConsumer(name: RawSpan, info: StreamConsumerInfo)
@@ -85,7 +101,12 @@ extension MemoryEstimator {
     finishConsumer()
     inConsumer = true
     consumerRax.reset()
-    valueCost += model.consumerSize + name.byteCount
+    if model.countsStreamGroupTrees {
+      consumerNames.insert(Self.bytes(name))
+      valueCost += model.consumerSize + model.trackedStringCost(name.byteCount)
+    } else {
+      valueCost += model.consumerSize + name.byteCount
+    }
   }
 
   public mutating func streamConsumerPending(id: StreamID) throws(RDBError) {
@@ -98,12 +119,40 @@ extension MemoryEstimator {
     inConsumer = false
   }
 
-  /// Adds the group's PEL (its tree and a 24-byte NACK per entry) and its last consumer.
+  /// Adds the group's PEL (its tree and a NACK per entry), its last consumer and, on Redis
+  /// 8.6, its consumer tree.
   private mutating func finishGroup() {
     finishConsumer()
     guard inGroup else { return }
-    valueCost += raxCost(groupRax) + 24 * groupRax.elements
+    valueCost += raxCost(groupRax) + model.nackSize * groupRax.elements
+    if model.countsStreamGroupTrees { valueCost += consumerNames.allocatedBytes(model.allocator) }
     inGroup = false
+  }
+
+  /// An IDMP producer (Redis 8.6): its struct; the producer tree and dicts are not counted.
+  public mutating func beginStreamProducer(id: RawSpan, entryCount: UInt64) throws(RDBError) {
+    if model.countsStreamGroupTrees { valueCost += model.allocationSize(24) }
+  }
+
+  /// An IDMP entry: its struct with the IID inline.
+  public mutating func streamProducerEntry(iid: RawSpan, id: StreamID) throws(RDBError) {
+    if model.countsStreamGroupTrees { valueCost += model.allocationSize(32 + iid.byteCount) }
+  }
+
+  private static func bytes(_ span: RawSpan) -> [UInt8] {
+    unsafe span.withUnsafeBytes { unsafe [UInt8]($0) }
+  }
+
+  /// A stream ID as rax keys hold it: milliseconds, then sequence, both big-endian.
+  private static func bytes(_ id: StreamID) -> [UInt8] {
+    var key: [UInt8] = []
+    key.reserveCapacity(16)
+    for word in [id.milliseconds, id.sequence] {
+      for shift in stride(from: 56, through: 0, by: -8) {
+        key.append(UInt8(truncatingIfNeeded: word >> shift))
+      }
+    }
+    return key
   }
 
   /// What the server counts for a tree: its allocations on Valkey 9, else the flat formula.
@@ -111,7 +160,12 @@ extension MemoryEstimator {
     model.countsRaxAllocations ? rax.allocatedBytes : rax.cost
   }
 
+  /// Closes the last group; on Redis 8.6 adds the group tree and the pending-ID index, which
+  /// the server creates with the first group and the first pending entry.
   mutating func finishStream() {
     finishGroup()
+    guard model.countsStreamGroupTrees else { return }
+    if groupNames.count > 0 { valueCost += groupNames.allocatedBytes(model.allocator) }
+    if pendingIDs.count > 0 { valueCost += pendingIDs.allocatedBytes(model.allocator) }
   }
 }

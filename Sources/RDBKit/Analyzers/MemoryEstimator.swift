@@ -55,6 +55,11 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   var lastNodeBytes = 0
   var inGroup = false
   var inConsumer = false
+  /// Redis 8.6: the stream's group names, the current group's consumer names, and the pending
+  /// IDs of all its groups (the `cgroups_ref` index), each a tree the server counts.
+  var groupNames = RaxKeySet()
+  var consumerNames = RaxKeySet()
+  var pendingIDs = RaxKeySet()
 
   // Vector sets.
   var vectorSet: VectorSetTally?

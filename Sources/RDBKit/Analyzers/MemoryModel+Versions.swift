@@ -90,8 +90,18 @@ extension MemoryModel {
   /// Redis 8.6's tracked sizes) rather than a flat figure per node.
   var countsRaxAllocations: Bool { version == .valkey90 || version == .redis86 }
 
-  /// `sizeof(streamCG)`: 32 up to 6.2, 40 from 7.0.
-  var consumerGroupSize: Int { isRedis4Through6 ? 32 : 40 }
+  /// `sizeof(streamCG)`: 32 up to 6.2, 40 from 7.0; Redis 8.6 counts its 56-byte allocation.
+  var consumerGroupSize: Int {
+    version == .redis86 ? allocationSize(56) : isRedis4Through6 ? 32 : 40
+  }
+
+  /// `sizeof(streamNACK)`: 24; Redis 8.6 counts its 64-byte allocation (links to the
+  /// group index and the delivery-time list).
+  var nackSize: Int { version == .redis86 ? allocationSize(64) : 24 }
+
+  /// Whether the server counts a stream's group and consumer trees by name, its index from
+  /// pending IDs to groups, consumer names as allocated and IDMP producers (Redis 8.6).
+  var countsStreamGroupTrees: Bool { version == .redis86 }
 
   /// `sizeof(streamConsumer)`: 24 up to 7.0, 32 from 7.2 and in Valkey.
   var consumerSize: Int { isRedis4Through6 || version == .redis70 ? 24 : 32 }
