@@ -40,16 +40,16 @@ bench: setup
 	  $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress; \
 	fi
 
-## fuzz: build the libFuzzer target in Fuzz/ (its own package, with the address sanitizer)
-## and run it for FUZZ_SECONDS (default 60) seeded from every fixture: the parser, on a
+## fuzz: build the libFuzzer targets in Fuzz/ (their own package, with the address sanitizer)
+## and run each for FUZZ_SECONDS (default 60) seeded from every fixture: the parser, on a
 ## buffer in memory and through reads of varying sizes, must never crash, hang or run away
-## with memory, and both paths must agree. A failing input is left in Fuzz/crashes/.
-## FUZZ_SEED fixes libFuzzer's seed (CI uses 1).
+## with memory, and both paths must agree; whatever parses, rewritten for five targets, must
+## parse again with the keys written. A failing input is left in Fuzz/crashes/. FUZZ_SEED
+## fixes libFuzzer's seed (CI uses 1).
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?=
 fuzz: setup
-	cd Fuzz && $(SWIFT) build -c release --product FuzzParser \
-	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
 	bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_SEED)
 
 ## compare: install rdbtools (pip) if missing, write the benchmark RDB files (skipped when

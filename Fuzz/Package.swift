@@ -8,13 +8,22 @@ let package = Package(
   name: "RDBKitFuzz",
   dependencies: [
     // A path dependency's identity is its directory name, which a clone may change: name it.
-    .package(name: "RDBKit", path: "..")
+    .package(name: "RDBKit", path: ".."),
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
   ],
   targets: [
     // The parser on a mapped buffer and on the refilled-buffer path, which must agree.
     .executableTarget(
       name: "FuzzParser",
       dependencies: [.product(name: "RDBKit", package: "RDBKit")],
-      path: "Sources/FuzzParser")
+      path: "Sources/FuzzParser"),
+    // Whatever parses, rewritten for several targets, must parse again with the same keys.
+    .executableTarget(
+      name: "FuzzRewrite",
+      dependencies: [
+        .product(name: "RDBKit", package: "RDBKit"),
+        .product(name: "SystemPackage", package: "swift-system"),
+      ],
+      path: "Sources/FuzzRewrite"),
   ]
 )
