@@ -12,15 +12,18 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
   ],
   targets: [
+    // Hands libFuzzer's driver a target from each program's own main.
+    .target(name: "FuzzDriver", path: "Sources/FuzzDriver"),
     // The parser on a mapped buffer and on the refilled-buffer path, which must agree.
     .executableTarget(
       name: "FuzzParser",
-      dependencies: [.product(name: "RDBKit", package: "RDBKit")],
+      dependencies: ["FuzzDriver", .product(name: "RDBKit", package: "RDBKit")],
       path: "Sources/FuzzParser"),
     // Whatever parses, rewritten for several targets, must parse again with the same keys.
     .executableTarget(
       name: "FuzzRewrite",
       dependencies: [
+        "FuzzDriver",
         .product(name: "RDBKit", package: "RDBKit"),
         .product(name: "SystemPackage", package: "swift-system"),
       ],
