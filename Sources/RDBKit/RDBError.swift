@@ -109,6 +109,17 @@ public struct RDBError: Error, Sendable, Equatable, CustomStringConvertible {
     return text
   }
 
+  /// `<what> at byte <offset> (key "<key>")`, the form rdbtool prints after an input's name
+  /// and verdict; the key is shown as ``description`` shows it.
+  public var located: String { Self.located("\(kind)", at: offset, key: key) }
+
+  /// `<what> at byte <offset> (key "<key>")`, the key made ``printable(_:)``.
+  static func located(_ what: String, at offset: Int, key: String?) -> String {
+    var text = "\(what) at byte \(offset)"
+    if let key { text += " (key \"\(printable(key))\")" }
+    return text
+  }
+
   /// The longest key name an error message shows, in characters.
   static let keyNameLimit = 120
 

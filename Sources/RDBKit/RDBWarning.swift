@@ -60,6 +60,13 @@ public struct RDBWarning: Sendable, Equatable, CustomStringConvertible {
     self.key = key
   }
 
+  /// `<what> at byte <offset> (key "<key>")`, as ``RDBError/located`` says an error; for empty
+  /// keys the same as ``description``.
+  public var located: String {
+    if case .emptyKeys = kind { return description }
+    return RDBError.located("\(kind)", at: offset, key: key)
+  }
+
   /// `byte <offset>: <what> (key "<key>")`, as ``RDBError`` prints; for empty keys
   /// `<what> (the first: key "<key>" at byte <offset>)`.
   public var description: String {

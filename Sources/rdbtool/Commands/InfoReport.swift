@@ -170,7 +170,7 @@ struct InfoReport: Encodable {
       lines.append("module keys   \(module): \(count)")
     }
     lines.append("keys          \(Self.describe(keys))")
-    for warning in found { lines.append("warning       \(InputWarning.describe(warning))") }
+    for warning in found { lines.append("warning       \(warning.located)") }
     for database in databases.keys.compactMap(Int.init).sorted() {
       guard let counts = databases[String(database)] else { continue }
       lines.append(

@@ -61,7 +61,7 @@ struct VerifyResult: Encodable, Sendable {
     if checksum == "not_checked" { verdict += " (checksum not checked)" }
     let count = keys ?? 0
     var line = "\(input): \(verdict), \(version ?? ""), \(count) key\(count == 1 ? "" : "s")"
-    for warning in warnings { line += "\n\(input): warning: \(InputWarning.describe(warning))" }
+    for warning in warnings { line += "\n\(input): warning: \(warning.located)" }
     return line
   }
 

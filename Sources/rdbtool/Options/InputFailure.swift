@@ -17,9 +17,7 @@ enum InputFailure {
         // The output failed (a full disk): where the input was is beside the point.
         return reason
       default:
-        var text = "\(error.kind) at byte \(error.offset)"
-        if let key = error.key { text += " (key \"\(key)\")" }
-        return text
+        return error.located
       }
     case let error as Errno:
       switch error {

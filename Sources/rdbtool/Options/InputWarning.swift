@@ -1,17 +1,8 @@
 import RDBKit
 
-/// How rdbtool describes what a server accepts but no server of today writes, in one line,
-/// in the form ``InputFailure`` gives errors.
+/// How rdbtool reports what a server accepts but no server of today writes (each warning
+/// itself in one line: ``RDBWarning/located``).
 enum InputWarning {
-  /// `what at byte N (key "k")`; for empty keys `N empty keys: … (the first: key "k" at
-  /// byte N)`.
-  static func describe(_ warning: RDBWarning) -> String {
-    if case .emptyKeys = warning.kind { return warning.description }
-    var text = "\(warning.kind) at byte \(warning.offset)"
-    if let key = warning.key { text += " (key \"\(key)\")" }
-    return text
-  }
-
   /// `OK with N warning(s)`, or nil when there are none.
   static func status(_ warnings: [RDBWarning]) -> String? {
     guard !warnings.isEmpty else { return nil }
