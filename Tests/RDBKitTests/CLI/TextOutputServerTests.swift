@@ -49,20 +49,8 @@ import Testing
 
   /// Runs python3 with DuckDB on `script`, which prints one JSON document.
   private static func duckDB(_ script: String) throws -> Any {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", "import duckdb, json, sys\n" + script]
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let problem = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try #require(
-      process.terminationStatus == 0, "\(String(decoding: problem, as: UTF8.self))")
-    return try JSONSerialization.jsonObject(with: data)
+    try JSONSerialization.jsonObject(
+      with: PythonTool.run(["-c", "import duckdb, json, sys\n" + script]))
   }
 
   private static func text(_ value: Any?) throws -> [UInt8] {
