@@ -27,7 +27,6 @@ public struct RESPWriter: RDBHandler {
   public var writesExpiries = true
   /// Milliseconds added to every key and field expiry written.
   public var expiryShift: Int64 = 0
-  private var database: Int?
   private var selectedDatabase: Int?
   var key: [UInt8] = []
   var info: KeyInfo?
@@ -69,8 +68,6 @@ public struct RESPWriter: RDBHandler {
     aside.add(code)
     aside.write(to: output)
   }
-
-  public mutating func beginDatabase(_ index: Int) throws(RDBError) { database = index }
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
     selectDatabase(info.database)
