@@ -115,10 +115,13 @@ import Glibc
     #expect(last.count < 50, "\(last)")
   }
 
-  /// `verify -` with a terminal on standard input says it is waiting for it.
+  /// `verify -` with a terminal on standard input says it is waiting for it. `timeout` keeps
+  /// it in the terminal's foreground group: in the background a read of the terminal stops it
+  /// (SIGTTIN), and a stopped process can miss timeout's SIGTERM and never end.
   @Test func aTerminalOnStandardInputIsAnnounced() throws {
     let output = try Self.onTerminal(
-      "timeout 2 \(RDBToolProcess.binary.path) verify - < /dev/tty", columns: 80)
+      "timeout --foreground -k 5 2 \(RDBToolProcess.binary.path) verify - < /dev/tty",
+      columns: 80)
     #expect(output.contains("rdbtool: reading an RDB file from standard input (the terminal)"))
     let piped = try RDBToolProcess.run(
       ["verify", "-"],

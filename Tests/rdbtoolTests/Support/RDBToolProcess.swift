@@ -35,11 +35,20 @@ struct RDBToolProcess {
     try runProgram(binary, arguments, stdin: stdin)
   }
 
+  /// A child that outlived its deadline: it was killed, and the test fails with this error.
+  struct TimedOut: Error, CustomStringConvertible {
+    var program: String
+    var seconds: Double
+    var description: String { "\(program) was still running after \(Int(seconds)) s: killed" }
+  }
+
   /// Runs any program and waits for it, with `environment` instead of this process's when
-  /// given; standard input is `stdin` through a pipe, or empty.
+  /// given; standard input is `stdin` through a pipe, or empty. A child still running after
+  /// `deadline` seconds is killed and ``TimedOut`` thrown, so a hung child fails its test
+  /// instead of hanging the suite.
   static func runProgram(
     _ program: URL, _ arguments: [String], stdin: Data? = nil,
-    environment: [String: String]? = nil
+    environment: [String: String]? = nil, deadline: Double = 300
   ) throws -> Result {
     let process = Process()
     process.executableURL = program
@@ -58,6 +67,9 @@ struct RDBToolProcess {
     let input = Pipe()
     process.standardInput = stdin == nil ? FileHandle.nullDevice : input
     try process.run()
+    let started = Date()
+    let overdue = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
+    DispatchQueue.global().asyncAfter(deadline: .now() + deadline, execute: overdue)
     if let stdin {
       // A child that stops reading early (it refused its input) must not kill this process.
       _ = signal(SIGPIPE, SIG_IGN)
@@ -68,6 +80,12 @@ struct RDBToolProcess {
     }
     let outputData = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    overdue.cancel()
+    if process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGKILL,
+      Date().timeIntervalSince(started) >= deadline
+    {
+      throw TimedOut(program: program.lastPathComponent, seconds: deadline)
+    }
     let errorData = try Data(contentsOf: errorFile)
     return Result(
       status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),

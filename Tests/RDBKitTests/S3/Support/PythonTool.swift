@@ -31,9 +31,16 @@ enum PythonTool {
     process.standardOutput = output
     process.standardError = errors
     try process.run()
-    // Read before waiting so a full pipe cannot block the child.
+    // Both pipes are drained at once, before waiting, so neither can fill up and block the
+    // child while this reads the other.
+    nonisolated(unsafe) var errorData = Data()
+    let drained = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+      errorData = errors.fileHandleForReading.readDataToEndOfFile()
+      drained.signal()
+    }
     let data = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+    drained.wait()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
       throw HelperFailure(
