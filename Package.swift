@@ -5,6 +5,7 @@ let package = Package(
   name: "RDBKit",
   products: [
     .library(name: "RDBKit", targets: ["RDBKit"]),
+    .library(name: "RDBS3", targets: ["RDBS3"]),
     .executable(name: "rdbtool", targets: ["rdbtool"]),
   ],
   dependencies: [
@@ -29,9 +30,6 @@ let package = Package(
       dependencies: [
         "CLZF",
         "CCRC64",
-        "CCurl",
-        "CCurlShims",
-        "COpenSSL",
         "CZlib",
         "CZstd",
         .product(name: "Logging", package: "swift-log"),
@@ -46,17 +44,33 @@ let package = Package(
           ["-cross-module-optimization", "-enforce-exclusivity=unchecked"],
           .when(configuration: .release)),
       ]),
+    // S3 and AWS (libcurl for HTTP, OpenSSL for SigV4): its own target, so that a program
+    // that only reads files links neither, and RDBKit cannot depend on it.
+    .target(
+      name: "RDBS3",
+      dependencies: [
+        "RDBKit",
+        "CCurl",
+        "CCurlShims",
+        "COpenSSL",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "SystemPackage", package: "swift-system"),
+      ],
+      swiftSettings: [.strictMemorySafety()]),
     .executableTarget(
       name: "rdbtool",
       dependencies: [
         "RDBKit",
+        "RDBS3",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "SystemPackage", package: "swift-system"),
       ]),
     .testTarget(
       name: "RDBKitTests",
-      dependencies: ["RDBKit", "CCRC64", .product(name: "Logging", package: "swift-log")],
+      dependencies: [
+        "RDBKit", "RDBS3", "CCRC64", .product(name: "Logging", package: "swift-log"),
+      ],
       exclude: [
         "S3/Support/s3_helper.py", "S3/Support/fault_proxy.py", "S3/Support/cred_server.py",
         "S3/Support/serving.py",

@@ -1,8 +1,8 @@
 /// Proleptic Gregorian dates in UTC from Unix time, computed without Foundation's calendar
 /// (Howard Hinnant's civil-from-days algorithm and its inverse).
-enum CalendarDate {
+package enum CalendarDate {
   /// Year, month, day for days since 1970-01-01.
-  static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+  package static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
     let shifted = days + 719_468
     let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
     let dayOfEra = shifted - era * 146_097
@@ -15,7 +15,7 @@ enum CalendarDate {
   }
 
   /// Days since 1970-01-01 of a date.
-  static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+  package static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
     let adjustedYear = month <= 2 ? year - 1 : year
     let era = (adjustedYear >= 0 ? adjustedYear : adjustedYear - 399) / 400
     let yearOfEra = adjustedYear - era * 400
@@ -25,7 +25,7 @@ enum CalendarDate {
   }
 
   /// Whole days and the milliseconds into the day of a Unix time in ms, also before 1970.
-  static func split(milliseconds: Int64) -> (days: Int64, millisecondOfDay: Int64) {
+  package static func split(milliseconds: Int64) -> (days: Int64, millisecondOfDay: Int64) {
     let remainder = milliseconds % 86_400_000
     return remainder < 0
       ? (milliseconds / 86_400_000 - 1, remainder + 86_400_000)
@@ -33,7 +33,7 @@ enum CalendarDate {
   }
 
   /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for Unix milliseconds.
-  static func iso8601(milliseconds: Int64) -> String {
+  package static func iso8601(milliseconds: Int64) -> String {
     let (days, dayMilliseconds) = split(milliseconds: milliseconds)
     let (year, month, day) = civil(fromDays: days)
     let seconds = dayMilliseconds / 1000
@@ -43,7 +43,7 @@ enum CalendarDate {
   }
 
   /// `value` in decimal with leading zeros to `width` digits.
-  static func padded(_ value: Int64, _ width: Int) -> String {
+  package static func padded(_ value: Int64, _ width: Int) -> String {
     let digits = String(value)
     return String(repeating: "0", count: max(0, width - digits.count)) + digits
   }

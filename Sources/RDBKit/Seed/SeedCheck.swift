@@ -135,7 +135,7 @@ public struct SeedCheck: Sendable {
   }
 
   /// `12.34 GiB`, `5.00 MiB`, `512 B` (binary units, as node memory is given).
-  static func bytes(_ count: Int) -> String {
+  package static func bytes(_ count: Int) -> String {
     let units = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
     for (name, size) in units where count >= size {
       let hundredths = count * 100 / size

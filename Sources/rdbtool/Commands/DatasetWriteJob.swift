@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RDBKit
+import RDBS3
 import SystemPackage
 
 /// Several inputs read as one dataset into one or more new RDB files (`split`, `merge`):

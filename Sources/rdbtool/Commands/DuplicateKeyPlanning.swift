@@ -1,4 +1,5 @@
 import RDBKit
+import RDBS3
 
 /// The duplicate-key check of a writing command (`rewrite`, `split`, `merge`), prepared
 /// before anything is written.

@@ -1,4 +1,5 @@
 import RDBKit
+import RDBS3
 import SystemPackage
 
 /// A ``ByteInput`` over an S3 object that writes every byte it hands out to a file, so one

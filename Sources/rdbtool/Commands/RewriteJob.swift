@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RDBKit
+import RDBS3
 import SystemPackage
 
 /// One input rewritten into one output file: parse through the filter into the writer, check

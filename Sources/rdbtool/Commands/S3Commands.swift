@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RDBKit
+import RDBS3
 
 extension RDBTool {
   /// `rdbtool s3`: commands about S3 buckets for ElastiCache exports.

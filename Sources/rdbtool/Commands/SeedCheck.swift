@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RDBKit
+import RDBS3
 import SystemPackage
 
 extension RDBTool {

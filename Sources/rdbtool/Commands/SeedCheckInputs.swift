@@ -1,5 +1,6 @@
 import ArgumentParser
 import RDBKit
+import RDBS3
 
 /// The inputs of `rdbtool seed-check`: local files as given; `s3://` arguments listed as the
 /// reading commands list them, except that a missing object, an export prefix without

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RDBKit
+import RDBS3
 
 /// One input to read: a local path, standard input (`-`), or one S3 object.
 struct InputSource: Sendable {

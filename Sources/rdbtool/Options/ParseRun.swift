@@ -1,5 +1,6 @@
 import ArgumentParser
 import RDBKit
+import RDBS3
 
 /// Running the parser for a command, with failures reported the rdbtool way.
 enum ParseRun {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RDBKit
+import RDBS3
 
 /// How to reach S3, as the AWS CLI takes it: the endpoint, the profile and the addressing
 /// style (the region is each command's own option).
@@ -16,7 +17,7 @@ struct S3ConnectionOptions: ParsableArguments {
   var pathStyle = false
 
   /// A client configured from these options, `region` and the environment.
-  func client(region: String?) throws(RDBKit.S3Error) -> S3Client {
+  func client(region: String?) throws(RDBS3.S3Error) -> S3Client {
     try S3Client.configured(
       region: region, endpointURL: endpointURL, profile: profile,
       addressingStyle: pathStyle ? .path : nil)

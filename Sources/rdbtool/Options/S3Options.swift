@@ -1,5 +1,6 @@
 import ArgumentParser
 import RDBKit
+import RDBS3
 
 /// How to reach S3 for `s3://` inputs, as the AWS CLI takes it: options first, then
 /// `AWS_REGION`/`AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL_S3`/`AWS_ENDPOINT_URL`, `AWS_PROFILE`

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RDBKit
+@testable import RDBS3
 
 /// The credential chain's order and rules, from files and the environment only.
 @Suite struct CredentialChainTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RDBKit
+@testable import RDBS3
 
 /// Container, IMDS and web identity credentials from loopback servers, used against moto.
 @Suite(.timeLimit(.minutes(2))) struct CredentialEndpointTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RDBKit
+@testable import RDBS3
 
 /// check-bucket against real buckets in moto, one per rule outcome.
 @Suite(.timeLimit(.minutes(2))) struct ExportBucketCheckMotoTests {

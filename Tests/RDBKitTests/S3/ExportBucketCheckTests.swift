@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RDBKit
+@testable import RDBS3
 
 /// The export-bucket rules on hand-made inputs (no network).
 @Suite struct ExportBucketCheckTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RDBKit
+@testable import RDBS3
 
 /// Retry, resume and redirect through a fault-injecting proxy between the client and moto.
 @Suite(.timeLimit(.minutes(2))) struct FaultInjectionTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RDBKit
+@testable import RDBS3
 
 /// S3ObjectInput edge cases against moto: a replaced object, virtual-hosted addressing.
 @Suite(.timeLimit(.minutes(2))) struct ObjectInputMotoTests {

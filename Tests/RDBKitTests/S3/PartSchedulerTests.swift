@@ -2,6 +2,7 @@ import Synchronization
 import Testing
 
 @testable import RDBKit
+@testable import RDBS3
 
 /// The download window that bounds memory to maxInFlight parts.
 @Suite struct PartSchedulerTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RDBKit
+@testable import RDBS3
 
 /// The client against a real moto S3 server with signature and IAM checks on.
 @Suite(.timeLimit(.minutes(2))) struct S3ClientMotoTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RDBKit
+@testable import RDBS3
 
 /// Region, endpoint and addressing resolution as the AWS CLI v2 does it, and s3:// parsing.
 @Suite struct S3EndpointTests {

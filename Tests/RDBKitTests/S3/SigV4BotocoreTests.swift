@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RDBKit
+@testable import RDBS3
 
 /// One S3 request signed by both our signer and botocore's `S3SigV4Auth` at a fixed time.
 struct BotocoreCase: CustomTestStringConvertible, Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RDBKit
+@testable import RDBS3
 
 /// One case of the AWS SigV4 test suite in `testdata/sigv4-test-suite/v4`.
 struct SigV4Vector: CustomTestStringConvertible, Sendable {

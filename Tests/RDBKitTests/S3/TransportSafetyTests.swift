@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RDBKit
+@testable import RDBS3
 
 /// TLS verification, and that logs never carry secrets.
 @Suite(.timeLimit(.minutes(2))) struct TransportSafetyTests {

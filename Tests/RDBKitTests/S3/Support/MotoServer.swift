@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RDBKit
+@testable import RDBS3
 
 /// What `s3_helper.py setup` made, decoded from its JSON.
 struct MotoSetup: Decodable, Sendable {
