@@ -9,7 +9,7 @@ import Testing
     (["hello"], "rdbtool: unknown command 'hello'; commands: verify, info, stats, keys, dump,"),
     (["s3", "hello"], "rdbtool s3: unknown command 'hello'; commands: check-bucket, policy"),
     (["keys", "--db", "-1", fixture], "rdbtool keys: --db takes a database number, not -1"),
-    (["stats", "--top", "-3", fixture], "rdbtool stats: --top and --prefixes must be at least 1"),
+    (["stats", "--top", "-3", fixture], "rdbtool stats: --top and --top-keys must be at least 1"),
     (["verify", "s3://"], "rdbtool verify: invalid S3 location: ''"),
     (["fetch", "s3://", "-o", "x"], "rdbtool fetch: invalid S3 location: ''"),
     (["verify"], "rdbtool verify: missing expected argument '<inputs> ...'"),

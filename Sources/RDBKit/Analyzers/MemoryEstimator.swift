@@ -24,6 +24,12 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   var isModelFixed: Bool
   var redisVersion: String?
   var valkeyVersion: String?
+
+  /// The server that wrote the file as its AUX fields name it (`valkey 8.0.1`,
+  /// `redis 7.0.15`), or nil before they are read or when the file names none.
+  public var writer: String? {
+    valkeyVersion.map { "valkey " + $0 } ?? redisVersion.map { "redis " + $0 }
+  }
   var rdbVersion = 0
 
   // The current key.

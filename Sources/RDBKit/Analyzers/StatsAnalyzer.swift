@@ -5,7 +5,7 @@
 /// Shards of one export are analysed separately and combined with ``merge(_:)``.
 public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   /// A count of keys and their estimated memory.
-  public struct Tally: Sendable, Equatable, Encodable {
+  public struct Tally: Sendable, Equatable, Codable {
     /// Keys.
     public var keys = 0
     /// Estimated bytes (`MEMORY USAGE`).
@@ -29,6 +29,8 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     case underAnHour = "under_1h"
     case underADay = "under_1d"
     case underAWeek = "under_7d"
+    case underAMonth = "under_30d"
+    case underAYear = "under_1y"
     case longer
 
     /// The position in ``allCases``.
@@ -39,7 +41,9 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
       case .underAnHour: 2
       case .underADay: 3
       case .underAWeek: 4
-      case .longer: 5
+      case .underAMonth: 5
+      case .underAYear: 6
+      case .longer: 7
       }
     }
   }
@@ -65,14 +69,35 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   public private(set) var sizeHistogram = [Int](repeating: 0, count: 64)
   /// Memory per key prefix.
   public private(set) var prefixes: PrefixReport
+  /// Memory per prefix at every depth, by TTL class.
+  public private(set) var tree: PrefixTree
+  /// The biggest keys of any type.
+  public private(set) var biggestOverall: TopKeys
+  /// What makes a key big.
+  public let bigKeyThresholds: BigKeyThresholds
+  /// Keys over ``bigKeyThresholds``.
+  public private(set) var bigKeyTally = Tally()
+  /// The biggest of the keys over ``bigKeyThresholds``.
+  public private(set) var bigKeys: TopKeys
+  /// Keys and memory per cluster hash slot (index: the slot).
+  public private(set) var slots = [Tally](repeating: Tally(), count: HashSlot.count)
   private let topCount: Int
-  private var snapshot: Int64?
+  /// When the file was written (its `ctime`, Unix ms), if it says.
+  public private(set) var snapshot: Int64?
 
-  /// Keeps the `topCount` biggest keys per type and groups prefixes as `prefixes` says.
-  public init(topCount: Int = 10, prefixes: PrefixReport = PrefixReport()) {
+  /// Keeps the `topCount` biggest keys per type and the `overallCount` biggest of all, groups
+  /// prefixes as `prefixes` and `tree` say, and lists keys over `bigKeys`.
+  public init(
+    topCount: Int = 10, prefixes: PrefixReport = PrefixReport(), tree: PrefixTree = PrefixTree(),
+    overallCount: Int = 100, bigKeys: BigKeyThresholds = BigKeyThresholds()
+  ) {
     self.topCount = topCount
     self.prefixes = prefixes
+    self.tree = tree
     biggestByType = DataType.allCases.map { _ in TopKeys(limit: topCount) }
+    biggestOverall = TopKeys(limit: overallCount)
+    bigKeyThresholds = bigKeys
+    self.bigKeys = TopKeys(limit: BigKeyThresholds.listed)
   }
 
   /// Per database number.
@@ -138,7 +163,8 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
       typeTallies[DataTypeIndex.of(report.type)].add(size)
     }
     encodingTallies[EncodingIndex.of(report.encoding)].add(size)
-    ttlTallies[ttlClass(report.expiresAt).index].add(size)
+    let ttl = ttlClass(report.expiresAt)
+    ttlTallies[ttl.index].add(size)
     if report.type == .string {
       stringLengthHistogram[Self.bitWidth(report.elementCount)] += 1
     } else {
@@ -147,6 +173,13 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     sizeHistogram[Self.bitWidth(size)] += 1
     biggestByType[DataTypeIndex.of(report.type)].insert(report)
     prefixes.add(report.key, bytes: size)
+    tree.add(report.key, bytes: size, ttl: ttl)
+    biggestOverall.insert(report)
+    if bigKeyThresholds.isBig(report) {
+      bigKeyTally.add(size)
+      bigKeys.insert(report)
+    }
+    slots[HashSlot.slot(of: report.key.span)].add(size)
   }
 
   /// Adds another shard's figures.
@@ -170,16 +203,26 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     }
     for index in biggestByType.indices { biggestByType[index].merge(other.biggestByType[index]) }
     prefixes.merge(other.prefixes)
+    tree.merge(other.tree)
+    biggestOverall.merge(other.biggestOverall)
+    bigKeyTally.add(other.bigKeyTally)
+    bigKeys.merge(other.bigKeys)
+    for index in slots.indices { slots[index].add(other.slots[index]) }
   }
 
-  private func ttlClass(_ expiresAt: Int64?) -> TTLClass {
+  func ttlClass(_ expiresAt: Int64?) -> TTLClass {
     guard let expiresAt else { return .none }
     let left = expiresAt - (snapshot ?? 0)
     if snapshot != nil, left < 0 { return .expired }
     if snapshot == nil { return .longer }
     let hour: Int64 = 3_600_000
+    let day = 24 * hour
     return left < hour
-      ? .underAnHour : left < 24 * hour ? .underADay : left < 168 * hour ? .underAWeek : .longer
+      ? .underAnHour
+      : left < day
+        ? .underADay
+        : left < 7 * day
+          ? .underAWeek : left < 30 * day ? .underAMonth : left < 365 * day ? .underAYear : .longer
   }
 
   /// 0 for 0, 1 for 1, 2 for 2–3, 3 for 4–7 …

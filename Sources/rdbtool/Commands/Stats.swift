@@ -11,39 +11,59 @@ extension RDBTool {
       discussion: """
         Estimates every key's memory (as `rdbtool memory` does) and reports keys and memory \
         per database, type and encoding; the TTL distribution at the time the file was \
-        written (none, already expired, under 1 hour, 1 day, 7 days, longer); histograms of \
-        element counts and sizes; the biggest keys of each type; and memory by key prefix \
-        (the part before the --depth-th --separator), largest first.
+        written (none, already expired, under 1 hour, 1 day, 7 days, 30 days, 1 year, \
+        longer); histograms of element counts and sizes; the biggest keys of each type; and \
+        memory by key prefix (the part before the --depth-th --separator), largest first, or \
+        with --tree as a tree of prefixes over --tree-depth levels.
 
         Several inputs are the shards of one export: they are read in parallel, one task per \
         file, reported per file and in total. An s3:// prefix names every shard of an export.
 
+        --json writes everything `rdbtool report` draws, in a document that merges: \
+        `stats --merge a.json b.json` combines the documents of shards read on different \
+        machines into the one `stats` writes for all those shards read together. \
+        --format folded writes the prefix tree as folded stacks (prefix segments as frames, \
+        estimated bytes as the count) for flamegraph.pl or speedscope.
+
         Examples:
           rdbtool stats dump.rdb
           rdbtool stats --separator : --depth 2 --prefixes 50 dump.rdb
-          rdbtool stats --json s3://backups/my-export > stats.json
+          rdbtool stats --tree --tree-depth 3 dump.rdb
+          rdbtool stats --format folded dump.rdb | flamegraph.pl > memory.svg
+          rdbtool stats --json s3://backups/my-export-0001.rdb > 0001.json
+          rdbtool stats --merge 0001.json 0002.json --json > export.json
         """)
 
-    @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
+    /// What `stats` writes.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+      case text, json, folded
+    }
+
+    @Argument(
+      help: """
+        RDB files, '-' for standard input, or s3:// URLs and export prefixes; with --merge, \
+        stats --json documents.
+        """)
     var inputs: [String]
 
-    @Flag(help: "Write one JSON object instead of tables.")
+    @Flag(help: "Write one JSON object instead of tables (--format json).")
     var json = false
 
-    @Option(help: "The separator that splits key names into prefixes.")
-    var separator: String = ":"
+    @Option(help: "Output format: text, json or folded.")
+    var format: Format?
+
+    @Flag(help: "Draw the prefix tree instead of the flat prefix list (text).")
+    var tree = false
+
+    @Flag(help: "The inputs are stats --json documents to merge, not RDB files.")
+    var merge = false
 
     @Option(
-      help: ArgumentHelp("How many separated parts make a prefix.", valueName: "N"))
-    var depth: Int = 1
-
-    @Option(help: ArgumentHelp("Biggest keys listed per type.", valueName: "N"))
-    var top: Int = 5
-
-    @Option(
-      help: ArgumentHelp("Prefixes listed (default 20 in tables, 1000 in JSON).", valueName: "N"))
+      help: ArgumentHelp(
+        "Prefixes listed (default 20 in tables, 50 rows of --tree, all in JSON).", valueName: "N"))
     var prefixes: Int?
 
+    @OptionGroup(title: "Grouping and lists") var analysis: AnalysisOptions
     @OptionGroup(title: "Memory model") var memory: MemoryModelOptions
     @OptionGroup(title: "Filters") var filters: FilterOptions
     @OptionGroup var emptyKeys: EmptyKeyOptions
@@ -51,51 +71,39 @@ extension RDBTool {
 
     @OptionGroup var destination: OutputOptions
 
+    var resolvedFormat: Format { format ?? (json ? .json : .text) }
+
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("Give at least one input.") }
-      guard separator.utf8.count == 1 else {
-        throw ValidationError("--separator must be one byte.")
-      }
-      guard depth >= 1 else { throw ValidationError("--depth must be at least 1.") }
-      guard top >= 1, prefixes ?? 1 >= 1 else {
+      guard prefixes ?? 1 >= 1 else {
         throw ValidationError("--top and --prefixes must be at least 1.")
+      }
+      if json, let format, format != .json {
+        throw ValidationError("--json and --format \(format.rawValue) cannot be combined.")
+      }
+      if tree, resolvedFormat != .text {
+        throw ValidationError("--tree draws a table; JSON always holds the tree.")
       }
     }
 
     func run() throws {
-      let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
-      let options = self.options
-      let quiet = options.quiet
-      let grouping = PrefixReport(
-        separator: separator.utf8.first ?? UInt8(ascii: ":"), depth: depth)
-      let (top, memory) = (self.top, self.memory)
       let selection = emptyKeys.applied(to: filters.selection)
-      let shards = ShardRunner.mapReportingFailures(sources) { source in
-        var handler = KeyFilter(
-          memory.estimator(StatsAnalyzer(topCount: top, prefixes: grouping)), selection: selection)
-        let summary = try source.parse(
-          into: &handler, client: client, options: options.s3, quiet: quiet)
-        EmptyKeyOptions.note(summary, input: source.name, selection: selection)
-        return StatsReport.Shard(
-          name: source.name, bytes: summary.byteCount, stats: handler.next.consumer.next,
-          model: handler.next.model)
-      }
-      if shards.count < sources.count {
-        let reported = Set(shards.map(\.name))
-        let skipped = sources.map(\.name).filter { !reported.contains($0) }
-        StandardError.write(
-          "rdbtool: skipped \(skipped.joined(separator: ", ")); "
-            + (shards.isEmpty ? "nothing to report." : "the report covers the other inputs."))
-      }
-      guard !shards.isEmpty else { throw ExitCode.failure }
+      let (summary, failed) = try StatsAnalysis.run(
+        inputs, fromSummaries: merge, analysis: analysis, memory: memory, selection: selection,
+        options: options)
+      guard let summary else { throw ExitCode.failure }
       let report = StatsReport(
-        shards: shards, prefixLimit: prefixes ?? (json ? 1000 : 20),
-        modelNote: MemoryModelNote.line(shards.map(\.model), options: memory))
-      if report.total.total.keys == 0, !selection.keepsEverything {
+        summary: summary,
+        prefixLimit: prefixes ?? (resolvedFormat == .json || tree ? nil : 20))
+      if !merge, report.total.total.keys == 0, !selection.keepsEverything {
         StandardError.write("rdbtool: no key matches the filters.")
       }
-      try destination.write(text: json ? try report.jsonText() + "\n" : report.text())
-      if shards.count != sources.count { throw ExitCode.failure }
+      switch resolvedFormat {
+      case .text: try destination.write(text: report.text(tree: tree))
+      case .json: try destination.write(text: try report.jsonText() + "\n")
+      case .folded: try destination.write(text: report.foldedText())
+      }
+      if failed { throw ExitCode.failure }
     }
   }
 }

@@ -1,0 +1,182 @@
+/// Keys and memory in a tree of key-name prefixes: `user:42:cart` counts in `user` and in
+/// `user` → `42` (the part after the last separator is the key's own name, never a node), each
+/// node's figures split by TTL class. A key with no separator counts in the root only.
+///
+/// The tree is bounded: a node keeps at most ``childLimit`` children, the tree at most
+/// ``nodeLimit`` nodes, and no node is deeper than ``maxDepth``. A key whose prefix would need
+/// one node more is counted in the `(other)` child of the deepest node it reached (one such
+/// child per node at most, outside the limits), and a key deeper than ``maxDepth`` stops at
+/// that depth. So every node's totals stay exact whatever was folded away below it; what is
+/// kept first is kept, in file order.
+///
+/// - Complexity: O(depth × segment length) per key; memory O(``nodeLimit``) (about 150 bytes a
+///   node plus its name).
+public struct PrefixTree: Sendable {
+  /// The name of the child that holds what the limits left out.
+  public static let otherName: [UInt8] = Array("(other)".utf8)
+
+  /// The separator byte (default `:`).
+  public let separator: UInt8
+  /// The deepest level kept (1: only the first segment).
+  public let maxDepth: Int
+  /// The most nodes kept, `(other)` children aside.
+  public let nodeLimit: Int
+  /// The most children a node keeps, its `(other)` child aside.
+  public let childLimit: Int
+
+  struct Node: Sendable {
+    var parent: Int32
+    var nameStart: Int
+    var nameCount: Int32
+    var childCount: Int32 = 0
+    /// The node's `(other)` child, or −1.
+    var other: Int32 = -1
+    var depth: Int32
+    var isOther: Bool
+  }
+
+  /// Node 0 is the root; a parent always comes before its children.
+  private(set) var nodes: [Node] = [
+    Node(parent: -1, nameStart: 0, nameCount: 0, depth: 0, isOther: false)
+  ]
+  private var names: [UInt8] = []
+  /// Per node, one tally per ``StatsAnalyzer/TTLClass`` (node × class count + class index):
+  /// every key at or below the node.
+  private(set) var ttlTallies = [StatsAnalyzer.Tally](
+    repeating: StatsAnalyzer.Tally(), count: StatsAnalyzer.TTLClass.allCases.count)
+  /// Open-addressed index of (parent, name) → node, at most half full: node number plus one in
+  /// the low 32 bits (0: empty), the hash's high 32 bits above.
+  private var slots: [UInt64] = Array(repeating: 0, count: 64)
+  private let hasher = SeededHash()
+
+  /// A tree split at `separator`, `maxDepth` levels deep, of at most `nodeLimit` nodes with
+  /// at most `childLimit` children each.
+  public init(
+    separator: UInt8 = UInt8(ascii: ":"), maxDepth: Int = 4, nodeLimit: Int = 20_000,
+    childLimit: Int = 500
+  ) {
+    self.separator = separator
+    self.maxDepth = max(1, maxDepth)
+    self.nodeLimit = min(max(1, nodeLimit), 1 << 30)
+    self.childLimit = min(max(1, childLimit), 1 << 30)
+  }
+
+  /// The number of nodes, root and `(other)` children included.
+  public var count: Int { nodes.count }
+
+  static let classCount = StatsAnalyzer.TTLClass.allCases.count
+
+  /// Counts a key of `bytes` estimated bytes in TTL class `ttl` along its prefix path.
+  mutating func add(_ key: [UInt8], bytes: Int, ttl: StatsAnalyzer.TTLClass) {
+    let tally = StatsAnalyzer.Tally(keys: 1, bytes: bytes)
+    ttlTallies[ttl.index].add(tally)
+    var node: Int32 = 0
+    var start = 0
+    var depth = 0
+    var index = 0
+    while index < key.count, depth < maxDepth {
+      if key[index] == separator {
+        node = unsafe key.withUnsafeBytes { raw in
+          unsafe child(of: node, named: UnsafeRawBufferPointer(rebasing: raw[start..<index]))
+        }
+        ttlTallies[Int(node) * Self.classCount + ttl.index].add(tally)
+        if nodes[Int(node)].isOther { return }
+        depth += 1
+        start = index + 1
+      }
+      index += 1
+    }
+  }
+
+  /// Adds `tallies` (one per TTL class) to `node`.
+  mutating func add(_ tallies: ArraySlice<StatsAnalyzer.Tally>, to node: Int32) {
+    for (offset, tally) in tallies.enumerated() {
+      ttlTallies[Int(node) * Self.classCount + offset].add(tally)
+    }
+  }
+
+  /// The child of `parent` named `name`, made if the limits allow, else `parent`'s `(other)`.
+  @unsafe mutating func child(of parent: Int32, named name: UnsafeRawBufferPointer) -> Int32 {
+    let hash = unsafe hasher.hash(name) ^ hasher.hash(UInt64(parent))
+    let tag = hash & 0xFFFF_FFFF_0000_0000
+    let mask = slots.count - 1
+    var index = Int(truncatingIfNeeded: hash) & mask
+    while true {
+      let slot = slots[index]
+      if slot == 0 { break }
+      if slot & 0xFFFF_FFFF_0000_0000 == tag {
+        let number = Int32(slot & 0xFFFF_FFFF) - 1
+        if nodes[Int(number)].parent == parent, unsafe isNode(number, named: name) {
+          return number
+        }
+      }
+      index = (index + 1) & mask
+    }
+    guard nodes.count < nodeLimit, nodes[Int(parent)].childCount < Int32(childLimit) else {
+      return otherChild(of: parent)
+    }
+    let number = Int32(nodes.count)
+    unsafe append(parent: parent, name: name, isOther: false)
+    nodes[Int(parent)].childCount += 1
+    slots[index] = tag | UInt64(number + 1)
+    if nodes.count * 2 > slots.count { rebuildSlots(count: slots.count * 2) }
+    return number
+  }
+
+  /// `parent`'s `(other)` child, made on first use.
+  mutating func otherChild(of parent: Int32) -> Int32 {
+    if nodes[Int(parent)].other >= 0 { return nodes[Int(parent)].other }
+    let number = Int32(nodes.count)
+    unsafe Self.otherName.withUnsafeBytes { unsafe append(parent: parent, name: $0, isOther: true) }
+    nodes[Int(parent)].other = number
+    return number
+  }
+
+  @unsafe private mutating func append(
+    parent: Int32, name: UnsafeRawBufferPointer, isOther: Bool
+  ) {
+    nodes.append(
+      Node(
+        parent: parent, nameStart: names.count, nameCount: Int32(name.count),
+        depth: nodes[Int(parent)].depth + 1, isOther: isOther))
+    unsafe names.append(contentsOf: name)
+    ttlTallies.append(
+      contentsOf: repeatElement(StatsAnalyzer.Tally(), count: Self.classCount))
+  }
+
+  @unsafe private func isNode(_ number: Int32, named name: UnsafeRawBufferPointer) -> Bool {
+    let node = nodes[Int(number)]
+    guard !node.isOther, Int(node.nameCount) == name.count else { return false }
+    return unsafe names.withUnsafeBytes { names in
+      unsafe UnsafeRawBufferPointer(
+        rebasing: names[node.nameStart..<node.nameStart + Int(node.nameCount)]
+      ).elementsEqual(name)
+    }
+  }
+
+  private mutating func rebuildSlots(count: Int) {
+    slots = Array(repeating: 0, count: count)
+    let mask = count - 1
+    unsafe names.withUnsafeBytes { names in
+      for (number, node) in nodes.enumerated().dropFirst() where !node.isOther {
+        let name = unsafe UnsafeRawBufferPointer(
+          rebasing: names[node.nameStart..<node.nameStart + Int(node.nameCount)])
+        let hash = unsafe hasher.hash(name) ^ hasher.hash(UInt64(node.parent))
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while slots[index] != 0 { index = (index + 1) & mask }
+        slots[index] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(number + 1)
+      }
+    }
+  }
+
+  /// The name of node `number` (empty for the root).
+  func name(of number: Int32) -> ArraySlice<UInt8> {
+    let node = nodes[Int(number)]
+    return names[node.nameStart..<node.nameStart + Int(node.nameCount)]
+  }
+
+  /// Node `number`'s tallies, one per TTL class in ``StatsAnalyzer/TTLClass/allCases`` order.
+  func tallies(of number: Int32) -> ArraySlice<StatsAnalyzer.Tally> {
+    ttlTallies[Int(number) * Self.classCount..<(Int(number) + 1) * Self.classCount]
+  }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import RDBKit
+import RDBS3
+
+/// Reads inputs for `stats` and `report`: one analysis per file, in parallel, each made into
+/// a ``StatsSummary`` and then merged in input order, as `stats --merge` merges them.
+enum StatsAnalysis {
+  /// The merged summary of `inputs`, or of the `stats --json` documents `inputs` name when
+  /// `fromSummaries` is set. Each input that fails is reported on stderr; the result covers
+  /// the others (nil when none is left).
+  static func run(
+    _ inputs: [String], fromSummaries: Bool, analysis: AnalysisOptions,
+    memory: MemoryModelOptions, selection: KeySelection, options: InputOptions
+  ) throws -> (summary: StatsSummary?, failed: Bool) {
+    let parts: [StatsSummary]
+    let count: Int
+    if fromSummaries {
+      parts = inputs.compactMap { path in
+        do {
+          return try read(path)
+        } catch {
+          StandardError.report(path, "\(error)")
+          return nil
+        }
+      }
+      count = inputs.count
+    } else {
+      let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
+      count = sources.count
+      parts = analyze(
+        sources, client: client, analysis: analysis, memory: memory, selection: selection,
+        options: options)
+      if parts.count < sources.count {
+        let reported = Set(parts.flatMap { $0.files.map(\.name) })
+        let skipped = sources.map(\.name).filter { !reported.contains($0) }
+        StandardError.write(
+          "rdbtool: skipped \(skipped.joined(separator: ", ")); "
+            + (parts.isEmpty ? "nothing to report." : "the report covers the other inputs."))
+      }
+    }
+    guard !parts.isEmpty else { return (nil, true) }
+    do {
+      return (try StatsSummary.merged(parts), parts.count != count)
+    } catch {
+      StandardError.write("rdbtool: cannot merge: \(error)")
+      return (nil, true)
+    }
+  }
+
+  /// One summary per input that could be read, in input order.
+  private static func analyze(
+    _ sources: [InputSource], client: S3Client?, analysis: AnalysisOptions,
+    memory: MemoryModelOptions, selection: KeySelection, options: InputOptions
+  ) -> [StatsSummary] {
+    let quiet = options.quiet
+    let settings = analysis.settings
+    return ShardRunner.mapReportingFailures(sources) { source in
+      var handler = KeyFilter(memory.estimator(analysis.analyzer), selection: selection)
+      let summary = try source.parse(
+        into: &handler, client: client, options: options.s3, quiet: quiet)
+      EmptyKeyOptions.note(summary, input: source.name, selection: selection)
+      let model = handler.next.model
+      let file = StatsSummary.File(
+        name: source.name, fileBytes: summary.byteCount, keys: 0, bytes: 0,
+        memoryModel: MemoryModelNote.name(model.version), rdbVersion: summary.version.number,
+        server: handler.next.writer, snapshotTime: nil, slots: [])
+      return StatsSummary(
+        handler.next.consumer.next, file: file, settings: settings,
+        model: StatsSummary.Model(
+          allocator: model.allocator.rawValue,
+          note: MemoryModelNote.line([model], options: memory)))
+    }
+  }
+
+  /// A `stats --json` document.
+  static func read(_ path: String) throws -> StatsSummary {
+    let data =
+      path == "-"
+      ? FileHandle.standardInput.readDataToEndOfFile()
+      : try Data(contentsOf: URL(fileURLWithPath: path))
+    do {
+      return try JSONDecoder().decode(StatsSummary.self, from: data)
+    } catch let error as DecodingError {
+      throw StatsInputError(
+        message: "not a stats --json document (format_version "
+          + "\(StatsSummary.currentFormatVersion)): \(describe(error))")
+    }
+  }
+
+  private static func describe(_ error: DecodingError) -> String {
+    switch error {
+    case .keyNotFound(let key, let context):
+      "no \(path(context.codingPath + [key]))"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context):
+      "unexpected value at \(path(context.codingPath))"
+    case .dataCorrupted(let context):
+      context.codingPath.isEmpty ? "not JSON" : "bad value at \(path(context.codingPath))"
+    @unknown default: "unreadable"
+    }
+  }
+
+  private static func path(_ keys: [any CodingKey]) -> String {
+    keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+  }
+}
+
+/// A `stats --json` document that cannot be read.
+struct StatsInputError: Error, CustomStringConvertible {
+  var message: String
+  var description: String { message }
+}
