@@ -16,6 +16,11 @@ import Darwin
 /// warm-up the check allocates nothing. Elements are hashed with a ``SeededHash``, so a
 /// crafted file cannot choose colliding elements. The caller frees the table with
 /// ``release()``, exactly once.
+///
+/// The table takes 64 to 128 bytes per element, so it is used only for values small enough
+/// that this stays small (``streamingLimit``). A larger value is checked in passes in bounded
+/// memory (see `DuplicateCheck+Passes.swift`): its elements' 8-byte hashes are sorted, and
+/// only the hashes that repeat are checked exactly, in the table, in a further pass.
 @safe struct DuplicateCheck {
   /// One recorded element: a string's address and length, or an integer.
   private struct Slot {
@@ -32,6 +37,21 @@ import Darwin
   private var stamp: UInt32 = 1
   private var used = 0
   private let hasher = SeededHash()
+  /// What ``insert(_:)`` does with an element.
+  var mode = Mode.streaming
+  /// The hashes collected in ``Mode/collecting``.
+  var hashes: [UInt64] = []
+  /// Which hashes are kept: those whose top two bits are `partition` (all when `partitions`
+  /// is 1), at most `hashLimit` of them.
+  var partition: UInt64 = 0
+  var partitions: UInt64 = 1
+  var hashLimit = Int.max
+  /// Whether more than `hashLimit` hashes were offered while collecting.
+  var overflowed = false
+  /// The hashes whose elements are compared exactly in ``Mode/verifying``.
+  var candidates: Set<UInt64> = []
+  /// Whether a ``Mode/verifying`` pass found a repeat.
+  var foundRepeat = false
 
   /// An empty table.
   init() {
@@ -44,9 +64,16 @@ import Darwin
     unsafe slots.deallocate()
   }
 
-  /// Forgets the previous value's elements.
+  /// Forgets the previous value's elements and goes back to ``Mode/streaming``.
   @inline(__always)
   mutating func reset() {
+    mode = .streaming
+    forgetElements()
+  }
+
+  /// Empties the table.
+  @inline(__always)
+  mutating func forgetElements() {
     used = 0
     stamp &+= 1
     if stamp == 0 {
@@ -68,6 +95,15 @@ import Darwin
   /// there. The bytes must stay valid until ``reset()``.
   @unsafe mutating func insert(_ bytes: UnsafeRawBufferPointer) -> Bool {
     if let integer = unsafe Self.canonicalInteger(bytes) { return insert(integer: integer) }
+    guard mode == .streaming else {
+      return unsafe offer(hasher.hash(bytes)) { unsafe $0.insertInTable(bytes) }
+    }
+    return unsafe insertInTable(bytes)
+  }
+
+  /// Records bytes that spell no integer in the table.
+  @inline(__always)
+  @unsafe private mutating func insertInTable(_ bytes: UnsafeRawBufferPointer) -> Bool {
     let hash = unsafe hasher.hash(bytes)
     let address = UInt64(UInt(bitPattern: bytes.baseAddress))
     var index = Int(truncatingIfNeeded: hash) & (capacity &- 1)
@@ -91,6 +127,17 @@ import Darwin
   private mutating func insert(integer: Int64) -> Bool {
     let bits = UInt64(bitPattern: integer)
     let hash = hasher.hash(bits)
+    guard mode == .streaming else { return offer(hash) { $0.insertInTable(integer: bits) } }
+    return insertInTable(integer: bits, hash: hash)
+  }
+
+  @inline(__always)
+  private mutating func insertInTable(integer bits: UInt64) -> Bool {
+    insertInTable(integer: bits, hash: hasher.hash(bits))
+  }
+
+  @inline(__always)
+  private mutating func insertInTable(integer bits: UInt64, hash: UInt64) -> Bool {
     var index = Int(truncatingIfNeeded: hash) & (capacity &- 1)
     while true {
       let slot = unsafe slots[index]

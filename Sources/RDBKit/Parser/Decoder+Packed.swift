@@ -24,6 +24,9 @@ extension Decoder {
     default: kind = .listpack
     }
     try unsafe reportBlob(kind, blob, to: &handler)
+    if blob.count > DuplicateCheck.streamingLimit {
+      try unsafe checkRepeatsInPasses(blob, type, origin: blobOrigin)
+    }
     if !H.needsElements, let shape = PackedShape(type) {
       if kind == .ziplist {
         var reader = unsafe try ZiplistReader(blob, origin: blobOrigin)
@@ -185,21 +188,29 @@ extension Decoder {
           at: origin)
       }
       guard duplicates.insert(field) else { throw Self.duplicate("listpack", origin) }
-      guard ttl.isInteger, ttl.integer >= 0, ttl.integer <= FieldTTL.maximum else {
-        throw RDBError(.invalidValue("field TTL is not an integer in range"), at: origin)
-      }
-      if ttl.integer == 0 {
-        seenNoTTL = true
-      } else {
-        guard !seenNoTTL, ttl.integer >= previous else {
-          throw RDBError(.invalidValue("field TTLs are out of order"), at: origin)
-        }
-        previous = ttl.integer
-      }
+      try Self.checkFieldTTL(ttl, previous: &previous, seenNoTTL: &seenNoTTL, origin: origin)
       try unsafe handler.hashField(
         RawSpan(_unsafeBytes: field.bytes(using: &firstScratch)),
         value: RawSpan(_unsafeBytes: value.bytes(using: &secondScratch)),
         expiresAt: ttl.integer == 0 ? nil : ttl.integer)
+    }
+  }
+
+  /// A field TTL of a triplet: an integer in range, 0 for none, the fields with a TTL first
+  /// and in non-decreasing order.
+  static func checkFieldTTL(
+    _ ttl: PackedElement, previous: inout Int64, seenNoTTL: inout Bool, origin: Int
+  ) throws(RDBError) {
+    guard ttl.isInteger, ttl.integer >= 0, ttl.integer <= FieldTTL.maximum else {
+      throw RDBError(.invalidValue("field TTL is not an integer in range"), at: origin)
+    }
+    if ttl.integer == 0 {
+      seenNoTTL = true
+    } else {
+      guard !seenNoTTL, ttl.integer >= previous else {
+        throw RDBError(.invalidValue("field TTLs are out of order"), at: origin)
+      }
+      previous = ttl.integer
     }
   }
 

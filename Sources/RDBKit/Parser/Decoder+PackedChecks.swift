@@ -12,6 +12,9 @@ extension Decoder {
     case hash
     /// Member/score pairs, each member at most once, each score a number.
     case sortedSet
+    /// Field/value/TTL triplets, each field at most once, TTLs as
+    /// ``checkFieldTTL(_:previous:seenNoTTL:origin:)`` requires.
+    case hashWithTTLs
 
     /// The shape of a single-ziplist or single-listpack value type, or nil for another type.
     init?(_ type: ValueType) {
@@ -50,6 +53,19 @@ extension Decoder {
         if unsafe !score.isInteger && !DoubleText.isNumber(score.string) {
           _ = unsafe loadedScore(score.string, origin: origin, warned: &warned)
         }
+      }
+    case .hashWithTTLs:
+      var previous: Int64 = 0
+      var seenNoTTL = false
+      while let field = try reader.next() {
+        guard try reader.next() != nil, let ttl = try reader.next() else {
+          throw RDBError(
+            .corruptStructure(
+              structure: R.name, reason: "element count is not a multiple of 3"),
+            at: origin)
+        }
+        guard duplicates.insert(field) else { throw Self.duplicate(R.name, origin) }
+        try Self.checkFieldTTL(ttl, previous: &previous, seenNoTTL: &seenNoTTL, origin: origin)
       }
     }
   }
