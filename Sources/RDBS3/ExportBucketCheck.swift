@@ -13,7 +13,10 @@ import RDBKit
 ///   principal `REGION.elasticache-snapshot.amazonaws.com` every action of
 ///   ``ExportBucketPolicy/actions`` on the bucket and its objects;
 /// - warnings for ACL grants to AllUsers or AuthenticatedUsers and policy statements with a
-///   `"*"` principal.
+///   `"*"` principal;
+/// - in regions enabled by default, Object Ownership leaves ACLs enabled (not
+///   `BucketOwnerEnforced`, the default of buckets made since 2023);
+/// - the Block Public Access settings, reported with what they mean for ElastiCache.
 ///
 /// A seed (``Purpose/seed``, `rdbtool seed-check`) needs less: ElastiCache only reads, so the
 /// ACL must grant READ and READ_ACP and the policy `s3:GetObject`, `s3:ListBucket` and
@@ -73,6 +76,10 @@ public struct ExportBucketCheck: Sendable {
     public var acl: S3BucketACL?
     /// The bucket policy text as read (nil: none, or reading failed).
     public var policy: String?
+    /// The Object Ownership as read (nil inside: no ownership controls), or the error.
+    public var ownership: Result<S3ObjectOwnership?, S3Error>?
+    /// The Block Public Access settings as read (nil inside: none), or the error.
+    public var publicAccessBlock: Result<S3PublicAccessBlock?, S3Error>?
     /// True when no finding is a failure (warnings allowed).
     public var passed: Bool { !findings.contains { $0.severity == .failure } }
   }
@@ -81,7 +88,8 @@ public struct ExportBucketCheck: Sendable {
   public let client: S3Client
 
   /// Creates a check that reads through `client` (it needs s3:GetBucketLocation,
-  /// s3:GetBucketAcl and s3:GetBucketPolicy).
+  /// s3:GetBucketAcl, s3:GetBucketPolicy, s3:GetBucketOwnershipControls and
+  /// s3:GetBucketPublicAccessBlock).
   public init(client: S3Client) { self.client = client }
 
   /// Whether `region` is an opt-in region.
@@ -112,11 +120,21 @@ public struct ExportBucketCheck: Sendable {
     do { policy = .success(try client.bucketPolicy(bucket: bucket)) } catch {
       policy = .failure(error)
     }
+    let ownership: Result<S3ObjectOwnership?, S3Error>
+    do { ownership = .success(try client.objectOwnership(bucket: bucket)) } catch {
+      ownership = .failure(error)
+    }
+    let publicAccessBlock: Result<S3PublicAccessBlock?, S3Error>
+    do { publicAccessBlock = .success(try client.publicAccessBlock(bucket: bucket)) } catch {
+      publicAccessBlock = .failure(error)
+    }
     var report = Report(
       bucket: bucket, region: region,
       findings: Self.evaluate(
         bucket: bucket, region: region, cacheRegion: cacheRegion, acl: acl, policy: policy,
-        purpose: purpose))
+        ownership: ownership, publicAccessBlock: publicAccessBlock, purpose: purpose))
+    report.ownership = ownership
+    report.publicAccessBlock = publicAccessBlock
     if case .success(let list) = acl { report.acl = list }
     if case .success(let text) = policy { report.policy = text }
     return report
@@ -130,11 +148,15 @@ public struct ExportBucketCheck: Sendable {
   ///   - cacheRegion: The cache's region, if known.
   ///   - acl: The ACL, or the error reading it; nil when not read (opt-in regions).
   ///   - policy: The policy text (nil: none), or the error reading it.
+  ///   - ownership: The Object Ownership (nil: no controls) or the error; nil when not read.
+  ///   - publicAccessBlock: The Block Public Access settings (nil: none) or the error; nil
+  ///     when not read.
   ///   - purpose: Exports (the default) or seeding.
   /// - Returns: One finding per rule, plus one per public grant or `"*"` principal.
   public static func evaluate(
     bucket: String, region: String, cacheRegion: String?, acl: Result<S3BucketACL, S3Error>?,
-    policy: Result<String?, S3Error>, purpose: Purpose = .export
+    policy: Result<String?, S3Error>, ownership: Result<S3ObjectOwnership?, S3Error>? = nil,
+    publicAccessBlock: Result<S3PublicAccessBlock?, S3Error>? = nil, purpose: Purpose = .export
   ) -> [ExportBucketFinding] {
     var findings = purpose == .export ? [nameFinding(bucket)] : []
     if let cacheRegion, cacheRegion != region {
@@ -158,8 +180,12 @@ public struct ExportBucketCheck: Sendable {
     if isOptInRegion(region) {
       findings.append(
         policyFinding(bucket: bucket, region: region, policy: policy, purpose: purpose))
-    } else if let acl {
-      findings.append(aclFinding(region: region, acl: acl, purpose: purpose))
+    } else {
+      if let ownership {
+        findings.append(
+          ownershipFinding(bucket: bucket, region: region, ownership: ownership, purpose: purpose))
+      }
+      if let acl { findings.append(aclFinding(region: region, acl: acl, purpose: purpose)) }
     }
     if case .success(let list) = acl { findings += publicGrantFindings(list) }
     for statement in policyStatements ?? [] where statement.allows && statement.hasWildcardPrincipal
@@ -176,6 +202,11 @@ public struct ExportBucketCheck: Sendable {
         .init(
           .publicAccess, .warning,
           "cannot read the bucket policy to look for \"*\" principals: \(error)"))
+    }
+    if let publicAccessBlock {
+      let list: S3BucketACL? = if case .success(let value) = acl { value } else { nil }
+      findings += publicAccessBlockFindings(
+        publicAccessBlock, region: region, acl: list, statements: policyStatements ?? [])
     }
     return findings
   }

@@ -15,6 +15,10 @@ public struct ExportBucketFinding: Sendable, Equatable, CustomStringConvertible 
     case bucketPolicy = "bucket-policy"
     /// Grants to everyone or to every AWS account.
     case publicAccess = "public-access"
+    /// In regions enabled by default, Object Ownership must leave ACLs enabled.
+    case objectOwnership = "object-ownership"
+    /// The bucket's Block Public Access settings (none of which stops ElastiCache).
+    case blockPublicAccess = "block-public-access"
   }
 
   /// How the rule went.

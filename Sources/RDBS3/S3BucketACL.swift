@@ -44,6 +44,14 @@ public struct S3BucketACL: Sendable, Equatable {
   public static let authenticatedUsersURI =
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 
+  /// Whether the ACL grants anything to AllUsers or AuthenticatedUsers.
+  public var hasPublicGrant: Bool {
+    grants.contains {
+      $0.grantee == .group(uri: Self.allUsersURI)
+        || $0.grantee == .group(uri: Self.authenticatedUsersURI)
+    }
+  }
+
   /// The `--grant-…` arguments of `aws s3api put-bucket-acl` or `put-object-acl` that set
   /// this ACL's grants plus `added`. Those commands replace the whole ACL, so every grant
   /// it has is repeated (the owner's `FULL_CONTROL` included).

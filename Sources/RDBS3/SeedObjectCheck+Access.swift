@@ -46,7 +46,14 @@ extension SeedObjectCheck {
         return SeedFinding(
           .s3, .fail, message, advice: policyAdvice(bucket),
           command: report.region.map { ["rdbtool", "s3", "policy", "--region", $0, bucket] })
-      case .bucketName, .publicAccess:
+      case .objectOwnership:
+        return SeedFinding(
+          .s3, .fail, message, advice: "enable ACLs again",
+          command: [
+            "aws", "s3api", "put-bucket-ownership-controls", "--bucket", bucket,
+            "--ownership-controls", "Rules=[{ObjectOwnership=BucketOwnerPreferred}]",
+          ])
+      case .bucketName, .publicAccess, .blockPublicAccess:
         return SeedFinding(.s3, .fail, message)
       }
     }

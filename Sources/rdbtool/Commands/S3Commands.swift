@@ -26,13 +26,19 @@ extension RDBTool.S3 {
       abstract: "Check that ElastiCache can export snapshots to an S3 bucket.",
       usage: "rdbtool s3 check-bucket [<options>] <bucket>",
       discussion: """
-        Reads the bucket's region, ACL and policy (this needs s3:GetBucketLocation, \
-        s3:GetBucketAcl and s3:GetBucketPolicy) and checks what ElastiCache requires: a \
-        DNS-compliant name; the bucket in the cache's region (when --region is given); in \
-        regions enabled by default, an ACL granting the ElastiCache canonical user READ, \
-        WRITE and READ_ACP; in opt-in regions, a bucket policy granting the regional \
-        service principal REGION.elasticache-snapshot.amazonaws.com the export actions. \
-        Public ACL grants and "*" principals are reported as warnings.
+        Reads the bucket's region, ACL, policy, Object Ownership and Block Public Access \
+        settings (this needs s3:GetBucketLocation, s3:GetBucketAcl, s3:GetBucketPolicy, \
+        s3:GetBucketOwnershipControls and s3:GetBucketPublicAccessBlock) and checks what \
+        ElastiCache requires: a DNS-compliant name; the bucket in the cache's region (when \
+        --region is given); in regions enabled by default, Object Ownership that leaves ACLs \
+        enabled (BucketOwnerEnforced, the default of new buckets since 2023, disables them) \
+        and an ACL granting the ElastiCache canonical user READ, WRITE and READ_ACP; in \
+        opt-in regions, a bucket policy granting the regional service principal \
+        REGION.elasticache-snapshot.amazonaws.com the export actions. Public ACL grants and \
+        "*" principals are reported as warnings. Block Public Access never stops \
+        ElastiCache (its grant is not public); it is reported, with a warning when it would \
+        stop 'rdbtool s3 prepare-bucket' from rewriting an ACL or policy that holds a \
+        public grant.
 
         One finding per line on standard output, 'pass|warning|failure RULE: message', each \
         failure saying what to change, then a verdict line. When the bucket policy is what \

@@ -164,6 +164,8 @@ def setup(args):
         make_scenarios(client, make_bucket, out)
     if args.seed_scenarios:
         make_seed_scenarios(client, make_bucket, args.seed_scenarios, out)
+    if args.ownership_scenarios:
+        make_ownership_scenarios(client, make_bucket, out)
     if args.enable_auth:
         reset_auth(args.endpoint, 0, args.ca_bundle)
     json.dump(out, sys.stdout)
@@ -208,6 +210,52 @@ def make_scenarios(client, make_bucket, out):
     out["scenarios"] = ["ec-acl-ok", "ec-acl-no-write", "ec-acl-missing", "ec-acl-public",
                         "ec-acl-authenticated", "ec-optin-ok", "ec-optin-missing-action",
                         "ec-optin-wrong-region", "ec-optin-no-policy", "ec-optin-star"]
+
+
+def make_ownership_scenarios(client, make_bucket, out):
+    """Buckets for check-bucket's Object Ownership and Block Public Access rules: the complete
+    ElastiCache grant under each ownership setting, and Block Public Access combinations."""
+    s3 = client("s3")
+    ec = [{"Grantee": {"Type": "CanonicalUser", "ID": EC_CANONICAL_ID}, "Permission": p}
+          for p in ("READ", "WRITE", "READ_ACP")]
+    public = [{"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"},
+               "Permission": "READ"}]
+    all_on = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+              "RestrictPublicBuckets": True}
+
+    def bucket(name, ownership=None, grants=ec, block=None, region="us-east-1"):
+        make_bucket(name, region)
+        s3 = client("s3", region)
+        if region == "us-east-1":
+            owner = s3.get_bucket_acl(Bucket=name)["Owner"]
+            full = [{"Grantee": {"Type": "CanonicalUser", "ID": owner["ID"]},
+                     "Permission": "FULL_CONTROL"}]
+            s3.put_bucket_acl(Bucket=name, AccessControlPolicy={"Owner": owner,
+                                                                "Grants": full + grants})
+        # Ownership last: real S3 refuses ACL changes once ACLs are disabled.
+        if ownership:
+            s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls={
+                "Rules": [{"ObjectOwnership": ownership}]})
+        if block is not None:
+            s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=block)
+
+    bucket("own-enforced", "BucketOwnerEnforced")
+    bucket("own-preferred", "BucketOwnerPreferred")
+    bucket("own-writer", "ObjectWriter")
+    bucket("pab-all-on", "BucketOwnerPreferred", block=all_on)
+    bucket("pab-off", block={k: False for k in all_on})
+    bucket("pab-public-grant", grants=ec + public, block=all_on)
+    bucket("pab-optin-star", region="ap-east-1")
+    service = {"Service": "ap-east-1.elasticache-snapshot.amazonaws.com"}
+    client("s3", "ap-east-1").put_bucket_policy(Bucket="pab-optin-star", Policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [
+            statement(EC_ACTIONS, ["arn:aws:s3:::pab-optin-star", "arn:aws:s3:::pab-optin-star/*"],
+                      service),
+            statement("s3:GetObject", "arn:aws:s3:::pab-optin-star/*", "*")]}))
+    client("s3", "ap-east-1").put_public_access_block(Bucket="pab-optin-star",
+                                                      PublicAccessBlockConfiguration=all_on)
+    out["scenarios"] += ["own-enforced", "own-preferred", "own-writer", "pab-all-on", "pab-off",
+                         "pab-public-grant", "pab-optin-star"]
 
 
 def make_seed_scenarios(client, make_bucket, rdb_path, out):
@@ -314,6 +362,8 @@ def main():
     set_up.add_argument("--scenarios", action="store_true")
     set_up.add_argument("--seed-scenarios", metavar="RDB",
                         help="make seed-check's buckets, uploading RDB as each .rdb object")
+    set_up.add_argument("--ownership-scenarios", action="store_true",
+                        help="make buckets for the Object Ownership and Block Public Access rules")
     set_up.add_argument("--temp-credentials", action="store_true")
     set_up.add_argument("--enable-auth", action="store_true")
     set_up.add_argument("--ca-bundle", help="trust this CA for an https endpoint")
