@@ -6,8 +6,8 @@ import SystemPackage
 
 /// Several inputs read as one dataset into one or more new RDB files (`split`, `merge`):
 /// every input is parsed in turn through the key filter and a ``DatasetMerger`` into the
-/// writing handler; then, when nothing blocking was lost, every file is read back and only
-/// then are all renamed into place. On any failure every temporary file is removed, so no
+/// writing handler, while each new file is parsed again as it is written (``ReadBack``);
+/// when nothing blocking was lost and every file read back, all are renamed into place. On any failure every temporary file is removed, so no
 /// output appears.
 struct DatasetWriteJob {
   let sources: [InputSource]
@@ -31,6 +31,7 @@ struct DatasetWriteJob {
       policy: duplicatePolicy, sources: sources, options: options, selection: selection,
       client: client, input: input)
     let files = try createFiles()
+    let readBacks = files.map { ReadBack(path: $0.writtenPath, destination: $0.destination) }
     let writers = files.map { file in
       RDBWriter(output: OutputBuffer(descriptor: file.descriptor), options: options)
     }
@@ -72,8 +73,8 @@ struct DatasetWriteJob {
       StandardError.write("rdbtool: --allow-loss writes the files without what is listed.")
       return reports
     }
-    for (file, writer) in zip(files, written) {
-      try readBack(file, expecting: writer.keysWritten)
+    for (readBack, writer) in zip(readBacks, written) {
+      try readBack.check(expecting: writer.keysWritten)
     }
     for file in files {
       do {
@@ -112,21 +113,5 @@ struct DatasetWriteJob {
       }
     }
     return files
-  }
-
-  /// Parses a written file (every structure and the checksum) and checks its key count.
-  private func readBack(_ file: PendingFile, expecting keys: Int) throws {
-    var check = KeyCountAnalyzer()
-    do {
-      try RDBParser().parse(path: file.writtenPath, into: &check)
-    } catch {
-      StandardError.report(file.destination, "the written file does not read back: \(error)")
-      throw ExitCode.failure
-    }
-    guard check.total.keys == keys else {
-      StandardError.report(
-        file.destination, "the written file has \(check.total.keys) keys, \(keys) were written")
-      throw ExitCode.failure
-    }
   }
 }

@@ -4,8 +4,9 @@ import RDBKit
 import RDBS3
 import SystemPackage
 
-/// One input rewritten into one output file: parse through the filter into the writer, check
-/// what was lost, parse the new file again, then rename it into place.
+/// One input rewritten into one output file: parse through the filter into the writer while
+/// the new file is parsed again as it grows (``ReadBack``), check what was lost, then rename
+/// it into place.
 struct RewriteJob {
   let source: InputSource
   /// The output path, or `-` for standard output.
@@ -27,7 +28,7 @@ struct RewriteJob {
       policy: duplicatePolicy, sources: [source], options: options, selection: selection,
       client: client, input: input)
     if destination == "-" {
-      return try write(to: .standardOutput, verifying: nil, duplicates: duplicates)
+      return try write(to: .standardOutput, readBack: nil, duplicates: duplicates)
     }
     let directory = URL(fileURLWithPath: destination).deletingLastPathComponent()
     try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -39,7 +40,9 @@ struct RewriteJob {
       throw ExitCode.failure
     }
     let report = try write(
-      to: file.descriptor, verifying: file.isTemporary ? file.writtenPath.string : nil,
+      to: file.descriptor,
+      readBack: file.isTemporary
+        ? ReadBack(path: file.writtenPath.string, destination: destination) : nil,
       duplicates: duplicates)
     guard report.written else { return report }
     do {
@@ -51,10 +54,10 @@ struct RewriteJob {
     return report
   }
 
-  /// Writes the new file to `descriptor`, leaving out what `duplicates` says; `verifying` is
-  /// where to read it back from.
+  /// Writes the new file to `descriptor`, leaving out what `duplicates` says, while
+  /// `readBack` (nil for standard output) parses it again.
   private func write(
-    to descriptor: FileDescriptor, verifying path: String?, duplicates: DuplicateKeys?
+    to descriptor: FileDescriptor, readBack: ReadBack?, duplicates: DuplicateKeys?
   ) throws -> RewriteReport {
     let buffer = OutputBuffer(descriptor: descriptor)
     var filter = KeyFilter(
@@ -73,7 +76,7 @@ struct RewriteJob {
     var report = RewriteReport(
       input: source.name, output: destination, target: writer.engine,
       keysWritten: writer.keysWritten, bytesWritten: writer.byteCount, losses: losses)
-    if losses.isBlocking, !allowLoss, path != nil {
+    if losses.isBlocking, !allowLoss, readBack != nil {
       StandardError.report(
         source.name,
         "\(writer.engine.server) (\(writer.engine.version)) cannot hold everything in this file; "
@@ -82,33 +85,17 @@ struct RewriteJob {
       StandardError.write("rdbtool: --allow-loss writes the file without what is listed.")
       return report
     }
-    if let path { try readBack(path, expecting: writer.keysWritten) }
+    try readBack?.check(expecting: writer.keysWritten)
     report.written = !losses.isBlocking || allowLoss
     if !losses.isEmpty {
       StandardError.report(source.name, "written without:")
       StandardError.writeRaw(report.lossText)
     }
-    if !input.quiet, path != nil {
+    if !input.quiet, readBack != nil {
       StandardError.write(
         "rdbtool: \(source.name) -> \(destination): \(writer.keysWritten) keys, "
           + "\(writer.engine.version) for \(writer.engine.server), \(writer.byteCount) bytes")
     }
     return report
-  }
-
-  /// Parses the written file (every structure and the checksum) and checks its key count.
-  private func readBack(_ path: String, expecting keys: Int) throws {
-    var check = KeyCountAnalyzer()
-    do {
-      try RDBParser().parse(path: path, into: &check)
-    } catch {
-      StandardError.report(destination, "the written file does not read back: \(error)")
-      throw ExitCode.failure
-    }
-    guard check.total.keys == keys else {
-      StandardError.report(
-        destination, "the written file has \(check.total.keys) keys, \(keys) were written")
-      throw ExitCode.failure
-    }
   }
 }
