@@ -20,6 +20,7 @@ extension RESPWriter {
     }
     self.info = keyInfo
     vectorSet = info
+    selectDatabase(keyInfo.database)
     aside.begin("DEL", key: key)
     aside.write(to: output)
   }

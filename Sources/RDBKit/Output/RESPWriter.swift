@@ -70,7 +70,6 @@ public struct RESPWriter: RDBHandler {
   }
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
-    selectDatabase(info.database)
     self.key.removeAll(keepingCapacity: true)
     unsafe key.withUnsafeBytes { unsafe self.key.append(contentsOf: $0) }
     fieldExpiries.removeAll(keepingCapacity: true)
@@ -88,6 +87,8 @@ public struct RESPWriter: RDBHandler {
       return .skip
     }
     self.info = info
+    // SELECT only for a key that is written: a database of skipped values is not named.
+    selectDatabase(info.database)
     // DEL first, so loading into a server that has the key replaces it instead of appending.
     aside.begin("DEL", key: self.key)
     aside.write(to: output)
