@@ -46,10 +46,4 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible,
         "expiration": expiration as Any,
       ])
   }
-
-  /// True when the credentials expire within `margin` seconds of `now`.
-  func expires(within margin: TimeInterval, of now: Date) -> Bool {
-    guard let expiration else { return false }
-    return expiration.timeIntervalSince(now) < margin
-  }
 }

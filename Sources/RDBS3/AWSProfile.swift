@@ -13,16 +13,23 @@ public struct AWSProfile: Sendable, Equatable {
   /// The options that came from the credentials file alone (botocore reads keys there before
   /// `credential_process`, and keys in the config file after it).
   public var credentialsFileSettings: [String: String]
+  /// The `[sso-session NAME]` section the profile's `sso_session` option names, if any.
+  public var ssoSession: [String: String]?
+  /// Whether either file has a section for this profile.
+  public var isDefined: Bool
 
   /// Creates a profile from already-merged settings.
   public init(
     name: String, settings: [String: String], services: [String: String] = [:],
-    credentialsFileSettings: [String: String] = [:]
+    credentialsFileSettings: [String: String] = [:], ssoSession: [String: String]? = nil,
+    isDefined: Bool = true
   ) {
     self.name = name
     self.settings = settings
     self.services = services
     self.credentialsFileSettings = credentialsFileSettings
+    self.ssoSession = ssoSession
+    self.isDefined = isDefined
   }
 
   /// Loads profile `name` (nil: `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`, else `default`)
@@ -42,9 +49,12 @@ public struct AWSProfile: Sendable, Equatable {
     let fromCredentialsFile = credentials?.sections[profileName] ?? [:]
     for (key, value) in fromCredentialsFile { settings[key] = value }
     let services = settings["services"].flatMap { config?.sections["services \($0)"] } ?? [:]
+    let ssoSession = settings["sso_session"].flatMap { config?.sections["sso-session \($0)"] }
+    let isDefined =
+      config?.sections[configSection] != nil || credentials?.sections[profileName] != nil
     return AWSProfile(
       name: profileName, settings: settings, services: services,
-      credentialsFileSettings: fromCredentialsFile)
+      credentialsFileSettings: fromCredentialsFile, ssoSession: ssoSession, isDefined: isDefined)
   }
 
   /// The option `name` (lower-case), if set and not empty.

@@ -5,17 +5,22 @@ import Synchronization
 
 /// The AWS CLI's default credential chain, cached and refreshed before expiry.
 ///
-/// Sources, in order: the environment (skipped when a profile is named explicitly, as with
-/// `--profile`); web identity (`AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`, or the profile's
-/// `web_identity_token_file` + `role_arn`); keys in the shared credentials file; the profile's
+/// Sources, in the AWS CLI's order: the environment (skipped when a profile is named
+/// explicitly, as with `--profile`); an assume-role profile (`role_arn` with `source_profile` or
+/// `credential_source`, see ``AssumeRoleCredentials``); web identity
+/// (`AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`, or the profile's `web_identity_token_file` +
+/// `role_arn`); IAM Identity Center (`sso_session` or legacy `sso_start_url` profiles, with the
+/// token `aws sso login` cached); keys in the shared credentials file; the profile's
 /// `credential_process`; keys in the config file; the container endpoint
 /// (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` / `_FULL_URI`); EC2 instance metadata (unless
 /// `AWS_EC2_METADATA_DISABLED=true`). The first configured source wins; a configured source
-/// that fails is an error, not a fall-through. SSO and assume-role profiles (`source_profile`,
-/// `credential_source`) are not supported and say so.
+/// that fails is an error, not a fall-through.
 ///
-/// Temporary credentials are refreshed when less than 15 minutes remain; if the refresh fails
-/// while more than 10 minutes remain, the old credentials are used.
+/// Temporary credentials are kept in memory and fetched again ahead of their expiry: when less
+/// than 15 minutes, or half of the lifetime they had when fetched, remain (whichever is
+/// shorter, so that one-hour and 15-minute sessions alike are reused for most of their life).
+/// If that refresh fails while more than 10 minutes (or a quarter of the lifetime) remain, the
+/// old credentials are used.
 public final class CredentialChain: CredentialProvider {
   /// Inputs of the chain; tests point the endpoints at loopback.
   ///
@@ -66,7 +71,9 @@ public final class CredentialChain: CredentialProvider {
   public let options: Options
   /// Where the chosen source and refreshes are logged, at `.debug` (never the keys).
   public let logger: Logger
-  private let cache = Mutex<(credentials: AWSCredentials, source: CredentialSource)?>(nil)
+  private let cache = Mutex<
+    (credentials: AWSCredentials, source: CredentialSource, fetched: Date)?
+  >(nil)
 
   /// Creates a chain; nothing is read until ``credentials()``.
   public init(options: Options = Options(), logger: Logger = Logger(label: "rdbkit.credentials")) {
@@ -74,17 +81,21 @@ public final class CredentialChain: CredentialProvider {
     self.logger = logger
   }
 
-  /// Credentials from the first configured source, cached until 15 minutes before expiry.
+  /// Credentials from the first configured source, cached until shortly before they expire
+  /// (see the type's documentation).
   /// - Throws: ``S3Error`` `.credentialsNotFound` when no source is configured,
   ///   `.credentialSourceFailed` when the configured one fails.
   public func credentials() throws(S3Error) -> AWSCredentials {
     try cache.withLock { cached throws(S3Error) -> AWSCredentials in
       let now = Date()
-      if let current = cached, !current.credentials.expires(within: 15 * 60, of: now) {
+      if let current = cached,
+        !Self.needsRefresh(current.credentials, fetched: current.fetched, now: now, mandatory: false)
+      {
         return current.credentials
       }
       do throws(S3Error) {
-        let fresh = try resolve()
+        let resolved = try resolve()
+        let fresh = (credentials: resolved.credentials, source: resolved.source, fetched: now)
         logger.debug(
           cached == nil ? "loaded AWS credentials" : "refreshed AWS credentials",
           metadata: [
@@ -94,12 +105,26 @@ public final class CredentialChain: CredentialProvider {
         cached = fresh
         return fresh.credentials
       } catch {
-        if let current = cached, !current.credentials.expires(within: 10 * 60, of: now) {
+        if let current = cached,
+          !Self.needsRefresh(
+            current.credentials, fetched: current.fetched, now: now, mandatory: true)
+        {
           return current.credentials
         }
         throw error
       }
     }
+  }
+
+  /// Whether `credentials`, fetched at `fetched`, should be fetched again at `now`: within
+  /// min(15 min, half their lifetime) of expiry, or with `mandatory` min(10 min, a quarter).
+  static func needsRefresh(
+    _ credentials: AWSCredentials, fetched: Date, now: Date, mandatory: Bool
+  ) -> Bool {
+    guard let expiration = credentials.expiration else { return false }
+    let lifetime = expiration.timeIntervalSince(fetched)
+    let margin = mandatory ? min(10 * 60, lifetime / 4) : min(15 * 60, lifetime / 2)
+    return expiration.timeIntervalSince(now) < margin
   }
 
   /// The source of the cached credentials, resolving them first if needed.
@@ -115,18 +140,48 @@ public final class CredentialChain: CredentialProvider {
     if options.profile == nil, let found = try StaticCredentialSources.environment(environment) {
       return (found, .environment)
     }
+    if let found = try AssumeRoleCredentials.load(
+      profile: profile, chain: self, visited: [profile.name])
+    {
+      return (found, .assumeRole)
+    }
+    if let found = try profileCredentials(profile, readsEnvironment: true) { return found }
+    if let found = try ContainerCredentials.load(
+      environment: environment, baseURL: options.containerBaseURL, transport: options.transport)
+    {
+      return (found, .container)
+    }
+    if let found = try InstanceMetadataCredentials.load(
+      environment: environment, defaultBaseURL: options.instanceMetadataBaseURL)
+    {
+      return (found, .instanceMetadata)
+    }
+    throw S3Error(.credentialsNotFound)
+  }
+
+  /// The sources that read one profile, in the AWS CLI's order: web identity, SSO, keys in the
+  /// credentials file, `credential_process`, keys in the config file. A role's
+  /// `source_profile` is read with these, without the web identity environment variables
+  /// (`readsEnvironment: false`), as the AWS CLI reads it.
+  /// - Returns: The credentials and their source; nil when the profile configures none.
+  func profileCredentials(_ profile: AWSProfile, readsEnvironment: Bool) throws(S3Error) -> (
+    credentials: AWSCredentials, source: CredentialSource
+  )? {
+    let environment =
+      readsEnvironment
+      ? options.environment
+      : options.environment.filter {
+        !["AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME"].contains($0.key)
+      }
     if let found = try WebIdentityCredentials.load(
       environment: environment, profile: profile, transport: options.transport)
     {
       return (found, .webIdentity)
     }
-    if profile["role_arn"] != nil || profile["sso_session"] != nil
-      || profile["sso_start_url"] != nil
+    if let found = try SSOCredentials.load(
+      profile: profile, environment: environment, transport: options.transport)
     {
-      throw S3Error(
-        .credentialSourceFailed,
-        message: "profile '\(profile.name)' uses assume-role or SSO, which rdbtool does not "
-          + "support: export temporary keys (aws configure export-credentials) instead")
+      return (found, .sso)
     }
     if let found = try StaticCredentialSources.profileKeys(
       profile.credentialsFileSettings, profile: profile.name, file: "credentials file")
@@ -141,16 +196,6 @@ public final class CredentialChain: CredentialProvider {
     {
       return (found, .configFile)
     }
-    if let found = try ContainerCredentials.load(
-      environment: environment, baseURL: options.containerBaseURL, transport: options.transport)
-    {
-      return (found, .container)
-    }
-    if let found = try InstanceMetadataCredentials.load(
-      environment: environment, defaultBaseURL: options.instanceMetadataBaseURL)
-    {
-      return (found, .instanceMetadata)
-    }
-    throw S3Error(.credentialsNotFound)
+    return nil
   }
 }

@@ -1,7 +1,8 @@
 internal import COpenSSL
 import RDBKit
 
-/// SHA-256 and HMAC-SHA256 on OpenSSL's libcrypto, the two primitives SigV4 needs.
+/// SHA-256 and HMAC-SHA256 on OpenSSL's libcrypto, the two primitives SigV4 needs, and SHA-1,
+/// which names the AWS CLI's SSO token cache files.
 enum Digest {
   /// The SHA-256 of `bytes`. The corresponding C function is `SHA256`.
   static func sha256(_ bytes: [UInt8]) -> [UInt8] {
@@ -11,6 +12,19 @@ enum Digest {
         // SHA256 reads `count` bytes from `input` and writes 32 bytes to `out`; both buffers
         // live for the whole call.
         _ = unsafe SHA256(input.baseAddress, input.count, out.baseAddress)
+      }
+    }
+    return output
+  }
+
+  /// The SHA-1 of `bytes`. The corresponding C function is `SHA1`.
+  static func sha1(_ bytes: [UInt8]) -> [UInt8] {
+    var output = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
+    unsafe bytes.withUnsafeBufferPointer { input in
+      unsafe output.withUnsafeMutableBufferPointer { out in
+        // SHA1 reads `count` bytes from `input` and writes 20 bytes to `out`; both buffers
+        // live for the whole call.
+        _ = unsafe SHA1(input.baseAddress, input.count, out.baseAddress)
       }
     }
     return output

@@ -6,9 +6,9 @@ enum WebIdentityCredentials {
   /// Exchanges the web identity token for temporary credentials; nil when no token file is
   /// configured (`AWS_WEB_IDENTITY_TOKEN_FILE`, else the profile's `web_identity_token_file`).
   ///
-  /// The STS endpoint is `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, else
-  /// `https://sts.REGION.amazonaws.com`. The call is unsigned; the token file is read on every
-  /// refresh.
+  /// The STS endpoint is `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, else the profile's
+  /// configured one, else `https://sts.REGION.amazonaws.com` (see ``AWSServiceEndpoint``). The
+  /// call is unsigned; the token file is read on every refresh.
   /// - Throws: `.credentialSourceFailed` without a role ARN, with an unreadable token file, or
   ///   when STS refuses (its code and request id are kept).
   static func load(environment: [String: String], profile: AWSProfile, transport: TransportOptions)
@@ -33,36 +33,26 @@ enum WebIdentityCredentials {
     let sessionName =
       environment["AWS_ROLE_SESSION_NAME"] ?? profile["role_session_name"]
       ?? "rdbtool-session-\(Int(Date().timeIntervalSince1970))"
-    let region =
-      environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? profile["region"]
-      ?? "us-east-1"
-    let endpoint =
-      environment["AWS_ENDPOINT_URL_STS"] ?? environment["AWS_ENDPOINT_URL"]
-      ?? "https://sts.\(region).amazonaws.com"
-    let form = [
-      ("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", roleARN),
-      ("RoleSessionName", sessionName), ("WebIdentityToken", token),
-    ].map { "\($0.0)=\(SigV4Signer.uriEncode($0.1, encodeSlash: true))" }.joined(separator: "&")
-    var request = HTTPRequest(
-      method: "POST", url: endpoint.hasSuffix("/") ? endpoint : endpoint + "/",
-      headers: [
-        HTTPHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
-        HTTPHeader("Accept", "application/xml"),
-      ], body: Array(form.utf8))
-    request.transport = transport
-    let response = try CurlEasy().collect(request)
-    let document = XMLNode.parse(response.body)
-    guard response.status == 200,
-      let credentials = document?.child("AssumeRoleWithWebIdentityResult")?.child("Credentials"),
+    let region = AWSServiceEndpoint.region(profile: profile, environment: environment)
+    let call = QueryAPIRequest(
+      endpoint: AWSServiceEndpoint.url(
+        service: "sts", defaultHost: "sts.\(region).amazonaws.com", profile: profile,
+        environment: environment),
+      service: "sts", region: region, action: "AssumeRoleWithWebIdentity",
+      version: AssumeRoleCredentials.version,
+      parameters: [
+        ("RoleArn", roleARN), ("RoleSessionName", sessionName), ("WebIdentityToken", token),
+      ])
+    let response = try call.send(credentials: nil, transport: transport)
+    guard let credentials = response.result?.child("Credentials"),
       let key = credentials.text(of: "AccessKeyId"),
       let secret = credentials.text(of: "SecretAccessKey")
     else {
-      let error = document?.child("Error")
       throw S3Error(
-        .credentialSourceFailed, httpStatus: response.status, awsCode: error?.text(of: "Code"),
+        .credentialSourceFailed, httpStatus: response.status, awsCode: response.errorCode,
         message: "STS AssumeRoleWithWebIdentity for \(roleARN) failed"
-          + (error?.text(of: "Message").map { ": \($0)" } ?? ""),
-        requestID: document?.text(of: "RequestId") ?? response.header("x-amzn-requestid"))
+          + (response.errorMessage.map { ": \($0)" } ?? ""),
+        requestID: response.requestID)
     }
     return AWSCredentials(
       accessKeyID: key, secretAccessKey: secret, sessionToken: credentials.text(of: "SessionToken"),
