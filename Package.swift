@@ -73,7 +73,7 @@ let package = Package(
       ],
       exclude: [
         "S3/Support/s3_helper.py", "S3/Support/fault_proxy.py", "S3/Support/cred_server.py",
-        "S3/Support/serving.py",
+        "S3/Support/serving.py", "S3/Support/sso_portal.py",
       ]),
     .testTarget(
       name: "rdbtoolTests",

@@ -14,6 +14,7 @@ enum AWSServiceEndpoint {
   ///   - defaultHost: The AWS host, `sts.us-east-1.amazonaws.com`.
   ///   - profile: The loaded profile.
   ///   - environment: The process environment.
+  /// - Returns: The endpoint URL, without a path.
   static func url(
     service: String, defaultHost: String, profile: AWSProfile, environment: [String: String]
   ) -> String {

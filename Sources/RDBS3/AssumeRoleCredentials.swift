@@ -21,6 +21,7 @@ enum AssumeRoleCredentials {
   ///   - chain: The chain, for its environment, endpoints, TLS settings and the providers a
   ///     source profile is read with.
   ///   - visited: The profiles already on this chain of roles, to refuse loops.
+  /// - Returns: The role session's credentials, with their expiry.
   /// - Throws: `.credentialSourceFailed` for a configuration the AWS CLI also refuses (both or
   ///   neither of `source_profile` and `credential_source`, a missing or looping source
   ///   profile, a source without credentials, `mfa_serial`), and for STS refusals, each with
@@ -189,7 +190,8 @@ enum AssumeRoleCredentials {
       return head + detail + ": the credentials of \(source) need sts:AssumeRole on \(role), "
         + "and the role's trust policy must name their principal"
         + (profile["external_id"] == nil
-          ? "" : " and expect the external_id the profile sends")
+          ? " (set external_id if it requires an external ID)"
+          : " and expect the profile's external_id")
     case "InvalidClientTokenId":
       return head + detail + ": STS does not know the access key of \(source); check its keys "
         + "(temporary ASIA… keys need their session token)"

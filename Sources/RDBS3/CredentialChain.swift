@@ -89,7 +89,8 @@ public final class CredentialChain: CredentialProvider {
     try cache.withLock { cached throws(S3Error) -> AWSCredentials in
       let now = Date()
       if let current = cached,
-        !Self.needsRefresh(current.credentials, fetched: current.fetched, now: now, mandatory: false)
+        !Self.needsRefresh(
+          current.credentials, fetched: current.fetched, now: now, mandatory: false)
       {
         return current.credentials
       }

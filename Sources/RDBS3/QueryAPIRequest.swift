@@ -57,6 +57,7 @@ struct QueryAPIRequest: Sendable {
   ///   - credentials: The caller's keys, or nil for an unsigned call.
   ///   - transport: Timeouts and TLS settings (the CA bundle).
   ///   - date: The signing time.
+  /// - Returns: The status and parsed document, errors included.
   /// - Throws: ``S3Error`` `.transport` when no answer arrives, `.invalidConfiguration` for an
   ///   endpoint that is not an http(s) URL.
   func send(
@@ -66,7 +67,8 @@ struct QueryAPIRequest: Sendable {
       components.scheme == "http" || components.scheme == "https"
     else {
       throw S3Error(
-        .invalidConfiguration, message: "the \(service) endpoint '\(endpoint)' is not an http(s) URL")
+        .invalidConfiguration,
+        message: "the \(service) endpoint '\(endpoint)' is not an http(s) URL")
     }
     let body = body
     var headers = [
@@ -113,9 +115,11 @@ struct QueryAPIResponse: Sendable {
     return document.children.first { $0.name.hasSuffix("Result") }
   }
 
-  /// The `<Error>` element of an error answer.
+  /// The `<Error>` element of an error answer: `<ErrorResponse><Error>` as STS and
+  /// ElastiCache document it, or `<ErrorResponse><Errors><Error>` as moto and EC2 write it.
   private var error: XMLNode? {
-    document?.name == "Error" ? document : document?.child("Error")
+    document?.name == "Error"
+      ? document : document?.child("Error") ?? document?.child("Errors")?.child("Error")
   }
 
   /// The error `<Code>` (`AccessDenied`, `ValidationError`), if the answer carries one.

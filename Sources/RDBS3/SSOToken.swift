@@ -24,6 +24,7 @@ struct SSOToken: Sendable {
   ///   - home: The home directory whose `.aws/sso/cache` to read.
   ///   - loginHint: What to run to get a new token (`aws sso login --profile NAME`).
   ///   - now: The current time.
+  /// - Returns: The token and its expiry.
   /// - Throws: `.credentialSourceFailed` when there is no file, it lacks `accessToken` or a
   ///   readable `expiresAt`, or the token has expired; each says to run `loginHint`.
   static func load(key: String, home: String, loginHint: String, now: Date = Date())

@@ -177,10 +177,39 @@ import Testing
     #expect(runs(counter) == 1)
   }
 
-  @Test func credentialsAboutToExpireAreRefreshed() throws {
+  @Test func shortLivedCredentialsAreReusedForHalfTheirLife() throws {
     let home = try TemporaryDirectory()
-    let (chain, counter) = try processChain(expiresIn: 300, home: home)
+    let (chain, counter) = try processChain(expiresIn: 4, home: home)
     for _ in 0..<3 { _ = try chain.credentials() }
-    #expect(runs(counter) == 3, "credentials within 15 minutes of expiry must be refreshed")
+    #expect(runs(counter) == 1, "credentials with seconds left must not be fetched on every call")
+    Thread.sleep(forTimeInterval: 2.5)
+    _ = try chain.credentials()
+    #expect(runs(counter) == 2, "credentials past half their life must be fetched again")
+  }
+
+  @Test func refreshMargins() {
+    let fetched = Date(timeIntervalSince1970: 1_000_000)
+    func needs(lifetime: Double, elapsed: Double, mandatory: Bool = false) -> Bool {
+      let credentials = AWSCredentials(
+        accessKeyID: "ASIA", secretAccessKey: "s",
+        expiration: fetched.addingTimeInterval(lifetime))
+      return CredentialChain.needsRefresh(
+        credentials, fetched: fetched, now: fetched.addingTimeInterval(elapsed),
+        mandatory: mandatory)
+    }
+    // One hour: botocore's 15 minutes ahead (advisory) and 10 minutes (mandatory).
+    #expect(!needs(lifetime: 3600, elapsed: 2699))
+    #expect(needs(lifetime: 3600, elapsed: 2701))
+    #expect(!needs(lifetime: 3600, elapsed: 2999, mandatory: true))
+    #expect(needs(lifetime: 3600, elapsed: 3001, mandatory: true))
+    // 15 minutes (AssumeRole's shortest): half and a quarter of the lifetime instead.
+    #expect(!needs(lifetime: 900, elapsed: 449))
+    #expect(needs(lifetime: 900, elapsed: 451))
+    #expect(!needs(lifetime: 900, elapsed: 674, mandatory: true))
+    #expect(needs(lifetime: 900, elapsed: 676, mandatory: true))
+    // Long-term keys never expire.
+    let keys = AWSCredentials(accessKeyID: "AKIA", secretAccessKey: "s")
+    #expect(
+      !CredentialChain.needsRefresh(keys, fetched: fetched, now: .distantFuture, mandatory: true))
   }
 }

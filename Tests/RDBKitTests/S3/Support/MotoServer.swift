@@ -25,6 +25,8 @@ struct MotoSetup: Decodable, Sendable {
   let objects: [String: Object]
   let users: [String: Keys]
   let role_arn: String
+  /// The roles `--role-chain` made (`hop`, `chained`, `external`; see `make_role_chain`).
+  let chain_roles: [String: String]?
   let session: Keys?
   let scenarios: [String]
 

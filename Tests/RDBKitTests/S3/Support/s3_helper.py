@@ -153,6 +153,8 @@ def setup(args):
     iam.put_role_policy(RoleName="rdb-reader-role", PolicyName="reader", PolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": users["reader"]}))
     out["role_arn"] = role["Role"]["Arn"]
+    if args.role_chain:
+        make_role_chain(iam, users["reader"], out)
     if args.temp_credentials:
         admin = out["users"]["admin"]
         sts = client("sts", key=admin["access_key_id"], secret=admin["secret_access_key"])
@@ -169,6 +171,34 @@ def setup(args):
     if args.enable_auth:
         reset_auth(args.endpoint, 0, args.ca_bundle)
     json.dump(out, sys.stdout)
+
+
+def make_role_chain(iam, reader_statements, out):
+    """Roles for assume-role tests; moto checks each trust policy (principal, sts:ExternalId).
+    rdb-hop-role: trusts admin, may call sts:AssumeRole. rdb-chained-role: reads the bucket,
+    trusts only the hop role's session named rdb-hop (moto compares session ARNs exactly).
+    rdb-external-role: reads the bucket, trusts admin only with ExternalId ext-4711."""
+    account = "arn:aws:iam::123456789012"
+
+    def role(name, principal, statements, condition=None):
+        trust = {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}
+        if condition:
+            trust["Condition"] = condition
+        arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [trust]}))["Role"]["Arn"]
+        iam.put_role_policy(RoleName=name, PolicyName=name + "-policy", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": statements}))
+        return arn
+
+    out["chain_roles"] = {
+        "hop": role("rdb-hop-role", account + ":user/admin",
+                    [statement("sts:AssumeRole", "*")]),
+        "chained": role("rdb-chained-role",
+                        "arn:aws:sts::123456789012:assumed-role/rdb-hop-role/rdb-hop",
+                        reader_statements),
+        "external": role("rdb-external-role", account + ":user/admin", reader_statements,
+                         {"StringEquals": {"sts:ExternalId": "ext-4711"}}),
+    }
 
 
 def make_scenarios(client, make_bucket, out):
@@ -365,6 +395,8 @@ def main():
     set_up.add_argument("--ownership-scenarios", action="store_true",
                         help="make buckets for the Object Ownership and Block Public Access rules")
     set_up.add_argument("--temp-credentials", action="store_true")
+    set_up.add_argument("--role-chain", action="store_true",
+                        help="also make the roles of make_role_chain")
     set_up.add_argument("--enable-auth", action="store_true")
     set_up.add_argument("--ca-bundle", help="trust this CA for an https endpoint")
     auth = commands.add_parser("reset-auth")
