@@ -1,6 +1,6 @@
 # rdbtool / RDBKit — the two commands a newcomer needs: `make demo` and `make test`.
 SWIFT ?= swift
-APT_PACKAGES := liblzf-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libzstd-dev pkg-config redis-server redis-tools gzip zstd
+APT_PACKAGES := liblzf-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libzstd-dev pkg-config redis-server redis-tools gzip zstd chromium
 PIP_PACKAGES := duckdb 'moto[server]' awscli
 COMPARE_PIP_PACKAGES := rdbtools python-lzf
 SAMPLE := testdata/fixtures/redis-7.4.1/default.rdb

@@ -31,7 +31,8 @@ struct RDBTool: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      Verify.self, Info.self, Stats.self, Keys.self, Dump.self, Memory.self, Rewrite.self,
+      Verify.self, Info.self, Stats.self, Report.self, Keys.self, Dump.self, Memory.self,
+      Rewrite.self,
       Split.self, Merge.self, SeedCheck.self,
       Fetch.self, S3.self,
     ])

@@ -6,7 +6,7 @@ import Testing
   static let fixture = RDBToolProcess.fixture("redis-7.4.1/default.rdb")
 
   @Test(arguments: [
-    (["hello"], "rdbtool: unknown command 'hello'; commands: verify, info, stats, keys, dump,"),
+    (["hello"], "rdbtool: unknown command 'hello'; commands: verify, info, stats, report, keys, dump,"),
     (["s3", "hello"], "rdbtool s3: unknown command 'hello'; commands: check-bucket, policy"),
     (["keys", "--db", "-1", fixture], "rdbtool keys: --db takes a database number, not -1"),
     (["stats", "--top", "-3", fixture], "rdbtool stats: --top and --top-keys must be at least 1"),
