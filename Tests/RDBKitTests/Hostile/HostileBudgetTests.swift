@@ -55,4 +55,99 @@ import Testing
       #expect(run.stdout.contains("OK (checksum not checked)"), "\(run.stdout) \(run.stderr)")
     }
   }
+
+  /// Runs `verify` on `image` from a file (mapped) and from a pipe (read), each under the
+  /// memory limit and the time budget, and returns both runs.
+  static func verifyBothWays(_ image: [UInt8]) throws -> [BoundedRun] {
+    let mapped = try withFile(image) {
+      try BoundedRun.rdbtool(["verify", $0.path], memoryMiB: 192, budget: budget)
+    }
+    let piped = try BoundedRun.rdbtool(
+      ["verify", "-"], memoryMiB: 192, budget: budget, stdin: image)
+    return [mapped, piped]
+  }
+
+  /// The worst shapes of well-formed values: each must verify, in time, both ways.
+  @Test(arguments: HostileShape.allCases)
+  func worstShapesVerifyInTime(_ shape: HostileShape) throws {
+    for run in try Self.verifyBothWays(shape.image) {
+      #expect(!run.timedOut, "\(shape): killed after \(run.elapsed)")
+      #expect(run.status == 0, "\(shape): \(run.stdout) \(run.stderr)")
+      #expect(run.stdout.contains(": OK"), "\(shape): \(run.stdout) \(run.stderr)")
+    }
+  }
+
+  /// A count of 2^40 elements, nodes or entries with a few bytes behind it: refused at once
+  /// (the file's size bounds what a count can ask for; a pipe runs out of bytes), never
+  /// looped on or allocated for.
+  @Test(arguments: [2, 4, 5, 14, 18, 15] as [UInt8])
+  func hugeCountsWithTinyBodiesFailFast(_ type: UInt8) throws {
+    var image = RDBImageBuilder(version: 9)
+    image.key(type: type, "k")
+    image.length(1 << 40)
+    image.raw([UInt8](repeating: 0x01, count: 64))
+    for run in try Self.verifyBothWays(image.finished()) {
+      #expect(!run.timedOut, "type \(type): killed after \(run.elapsed)")
+      #expect(run.status == 1, "type \(type): \(run.stdout) \(run.stderr)")
+      #expect(run.stdout.contains("CORRUPT"), "type \(type): \(run.stdout) \(run.stderr)")
+    }
+  }
+}
+
+/// Well-formed values of the most expensive shapes a few megabytes allow.
+enum HostileShape: String, CaseIterable, CustomTestStringConvertible, Sendable {
+  /// A list of 400,000 quicklist nodes, each a one-element listpack.
+  case manyListpackNodes
+  /// A list of 400,000 quicklist nodes, each a one-entry ziplist.
+  case manyZiplistNodes
+  /// A ziplist list of 1,000,000 entries, every prevlen in its 5-byte 0xFE form.
+  case widePrevlens
+  /// A stream node whose master entry has 100,000 fields, then 10 entries that reuse them.
+  case hugeMasterEntry
+
+  var testDescription: String { rawValue }
+
+  var image: [UInt8] {
+    var image = RDBImageBuilder(version: self == .hugeMasterEntry ? 9 : 11)
+    switch self {
+    case .manyListpackNodes:
+      image.key(type: 18, "k")
+      image.length(400_000)
+      let node = listpack([.uint7(1)])
+      for _ in 0..<400_000 {
+        image.length(2)
+        image.string(node)
+      }
+    case .manyZiplistNodes:
+      image.key(type: 14, "k")
+      image.length(400_000)
+      let node = ziplist([.immediate(1)])
+      for _ in 0..<400_000 { image.string(node) }
+    case .widePrevlens:
+      image.key(type: 10, "k")
+      var body: [UInt8] = []
+      body.reserveCapacity(6_000_000)
+      for index in 0..<1_000_000 {
+        body += [0xFE, index == 0 ? 0 : 6, 0, 0, 0, 0xF2]
+      }
+      let tail = 10 + body.count - 6
+      image.string(
+        RDBImageBuilder.littleEndian(UInt32(10 + body.count + 1))
+          + RDBImageBuilder.littleEndian(UInt32(tail))
+          + RDBImageBuilder.littleEndian(UInt16(0xFFFF))
+          + body + [0xFF])
+    case .hugeMasterEntry:
+      image.key(type: 15, "k")
+      let fields = (0..<100_000).map { "f\($0)" }
+      let entries = (0..<10).map { index in
+        StreamNodeEntry(
+          msDelta: Int64(index), seqDelta: 0, fields: fields.map { ($0, "v") }, sameFields: true)
+      }
+      let node = StreamImage.node(masterFields: fields, entries: entries, count: 0xFFFF)
+      StreamImage.append(
+        to: &image, nodes: [(StreamID(milliseconds: 1, sequence: 0), node)], length: 10,
+        lastID: StreamID(milliseconds: 10, sequence: 0))
+    }
+    return image.finished()
+  }
 }
