@@ -51,14 +51,17 @@ final class CurlEasy {
     let result: Result<HTTPResponse, S3Error> = unsafe withoutActuallyEscaping(sink) {
       escapable in
       let context = unsafe TransferContext(sink: escapable)
-      return run(request, context: context)
+      return unsafe request.body.withUnsafeBytes { body in
+        unsafe run(request, body: body, context: context)
+      }
     }
     return try result.get()
   }
 
-  private func run(_ request: HTTPRequest, context: TransferContext) -> Result<
-    HTTPResponse, S3Error
-  > {
+  /// Runs one transfer; `body` (the request's body bytes) stays valid for the whole call.
+  private func run(
+    _ request: HTTPRequest, body: UnsafeRawBufferPointer, context: TransferContext
+  ) -> Result<HTTPResponse, S3Error> {
     unsafe curl_easy_reset(handle)
     unsafe errorBuffer[0] = 0
     var headerList: UnsafeMutablePointer<curl_slist>? = nil
@@ -72,6 +75,10 @@ final class CurlEasy {
     }
     // libcurl adds "Expect: 100-continue" to bodies; S3 does not need the extra round trip.
     unsafe headerList = curl_slist_append(headerList, "Expect:")
+    // A PUT or POST without a body still says so (S3 answers 411 to a PUT without a length).
+    if unsafe body.isEmpty, request.method == "PUT" || request.method == "POST" {
+      unsafe headerList = curl_slist_append(headerList, "Content-Length: 0")
+    }
     for entry in request.transport.connectTo {
       unsafe connectList = curl_slist_append(connectList, entry)
     }
@@ -99,14 +106,13 @@ final class CurlEasy {
     case "HEAD": set(CURLOPT_NOBODY, 1)
     default: set(CURLOPT_CUSTOMREQUEST, request.method)
     }
-    if !request.body.isEmpty {
-      set(CURLOPT_POSTFIELDSIZE, request.body.count)
+    if unsafe !body.isEmpty {
+      set(CURLOPT_POSTFIELDSIZE, body.count)
       if code == CURLE_OK {
-        // COPYPOSTFIELDS copies the bytes, so the array need not outlive this call.
-        code = unsafe request.body.withUnsafeBytes { bytes in
-          unsafe rdb_curl_setopt_pointer(
-            handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
-        }
+        // POSTFIELDS does not copy: `body` outlives curl_easy_perform below, and an upload
+        // part is not held twice in memory.
+        code = unsafe rdb_curl_setopt_pointer(
+          handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress))
       }
     }
     if code == CURLE_OK {

@@ -1,8 +1,10 @@
 internal import COpenSSL
+import Foundation
 import RDBKit
 
-/// SHA-256 and HMAC-SHA256 on OpenSSL's libcrypto, the two primitives SigV4 needs, and SHA-1,
-/// which names the AWS CLI's SSO token cache files.
+/// SHA-256 and HMAC-SHA256 on OpenSSL's libcrypto, the two primitives SigV4 needs; SHA-1,
+/// which names the AWS CLI's SSO token cache files; and MD5 for the `Content-MD5` that S3
+/// checks on every uploaded part.
 enum Digest {
   /// The SHA-256 of `bytes`. The corresponding C function is `SHA256`.
   static func sha256(_ bytes: [UInt8]) -> [UInt8] {
@@ -45,6 +47,21 @@ enum Digest {
       }
     }
     return Array(output.prefix(Int(length)))
+  }
+
+  /// The MD5 of `bytes`, base64-encoded as the `Content-MD5` header carries it. The
+  /// corresponding C function is `EVP_Digest`.
+  static func md5Base64(_ bytes: [UInt8]) -> String {
+    var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+    var length: UInt32 = 0
+    unsafe bytes.withUnsafeBytes { input in
+      unsafe output.withUnsafeMutableBufferPointer { out in
+        // EVP_Digest reads `count` bytes and writes at most EVP_MAX_MD_SIZE into `out`.
+        _ = unsafe EVP_Digest(
+          input.baseAddress, input.count, out.baseAddress, &length, EVP_md5(), nil)
+      }
+    }
+    return Data(output.prefix(Int(length))).base64EncodedString()
   }
 
   /// Lower-case hexadecimal of `bytes`.

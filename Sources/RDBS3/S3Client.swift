@@ -66,9 +66,10 @@ public final class S3Client: Sendable {
       let signed = signer.sign(
         method: request.method, path: location.path, query: request.query,
         headers: [HTTPHeader("Host", location.host)] + request.headers,
-        payloadHash: SigV4Signer.emptyPayloadHash, date: Date())
+        payloadHash: request.payloadHash, date: Date())
       let http = HTTPRequest(
-        method: request.method, url: location.url, headers: signed.headers, transport: transport)
+        method: request.method, url: location.url, headers: signed.headers, body: request.body,
+        transport: transport)
       let response: HTTPResponse
       do {
         response = try easy.perform(

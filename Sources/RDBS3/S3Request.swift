@@ -12,6 +12,11 @@ struct S3Request: Sendable {
   var key: String?
   /// Decoded query parameters (`acl` with an empty value for `?acl`).
   var query: [(name: String, value: String)] = []
-  /// Extra headers to sign and send (`Range`, `If-Match`).
+  /// Extra headers to sign and send (`Range`, `If-Match`, `Content-MD5`).
   var headers: [HTTPHeader] = []
+  /// The request body (a part, an XML document); empty for most calls.
+  var body: [UInt8] = []
+  /// What is signed as the payload: the hex SHA-256 of `body`, or
+  /// ``SigV4Signer/unsignedPayload`` when another checksum (`Content-MD5`) guards the body.
+  var payloadHash = SigV4Signer.emptyPayloadHash
 }

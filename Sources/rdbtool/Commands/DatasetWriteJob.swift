@@ -6,9 +6,10 @@ import SystemPackage
 
 /// Several inputs read as one dataset into one or more new RDB files (`split`, `merge`):
 /// every input is parsed in turn through the key filter and a ``DatasetMerger`` into the
-/// writing handler, while each new file is parsed again as it is written (``ReadBack``);
-/// when nothing blocking was lost and every file read back, all are renamed into place. On any failure every temporary file is removed, so no
-/// output appears.
+/// writing handler, while each new file is parsed again as it is written (``ReadBack``, or
+/// the upload's own parse for `s3://`); when nothing blocking was lost and every file read
+/// back, all are renamed into place (or their uploads completed). On any failure every
+/// temporary file is removed and every upload aborted, so no output appears.
 struct DatasetWriteJob {
   let sources: [InputSource]
   let destinations: [String]
@@ -31,7 +32,6 @@ struct DatasetWriteJob {
       policy: duplicatePolicy, sources: sources, options: options, selection: selection,
       client: client, input: input)
     let files = try createFiles()
-    let readBacks = files.map { ReadBack(path: $0.writtenPath, destination: $0.destination) }
     let writers = files.map { file in
       RDBWriter(output: OutputBuffer(descriptor: file.descriptor), options: options)
     }
@@ -73,17 +73,10 @@ struct DatasetWriteJob {
       StandardError.write("rdbtool: --allow-loss writes the files without what is listed.")
       return reports
     }
-    for (readBack, writer) in zip(readBacks, written) {
-      try readBack.check(expecting: writer.keysWritten)
+    for (file, writer) in zip(files, written) {
+      try file.checkReadBack(expecting: writer.keysWritten)
     }
-    for file in files {
-      do {
-        try file.commit()
-      } catch {
-        StandardError.report(file.destination, "cannot write: \(error)")
-        throw ExitCode.failure
-      }
-    }
+    for file in files { try OutputTarget.commit(file) }
     for index in reports.indices { reports[index].written = true }
     if !losses.isEmpty {
       StandardError.report(inputNames, "written without:")
@@ -99,18 +92,21 @@ struct DatasetWriteJob {
     return reports
   }
 
-  /// The temporary files, in a directory created when missing.
+  /// The pending outputs: temporary files (in a directory created when missing) or uploads.
   private func createFiles() throws -> [PendingFile] {
     var files: [PendingFile] = []
+    var client = self.client
     for destination in destinations {
-      let directory = URL(fileURLWithPath: destination).deletingLastPathComponent()
-      try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-      do {
-        files.append(try PendingFile(destination: destination))
-      } catch {
-        StandardError.report(destination, "cannot create: \(error)")
-        throw ExitCode.failure
+      if OutputTarget.isS3(destination), client == nil {
+        do {
+          client = try input.s3.client()
+        } catch {
+          StandardError.report(destination, "cannot create: \(error)")
+          throw ExitCode.failure
+        }
       }
+      files.append(
+        try OutputTarget.create(destination, s3: input.s3, client: client, parsing: true))
     }
     return files
   }

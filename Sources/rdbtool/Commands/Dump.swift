@@ -127,7 +127,7 @@ extension RDBTool {
       var selection = emptyKeys.applied(to: filters.selection)
       if expired == .skip, selection.expiry == .any { selection.expiry = .live }
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
-      try destination.write { descriptor in
+      try destination.write(s3: options.s3) { descriptor in
         let buffer = OutputBuffer(descriptor: descriptor)
         switch format {
         case .jsonl:

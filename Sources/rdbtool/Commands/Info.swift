@@ -65,7 +65,7 @@ extension RDBTool {
         text = reports.map { $0.text() }.joined(separator: "\n")
         if sources.count > 1 { text += "\n" + InfoReport.totalText(reports) + "\n" }
       }
-      try destination.write(text: text)
+      try destination.write(text: text, s3: options.s3)
       if reports.count != sources.count { throw ExitCode.failure }
     }
   }

@@ -40,7 +40,7 @@ extension RDBTool {
     func run() throws {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       let selection = emptyKeys.applied(to: filters.selection)
-      try destination.write { descriptor in
+      try destination.write(s3: options.s3) { descriptor in
         var lister = KeyFilter(
           KeyNameWriter(
             output: OutputBuffer(descriptor: descriptor),

@@ -78,7 +78,7 @@ extension RDBTool {
         }
       }
       let selection = emptyKeys.applied(to: filters.selection)
-      try destination.write { descriptor in
+      try destination.write(s3: options.s3) { descriptor in
         var writer = MemoryReportWriter(
           output: OutputBuffer(descriptor: descriptor), format: format,
           style: bytes ?? (format == .csv ? .text : .utf8), withFile: withFile)

@@ -29,7 +29,7 @@ extension RDBTool {
     @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: "The output file.")
+    @Option(name: .shortAndLong, help: "The output file, or an s3://bucket/key.")
     var output: String?
 
     @OptionGroup(title: "Target") var rewrite: RewriteOptions
@@ -58,7 +58,9 @@ extension RDBTool {
         duplicatePolicy: try rewrite.duplicatePolicy(mergingInputs: true),
         allowLoss: rewrite.allowLoss, client: client, input: options)
       let reports = try job.run { writers in writers[0] }
-      if let path = rewrite.report { try RewriteReport.writeJSON(reports, to: path) }
+      if let path = rewrite.report {
+        try RewriteReport.writeJSON(reports, to: path, s3: options.s3)
+      }
       if reports.contains(where: { !$0.written }) { throw ExitCode.failure }
     }
   }

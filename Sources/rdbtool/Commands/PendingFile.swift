@@ -1,29 +1,68 @@
 import RDBKit
+import RDBS3
 import SystemPackage
 
-/// An ``AtomicFile`` that a command holds among several (one per output of `split`): a class
-/// box, because an array cannot hold a noncopyable value. Released without ``commit()``, the
-/// temporary file is removed.
+/// One output of a command, written so that it appears whole or not at all: an
+/// ``AtomicFile`` (a temporary sibling renamed into place) or, for `s3://bucket/key`, a
+/// ``PendingUpload`` (a multipart upload completed only by ``commit()``), each parsed again
+/// as it is written when asked (``checkReadBack(expecting:)``). A class box, because
+/// an array cannot hold a noncopyable value. Released without ``commit()``, the temporary file
+/// is removed and the upload aborted.
 final class PendingFile {
-  /// Where the file goes once committed.
+  /// Where the output goes once committed: a path or an `s3://` URL.
   let destination: String
   private var file: AtomicFile?
+  private let upload: PendingUpload?
+  private var readBack: ReadBack?
 
-  /// Creates the temporary sibling of `destination`.
-  init(destination: String) throws(Errno) {
+  /// Creates the temporary sibling of `destination`, or starts the upload of an `s3://`
+  /// destination with `client`; with `parsing`, what is written is parsed again as it goes
+  /// (see ``checkReadBack(expecting:)``).
+  init(
+    destination: String, client: S3Client? = nil, upload options: S3Upload.Options = .init(),
+    parsing: Bool = false
+  ) throws {
     self.destination = destination
-    file = try AtomicFile(destination: FilePath(destination))
+    if OutputTarget.isS3(destination) {
+      let url = try S3URL(parsing: destination)
+      guard let client else { throw S3Error(.invalidConfiguration, message: "no S3 client") }
+      upload = try PendingUpload(url: url, client: client, options: options, parsing: parsing)
+    } else {
+      upload = nil
+      let file = try AtomicFile(destination: FilePath(destination))
+      if parsing, file.isTemporary {
+        readBack = ReadBack(path: file.writtenPath.string, destination: destination)
+      }
+      self.file = consume file
+    }
   }
 
   /// The descriptor to write to; -1 once committed.
-  var descriptor: FileDescriptor { file?.descriptor ?? FileDescriptor(rawValue: -1) }
+  var descriptor: FileDescriptor {
+    upload?.descriptor ?? file?.descriptor ?? FileDescriptor(rawValue: -1)
+  }
 
-  /// Where the data is being written (the temporary file).
-  var writtenPath: String { file?.writtenPath.string ?? destination }
+  /// Whether what is written is parsed again as it is written (asked for with `parsing`, and
+  /// not a device or FIFO written directly).
+  var readsBack: Bool { upload != nil || readBack != nil }
 
-  /// Flushes the file and renames it over the destination.
-  func commit() throws(Errno) {
+  /// Waits for the parse of what was written (the temporary file followed as it grew, or the
+  /// upload's bytes as they went by) and checks that it counted `keys` keys.
+  /// - Throws: `ExitCode.failure` (after saying why) when it did not.
+  func checkReadBack(expecting keys: Int) throws {
+    if let upload {
+      let outcome = Result<Int, any Error> { try upload.writtenKeys() }
+      try ReadBack.check(outcome, expecting: keys, destination: destination)
+    }
+    try readBack?.check(expecting: keys)
+  }
+
+  /// Renames the file over the destination, or completes the upload.
+  func commit() throws {
+    if let upload { return try upload.commit() }
     guard let file = file.take() else { return }
     try file.commit()
   }
+
+  deinit { upload?.discard() }
 }

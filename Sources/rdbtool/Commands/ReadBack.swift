@@ -45,9 +45,19 @@ final class ReadBack {
   ///
   /// - Throws: `ExitCode.failure` (after saying why) when it did not.
   func check(expecting keys: Int) throws {
+    try Self.check(finish(), expecting: keys, destination: destination)
+  }
+
+  /// Checks that a parse of the file written to `destination` counted `keys` keys (an
+  /// upload's parse of its bytes comes here too).
+  ///
+  /// - Throws: `ExitCode.failure` (after saying why) when it did not.
+  static func check(_ outcome: Result<Int, any Error>, expecting keys: Int, destination: String)
+    throws
+  {
     let counted: Int
     do {
-      counted = try finish().get()
+      counted = try outcome.get()
     } catch {
       StandardError.report(destination, "the written file does not read back: \(error)")
       throw ExitCode.failure

@@ -42,7 +42,8 @@ extension RDBTool {
 
     @Option(
       name: .shortAndLong,
-      help: "The HTML file to write (atomically); '-' for standard output.")
+      help:
+        "The HTML file to write (atomically), or an s3://bucket/key; '-' for standard output.")
     var output: String
 
     @OptionGroup(title: "Grouping and lists") var analysis: AnalysisOptions
@@ -71,7 +72,9 @@ extension RDBTool {
         summary, title: title ?? "Memory report: \(name)",
         findings: ReportFinding.all(in: summary))
       let page = try ReportPage.html(data)
-      try OutputTarget.write(to: output) { descriptor in _ = try descriptor.writeAll(page.utf8) }
+      try OutputTarget.write(to: output, s3: options.s3) { descriptor in
+        _ = try descriptor.writeAll(page.utf8)
+      }
       if failed { throw ExitCode.failure }
     }
   }

@@ -37,7 +37,9 @@ extension RDBTool {
     @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: "The output file, or a directory for several inputs.")
+    @Option(
+      name: .shortAndLong,
+      help: "The output file, or a directory for several inputs (either may be s3://).")
     var output: String?
 
     @Flag(help: "List the --target names with their RDB versions, and exit.")
@@ -78,9 +80,7 @@ extension RDBTool {
         || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory)
           && isDirectory.boolValue)
       let destinations = sources.map { source in
-        outputIsDirectory
-          ? URL(fileURLWithPath: output).appendingPathComponent(Self.fileName(of: source)).path
-          : output
+        outputIsDirectory ? OutputTarget.path(Self.fileName(of: source), in: output) : output
       }
       if let repeated = Self.firstRepeated(destinations) {
         let names = zip(sources, destinations).filter { $0.1 == repeated }.map(\.0.name)
@@ -100,7 +100,7 @@ extension RDBTool {
         reports.append(report)
       }
       if let path = rewrite.report {
-        try RewriteReport.writeJSON(reports, to: path)
+        try RewriteReport.writeJSON(reports, to: path, s3: options.s3)
       }
       if failed { throw ExitCode.failure }
     }

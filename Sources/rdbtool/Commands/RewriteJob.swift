@@ -30,34 +30,19 @@ struct RewriteJob {
     if destination == "-" {
       return try write(to: .standardOutput, readBack: nil, duplicates: duplicates)
     }
-    let directory = URL(fileURLWithPath: destination).deletingLastPathComponent()
-    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let file: AtomicFile
-    do {
-      file = try AtomicFile(destination: FilePath(destination))
-    } catch {
-      StandardError.report(destination, "cannot create: \(error)")
-      throw ExitCode.failure
-    }
+    let file = try OutputTarget.create(
+      destination, s3: input.s3, client: client, parsing: true)
     let report = try write(
-      to: file.descriptor,
-      readBack: file.isTemporary
-        ? ReadBack(path: file.writtenPath.string, destination: destination) : nil,
-      duplicates: duplicates)
+      to: file.descriptor, readBack: file.readsBack ? file : nil, duplicates: duplicates)
     guard report.written else { return report }
-    do {
-      try file.commit()
-    } catch {
-      StandardError.report(destination, "cannot write: \(error)")
-      throw ExitCode.failure
-    }
+    try OutputTarget.commit(file)
     return report
   }
 
   /// Writes the new file to `descriptor`, leaving out what `duplicates` says, while
   /// `readBack` (nil for standard output) parses it again.
   private func write(
-    to descriptor: FileDescriptor, readBack: ReadBack?, duplicates: DuplicateKeys?
+    to descriptor: FileDescriptor, readBack: PendingFile?, duplicates: DuplicateKeys?
   ) throws -> RewriteReport {
     let buffer = OutputBuffer(descriptor: descriptor)
     var filter = KeyFilter(
@@ -85,7 +70,7 @@ struct RewriteJob {
       StandardError.write("rdbtool: --allow-loss writes the file without what is listed.")
       return report
     }
-    try readBack?.check(expecting: writer.keysWritten)
+    try readBack?.checkReadBack(expecting: writer.keysWritten)
     report.written = !losses.isBlocking || allowLoss
     if !losses.isEmpty {
       StandardError.report(source.name, "written without:")

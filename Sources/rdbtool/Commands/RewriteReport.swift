@@ -43,12 +43,12 @@ struct RewriteReport {
     ]
   }
 
-  /// Writes the reports of a run as one JSON document, atomically.
-  static func writeJSON(_ reports: [RewriteReport], to path: String) throws {
+  /// Writes the reports of a run as one JSON document, atomically (or to `s3://`).
+  static func writeJSON(_ reports: [RewriteReport], to path: String, s3: S3Options) throws {
     let object: Any = reports.count == 1 ? reports[0].json : reports.map(\.json)
     let data = try JSONSerialization.data(
       withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-    try OutputTarget.write(to: path) { descriptor in
+    try OutputTarget.write(to: path, s3: s3) { descriptor in
       _ = try data.withUnsafeBytes { try descriptor.writeAll($0) }
     }
   }

@@ -34,7 +34,9 @@ extension RDBTool {
     @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: "The directory the shard files are written to.")
+    @Option(
+      name: .shortAndLong,
+      help: "The directory (or s3://bucket/prefix/) the shard files are written to.")
     var output: String?
 
     @Option(help: ArgumentHelp("Deal the slots into N shards as redis-cli does.", valueName: "N"))
@@ -86,11 +88,10 @@ extension RDBTool {
       writerOptions.writesSizeHints = false
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       let base = name ?? Self.baseName(of: inputs[0])
-      let directory = URL(fileURLWithPath: output)
       let width = max(4, String(ranges.count).count)
       let destinations = (1...ranges.count).map { index in
         let number = String(repeating: "0", count: width - String(index).count) + "\(index)"
-        return directory.appendingPathComponent("\(base)-\(number).rdb").path
+        return OutputTarget.path("\(base)-\(number).rdb", in: output)
       }
       let job = DatasetWriteJob(
         sources: sources, destinations: destinations, options: writerOptions,
@@ -98,7 +99,9 @@ extension RDBTool {
         duplicatePolicy: try rewrite.duplicatePolicy(mergingInputs: sources.count > 1),
         allowLoss: rewrite.allowLoss, client: client, input: options)
       let reports = try job.run { writers in SlotRouter(writers: writers, ranges: ranges) }
-      if let path = rewrite.report { try RewriteReport.writeJSON(reports, to: path) }
+      if let path = rewrite.report {
+        try RewriteReport.writeJSON(reports, to: path, s3: options.s3)
+      }
       if reports.contains(where: { !$0.written }) { throw ExitCode.failure }
     }
 

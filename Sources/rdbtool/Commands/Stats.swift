@@ -99,9 +99,9 @@ extension RDBTool {
         StandardError.write("rdbtool: no key matches the filters.")
       }
       switch resolvedFormat {
-      case .text: try destination.write(text: report.text(tree: tree))
-      case .json: try destination.write(text: try report.jsonText() + "\n")
-      case .folded: try destination.write(text: report.foldedText())
+      case .text: try destination.write(text: report.text(tree: tree), s3: options.s3)
+      case .json: try destination.write(text: try report.jsonText() + "\n", s3: options.s3)
+      case .folded: try destination.write(text: report.foldedText(), s3: options.s3)
       }
       if failed { throw ExitCode.failure }
     }

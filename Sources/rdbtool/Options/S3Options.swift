@@ -12,11 +12,16 @@ struct S3Options: ParsableArguments {
   @OptionGroup var connection: S3ConnectionOptions
 
   @Option(
-    help: ArgumentHelp("Bytes per ranged GET (default 8 MiB).", valueName: "SIZE"),
+    help: ArgumentHelp(
+      "Bytes per ranged GET, and per uploaded part of an -o s3:// output (default 8 MiB; S3 takes parts of at least 5 MiB).",
+      valueName: "SIZE"),
     transform: ByteSize.parse)
   var partSize: Int = 8 << 20
 
-  @Option(help: ArgumentHelp("Ranged GETs in flight per object.", valueName: "N"))
+  @Option(
+    help: ArgumentHelp(
+      "Ranged GETs in flight per object, and parts uploaded at once per -o s3:// output.",
+      valueName: "N"))
   var maxInFlight: Int = 10
 
   func validate() throws {
@@ -31,6 +36,11 @@ struct S3Options: ParsableArguments {
   /// A client configured from these options and the environment.
   func client() throws(S3Error) -> S3Client {
     try connection.client(region: region)
+  }
+
+  /// Part size and parallelism of an `-o s3://` upload.
+  var uploadOptions: S3Upload.Options {
+    S3Upload.Options(partSize: partSize, maxInFlight: maxInFlight)
   }
 
   var objectOptions: S3ObjectInput.Options {

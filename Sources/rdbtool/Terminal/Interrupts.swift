@@ -1,14 +1,15 @@
 import Dispatch
 import RDBKit
+import RDBS3
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// What rdbtool does on SIGINT, SIGTERM and SIGHUP: remove every temporary output file, say
+/// What rdbtool does on SIGINT, SIGTERM and SIGHUP: remove every temporary output file, abort
+/// every `-o s3://` upload (AbortMultipartUpload, after at most 2 s for parts in flight), say
 /// so in one line, and exit with 128 + the signal number, as shells expect. A second signal
-/// while that runs ends the process at once. Leaving the process also ends every S3 transfer
-/// (rdbtool only downloads: there is no upload to abort).
+/// while that runs ends the process at once. Leaving the process also ends every download.
 ///
 /// SIGPIPE keeps its default action, as `cat` does: `rdbtool dump … | head` ends quietly, with
 /// status 141, when `head` stops reading.
@@ -26,7 +27,9 @@ enum Interrupts {
       source.setEventHandler {
         for other in [SIGINT, SIGTERM, SIGHUP] { _ = Glibc.signal(other, SIG_DFL) }
         let removed = TemporaryFiles.removeAll()
-        let cleanup = removed > 0 ? "; \(removed) partial output file(s) removed" : ""
+        let aborted = ActiveUploads.abortAll()
+        var cleanup = removed > 0 ? "; \(removed) partial output file(s) removed" : ""
+        if aborted > 0 { cleanup += "; \(aborted) upload(s) aborted" }
         // The message replaces a progress line rather than following it.
         if isatty(STDERR_FILENO) == 1 { StandardError.writeRaw("\r\u{1B}[2K") }
         StandardError.write("rdbtool: interrupted by \(name)\(cleanup)")
