@@ -8,15 +8,21 @@ does under trouble instead:
                      for every one). ACTION is cut=BYTES (send the real headers, then only BYTES
                      of the body, then drop the connection), 503 (SlowDown), 500 (InternalError),
                      502, 504, or expired (400 ExpiredToken).
+  --part-fault N:ACTION
+                     the same for the Nth UploadPart (a PUT with partNumber), where ACTION may
+                     also be cut (read the part, then drop the connection without an answer).
   --bucket-region BUCKET=REGION --redirect 301|400
                      requests for BUCKET signed for another region get S3's wrong-region answer:
                      301 PermanentRedirect or 400 AuthorizationHeaderMalformed, both with
                      x-amz-bucket-region (HEAD: no body).
 
-Prints {"port": N} on its first line; logs one JSON line per request to --log.
+Prints {"port": N} on its first line; logs one JSON line per request to --log, with, for a
+request that carries Content-MD5, whether it matches the body received ("md5_ok").
 """
 
 import argparse
+import base64
+import hashlib
 import http.client
 import json
 import re
@@ -77,9 +83,21 @@ class Proxy(BaseHTTPRequestHandler):
                 config.ranged += 1
                 number = config.ranged
             action = config.faults.get(number) or config.faults.get("*") or "forward"
-        config.log({"method": self.command, "path": self.path, "range": self.headers.get("Range"),
-                    "region": region, "action": action})
-        if action == "redirect":
+        elif self.command == "PUT" and "partNumber=" in self.path:
+            with config.lock:
+                config.parts += 1
+                number = config.parts
+            action = config.part_faults.get(number) or config.part_faults.get("*") or "forward"
+        entry = {"method": self.command, "path": self.path, "range": self.headers.get("Range"),
+                 "region": region, "action": action}
+        if self.headers.get("Content-MD5") is not None:
+            digest = base64.b64encode(hashlib.md5(body).digest()).decode()
+            entry["md5_ok"] = digest == self.headers.get("Content-MD5")
+        config.log(entry)
+        if action == "cut":
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+        elif action == "redirect":
             self.wrong_region(bucket, region, expected_region)
         elif action in ERRORS:
             status, code, message = ERRORS[action]
@@ -150,6 +168,11 @@ class Config:
         for item in args.fault:
             number, action = item.split(":", 1)
             self.faults[number if number == "*" else int(number)] = action
+        self.part_faults = {}
+        for item in args.part_fault:
+            number, action = item.split(":", 1)
+            self.part_faults[number if number == "*" else int(number)] = action
+        self.parts = 0
         self.bucket_regions = dict(item.split("=", 1) for item in args.bucket_region)
         self.redirect = args.redirect
         self.ranged = 0
@@ -166,6 +189,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--upstream", required=True)
     parser.add_argument("--fault", action="append", default=[])
+    parser.add_argument("--part-fault", action="append", default=[])
     parser.add_argument("--bucket-region", action="append", default=[])
     parser.add_argument("--redirect", choices=["301", "400"], default="301")
     parser.add_argument("--log")

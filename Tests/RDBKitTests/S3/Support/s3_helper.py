@@ -12,6 +12,9 @@ Subcommands:
   reset-auth ENDPOINT N       let the next N actions through unchecked (N=0: check everything)
   put --endpoint … --bucket … --key … --file … --access-key … --secret-key …
                               upload (replace) one object with the given keys
+  state --endpoint … --bucket … --access-key … --secret-key … [--get KEY=PATH]
+                              the bucket's objects (key: size) and pending multipart uploads
+                              (keys) as JSON, through boto3; --get downloads KEY to PATH first
   sign                        botocore's S3 SigV4 signature at a fixed time, as JSON (the oracle)
 """
 
@@ -350,6 +353,22 @@ def put(args):
         s3.put_object(Bucket=args.bucket, Key=args.key, Body=f.read())
 
 
+def state(args):
+    import boto3
+    clean_environment()
+    s3 = boto3.client("s3", endpoint_url=args.endpoint, region_name="us-east-1",
+                      aws_access_key_id=args.access_key, aws_secret_access_key=args.secret_key)
+    for item in args.get:
+        key, path = item.split("=", 1)
+        with open(path, "wb") as f:
+            f.write(s3.get_object(Bucket=args.bucket, Key=key)["Body"].read())
+    objects = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=args.bucket):
+        objects.update({o["Key"]: o["Size"] for o in page.get("Contents", [])})
+    uploads = s3.list_multipart_uploads(Bucket=args.bucket).get("Uploads", [])
+    json.dump({"objects": objects, "uploads": [u["Key"] for u in uploads]}, sys.stdout)
+
+
 def sign(args):
     from unittest import mock
     from botocore.auth import S3SigV4Auth
@@ -405,6 +424,10 @@ def main():
     uploading = commands.add_parser("put")
     for name in ["endpoint", "bucket", "key", "file", "access-key", "secret-key"]:
         uploading.add_argument("--" + name, required=True)
+    listing = commands.add_parser("state")
+    for name in ["endpoint", "bucket", "access-key", "secret-key"]:
+        listing.add_argument("--" + name, required=True)
+    listing.add_argument("--get", action="append", default=[], metavar="KEY=PATH")
     signing = commands.add_parser("sign")
     for name in ["method", "url", "access-key", "secret-key", "region", "timestamp"]:
         signing.add_argument("--" + name, required=True)
@@ -420,6 +443,8 @@ def main():
         setup(args)
     elif args.command == "put":
         put(args)
+    elif args.command == "state":
+        state(args)
     elif args.command == "reset-auth":
         reset_auth(args.endpoint, args.count)
     else:
