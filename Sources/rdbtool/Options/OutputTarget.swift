@@ -35,7 +35,7 @@ enum OutputTarget {
       }
       let directory = URL(fileURLWithPath: destination).deletingLastPathComponent()
       try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-      return try PendingFile(destination: destination)
+      return try PendingFile(destination: destination, parsing: parsing)
     } catch {
       StandardError.report(destination, "cannot create: \(error)")
       throw ExitCode.failure
