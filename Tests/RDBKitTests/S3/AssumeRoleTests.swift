@@ -126,6 +126,53 @@ import Testing
     }
   }
 
+  @Test(arguments: ["EcsContainer", "Ec2InstanceMetadata"])
+  func credentialSourceFromContainerOrInstanceMetadata(source: String) throws {
+    try MotoServer.with(
+      setupArguments: ExportFixtures.putArguments + ["--role-chain", "--enable-auth"]
+    ) { server, setup in
+      let roles = try #require(setup.chain_roles)
+      let (home, baseEnvironment) = try home(
+        server, setup,
+        config: """
+          [profile hop]
+          role_arn = \(try #require(roles["hop"]))
+          source_profile = base
+          role_session_name = rdb-hop
+
+          [profile from-source]
+          role_arn = \(try #require(roles["chained"]))
+          credential_source = \(source)
+          role_session_name = rdb-from-source
+          """)
+      // The container endpoint or IMDS hands out a session of the hop role, which the chained
+      // role's trust policy names: moto accepts the AssumeRole only when signed with it.
+      let hop = try chain(baseEnvironment, profile: "hop").credentials()
+      let endpoint = try PortAnnouncingServer(
+        script: "cred_server.py",
+        arguments: [
+          "--access-key", hop.accessKeyID, "--secret-key", hop.secretAccessKey,
+          "--session-token", try #require(hop.sessionToken),
+        ], directory: server.directory)
+      defer { endpoint.stop() }
+      var environment = baseEnvironment
+      if source == "EcsContainer" {
+        environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = endpoint.endpoint + "/v1/credentials"
+      } else {
+        environment["AWS_EC2_METADATA_DISABLED"] = nil
+        environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = endpoint.endpoint + "/"
+      }
+      let fromSource = chain(environment, profile: "from-source")
+      #expect(try head(fromSource, server, setup) == setup.objects[Self.key]?.size)
+      #expect(try fromSource.source() == .assumeRole)
+      let sessions = try server.sessions(named: "rdb-from-source")
+      #expect(sessions.count == 1)
+      #expect(sessions.first?["role_arn"] as? String == roles["chained"])
+      #expect(!endpoint.requests.isEmpty, "the \(source) endpoint was not asked")
+      withExtendedLifetime(home) {}
+    }
+  }
+
   @Test func shortLivedRoleCredentialsAreCachedThenRefreshedAhead() throws {
     try MotoServer.with(setupArguments: ExportFixtures.putArguments + ["--enable-auth"]) {
       server, setup in
