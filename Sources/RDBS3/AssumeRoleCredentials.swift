@@ -7,8 +7,9 @@ import RDBKit
 /// profile, which may itself assume a role: role chaining) or `credential_source`
 /// (`Environment`, `Ec2InstanceMetadata`, `EcsContainer`), never both. `external_id`,
 /// `role_session_name` (default `rdbtool-session-<unix time>`) and `duration_seconds` become
-/// the call's parameters. A profile with `mfa_serial` is refused: rdbtool does not prompt for
-/// codes.
+/// the call's parameters. For a profile with `mfa_serial`, the chain's
+/// ``CredentialChain/Options/mfaCode`` is asked for the code (again at each refresh); without
+/// one the profile is refused.
 enum AssumeRoleCredentials {
   /// The STS API version of `AssumeRole`.
   static let version = "2011-06-15"
@@ -24,8 +25,8 @@ enum AssumeRoleCredentials {
   /// - Returns: The role session's credentials, with their expiry.
   /// - Throws: `.credentialSourceFailed` for a configuration the AWS CLI also refuses (both or
   ///   neither of `source_profile` and `credential_source`, a missing or looping source
-  ///   profile, a source without credentials, `mfa_serial`), and for STS refusals, each with
-  ///   the fix.
+  ///   profile, a source without credentials, `mfa_serial` with no code), and for STS
+  ///   refusals, each with the fix.
   static func load(profile: AWSProfile, chain: CredentialChain, visited: [String])
     throws(S3Error) -> AWSCredentials?
   {
@@ -40,12 +41,6 @@ enum AssumeRoleCredentials {
       throw refuse(
         "has role_arn '\(roleARN)', which is not an IAM role ARN "
           + "(arn:aws:iam::123456789012:role/NAME)")
-    }
-    if let serial = profile["mfa_serial"] {
-      throw refuse(
-        "needs an MFA code (mfa_serial \(serial)), and rdbtool does not prompt for one: run "
-          + "`aws configure export-credentials --profile \(name) --format env` (the AWS CLI "
-          + "asks for the code) and run rdbtool with the variables it prints")
     }
     var parameters: [(name: String, value: String)] = [
       ("RoleArn", roleARN),
@@ -63,6 +58,19 @@ enum AssumeRoleCredentials {
     }
     let (source, describedSource) = try sourceCredentials(
       of: profile, chain: chain, visited: visited)
+    if let serial = profile["mfa_serial"] {
+      // Asked after the source credentials, as the AWS CLI does, so that a configuration
+      // error is reported before anyone types a code.
+      guard let ask = chain.options.mfaCode,
+        let code = ask(serial)?.trimmingCharacters(in: .whitespacesAndNewlines), !code.isEmpty
+      else {
+        throw refuse(
+          "needs an MFA code (mfa_serial \(serial)) and there is no terminal to ask for it on: "
+            + "run rdbtool in a terminal, or run `aws configure export-credentials --profile "
+            + "\(name) --format env` and run rdbtool with the variables it prints")
+      }
+      parameters += [("SerialNumber", serial), ("TokenCode", code)]
+    }
     let environment = chain.options.environment
     let region = AWSServiceEndpoint.region(profile: profile, environment: environment)
     let call = QueryAPIRequest(

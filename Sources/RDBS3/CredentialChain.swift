@@ -38,6 +38,10 @@ public final class CredentialChain: CredentialProvider {
     public var instanceMetadataBaseURL: String = "http://169.254.169.254/"
     /// TLS settings for STS and https container endpoints.
     public var transport = TransportOptions()
+    /// Asks for the current code of the MFA device whose ARN or serial number it is given,
+    /// when an assume-role profile has `mfa_serial`; returns nil when it cannot ask. Nil (the
+    /// default) refuses such profiles. rdbtool asks on the terminal.
+    public var mfaCode: (@Sendable (_ serial: String) -> String?)?
 
     /// The profile and endpoints; never the environment.
     public var description: String {

@@ -16,6 +16,8 @@ extension S3Client {
   ///   - addressingStyle: An explicit addressing style, if given.
   ///   - environment: The process environment.
   ///   - retryPolicy: How failed requests are retried.
+  ///   - mfaCode: Asks for an MFA code for assume-role profiles with `mfa_serial` (see
+  ///     ``CredentialChain/Options/mfaCode``); nil refuses them.
   ///   - logger: Where debug messages go.
   /// - Returns: A client; nothing is sent and no credentials are loaded yet.
   /// - Throws: ``S3Error`` `.invalidConfiguration` for a malformed endpoint.
@@ -23,7 +25,9 @@ extension S3Client {
     region: String? = nil, endpointURL: String? = nil, profile: String? = nil,
     addressingStyle: S3Endpoint.AddressingStyle? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment,
-    retryPolicy: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "rdbkit.s3")
+    retryPolicy: RetryPolicy = RetryPolicy(),
+    mfaCode: (@Sendable (_ serial: String) -> String?)? = nil,
+    logger: Logger = Logger(label: "rdbkit.s3")
   ) throws(S3Error) -> S3Client {
     let loaded = AWSProfile.load(named: profile, environment: environment)
     let endpoint = try S3Endpoint.resolve(
@@ -33,6 +37,7 @@ extension S3Client {
     transport.caBundlePath = environment["AWS_CA_BUNDLE"] ?? loaded["ca_bundle"]
     var chainOptions = CredentialChain.Options(profile: profile, environment: environment)
     chainOptions.transport = transport
+    chainOptions.mfaCode = mfaCode
     return S3Client(
       endpoint: endpoint, credentials: CredentialChain(options: chainOptions, logger: logger),
       transport: transport, retryPolicy: retryPolicy, logger: logger)

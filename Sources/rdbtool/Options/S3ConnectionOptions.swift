@@ -20,6 +20,6 @@ struct S3ConnectionOptions: ParsableArguments {
   func client(region: String?) throws(RDBS3.S3Error) -> S3Client {
     try S3Client.configured(
       region: region, endpointURL: endpointURL, profile: profile,
-      addressingStyle: pathStyle ? .path : nil)
+      addressingStyle: pathStyle ? .path : nil, mfaCode: MFAPrompt.code(for:))
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import RDBKit
@@ -173,6 +174,102 @@ import Testing
     }
   }
 
+  @Test func mfaCodeAskedOnTheTerminalOrRefusedWithout() throws {
+    try MotoServer.with(setupArguments: ExportFixtures.putArguments + ["--enable-auth"]) {
+      server, setup in
+      let serial = "arn:aws:iam::123456789012:mfa/rdb-user"
+      let (home, environment) = try home(
+        server, setup,
+        config: """
+          [profile mfa]
+          role_arn = \(setup.role_arn)
+          source_profile = base
+          mfa_serial = \(serial)
+          role_session_name = rdb-mfa
+          """)
+      // The library asks the chain's mfaCode after the source credentials resolved.
+      let asked = Mutex<[String]>([])
+      var options = CredentialChain.Options(profile: "mfa", environment: environment)
+      options.mfaCode = { device in
+        asked.withLock { $0.append(device) }
+        return "123456"
+      }
+      #expect(try head(CredentialChain(options: options), server, setup) > 0)
+      #expect(asked.withLock { $0 } == [serial])
+      options.mfaCode = { _ in nil }
+      let unanswered = #expect(throws: S3Error.self) {
+        _ = try CredentialChain(options: options).credentials()
+      }
+      #expect(unanswered?.description.contains("no terminal to ask for it on") == true)
+
+      // rdbtool asks on the controlling terminal (a pseudo-terminal here) without echo, and
+      // refuses at once without one.
+      var processEnvironment = environment
+      processEnvironment["PATH"] = ProcessInfo.processInfo.environment["PATH"]
+      let arguments = [
+        RDBToolBinary.url.path, "info", "--endpoint-url", server.endpoint, "--profile", "mfa",
+        "s3://\(setup.bucket)/\(Self.key)",
+      ]
+      let run = try PythonTool.run(
+        ["-c", Self.terminalRunner] + arguments, environment: processEnvironment)
+      let result = try #require(
+        try JSONSerialization.jsonObject(with: run) as? [String: Any])
+      let output = result["output"] as? String ?? ""
+      #expect(result["status"] as? Int == 0, "\(output)")
+      #expect(output.contains("Enter MFA code for \(serial): "))
+      #expect(!output.contains("654321"), "the code was echoed")
+      #expect(output.contains("RDB version"), "\(output)")
+      #expect(try server.sessions(named: "rdb-mfa").count == 2)
+
+      let detached = try PythonTool.run(
+        ["-c", Self.detachedRunner] + arguments, environment: processEnvironment)
+      let refused = try #require(
+        try JSONSerialization.jsonObject(with: detached) as? [String: Any])
+      #expect(refused["status"] as? Int == 1)
+      let message = refused["stderr"] as? String ?? ""
+      #expect(message.contains("no terminal to ask for it on"), "\(message)")
+      #expect(!message.contains("Enter MFA code"))
+      withExtendedLifetime(home) {}
+    }
+  }
+
+  /// Runs argv[1:] on a new pseudo-terminal, types 654321 at the MFA prompt, and prints
+  /// {"status", "output"}; gives up after 60 s.
+  static let terminalRunner = """
+    import json, os, pty, select, signal, sys
+    signal.alarm(60)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(sys.argv[1], sys.argv[1:])
+    output, sent = b"", False
+    while True:
+        ready, _, _ = select.select([fd], [], [], 30)
+        if not ready:
+            break
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        output += data
+        if not sent and b"Enter MFA code" in output:
+            os.write(fd, b"654321\\n")
+            sent = True
+    _, status = os.waitpid(pid, 0)
+    print(json.dumps({"status": os.waitstatus_to_exitcode(status),
+                      "output": output.decode(errors="replace")}))
+    """
+
+  /// Runs argv[1:] in a new session without a controlling terminal, standard input empty, and
+  /// prints {"status", "stderr"}.
+  static let detachedRunner = """
+    import json, subprocess, sys
+    done = subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, capture_output=True,
+                          start_new_session=True, timeout=60)
+    print(json.dumps({"status": done.returncode, "stderr": done.stderr.decode(errors="replace")}))
+    """
+
   @Test func shortLivedRoleCredentialsAreCachedThenRefreshedAhead() throws {
     try MotoServer.with(setupArguments: ExportFixtures.putArguments + ["--enable-auth"]) {
       server, setup in
@@ -327,7 +424,8 @@ import Testing
     (
       "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = base\n"
         + "mfa_serial = arn:aws:iam::123456789012:mfa/me\n",
-      "rdbtool does not prompt for one: run `aws configure export-credentials --profile r"
+      "there is no terminal to ask for it on: run rdbtool in a terminal, or run "
+        + "`aws configure export-credentials --profile r"
     ),
     (
       "[profile r]\nrole_arn = my-role\nsource_profile = base\n",
