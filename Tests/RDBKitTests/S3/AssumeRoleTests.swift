@@ -449,7 +449,10 @@ import Testing
   func configurationsTheAWSCLIAlsoRefuses(config: String, message: String) throws {
     let home = try TemporaryDirectory()
     try home.write("config", config)
-    try home.write("credentials", "[base]\naws_access_key_id = AKIAX\naws_secret_access_key = y\n")
+    try home.write(
+      "credentials",
+      "[base]\naws_access_key_id = AKIAX\naws_secret_access_key = base-secret-never-shown\n"
+        + "aws_session_token = base-token-never-shown\n")
     var environment = home.awsEnvironment
     // Nothing may be contacted: a request would fail differently.
     environment["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"
@@ -458,6 +461,7 @@ import Testing
     }
     #expect(error?.kind == .credentialSourceFailed)
     #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+    #expect(!String(describing: error).contains("never-shown"))
   }
 
   @Test func roleARNForm() {
