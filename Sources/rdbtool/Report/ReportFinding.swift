@@ -21,7 +21,8 @@ struct ReportFinding: Encodable {
       findings.append(
         ReportFinding(
           level: "warn",
-          title: "\(big.total.keys) big keys hold \(ByteSize.text(big.total.bytes))",
+          title: "\(count(big.total.keys, "big key")) \(big.total.keys == 1 ? "holds" : "hold") "
+            + ByteSize.text(big.total.bytes),
           detail: "Strings over \(ByteSize.text(limits.stringBytes)) or aggregates over "
             + "\(limits.elements) elements block the server while they are deleted, expired or "
             + "migrated; split them or delete them with UNLINK. Biggest: "
@@ -31,7 +32,7 @@ struct ReportFinding: Encodable {
       findings.append(
         ReportFinding(
           level: "info",
-          title: "\(expired.keys) keys had already expired when the file was written",
+          title: "\(count(expired.keys, "key")) had already expired when the file was written",
           detail: "They hold \(ByteSize.text(expired.bytes)); a server loading the file drops "
             + "them (a replica keeps them until its primary expires them)."))
     }
@@ -45,7 +46,7 @@ struct ReportFinding: Encodable {
         ReportFinding(
           level: "warn",
           title: "No key under \u{201C}\(node.name)\(summary.settings.separator)\u{201D} has a TTL",
-          detail: "\(node.keys) keys, \(ByteSize.text(node.bytes)) "
+          detail: "\(count(node.keys, "key")), \(ByteSize.text(node.bytes)) "
             + "(\(percent(node.bytes, of: total.total.bytes))): if they are a cache, give them "
             + "an expiry; if not, they only grow."))
     }
@@ -74,6 +75,11 @@ struct ReportFinding: Encodable {
             + "so every total stays exact."))
     }
     return findings
+  }
+
+  /// `1 key`, `2 keys`.
+  static func count(_ number: Int, _ noun: String) -> String {
+    "\(number) \(noun)\(number == 1 ? "" : "s")"
   }
 
   static func percent(_ part: Int, of whole: Int) -> String {
