@@ -296,7 +296,7 @@ extension ReportPage {
           if (left < 0) return ['expired', -1];
           var s = left / 1000;
           var text = s < 3600 ? Math.round(s / 60) + ' min' : s < 86400 ? (s / 3600).toFixed(1) + ' h'
-            : (s / 86400).toFixed(1) + ' d';
+            : s < 365 * 86400 ? (s / 86400).toFixed(1) + ' d' : (s / (365.25 * 86400)).toFixed(1) + ' y';
           return [text, left];
         }
         var columns = [['key', 'key', false], ['type', 'type', false], ['encoding', 'encoding', false],
