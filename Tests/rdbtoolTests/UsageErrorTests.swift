@@ -7,7 +7,10 @@ import Testing
 
   @Test(arguments: [
     (["hello"], "rdbtool: unknown command 'hello'; commands: verify, info, stats, report, keys, dump,"),
-    (["s3", "hello"], "rdbtool s3: unknown command 'hello'; commands: check-bucket, policy"),
+    (
+      ["s3", "hello"],
+      "rdbtool s3: unknown command 'hello'; commands: check-bucket, prepare-bucket, policy"
+    ),
     (["keys", "--db", "-1", fixture], "rdbtool keys: --db takes a database number, not -1"),
     (["stats", "--top", "-3", fixture], "rdbtool stats: --top and --top-keys must be at least 1"),
     (["verify", "s3://"], "rdbtool verify: invalid S3 location: ''"),

@@ -12,9 +12,10 @@ extension RDBTool {
       discussion: """
         Examples:
           rdbtool s3 check-bucket --region eu-west-1 my-backups
+          rdbtool s3 prepare-bucket --region eu-west-1 --allow-acl-change my-backups
           rdbtool s3 policy --region ap-east-1 my-backups > policy.json
         """,
-      subcommands: [CheckBucket.self, Policy.self])
+      subcommands: [CheckBucket.self, PrepareBucket.self, Policy.self])
   }
 }
 

@@ -10,7 +10,7 @@ import Testing
   @Test func ownershipAndBlockPublicAccessStates() throws {
     try MotoServer.with(setupArguments: ["--ownership-scenarios", "--enable-auth"]) {
       server, setup in
-      #expect(setup.scenarios.count == 7)
+      #expect(setup.scenarios.count == 10)
       let check = ExportBucketCheck(client: server.client(try setup.user("admin")))
       func finding(_ report: ExportBucketCheck.Report, _ rule: ExportBucketFinding.Rule)
         -> [ExportBucketFinding]

@@ -15,6 +15,8 @@ Subcommands:
   state --endpoint … --bucket … --access-key … --secret-key … [--get KEY=PATH]
                               the bucket's objects (key: size) and pending multipart uploads
                               (keys) as JSON, through boto3; --get downloads KEY to PATH first
+  describe-bucket --endpoint … --bucket … --region … --access-key … --secret-key …
+                              a bucket's ownership, ACL grants and policy as JSON
   sign                        botocore's S3 SigV4 signature at a fixed time, as JSON (the oracle)
 """
 
@@ -29,6 +31,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the test target's folder
 from serving import live_with_parent  # noqa: E402
 
 EC_CANONICAL_ID = "540804c33a284a299d2547575ce1010f2312ef3da9b3a053c8bc45bf233e4353"
+OTHER_CANONICAL_ID = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
 EC_ACTIONS = ["s3:PutObject", "s3:GetObject", "s3:ListBucket", "s3:GetBucketAcl",
               "s3:ListMultipartUploadParts", "s3:ListBucketMultipartUploads"]
 
@@ -273,6 +276,7 @@ def make_ownership_scenarios(client, make_bucket, out):
             s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=block)
 
     bucket("own-enforced", "BucketOwnerEnforced")
+    bucket("own-enforced-bare", "BucketOwnerEnforced", grants=[])
     bucket("own-preferred", "BucketOwnerPreferred")
     bucket("own-writer", "ObjectWriter")
     bucket("pab-all-on", "BucketOwnerPreferred", block=all_on)
@@ -287,6 +291,20 @@ def make_ownership_scenarios(client, make_bucket, out):
             statement("s3:GetObject", "arn:aws:s3:::pab-optin-star/*", "*")]}))
     client("s3", "ap-east-1").put_public_access_block(Bucket="pab-optin-star",
                                                       PublicAccessBlockConfiguration=all_on)
+    other = {"Grantee": {"Type": "CanonicalUser", "ID": OTHER_CANONICAL_ID}, "Permission": "WRITE_ACP"}
+    authenticated = {"Grantee": {"Type": "Group",
+                                 "URI": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"},
+                     "Permission": "READ"}
+    bucket("acl-other-grants", grants=[other, authenticated, ec[0]])
+    make_bucket("optin-other-statement", "ap-east-1")
+    client("s3", "ap-east-1").put_bucket_policy(Bucket="optin-other-statement", Policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [
+            dict(statement("s3:GetObject", "arn:aws:s3:::optin-other-statement/reports/*",
+                           {"AWS": "arn:aws:iam::123456789012:user/admin"}), Sid="Reports"),
+            dict(statement(["s3:PutObject"], "arn:aws:s3:::optin-other-statement/*",
+                           {"Service": "ap-east-1.elasticache-snapshot.amazonaws.com"}),
+                 Sid="ElastiCacheSnapshotExport")]}))
+    out["scenarios"] += ["own-enforced-bare", "acl-other-grants", "optin-other-statement"]
     out["scenarios"] += ["own-enforced", "own-preferred", "own-writer", "pab-all-on", "pab-off",
                          "pab-public-grant", "pab-optin-star"]
 
@@ -342,6 +360,29 @@ def make_seed_scenarios(client, make_bucket, rdb_path, out):
     policy("seed-optin-one-object", ["other.rdb"])
     out["scenarios"] += ["seed-ok", "seed-no-bucket-grant", "seed-no-object-grant", "seed-empty",
                          "seed-gap", "seed-optin-ok", "seed-optin-one-object"]
+
+
+def describe_bucket(args):
+    """Prints a bucket's ownership, ACL grants and policy as JSON, read with the given keys."""
+    import boto3
+    from botocore.exceptions import ClientError
+    clean_environment()
+    s3 = boto3.client("s3", endpoint_url=args.endpoint, region_name=args.region,
+                      aws_access_key_id=args.access_key, aws_secret_access_key=args.secret_key)
+    out = {"grants": [], "policy": None, "ownership": None}
+    try:
+        rules = s3.get_bucket_ownership_controls(Bucket=args.bucket)["OwnershipControls"]["Rules"]
+        out["ownership"] = rules[0]["ObjectOwnership"]
+    except ClientError:
+        pass
+    for grant in s3.get_bucket_acl(Bucket=args.bucket)["Grants"]:
+        grantee = grant["Grantee"]
+        out["grants"].append(f'{grantee.get("ID") or grantee.get("URI")} {grant["Permission"]}')
+    try:
+        out["policy"] = json.loads(s3.get_bucket_policy(Bucket=args.bucket)["Policy"])
+    except ClientError:
+        pass
+    json.dump(out, sys.stdout)
 
 
 def put(args):
@@ -428,6 +469,9 @@ def main():
     for name in ["endpoint", "bucket", "access-key", "secret-key"]:
         listing.add_argument("--" + name, required=True)
     listing.add_argument("--get", action="append", default=[], metavar="KEY=PATH")
+    describing = commands.add_parser("describe-bucket")
+    for name in ["endpoint", "bucket", "region", "access-key", "secret-key"]:
+        describing.add_argument("--" + name, required=True)
     signing = commands.add_parser("sign")
     for name in ["method", "url", "access-key", "secret-key", "region", "timestamp"]:
         signing.add_argument("--" + name, required=True)
@@ -445,6 +489,8 @@ def main():
         put(args)
     elif args.command == "state":
         state(args)
+    elif args.command == "describe-bucket":
+        describe_bucket(args)
     elif args.command == "reset-auth":
         reset_auth(args.endpoint, args.count)
     else:
