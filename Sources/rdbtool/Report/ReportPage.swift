@@ -51,7 +51,8 @@ enum ReportPage {
 
   private static func subtitle(_ data: ReportData) -> String {
     let files = data.files.count == 1 ? data.files[0].name : "\(data.files.count) shards"
-    return "\(files) · \(data.keys) keys · \(ByteSize.text(data.bytes)) estimated · "
+    return
+      "\(files) · \(ReportFinding.count(data.keys, "key")) · \(ByteSize.text(data.bytes)) estimated · "
       + "generated \(data.generated) by rdbtool"
   }
 
