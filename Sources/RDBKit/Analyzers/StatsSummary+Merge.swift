@@ -36,27 +36,9 @@ extension StatsSummary {
   /// - Throws: ``MergeError`` for an empty list, another format version or other settings.
   public static func merged(_ summaries: [StatsSummary]) throws(MergeError) -> StatsSummary {
     guard let first = summaries.first else { throw .empty }
-    for summary in summaries {
-      guard summary.formatVersion == currentFormatVersion else {
-        throw .formatVersion(summary.formatVersion)
-      }
-      if let name = first.settings.difference(summary.settings) { throw .settings(name) }
-    }
-    var result = first
-    var tree = first.settings.emptyTree
-    tree.add(first.total.tree)
-    for summary in summaries.dropFirst() {
-      result.files += summary.files
-      result.total.merge(summary.total, settings: first.settings)
-      tree.add(summary.total.tree)
-      if !result.memoryModel.note.split(separator: "\n").contains(
-        Substring(summary.memoryModel.note))
-      {
-        result.memoryModel.note += "\n" + summary.memoryModel.note
-      }
-    }
-    result.total.tree = tree.node(naming: { String(decoding: $0, as: UTF8.self) })
-    return result
+    var merger = try Merger(first)
+    for summary in summaries.dropFirst() { try merger.add(summary) }
+    return merger.result
   }
 
   /// `existing` and `added` summed by prefix, most bytes first (equal sizes by name), at most

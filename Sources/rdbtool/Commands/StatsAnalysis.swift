@@ -13,39 +13,50 @@ enum StatsAnalysis {
     _ inputs: [String], fromSummaries: Bool, analysis: AnalysisOptions,
     memory: MemoryModelOptions, selection: KeySelection, options: InputOptions
   ) throws -> (summary: StatsSummary?, failed: Bool) {
-    let parts: [StatsSummary]
-    let count: Int
-    if fromSummaries {
-      parts = inputs.compactMap { path in
-        do {
-          return try read(path)
-        } catch {
-          StandardError.report(path, "\(error)")
-          return nil
-        }
-      }
-      count = inputs.count
-    } else {
-      let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
-      count = sources.count
-      parts = analyze(
-        sources, client: client, analysis: analysis, memory: memory, selection: selection,
-        options: options)
-      if parts.count < sources.count {
-        let reported = Set(parts.flatMap { $0.files.map(\.name) })
-        let skipped = sources.map(\.name).filter { !reported.contains($0) }
-        StandardError.write(
-          "rdbtool: skipped \(skipped.joined(separator: ", ")); "
-            + (parts.isEmpty ? "nothing to report." : "the report covers the other inputs."))
-      }
+    if fromSummaries { return merge(documents: inputs) }
+    let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
+    let parts = analyze(
+      sources, client: client, analysis: analysis, memory: memory, selection: selection,
+      options: options)
+    if parts.count < sources.count {
+      let reported = Set(parts.flatMap { $0.files.map(\.name) })
+      let skipped = sources.map(\.name).filter { !reported.contains($0) }
+      StandardError.write(
+        "rdbtool: skipped \(skipped.joined(separator: ", ")); "
+          + (parts.isEmpty ? "nothing to report." : "the report covers the other inputs."))
     }
     guard !parts.isEmpty else { return (nil, true) }
     do {
-      return (try StatsSummary.merged(parts), parts.count != count)
+      return (try StatsSummary.merged(parts), parts.count != sources.count)
     } catch {
       StandardError.write("rdbtool: cannot merge: \(error)")
       return (nil, true)
     }
+  }
+
+  /// The `stats --json` documents at `paths` merged in order, each read when its turn comes
+  /// (one document and the running result in memory). A document that cannot be read is
+  /// reported and left out; one that cannot be merged stops the merge.
+  private static func merge(documents paths: [String]) -> (summary: StatsSummary?, failed: Bool) {
+    var merger: StatsSummary.Merger?
+    var failed = false
+    for path in paths {
+      do {
+        let document = try read(path)
+        if merger == nil {
+          merger = try StatsSummary.Merger(document)
+        } else {
+          try merger?.add(document)
+        }
+      } catch let error as StatsSummary.MergeError {
+        StandardError.write("rdbtool: cannot merge \(path): \(error)")
+        return (nil, true)
+      } catch {
+        StandardError.report(path, "\(error)")
+        failed = true
+      }
+    }
+    return (merger?.result, failed)
   }
 
   /// One summary per input that could be read, in input order.
