@@ -34,7 +34,7 @@ struct RDBTool: ParsableCommand {
       Verify.self, Info.self, Stats.self, Report.self, Keys.self, Dump.self, Memory.self,
       Rewrite.self,
       Split.self, Merge.self, SeedCheck.self,
-      Fetch.self, S3.self,
+      Fetch.self, Export.self, S3.self,
     ])
 
   /// Runs the command tree; every usage error is one line on standard error and exit 2.

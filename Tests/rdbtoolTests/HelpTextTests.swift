@@ -7,7 +7,8 @@ import Testing
 @Suite struct HelpTextTests {
   static let commands: [[String]] = [
     [], ["verify"], ["info"], ["stats"], ["keys"], ["dump"], ["memory"], ["rewrite"], ["split"],
-    ["merge"], ["seed-check"], ["fetch"], ["s3"], ["s3", "check-bucket"], ["s3", "prepare-bucket"],
+    ["merge"], ["seed-check"], ["fetch"], ["export"], ["s3"], ["s3", "check-bucket"],
+    ["s3", "prepare-bucket"],
     ["s3", "policy"],
   ]
 

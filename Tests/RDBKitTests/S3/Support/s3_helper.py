@@ -15,6 +15,8 @@ Subcommands:
   state --endpoint … --bucket … --access-key … --secret-key … [--get KEY=PATH]
                               the bucket's objects (key: size) and pending multipart uploads
                               (keys) as JSON, through boto3; --get downloads KEY to PATH first
+  remove-grant --endpoint … --bucket … --id … --permission … --access-key … --secret-key …
+                              drop one grant from a bucket's ACL, keeping the others
   describe-bucket --endpoint … --bucket … --region … --access-key … --secret-key …
                               a bucket's ownership, ACL grants and policy as JSON
   sign                        botocore's S3 SigV4 signature at a fixed time, as JSON (the oracle)
@@ -385,6 +387,21 @@ def describe_bucket(args):
     json.dump(out, sys.stdout)
 
 
+def remove_grant(args):
+    """Removes one grant from a bucket's ACL (keeping the others), as a user might by hand."""
+    import boto3
+    clean_environment()
+    s3 = boto3.client("s3", endpoint_url=args.endpoint, region_name="us-east-1",
+                      aws_access_key_id=args.access_key, aws_secret_access_key=args.secret_key)
+    acl = s3.get_bucket_acl(Bucket=args.bucket)
+    grants = [g for g in acl["Grants"]
+              if not (g["Grantee"].get("ID") == args.id and g["Permission"] == args.permission)]
+    if len(grants) == len(acl["Grants"]):
+        sys.exit(f"no {args.permission} grant for {args.id}")
+    s3.put_bucket_acl(Bucket=args.bucket, AccessControlPolicy={"Owner": acl["Owner"],
+                                                               "Grants": grants})
+
+
 def put(args):
     import boto3
     clean_environment()
@@ -469,6 +486,9 @@ def main():
     for name in ["endpoint", "bucket", "access-key", "secret-key"]:
         listing.add_argument("--" + name, required=True)
     listing.add_argument("--get", action="append", default=[], metavar="KEY=PATH")
+    removing = commands.add_parser("remove-grant")
+    for name in ["endpoint", "bucket", "id", "permission", "access-key", "secret-key"]:
+        removing.add_argument("--" + name, required=True)
     describing = commands.add_parser("describe-bucket")
     for name in ["endpoint", "bucket", "region", "access-key", "secret-key"]:
         describing.add_argument("--" + name, required=True)
@@ -489,6 +509,8 @@ def main():
         put(args)
     elif args.command == "state":
         state(args)
+    elif args.command == "remove-grant":
+        remove_grant(args)
     elif args.command == "describe-bucket":
         describe_bucket(args)
     elif args.command == "reset-auth":
