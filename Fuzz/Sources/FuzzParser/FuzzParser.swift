@@ -1,16 +1,11 @@
 import RDBKit
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The fuzz target: parses the input as an RDB file twice, once from memory (the
 /// mapped-file path) and once through ``ByteInput`` reads of varying sizes (the path pipes
 /// and S3 take), each into the handler `rdbtool verify` uses. Either may fail, but never
 /// crash, hang or allocate without bound; and both must reach the same verdict: the same
-/// key count and checksum, or both an error. A disagreement stops the run as a crash. With
-/// `RDBKIT_FUZZ_OFFSETS=1` the two errors must also name the same byte offset (they do not
-/// yet for every truncated file: see Fuzz/README.md).
+/// key count and checksum, or both an error at the same byte offset. A disagreement stops the
+/// run as a crash.
 func fuzzParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let bytes = unsafe Array(UnsafeBufferPointer(start: data, count: size))
   let mapped = Verdict.of {
@@ -45,18 +40,15 @@ enum Verdict: Equatable, CustomStringConvertible {
     }
   }
 
-  /// Errors agree (on the offset too, with `RDBKIT_FUZZ_OFFSETS=1`); their wording may
-  /// differ between the paths.
+  /// Errors agree on their offset; their wording may differ between the paths (a mapped
+  /// file knows a string runs past the end before reading it, a pipe finds out).
   static func == (lhs: Verdict, rhs: Verdict) -> Bool {
     switch (lhs, rhs) {
     case let (.parsed(a, c), .parsed(b, d)): return a == b && c == d
-    case let (.failed(a, _), .failed(b, _)): return !comparesOffsets || a == b
+    case let (.failed(a, _), .failed(b, _)): return a == b
     default: return false
     }
   }
-
-  static let comparesOffsets =
-    unsafe getenv("RDBKIT_FUZZ_OFFSETS").map { unsafe String(cString: $0) } == "1"
 
   var description: String {
     switch self {

@@ -84,7 +84,6 @@ extension Decoder {
     throws(RDBError) -> Encoding
   {
     let nodeCount = try readLength()
-    try checkCount(nodeCount, minimumBytes: 2)
     var encoding = Encoding.quicklist
     for index in 0..<nodeCount {
       let containerOffset = source.offset

@@ -35,14 +35,6 @@ extension Decoder {
     return value
   }
 
-  /// Checks that `count` items of at least `minimumBytes` each can still be in the input.
-  @inline(__always)
-  func checkCount(_ count: UInt64, minimumBytes: UInt64) throws(RDBError) {
-    if let remaining = source.knownRemaining, count > UInt64(remaining) / minimumBytes {
-      throw RDBError(.lengthTooLarge(count), at: source.offset)
-    }
-  }
-
   /// Reads an RDB string: raw, integer-encoded (as decimal text) or LZF-compressed.
   ///
   /// The result points into the input or into `scratch`. With `persistent`, it stays valid

@@ -15,7 +15,6 @@ extension Decoder {
       try skipStrings(count: try readLength(), each: 2)
     case .sortedSet:
       let count = try readLength()
-      try checkCount(count, minimumBytes: 2)
       for _ in 0..<count {
         try skipString()
         let length = try source.takeByte()
@@ -23,7 +22,6 @@ extension Decoder {
       }
     case .sortedSet2:
       let count = try readLength()
-      try checkCount(count, minimumBytes: 9)
       for _ in 0..<count {
         try skipString()
         try source.skip(8)
@@ -31,7 +29,6 @@ extension Decoder {
     case .hashMetadataPreGA, .hashMetadata:
       if type == .hashMetadata { try source.skip(8) }
       let count = try readLength()
-      try checkCount(count, minimumBytes: 3)
       for _ in 0..<count {
         if version.isValkey {
           try skipString()
@@ -47,7 +44,6 @@ extension Decoder {
       try skipStrings(count: try readLength(), each: 1)
     case .listQuicklist2:
       let count = try readLength()
-      try checkCount(count, minimumBytes: 2)
       for _ in 0..<count {
         _ = try readLength()
         try skipString()
@@ -67,7 +63,6 @@ extension Decoder {
   }
 
   private mutating func skipStrings(count: UInt64, each: Int) throws(RDBError) {
-    try checkCount(count, minimumBytes: UInt64(each))
     for _ in 0..<count {
       for _ in 0..<each { try skipString() }
     }
@@ -78,24 +73,20 @@ extension Decoder {
     let lengths = type == .streamListpacks ? 3 : 8
     for _ in 0..<lengths { _ = try readLength() }
     let groups = try readLength()
-    try checkCount(groups, minimumBytes: 4)
     for _ in 0..<groups {
       try skipString()
       let lengths = type == .streamListpacks ? 2 : 3
       for _ in 0..<lengths { _ = try readLength() }
       let pending = try readLength()
-      try checkCount(pending, minimumBytes: 25)
       for _ in 0..<pending {
         try source.skip(24)
         _ = try readLength()
       }
       let consumers = try readLength()
-      try checkCount(consumers, minimumBytes: 10)
       for _ in 0..<consumers {
         try skipString()
         try source.skip(type == .streamListpacks3 || type == .streamListpacks4 ? 16 : 8)
         let owned = try readLength()
-        try checkCount(owned, minimumBytes: 16)
         try source.skip(owned &* 16)
       }
     }
@@ -103,11 +94,9 @@ extension Decoder {
       _ = try readLength()  // IDMP duration
       _ = try readLength()  // IDMP max size
       let producers = try readLength()
-      try checkCount(producers, minimumBytes: 2)
       for _ in 0..<producers {
         try skipString()
         let entries = try readLength()
-        try checkCount(entries, minimumBytes: 3)
         for _ in 0..<entries {
           try skipString()
           _ = try readLength()

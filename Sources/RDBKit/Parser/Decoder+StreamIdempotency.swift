@@ -17,13 +17,11 @@ extension Decoder {
         "IDMP duration \(duration) s or max size \(maxSize) is out of range", start)
     }
     let producerCount = try readLength()
-    try checkCount(producerCount, minimumBytes: 2)
     try handler.streamIdempotency(
       StreamIdempotency(duration: duration, maxSize: maxSize, producerCount: producerCount))
     for _ in 0..<producerCount {
       let producer = unsafe try readString(into: .first, persistent: true)
       let entryCount = try readLength()
-      try checkCount(entryCount, minimumBytes: 3)
       try unsafe handler.beginStreamProducer(
         id: RawSpan(_unsafeBytes: producer), entryCount: entryCount)
       for _ in 0..<entryCount {

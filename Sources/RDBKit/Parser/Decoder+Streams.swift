@@ -5,7 +5,6 @@ extension Decoder {
     throws(RDBError)
   {
     let nodeCount = try readLength()
-    try checkCount(nodeCount, minimumBytes: 2)
     var walk = StreamWalk()
     nodeKeys.removeAll(keepingCapacity: true)
     for _ in 0..<nodeCount {
@@ -49,7 +48,6 @@ extension Decoder {
       metadata.entriesAdded = try readLength()
     }
     metadata.groupCount = try readLength()
-    try checkCount(metadata.groupCount, minimumBytes: 4)
     try handler.streamMetadata(metadata)
     for _ in 0..<metadata.groupCount {
       try readStreamGroup(type, into: &handler)
@@ -146,7 +144,6 @@ extension Decoder {
       if raw >= 0 { entriesRead = raw }
     }
     let pendingCount = try readLength()
-    try checkCount(pendingCount, minimumBytes: 25)
     try unsafe handler.beginStreamGroup(
       name: RawSpan(_unsafeBytes: name),
       info: StreamGroupInfo(
@@ -159,14 +156,12 @@ extension Decoder {
         id: id, deliveryTime: deliveryTime, deliveryCount: deliveryCount)
     }
     let consumerCount = try readLength()
-    try checkCount(consumerCount, minimumBytes: 10)
     for _ in 0..<consumerCount {
       let consumer = unsafe try readString(into: .first, persistent: true)
       let seenTime = try readInt64()
       let activeTime: Int64? =
         type == .streamListpacks3 || type == .streamListpacks4 ? try readInt64() : nil
       let owned = try readLength()
-      try checkCount(owned, minimumBytes: 16)
       try unsafe handler.beginStreamConsumer(
         name: RawSpan(_unsafeBytes: consumer),
         info: StreamConsumerInfo(seenTime: seenTime, activeTime: activeTime, pendingCount: owned))

@@ -29,7 +29,6 @@ extension Decoder {
     case .list, .set:
       try handler.beginValue(encoding: type.storedEncoding)
       let count = try readLength()
-      try checkCount(count, minimumBytes: 1)
       for _ in 0..<count {
         if !H.needsElements {
           try passElementString()
@@ -45,7 +44,6 @@ extension Decoder {
     case .sortedSet, .sortedSet2:
       try handler.beginValue(encoding: .skiplist)
       let count = try readLength()
-      try checkCount(count, minimumBytes: 2)
       for _ in 0..<count {
         if !H.needsElements {
           try passElementString()
@@ -59,7 +57,6 @@ extension Decoder {
     case .hash:
       try handler.beginValue(encoding: .hashtable)
       let count = try readLength()
-      try checkCount(count, minimumBytes: 2)
       for _ in 0..<count {
         if !H.needsElements {
           try passElementString()
@@ -131,7 +128,6 @@ extension Decoder {
       throw RDBError(.invalidValue("minimum field expiry \(minimum) is out of range"), at: start)
     }
     let count = try readLength()
-    try checkCount(count, minimumBytes: 2)
     for _ in 0..<count {
       let fieldStart = source.offset
       var expiresAt: Int64? = nil

@@ -51,7 +51,6 @@ extension Decoder {
       }
       inputDimension = Int(input)
     }
-    try checkCount(count, minimumBytes: 8)
     let info = VectorSetInfo(
       dimension: Int(dimension), count: count, quantization: quantization,
       hnswM: m == 0 ? 16 : m, projectionInputDimension: inputDimension,
@@ -94,7 +93,6 @@ extension Decoder {
   {
     let start = source.offset
     var left = try readModuleUnsigned()
-    try checkCount(left, minimumBytes: 2)
     let nodeID = try nextParameter(&left, start)
     let header = try nextParameter(&left, start)
     let nodeVersion = header >> 24

@@ -148,7 +148,6 @@ enum ScratchSlot {
       case Opcode.slotImport.rawValue where version.isValkey:
         try skipString()
         let ranges = try readLength()
-        try checkCount(ranges, minimumBytes: 2)
         for _ in 0..<ranges { for _ in 0..<2 { _ = try readLength() } }
       case Opcode.keyMetadata.rawValue where version.isRedis13OrLater:
         try readKeyMetadata(at: recordOffset)

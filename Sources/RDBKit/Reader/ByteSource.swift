@@ -65,8 +65,6 @@ import Darwin
   var keepsBytes: Bool { refill == nil }
   /// The absolute offset of the next unread byte.
   var offset: Int { windowOrigin &+ position }
-  /// The number of bytes known to remain, or nil when the input's end is not yet known.
-  var knownRemaining: Int? { unsafe refill == nil ? window.count &- position : nil }
 
   /// Consumes exactly `count` bytes and returns them.
   /// - Throws: ``RDBError/Kind/truncated(needed:available:)`` when the input ends first.
