@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RDBKit
 import RDBS3
+import SystemPackage
 
 /// Reads inputs for `stats` and `report`: one analysis per file, in parallel, each made into
 /// a ``StatsSummary`` and then merged in input order, as `stats --merge` merges them.
@@ -52,7 +53,7 @@ enum StatsAnalysis {
         StandardError.write("rdbtool: cannot merge \(path): \(error)")
         return (nil, true)
       } catch {
-        StandardError.report(path, "\(error)")
+        StandardError.report(path, InputFailure.describe(error))
         failed = true
       }
     }
@@ -84,12 +85,9 @@ enum StatsAnalysis {
     }
   }
 
-  /// A `stats --json` document.
+  /// A `stats --json` document, from the file at `path` or from standard input (`-`).
   static func read(_ path: String) throws -> StatsSummary {
-    let data =
-      path == "-"
-      ? FileHandle.standardInput.readDataToEndOfFile()
-      : try Data(contentsOf: URL(fileURLWithPath: path))
+    let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try contents(of: path)
     do {
       return try JSONDecoder().decode(StatsSummary.self, from: data)
     } catch let error as DecodingError {
@@ -97,6 +95,17 @@ enum StatsAnalysis {
         message: "not a stats --json document (format_version "
           + "\(StatsSummary.currentFormatVersion)): \(describe(error))")
     }
+  }
+
+  /// The bytes of the file at `path`. A file that cannot be opened throws its `Errno`, which
+  /// ``InputFailure`` words as it does for an RDB input ("cannot open: no such file").
+  private static func contents(of path: String) throws -> Data {
+    let descriptor = try FileDescriptor.open(FilePath(path), .readOnly)
+    defer { try? descriptor.close() }
+    guard !MappedFile.isDirectory(descriptor) else {
+      throw StatsInputError(message: "is a directory: give the stats --json documents in it")
+    }
+    return try FileHandle(fileDescriptor: descriptor.rawValue).readToEnd() ?? Data()
   }
 
   private static func describe(_ error: DecodingError) -> String {

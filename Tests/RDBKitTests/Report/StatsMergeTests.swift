@@ -96,4 +96,24 @@ import Testing
     #expect(notJSON.status == 1)
     #expect(notJSON.stderr.contains("not a stats --json document"), "\(notJSON.stderr)")
   }
+
+  /// A document that is missing, unreadable as a file, or a directory: exit 1 with the one-line
+  /// reason `stats` gives for an RDB input, and the other documents still merged.
+  @Test func missingDocumentIsOneLine() throws {
+    let directory = try Self.directory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let fixture = try #require(Fixture.all.first { $0.rdb.lastPathComponent == "default.rdb" })
+    let a = directory.appendingPathComponent("a.json").path
+    _ = try Self.run(["stats", "--json", "-o", a, fixture.rdb.path])
+    let missing = directory.appendingPathComponent("missing.json").path
+    let result = try RDBToolBinary.run(["stats", "--merge", "--json", a, missing])
+    #expect(result.status == 1)
+    #expect(result.stderr == "rdbtool: \(missing): cannot open: no such file\n")
+    #expect(result.stdout.contains("\"format_version\":2"), "the readable document is merged")
+    let folder = try RDBToolBinary.run(["stats", "--merge", directory.path])
+    #expect(folder.status == 1)
+    #expect(
+      folder.stderr
+        == "rdbtool: \(directory.path): is a directory: give the stats --json documents in it\n")
+  }
 }
