@@ -19,6 +19,8 @@
 #                                            PATH), if there: librdb is built from its source
 #                                            (github.com/redis/librdb), no package has it
 #   rdbtool verify FILE
+#   cat FILE | rdbtool verify -              the pipe path (a refilled buffer); a note gives
+#                                            its time divided by the mapped verify's
 #   rdbtool dump --format jsonl FILE > /dev/null
 #   rdbtool dump --format resp FILE > /dev/null
 #   rdbtool memory FILE > /dev/null
@@ -239,6 +241,16 @@ for file in ${peer_files[@]+"${peer_files[@]}"}; do
       skip "$file" "rdbtool $command" "$rdbtool not built yet (swift build -c release)"
     fi
   done
+
+  if [ "$rdbtool_ready" -eq 1 ]; then
+    run rdbtool "$file" "$rdbtool" verify -q "$file"
+    mapped_wall=$wall
+    # shellcheck disable=SC2016  # expanded by the inner shell
+    run rdbtool "$file" bash -c 'set -o pipefail; cat "$2" | "$1" verify -q -' _ "$rdbtool" "$file"
+    row "$file" "cat FILE | rdbtool verify - (a pipe)" "$bytes" "$keys"
+    [ "$ok" -eq 1 ] && notes+=("$(basename "$file") / verify through a pipe: ${wall} s against \
+${mapped_wall} s mapped ($(awk -v a="$wall" -v b="$mapped_wall" 'BEGIN { printf "%.2f", a / b }')x)")
+  fi
 
   if [ "$rdbtool_ready" -eq 1 ] && [ "$shards" -gt 1 ]; then
     run rdbtool "$file" "$rdbtool" verify -q "$file"

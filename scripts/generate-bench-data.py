@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes benchmark RDB files with a real redis-server, from a seed.
 
-Usage: scripts/generate-bench-data.py [DIR] [--seed N] [--scale F] [--only NAME]...
+Usage: scripts/generate-bench-data.py [DIR] [--seed N]... [--scale F] [--only NAME]...
 
 Files written into DIR (default bench-data/, which git ignores):
 
@@ -19,6 +19,13 @@ Files written into DIR (default bench-data/, which git ignores):
                with listpacks turned off (hashtable, skiplist, intset: types that RDB 9 has);
                its REDIS0010 header is then relabelled REDIS0009 and the CRC-64 trailer
                corrected, and redis-check-rdb must accept the result.
+  aggregates.rdb, hashtables.rdb, zsets.rdb, streams.rdb, ttltiny.rdb
+               aggregate-heavy files (hash tables and skip lists of 129 - 16,384 entries among
+               listpacks, intsets and quicklists) and 10 M tiny keys with TTLs: see
+               scripts/bench_shapes.py
+
+--seed N picks the data (default 1; repeatable): files of seed 1 are NAME.rdb, of any other
+seed NAME-seedN.rdb, so that several seeds sit side by side for compare.sh.
 
 The script starts its own redis-server (Debian's, 7.0) on a Unix socket in a temporary
 directory with `save ""`, loads the data through `redis-cli --pipe`, runs SAVE, copies
@@ -41,6 +48,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import bench_shapes
 from crc64_constants import crc_bitwise, crc_extend_zeros
 
 GENERATOR_VERSION = 1
@@ -325,13 +333,15 @@ def build_biglist(pipe: Pipe, source: Source, scale: float) -> None:
 
 
 BUILDERS = {"mixed": build_mixed, "tiny": build_tiny, "biglist": build_biglist,
-            "rdb9": build_rdb9}
+            "rdb9": build_rdb9, **bench_shapes.BUILDERS}
 
 
 def generate(name: str, directory: Path, seed: int, scale: float) -> None:
-    """Writes NAME.rdb and NAME.meta.json unless a matching file is already there."""
-    target = directory / f"{name}.rdb"
-    meta_path = directory / f"{name}.meta.json"
+    """Writes NAME.rdb (NAME-seedN.rdb for a seed other than 1) and its .meta.json unless a
+    matching file is already there."""
+    stem = name if seed == 1 else f"{name}-seed{seed}"
+    target = directory / f"{stem}.rdb"
+    meta_path = directory / f"{stem}.meta.json"
     wanted = {"generator": GENERATOR_VERSION, "seed": seed, "scale": scale}
     if target.exists() and meta_path.exists():
         meta = json.loads(meta_path.read_text())
@@ -369,7 +379,8 @@ def generate(name: str, directory: Path, seed: int, scale: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("directory", nargs="?", default="bench-data", type=Path)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, action="append",
+                        help="data seed (default 1; repeatable)")
     parser.add_argument("--scale", type=float, default=1.0,
                         help="fraction of the full size, e.g. 0.01 for a quick run")
     parser.add_argument("--only", action="append", choices=sorted(BUILDERS),
@@ -378,8 +389,9 @@ def main() -> None:
     if not math.isfinite(args.scale) or args.scale <= 0:
         parser.error("--scale must be a positive number")
     args.directory.mkdir(parents=True, exist_ok=True)
-    for name in args.only or list(BUILDERS):
-        generate(name, args.directory, args.seed, args.scale)
+    for seed in args.seed or [1]:
+        for name in args.only or list(BUILDERS):
+            generate(name, args.directory, seed, args.scale)
 
 
 if __name__ == "__main__":

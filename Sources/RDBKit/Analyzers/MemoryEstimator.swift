@@ -19,7 +19,12 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   public var consumer: Consumer
   /// The model in use: the one given, or the one detected from the file once its AUX fields
   /// have been read.
-  public private(set) var model: MemoryModel
+  public private(set) var model: MemoryModel {
+    didSet { skiplistNodeCost = model.expectedSkiplistNodeCost }
+  }
+  /// ``MemoryModel/expectedSkiplistNodeCost`` of ``model``, priced once per model instead of
+  /// per sorted-set member.
+  var skiplistNodeCost: Double
 
   var isModelFixed: Bool
   var redisVersion: String?
@@ -86,6 +91,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   public init(consumer: Consumer, model: MemoryModel) {
     self.consumer = consumer
     self.model = model
+    skiplistNodeCost = model.expectedSkiplistNodeCost
     isModelFixed = true
     if model.asLoaded { loadLimits = Self.defaultLimits(model.version) }
   }
@@ -101,6 +107,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     model = MemoryModel(
       version: .redis74, allocator: allocator, listCompressDepth: listCompressDepth,
       asLoaded: asLoaded)
+    skiplistNodeCost = model.expectedSkiplistNodeCost
     isModelFixed = false
     if asLoaded { loadLimits = Self.defaultLimits(model.version) }
   }
@@ -197,7 +204,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   public mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError) {
     count(member.byteCount)
     if encoding == .skiplist || tallyAllElements {
-      elementCosts += model.skiplistMemberCost(member.byteCount)
+      elementCosts += model.skiplistMemberCost(member.byteCount, nodeCost: skiplistNodeCost)
     }
     if tallyAllElements {
       packed.add(member)

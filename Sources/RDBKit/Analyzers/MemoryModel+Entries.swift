@@ -60,9 +60,12 @@ extension MemoryModel {
 
   /// The expected cost of a skiplist member of `length` bytes: its node (whose level is random)
   /// and, before Redis 8.6 and Valkey 9, its separate sds and dict entry.
-  func skiplistMemberCost(_ length: Int) -> Double {
+  ///
+  /// `nodeCost` is ``expectedSkiplistNodeCost``, which a caller pricing many members computes
+  /// once (it is a sum over 32 levels).
+  func skiplistMemberCost(_ length: Int, nodeCost: Double) -> Double {
     guard embedsElements else {
-      return Double(stringCost(length) + 24) + expectedSkiplistNodeCost
+      return Double(stringCost(length) + 24) + nodeCost
     }
     // The node: score, backward pointer, 16 bytes per level, then the member as an sds
     // (sdshdr5 below 32 bytes, even when empty); Valkey adds a byte for the header size.

@@ -18,6 +18,7 @@ enum JSONText {
   static func appendValue(
     _ bytes: UnsafeRawBufferPointer, style: ByteStringStyle, to output: OutputBuffer
   ) {
+    if style != .base64, unsafe appendIfPlain(bytes, to: output) { return }
     if style == .text {
       if unsafe ByteText.isPlain(bytes) { return unsafe appendEscaped(bytes, to: output) }
       unsafe ByteText.escaped(bytes).withUnsafeBytes { unsafe appendEscaped($0, to: output) }
@@ -32,6 +33,47 @@ enum JSONText {
       unsafe appendBase64(bytes, to: output)
       output.append("\"}")
     }
+  }
+
+  /// Appends `bytes` as a JSON string and returns true when every byte is ASCII that needs no
+  /// escape (most keys, fields and members); returns false, appending nothing, otherwise.
+  ///
+  /// One pass decides what ``isValidUTF8(_:)`` and ``appendEscaped(_:to:)`` would take two
+  /// for, eight bytes at a time; the string is then copied with one reservation and, up to 16
+  /// bytes, two overlapping 8-byte moves instead of a `memmove` call.
+  @inline(__always)
+  static func appendIfPlain(_ bytes: UnsafeRawBufferPointer, to output: OutputBuffer) -> Bool {
+    let count = bytes.count
+    var index = 0
+    while index &+ 8 <= count {
+      let word = unsafe bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+      if word & 0x8080_8080_8080_8080 != 0 || needsEscape(word) { return false }
+      index &+= 8
+    }
+    while index < count {
+      let byte = unsafe bytes[index]
+      if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+        return false
+      }
+      index &+= 1
+    }
+    let out = unsafe output.reserve(count &+ 2)
+    unsafe out.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
+    if count >= 8, count <= 16, let source = bytes.baseAddress {
+      let head = unsafe source.loadUnaligned(as: UInt64.self)
+      let tail = unsafe source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+      unsafe (out + 1).storeBytes(of: head, as: UInt64.self)
+      unsafe (out + 1).storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
+    } else if count < 8 {
+      for position in 0..<count {
+        unsafe out.storeBytes(of: bytes[position], toByteOffset: position &+ 1, as: UInt8.self)
+      }
+    } else if let source = bytes.baseAddress {
+      unsafe (out + 1).copyMemory(from: source, byteCount: count)
+    }
+    unsafe out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: count &+ 1, as: UInt8.self)
+    output.advance(by: count &+ 2)
+    return true
   }
 
   /// Appends a JSON string of `bytes`, which must be valid UTF-8.

@@ -129,7 +129,10 @@ extension Decoder {
       guard marker <= UInt64(Int.max) else {
         throw RDBError(.lengthTooLarge(marker), at: source.offset)
       }
-      return unsafe (stringEncoding(of: try source.take(Int(marker))), Int(marker))
+      // Taken before the call: a mutation of `source` inside the call's arguments made the
+      // compiler copy the whole decoder for `stringEncoding`'s receiver, per string.
+      let bytes = unsafe try source.take(Int(marker))
+      return unsafe (stringEncoding(of: bytes), Int(marker))
     }
     switch marker {
     case 0, 1, 2:
@@ -159,9 +162,32 @@ extension Decoder {
   @inline(__always)
   mutating func passElementString() throws(RDBError) {
     if leavesStringsToChecksum {
-      _ = try readStringEncodingOnly()
+      try passStringLeftToChecksum()
     } else {
       _ = unsafe try readString(into: .second, persistent: false)
+    }
+  }
+
+  /// Passes over a string with the checks of ``readStringEncodingOnly()`` (lengths within the
+  /// input, LZF sizes), without classifying it: an element's encoding is its value's.
+  @inline(__always)
+  mutating func passStringLeftToChecksum() throws(RDBError) {
+    let start = source.offset
+    let (marker, isEncoding) = try readLengthOrEncoding()
+    if !isEncoding {
+      try source.check(length: marker)
+      return try source.skip(marker)
+    }
+    switch marker {
+    case 0: try source.skip(1)
+    case 1: try source.skip(2)
+    case 2: try source.skip(4)
+    case 3:
+      let (compressedLength, _) = try readLZFLengths(start: start)
+      try source.skip(UInt64(compressedLength))
+      stringsLeftToChecksum &+= 1
+    default:
+      throw RDBError(.invalidStringEncoding(0xC0 | UInt8(marker)), at: start)
     }
   }
 
