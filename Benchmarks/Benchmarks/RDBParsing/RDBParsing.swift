@@ -81,6 +81,8 @@ let tinyLarge = BenchmarkInput.tiny(keys: 2_000_000)
 let aggregateInput = BenchmarkInput.aggregates(keys: 400_000)
 let bigInput = BenchmarkInput.big(keys: 8, elements: 250_000)
 let streamInput = BenchmarkInput.streams(keys: 50, entries: 5_000)
+let aggregateHeavyInput = BenchmarkInput.aggregateHeavy(keys: 100_000)
+let tinyTTLInput = BenchmarkInput.tinyWithTTL(keys: 1_000_000)
 
 func verify(_ file: borrowing MappedFile) throws {
   var handler = KeyCountAnalyzer()
@@ -114,11 +116,15 @@ let benchmarks: @Sendable () -> Void = {
   parseBenchmark("verify aggregates 400k listpack", aggregateInput, verify)
   parseBenchmark("verify big 8x250k hashtable-skiplist-set-quicklist", bigInput, verify)
   parseBenchmark("verify streams 50x5000", streamInput, maxIterations: 20, verify)
+  parseBenchmark("verify aggregate-heavy 100k", aggregateHeavyInput, verify)
+  parseBenchmark("verify tiny-ttl 1M keys", tinyTTLInput, verify)
 
   // dump --format jsonl to /dev/null.
   parseBenchmark("jsonl strings 128MiB", stringInput, jsonLines)
   parseBenchmark("jsonl tiny 2M keys", tinyLarge, jsonLines)
   parseBenchmark("jsonl aggregates 400k listpack", aggregateInput, jsonLines)
+  parseBenchmark("jsonl aggregate-heavy 100k", aggregateHeavyInput, jsonLines)
+  parseBenchmark("jsonl tiny-ttl 1M keys", tinyTTLInput, jsonLines)
 
   // memory (top 10) and stats.
   parseBenchmark("memory strings 128MiB", stringInput, memoryTop)
@@ -127,6 +133,10 @@ let benchmarks: @Sendable () -> Void = {
   parseBenchmark("memory aggregates 400k listpack", aggregateInput, memoryTop)
   parseBenchmark("stats tiny 2M keys", tinyLarge, stats)
   parseBenchmark("stats aggregates 400k listpack", aggregateInput, stats)
+  parseBenchmark("memory aggregate-heavy 100k", aggregateHeavyInput, memoryTop)
+  parseBenchmark("stats aggregate-heavy 100k", aggregateHeavyInput, stats)
+  parseBenchmark("memory tiny-ttl 1M keys", tinyTTLInput, memoryTop)
+  parseBenchmark("stats tiny-ttl 1M keys", tinyTTLInput, stats)
 
   // rewrite: the same version through a filter, and to RDB 9 (Rewriting.swift).
   rewriteBenchmarks()

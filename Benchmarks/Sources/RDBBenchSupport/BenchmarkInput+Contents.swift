@@ -57,6 +57,39 @@ extension BenchmarkInput {
         }
       }
 
+    case .aggregateHeavy(let keys):
+      try writer.beginDatabase(0, keys: keys, expires: keys / 5)
+      for index in 0..<keys {
+        let expiry: Int64? = index % 5 == 2 ? 4_102_444_800_000 + Int64(index) : nil
+        if index % 8 == 3 {
+          try writeLargeTable(index, expiresAt: expiry, into: &writer, &random)
+        } else {
+          try writeSmallAggregate(index, into: &writer, &random)
+        }
+      }
+
+    case .tinyWithTTL(let keys):
+      let hex = Array("0123456789abcdef".utf8)
+      let token = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+      try writer.beginDatabase(0, keys: keys, expires: keys / 10)
+      for index in 0..<keys {
+        let draw = random.next() % 10
+        let name: String
+        let value: [UInt8]
+        if draw < 4 {
+          name = "sess:\(index)"
+          value = (0..<(16 + Int(random.next() % 17))).map { _ in hex[Int(random.next() % 16)] }
+        } else if draw < 8 {
+          name = "cnt:\(index)"
+          value = Array(String(random.next() % 1_000_000_000).utf8)
+        } else {
+          name = "tok:\(index)"
+          value = (0..<(4 + Int(random.next() % 9))).map { _ in token[Int(random.next() % 64)] }
+        }
+        let expiry: Int64? = index % 10 == 7 ? 4_102_444_800_000 + Int64(index) : nil
+        try writer.string(Array(name.utf8), value: value, expiresAt: expiry)
+      }
+
     case .streams(let keys, let entries):
       let fields = [Array("sensor".utf8), Array("value".utf8), Array("note".utf8)]
       try writer.beginDatabase(0, keys: keys, expires: 0)
@@ -70,6 +103,34 @@ extension BenchmarkInput {
           }
         }
       }
+    }
+  }
+
+  /// Key `index` of `.aggregateHeavy` that is large: a hash table (odd `index / 8`) or a
+  /// skiplist of 129–4,096 entries, drawn from a Pareto tail (alpha 1.5).
+  private func writeLargeTable(
+    _ index: Int, expiresAt: Int64?, into writer: inout InputWriter, _ random: inout SplitMix
+  ) throws {
+    let pools = Pools.shared
+    let unit = Double(random.next() >> 11) / Double(1 << 53)
+    let count = min(4096, Int(129 / pow(1 - unit, 1 / 1.5)))
+    if (index / 8) % 2 == 1 {
+      try writer.hash(
+        Array("bighash:\(index)".utf8),
+        fields: (0..<count).map { field in
+          let kind = random.next() % 3
+          let value =
+            kind == 0
+            ? pools.text(21 + Int(random.next() % 40), &random)
+            : kind == 1 ? Array(String(random.next() % 1_000_000_000).utf8) : pools.member(&random)
+          return (Array("f\(field)".utf8), value)
+        }, expiresAt: expiresAt)
+    } else {
+      try writer.sortedSet(
+        Array("bigzset:\(index)".utf8),
+        members: (0..<count).map {
+          (Array("member:\($0):\(index)".utf8), Double(random.next() % 2_000_000) / 3 - 300_000)
+        }, expiresAt: expiresAt)
     }
   }
 

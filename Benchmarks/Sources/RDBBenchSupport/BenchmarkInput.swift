@@ -21,10 +21,20 @@ public enum BenchmarkInput: Sendable, Hashable {
   case big(keys: Int, elements: Int)
   /// `keys` streams of `entries` entries (3 fields each, 100 per node, one group).
   case streams(keys: Int, entries: Int)
+  /// `keys` keys shaped like `make compare`'s aggregates.rdb: one in eight a hash table or
+  /// skiplist of 129–4,096 entries (most near 129), the rest small aggregates as in
+  /// ``aggregates(keys:)``; hash values of 1–60 bytes, a third text over 20 bytes (which the
+  /// writer LZF-compresses in a hash table).
+  case aggregateHeavy(keys: Int)
+  /// `keys` tiny strings shaped like `make compare`'s ttltiny.rdb: 40 % `sess:<n>` holding 16–32
+  /// hex digits, 40 % `cnt:<n>` holding an integer, 20 % `tok:<n>` holding a 4–12 byte token;
+  /// one in ten with an expiry.
+  case tinyWithTTL(keys: Int)
 
   /// Bump when the bytes a case produces change, so that cached files are rebuilt.
   /// (3: written by RDBKit's RDBWriter instead of a writer of the benchmarks' own.)
-  public static let generatorVersion = 3
+  /// (4: the aggregate-heavy and tiny-with-TTL cases; the others' bytes are unchanged.)
+  public static let generatorVersion = 4
 
   /// A short name, used for the cached file.
   public var name: String {
@@ -34,6 +44,8 @@ public enum BenchmarkInput: Sendable, Hashable {
     case .aggregates(let keys): "aggregates-\(keys)"
     case .big(let keys, let elements): "big-\(keys)x\(elements)"
     case .streams(let keys, let entries): "streams-\(keys)x\(entries)"
+    case .aggregateHeavy(let keys): "aggregate-heavy-\(keys)"
+    case .tinyWithTTL(let keys): "tiny-ttl-\(keys)"
     }
   }
 
@@ -41,7 +53,9 @@ public enum BenchmarkInput: Sendable, Hashable {
   public var keyCount: Int {
     switch self {
     case .strings: Self.stringPlan(megabytes: stringMegabytes).count
-    case .tiny(let keys), .aggregates(let keys), .big(let keys, _), .streams(let keys, _): keys
+    case .tiny(let keys), .aggregates(let keys), .big(let keys, _), .streams(let keys, _),
+      .aggregateHeavy(let keys), .tinyWithTTL(let keys):
+      keys
     }
   }
 

@@ -82,9 +82,11 @@ public struct InputWriter {
     try end(.string)
   }
 
-  /// A hash of `fields`, in that order.
-  public mutating func hash(_ key: [UInt8], fields: [([UInt8], [UInt8])]) throws(RDBError) {
-    try begin(key, .hash)
+  /// A hash of `fields`, in that order; expiring at `expiresAt` (Unix ms) when given.
+  public mutating func hash(
+    _ key: [UInt8], fields: [([UInt8], [UInt8])], expiresAt: Int64? = nil
+  ) throws(RDBError) {
+    try begin(key, .hash, expiresAt: expiresAt)
     for (field, value) in fields {
       try writer.hashField(field.span.bytes, value: value.span.bytes, expiresAt: nil)
     }
@@ -98,9 +100,11 @@ public struct InputWriter {
     try end(.set)
   }
 
-  /// A sorted set of distinct `members` with their scores.
-  public mutating func sortedSet(_ key: [UInt8], members: [([UInt8], Double)]) throws(RDBError) {
-    try begin(key, .sortedSet2)
+  /// A sorted set of distinct `members` with their scores; expiring at `expiresAt` when given.
+  public mutating func sortedSet(
+    _ key: [UInt8], members: [([UInt8], Double)], expiresAt: Int64? = nil
+  ) throws(RDBError) {
+    try begin(key, .sortedSet2, expiresAt: expiresAt)
     for (member, score) in members { try writer.sortedSetMember(member.span.bytes, score: score) }
     try end(.sortedSet2)
   }

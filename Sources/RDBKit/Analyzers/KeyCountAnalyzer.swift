@@ -131,11 +131,13 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
   /// An empty aggregate (``KeyInfo/isEmptyAggregate``) is decoded, so its structure is
   /// checked, but not counted: a loading server skips it (``ParseSummary/emptyKeys`` counts
   /// them).
+  @inline(__always)
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
     pending = info.isEmptyAggregate ? nil : (info.database, info.dataType, info.expiresAt)
     return .decode
   }
 
+  @inline(__always)
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
     guard let info = pending else { return }
     if info.database != currentDatabase { switchDatabase(to: info.database) }

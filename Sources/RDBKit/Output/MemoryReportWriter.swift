@@ -75,7 +75,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     output.append(integer: Int64(report.largestElementLength))
     output.append(UInt8(ascii: ","))
     if let expiresAt = report.expiresAt {
-      output.append(CalendarDate.iso8601(milliseconds: expiresAt))
+      output.append(iso8601Milliseconds: expiresAt)
     }
     if file != nil {
       output.append(UInt8(ascii: ","))

@@ -66,9 +66,9 @@ extension Decoder {
     _ reader: inout ListpackReader, master: StreamID, walk: inout StreamWalk, origin: Int,
     into handler: inout H
   ) throws(RDBError) {
-    let live = try nextInteger(&reader, "count", origin)
-    let deleted = try nextInteger(&reader, "deleted count", origin)
-    let masterFieldCount = try nextInteger(&reader, "master field count", origin)
+    let live = try Self.nextInteger(&reader, "count", origin)
+    let deleted = try Self.nextInteger(&reader, "deleted count", origin)
+    let masterFieldCount = try Self.nextInteger(&reader, "master field count", origin)
     // The entries are walked until the listpack runs out, so a count larger than the entries
     // fails there; one that cannot be a count fails here.
     let (total, overflow) = live.addingReportingOverflow(deleted)
@@ -81,15 +81,16 @@ extension Decoder {
       }
       masterFields.append(field)
     }
-    guard try nextInteger(&reader, "master terminator", origin) == 0 else {
+    guard try Self.nextInteger(&reader, "master terminator", origin) == 0 else {
       throw Self.corruptStream("master entry terminator is not 0", origin)
     }
     for _ in 0..<total {
-      let flags = try nextInteger(&reader, "flags", origin)
+      let flags = try Self.nextInteger(&reader, "flags", origin)
       let id = StreamID(
         milliseconds: master.milliseconds
-          &+ UInt64(bitPattern: try nextInteger(&reader, "ms", origin)),
-        sequence: master.sequence &+ UInt64(bitPattern: try nextInteger(&reader, "seq", origin)))
+          &+ UInt64(bitPattern: try Self.nextInteger(&reader, "ms", origin)),
+        sequence: master.sequence
+          &+ UInt64(bitPattern: try Self.nextInteger(&reader, "seq", origin)))
       if let previous = walk.previousID, id <= previous, !walk.warnedOrder {
         walk.warnedOrder = true
         warn(.streamEntryOrder(id: id, previous: previous), at: origin)
@@ -99,7 +100,7 @@ extension Decoder {
       let isDeleted = flags & 1 != 0
       if !isDeleted { walk.liveEntries &+= 1 }
       let fieldCount =
-        sameFields ? masterFieldCount : try nextInteger(&reader, "field count", origin)
+        sameFields ? masterFieldCount : try Self.nextInteger(&reader, "field count", origin)
       guard fieldCount >= 0, fieldCount <= Int64(UInt32.max) else {
         throw Self.corruptStream("field count \(fieldCount) is impossible", origin)
       }
@@ -124,7 +125,7 @@ extension Decoder {
         }
       }
       let expected = sameFields ? fieldCount + 3 : fieldCount * 2 + 4
-      guard try nextInteger(&reader, "entry element count", origin) == expected else {
+      guard try Self.nextInteger(&reader, "entry element count", origin) == expected else {
         throw Self.corruptStream("entry element count is not \(expected)", origin)
       }
     }
@@ -172,7 +173,8 @@ extension Decoder {
   }
 
   /// Reads a listpack element that must be an integer (or a string that parses as one).
-  private func nextInteger(_ reader: inout ListpackReader, _ what: String, _ origin: Int)
+  /// Static: a method on the decoder would copy it (hundreds of bytes) at every call.
+  private static func nextInteger(_ reader: inout ListpackReader, _ what: String, _ origin: Int)
     throws(RDBError) -> Int64
   {
     guard let element = try reader.next() else {

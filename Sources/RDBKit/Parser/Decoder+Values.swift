@@ -105,7 +105,9 @@ extension Decoder {
   /// and counts the expiry (`shouldEmbedStringObject`: an 8-byte header, the key as an sds
   /// with a 1-byte prefix, 8 for an expiry, the value as an sds with a 3-byte header, at most
   /// 255 bytes). Both decide with the key's name, which is why the limit is per key.
-  func embeddedStringLimit(keyLength: Int, hasExpiry: Bool) -> Int {
+  static func embeddedStringLimit(keyLength: Int, hasExpiry: Bool, in version: RDBVersion)
+    -> Int
+  {
     if version.isValkey {
       let keyHeader = keyLength < 32 ? 1 : keyLength < 256 ? 3 : keyLength < 65_536 ? 5 : 9
       let used = 8 &+ keyHeader &+ keyLength &+ 2 &+ (hasExpiry ? 8 : 0) &+ 4

@@ -48,7 +48,7 @@ enum ScratchSlot {
   /// Whether a `KEY_META` record was read and its key's type byte must come next.
   var expectsKeyAfterMetadata = false
   /// The longest string value the current key can hold as `embstr` (see
-  /// ``embeddedStringLimit(keyLength:hasExpiry:)``).
+  /// ``embeddedStringLimit(keyLength:hasExpiry:in:)``).
   var embeddedStringLimit = 44
 
   /// Selects one of the scratch buffers in place.
@@ -152,7 +152,7 @@ enum ScratchSlot {
       case Opcode.keyMetadata.rawValue where version.isRedis13OrLater:
         try readKeyMetadata(at: recordOffset)
       default:
-        guard let type = ValueType(rawValue: byte), isDefined(type) else {
+        guard let type = ValueType(rawValue: byte), Self.isDefined(type, in: version) else {
           throw RDBError(.unknownType(byte), at: recordOffset)
         }
         var info = KeyInfo(
@@ -188,8 +188,11 @@ enum ScratchSlot {
   }
 
   /// Whether the type byte means something in this file's format (types 23–25 only in Redis
-  /// files, type 26 only in Redis files of RDB 13 and later).
-  private func isDefined(_ type: ValueType) -> Bool {
+  /// files, type 26 only in Redis files of RDB 13 and later). Static, as the decoder's other
+  /// per-key helpers: a non-mutating method called from the mutating record loop copies the
+  /// whole decoder (400 bytes) at each call.
+  @inline(__always)
+  private static func isDefined(_ type: ValueType, in version: RDBVersion) -> Bool {
     switch type {
     case .hashListpackExPreGA, .hashMetadata, .hashListpackEx: return !version.isValkey
     case .streamListpacks4: return version.isRedis13OrLater
@@ -203,8 +206,8 @@ enum ScratchSlot {
   {
     unsafe key = try readString(into: .key, persistent: true)
     if info.type == .string {
-      embeddedStringLimit = unsafe embeddedStringLimit(
-        keyLength: key.count, hasExpiry: info.expiresAt != nil)
+      embeddedStringLimit = unsafe Self.embeddedStringLimit(
+        keyLength: key.count, hasExpiry: info.expiresAt != nil, in: version)
     } else if valueIsEmpty(info.type) {
       info.isEmptyAggregate = true
       emptyKeys &+= 1

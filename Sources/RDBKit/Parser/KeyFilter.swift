@@ -86,6 +86,9 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   /// ``KeySelection/keepsEverything`` with empty keys kept too, judged once rather than per
   /// key.
   private let keepsEverything: Bool
+  /// Whether the selection drops nothing but empty aggregates (what `memory` and `stats` ask
+  /// by default), decided per key without calling ``KeySelection/keeps(_:info:snapshotTime:)``.
+  private let dropsOnlyEmptyKeys: Bool
   private var snapshotTime: Int64?
   private var passing = false
   /// Whether a key's events are under way (a module payload outside one is MODULE_AUX data).
@@ -96,6 +99,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     self.next = next
     self.selection = selection
     keepsEverything = selection.keepsEverything && !selection.skipsEmptyKeys
+    dropsOnlyEmptyKeys = selection.keepsEverything && selection.skipsEmptyKeys
   }
 
   public static var needsStringValues: Bool { Next.needsStringValues }
@@ -128,7 +132,9 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
     inKey = true
-    passing = keepsEverything || selection.keeps(key, info: info, snapshotTime: snapshotTime)
+    passing =
+      keepsEverything || (dropsOnlyEmptyKeys && !info.isEmptyAggregate)
+      || (!dropsOnlyEmptyKeys && selection.keeps(key, info: info, snapshotTime: snapshotTime))
     guard passing else { return .skip }
     let decision = try next.beginKey(key, info: info)
     if decision == .skip { passing = false }

@@ -1,0 +1,74 @@
+import Testing
+
+@testable import RDBKit
+
+/// The in-place writers for expiry dates and plain JSON strings against the general forms they
+/// stand in for.
+@Suite struct OutputTextFastPathTests {
+  /// The text an OutputBuffer holds.
+  private func text(_ write: (OutputBuffer) -> Void) -> String {
+    let output = OutputBuffer()
+    write(output)
+    return String(decoding: output.bytes(in: 0..<output.count), as: UTF8.self)
+  }
+
+  @Test(arguments: [
+    (Int64(0), "1970-01-01T00:00:00.000Z"),
+    (4_102_444_800_000, "2100-01-01T00:00:00.000Z"),
+    (1_733_356_800_123, "2024-12-05T00:00:00.123Z"),
+    (951_782_399_999, "2000-02-28T23:59:59.999Z"),
+    (-1, "1969-12-31T23:59:59.999Z"),
+    (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
+    (-62_167_219_200_000, "0000-01-01T00:00:00.000Z"),
+  ])
+  func expiryDates(milliseconds: Int64, expected: String) {
+    #expect(text { $0.append(iso8601Milliseconds: milliseconds) } == expected)
+    #expect(CalendarDate.iso8601(milliseconds: milliseconds) == expected)
+  }
+
+  /// Outside the years 0–9999 the general form is written.
+  @Test(arguments: [Int64(253_402_300_800_000), -62_167_219_200_001, Int64.max / 2, Int64.min / 2])
+  func expiryDatesOutsideFourDigitYears(milliseconds: Int64) {
+    #expect(
+      text { $0.append(iso8601Milliseconds: milliseconds) }
+        == CalendarDate.iso8601(milliseconds: milliseconds))
+  }
+
+  /// Byte strings of every length up to 40 with one special byte at each position: what the
+  /// plain-ASCII path writes must be what validation and escaping write.
+  @Test(arguments: [UInt8(ascii: "a"), 0x22, 0x5C, 0x0A, 0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xFF])
+  func plainStringsMatchTheEscapingPath(special: UInt8) {
+    for length in 0...40 {
+      for position in 0..<max(length, 1) {
+        var bytes = (0..<length).map { UInt8(ascii: "A") + UInt8($0 % 26) }
+        if length > 0 { bytes[position] = special }
+        for style in ByteStringStyle.allCases {
+          let written = text { output in
+            bytes.withUnsafeBytes { JSONText.appendValue($0, style: style, to: output) }
+          }
+          let general = text { output in
+            bytes.withUnsafeBytes { raw in
+              switch style {
+              case .base64:
+                output.append(UInt8(ascii: "\""))
+                JSONText.appendBase64(raw, to: output)
+                output.append(UInt8(ascii: "\""))
+              case .text:
+                ByteText.escaped(raw).withUnsafeBytes { JSONText.appendEscaped($0, to: output) }
+              case .utf8:
+                if JSONText.isValidUTF8(raw) {
+                  JSONText.appendEscaped(raw, to: output)
+                } else {
+                  output.append("{\"base64\":\"")
+                  JSONText.appendBase64(raw, to: output)
+                  output.append("\"}")
+                }
+              }
+            }
+          }
+          #expect(written == general, "\(style) \(bytes)")
+        }
+      }
+    }
+  }
+}
