@@ -13,9 +13,10 @@ import Glibc
   static let elastiCache = "540804c33a284a299d2547575ce1010f2312ef3da9b3a053c8bc45bf233e4353"
 
   static func with(
+    setup: [String] = ["--enable-auth"],
     _ body: (S3MotoServer, ElastiCacheStandIn, [String: String]) throws -> Void
   ) throws {
-    try S3MotoServer.with(["--enable-auth"]) { server in
+    try S3MotoServer.with(setup) { server in
       let standIn = try ElastiCacheStandIn(moto: server)
       defer { standIn.stop() }
       var environment = try server.environment(user: "admin")
@@ -156,6 +157,71 @@ import Glibc
       #expect(signature.stderr.contains("SignatureDoesNotMatch"), "\(signature.stderr)")
       #expect(signature.stderr.contains("check the AWS credentials"))
       #expect(!signature.stderr.contains("wrongSecretValue"))
+    }
+  }
+
+  /// ACLs disabled: the complete grant is ignored, so ElastiCache answers READ, and the fix
+  /// needs --allow-acl-change, after which the export goes through.
+  @Test func aclsDisabledNeedTheOwnershipChange() throws {
+    try Self.with(setup: ["--ownership-scenarios", "--enable-auth"]) {
+      server, standIn, environment in
+      let refused = try Self.export(
+        ["--snapshot", "nightly", "--target-name", "enforced"], environment, bucket: "own-enforced")
+      #expect(refused.status == 1)
+      #expect(refused.stderr.contains("has not been granted READ permissions"), "\(refused.stderr)")
+      #expect(refused.stderr.contains("add --allow-acl-change if its Object Ownership"))
+      let fixed = try S3ToolRunner.rdbtool(
+        ["s3", "prepare-bucket", "--region", "us-east-1", "--allow-acl-change", "own-enforced"],
+        environment: environment)
+      #expect(fixed.status == 0, "\(fixed.stderr)")
+      let exported = try Self.export(
+        ["--snapshot", "nightly", "--target-name", "enforced", "--wait"], environment,
+        bucket: "own-enforced")
+      #expect(exported.status == 0, "\(exported.stderr)")
+      #expect(exported.stdout.contains("s3://own-enforced/enforced: 3 of 3 shards"))
+    }
+  }
+
+  /// An opt-in region: the bucket policy is what ElastiCache checks, and a bucket in another
+  /// region is refused with where it is.
+  @Test func optInRegionUsesThePolicy() throws {
+    try S3MotoServer.with(["--enable-auth"]) { server in
+      let standIn = try ElastiCacheStandIn(moto: server, region: "ap-east-1")
+      defer { standIn.stop() }
+      var environment = try server.environment(user: "admin")
+      environment["AWS_ENDPOINT_URL_ELASTICACHE"] = standIn.endpoint
+      environment["AWS_REGION"] = "ap-east-1"
+      func export(_ bucket: String, _ extra: [String] = []) throws -> RDBToolProcess.Result {
+        try RDBToolProcess.runProgram(
+          RDBToolProcess.binary,
+          ["export", "--snapshot", "nightly", "--target-name", "hk", "--bucket", bucket] + extra,
+          environment: environment, deadline: 60)
+      }
+      let created = try S3ToolRunner.rdbtool(
+        ["s3", "prepare-bucket", "--region", "ap-east-1", "--create", "hk-exports"],
+        environment: environment)
+      #expect(created.status == 0, "\(created.stderr)")
+      let exported = try export("hk-exports", ["--verify"])
+      #expect(exported.status == 0, "\(exported.stderr)")
+      #expect(exported.stdout.contains("3 files: 3 OK, 0 failed"), "\(exported.stdout)")
+      let outside = try export(server.setup.bucket)
+      #expect(outside.status == 1)
+      #expect(outside.stderr.contains("is outside of the region"), "\(outside.stderr)")
+      #expect(outside.stderr.contains("(it is in us-east-1)"), "\(outside.stderr)")
+      // A dry run for a new opt-in bucket: CreateBucket with its LocationConstraint, then
+      // the policy; nothing is created.
+      let plan = try S3ToolRunner.rdbtool(
+        ["s3", "prepare-bucket", "--region", "ap-east-1", "--create", "hk-bare", "--dry-run"],
+        environment: environment)
+      #expect(plan.status == 0, "\(plan.stderr)")
+      #expect(plan.stdout.contains("<LocationConstraint>ap-east-1</LocationConstraint>"))
+      #expect(
+        plan.stdout.contains("{\"Service\":\"ap-east-1.elasticache-snapshot.amazonaws.com\"}"),
+        "\(plan.stdout)")
+      #expect(plan.stdout.contains("dry run: 2 requests not sent"))
+      let missing = try S3ToolRunner.rdbtool(
+        ["s3", "check-bucket", "--region", "ap-east-1", "hk-bare"], environment: environment)
+      #expect(missing.stdout.contains("NoSuchBucket"), "\(missing.stdout)")
     }
   }
 
