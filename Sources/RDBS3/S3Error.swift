@@ -167,6 +167,8 @@ public struct S3Error: Error, Sendable, Equatable, CustomStringConvertible {
     case "GetBucketAcl": return "ACL read"
     case "GetBucketPolicy": return "policy read"
     case "GetBucketLocation": return "location read"
+    case "PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload":
+      return "write"
     default: return "access"
     }
   }
@@ -182,6 +184,10 @@ public struct S3Error: Error, Sendable, Equatable, CustomStringConvertible {
       return "the caller needs s3:GetBucketPolicy on arn:aws:s3:::\(bucketName)"
     case "GetBucketLocation":
       return "the caller needs s3:GetBucketLocation on arn:aws:s3:::\(bucketName)"
+    case "PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload":
+      return "the caller needs s3:PutObject on arn:aws:s3:::\(bucketName)/*"
+    case "AbortMultipartUpload":
+      return "the caller needs s3:AbortMultipartUpload on arn:aws:s3:::\(bucketName)/*"
     default:
       return "check the caller's IAM policy and the bucket policy for arn:aws:s3:::\(bucketName)"
     }

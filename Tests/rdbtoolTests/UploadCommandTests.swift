@@ -117,6 +117,25 @@ import Glibc
     }
   }
 
+  @Test func aCallerWithoutWritePermissionGetsTheFixAndLeavesNothing() throws {
+    try S3MotoServer.with(["--enable-auth"]) { server in
+      // The reader may read and list, not write: the first part's CreateMultipartUpload fails.
+      let result = try RDBToolProcess.runProgram(
+        RDBToolProcess.binary,
+        ["dump", "-q", Self.fixture] + Self.small
+          + ["-o", "s3://\(server.setup.bucket)/denied.jsonl"],
+        environment: try server.environment(user: "reader"), deadline: 120)
+      #expect(result.status == 1)
+      #expect(
+        result.stderr.contains(
+          "no write permission on s3://\(server.setup.bucket)/denied.jsonl: the caller needs "
+            + "s3:PutObject on arn:aws:s3:::\(server.setup.bucket)/*"), "\(result.stderr)")
+      let state = try server.bucketState()
+      #expect(state.objects.isEmpty, "\(state.objects)")
+      #expect(state.uploads.isEmpty, "\(state.uploads)")
+    }
+  }
+
   @Test(arguments: [SIGINT, SIGTERM])
   func anInterruptedUploadLeavesNothing(_ signal: Int32) throws {
     let work = try RDBToolProcess.temporaryDirectory()

@@ -13,7 +13,9 @@ import Glibc
 /// read back (structure, checksum, key count) without being stored anywhere.
 ///
 /// Nothing appears in the bucket until ``commit()``; released without it, the upload is
-/// aborted, so a failed run leaves no object and no pending upload.
+/// aborted, so a failed run leaves no object and no pending upload. A part that cannot be
+/// uploaded (after its retries) ends the run at once, as an interrupt does (``fail(_:)``),
+/// rather than after the command has read the rest of its input for nothing.
 final class PendingUpload: @unchecked Sendable {
   /// Where the object goes.
   let url: S3URL
@@ -88,7 +90,7 @@ final class PendingUpload: @unchecked Sendable {
   /// Reads the pipe to its end into the upload, parsing on the way when asked. After an
   /// upload failure the rest is read and dropped, so the writer never blocks on a full pipe.
   private func drain(parsing: Bool) {
-    var input = UploadTee(descriptor: readEnd, upload: upload)
+    var input = UploadTee(descriptor: readEnd, upload: upload, url: url)
     if parsing {
       var check = KeyCountAnalyzer()
       do {
@@ -111,10 +113,11 @@ final class PendingUpload: @unchecked Sendable {
   }
 }
 
-/// A pipe's bytes, each handed to an upload as it is read (until the upload fails).
+/// A pipe's bytes, each handed to an upload as it is read; a failed upload ends the run.
 private struct UploadTee: ByteInput {
   let descriptor: FileDescriptor
   let upload: S3Upload
+  let url: S3URL
   var offset = 0
 
   mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(RDBError) -> Int {
@@ -125,9 +128,24 @@ private struct UploadTee: ByteInput {
       throw RDBError(.readFailed("\(error)"), at: offset)
     }
     offset += count
-    if count > 0, upload.partFailure == nil {
-      try? unsafe upload.write(UnsafeRawBufferPointer(rebasing: buffer.prefix(count)))
+    if count > 0 {
+      do {
+        try unsafe upload.write(UnsafeRawBufferPointer(rebasing: buffer.prefix(count)))
+      } catch {
+        PendingUpload.fail(error, url: url)
+      }
     }
     return count
+  }
+}
+
+extension PendingUpload {
+  /// Ends the run after an upload failed: says why, removes every temporary file, aborts
+  /// every upload (this one included) and exits 1, as ``Interrupts`` does for a signal.
+  static func fail(_ error: S3Error, url: S3URL) -> Never {
+    StandardError.report(url.description, "cannot write: \(error)")
+    TemporaryFiles.removeAll()
+    ActiveUploads.abortAll(patience: 30)
+    exit(1)
   }
 }
