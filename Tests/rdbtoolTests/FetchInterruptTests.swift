@@ -6,8 +6,8 @@ import Glibc
 #endif
 
 /// SIGINT in the middle of `fetch` from a real (moto) S3 server stops the transfer, removes
-/// the partial download and exits 130. rdbtool never uploads, so there is no multipart
-/// upload to abort.
+/// the partial download and exits 130 (fetch writes local files only; interrupted `-o s3://`
+/// uploads are UploadCommandTests').
 @Suite(.timeLimit(.minutes(2))) struct FetchInterruptTests {
   @Test func anInterruptedFetchLeavesNothing() throws {
     let work = try RDBToolProcess.temporaryDirectory()
