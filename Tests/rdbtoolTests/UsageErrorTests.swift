@@ -6,7 +6,10 @@ import Testing
   static let fixture = RDBToolProcess.fixture("redis-7.4.1/default.rdb")
 
   @Test(arguments: [
-    (["hello"], "rdbtool: unknown command 'hello'; commands: verify, info, stats, report, keys, dump,"),
+    (
+      ["hello"],
+      "rdbtool: unknown command 'hello'; commands: verify, info, stats, report, keys, dump,"
+    ),
     (
       ["s3", "hello"],
       "rdbtool s3: unknown command 'hello'; commands: check-bucket, prepare-bucket, policy"
