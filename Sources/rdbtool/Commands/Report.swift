@@ -56,6 +56,11 @@ extension RDBTool {
       guard inputs.isEmpty != fromStats.isEmpty else {
         throw ValidationError("Give either inputs or --from-stats documents.")
       }
+      if !fromStats.isEmpty {
+        try SummaryInputCheck.refuseReadingOptions(
+          with: "--from-stats", analysis: analysis, memory: memory, filters: filters,
+          emptyKeys: emptyKeys)
+      }
     }
 
     func run() throws {

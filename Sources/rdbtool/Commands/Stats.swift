@@ -84,6 +84,11 @@ extension RDBTool {
       if tree, resolvedFormat != .text {
         throw ValidationError("--tree draws a table; JSON always holds the tree.")
       }
+      if merge {
+        try SummaryInputCheck.refuseReadingOptions(
+          with: "--merge", analysis: analysis, memory: memory, filters: filters,
+          emptyKeys: emptyKeys)
+      }
     }
 
     func run() throws {

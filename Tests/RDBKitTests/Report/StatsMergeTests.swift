@@ -116,4 +116,23 @@ import Testing
       folder.stderr
         == "rdbtool: \(directory.path): is a directory: give the stats --json documents in it\n")
   }
+
+  /// Grouping, memory-model and filter options cannot change finished documents: with
+  /// `stats --merge` or `report --from-stats` they are usage errors (exit 2) naming them.
+  @Test(arguments: [
+    ["stats", "--merge", "--db", "0", "a.json"],
+    ["stats", "--merge", "--tree-depth", "2", "--model", "7.0", "a.json"],
+    ["report", "--from-stats", "a.json", "--separator", "/", "-o", "p.html"],
+  ])
+  func readingOptionsAreRefusedWithDocuments(_ arguments: [String]) throws {
+    let result = try RDBToolBinary.run(arguments)
+    #expect(result.status == 2, "\(result.stderr)")
+    let flag = arguments[1]
+    #expect(result.stderr.contains("cannot apply to \(flag)"), "\(result.stderr)")
+    let named = arguments.filter { $0.hasPrefix("--") && $0 != flag }
+    for option in named where option != "--db" {
+      #expect(result.stderr.contains(option), "\(result.stderr)")
+    }
+    #expect(result.stdout.isEmpty)
+  }
 }
