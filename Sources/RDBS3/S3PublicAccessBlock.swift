@@ -29,11 +29,6 @@ public struct S3PublicAccessBlock: Sendable, Equatable {
     self.restrictPublicBuckets = restrictPublicBuckets
   }
 
-  /// Whether all four settings are on.
-  public var blocksEverything: Bool {
-    blockPublicACLs && ignorePublicACLs && blockPublicPolicy && restrictPublicBuckets
-  }
-
   /// Parses a `PublicAccessBlockConfiguration` document; nil when it is not one.
   init?(xml: [UInt8]) {
     guard let root = XMLNode.parse(xml), root.name == "PublicAccessBlockConfiguration" else {
