@@ -1,3 +1,5 @@
+import Foundation
+
 /// What each input holds: its database, its keys and their values, in file order.
 extension BenchmarkInput {
   /// Writes the input's database 0 and its keys into `writer`; the values come from a
