@@ -1,7 +1,8 @@
 extension PrefixTree {
-  /// Adds another tree's figures, node by node under this tree's limits, breadth first with
-  /// each node's children most bytes first; where a node of `other` finds no room, it and
-  /// everything below it count in the `(other)` child of the node above.
+  /// Adds another tree's figures, node by node, breadth first with each node's children most
+  /// bytes first, pruning as adding keys does (a node folded by a prune takes nothing more:
+  /// its subtree's totals already count in the `(other)` above it), then prunes if the tree
+  /// holds twice ``nodeLimit`` nodes or more.
   ///
   /// - Complexity: O(n log n) in `other`'s nodes.
   public mutating func merge(_ other: PrefixTree) {
@@ -12,6 +13,7 @@ extension PrefixTree {
     while position < queue.count {
       let (source, target) = queue[position]
       position += 1
+      if nodes[Int(target)].isFolded { continue }
       for child in children[Int(source)] {
         let mapped =
           other.nodes[Int(child)].isOther
@@ -21,6 +23,7 @@ extension PrefixTree {
         if !nodes[Int(mapped)].isOther { queue.append((child, mapped)) }
       }
     }
+    if nodes.count >= 2 * nodeLimit { prune() }
   }
 
   /// Adds the figures of a tree written as ``PrefixTreeNode``s, as ``merge(_:)`` does, in the
@@ -35,6 +38,7 @@ extension PrefixTree {
     while position < queue.count {
       let (source, target) = queue[position]
       position += 1
+      if nodes[Int(target)].isFolded { continue }
       for child in source.children ?? [] {
         let mapped =
           child.other == true
@@ -43,6 +47,7 @@ extension PrefixTree {
         if !nodes[Int(mapped)].isOther { queue.append((child, mapped)) }
       }
     }
+    if nodes.count >= 2 * nodeLimit { prune() }
   }
 
   /// The child of `parent` named `name`, made if the limits allow, else `parent`'s `(other)`.
@@ -54,11 +59,17 @@ extension PrefixTree {
     StatsAnalyzer.TTLClass.allCases.map { node.ttl[$0.rawValue] ?? StatsAnalyzer.Tally() }
   }
 
-  /// The tree as nested nodes, each node's children most bytes first (equal sizes by name's
-  /// bytes), names made text by `naming`.
+  /// The tree as nested nodes, pruned to its limits (see ``prune()``), each node's children
+  /// most bytes first (equal sizes by name's bytes), names made text by `naming`.
   ///
   /// - Complexity: O(n log n).
   public func node(naming: (ArraySlice<UInt8>) -> String) -> PrefixTreeNode {
+    var tree = self
+    tree.prune()
+    return tree.nested(naming: naming)
+  }
+
+  private func nested(naming: (ArraySlice<UInt8>) -> String) -> PrefixTreeNode {
     let children = childLists()
     func build(_ number: Int32) -> PrefixTreeNode {
       var ttl: [String: StatsAnalyzer.Tally] = [:]
@@ -74,10 +85,10 @@ extension PrefixTree {
     return build(0)
   }
 
-  /// Every node's children, most bytes first, equal sizes by name.
+  /// Every node's children, most bytes first, equal sizes by name; folded nodes left out.
   private func childLists() -> [[Int32]] {
     var children = [[Int32]](repeating: [], count: nodes.count)
-    for number in nodes.indices.dropFirst() {
+    for number in nodes.indices.dropFirst() where !nodes[number].isFolded {
       children[Int(nodes[number].parent)].append(Int32(number))
     }
     var bytes = [Int](repeating: 0, count: nodes.count)

@@ -2,15 +2,29 @@
 /// `user` → `42` (the part after the last separator is the key's own name, never a node), each
 /// node's figures split by TTL class. A key with no separator counts in the root only.
 ///
-/// The tree is bounded: a node keeps at most ``childLimit`` children, the tree at most
-/// ``nodeLimit`` nodes, and no node is deeper than ``maxDepth``. A key whose prefix would need
-/// one node more is counted in the `(other)` child of the deepest node it reached (one such
-/// child per node at most, outside the limits), and a key deeper than ``maxDepth`` stops at
-/// that depth. So every node's totals stay exact whatever was folded away below it; what is
-/// kept first is kept, in file order.
+/// The tree is bounded: what it gives out (``node(naming:)``) has at most ``childLimit``
+/// children under a node and ``nodeLimit`` nodes, `(other)` children aside (one per node at
+/// most), and no node deeper than ``maxDepth`` (a deeper key stops at that depth). While keys
+/// are added a node may hold up to twice ``childLimit`` children and the tree up to twice
+/// ``nodeLimit`` nodes; on reaching that, the smallest children (by estimated bytes, equal sizes
+/// by name) are folded into the `(other)` child of their parent until the limits hold again,
+/// and the same prune runs before the tree is given out. So the root's totals are exact and
+/// each node's keys are its children's, its `(other)`'s and its own, and memory stays bounded;
+/// a prefix is folded only when ``childLimit`` of its siblings held at least the bytes it had
+/// seen so far (or, for the node limit, ``nodeLimit`` − 1 nodes did).
 ///
-/// - Complexity: O(depth × segment length) per key; memory O(``nodeLimit``) (about 150 bytes a
-///   node plus its name).
+/// What a prune folded away is not brought back: a prefix folded early and seen again later
+/// is made again from zero, its earlier keys staying in its parent's `(other)`, so a kept
+/// node holds at most (not always all) of its prefix's keys, and the kept set depends on the
+/// order of the keys. A merge (``merge(_:)``, or adding a given-out tree) prunes the same
+/// way: merging given-out trees in the same order always gives the same tree, and it equals
+/// the tree of all their keys read in one run as long as no prune folded anything, in the
+/// parts or in the merge.
+///
+/// - Complexity: O(depth × segment length) per key; a prune is O(n log n) in the nodes and
+///   runs at most once per ``childLimit`` new prefixes of a node or ``nodeLimit`` new nodes;
+///   memory O(``nodeLimit``): at most about twice ``nodeLimit`` nodes of about 150 bytes plus
+///   their names.
 public struct PrefixTree: Sendable {
   /// The name of the child that holds what the limits left out.
   public static let otherName: [UInt8] = Array("(other)".utf8)
@@ -19,9 +33,9 @@ public struct PrefixTree: Sendable {
   public let separator: UInt8
   /// The deepest level kept (1: only the first segment).
   public let maxDepth: Int
-  /// The most nodes kept, `(other)` children aside.
+  /// The most nodes given out, `(other)` children aside.
   public let nodeLimit: Int
-  /// The most children a node keeps, its `(other)` child aside.
+  /// The most children a node has when given out, its `(other)` child aside.
   public let childLimit: Int
 
   struct Node: Sendable {
@@ -33,20 +47,23 @@ public struct PrefixTree: Sendable {
     var other: Int32 = -1
     var depth: Int32
     var isOther: Bool
+    /// Folded into its parent's `(other)` by a prune (or below such a node): unreachable,
+    /// dropped at the next compaction.
+    var isFolded = false
   }
 
   /// Node 0 is the root; a parent always comes before its children.
-  private(set) var nodes: [Node] = [
+  var nodes: [Node] = [
     Node(parent: -1, nameStart: 0, nameCount: 0, depth: 0, isOther: false)
   ]
-  private var names: [UInt8] = []
+  var names: [UInt8] = []
   /// Per node, one tally per ``StatsAnalyzer/TTLClass`` (node × class count + class index):
   /// every key at or below the node.
-  private(set) var ttlTallies = [StatsAnalyzer.Tally](
+  var ttlTallies = [StatsAnalyzer.Tally](
     repeating: StatsAnalyzer.Tally(), count: StatsAnalyzer.TTLClass.allCases.count)
   /// Open-addressed index of (parent, name) → node, at most half full: node number plus one in
   /// the low 32 bits (0: empty), the hash's high 32 bits above.
-  private var slots: [UInt64] = Array(repeating: 0, count: 64)
+  var slots: [UInt64] = Array(repeating: 0, count: 64)
   private let hasher = SeededHash()
 
   /// A tree split at `separator`, `maxDepth` levels deep, of at most `nodeLimit` nodes with
@@ -68,6 +85,7 @@ public struct PrefixTree: Sendable {
 
   /// Counts a key of `bytes` estimated bytes in TTL class `ttl` along its prefix path.
   mutating func add(_ key: [UInt8], bytes: Int, ttl: StatsAnalyzer.TTLClass) {
+    if nodes.count >= 2 * nodeLimit { prune() }
     let tally = StatsAnalyzer.Tally(keys: 1, bytes: bytes)
     ttlTallies[ttl.index].add(tally)
     var node: Int32 = 0
@@ -80,7 +98,6 @@ public struct PrefixTree: Sendable {
           unsafe child(of: node, named: UnsafeRawBufferPointer(rebasing: raw[start..<index]))
         }
         ttlTallies[Int(node) * Self.classCount + ttl.index].add(tally)
-        if nodes[Int(node)].isOther { return }
         depth += 1
         start = index + 1
       }
@@ -95,7 +112,8 @@ public struct PrefixTree: Sendable {
     }
   }
 
-  /// The child of `parent` named `name`, made if the limits allow, else `parent`'s `(other)`.
+  /// The child of `parent` named `name`, made if missing; when `parent` already has twice
+  /// ``childLimit`` children, its smallest are folded into its `(other)` first.
   @unsafe mutating func child(of parent: Int32, named name: UnsafeRawBufferPointer) -> Int32 {
     let hash = unsafe hasher.hash(name) ^ hasher.hash(UInt64(parent))
     let tag = hash & 0xFFFF_FFFF_0000_0000
@@ -112,8 +130,10 @@ public struct PrefixTree: Sendable {
       }
       index = (index + 1) & mask
     }
-    guard nodes.count < nodeLimit, nodes[Int(parent)].childCount < Int32(childLimit) else {
-      return otherChild(of: parent)
+    if nodes[Int(parent)].childCount >= Int32(2 * childLimit) {
+      pruneChildren(of: parent)
+      index = Int(truncatingIfNeeded: hash) & (slots.count - 1)
+      while slots[index] != 0 { index = (index + 1) & (slots.count - 1) }
     }
     let number = Int32(nodes.count)
     unsafe append(parent: parent, name: name, isOther: false)
@@ -154,11 +174,16 @@ public struct PrefixTree: Sendable {
     }
   }
 
-  private mutating func rebuildSlots(count: Int) {
+  /// Rebuilds the index of (parent, name) → node, `count` slots, leaving out folded nodes
+  /// (after marking folded every node below one).
+  mutating func rebuildSlots(count: Int) {
+    for number in nodes.indices.dropFirst() where nodes[Int(nodes[number].parent)].isFolded {
+      nodes[number].isFolded = true
+    }
     slots = Array(repeating: 0, count: count)
     let mask = count - 1
     unsafe names.withUnsafeBytes { names in
-      for (number, node) in nodes.enumerated().dropFirst() where !node.isOther {
+      for (number, node) in nodes.enumerated().dropFirst() where !node.isOther && !node.isFolded {
         let name = unsafe UnsafeRawBufferPointer(
           rebasing: names[node.nameStart..<node.nameStart + Int(node.nameCount)])
         let hash = unsafe hasher.hash(name) ^ hasher.hash(UInt64(node.parent))

@@ -64,8 +64,10 @@ import Testing
     #expect(found == Self.expected(keys, depth: depth))
   }
 
-  /// With small limits, nothing is lost: the root and every kept node hold the exact totals,
-  /// each node's children (with `(other)`) never hold more than it, and the bounds hold.
+  /// With small limits, nothing is lost: the root holds the exact totals and its children
+  /// (with `(other)`) all its keys with a separator, a kept node never holds more than its
+  /// prefix's keys (fewer when it was folded once and made again), each node's children never
+  /// hold more than it, and the bounds hold.
   @Test func limitsFoldIntoOtherAndKeepTotalsExact() {
     let keys = Self.keys(5000, seed: 11)
     let tree = Self.tree(keys, PrefixTree(maxDepth: 3, nodeLimit: 200, childLimit: 30))
@@ -76,8 +78,13 @@ import Testing
     #expect(found[[]] == expected[[]])
     var others = 0
     for (path, tally) in found where !path.contains("(other)") {
-      #expect(tally == expected[path], "\(path)")
+      let full = expected[path] ?? StatsAnalyzer.Tally()
+      #expect(tally.keys <= full.keys && tally.bytes <= full.bytes, "\(path)")
     }
+    let underRoot = (root.children ?? []).reduce(into: StatsAnalyzer.Tally()) { $0.add($1.tally) }
+    var withSeparator = StatsAnalyzer.Tally()
+    for (key, bytes, _) in keys where key.contains(UInt8(ascii: ":")) { withSeparator.add(bytes) }
+    #expect(underRoot == withSeparator)
     func check(_ node: PrefixTreeNode) {
       let children = node.children ?? []
       #expect(children.filter { $0.other != true }.count <= 30)
@@ -85,9 +92,72 @@ import Testing
       others += children.filter { $0.other == true }.count
       children.forEach(check)
     }
+    var given = 0
+    func countNodes(_ node: PrefixTreeNode) {
+      given += 1
+      (node.children ?? []).forEach(countNodes)
+    }
     check(root)
+    countNodes(root)
     #expect(others > 0, "the limits were never reached")
-    #expect(tree.count - others <= 200)
+    #expect(given - others <= 200)
+    // While adding, the tree holds at most twice its limit (plus one key's path and the
+    // `(other)` children).
+    #expect(tree.count <= 2 * 200 + 3 + 200)
+  }
+
+  /// Many small prefixes seen first and a few large ones seen last: the large ones are kept,
+  /// in one run and in a merge of parts, with exact totals and the bounds kept.
+  @Test func largePrefixesSeenLastAreKept() {
+    var keys: [([UInt8], Int, StatsAnalyzer.TTLClass)] = []
+    for index in 0..<3000 {
+      keys.append((Array("small\(index):sub:k".utf8), 10 + index % 7, .none))
+    }
+    for index in 0..<300 {
+      keys.append((Array("big\(index % 5):sub\(index % 3):k\(index)".utf8), 10_000, .none))
+    }
+    let empty = PrefixTree(maxDepth: 3, nodeLimit: 200, childLimit: 30)
+    let expected = Self.expected(keys, depth: 3)
+    var merged = empty
+    for part in stride(from: 0, to: keys.count, by: 700) {
+      merged.merge(Self.tree(Array(keys[part..<min(part + 700, keys.count)]), empty))
+    }
+    for (run, tree) in [Self.tree(keys, empty), merged].enumerated() {
+      let root = tree.node(naming: Self.text)
+      #expect(root.tally == expected[[]])
+      let children = root.children ?? []
+      #expect(children.filter { $0.other != true }.count == 30)
+      let kept = Set(children.map(\.name))
+      for index in 0..<5 {
+        #expect(kept.contains("big\(index)"), "big\(index) is in (other)")
+        for sub in 0..<3 {
+          let node = children.first { $0.name == "big\(index)" }?.children?.first {
+            $0.name == "sub\(sub)"
+          }
+          #expect(node?.tally == expected[["big\(index)", "sub\(sub)"]])
+        }
+      }
+      let other = children.first { $0.other == true }
+      let small = expected.filter { $0.key.count == 1 && $0.key[0].hasPrefix("small") }
+      let keptSmall = children.filter { $0.name.hasPrefix("small") }
+      #expect(
+        (other?.bytes ?? 0) + keptSmall.reduce(0) { $0 + $1.bytes }
+          == small.values.reduce(0) { $0 + $1.bytes })
+      // In one run, where each small prefix's bytes come at once, every kept child holds at
+      // least as many bytes as any prefix folded into `(other)`. (A merge may fold in one
+      // part a prefix larger than one kept from another part.)
+      let largestFolded = small.filter { !kept.contains($0.key[0]) }.map(\.value.bytes).max() ?? 0
+      if run == 0 {
+        #expect(children.filter { $0.other != true }.allSatisfy { $0.bytes >= largestFolded })
+      }
+      var nodes = 0
+      func countNodes(_ node: PrefixTreeNode) {
+        if node.other != true { nodes += 1 }
+        (node.children ?? []).forEach(countNodes)
+      }
+      countNodes(root)
+      #expect(nodes <= 200)
+    }
   }
 
   /// Two halves merged give the tree of the whole, and a tree rebuilt from its nodes is the same.
