@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs each fuzz target (built by `make fuzz`: FuzzParser, FuzzRewrite) for the given number
-# of seconds, seeded from every fixture in testdata/. New inputs that reach new code are kept
-# in Fuzz/corpus/TARGET/ (not in git) for the next run; a crash, a hang over 20 s, more than
-# 2 GiB of memory, or a broken invariant of the target stops the run, leaves the input in
-# Fuzz/crashes/ and fails. Usage: scripts/fuzz.sh SECONDS [SEED] (a fixed seed repeats a
-# run's choices)
+# of seconds on its committed corpus, Fuzz/corpus/TARGET/ (small one-key images cut from the
+# fixtures by scripts/fuzz-seeds.py, minimised by libFuzzer to what adds coverage). New inputs
+# go to a temporary directory and are dropped (Fuzz/README.md says how to fold a longer
+# run's finds into the corpus). A crash, an input taking over 1 s, more than 2 GiB of memory, or a broken
+# invariant of the target stops the run, leaves the input in Fuzz/crashes/ and fails.
+# Usage: scripts/fuzz.sh SECONDS [SEED] (a fixed seed repeats a run's choices)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-60}"
+seconds="${1:-30}"
 seed_option=()
 [ -n "${2:-}" ] && seed_option=(-seed="$2")
 targets=(FuzzParser FuzzRewrite)
@@ -15,22 +16,17 @@ for target in "${targets[@]}"; do
   [ -x "Fuzz/.build/release/$target" ] ||
     { echo "fuzz.sh: Fuzz/.build/release/$target is not built; run make fuzz" >&2; exit 2; }
 done
-
-seeds="$(mktemp -d)"
-trap 'rm -rf "$seeds"' EXIT
-for file in testdata/fixtures/*/*.rdb; do
-  cp "$file" "$seeds/$(basename "$(dirname "$file")")-$(basename "$file")"
-done
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
 mkdir -p Fuzz/crashes
 
-# -max_len above the largest fixture (about 480 KB), so that no seed is cut. The progress
-# lines are left out of the output; the fuzzer's own status decides.
+# The progress lines are left out of the output; the fuzzer's own status decides.
 for target in "${targets[@]}"; do
   echo "fuzz.sh: $target for $seconds s"
-  mkdir -p "Fuzz/corpus/$target"
+  mkdir -p "$work/$target"
   set +e
-  "Fuzz/.build/release/$target" "Fuzz/corpus/$target" "$seeds" \
-    -max_total_time="$seconds" -max_len=524288 -timeout=20 -rss_limit_mb=2048 \
+  "Fuzz/.build/release/$target" "$work/$target" "Fuzz/corpus/$target" \
+    -max_total_time="$seconds" -max_len=65536 -timeout=1 -rss_limit_mb=2048 \
     -artifact_prefix=Fuzz/crashes/ -print_final_stats=1 "${seed_option[@]}" 2>&1 |
     grep -v -e '^#[0-9]*[[:space:]]*\(NEW\|REDUCE\|pulse\)' -e '^INFO: ' -e '^"' \
       -e '[Rr]ecommended dictionary' -e '^[[:space:]]*NEW_FUNC'

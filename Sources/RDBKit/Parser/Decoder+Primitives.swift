@@ -95,7 +95,6 @@ extension Decoder {
   ) {
     let compressedLength = try readLength()
     let length = try readLength()
-    try source.check(length: compressedLength)
     guard compressedLength <= UInt64(UInt32.max), length <= UInt64(UInt32.max) else {
       throw RDBError(.corruptLZF("lengths \(compressedLength)/\(length) exceed 4 GiB"), at: start)
     }
@@ -103,6 +102,9 @@ extension Decoder {
       throw RDBError(
         .corruptLZF("\(compressedLength) bytes cannot decompress to \(length)"), at: start)
     }
+    // Last: a pipe cannot make this check, and finds out only when it reads the bytes, after
+    // the two above; so both paths name the same first problem and byte.
+    try source.check(length: compressedLength)
     return (Int(compressedLength), Int(length))
   }
 
