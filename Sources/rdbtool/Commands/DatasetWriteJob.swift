@@ -6,8 +6,8 @@ import SystemPackage
 
 /// Several inputs read as one dataset into one or more new RDB files (`split`, `merge`):
 /// every input is parsed in turn through the key filter and a ``DatasetMerger`` into the
-/// writing handler, while each new file is parsed again as it is written (``ReadBack``, or
-/// the upload's own parse for `s3://`); when nothing blocking was lost and every file read
+/// writing handler; then each new file is parsed again (``ReadBack``, or the upload's own
+/// parse of its bytes for `s3://`); when nothing blocking was lost and every file read
 /// back, all are renamed into place (or their uploads completed). On any failure every
 /// temporary file is removed and every upload aborted, so no output appears.
 struct DatasetWriteJob {

@@ -5,7 +5,8 @@ import SystemPackage
 /// One output of a command, written so that it appears whole or not at all: an
 /// ``AtomicFile`` (a temporary sibling renamed into place) or, for `s3://bucket/key`, a
 /// ``PendingUpload`` (a multipart upload completed only by ``commit()``), each parsed again
-/// as it is written when asked (``checkReadBack(expecting:)``). A class box, because
+/// when asked (``checkReadBack(expecting:)``): the file once written, the upload's bytes as
+/// they go by. A class box, because
 /// an array cannot hold a noncopyable value. Released without ``commit()``, the temporary file
 /// is removed and the upload aborted.
 final class PendingFile {
@@ -42,12 +43,12 @@ final class PendingFile {
     upload?.descriptor ?? file?.descriptor ?? FileDescriptor(rawValue: -1)
   }
 
-  /// Whether what is written is parsed again as it is written (asked for with `parsing`, and
-  /// not a device or FIFO written directly).
+  /// Whether what is written is parsed again (asked for with `parsing`, and not a device or
+  /// FIFO written directly).
   var readsBack: Bool { upload != nil || readBack != nil }
 
-  /// Waits for the parse of what was written (the temporary file followed as it grew, or the
-  /// upload's bytes as they went by) and checks that it counted `keys` keys.
+  /// Parses what was written (the finished temporary file, or the upload's bytes as they
+  /// went by, waiting for that parse) and checks that it counted `keys` keys.
   /// - Throws: `ExitCode.failure` (after saying why) when it did not.
   func checkReadBack(expecting keys: Int) throws {
     if let upload {

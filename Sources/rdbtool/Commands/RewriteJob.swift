@@ -4,9 +4,8 @@ import RDBKit
 import RDBS3
 import SystemPackage
 
-/// One input rewritten into one output file: parse through the filter into the writer while
-/// the new file is parsed again as it grows (``ReadBack``), check what was lost, then rename
-/// it into place.
+/// One input rewritten into one output file: parse through the filter into the writer, check
+/// what was lost, parse the new file again (``ReadBack``), then rename it into place.
 struct RewriteJob {
   let source: InputSource
   /// The output path, or `-` for standard output.
