@@ -35,7 +35,8 @@ import Glibc
       }
       #expect(partial().count == 1 && partial()[0].contains(".tmp-"), "\(partial())")
       kill(process.processIdentifier, SIGINT)
-      process.waitUntilExit()
+      try #require(
+        RDBToolProcess.waitForExit(process, seconds: 30), "fetch still running 30 s after SIGINT")
       let message = String(
         decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
       #expect(process.terminationStatus == 130, "\(message)")

@@ -40,7 +40,14 @@ enum RDBToolBinary {
     process.standardError = handle
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    process.waitUntilExit()
+    // A hung child fails its test instead of hanging the suite.
+    let deadline = Date().addingTimeInterval(300)
+    while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+    if process.isRunning {
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+      Issue.record("rdbtool \(arguments.joined(separator: " ")) was still running after 300 s")
+    }
     let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
     let printed = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
     return Result(status: process.terminationStatus, stderr: text, stdout: printed)

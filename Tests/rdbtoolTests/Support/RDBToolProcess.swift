@@ -92,6 +92,17 @@ struct RDBToolProcess {
       stderr: String(decoding: errorData, as: UTF8.self), stdoutBytes: outputData)
   }
 
+  /// Waits up to `seconds` for `process` to end; one still running then is killed, and the
+  /// result is false.
+  static func waitForExit(_ process: Process, seconds: Double = 60) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+    guard process.isRunning else { return true }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    return false
+  }
+
   /// A fresh temporary directory, removed by the caller.
   static func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent(
