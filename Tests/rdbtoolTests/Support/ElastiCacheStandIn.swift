@@ -60,7 +60,7 @@ final class ElastiCacheStandIn: @unchecked Sendable {
     }
     guard let announced else {
       let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-      Self.stop(process)
+      S3MotoServer.stop(process)
       throw S3TestFailure(message: "the ElastiCache stand-in did not start: \(text)")
     }
     port = announced
@@ -77,15 +77,7 @@ final class ElastiCacheStandIn: @unchecked Sendable {
   }
 
   func stop() {
-    Self.stop(process)
+    S3MotoServer.stop(process)
     try? FileManager.default.removeItem(at: directory)
-  }
-
-  private static func stop(_ process: Process) {
-    if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-    let deadline = Date().addingTimeInterval(3)
-    while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    process.waitUntilExit()
   }
 }

@@ -146,7 +146,8 @@ final class S3MotoServer: @unchecked Sendable {
     try? FileManager.default.removeItem(at: directory)
   }
 
-  private static func stop(_ process: Process) {
+  /// SIGTERM, 3 s to exit, then SIGKILL, by pid: how the tests end the helper servers they start.
+  static func stop(_ process: Process) {
     if process.isRunning { kill(process.processIdentifier, SIGTERM) }
     let deadline = Date().addingTimeInterval(3)
     while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
