@@ -20,10 +20,18 @@ public struct RDBWarning: Sendable, Equatable, CustomStringConvertible {
     /// A stream node's listpack header counts other than the elements it holds. The server
     /// checks the walk of a stream node's entries, not its header count.
     case streamNodeCount(declared: Int, found: Int)
-    /// A packed sorted set's score (ziplist or listpack) that is not a number. The server
-    /// does not check packed scores when it loads them; it reads each with `strtod`, as
-    /// `loadedAs` (`"abc"` is 0), which is what the parser reports.
+    /// A sorted set's score written as text that is not a number as a whole. The server
+    /// does not check packed scores (ziplist or listpack) when it loads them and reads each
+    /// with `strtod` (`"abc"` is 0); it reads a type-3 score with `sscanf("%lg")`, which skips
+    /// leading spaces and stops after the number (`"1.5x"` is 1.5). `loadedAs` is what it
+    /// reads, and what the parser reports.
     case sortedSetScore(text: String, loadedAs: Double)
+    /// A pending entry of a consumer group that two of its consumers list. Redis 7.4 and 8.6
+    /// load it (the later consumer owns it); Debian's Redis 7.0 package refuses it.
+    case pendingEntryOwners(id: StreamID, group: String)
+    /// A zipmap (Redis 2.4 hash) laid out as no writer lays it out but as the server reads it:
+    /// bytes after an end marker that ends the pairs.
+    case zipmapLayout(String)
     /// Keys that hold no elements: a list, set, sorted set or hash (any encoding) written
     /// empty. A loading server skips them ("empty keys skipped"), so the file holds `count`
     /// keys more than the server will; the offset and key are the first one's.
@@ -40,6 +48,11 @@ public struct RDBWarning: Sendable, Equatable, CustomStringConvertible {
       case .sortedSetScore(let text, let loadedAs):
         return "sorted set score \"\(RDBError.printable(text))\" is not a number; a server "
           + "loads it as \(loadedAs)"
+      case .pendingEntryOwners(let id, let group):
+        return "pending entry \(id) of group \"\(RDBError.printable(group))\" is listed by two "
+          + "consumers; a server gives it to the later one"
+      case .zipmapLayout(let what):
+        return "zipmap \(what)"
       case .emptyKeys(let count):
         return "\(count) empty key\(count == 1 ? "" : "s"): a server skips them when loading"
       }
@@ -83,6 +96,9 @@ public struct RDBWarning: Sendable, Equatable, CustomStringConvertible {
     switch kind {
     case .emptyKeys, .sortedSetScore:
       return RDBError(.invalidValue(kind.description), at: offset, key: key)
+    case .zipmapLayout:
+      return RDBError(
+        .corruptStructure(structure: "zipmap", reason: kind.description), at: offset, key: key)
     default:
       return RDBError(
         .corruptStructure(structure: "stream", reason: kind.description), at: offset, key: key)

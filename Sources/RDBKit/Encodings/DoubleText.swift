@@ -104,6 +104,38 @@ enum DoubleText {
     return unsafe strtod(text, nil)
   }
 
+  /// The score a server reads from a type-3 sorted set's score text with `sscanf("%lg")`
+  /// (`rdbLoadDoubleValue`): the text up to a NUL byte, leading white space skipped, the
+  /// longest number at its start (`" 25"` is 25, `"1.5x"` 1.5, `"1e5x"` 100000).
+  ///
+  /// - Returns: nil when no number starts the text (`"abc"`, `""`), which servers refuse,
+  ///   and when the number stops where it could have gone on (`"1e"`, `"1.5E+"`, `"0x"`,
+  ///   `"0x1p"`), which servers read differently: Debian's Redis 7.0 reads `"1e"` as 1 and
+  ///   refuses `"0x"`, Redis 8.6 refuses both.
+  ///
+  /// The corresponding C function is `strtod`.
+  static func scannedScore(_ bytes: UnsafeRawBufferPointer) -> Double? {
+    var text = [CChar](repeating: 0, count: bytes.count &+ 1)
+    for index in 0..<bytes.count { text[index] = CChar(bitPattern: unsafe bytes[index]) }
+    return unsafe text.withUnsafeMutableBufferPointer { buffer -> Double? in
+      guard let start = buffer.baseAddress else { return nil }
+      var end: UnsafeMutablePointer<CChar>? = nil
+      let value = unsafe strtod(start, &end)
+      guard let end = unsafe end, unsafe end != start else { return nil }
+      let next = UInt8(bitPattern: unsafe end.pointee) | 0x20
+      let read = unsafe UnsafeBufferPointer(start: start, count: end - start)
+        .map { UInt8(bitPattern: $0) }
+        .filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+      let digits = read.drop { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }
+      switch next {
+      case UInt8(ascii: "e"): return nil
+      case UInt8(ascii: "x") where digits.elementsEqual([UInt8(ascii: "0")]): return nil
+      case UInt8(ascii: "p") where read.contains { $0 | 0x20 == UInt8(ascii: "x") }: return nil
+      default: return value
+      }
+    }
+  }
+
   /// Parses `bytes` completely as a C `strtod` number (`inf`, `-inf`, `1e+300`, `5e-324` …).
   ///
   /// - Returns: nil when any byte is left over, the text is empty or longer than 255 bytes.

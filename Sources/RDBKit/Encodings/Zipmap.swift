@@ -3,6 +3,10 @@
 /// Layout: a count byte (254 or more: unknown), then field/value pairs, then `0xFF`. Each
 /// length is one byte below 254, or 254 and a u32 LE; each value is followed by a `free`
 /// byte and that many padding bytes.
+///
+/// As the server, the walk ends at the first `0xFF` where a field would start (the blob's
+/// last byte must be one too); bytes after it are noted in ``irregularity`` for the caller
+/// to warn about.
 @safe struct ZipmapReader {
   private let bytes: UnsafeRawBufferPointer
   private let origin: Int
@@ -10,6 +14,9 @@
   private var position = 1
   /// Pairs read so far.
   private(set) var count = 0
+  /// What no writer does but the server reads, once the pairs are read: bytes after the end
+  /// marker that ended them.
+  private(set) var irregularity: String?
 
   /// Checks `bytes`'s size and end marker; `origin` is the file offset reported in errors.
   @unsafe init(_ bytes: UnsafeRawBufferPointer, origin: Int) throws(RDBError) {
@@ -57,6 +64,12 @@
     field: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer
   )? {
     let end = unsafe bytes.count &- 1
+    if position < end, unsafe bytes[position] == 0xFF {
+      irregularity =
+        irregularity ?? "has \(end &- position) bytes after the end marker of its pairs, "
+        + "which a server ignores"
+      position = end
+    }
     guard position < end else {
       guard count > 0 else { throw fail("no pairs") }
       if declaredCount < 254, declaredCount != count {

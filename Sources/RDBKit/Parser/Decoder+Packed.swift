@@ -43,6 +43,9 @@ extension Decoder {
         try unsafe handler.hashField(
           RawSpan(_unsafeBytes: field), value: RawSpan(_unsafeBytes: value), expiresAt: nil)
       }
+      if let irregularity = reader.irregularity {
+        warn(.zipmapLayout(irregularity), at: blobOrigin)
+      }
     case .setIntset:
       var reader = unsafe try IntsetReader(blob, origin: blobOrigin)
       while let member = try reader.next() {

@@ -215,8 +215,10 @@ extension Decoder {
     }
   }
 
-  /// Reads a zset type-3 score: a length byte (253 NaN, 254 +inf, 255 -inf) and text.
-  mutating func readTextScore() throws(RDBError) -> Double {
+  /// Reads a zset type-3 score: a length byte (253 NaN, 254 +inf, 255 -inf) and text. Text
+  /// that is not a number as a whole but starts with one is read as the server reads it,
+  /// with a warning (once per value: `warned`).
+  mutating func readTextScore(warned: inout Bool) throws(RDBError) -> Double {
     let start = source.offset
     let length = try source.takeByte()
     let score: Double
@@ -225,10 +227,19 @@ extension Decoder {
     case 254: score = .infinity
     case 255: score = -.infinity
     default:
-      guard let value = unsafe DoubleText.parse(try source.take(Int(length))) else {
+      let text = unsafe try source.take(Int(length))
+      if let value = unsafe DoubleText.parse(text) {
+        score = value
+      } else if let value = unsafe DoubleText.scannedScore(text) {
+        score = value
+        if !warned, !value.isNaN {
+          warned = true
+          let shown = unsafe String(decoding: text.prefix(40), as: UTF8.self)
+          warn(.sortedSetScore(text: shown, loadedAs: value), at: start)
+        }
+      } else {
         throw RDBError(.invalidValue("score is not a number"), at: start)
       }
-      score = value
     }
     guard !score.isNaN else { throw RDBError(.invalidValue("score is NaN"), at: start) }
     return score

@@ -49,6 +49,7 @@ extension Decoder {
     }
     metadata.groupCount = try readLength()
     try handler.streamMetadata(metadata)
+    groupCheck.beginStream()
     for _ in 0..<metadata.groupCount {
       try readStreamGroup(type, into: &handler)
     }
@@ -134,10 +135,17 @@ extension Decoder {
     }
   }
 
+  /// Reads one consumer group: name, last delivered ID, its pending entries, its consumers
+  /// with theirs, checked as the server checks them (``StreamGroupCheck``).
   private mutating func readStreamGroup<H: RDBHandler>(_ type: ValueType, into handler: inout H)
     throws(RDBError)
   {
+    let nameOrigin = source.offset
     let name = unsafe try readString(into: .first, persistent: true)
+    let group = unsafe String(decoding: name, as: UTF8.self)
+    guard unsafe groupCheck.beginGroup(name) else {
+      throw Self.corruptStream("consumer group \(Self.quoted(group)) appears twice", nameOrigin)
+    }
     let lastID = try readLengthStreamID()
     var entriesRead: Int64? = nil
     if type != .streamListpacks {
@@ -150,15 +158,38 @@ extension Decoder {
       info: StreamGroupInfo(
         lastDeliveredID: lastID, entriesRead: entriesRead, pendingCount: pendingCount))
     for _ in 0..<pendingCount {
+      let entryOrigin = source.offset
       let id = try readRawStreamID()
+      guard groupCheck.addPending(id) else {
+        throw Self.corruptStream(
+          "pending entry \(id) appears twice in group \(Self.quoted(group))", entryOrigin)
+      }
       let deliveryTime = try readInt64()
       let deliveryCount = try readLength()
       try handler.streamPendingEntry(
         id: id, deliveryTime: deliveryTime, deliveryCount: deliveryCount)
     }
     let consumerCount = try readLength()
-    for _ in 0..<consumerCount {
+    let groupEnd = try readStreamConsumers(consumerCount, of: group, type, into: &handler)
+    if let id = groupCheck.unowned {
+      throw Self.corruptStream(
+        "pending entry \(id) of group \(Self.quoted(group)) has no consumer", groupEnd)
+    }
+  }
+
+  /// Reads a group's consumers and their pending entries; returns the offset after them.
+  private mutating func readStreamConsumers<H: RDBHandler>(
+    _ count: UInt64, of group: String, _ type: ValueType, into handler: inout H
+  ) throws(RDBError) -> Int {
+    for _ in 0..<count {
+      let nameOrigin = source.offset
       let consumer = unsafe try readString(into: .first, persistent: true)
+      guard unsafe groupCheck.beginConsumer(consumer) else {
+        let name = unsafe String(decoding: consumer, as: UTF8.self)
+        throw Self.corruptStream(
+          "consumer \(Self.quoted(name)) appears twice in group \(Self.quoted(group))",
+          nameOrigin)
+      }
       let seenTime = try readInt64()
       let activeTime: Int64? =
         type == .streamListpacks3 || type == .streamListpacks4 ? try readInt64() : nil
@@ -167,9 +198,31 @@ extension Decoder {
         name: RawSpan(_unsafeBytes: consumer),
         info: StreamConsumerInfo(seenTime: seenTime, activeTime: activeTime, pendingCount: owned))
       for _ in 0..<owned {
-        try handler.streamConsumerPending(id: try readRawStreamID())
+        let entryOrigin = source.offset
+        let id = try readRawStreamID()
+        switch groupCheck.own(id) {
+        case .owned:
+          break
+        case .alreadyOwned:
+          warn(.pendingEntryOwners(id: id, group: group), at: entryOrigin)
+        case .notPending:
+          throw Self.corruptStream(
+            "pending entry \(id) of a consumer is not in group \(Self.quoted(group))'s list",
+            entryOrigin)
+        case .repeated:
+          throw Self.corruptStream(
+            "pending entry \(id) appears twice for one consumer of group \(Self.quoted(group))",
+            entryOrigin)
+        }
+        try handler.streamConsumerPending(id: id)
       }
     }
+    return source.offset
+  }
+
+  /// A group or consumer name for a message: quoted, control bytes escaped, cut when long.
+  private static func quoted(_ name: String) -> String {
+    "\"\(RDBError.printable(name))\""
   }
 
   /// Reads a listpack element that must be an integer (or a string that parses as one).

@@ -44,14 +44,16 @@ extension Decoder {
     case .sortedSet, .sortedSet2:
       try handler.beginValue(encoding: .skiplist)
       let count = try readLength()
+      var warned = false
       for _ in 0..<count {
         if !H.needsElements {
           try passElementString()
-          _ = type == .sortedSet ? try readTextScore() : try readBinaryScore()
+          _ = type == .sortedSet ? try readTextScore(warned: &warned) : try readBinaryScore()
           continue
         }
         let member = unsafe try readString(into: .first, persistent: true)
-        let score = type == .sortedSet ? try readTextScore() : try readBinaryScore()
+        let score =
+          type == .sortedSet ? try readTextScore(warned: &warned) : try readBinaryScore()
         try unsafe handler.sortedSetMember(RawSpan(_unsafeBytes: member), score: score)
       }
     case .hash:

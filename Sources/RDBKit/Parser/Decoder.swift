@@ -35,6 +35,8 @@ enum ScratchSlot {
   var masterFields: [PackedElement] = []
   /// Master IDs of the current stream's nodes, in file order.
   var nodeKeys: [StreamID] = []
+  /// The current stream's consumer groups, checked as the server checks them.
+  var groupCheck = StreamGroupCheck()
   /// What a server accepts but does not write, in file order (see ``RDBWarning``).
   var warnings: [RDBWarning] = []
   /// Empty aggregates seen, and the first one's record offset and name.

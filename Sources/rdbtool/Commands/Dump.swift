@@ -60,7 +60,7 @@ extension RDBTool {
         valueName: "STYLE"))
     var bytes: ByteStringStyle?
 
-    @Option(help: "What to do with keys already expired when the file was written.")
+    @Option(help: "Keys already expired when the file was written: keep or skip.")
     var expired: ExpiredKeys = .keep
 
     @Option(

@@ -59,10 +59,7 @@ extension RDBTool {
         valueName: "ENGINE-VERSION"))
     var target: String?
 
-    @Option(
-      help:
-        "Whether the new cluster runs in cluster mode (default: enabled with --shards, else disabled)."
-    )
+    @Option(help: "enabled or disabled (default: enabled with --shards, else disabled).")
     var clusterMode: RDBKit.SeedCheck.ClusterMode?
 
     @Option(help: ArgumentHelp("The shards of the new cluster (cluster mode).", valueName: "N"))
@@ -87,8 +84,6 @@ extension RDBTool {
     var json = false
 
     @OptionGroup var options: InputOptions
-
-    @OptionGroup var destination: OutputOptions
 
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("Missing an INPUT.") }
@@ -151,8 +146,7 @@ extension RDBTool {
         } ?? []
       let findings = (sources.isEmpty ? [] : check.findings(for: scans)) + s3Findings
       let report = SeedCheckReport(check: check, scans: scans, findings: findings)
-      try destination.write(
-        text: json ? try report.jsonText() + "\n" : report.text(), s3: options.s3)
+      print(json ? try report.jsonText() : report.text(), terminator: json ? "\n" : "")
       if !report.passed { throw ExitCode.failure }
     }
   }

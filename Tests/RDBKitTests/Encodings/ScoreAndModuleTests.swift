@@ -31,11 +31,24 @@ import Testing
     #expect(expectKeys(Self.textScore([0xFF])).first?.scores.first?.1 == -.infinity)
   }
 
+  /// Refused by Redis 7.0 and 8.6 (`sscanf("%lg")` reads no number, or NaN), or read
+  /// differently by them (`"1e"`: 7.0 reads 1, 8.6 refuses; `"0x1p"`).
   @Test(arguments: [
-    [0xFD], text("nan"), text("abc"), text("1.5x"), text(" 1"), text("1 "), [0x00], text("0x"),
+    [0xFD], text("nan"), text("abc"), [0x00], text("0x"), text("   "), text("."), text("1e"),
+    text("1.5E+"), text("0x1p"), text("nanx"),
   ])
   func badTextScores(_ score: [UInt8]) {
     expectFailure(Self.textScore(score), .invalidValue, at: 15, key: "k")
+  }
+
+  /// Text that starts with a number: read as the server reads it, with a warning.
+  @Test(arguments: [("1.5x", 1.5), (" 1", 1), ("1 ", 1), ("1\u{0}2", 1), ("1e5x", 1e5)])
+  func textScoresReadAsAServerReadsThem(_ text: String, _ value: Double) throws {
+    var keys = RecordCollector()
+    let summary = try RDBParser().parse(Self.textScore(Self.text(text)), into: &keys)
+    #expect(keys.keys.first?.scores.first?.1 == value)
+    #expect(summary.warnings.map(\.kind) == [.sortedSetScore(text: text, loadedAs: value)])
+    #expect(summary.warnings.first?.offset == 15)
   }
 
   @Test func truncatedTextScore() {

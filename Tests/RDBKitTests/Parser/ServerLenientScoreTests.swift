@@ -48,6 +48,88 @@ import Testing
   }
 }
 
+extension ServerLenientScoreTests {
+  /// A type-3 score text and what the server reads from it (nil: it refuses the file), and
+  /// whether the parser warns.
+  struct TextScore: CustomTestStringConvertible, Sendable {
+    var text: String
+    var score: Double?
+    var warns: Bool
+    var testDescription: String { "\"\(text)\"" }
+  }
+
+  static let textScores: [TextScore] = [
+    TextScore(text: "1.5x", score: 1.5, warns: true),
+    TextScore(text: " 25", score: 25, warns: true),
+    TextScore(text: "1e5x", score: 100_000, warns: true),
+    TextScore(text: "-.5x", score: -0.5, warns: true),
+    TextScore(text: "infx", score: .infinity, warns: true),
+    TextScore(text: "0x1p3", score: 8, warns: false),
+    TextScore(text: "abc", score: nil, warns: false),
+    TextScore(text: "nan", score: nil, warns: false),
+    TextScore(text: "nanx", score: nil, warns: false),
+    TextScore(text: "0x", score: nil, warns: false),
+    TextScore(text: "0xg", score: nil, warns: false),
+  ]
+
+  /// A type-3 (text score) sorted set: Redis 7.0 and 8.6 read the score with
+  /// `sscanf("%lg")`, which skips leading spaces and stops after the number, and refuse text
+  /// that starts with no number, or NaN; the parser reads the same, with a warning for text
+  /// that is not a number as a whole. (Text whose number could go on, `"1e"` or `"0x1p"`,
+  /// Redis 7.0 reads and 8.6 refuses; the parser refuses it, see ScoreTests.)
+  @Test(arguments: textScores)
+  func textScoreIsReadAsTheServerReadsIt(_ testCase: TextScore) throws {
+    var image = RDBImageBuilder(version: 10)
+    image.key(type: 3, "z")
+    image.length(1)
+    image.string("m")
+    image.byte(UInt8(testCase.text.utf8.count))
+    image.raw(utf8(testCase.text))
+    image.key(type: 0, "anchor")
+    image.string("v")
+    let bytes = image.finished()
+    let file = FileManager.default.temporaryDirectory
+      .appendingPathComponent("rdbkit-textscore-\(UUID().uuidString.prefix(8)).rdb")
+    try Data(bytes).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let servers =
+      [try ServerCatalog.require("redis-7.0")]
+      + [ServerCatalog.server("redis-8.6")].compactMap {
+        $0
+      }
+    let verify = try RDBToolBinary.run(["verify", file.path])
+    guard let score = testCase.score else {
+      for binary in servers {
+        #expect(throws: ServerStartError.self, "\(binary) loads it") {
+          try RedisServer(
+            binary: binary, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"]
+          ).stop()
+        }
+      }
+      #expect(verify.status == 1 && verify.stdout.contains("CORRUPT"), "\(verify.stdout)")
+      return
+    }
+    for binary in servers {
+      let server = try RedisServer(
+        binary: binary, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"])
+      defer { server.stop() }
+      let served = try server.client().call("ZSCORE", "z", "m").text
+      #expect(served.flatMap(Double.init) == score, "\(binary): \(served ?? "nil")")
+    }
+    var members = RecordedScores()
+    let summary = try RDBParser().parse(bytes, into: &members)
+    #expect(members.scores.map(\.1) == [score])
+    let warnings =
+      testCase.warns ? [RDBWarning.Kind.sortedSetScore(text: testCase.text, loadedAs: score)] : []
+    #expect(summary.warnings.map(\.kind) == warnings)
+    #expect(verify.status == 0)
+    #expect(
+      verify.stdout.contains(testCase.warns ? "OK with 1 warning" : ": OK,"), "\(verify.stdout)")
+    #expect(
+      try RDBToolBinary.run(["verify", "--strict", file.path]).status == (testCase.warns ? 1 : 0))
+  }
+}
+
 /// Sorted-set members and scores as the parser reports them.
 struct RecordedScores: RDBHandler {
   var scores: [(String, Double)] = []

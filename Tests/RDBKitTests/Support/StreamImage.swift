@@ -53,10 +53,10 @@ enum StreamImage {
   }
 
   /// Appends a type-15 stream value after its key: the nodes (master ID, listpack), then the
-  /// stored length, the last ID and no consumer groups.
+  /// stored length, the last ID and the consumer groups.
   static func append(
     to image: inout RDBImageBuilder, nodes: [(master: StreamID, listpack: [UInt8])],
-    length: UInt64, lastID: StreamID
+    length: UInt64, lastID: StreamID, groups: [StreamGroupImage] = []
   ) {
     image.length(UInt64(nodes.count))
     for node in nodes {
@@ -68,6 +68,7 @@ enum StreamImage {
     image.length(length)
     image.length(lastID.milliseconds)
     image.length(lastID.sequence)
-    image.length(0)
+    image.length(UInt64(groups.count))
+    for group in groups { group.append(to: &image) }
   }
 }
