@@ -31,37 +31,22 @@ fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [[ -x "$NGINX" ]] || { echo "nginx is missing: apt-get install nginx-light" >&2; exit 2; }
 
+source scripts/throughput-lib.sh
 work=$(mktemp -d /tmp/fetch-throughput.XXXXXX)
-nginx_pid="" moto_pid=""
+nginx_pid=""
 cleanup() {
   [[ -n "$nginx_pid" ]] && kill -QUIT "$nginx_pid" 2>/dev/null || true
-  if [[ -n "$moto_pid" ]]; then
-    kill -TERM "$moto_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$moto_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$moto_pid" 2>/dev/null || true
-  fi
+  stop_moto
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
 now() { date +%s.%N; }
 rate() { python3 -c "import sys; print(f'{$size / ($2 - $1) / 1e6:.0f} MB/s ({$2 - $1:.1f} s)')" ; }
 check_same() { cmp -s "$object" "$1" || { echo "DIFFERENT: $1" >&2; exit 1; }; rm -f "$1"; }
 
 # The AWS CLI: 8 MiB parts, 10 in flight (its defaults, written out), no profile files.
-cat > "$work/aws-config" <<EOF
-[default]
-region = us-east-1
-s3 =
-  multipart_chunksize = 8MB
-  multipart_threshold = 8MB
-  max_concurrent_requests = $inflight
-EOF
-clean_env=(env -u AWS_PROFILE -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_S3
-  AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE=/dev/null
-  AWS_EC2_METADATA_DISABLED=true AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1)
+aws_clean_env "$inflight"
 rdbtool_env=("${clean_env[@]}" AWS_ACCESS_KEY_ID=benchmark AWS_SECRET_ACCESS_KEY=benchmark)
 mkdir -p "$work/out"
 
@@ -123,13 +108,7 @@ printf '%-44s %s, peak RSS %s MB\n' "nginx -> rdbtool verify" "$(rate "$start" "
 [[ $skip_moto == 1 ]] && exit 0
 
 # --- moto: a real S3 implementation ----------------------------------------------------------
-moto_port=$(free_port)
-mkdir -p "$work/moto"
-TMPDIR="$work/moto" python3 Tests/RDBKitTests/S3/Support/s3_helper.py serve-moto "$moto_port" \
-  >"$work/moto/moto.log" 2>&1 &
-moto_pid=$!
-wait_for "http://127.0.0.1:$moto_port/moto-api/" || { echo "moto did not start" >&2; exit 1; }
-moto_url=http://127.0.0.1:$moto_port
+start_moto
 "${rdbtool_env[@]}" aws s3api create-bucket --bucket "$bucket" --endpoint-url "$moto_url" >/dev/null
 "${rdbtool_env[@]}" aws s3 cp --quiet --endpoint-url "$moto_url" "$object" "s3://$bucket/$key"
 measure "moto -> aws s3 cp (file)" "${rdbtool_env[@]}" aws s3 cp --quiet \

@@ -24,41 +24,17 @@ if [[ -z "${RDBTOOL:-}" ]]; then
   RDBTOOL=$PWD/.build/release/rdbtool
 fi
 
+source scripts/throughput-lib.sh
 work=$(mktemp -d /tmp/upload-throughput.XXXXXX)
-moto_pid=""
 cleanup() {
-  if [[ -n "$moto_pid" ]]; then
-    kill -TERM "$moto_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$moto_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$moto_pid" 2>/dev/null || true
-  fi
+  stop_moto
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
-
-cat > "$work/aws-config" <<EOF
-[default]
-region = us-east-1
-s3 =
-  multipart_chunksize = 8MB
-  multipart_threshold = 8MB
-  max_concurrent_requests = $inflight
-EOF
-env_clean=(env -u AWS_PROFILE -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_S3
-  AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE=/dev/null
-  AWS_EC2_METADATA_DISABLED=true AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
-  AWS_ACCESS_KEY_ID=benchmark AWS_SECRET_ACCESS_KEY=benchmark)
-
-moto_port=$(free_port)
-mkdir -p "$work/moto"
-TMPDIR="$work/moto" timeout 3600 python3 Tests/RDBKitTests/S3/Support/s3_helper.py serve-moto \
-  "$moto_port" >"$work/moto/moto.log" 2>&1 &
-moto_pid=$!
-wait_for "http://127.0.0.1:$moto_port/moto-api/" || { echo "moto did not start" >&2; exit 1; }
-moto_url=http://127.0.0.1:$moto_port
+aws_clean_env "$inflight"
+env_clean=("${clean_env[@]}" AWS_ACCESS_KEY_ID=benchmark AWS_SECRET_ACCESS_KEY=benchmark)
+start_moto
 "${env_clean[@]}" aws s3api create-bucket --bucket "$bucket" --endpoint-url "$moto_url" >/dev/null
 
 # label, output file for the size, command… : wall time, MB/s of that output, peak RSS.

@@ -6,10 +6,9 @@ import Testing
 /// they can be copied, and one default per option.
 @Suite struct HelpTextTests {
   static let commands: [[String]] = [
-    [], ["verify"], ["info"], ["stats"], ["keys"], ["dump"], ["memory"], ["rewrite"], ["split"],
-    ["merge"], ["seed-check"], ["fetch"], ["export"], ["s3"], ["s3", "check-bucket"],
-    ["s3", "prepare-bucket"],
-    ["s3", "policy"],
+    [], ["verify"], ["info"], ["stats"], ["report"], ["keys"], ["dump"], ["memory"], ["rewrite"],
+    ["split"], ["merge"], ["seed-check"], ["fetch"], ["export"], ["s3"], ["s3", "check-bucket"],
+    ["s3", "prepare-bucket"], ["s3", "policy"],
   ]
 
   static func help(_ command: [String], columns: Int) throws -> [String] {
@@ -19,6 +18,21 @@ import Testing
       RDBToolProcess.binary, command + ["--help"], environment: environment)
     #expect(result.status == 0 && result.stderr.isEmpty, "\(command): \(result.stderr)")
     return result.stdout.components(separatedBy: "\n")
+  }
+
+  /// The commands above are every command the help lists, so a new one is checked too.
+  @Test func everyCommandIsChecked() throws {
+    func listed(_ command: [String]) throws -> [[String]] {
+      let lines = try Self.help(command, columns: 120)
+      let start = try #require(lines.firstIndex(of: "SUBCOMMANDS:"))
+      return lines[(start + 1)...].prefix { !$0.isEmpty }.compactMap { line in
+        let name = line.drop { $0 == " " }.prefix { $0 != " " }
+        return line.hasPrefix("  ") && !line.hasPrefix("   ") ? command + [String(name)] : nil
+      }
+    }
+    let listedCommands = try [[]] + listed([]) + listed(["s3"])
+    #expect(Set(listedCommands) == Set(Self.commands))
+    #expect(listedCommands.count == Self.commands.count)
   }
 
   @Test(arguments: commands, [80, 120])
@@ -77,6 +91,29 @@ import Testing
         entry.components(separatedBy: "(default").count - 1
         + entry.components(separatedBy: "; default:").count - 1
       #expect(count <= 1, "\(command): \(entry)")
+    }
+  }
+
+  /// An option whose values the parser lists, "(values: a, b)", does not list them again as
+  /// a bare enumeration ("a, b" or "a or b") in its own text.
+  @Test(arguments: commands)
+  func valuesListedOnce(_ command: [String]) throws {
+    var environment = ProcessInfo.processInfo.environment
+    environment["COLUMNS"] = "1000"
+    let result = try RDBToolProcess.runProgram(
+      RDBToolProcess.binary, command + ["--help"], environment: environment)
+    for line in result.stdout.split(separator: "\n") {
+      guard let range = line.range(of: "(values: ") else { continue }
+      let values = line[range.upperBound...].prefix { $0 != ";" && $0 != ")" }
+        .components(separatedBy: ", ")
+      let text = line[..<range.lowerBound]
+      for first in values {
+        for second in values where second != first {
+          #expect(
+            !text.contains("\(first), \(second)") && !text.contains("\(first) or \(second)"),
+            "\(command): \(line)")
+        }
+      }
     }
   }
 

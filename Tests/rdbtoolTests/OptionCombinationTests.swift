@@ -18,6 +18,8 @@ import Testing
     (["dump", "--format", "resp", "--no-expire", "--expire-shift", "5"], "--no-expire"),
     (["dump", "--format", "resp", "--target", "redis-1.0"], "unknown --target"),
     (["dump", "--expired", "skip", "--expiry", "expired"], "--expiry expired"),
+    (["stats", "--tree", "--format", "folded"], "--format folded always holds the prefix tree"),
+    (["stats", "--tree", "--json"], "--json always holds the prefix tree"),
     (["keys", "--exclude-regex", "("], "--exclude-regex"),
     (["rewrite", "--expired", "skip", "--expiry", "expired", "-o", "/tmp/never.rdb"], "--expired"),
     (["rewrite", "--now", "1767225600000", "-o", "/tmp/never.rdb"], "--now"),

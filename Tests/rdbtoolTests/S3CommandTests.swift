@@ -230,6 +230,16 @@ import Testing
         })
       let policy = try #require(report["suggested_policy"] as? [String: Any])
       #expect("\(policy)".contains("ap-east-1.elasticache-snapshot.amazonaws.com"))
+
+      // -o FILE holds what standard output would, and standard output stays empty.
+      let directory = try RDBToolProcess.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let file = directory.appendingPathComponent("check.json")
+      let saved = try check([
+        "--json", "--region", "ap-east-1", "ec-optin-no-policy", "-o", file.path,
+      ])
+      #expect(saved.status == 1 && saved.stdout.isEmpty, "\(saved.stderr)")
+      #expect(try String(contentsOf: file, encoding: .utf8) == noPolicy.stdout)
     }
   }
 
@@ -250,6 +260,15 @@ import Testing
       statement["Resource"] as? [String] == [
         "arn:aws:s3:::my-backups", "arn:aws:s3:::my-backups/*",
       ])
+
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("policy.json")
+    let saved = try RDBToolProcess.run([
+      "s3", "policy", "--region", "me-south-1", "s3://my-backups", "-o", file.path,
+    ])
+    #expect(saved.status == 0 && saved.stdout.isEmpty, "\(saved.stderr)")
+    #expect(try String(contentsOf: file, encoding: .utf8) == result.stdout)
 
     let notOptIn = try RDBToolProcess.run(["s3", "policy", "--region", "eu-west-1", "my-backups"])
     #expect(notOptIn.status == 2)

@@ -11,8 +11,12 @@ import Testing
     try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
   }
 
-  /// `-o FILE` writes the report to the file and nothing to stdout; `-o -` is stdout.
-  @Test(arguments: [["stats"], ["stats", "--json"], ["info"], ["info", "--json"]])
+  /// `-o FILE` writes the report to the file and nothing to stdout; `-o -` is stdout. So for
+  /// every command that prints a report: verify and seed-check too.
+  @Test(arguments: [
+    ["stats"], ["stats", "--json"], ["info"], ["info", "--json"], ["verify"], ["verify", "--json"],
+    ["seed-check", "--target", "redis-7.4"], ["seed-check", "--target", "redis-7.4", "--json"],
+  ])
   func outputOption(_ command: [String]) throws {
     let directory = try RDBToolProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

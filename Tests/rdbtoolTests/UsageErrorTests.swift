@@ -21,6 +21,10 @@ import Testing
     (["verify"], "rdbtool verify: missing expected argument '<inputs> ...'"),
     (["keys", "--bogus", fixture], "rdbtool keys: unknown option '--bogus'"),
     (
+      ["keys", "--type", "nosuch", fixture],
+      "one of 'string', 'list', 'set', 'hash', 'stream', 'module' or 'zset'"
+    ),
+    (
       ["dump", "--format", "xml", fixture], "rdbtool dump: the value 'xml' is invalid for '--format"
     ),
     (

@@ -59,10 +59,10 @@ extension MemoryEstimator {
   public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
     if awaitsNodeID { insertUnknownNodeID() }
     valueCost += raxCost(streamRax)
-    // Deleting a tree's last key leaves its head as allocated, so on Redis 8.6 the head of a
-    // stream emptied by commands still holds its 16-byte ID (4 + 16, padded, and a child
-    // pointer: 32 bytes) instead of the empty 8.
-    if model.countsStreamGroupTrees, model.streamsBuiltByCommands, streamRax.elements == 0,
+    // Deleting a tree's last key leaves its head as allocated, so on Redis 8.6 and Valkey 8.1+
+    // the head of a stream emptied by commands still holds its 16-byte ID (4 + 16, padded, and
+    // a child pointer: 32 bytes) instead of the empty 8.
+    if model.countsRaxAllocations, model.streamsBuiltByCommands, streamRax.elements == 0,
       metadata.lastID != StreamID(milliseconds: 0, sequence: 0)
     {
       valueCost += model.allocationSize(32) - model.allocationSize(8)

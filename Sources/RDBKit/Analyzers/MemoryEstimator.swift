@@ -279,7 +279,20 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     default: break
     }
     var size = valueCost + model.keyCost(key.count)
-    if model.embedsKeyInObject {
+    if model.version == .valkey81 {
+      // The key lives in the value's object, and `MEMORY USAGE` counts that object's whole
+      // allocation only when it embeds a string value; otherwise only its 16 bytes.
+      let keyBytes = 1 + MemoryModel.sdsHeader(key.count) + key.count + 1
+      if info.dataType == .string, encoding != .int {
+        encoding = 16 + keyBytes + 3 + largest + 1 <= 64 ? .embstr : .raw
+        valueCost = model.stringValueCost(length: largest, encoding: .raw)
+      }
+      size =
+        encoding == .embstr
+        ? model.keyedObjectSize(
+          keyLength: key.count, slots: info.expiresAt == nil ? 0 : 1, embedded: 3 + largest + 1)
+        : valueCost
+    } else if model.embedsKeyInObject {
       // The value's 16-byte object becomes the keyed object; an embstr's sds moves into it.
       let embedsValue = info.dataType == .string && encoding == .embstr
       size =

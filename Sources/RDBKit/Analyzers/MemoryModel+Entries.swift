@@ -8,12 +8,13 @@
 /// embedded strings and sdshdr5). Valkey 9 keeps no dict entries: its `hashtable` holds the
 /// element pointers in 64-byte buckets (``MemoryModel/openTableCost(count:type:allIntegers:)``).
 extension MemoryModel {
-  /// Whether the version keeps sets, hashes and sorted sets in Valkey 9's open `hashtable`.
-  var usesOpenHashTables: Bool { version == .valkey90 }
+  /// Whether the version keeps sets, hashes and sorted sets in the open `hashtable` (Valkey 8.1
+  /// and 9).
+  var usesOpenHashTables: Bool { version == .valkey81 || version == .valkey90 }
 
   /// Whether the version embeds a hash field and its value in one allocation, and a sorted-set
-  /// member in its skiplist node (Redis 8.6, Valkey 9).
-  var embedsElements: Bool { version == .redis86 || version == .valkey90 }
+  /// member in its skiplist node (Redis 8.6, Valkey 9; Valkey 8.1 only the hash field).
+  var embedsElements: Bool { version == .redis86 || usesOpenHashTables }
 
   /// Redis 8.6's `sdsAllocSize` of a string made by `sdsnewlen`: an sdshdr5 string (1 to 31
   /// bytes) has no `alloc` field and counts `1 + len + 1`; the others count their usable size,
@@ -29,7 +30,7 @@ extension MemoryModel {
   func setMemberCost(_ length: Int) -> Int {
     switch version {
     case .redis86: return trackedStringCost(length) + 24
-    case .valkey90: return stringCost(length)
+    case .valkey81, .valkey90: return stringCost(length)
     default: return stringCost(length)  // entries are added by the caller
     }
   }
@@ -43,18 +44,18 @@ extension MemoryModel {
     // entry.c: the field is an sds (sdshdr8 at least when it carries a TTL or a value pointer),
     // after the TTL (an 8-byte time in Valkey, a 16-byte ExpireMeta in Redis); the value is
     // embedded as an sdshdr8 when the whole fits 128 bytes, else it is its own sds.
-    let ttlBytes = hasTTL ? (version == .valkey90 ? 8 : 16) : 0
+    let ttlBytes = hasTTL ? (usesOpenHashTables ? 8 : 16) : 0
     var fieldHeader = Self.sdsHeader(fieldLength)
     if fieldLength == 0 || (hasTTL && fieldHeader == 1) { fieldHeader = 3 }
     let embeddedValue = 3 + valueLength + 1
     if fieldHeader + fieldLength + 1 + ttlBytes + embeddedValue <= 128 {
       let bytes = fieldHeader + fieldLength + 1 + ttlBytes + embeddedValue
       // Valkey counts the allocation's usable size; Redis the two strings as written.
-      return version == .valkey90 ? allocationSize(bytes) : bytes + 24
+      return usesOpenHashTables ? allocationSize(bytes) : bytes + 24
     }
     fieldHeader = max(3, fieldHeader)
     let field = fieldHeader + fieldLength + 1 + ttlBytes + 8
-    if version == .valkey90 { return allocationSize(field) + stringCost(valueLength) }
+    if usesOpenHashTables { return allocationSize(field) + stringCost(valueLength) }
     return field + trackedStringCost(valueLength) + 24
   }
 
@@ -67,10 +68,14 @@ extension MemoryModel {
     guard embedsElements else {
       return Double(stringCost(length) + 24) + nodeCost
     }
+    if version == .valkey81 {
+      // The member is its own sds beside the node (measured: Valkey 9 plus the sds).
+      return Double(stringCost(length)) + nodeCost
+    }
     // The node: score, backward pointer, 16 bytes per level, then the member as an sds
     // (sdshdr5 below 32 bytes, even when empty); Valkey adds a byte for the header size.
     let header = length < 32 ? 1 : Self.sdsHeader(length)
-    let fixed = 16 + header + length + 1 + (version == .valkey90 ? 1 : 0)
+    let fixed = 16 + header + length + 1 + (usesOpenHashTables ? 1 : 0)
     var expectation = 0.0
     var probability = 0.75
     for level in 1...12 {
@@ -98,6 +103,7 @@ extension MemoryModel {
   /// a hash's 8-byte metadata), without buckets.
   func tableFixedCost(type: DataType) -> Int {
     guard usesOpenHashTables else { return dictSize }
+    if version == .valkey81 { return 72 }  // as measured on one-element sets and hashes
     return type == .hash ? 88 : 80
   }
 
@@ -107,6 +113,9 @@ extension MemoryModel {
     case .redis86:
       // zset, the zskiplist and its 32-level header node, the dict.
       return 16 + 16 + allocationSize(40) + allocationSize(24 + 16 * 32) + dictSize
+    case .valkey81:
+      // zset, the zskiplist, its 32-level header node as allocated, the hashtable.
+      return 16 + 16 + 32 + allocationSize(24 + 16 * 32) + 72
     case .valkey90:
       // zset, the zskiplist with its header's 32 levels (counted unrounded), the hashtable.
       return 16 + 16 + 32 + 31 * 16 + 80

@@ -88,7 +88,9 @@ extension MemoryModel {
 
   /// Whether stream radix trees count their real allocations (Valkey 9's `raxAllocSize`,
   /// Redis 8.6's tracked sizes) rather than a flat figure per node.
-  var countsRaxAllocations: Bool { version == .valkey90 || version == .redis86 }
+  var countsRaxAllocations: Bool {
+    version == .valkey81 || version == .valkey90 || version == .redis86
+  }
 
   /// `sizeof(streamCG)`: 32 up to 6.2, 40 from 7.0; Redis 8.6 counts its 56-byte allocation.
   var consumerGroupSize: Int {

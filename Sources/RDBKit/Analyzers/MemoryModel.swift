@@ -30,6 +30,9 @@ public struct MemoryModel: Sendable, Equatable {
     case valkey72 = "valkey-7.2"
     /// Valkey 8.0 (keys embedded in dict entries, 16-byte set entries).
     case valkey80 = "valkey-8.0"
+    /// Valkey 8.1: sets, hashes and sorted sets in the open `hashtable` of Valkey 9, the key in
+    /// the value's object, and `MEMORY USAGE` counting the key only for an embedded string.
+    case valkey81 = "valkey-8.1"
     /// Redis 8.6 (RDB 13): the key name, its expiry and metadata live in the value's object
     /// (`kvobj`), and listpacks and intsets count at their byte length.
     case redis86 = "8.6"
@@ -85,8 +88,8 @@ public struct MemoryModel: Sendable, Equatable {
   ///
   /// `valkey-ver` wins over `redis-ver` (Valkey reports a Redis-compatible `redis-ver`);
   /// without either, the RDB version decides (8: 4.0, 9: 5.0–6.2, taken as 6.2, 10: 7.0,
-  /// 11: 7.2, 12: 7.4, 13 and later: 8.6). Only Redis 8.0 and 8.6 and Valkey 9.1 of the newer
-  /// servers were measured: Redis 8.2 and 8.4 are taken as 7.4 (like 8.0), Valkey 8.1 as 8.0.
+  /// 11: 7.2, 12: 7.4, 13 and later: 8.6). Of the newer servers Redis 8.0 and 8.6 and Valkey
+  /// 8.1 and 9.1 were measured: Redis 8.2 and 8.4 are taken as 7.4 (like 8.0).
   ///
   /// - Parameters:
   ///   - redisVersion: The `redis-ver` AUX field, such as `7.0.15` or `255.255.255`.
@@ -96,8 +99,13 @@ public struct MemoryModel: Sendable, Equatable {
   public static func detect(redisVersion: String?, valkeyVersion: String?, rdbVersion: Int)
     -> Version
   {
-    if let valkeyVersion, let (major, _) = majorMinor(valkeyVersion) {
-      return major >= 9 ? .valkey90 : major >= 8 ? .valkey80 : .valkey72
+    if let valkeyVersion, let (major, minor) = majorMinor(valkeyVersion) {
+      switch (major, minor) {
+      case (9..., _): return .valkey90
+      case (8, 1...): return .valkey81
+      case (8, _): return .valkey80
+      default: return .valkey72
+      }
     }
     if let redisVersion, let (major, minor) = majorMinor(redisVersion) {
       switch (major, minor) {

@@ -60,7 +60,7 @@ extension RDBTool {
         valueName: "STYLE"))
     var bytes: ByteStringStyle?
 
-    @Option(help: "Keys already expired when the file was written: keep or skip.")
+    @Option(help: "What to do with keys already expired when the file was written.")
     var expired: ExpiredKeys = .keep
 
     @Option(

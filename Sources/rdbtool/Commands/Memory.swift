@@ -39,7 +39,7 @@ extension RDBTool {
     @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
     var inputs: [String]
 
-    @Option(help: "Output format: csv or jsonl.")
+    @Option(help: "Output format.")
     var format: MemoryReportWriter.Format = .csv
 
     @Option(help: ArgumentHelp("Report only the N largest keys, largest first.", valueName: "N"))

@@ -47,7 +47,7 @@ struct RewriteReport {
   static func writeJSON(_ reports: [RewriteReport], to path: String, s3: S3Options) throws {
     let object: Any = reports.count == 1 ? reports[0].json : reports.map(\.json)
     let data = try JSONSerialization.data(
-      withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+      withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     try OutputTarget.write(to: path, s3: s3) { descriptor in
       _ = try data.withUnsafeBytes { try descriptor.writeAll($0) }
     }

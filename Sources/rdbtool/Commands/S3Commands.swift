@@ -70,6 +70,8 @@ extension RDBTool.S3 {
 
     @OptionGroup(title: "S3") var connection: S3ConnectionOptions
 
+    @OptionGroup var destination: OutputOptions
+
     func run() throws {
       let client: S3Client
       do {
@@ -84,29 +86,32 @@ extension RDBTool.S3 {
       }
       let policy =
         policyFailed ? report.region.map { ExportBucketPolicy(bucket: bucket, region: $0) } : nil
+      var lines: [String] = []
       if json {
-        print(try BucketCheckJSON(report: report, policy: policy).text())
+        lines.append(try BucketCheckJSON(report: report, policy: policy).text())
       } else {
-        for finding in report.findings { print(finding.description) }
+        for finding in report.findings { lines.append(finding.description) }
         let failures = report.findings.filter { $0.severity == .failure }.count
         let warnings = report.findings.filter { $0.severity == .warning }.count
         let place = report.region.map { " (\($0))" } ?? ""
         if report.passed {
-          print(
+          lines.append(
             "\(bucket)\(place): ElastiCache can export here, \(warnings) warning\(warnings == 1 ? "" : "s")"
           )
         } else {
-          print(
+          lines.append(
             "\(bucket)\(place): exports would fail, \(failures) problem\(failures == 1 ? "" : "s") to fix"
           )
         }
         if let policy {
-          print(
+          lines.append(
             "Bucket policy to apply (aws s3api put-bucket-policy --bucket \(bucket) --policy file://policy.json):"
           )
-          print(policy.json)
+          lines.append(policy.json)
         }
       }
+      try destination.write(
+        text: lines.map { $0 + "\n" }.joined(), connection: connection, region: region)
       if !report.passed { throw ExitCode.failure }
     }
   }
@@ -119,7 +124,8 @@ extension RDBTool.S3 {
         In regions launched after 2019-03-20 (opt-in regions such as ap-east-1, me-south-1, \
         af-south-1), ElastiCache writes exports as the service principal \
         REGION.elasticache-snapshot.amazonaws.com, allowed by a bucket policy. This prints \
-        that policy as JSON on standard output, ready for 'aws s3api put-bucket-policy'. \
+        that policy as JSON on standard output (or to -o FILE), ready for 'aws s3api \
+        put-bucket-policy'. \
         Nothing is sent to S3. If the bucket already has a policy, merge the statement \
         into it instead of replacing it.
 
@@ -131,7 +137,7 @@ extension RDBTool.S3 {
         that is not opt-in, an invalid bucket name).
 
         Examples:
-          rdbtool s3 policy --region ap-east-1 my-backups > policy.json
+          rdbtool s3 policy --region ap-east-1 my-backups -o policy.json
           aws s3api put-bucket-policy --bucket my-backups --policy file://policy.json
         """)
 
@@ -140,6 +146,8 @@ extension RDBTool.S3 {
 
     @Option(help: "The bucket's and the cache's region; must be an opt-in region.")
     var region: String
+
+    @OptionGroup var destination: OutputOptions
 
     func validate() throws {
       guard ExportBucketCheck.isOptInRegion(region) else {
@@ -153,7 +161,9 @@ extension RDBTool.S3 {
     }
 
     func run() throws {
-      print(ExportBucketPolicy(bucket: bucket, region: region).json)
+      try destination.write(
+        text: ExportBucketPolicy(bucket: bucket, region: region).json + "\n", connection: nil,
+        region: region)
     }
 
     private static func canonicalUser(region: String) -> String {

@@ -59,7 +59,10 @@ extension RDBTool {
         valueName: "ENGINE-VERSION"))
     var target: String?
 
-    @Option(help: "enabled or disabled (default: enabled with --shards, else disabled).")
+    @Option(
+      help:
+        "Whether the new cluster runs in cluster mode (default: enabled with --shards, else disabled)."
+    )
     var clusterMode: RDBKit.SeedCheck.ClusterMode?
 
     @Option(help: ArgumentHelp("The shards of the new cluster (cluster mode).", valueName: "N"))
@@ -84,6 +87,8 @@ extension RDBTool {
     var json = false
 
     @OptionGroup var options: InputOptions
+
+    @OptionGroup var destination: OutputOptions
 
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("Missing an INPUT.") }
@@ -146,7 +151,8 @@ extension RDBTool {
         } ?? []
       let findings = (sources.isEmpty ? [] : check.findings(for: scans)) + s3Findings
       let report = SeedCheckReport(check: check, scans: scans, findings: findings)
-      print(json ? try report.jsonText() : report.text(), terminator: json ? "\n" : "")
+      try destination.write(
+        text: json ? try report.jsonText() + "\n" : report.text(), s3: options.s3)
       if !report.passed { throw ExitCode.failure }
     }
   }

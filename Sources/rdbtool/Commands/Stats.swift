@@ -49,7 +49,7 @@ extension RDBTool {
     @Flag(help: "Write one JSON object instead of tables (--format json).")
     var json = false
 
-    @Option(help: "Output format: text, json or folded.")
+    @Option(help: "Output format (--json is --format json).")
     var format: Format?
 
     @Flag(help: "Draw the prefix tree instead of the flat prefix list (text).")
@@ -82,7 +82,8 @@ extension RDBTool {
         throw ValidationError("--json and --format \(format.rawValue) cannot be combined.")
       }
       if tree, resolvedFormat != .text {
-        throw ValidationError("--tree draws a table; JSON always holds the tree.")
+        let name = json ? "--json" : "--format \(resolvedFormat.rawValue)"
+        throw ValidationError("--tree draws a table; \(name) always holds the prefix tree.")
       }
       if merge {
         try SummaryInputCheck.refuseReadingOptions(

@@ -26,6 +26,9 @@ extension RDBTool {
         ElastiCache export (<prefix>-0001.rdb, -0002.rdb, …), streamed from S3 into the \
         parser without a temporary file.
 
+        -o FILE writes the verdicts (or the JSON lines) to FILE instead of standard output, \
+        whatever they are.
+
         Exits 0 when every input is valid, 1 when one is corrupt or unreadable, 2 for usage \
         errors.
 
@@ -33,6 +36,7 @@ extension RDBTool {
           rdbtool verify dump.rdb
           rdbtool verify my-export-0001.rdb my-export-0002.rdb
           rdbtool verify s3://backups/my-export
+          rdbtool verify --json s3://backups/my-export -o verify.jsonl
           redis-cli --rdb - | rdbtool verify -
         """)
 
@@ -49,6 +53,8 @@ extension RDBTool {
     var strict = false
 
     @OptionGroup var options: InputOptions
+
+    @OptionGroup var destination: OutputOptions
 
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("Give at least one file to verify.") }
@@ -74,16 +80,20 @@ extension RDBTool {
         }
       }
       let good = results.filter(\.isOK).count
+      var lines: [String] = []
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for result in results { print(String(decoding: try encoder.encode(result), as: UTF8.self)) }
+        for result in results {
+          lines.append(String(decoding: try encoder.encode(result), as: UTF8.self))
+        }
       } else {
-        for result in results where !result.isOK || !options.quiet { print(result.line) }
+        for result in results where !result.isOK || !options.quiet { lines.append(result.line) }
         if sources.count > 1 || options.quiet {
-          print("\(sources.count) files: \(good) OK, \(sources.count - good) failed")
+          lines.append("\(sources.count) files: \(good) OK, \(sources.count - good) failed")
         }
       }
+      try destination.write(text: lines.map { $0 + "\n" }.joined(), s3: options.s3)
       if good != sources.count { throw ExitCode.failure }
     }
   }

@@ -11,7 +11,7 @@ struct FilterOptions: ParsableArguments {
   @Option(
     name: .customLong("type"),
     help: ArgumentHelp(
-      "Keep only keys of TYPE: string, list, set, zset, hash, stream, module (repeatable).",
+      "Keep only keys of TYPE (repeatable).",
       valueName: "TYPE"))
   var types: [DataType] = []
 
@@ -24,7 +24,7 @@ struct FilterOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Keep only keys matching a regular expression.", valueName: "RE"))
   var regex: String?
 
-  @Option(help: "Keep keys by expiry at the time the file was written: any, none, expired or live.")
+  @Option(help: "Keep keys by their expiry at the time the file was written.")
   var expiry: KeySelection.Expiry = .any
 
   @Option(

@@ -25,4 +25,13 @@ struct OutputOptions: ParsableArguments {
   func write(text: String, s3: S3Options) throws {
     try write(s3: s3) { descriptor in _ = try descriptor.writeAll(text.utf8) }
   }
+
+  /// Writes `text` as ``write(text:s3:)`` does, for a command that reads no inputs: an
+  /// `-o s3://…` output is reached through `connection` and `region`, in default parts.
+  func write(text: String, connection: S3ConnectionOptions?, region: String?) throws {
+    var s3 = try S3Options.parse([])
+    s3.region = region
+    if let connection { s3.connection = connection }
+    try write(text: text, s3: s3)
+  }
 }

@@ -6,7 +6,7 @@ import RDBKit
 struct RewriteSelectionOptions: ParsableArguments {
   @OptionGroup var filters: FilterOptions
 
-  @Option(help: "Keys already expired (at the file's ctime, or --now): keep or skip.")
+  @Option(help: "What to do with keys already expired (at the file's ctime, or --now).")
   var expired: RDBTool.Dump.ExpiredKeys = .keep
 
   @Option(help: ArgumentHelp("Judge expiry at this Unix time in ms.", valueName: "MS"))

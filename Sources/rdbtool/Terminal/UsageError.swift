@@ -99,10 +99,16 @@ enum UsageError {
   }
 
   /// The message without the usage and help lines some parser errors carry, and without a
-  /// final period (the line goes on).
+  /// final period (the line goes on). A list of valid values, which the parser puts one per
+  /// line after "one of the following:", is kept on the line: "one of 'a', 'b' or 'c'".
   private static func firstLine(of message: String) -> String {
-    let first = message.split(separator: "\n", omittingEmptySubsequences: true).first ?? ""
-    var text = String(first)
+    let lines = message.split(separator: "\n", omittingEmptySubsequences: true)
+    var text = String(lines.first ?? "")
+    let listed = lines.dropFirst().prefix { $0.hasPrefix("  - ") }.map { "'\($0.dropFirst(4))'" }
+    if text.hasSuffix(" one of the following:"), let last = listed.last {
+      text.removeLast(" the following:".count)
+      text += " " + listed.dropLast().joined(separator: ", ") + " or \(last)"
+    }
     if text.hasSuffix(".") { text.removeLast() }
     if let initial = text.first, initial.isUppercase, text.dropFirst().first?.isLowercase == true {
       text = initial.lowercased() + text.dropFirst()

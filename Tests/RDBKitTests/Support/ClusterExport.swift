@@ -16,10 +16,15 @@ struct ClusterExport: Sendable {
   /// Keys written: prefixes `user:`, `session:`, `cart:`, `feed:` and `cfg` below them.
   static let keyCount = 600
 
-  /// The export, made once per test run in a temporary directory (kept for the run).
+  /// The export, made once per test run in a temporary directory that is removed when the
+  /// test process exits.
   static let shared: Result<ClusterExport, ExportError> = {
     do { return .success(try make()) } catch { return .failure(ExportError("\(error)")) }
   }()
+
+  /// Where ``shared`` keeps its files.
+  private static let directory = FileManager.default.temporaryDirectory
+    .appendingPathComponent("rdbkit-cluster-export-\(UUID().uuidString.prefix(8))")
 
   /// Why the export could not be made.
   struct ExportError: Error, CustomStringConvertible {
@@ -28,9 +33,8 @@ struct ClusterExport: Sendable {
   }
 
   private static func make() throws -> ClusterExport {
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("rdbkit-cluster-export-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: ClusterExport.directory) }
     let cluster = try LocalCluster()
     defer { cluster.remove() }
     let ranges = try cluster.slotRanges()
