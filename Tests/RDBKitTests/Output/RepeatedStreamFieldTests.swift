@@ -95,6 +95,54 @@ import Testing
     #expect(reloaded.map(\.1) == served.map { $0.1.flatMap { [$0.0, $0.1] } })
   }
 
+  /// A hand-built node whose master fields repeat a name (entries that use them, flag 2) and
+  /// an entry with its own repeated fields: Redis 7.0 with `sanitize-dump-payload yes` loads
+  /// it and serves every pair, and jsonl writes exactly those pairs. CSV, which writes strings
+  /// and hashes only, leaves the stream out and says so.
+  @Test func handBuiltNodeKeepsEveryPair() throws {
+    let node = StreamImage.node(
+      masterFields: ["k", "k"],
+      entries: [
+        StreamNodeEntry(
+          msDelta: 0, seqDelta: 1, fields: [("k", "v1"), ("k", "v2")], sameFields: true),
+        StreamNodeEntry(msDelta: 0, seqDelta: 2, fields: [("k", "a"), ("j", "b"), ("k", "c")]),
+      ])
+    var builder = RDBImageBuilder(version: 10)
+    builder.key(type: 15, "s")
+    StreamImage.append(
+      to: &builder, nodes: [(StreamID(milliseconds: 1, sequence: 0), node)], length: 2,
+      lastID: StreamID(milliseconds: 1, sequence: 2))
+    let image = builder.finished()
+    let file = FileManager.default.temporaryDirectory
+      .appendingPathComponent("rdbkit-repeat-\(UUID().uuidString.prefix(8)).rdb")
+    try Data(image).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let server = try RedisServer(
+      preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"])
+    defer { server.stop() }
+    let served = try server.client().call("XRANGE", "s", "-", "+").elements.map { item in
+      let flat = (item.elements.last?.elements ?? []).compactMap(\.bytes)
+      return (
+        String(decoding: item.elements.first?.bytes ?? [], as: UTF8.self),
+        stride(from: 0, to: flat.count, by: 2).map { (flat[$0], flat[$0 + 1]) }
+      )
+    }
+    #expect(served.map(\.1.count) == [2, 3], "the server keeps every pair")
+
+    let output = OutputBuffer()
+    var writer = JSONLinesWriter(output: output, style: .utf8)
+    try RDBParser().parse(image, into: &writer)
+    let line = output.bytes(in: 0..<output.count)
+    let record = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+    let value = try #require(record["value"] as? [String: Any])
+    let written = try #require(value["entries"] as? [[String: Any]])
+    try Self.expectSame(written, served) { try JSONLinesWriterTests.bytes($0, .utf8) }
+
+    let csv = try RDBToolBinary.run(["dump", "--format", "csv", file.path])
+    #expect(csv.stdout == "database,type,key,field,value\n", "\(csv.stdout)")
+    #expect(csv.stderr.contains("1 keys of types other than string and hash"), "\(csv.stderr)")
+  }
+
   /// Each written entry has the served ID and pairs: `[field, value]` pairs when a name
   /// repeats or is not UTF-8, an object otherwise.
   static func expectSame(

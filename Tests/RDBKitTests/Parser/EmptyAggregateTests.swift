@@ -5,8 +5,9 @@ import Testing
 /// Lists, sets, sorted sets and hashes written with no elements (old servers and some tools
 /// wrote them), each type in each encoding, built by hand and loaded by real servers with
 /// `sanitize-dump-payload yes`: the server skips every one ("empty keys skipped: N"), so its
-/// key count is what `verify` counts, the warning gives N, the reading commands leave them
-/// out and `rewrite` drops them into its loss report. An empty intset or zipmap is refused by
+/// key count is what `verify` counts, the warning gives N (`verify`, `info`), the reading
+/// commands (`keys`, `dump`, `memory`, `stats`) leave them out and say how many on standard
+/// error unless `--empty-keys keep`, and `rewrite` drops them into its loss report. An empty intset or zipmap is refused by
 /// the server and stays an error.
 @Suite(.serialized) struct EmptyAggregateTests {
   /// An image of empty keys and one string, `anchor`, for a server that loads `version`.
@@ -118,6 +119,26 @@ import Testing
     #expect(kept.stderr.isEmpty)
     let dump = try RDBToolBinary.run(["dump", file.path])
     #expect(dump.stdout.split(separator: "\n").count == 1)
+    let left = "\(empty) empty key\(empty == 1 ? "" : "s") left out"
+    #expect(dump.stderr.contains(left), "\(dump.stderr)")
+    let keptDump = try RDBToolBinary.run(["dump", "--empty-keys", "keep", file.path])
+    #expect(keptDump.stdout.split(separator: "\n").count == empty + 1)
+    // memory: a CSV header and the anchor's row; stats: one key; both say how many left out.
+    let memory = try RDBToolBinary.run(["memory", file.path])
+    #expect(memory.stdout.split(separator: "\n").count == 2, "\(memory.stdout)")
+    #expect(memory.stderr.contains(left), "\(memory.stderr)")
+    let keptMemory = try RDBToolBinary.run(["memory", "--empty-keys", "keep", file.path])
+    #expect(keptMemory.stdout.split(separator: "\n").count == empty + 2)
+    let stats = try RDBToolBinary.run(["stats", "--format", "json", file.path])
+    let document = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any]
+    let total = (document?["total"] as? [String: Any])?["total"] as? [String: Any]
+    #expect(total?["keys"] as? Int == 1, "\(stats.stdout)")
+    #expect(stats.stderr.contains(left), "\(stats.stderr)")
+    let info = try RDBToolBinary.run(["info", "--json", file.path])
+    let report = try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any]
+    let files = report?["files"] as? [[String: Any]]
+    #expect(files?.first?["empty_keys"] as? Int == empty, "\(info.stdout)")
+    #expect((files?.first?["warnings"] as? [Any])?.count == 1, "\(info.stdout)")
 
     // rewrite drops them and says so in its loss report, which never blocks.
     let rewritten = try WriterOutput.rewrite(testCase.image, RDBWriter.Options(target: nil))
