@@ -33,9 +33,17 @@ extension RDBWriter {
       recordLoss(.vectorSets)
       return
     }
+    var payload = modulePayload
+    if module.name == "vectorset", engine.vectorSetNodeVersion == 0 {
+      guard let downgraded = VectorSetNodeDowngrade.downgraded(modulePayload) else {
+        recordLoss(.vectorSets)
+        return
+      }
+      payload = downgraded
+    }
     writeKeyPrefix(info)
     writeTypeAndKey(.module2)
-    unsafe modulePayload.withUnsafeBytes { unsafe encoder.output.append($0) }
+    unsafe payload.withUnsafeBytes { unsafe encoder.output.append($0) }
   }
 
   /// `KEY_META` before the type byte, when the key has metadata and the format holds it.

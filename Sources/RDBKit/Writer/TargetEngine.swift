@@ -16,6 +16,9 @@ public struct TargetEngine: Sendable, Equatable {
   public var builtInModules: Set<String> = []
   /// How its cluster nodes carry per-slot size hints, which the writer keeps in that form.
   public var slotHints: SlotHintForm = .none
+  /// The newest serialization version of a vector set's HNSW nodes its server reads: 0 for
+  /// Redis 8.0 (8.0.2 refuses version 1, which 8.0.6 and 8.6 write), 1 otherwise.
+  public var vectorSetNodeVersion = 1
 
   /// Every known target, oldest first.
   public static let all: [TargetEngine] = {
@@ -30,11 +33,12 @@ public struct TargetEngine: Sendable, Equatable {
     olderSets.setListpackEntries = 0
     func redis(
       _ name: String, _ server: String, _ number: Int, _ limits: EncodingLimits,
-      modules: Set<String> = [], slotHints: SlotHintForm = .none
+      modules: Set<String> = [], slotHints: SlotHintForm = .none, vectorSetNodeVersion: Int = 1
     ) -> TargetEngine {
       TargetEngine(
         name: name, server: server, version: RDBVersion(magic: .redis, number: number),
-        limits: limits, builtInModules: modules, slotHints: slotHints)
+        limits: limits, builtInModules: modules, slotHints: slotHints,
+        vectorSetNodeVersion: vectorSetNodeVersion)
     }
     let open: [TargetEngine] = [
       redis("redis-2.8", "Redis 2.8", 6, olderSets),
@@ -47,7 +51,9 @@ public struct TargetEngine: Sendable, Equatable {
       redis("redis-7.0", "Redis 7.0", 10, from70),
       redis("redis-7.2", "Redis 7.2", 11, from72),
       redis("redis-7.4", "Redis 7.4", 12, from74, slotHints: .opcode),
-      redis("redis-8.0", "Redis 8.0", 12, from74, modules: ["vectorset"], slotHints: .opcode),
+      redis(
+        "redis-8.0", "Redis 8.0", 12, from74, modules: ["vectorset"], slotHints: .opcode,
+        vectorSetNodeVersion: 0),
       redis("redis-8.6", "Redis 8.6", 13, from74, modules: ["vectorset"], slotHints: .opcode),
       redis("valkey-7.2", "Valkey 7.2", 11, from72),
       redis("valkey-8.0", "Valkey 8.0", 11, from74, slotHints: .auxField),
