@@ -8,7 +8,7 @@
 /// | `XGROUP CREATECONSUMER` | Redis 6.2 |
 /// | `FUNCTION LOAD`; `XSETID … ENTRIESADDED … MAXDELETEDID`, `XGROUP CREATE … ENTRIESREAD` | Redis 7.0 |
 /// | `HPEXPIREAT` (hash field TTLs) | Redis 7.4, Valkey 9.0 |
-/// | `VADD` (vector sets) | Redis 8.0 |
+/// | `VADD`, `RESTORE` of a vector set (vector sets) | Redis 8.0 |
 /// | `XCFGSET`, `XIDMPRECORD` (idempotent producers) | Redis 8.6 |
 ///
 /// Valkey has everything Redis 7.2 has, and field TTLs from 9.0.
@@ -31,6 +31,12 @@ public struct RESPTarget: Sendable, Equatable {
   public var hasVectorSets = true
   /// `XCFGSET` and `XIDMPRECORD`.
   public var hasStreamIdempotency = true
+  /// The RDB version a `RESTORE` payload names, at most the server's own (nil: the input
+  /// file's).
+  public var restoreVersion: Int?
+  /// The newest serialization version of vector-set nodes the server reads
+  /// (``TargetEngine/vectorSetNodeVersion``).
+  public var vectorSetNodeVersion = 1
 
   /// Every command: the newest servers.
   public static let newest = RESPTarget(server: "the newest servers")
@@ -59,5 +65,7 @@ public struct RESPTarget: Sendable, Equatable {
     hasFieldTTLs = version >= 704
     hasVectorSets = engine.builtInModules.contains("vectorset")
     hasStreamIdempotency = version >= 806
+    restoreVersion = engine.version.number
+    vectorSetNodeVersion = engine.vectorSetNodeVersion
   }
 }

@@ -2,7 +2,14 @@
 /// `VEMB` gives it back (``VectorSetElementInfo``), in `FP32` form, with the set's
 /// quantization, its HNSW `M` and the element's attributes. A server that adds these
 /// quantizes them to the same stored values; the graph's links are its own.
+///
+/// A set made with `REDUCE` keeps a random projection matrix that `VADD` cannot be given, so
+/// it is restored from its serialized value instead: `RESTORE key 0 payload`, the payload being
+/// what `DUMP` returns (the type byte, the module value as the file holds it, the RDB version
+/// and the CRC-64), with the nodes in the version the target reads.
 extension RESPWriter {
+  public static var needsModulePayloads: Bool { true }
+
   public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {
     if module.name != "vectorset" { skippedModuleValues += 1 }
   }
@@ -10,12 +17,12 @@ extension RESPWriter {
   public mutating func beginVectorSet(_ info: VectorSetInfo) throws(RDBError) {
     guard let keyInfo = pendingModuleKey else { return }
     pendingModuleKey = nil
-    guard info.projectionInputDimension == nil else {
-      skippedModuleValues += 1
-      return
-    }
     guard target.hasVectorSets else {
       omitted.vectorSets += 1
+      return
+    }
+    guard info.projectionInputDimension == nil else {
+      projectedKey = keyInfo
       return
     }
     self.info = keyInfo
@@ -45,6 +52,34 @@ extension RESPWriter {
       command.add("SETATTR")
       command.add(attributes)
     }
+    command.write(to: output)
+    try output.flushIfFull()
+  }
+
+  /// Writes `RESTORE` for the projected vector set whose value was just read.
+  public mutating func modulePayload(_ bytes: RawSpan) throws(RDBError) {
+    guard let keyInfo = projectedKey else { return }
+    projectedKey = nil
+    var value = unsafe bytes.withUnsafeBytes { unsafe [UInt8]($0) }
+    if target.vectorSetNodeVersion == 0 {
+      guard let downgraded = VectorSetNodeDowngrade.downgraded(value) else {
+        skippedModuleValues += 1
+        return
+      }
+      value = downgraded
+    }
+    let version = target.restoreVersion ?? fileVersion
+    var payload = [ValueType.module2.rawValue] + value
+    payload += [UInt8(truncatingIfNeeded: version), UInt8(truncatingIfNeeded: version >> 8)]
+    let crc = unsafe payload.withUnsafeBytes { unsafe CRC64.update(0, $0) }
+    payload += (0..<8).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) }
+    info = keyInfo
+    selectDatabase(keyInfo.database)
+    aside.begin("DEL", key: key)
+    aside.write(to: output)
+    command.begin("RESTORE", key: key)
+    command.add("0")
+    command.add(payload)
     command.write(to: output)
     try output.flushIfFull()
   }

@@ -1,8 +1,9 @@
 /// Writes the Redis protocol that recreates the file's data, for `redis-cli --pipe`:
 /// `FUNCTION LOAD`, `SELECT`, then per key SET / RPUSH / SADD / ZADD / HSET / XADD (with
 /// XSETID, XGROUP CREATE, XGROUP CREATECONSUMER and XCLAIM for consumer groups),
-/// `PEXPIREAT` for key TTLs and `HPEXPIREAT` for hash field TTLs; vector sets as `VADD` and a
-/// stream's idempotent producers as `XCFGSET` and `XIDMPRECORD` (Redis 8 and 8.6 commands).
+/// `PEXPIREAT` for key TTLs and `HPEXPIREAT` for hash field TTLs; vector sets as `VADD` (or,
+/// made with `REDUCE`, `RESTORE` of their serialized value) and a stream's idempotent
+/// producers as `XCFGSET` and `XIDMPRECORD` (Redis 8 and 8.6 commands).
 ///
 /// For an older server (``RESPTarget``) the commands it lacks are left out and counted in
 /// ``omitted``. Key and field expiries can be shifted by a fixed amount (``expiryShift``) or
@@ -10,14 +11,13 @@
 ///
 /// Collections are written in batches of ``batchSize`` elements, so a huge key never needs
 /// one huge command. What the protocol cannot recreate is counted, not written: module values
-/// (they need the module), vector sets made with `REDUCE` (`VADD` would draw a new random
-/// projection) and pending entries whose message was deleted (XCLAIM ignores them).
+/// (they need the module) and pending entries whose message was deleted (XCLAIM ignores them).
 public struct RESPWriter: RDBHandler {
   /// The buffered output; call ``finish()`` after the parse.
   public let output: OutputBuffer
   /// Elements per command for variadic commands.
   public let batchSize: Int
-  /// Module values left out, vector sets made with `REDUCE` among them.
+  /// Module values left out (other than vector sets).
   public internal(set) var skippedModuleValues = 0
   /// The server the output is for.
   public let target: RESPTarget
@@ -37,6 +37,10 @@ public struct RESPWriter: RDBHandler {
   var pendingModuleKey: KeyInfo?
   /// The vector set under way, when its elements are written as `VADD`s.
   var vectorSet: VectorSetInfo?
+  /// A vector set made with `REDUCE`, written as `RESTORE` once its serialized value is read.
+  var projectedKey: KeyInfo?
+  /// The input's RDB version, which a `RESTORE` payload names unless the target says.
+  var fileVersion = 0
   /// The element vector as `VADD … FP32` takes it.
   var vectorBlob: [UInt8] = []
   /// The idempotent producer under way.
@@ -67,6 +71,10 @@ public struct RESPWriter: RDBHandler {
     aside.add("REPLACE")
     aside.add(code)
     aside.write(to: output)
+  }
+
+  public mutating func header(_ version: RDBVersion) throws(RDBError) {
+    fileVersion = version.number
   }
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {

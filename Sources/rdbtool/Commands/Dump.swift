@@ -168,7 +168,7 @@ extension RDBTool {
           if filter.next.skippedModuleValues > 0 {
             StandardError.write(
               "rdbtool: \(filter.next.skippedModuleValues) module values left out: a module type "
-                + "needs its module, and VADD cannot recreate a vector set made with REDUCE"
+                + "needs its module"
             )
           }
         }

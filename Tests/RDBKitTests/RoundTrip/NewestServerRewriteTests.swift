@@ -10,6 +10,7 @@ import Testing
 /// the four; a fresh server of the target loads it and must hold every key the source held
 /// (type, value, expiry, each field's TTL, vector sets element by element) except exactly what
 /// the loss report names. Between two Redis 8.6 servers the IDMP producers come back too.
+/// And `dump --format resp --target redis-8.0` takes Redis 8.6's vector sets into Redis 8.0.2.
 @Suite("Seeded rewrite between the newest servers")
 struct NewestServerRewriteTests {
   static let servers = ["redis-8.0", "redis-8.6", "valkey-8.1", "valkey-9.1"]
@@ -50,6 +51,59 @@ struct NewestServerRewriteTests {
         problems.isEmpty,
         "\(problems.count) differences:\n\(problems.prefix(20).joined(separator: "\n"))")
     }
+  }
+
+  /// `dump --format resp --target redis-8.0` of a Redis 8.6 file, piped into Redis 8.0.2,
+  /// recreates its vector sets: `VADD` for each element, and `RESTORE` with the nodes in the
+  /// version 8.0.2 reads for the set made with `REDUCE`, whose vectors come back byte for byte.
+  @Test func vectorSetsOfRedis86LoadIntoRedis80ByRESP() throws {
+    guard let newer = ServerCatalog.server("redis-8.6"),
+      let older = ServerCatalog.server("redis-8.0")
+    else {
+      print(
+        "skipped: \(ServerCatalog.missingReason("redis-8.6") ?? ServerCatalog.missingReason("redis-8.0") ?? "")"
+      )
+      return
+    }
+    let source = try RedisServer(binary: newer)
+    defer { source.stop() }
+    var random = SplitMix64(seed: EveryServerRoundTripTests.seed)
+    let commands = EveryServerRoundTripTests.extras(for: newer, &random)
+    _ = try source.client().pipeline(commands)
+    #expect(try source.client().call("SAVE") == .simple("OK"))
+    let held = try ServerContents.readAll(from: source.client()).filter { $0.vectorSet != nil }
+    #expect(held.count == 4)
+
+    let target = try RedisServer(binary: older)
+    defer { target.stop() }
+    let resp = target.directory.appendingPathComponent("load.resp").path
+    let descriptor = try FileDescriptor.open(
+      FilePath(resp), .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)
+    var writer = RESPWriter(
+      output: OutputBuffer(descriptor: descriptor),
+      target: RESPTarget(try #require(TargetEngine.named("redis-8.0"))))
+    try RDBParser().parse(path: source.dumpPath, into: &writer)
+    try writer.finish()
+    try descriptor.close()
+    #expect(try RESPWriterTests.pipe(resp, intoPort: target.port) == 0)
+    let loaded = try ServerContents.readAll(from: target.client())
+    var problems: [String] = []
+    for original in held {
+      guard let copy = loaded.first(where: { $0.keyHex == original.keyHex })?.vectorSet,
+        let set = original.vectorSet
+      else {
+        problems.append("\(original.keyHex) not recreated")
+        continue
+      }
+      problems += EveryServerRoundTripTests.vectorSetDifferences(set, copy, label: original.keyHex)
+      if set.info.projectionInputDimension != nil {
+        let vectors = { (set: CollectedVectorSet) in
+          set.elements.map { $0.nameHex + ":" + $0.vectorHex }.sorted()
+        }
+        if vectors(set) != vectors(copy) { problems.append("\(original.keyHex) vectors differ") }
+      }
+    }
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
   }
 
   /// Rewrites `input` for `target` into `output`, allowing losses; returns them.
