@@ -48,7 +48,10 @@ struct RDBTool: ParsableCommand {
     do {
       var command = try parse(&arguments)
       try command.run()
+      // A command that ends while a signal's cleanup runs leaves the exit to it.
+      if Interrupts.isInterrupted { Interrupts.waitForExit() }
     } catch {
+      if Interrupts.isInterrupted { Interrupts.waitForExit() }
       guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
       StandardError.write(UsageError.line(message(for: error), arguments: arguments, root: self))
       exit(withError: ExitCode(UsageError.exitStatus))

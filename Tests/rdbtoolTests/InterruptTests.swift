@@ -38,8 +38,9 @@ import Glibc
       let partial = try FileManager.default.contentsOfDirectory(atPath: directory.path)
       #expect(partial.count == 1 && partial[0].hasPrefix("out.tmp-"), "\(arguments[0])")
       kill(process.processIdentifier, signal)
-      process.waitUntilExit()
+      let ended = RDBToolProcess.waitForExit(process, seconds: 30)
       try? input.fileHandleForWriting.close()
+      try #require(ended, "\(arguments[0]) still running 30 s after \(name)")
       let message = String(
         decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
       #expect(process.terminationStatus == 128 + signal, "\(arguments[0]): \(message)")
@@ -75,5 +76,78 @@ import Glibc
     let byDefault =
       process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT
     #expect(byHandler || byDefault)
+  }
+}
+
+/// A job stopped in the background while it reads its terminal (`rdbtool verify - &` in an
+/// interactive shell, SIGTTIN) ends on SIGTERM as `cat` would: `kill %1` sends SIGTERM and
+/// SIGCONT, the read restarted after SIGCONT must not stop the process again before the
+/// cleanup ends it. A job-control shell on a pty (`script`, `set -m`) runs five rounds, since
+/// the failure was a race.
+@Suite struct BackgroundTerminalInterruptTests {
+  @Test func aStoppedReaderOfTheTerminalEndsOnSIGTERM() throws {
+    let rounds = 5
+    let script = """
+      set -m
+      state() { awk '/^State:/ {print $2}' /proc/$1/status 2>/dev/null; }
+      for round in $(seq \(rounds)); do
+        \(RDBToolProcess.binary.path) verify - < /dev/tty &
+        pid=$!
+        for i in $(seq 200); do [ "$(state $pid)" = T ] && break; sleep 0.02; done
+        echo "round $round: before $(state $pid)"
+        kill -TERM $pid; kill -CONT $pid
+        for i in $(seq 250); do case "$(state $pid)" in ""|Z) break;; esac; sleep 0.02; done
+        case "$(state $pid)" in ""|Z) ;; *) echo "round $round: still $(state $pid)"; kill -KILL $pid;; esac
+        wait $pid; echo "round $round: status $?"
+      done
+      """
+    // The test runner's threads block most signals, SIGTTIN among them, and its children
+    // inherit the mask (a background read then fails at once instead of stopping): python
+    // gives `script` an empty mask and the default actions.
+    let result = try RDBToolProcess.runProgram(
+      URL(fileURLWithPath: "/usr/bin/python3"),
+      [
+        "-c",
+        "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
+          + "signal.signal(signal.SIGTTIN, signal.SIG_DFL); "
+          + "signal.signal(signal.SIGTTOU, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+        "/usr/bin/script", "-qfec", script, "/dev/null",
+      ], deadline: 120)
+    let lines = result.stdout.replacingOccurrences(of: "\r", with: "")
+      .split(separator: "\n").map(String.init)
+    for round in 1...rounds {
+      #expect(lines.contains("round \(round): before T"), "not stopped first: \(lines)")
+      #expect(lines.contains("round \(round): status 143"), "\(lines)")
+    }
+    #expect(!lines.contains { $0.contains("still") }, "\(lines)")
+    #expect(lines.filter { $0.hasSuffix("rdbtool: interrupted by SIGTERM") }.count == rounds)
+  }
+}
+
+/// A signal ignored when rdbtool starts stays ignored, as `nohup` and the shell's background
+/// jobs expect; the others still clean up.
+@Suite struct IgnoredSignalTests {
+  @Test func anIgnoredHangupStaysIgnored() throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = [
+      "-c",
+      "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); "
+        + "os.execv(sys.argv[1], sys.argv[1:])",
+      RDBToolProcess.binary.path, "verify", "-q", "-",
+    ]
+    let input = Pipe()
+    process.standardInput = input
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    defer { try? input.fileHandleForWriting.close() }
+    Thread.sleep(forTimeInterval: 0.5)
+    kill(process.processIdentifier, SIGHUP)
+    Thread.sleep(forTimeInterval: 0.5)
+    #expect(process.isRunning, "SIGHUP ended a process that started with it ignored")
+    kill(process.processIdentifier, SIGTERM)
+    try #require(RDBToolProcess.waitForExit(process, seconds: 30), "still running after SIGTERM")
+    #expect(process.terminationReason == .exit && process.terminationStatus == 143)
   }
 }

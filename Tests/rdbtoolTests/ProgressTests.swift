@@ -115,9 +115,9 @@ import Glibc
     #expect(last.count < 50, "\(last)")
   }
 
-  /// `verify -` with a terminal on standard input says it is waiting for it. `timeout` keeps
-  /// it in the terminal's foreground group: in the background a read of the terminal stops it
-  /// (SIGTTIN), and a stopped process can miss timeout's SIGTERM and never end.
+  /// `verify -` with a terminal on standard input says it is waiting for it. `timeout
+  /// --foreground` keeps it in the terminal's foreground group, where it waits for input
+  /// instead of being stopped (SIGTTIN; BackgroundTerminalInterruptTests covers that case).
   @Test func aTerminalOnStandardInputIsAnnounced() throws {
     let output = try Self.onTerminal(
       "timeout --foreground -k 5 2 \(RDBToolProcess.binary.path) verify - < /dev/tty",

@@ -89,6 +89,8 @@ struct InputSource: Sendable {
     defer { bar?.stop() }
     let parser = RDBParser(progress: progress)
     switch location {
+    case .local("-") where isatty(STDIN_FILENO) == 1:
+      return try parser.parse(input: TerminalInput(), into: &handler)
     case .local(let path):
       return try parser.parse(path: path, into: &handler)
     case .s3(let url, let object):

@@ -22,6 +22,7 @@ enum ProgressBoard {
     var finishedFiles = 0
     var finishedBytes = 0
     var drawing = false
+    var silenced = false
     var start: ContinuousClock.Instant?
   }
 
@@ -40,6 +41,15 @@ enum ProgressBoard {
   /// Whether a progress line may be on the terminal, so that a message must clear it first.
   static var isDrawing: Bool { state.withLock { $0.drawing } }
 
+  /// Clears the line and draws no more (the process is about to exit on a signal).
+  static func silence() {
+    state.withLock { state in
+      if state.drawing, !state.silenced { StandardError.writeRaw("\r\u{1B}[2K") }
+      state.silenced = true
+      state.drawing = false
+    }
+  }
+
   /// Redraws the line now (the terminal was resized).
   static func redraw() {
     wake.signal()
@@ -55,7 +65,7 @@ enum ProgressBoard {
       defer { state.drawing = true }
       return (id, !state.drawing)
     }
-    if starts { Thread { draw() }.start() }
+    if starts { Interrupts.startHelperThread { draw() } }
     return id
   }
 
@@ -77,8 +87,7 @@ enum ProgressBoard {
   }
 
   private enum Step {
-    case stop, wait
-    case show(ProgressLine)
+    case stop, wait, shown, silenced
   }
 
   /// Redraws until no input is open; the first draw waits 0.3 s, so a quick run shows none.
@@ -87,17 +96,21 @@ enum ProgressBoard {
     while true {
       _ = wake.wait(timeout: .now() + 0.1)
       let step = state.withLock { state -> Step in
+        if state.silenced { return .silenced }
         guard !state.tracks.isEmpty else { return .stop }
         guard let start = state.start, ContinuousClock.now - start > .milliseconds(300) else {
           return .wait
         }
-        return .show(line(state))
+        // Drawn under the lock, so that no line follows ``silence()``.
+        StandardError.writeRaw(
+          "\r\u{1B}[2K" + line(state).rendered(columns: TerminalWidth.current()))
+        return .shown
       }
       switch step {
+      case .silenced: return
       case .wait: continue
-      case .show(let line):
+      case .shown:
         shown = true
-        StandardError.writeRaw("\r\u{1B}[2K" + line.rendered(columns: TerminalWidth.current()))
       case .stop:
         if shown { StandardError.writeRaw("\r\u{1B}[2K") }
         shown = false
