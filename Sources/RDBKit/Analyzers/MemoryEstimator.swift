@@ -282,10 +282,14 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     if model.version == .valkey81 {
       // The key lives in the value's object, and `MEMORY USAGE` counts that object's whole
       // allocation only when it embeds a string value; otherwise only its 16 bytes.
-      let keyBytes = 1 + MemoryModel.sdsHeader(key.count) + key.count + 1
-      if info.dataType == .string, encoding != .int {
-        encoding = 16 + keyBytes + 3 + largest + 1 <= 64 ? .embstr : .raw
-        valueCost = model.stringValueCost(length: largest, encoding: .raw)
+      if info.dataType == .string, encoding == .embstr {
+        // The parser draws Valkey 8.1's line from the file's `valkey-ver`; a file of another
+        // server, estimated with this model, gets it here.
+        let expiry = info.expiresAt == nil || key.count >= 32 ? 0 : 8
+        if 16 + expiry + key.count + 3 + largest + 4 > 64 {
+          encoding = .raw
+          valueCost = model.stringValueCost(length: largest, encoding: .raw)
+        }
       }
       size =
         encoding == .embstr

@@ -107,9 +107,17 @@ extension Decoder {
   /// and counts the expiry (`shouldEmbedStringObject`: an 8-byte header, the key as an sds
   /// with a 1-byte prefix, 8 for an expiry, the value as an sds with a 3-byte header, at most
   /// 255 bytes). Both decide with the key's name, which is why the limit is per key.
-  static func embeddedStringLimit(keyLength: Int, hasExpiry: Bool, in version: RDBVersion)
-    -> Int
-  {
+  /// Valkey 8.1 (which still writes `REDIS0011`, told apart by `keyInObject`) embeds while a
+  /// 16-byte object, the key + 3 and the value + 4 fit 64 bytes, an expiry taking 8 of them
+  /// under a key shorter than 32 bytes (measured on Valkey 8.1.1 for keys of 4 to 300 bytes).
+  /// Under a longer key with an expiry the server's choice is irregular (a 33-byte key embeds
+  /// values of 0, 7 and 8 bytes but not 1 to 6); the limit without the expiry is taken.
+  static func embeddedStringLimit(
+    keyLength: Int, hasExpiry: Bool, in version: RDBVersion, keyInObject: Bool = false
+  ) -> Int {
+    if keyInObject, !version.isValkey {
+      return 64 &- 16 &- (hasExpiry && keyLength < 32 ? 8 : 0) &- (keyLength &+ 3) &- 4
+    }
     if version.isValkey {
       let keyHeader = keyLength < 32 ? 1 : keyLength < 256 ? 3 : keyLength < 65_536 ? 5 : 9
       let used = 8 &+ keyHeader &+ keyLength &+ 2 &+ (hasExpiry ? 8 : 0) &+ 4
@@ -119,6 +127,18 @@ extension Decoder {
       return 64 &- 16 &- (keyLength &+ 3) &- 4
     }
     return 44
+  }
+
+  /// Whether a `valkey-ver` AUX value names Valkey 8.1 or later.
+  @unsafe static func isValkey81OrLater(_ value: UnsafeRawBufferPointer) -> Bool {
+    let parts = unsafe value.split(separator: UInt8(ascii: ".")).prefix(2).map { part in
+      part.reduce(0) { number, digit in
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit)
+          ? min(number &* 10 &+ Int(digit &- UInt8(ascii: "0")), 1_000_000) : 1_000_000
+      }
+    }
+    guard let major = parts.first, major < 1_000_000 else { return false }
+    return major > 8 || (major == 8 && (parts.count > 1 ? parts[1] : 0) >= 1)
   }
 
   /// Types 22 and 24: a hash table hash whose fields may have TTLs; type 22 in a Valkey file

@@ -50,8 +50,11 @@ enum ScratchSlot {
   /// Whether a `KEY_META` record was read and its key's type byte must come next.
   var expectsKeyAfterMetadata = false
   /// The longest string value the current key can hold as `embstr` (see
-  /// ``embeddedStringLimit(keyLength:hasExpiry:in:)``).
+  /// ``embeddedStringLimit(keyLength:hasExpiry:in:keyInObject:)``).
   var embeddedStringLimit = 44
+  /// Whether a `REDIS` file comes from Valkey 8.1 or later (its `valkey-ver`), which keeps the
+  /// key in the value's object.
+  var valkeyKeepsKeyInObject = false
 
   /// Selects one of the scratch buffers in place.
   subscript(scratch slot: ScratchSlot) -> ScratchBuffer {
@@ -129,6 +132,9 @@ enum ScratchSlot {
       case Opcode.aux.rawValue:
         let name = unsafe try readString(into: .first, persistent: true)
         let value = unsafe try readString(into: .second, persistent: false)
+        if unsafe name.elementsEqual("valkey-ver".utf8) {
+          valkeyKeepsKeyInObject = unsafe Self.isValkey81OrLater(value)
+        }
         try unsafe handler.aux(
           key: RawSpan(_unsafeBytes: name), value: RawSpan(_unsafeBytes: value))
       case Opcode.freq.rawValue:
@@ -209,7 +215,8 @@ enum ScratchSlot {
     unsafe key = try readString(into: .key, persistent: true)
     if info.type == .string {
       embeddedStringLimit = unsafe Self.embeddedStringLimit(
-        keyLength: key.count, hasExpiry: info.expiresAt != nil, in: version)
+        keyLength: key.count, hasExpiry: info.expiresAt != nil, in: version,
+        keyInObject: valkeyKeepsKeyInObject)
     } else if valueIsEmpty(info.type) {
       info.isEmptyAggregate = true
       emptyKeys &+= 1
