@@ -119,18 +119,24 @@
     }
     let backlenSize = Self.backlenSize(of: size)
     guard backlenSize <= end &- start &- size else { throw fail("backlen runs past the end") }
-    // Decode backlen forwards: the first byte has the highest bits, the last the lowest.
+    // Decode backlen backwards from its last byte, as the server's `lpDecodeBacklen` does: 7
+    // bits a byte, lowest first, until a byte without the continuation bit (at most 5). A
+    // writer sets that bit on every byte but the first; the server reads on past a first
+    // byte that has it too, and so does this (its bytes before then add nothing when 0).
+    let next = start &+ size &+ backlenSize
     var decoded = 0
-    var index = start &+ size
-    for step in 0..<backlenSize {
+    var shift = 0
+    var index = next &- 1
+    while true {
       let byte = unsafe bytes[index]
-      let continues = byte & 0x80 != 0
-      guard continues == (step != 0) else { throw fail("malformed backlen") }
-      decoded = decoded << 7 | Int(byte & 0x7F)
-      index &+= 1
+      decoded |= Int(byte & 0x7F) << shift
+      if byte & 0x80 == 0 { break }
+      shift &+= 7
+      guard shift <= 28 else { throw fail("malformed backlen") }
+      index &-= 1
     }
     guard decoded == size else { throw fail("backlen \(decoded) does not match size \(size)") }
-    position = index
+    position = next
     count &+= 1
     return element
   }
