@@ -3,7 +3,7 @@ import RDBKit
 import Testing
 
 /// A packed sorted set (ziplist or listpack) whose score elements are not numbers: Redis 7.0
-/// with `sanitize-dump-payload yes` loads it (its pair check looks only at members) and reads
+/// and 8.6 with `sanitize-dump-payload yes` load it (its pair check looks only at members) and reads
 /// each score with `strtod`. The parser reports the scores the server then holds, with a
 /// warning; `verify --strict` fails.
 @Suite(.serialized) struct ServerLenientScoreTests {
@@ -35,12 +35,18 @@ import Testing
     #expect(members.scores.map(\.1) == Self.pairs.map(\.score))
     #expect(summary.warnings.map(\.kind) == [.sortedSetScore(text: "abc", loadedAs: 0)])
 
-    let server = try RedisServer(
-      preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"])
-    defer { server.stop() }
-    let served = try server.client().call("ZRANGE", "z", "0", "-1", "WITHSCORES").elements
-      .compactMap(\.text)
-    #expect(served == Self.pairs.flatMap { [$0.member, String(format: "%g", $0.score)] })
+    let servers =
+      [try ServerCatalog.require("redis-7.0")]
+      + [ServerCatalog.server("redis-8.6")].compactMap { $0 }
+    for binary in servers {
+      let server = try RedisServer(
+        binary: binary, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"])
+      defer { server.stop() }
+      let served = try server.client().call("ZRANGE", "z", "0", "-1", "WITHSCORES").elements
+        .compactMap(\.text)
+      #expect(
+        served == Self.pairs.flatMap { [$0.member, String(format: "%g", $0.score)] }, "\(binary)")
+    }
 
     let verify = try RDBToolBinary.run(["verify", file.path])
     #expect(verify.status == 0 && verify.stdout.contains("OK with 1 warning"), "\(verify.stdout)")
