@@ -24,6 +24,10 @@ import Testing
     (["rewrite", "--expired", "skip", "--expiry", "expired", "-o", "/tmp/never.rdb"], "--expired"),
     (["rewrite", "--now", "1767225600000", "-o", "/tmp/never.rdb"], "--now"),
     (["rewrite", "--on-duplicate", "first", "-o", "/tmp/never.rdb"], "--single-db"),
+    // `-o -` is standard output, which holds one file: never a file or directory named '-'.
+    (["rewrite", "-o", "-", path], "2 inputs are rewritten into a directory"),
+    (["split", "--shards", "2", "-o", "-"], "standard output ('-') holds one file"),
+    (["merge", "-o", "-"], "-o takes a file name, not '-'"),
   ]
 
   @Test(arguments: refused.indices)

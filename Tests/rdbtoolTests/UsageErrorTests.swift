@@ -18,6 +18,10 @@ import Testing
     (["stats", "--top", "-3", fixture], "rdbtool stats: --top and --top-keys must be at least 1"),
     (["verify", "s3://"], "rdbtool verify: invalid S3 location: ''"),
     (["fetch", "s3://", "-o", "x"], "rdbtool fetch: invalid S3 location: ''"),
+    (
+      ["fetch", "s3://bucket/dump.rdb", "-o", "-"],
+      "rdbtool fetch: -o takes the directory to save the files in, not '-'"
+    ),
     (["verify"], "rdbtool verify: missing expected argument '<inputs> ...'"),
     (["keys", "--bogus", fixture], "rdbtool keys: unknown option '--bogus'"),
     (

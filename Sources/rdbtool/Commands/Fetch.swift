@@ -71,6 +71,9 @@ extension RDBTool {
         }
       }
       guard !output.isEmpty else { throw ValidationError("-o DIR must not be empty.") }
+      guard output != "-" else {
+        throw ValidationError("-o takes the directory to save the files in, not '-'.")
+      }
     }
 
     func run() throws {

@@ -74,6 +74,11 @@ extension RDBTool {
       let selection = self.selection.selection
       let writerOptions = try rewrite.writerOptions(filtering: !selection.keepsEverything)
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
+      guard output != "-" || sources.count == 1 else {
+        throw ValidationError(
+          "\(sources.count) inputs are rewritten into a directory; standard output ('-') holds one file."
+        )
+      }
       var isDirectory: ObjCBool = false
       let outputIsDirectory =
         sources.count > 1 || output.hasSuffix("/")

@@ -60,8 +60,12 @@ extension RDBTool {
     func validate() throws {
       guard !inputs.isEmpty else { throw ValidationError("Missing an INPUT.") }
       try rewrite.validate(inputs: inputs)
-      guard output != nil else {
+      guard let output else {
         throw ValidationError("Missing -o DIR: where to write the shard files.")
+      }
+      guard output != "-" else {
+        throw ValidationError(
+          "-o takes a directory for the shard files; standard output ('-') holds one file.")
       }
       switch (shards, slots) {
       case (nil, nil), (.some, .some):
