@@ -60,10 +60,11 @@ import Testing
       name: "set listpack (RDB 11)", servers: ["valkey-8.0"], version: 11,
       keys: [("set:listpack", 20, blob(emptyListpack))]),
     Case(
-      name: "hashes with field TTLs (RDB 12)", servers: ["redis-8.0"], version: 12,
+      name: "hashes with field TTLs (RDB 12)", servers: ["redis-8.0", "redis-8.6"], version: 12,
       keys: [
         ("hash:metadata", 24, RDBImageBuilder.littleEndian(Int64(0)) + [0]),
         ("hash:listpackex", 25, RDBImageBuilder.littleEndian(Int64(0)) + blob(emptyListpack)),
+        ("hash:metadata-pre-ga", 22, [0]), ("hash:listpackex-pre-ga", 23, blob(emptyListpack)),
       ]),
   ]
 
