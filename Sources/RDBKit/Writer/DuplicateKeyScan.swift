@@ -37,9 +37,9 @@ public struct DuplicateKeyScan: RDBHandler {
   private var confirming = false
   private var position = 0
   /// Pass 2: the last position of each suspect's exact name so far.
-  private var lastPositions: [DatabaseKey: Int] = [:]
+  private var lastPositions = KeyNameTable()
   /// Pass 2: the positions of occurrences a later one replaces.
-  private var replaced: Set<Int> = []
+  private var replaced = PositionBits()
 
   /// A scan for `policy`, with output databases as `options` maps them.
   public init(policy: DuplicateKeyPolicy, options: RDBWriter.Options) {
@@ -84,8 +84,9 @@ public struct DuplicateKeyScan: RDBHandler {
       return .skip
     }
     guard suspects.contains(fingerprint) else { return .skip }
-    let name = DatabaseKey(database: database, key: key)
-    if let earlier = lastPositions.updateValue(position, forKey: name) {
+    if let earlier = lastPositions.update(
+      key, database: database, fingerprint: fingerprint, value: position)
+    {
       replaced.insert(earlier)
     }
     return .skip

@@ -12,8 +12,8 @@
 /// reached the scan.
 public struct DuplicateKeys: Sendable {
   private enum Form: Sendable {
-    case leavingOut(Set<Int>)
-    case suspects(KeyFingerprints, SeededHash)
+    case leavingOut(PositionBits)
+    case suspects(KeyFingerprints)
     case exact
   }
 
@@ -21,7 +21,10 @@ public struct DuplicateKeys: Sendable {
   private let policy: DuplicateKeyPolicy
   private let options: RDBWriter.Options
   private var position = 0
-  private var seen: Set<DatabaseKey> = []
+  /// The fingerprints' hash: the scan's, so that suspects are recognized.
+  private let hasher: SeededHash
+  /// The exact names met so far (``Form/suspects``: of suspects only).
+  private var seen = KeyNameTable()
   /// The keys left out, counted as ``LossReport/Kind/duplicateKeys``.
   public private(set) var losses = LossReport()
 
@@ -31,6 +34,7 @@ public struct DuplicateKeys: Sendable {
   public init(exact policy: DuplicateKeyPolicy, options: RDBWriter.Options) {
     precondition(policy != .last, "--on-duplicate last needs a DuplicateKeyScan first")
     form = .exact
+    hasher = SeededHash()
     self.policy = policy
     self.options = options
   }
@@ -39,13 +43,15 @@ public struct DuplicateKeys: Sendable {
     suspects: KeyFingerprints, hasher: SeededHash, policy: DuplicateKeyPolicy,
     options: RDBWriter.Options
   ) {
-    form = .suspects(suspects, hasher)
+    form = .suspects(suspects)
+    self.hasher = hasher
     self.policy = policy
     self.options = options
   }
 
-  init(leavingOut positions: Set<Int>, options: RDBWriter.Options) {
+  init(leavingOut positions: PositionBits, options: RDBWriter.Options) {
     form = .leavingOut(positions)
+    hasher = SeededHash()
     policy = .last
     self.options = options
   }
@@ -62,13 +68,13 @@ public struct DuplicateKeys: Sendable {
     switch form {
     case .leavingOut(let positions):
       guard positions.contains(position) else { return true }
-    case .suspects(let suspects, let hasher):
+    case .suspects(let suspects):
       let fingerprint = KeyFingerprints.fingerprint(key, database: database, hasher: hasher)
-      guard suspects.contains(fingerprint),
-        !seen.insert(DatabaseKey(database: database, key: key)).inserted
+      guard suspects.contains(fingerprint), isRepeat(key, database: database, fingerprint)
       else { return true }
     case .exact:
-      guard !seen.insert(DatabaseKey(database: database, key: key)).inserted else { return true }
+      let fingerprint = KeyFingerprints.fingerprint(key, database: database, hasher: hasher)
+      guard isRepeat(key, database: database, fingerprint) else { return true }
     }
     guard policy != .error else {
       let text = unsafe key.withUnsafeBytes { unsafe String(decoding: $0, as: UTF8.self) }
@@ -80,5 +86,10 @@ public struct DuplicateKeys: Sendable {
     }
     losses.record(.duplicateKeys, key: key)
     return false
+  }
+
+  /// Whether `key` in `database` was met before; remembers it when not.
+  private mutating func isRepeat(_ key: RawSpan, database: Int, _ fingerprint: UInt64) -> Bool {
+    seen.update(key, database: database, fingerprint: fingerprint, value: 0) != nil
   }
 }

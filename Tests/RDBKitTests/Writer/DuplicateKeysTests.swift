@@ -105,3 +105,45 @@ import Testing
     }
   }
 }
+
+/// ``KeyNameTable`` and ``PositionBits``, the exact part of the check.
+@Suite struct KeyNameTableTests {
+  /// Every name given the same fingerprint: the table still tells them apart by their
+  /// bytes and database, and finds each again with its value.
+  @Test func namesWithOneFingerprintStayApart() {
+    var table = KeyNameTable()
+    let names = (0..<300).map { Array("k\($0)".utf8) } + [[], [0, 255], Array("k1".utf8) + [0]]
+    for (value, name) in names.enumerated() {
+      #expect(table.update(name.span.bytes, database: 0, fingerprint: 7, value: value) == nil)
+      #expect(table.update(name.span.bytes, database: 1, fingerprint: 7, value: -value) == nil)
+    }
+    #expect(table.count == names.count * 2)
+    for (value, name) in names.enumerated() {
+      #expect(table.update(name.span.bytes, database: 0, fingerprint: 7, value: 0) == value)
+      #expect(table.update(name.span.bytes, database: 1, fingerprint: 7, value: 0) == -value)
+    }
+    #expect(table.count == names.count * 2)
+  }
+
+  @Test func namesGrowTheTableAndKeepTheLatestValue() {
+    var table = KeyNameTable()
+    let hasher = SeededHash()
+    let names = (0..<20_000).map { Array("user:\($0)".utf8) }
+    for round in 0..<2 {
+      for (position, name) in names.enumerated() {
+        let fingerprint = KeyFingerprints.fingerprint(name.span.bytes, database: 0, hasher: hasher)
+        let earlier = table.update(
+          name.span.bytes, database: 0, fingerprint: fingerprint, value: position + round)
+        #expect(earlier == (round == 0 ? nil : position))
+      }
+    }
+    #expect(table.count == names.count)
+  }
+
+  @Test func positionBitsHoldWhatWasAdded() {
+    var bits = PositionBits()
+    let added: Set = [0, 63, 64, 1_000, 99_999]
+    for position in added { bits.insert(position) }
+    #expect((0..<100_100).filter { bits.contains($0) } == added.sorted())
+  }
+}
