@@ -4,7 +4,8 @@ import Testing
 /// `rdbtool seed-check`'s `s3` rule against a real moto S3 server (signature checks and IAM
 /// on): a passing case and a failing case for each sub-check (region, bucket grant, object
 /// grant, bucket policy in an opt-in region, empty, missing and missing-shard objects), and
-/// the `aws` commands the failures suggest, run with the real AWS CLI, making them pass.
+/// the `aws` commands the failures suggest, run with the real AWS CLI, making them pass; and
+/// the same findings as text.
 @Suite(.timeLimit(.minutes(3))) struct SeedCheckS3Tests {
   static let rdb = RDBToolProcess.fixture("redis-7.0.15/default.rdb")
   static let target = ["--target", "elasticache-valkey-8.0"]
@@ -119,6 +120,38 @@ import Testing
         policy["command"] as? [String] == [
           "rdbtool", "s3", "policy", "--region", "ap-east-1", "seed-optin-one-object",
         ])
+    }
+  }
+
+  /// Without `--json`: each `s3` finding a line, a failure's fix and command under it, the
+  /// summary last, and the same exit status.
+  @Test func textReportShowsTheS3FindingsAndTheirCommands() throws {
+    try S3MotoServer.with(["--seed-scenarios", Self.rdb, "--enable-auth"]) { server in
+      let admin = try server.environment(user: "admin")
+      func text(_ url: String) throws -> (status: Int32, lines: [Substring]) {
+        let run = try S3ToolRunner.rdbtool(
+          ["seed-check", "-q"] + Self.target + [url], environment: admin)
+        return (run.status, run.stdout.split(separator: "\n"))
+      }
+      let passing = try text("s3://seed-ok/dump.rdb")
+      #expect(passing.status == 0, "\(passing.lines)")
+      #expect(passing.lines.contains { $0.hasPrefix("PASS s3: 1 object, ") })
+      #expect(
+        passing.lines.contains {
+          $0.hasPrefix("PASS s3: the ACL of every object of seed-ok grants the ElastiCache")
+        }, "\(passing.lines)")
+      #expect(passing.lines.last?.hasPrefix("seed would load: 0 failed") == true)
+
+      let failing = try text("s3://seed-gap/exp")
+      #expect(failing.status == 1, "\(failing.lines)")
+      let line = try #require(
+        failing.lines.firstIndex { $0.hasPrefix("FAIL s3: s3://seed-gap/exp-0002.rdb is missing") },
+        "\(failing.lines)")
+      #expect(failing.lines[line + 1].hasPrefix("  to fix: put the missing shard's file there"))
+      #expect(failing.lines[line + 2] == "    aws s3 cp exp-0002.rdb s3://seed-gap/exp-0002.rdb")
+      // The other failure is the cluster rule's: two files for a cluster-mode-disabled target.
+      #expect(
+        failing.lines.last?.hasPrefix("seed would NOT load: 2 failed") == true, "\(failing.lines)")
     }
   }
 }
