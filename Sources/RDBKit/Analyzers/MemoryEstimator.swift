@@ -169,7 +169,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     case .stream: addStreamNode(blob)
     case .hash where encoding == .listpackex:
       valueCost =
-        16 + model.allocationSize(model.listpackExSize) + model.packedCost(blob.byteCount)
+        16 + model.listpackExCost + model.packedCost(blob.byteCount)
     default:
       // A single-blob set, sorted set or hash.
       valueCost = 16 + model.packedCost(blob.byteCount)

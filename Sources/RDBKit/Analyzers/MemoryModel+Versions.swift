@@ -34,6 +34,12 @@ extension MemoryModel {
   /// Redis 8.6.
   var listpackExSize: Int { version == .redis86 ? 24 : 32 }
 
+  /// What that header counts: its size class, but on Redis 8.6 the 24 bytes it tracks (an
+  /// 8-byte quantum gives both; Debian's jemalloc would round it to 32).
+  var listpackExCost: Int {
+    version == .redis86 ? listpackExSize : allocationSize(listpackExSize)
+  }
+
   /// What Redis 8.6 counts for a module value beyond the keyed object and the module's own
   /// figure, as measured on its vector sets: 16.
   var moduleValueExtra: Int { version == .redis86 ? 16 : 0 }
