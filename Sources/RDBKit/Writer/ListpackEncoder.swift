@@ -11,17 +11,25 @@
 ///     pack.finish()  // pack.bytes is the listpack
 struct ListpackEncoder {
   /// The listpack so far; complete after ``finish()``.
-  private(set) var bytes: [UInt8] = [0, 0, 0, 0, 0, 0]
+  let blob = BlobBytes()
   /// The number of elements appended.
   private(set) var count = 0
 
+  /// An empty listpack.
+  init() {
+    reset()
+  }
+
   /// The size of the listpack once finished.
-  var finishedByteCount: Int { bytes.count &+ 1 }
+  var finishedByteCount: Int { blob.count &+ 1 }
+
+  /// A copy of the listpack so far.
+  var bytes: [UInt8] { unsafe Array(blob.buffer) }
 
   /// Empties the listpack, keeping its storage.
   mutating func reset() {
-    bytes.removeAll(keepingCapacity: true)
-    bytes.append(contentsOf: [0, 0, 0, 0, 0, 0])
+    blob.removeAll()
+    blob.append(littleEndian: 0, byteCount: 6)
     count = 0
   }
 
@@ -36,19 +44,19 @@ struct ListpackEncoder {
       append(integer: integer)
       return
     }
-    let start = bytes.count
+    let start = blob.count
     let length = element.count
     if length < 64 {
-      bytes.append(0x80 | UInt8(length))
+      blob.append(0x80 | UInt8(length))
     } else if length < 4096 {
-      bytes.append(0xE0 | UInt8(length >> 8))
-      bytes.append(UInt8(truncatingIfNeeded: length))
+      blob.append(0xE0 | UInt8(length >> 8))
+      blob.append(UInt8(truncatingIfNeeded: length))
     } else {
-      bytes.append(0xF0)
-      appendLittleEndian(UInt64(length), byteCount: 4)
+      blob.append(0xF0)
+      blob.append(littleEndian: UInt64(length), byteCount: 4)
     }
-    unsafe bytes.append(contentsOf: element)
-    appendBackLength(bytes.count &- start)
+    unsafe blob.append(element)
+    appendBackLength(blob.count &- start)
   }
 
   /// Appends text, such as a score, as a string element.
@@ -59,39 +67,36 @@ struct ListpackEncoder {
 
   /// Appends an integer element in the smallest of the 7, 13, 16, 24, 32 and 64-bit forms.
   mutating func append(integer value: Int64) {
-    let start = bytes.count
+    let start = blob.count
+    let bits = UInt64(bitPattern: value)
     switch value {
     case 0...127:
-      bytes.append(UInt8(value))
+      blob.append(UInt8(value))
     case -4096...4095:
-      let bits = UInt64(bitPattern: value) & 0x1FFF
-      bytes.append(0xC0 | UInt8(bits >> 8))
-      bytes.append(UInt8(truncatingIfNeeded: bits))
+      blob.append(0xC0 | UInt8((bits & 0x1FFF) >> 8))
+      blob.append(UInt8(truncatingIfNeeded: bits))
     case -32768...32767:
-      bytes.append(0xF1)
-      appendLittleEndian(UInt64(bitPattern: value), byteCount: 2)
+      blob.append(0xF1)
+      blob.append(littleEndian: bits, byteCount: 2)
     case -8_388_608...8_388_607:
-      bytes.append(0xF2)
-      appendLittleEndian(UInt64(bitPattern: value), byteCount: 3)
+      blob.append(0xF2)
+      blob.append(littleEndian: bits, byteCount: 3)
     case -2_147_483_648...2_147_483_647:
-      bytes.append(0xF3)
-      appendLittleEndian(UInt64(bitPattern: value), byteCount: 4)
+      blob.append(0xF3)
+      blob.append(littleEndian: bits, byteCount: 4)
     default:
-      bytes.append(0xF4)
-      appendLittleEndian(UInt64(bitPattern: value), byteCount: 8)
+      blob.append(0xF4)
+      blob.append(littleEndian: bits, byteCount: 8)
     }
-    appendBackLength(bytes.count &- start)
+    appendBackLength(blob.count &- start)
   }
 
   /// Appends the terminator and fills in the header; the element count saturates at 65535
   /// ("unknown"), as Redis's does.
   mutating func finish() {
-    bytes.append(0xFF)
-    let total = UInt32(truncatingIfNeeded: bytes.count)
-    let elements = UInt16(min(count, 65535))
-    for index in 0..<4 { bytes[index] = UInt8(truncatingIfNeeded: total >> UInt32(index * 8)) }
-    bytes[4] = UInt8(truncatingIfNeeded: elements)
-    bytes[5] = UInt8(truncatingIfNeeded: elements >> 8)
+    blob.append(0xFF)
+    blob.store(littleEndian: UInt64(UInt32(truncatingIfNeeded: blob.count)), byteCount: 4, at: 0)
+    blob.store(littleEndian: UInt64(min(count, 65535)), byteCount: 2, at: 4)
   }
 
   /// The entry length in 1 to 5 bytes that read backwards from the last (`lpEncodeBacklen`).
@@ -107,11 +112,7 @@ struct ListpackEncoder {
     }
     for index in stride(from: groups - 1, through: 0, by: -1) {
       let group = UInt8(truncatingIfNeeded: length >> (7 * index)) & 127
-      bytes.append(index == groups - 1 ? group : group | 128)
+      blob.append(index == groups - 1 ? group : group | 128)
     }
-  }
-
-  private mutating func appendLittleEndian(_ value: UInt64, byteCount: Int) {
-    for index in 0..<byteCount { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * index))) }
   }
 }

@@ -14,7 +14,7 @@ struct PackedEncoder {
   }
 
   /// The blob so far; complete after ``finish()``.
-  var bytes: [UInt8] { usesListpacks ? listpack.bytes : ziplist.bytes }
+  var blob: BlobBytes { usesListpacks ? listpack.blob : ziplist.blob }
 
   /// Empties the blob, keeping its storage.
   mutating func reset() {

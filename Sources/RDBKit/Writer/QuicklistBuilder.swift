@@ -58,7 +58,7 @@ struct QuicklistBuilder {
   private mutating func closeNode() {
     guard nodeElements > 0 else { return }
     node.finish()
-    unsafe nodes.append(node.bytes.span.bytes)
+    unsafe nodes.append(RawSpan(_unsafeBytes: node.blob.buffer))
     plain.append(false)
     startNode()
   }

@@ -9,7 +9,7 @@ extension RDBWriter {
       let master = stream.entries[node.lowerBound].id
       encoder.blob(Self.rawID(master))
       encodeStreamNode(node)
-      encoder.blob(listpack.bytes)
+      unsafe encoder.blob(unsafeBytes: listpack.blob.buffer)
     }
     let entries = stream.entries
     let metadata = stream.metadata

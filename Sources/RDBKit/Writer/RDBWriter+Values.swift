@@ -66,7 +66,7 @@ extension RDBWriter {
     packed.reset()
     for index in 0..<values.count { unsafe packed.append(unsafeBytes: values.element(index)) }
     packed.finish()
-    encoder.blob(packed.bytes)
+    unsafe encoder.blob(unsafeBytes: packed.blob.buffer)
   }
 
   // MARK: Sets
@@ -92,11 +92,12 @@ extension RDBWriter {
   /// Every member as an Int64, when every member spells one canonically.
   private func integerMembers() -> [Int64]? {
     var integers: [Int64] = []
-    integers.reserveCapacity(values.count)
     for index in 0..<values.count {
       guard values.length(index) <= 20,
         let value = unsafe IntegerText.canonicalValue(RawSpan(_unsafeBytes: values.element(index)))
       else { return nil }
+      // Reserved only once the first member is an integer: most sets have none.
+      if index == 0 { integers.reserveCapacity(values.count) }
       integers.append(value)
     }
     return integers
@@ -112,12 +113,13 @@ extension RDBWriter {
     {
       writeTypeAndKey(format.hasListpacks ? .sortedSetListpack : .sortedSetZiplist)
       packed.reset()
-      for index in scoreOrder() {
-        unsafe packed.append(unsafeBytes: values.element(index))
-        packed.append(score: values.scores[index])
+      if values.isInScoreOrder() {
+        for index in 0..<values.count { appendMember(index) }
+      } else {
+        for index in values.scoreOrder() { appendMember(index) }
       }
       packed.finish()
-      encoder.blob(packed.bytes)
+      unsafe encoder.blob(unsafeBytes: packed.blob.buffer)
     } else {
       writeTypeAndKey(format.hasBinaryScores ? .sortedSet2 : .sortedSet)
       encoder.length(UInt64(values.count))
@@ -132,13 +134,10 @@ extension RDBWriter {
     }
   }
 
-  /// Member indices by ascending score, then by member bytes: a packed sorted set's order.
-  private func scoreOrder() -> [Int] {
-    let scores = values.scores
-    return (0..<values.count).sorted { left, right in
-      if scores[left] != scores[right] { return scores[left] < scores[right] }
-      return unsafe values.element(left).lexicographicallyPrecedes(values.element(right))
-    }
+  /// Appends sorted-set member `index` and its score to the packed blob.
+  private mutating func appendMember(_ index: Int) {
+    unsafe packed.append(unsafeBytes: values.element(index))
+    packed.append(score: values.scores[index])
   }
 
   // MARK: Hashes
@@ -198,7 +197,7 @@ extension RDBWriter {
       packed.append(integer: expiries[field])
     }
     packed.finish()
-    encoder.blob(packed.bytes)
+    unsafe encoder.blob(unsafeBytes: packed.blob.buffer)
   }
 
   /// Type 24: the minimum TTL, then per field its TTL relative to it (0 for none), the field

@@ -21,6 +21,8 @@ import Darwin
   var scores: [Double] = []
   /// A hash's field TTLs in Unix ms, one per field, 0 for none.
   var fieldExpiries: [Int64] = []
+  /// Scratch for ``scoreOrder()``, kept from key to key.
+  var order: [Int] = []
   /// The longest element so far.
   private(set) var longestElement = 0
 

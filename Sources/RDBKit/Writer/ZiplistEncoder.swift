@@ -7,7 +7,7 @@
 /// `compactIntegers` false keeps to those. ``reset()`` starts the next ziplist.
 struct ZiplistEncoder {
   /// The ziplist so far; complete after ``finish()``.
-  private(set) var bytes: [UInt8] = []
+  let blob = BlobBytes()
   /// The number of entries appended.
   private(set) var count = 0
   /// Whether the 4-bit, 8-bit and 24-bit integer forms of RDB 6 may be used.
@@ -22,12 +22,16 @@ struct ZiplistEncoder {
   }
 
   /// The size of the ziplist once finished.
-  var finishedByteCount: Int { bytes.count &+ 1 }
+  var finishedByteCount: Int { blob.count &+ 1 }
+
+  /// A copy of the ziplist so far.
+  var bytes: [UInt8] { unsafe Array(blob.buffer) }
 
   /// Empties the ziplist, keeping its storage.
   mutating func reset() {
-    bytes.removeAll(keepingCapacity: true)
-    bytes.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    blob.removeAll()
+    blob.append(littleEndian: 0, byteCount: 8)
+    blob.append(littleEndian: 0, byteCount: 2)
     count = 0
     previousLength = 0
     lastEntry = 10
@@ -49,15 +53,16 @@ struct ZiplistEncoder {
     let start = beginEntry()
     let length = element.count
     if length <= 63 {
-      bytes.append(UInt8(length))
+      blob.append(UInt8(length))
     } else if length <= 16383 {
-      bytes.append(0x40 | UInt8(length >> 8))
-      bytes.append(UInt8(truncatingIfNeeded: length))
+      blob.append(0x40 | UInt8(length >> 8))
+      blob.append(UInt8(truncatingIfNeeded: length))
     } else {
-      bytes.append(0x80)
-      for shift in [24, 16, 8, 0] { bytes.append(UInt8(truncatingIfNeeded: length >> shift)) }
+      blob.append(0x80)
+      let bigEndian = UInt32(truncatingIfNeeded: length).byteSwapped
+      blob.append(littleEndian: UInt64(bigEndian), byteCount: 4)
     }
-    unsafe bytes.append(contentsOf: element)
+    unsafe blob.append(element)
     endEntry(start)
   }
 
@@ -70,61 +75,51 @@ struct ZiplistEncoder {
   /// Appends an integer entry in the smallest form the format version allows.
   mutating func append(integer value: Int64) {
     let start = beginEntry()
+    let bits = UInt64(bitPattern: value)
     if compactIntegers, (0...12).contains(value) {
-      bytes.append(0xF1 &+ UInt8(value))
+      blob.append(0xF1 &+ UInt8(value))
     } else if compactIntegers, let small = Int8(exactly: value) {
-      bytes.append(0xFE)
-      bytes.append(UInt8(bitPattern: small))
+      blob.append(0xFE)
+      blob.append(UInt8(bitPattern: small))
     } else if Int16(exactly: value) != nil {
-      bytes.append(0xC0)
-      appendLittleEndian(value, byteCount: 2)
+      blob.append(0xC0)
+      blob.append(littleEndian: bits, byteCount: 2)
     } else if compactIntegers, (-8_388_608...8_388_607).contains(value) {
-      bytes.append(0xF0)
-      appendLittleEndian(value, byteCount: 3)
+      blob.append(0xF0)
+      blob.append(littleEndian: bits, byteCount: 3)
     } else if Int32(exactly: value) != nil {
-      bytes.append(0xD0)
-      appendLittleEndian(value, byteCount: 4)
+      blob.append(0xD0)
+      blob.append(littleEndian: bits, byteCount: 4)
     } else {
-      bytes.append(0xE0)
-      appendLittleEndian(value, byteCount: 8)
+      blob.append(0xE0)
+      blob.append(littleEndian: bits, byteCount: 8)
     }
     endEntry(start)
   }
 
   /// Appends the terminator and fills in the header; the count saturates at 65535.
   mutating func finish() {
-    bytes.append(0xFF)
-    let total = UInt64(bytes.count)
-    let tail = UInt64(lastEntry)
-    let entries = UInt64(min(count, 65535))
-    for index in 0..<4 {
-      bytes[index] = UInt8(truncatingIfNeeded: total >> UInt64(index * 8))
-      bytes[4 + index] = UInt8(truncatingIfNeeded: tail >> UInt64(index * 8))
-    }
-    bytes[8] = UInt8(truncatingIfNeeded: entries)
-    bytes[9] = UInt8(truncatingIfNeeded: entries >> 8)
+    blob.append(0xFF)
+    blob.store(littleEndian: UInt64(blob.count), byteCount: 4, at: 0)
+    blob.store(littleEndian: UInt64(lastEntry), byteCount: 4, at: 4)
+    blob.store(littleEndian: UInt64(min(count, 65535)), byteCount: 2, at: 8)
   }
 
   /// Writes the previous entry's length (1 byte below 254, else 0xFE and 4 bytes).
   private mutating func beginEntry() -> Int {
-    let start = bytes.count
+    let start = blob.count
     if previousLength < 254 {
-      bytes.append(UInt8(previousLength))
+      blob.append(UInt8(previousLength))
     } else {
-      bytes.append(0xFE)
-      appendLittleEndian(Int64(previousLength), byteCount: 4)
+      blob.append(0xFE)
+      blob.append(littleEndian: UInt64(previousLength), byteCount: 4)
     }
     return start
   }
 
   private mutating func endEntry(_ start: Int) {
     lastEntry = start
-    previousLength = bytes.count &- start
+    previousLength = blob.count &- start
     count &+= 1
-  }
-
-  private mutating func appendLittleEndian(_ value: Int64, byteCount: Int) {
-    let bits = UInt64(bitPattern: value)
-    for index in 0..<byteCount { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * index))) }
   }
 }
