@@ -47,6 +47,16 @@ public struct KeySelection: Sendable {
 
   /// Whether a key passes; `snapshotTime` is the file's `ctime` in ms, when known.
   public func keeps(_ key: RawSpan, info: KeyInfo, snapshotTime: Int64?) -> Bool {
+    keepsBesidesRegexes(key, info: info, snapshotTime: snapshotTime) && keepsByRegexes(key)
+  }
+
+  /// Whether any regular expression is set. Asking an optional `Regex` whether it is nil goes
+  /// through the standard library's type metadata (its layout is resilient), which weighs on
+  /// files of tiny keys; a ``KeyFilter`` asks once.
+  var hasRegexes: Bool { regex != nil || !excludedRegexes.isEmpty }
+
+  /// Whether a key passes every criterion but the regular expressions.
+  func keepsBesidesRegexes(_ key: RawSpan, info: KeyInfo, snapshotTime: Int64?) -> Bool {
     let snapshotTime = referenceTime ?? snapshotTime
     if !databases.isEmpty, !databases.contains(info.database) { return false }
     if !types.isEmpty, !types.contains(info.dataType) { return false }
@@ -60,11 +70,15 @@ public struct KeySelection: Sendable {
       if expired != (expiry == .expired) { return false }
     }
     if let glob, !glob.matches(key) { return false }
+    return !excludedGlobs.contains(where: { $0.matches(key) })
+  }
+
+  /// Whether a key's name matches ``regex`` (when set) and none of ``excludedRegexes``.
+  func keepsByRegexes(_ key: RawSpan) -> Bool {
     if let regex {
       let name = unsafe key.withUnsafeBytes { unsafe String(decoding: $0, as: UTF8.self) }
       if (try? regex.firstMatch(in: name)) == nil { return false }
     }
-    if excludedGlobs.contains(where: { $0.matches(key) }) { return false }
     if !excludedRegexes.isEmpty {
       let name = unsafe key.withUnsafeBytes { unsafe String(decoding: $0, as: UTF8.self) }
       if excludedRegexes.contains(where: { (try? $0.firstMatch(in: name)) != nil }) { return false }
@@ -89,6 +103,8 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   /// Whether the selection drops nothing but empty aggregates (what `memory` and `stats` ask
   /// by default), decided per key without calling ``KeySelection/keeps(_:info:snapshotTime:)``.
   private let dropsOnlyEmptyKeys: Bool
+  /// ``KeySelection/hasRegexes``, judged once.
+  private let checksRegexes: Bool
   private var snapshotTime: Int64?
   private var passing = false
   /// Whether a key's events are under way (a module payload outside one is MODULE_AUX data).
@@ -100,6 +116,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     self.selection = selection
     keepsEverything = selection.keepsEverything && !selection.skipsEmptyKeys
     dropsOnlyEmptyKeys = selection.keepsEverything && selection.skipsEmptyKeys
+    checksRegexes = selection.hasRegexes
   }
 
   public static var needsStringValues: Bool { Next.needsStringValues }
@@ -134,7 +151,9 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     inKey = true
     passing =
       keepsEverything || (dropsOnlyEmptyKeys && !info.isEmptyAggregate)
-      || (!dropsOnlyEmptyKeys && selection.keeps(key, info: info, snapshotTime: snapshotTime))
+      || (!dropsOnlyEmptyKeys
+        && selection.keepsBesidesRegexes(key, info: info, snapshotTime: snapshotTime)
+        && (!checksRegexes || selection.keepsByRegexes(key)))
     guard passing else { return .skip }
     let decision = try next.beginKey(key, info: info)
     if decision == .skip { passing = false }

@@ -53,7 +53,8 @@ public struct RDBWriter: RDBHandler {
   var encoder: RDBEncoder
   let values = ValueBuffer()
   var stream = StreamBuffer()
-  var key: [UInt8] = []
+  /// The current key's name, copied because the parser's bytes last only as long as the event.
+  let key = BlobBytes()
   var info: KeyInfo?
   var module: ModuleType?
   /// The current module value's bytes after its key name, or a `MODULE_AUX` record's.
@@ -165,8 +166,8 @@ public struct RDBWriter: RDBHandler {
       losses.record(.emptyKeys, key: key)
       return .skip
     }
-    self.key.removeAll(keepingCapacity: true)
-    unsafe key.withUnsafeBytes { unsafe self.key.append(contentsOf: $0) }
+    self.key.removeAll()
+    unsafe key.withUnsafeBytes { unsafe self.key.append($0) }
     self.info = info
     if !metadataSpecs.isEmpty {
       metadataSpecs.removeAll(keepingCapacity: true)
@@ -299,7 +300,7 @@ public struct RDBWriter: RDBHandler {
       try writeRecord(info)
     } catch {
       var error = error
-      if error.key == nil { error.key = String(decoding: key, as: UTF8.self) }
+      if error.key == nil { error.key = unsafe String(decoding: key.buffer, as: UTF8.self) }
       throw error
     }
     try encoder.flushIfFull()
@@ -316,8 +317,7 @@ public struct RDBWriter: RDBHandler {
 
   /// Records a loss of `kind` in the current key.
   mutating func recordLoss(_ kind: LossReport.Kind, items: Int = 1) {
-    let name = key
-    unsafe losses.record(kind, items: items, key: name.span.bytes)
+    unsafe losses.record(kind, items: items, key: RawSpan(_unsafeBytes: key.buffer))
   }
 
   /// Writes `SELECTDB` (and the size hint) when the key goes to another database than the
@@ -374,7 +374,7 @@ public struct RDBWriter: RDBHandler {
   /// Writes the key's type byte and name, as every record starts.
   mutating func writeTypeAndKey(_ type: ValueType) {
     encoder.byte(type.rawValue)
-    encoder.string(key)
+    unsafe encoder.string(unsafeBytes: key.buffer)
     keysWritten += 1
   }
 }
