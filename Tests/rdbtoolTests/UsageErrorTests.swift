@@ -47,6 +47,19 @@ import Testing
     #expect(pointers <= 1, "one pointer to help at most")
   }
 
+  /// Every command, the newest included, answers a usage error the same way: one line that
+  /// starts with its name, nothing on standard output, exit 2.
+  @Test(arguments: HelpTextTests.commands.filter { !$0.isEmpty })
+  func everyCommandAnswersAUsageErrorInOneLine(_ command: [String]) throws {
+    let result = try RDBToolProcess.run(command + ["--no-such-option", "x"])
+    #expect(result.status == 2, "\(command): \(result.stderr)")
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
+    #expect(
+      result.stderr.hasPrefix("rdbtool \(command.joined(separator: " ")): "),
+      "\(command): \(result.stderr)")
+  }
+
   @Test func helpAndVersionAreNotErrors() throws {
     for arguments in [["--help"], ["help", "keys"], ["keys", "--help"], ["--version"]] {
       let result = try RDBToolProcess.run(arguments)
