@@ -20,7 +20,9 @@ import Darwin
 /// The table takes 64 to 128 bytes per element, so it is used only for values small enough
 /// that this stays small (``streamingLimit``). A larger value is checked in passes in bounded
 /// memory (see `DuplicateCheck+Passes.swift`): its elements' 8-byte hashes are sorted, and
-/// only the hashes that repeat are checked exactly, in the table, in a further pass.
+/// only the hashes that repeat are checked exactly, in the table, in a further pass. A value
+/// read element by element (a hash table or skip list) is checked as it is read, its elements
+/// copied for the table while they are few (see `DuplicateCheck+Elements.swift`).
 @safe struct DuplicateCheck {
   /// One recorded element: a string's address and length, or an integer.
   private struct Slot {
@@ -52,16 +54,25 @@ import Darwin
   var candidates: Set<UInt64> = []
   /// Whether a ``Mode/verifying`` pass found a repeat.
   var foundRepeat = false
+  /// Copies of the elements of a value read element by element, for the table, and how many
+  /// of its bytes and elements are used (see `DuplicateCheck+Elements.swift`).
+  let arena: UnsafeMutableRawBufferPointer
+  var arenaUsed = 0
+  var elementCount = 0
+  /// The number of collected hashes at which they are sorted next.
+  var nextCheckpoint = 0
 
   /// An empty table.
   init() {
     capacity = 256
     unsafe slots = Self.allocate(capacity)
+    unsafe arena = .allocate(byteCount: Self.arenaCapacity, alignment: 8)
   }
 
   /// Frees the table; it must not be used afterwards.
   func release() {
     unsafe slots.deallocate()
+    unsafe arena.deallocate()
   }
 
   /// Forgets the previous value's elements and goes back to ``Mode/streaming``.
@@ -148,6 +159,15 @@ import Darwin
     unsafe slots[index] = Slot(stamp: stamp, isInteger: true, hash: hash, length: 0, payload: bits)
     recordInsert()
     return true
+  }
+
+  /// Moves the hashes of the elements in the table to ``hashes`` (as ``Mode/collecting``
+  /// would have kept them) and empties the table.
+  mutating func moveTableToHashes() {
+    for index in 0..<capacity where unsafe slots[index].stamp == stamp {
+      hashes.append(unsafe slots[index].hash)
+    }
+    forgetElements()
   }
 
   /// Keeps the table at most half full.

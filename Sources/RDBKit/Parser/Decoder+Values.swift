@@ -26,7 +26,7 @@ extension Decoder {
     switch type {
     case .string:
       return try readStringValue(into: &handler)
-    case .list, .set:
+    case .list:
       try handler.beginValue(encoding: type.storedEncoding)
       let count = try readLength()
       for _ in 0..<count {
@@ -35,41 +35,53 @@ extension Decoder {
           continue
         }
         let element = unsafe try readString(into: .second, persistent: false)
-        if type == .list {
-          try unsafe handler.listElement(RawSpan(_unsafeBytes: element))
-        } else {
-          try unsafe handler.setMember(RawSpan(_unsafeBytes: element))
-        }
+        try unsafe handler.listElement(RawSpan(_unsafeBytes: element))
       }
+    case .set:
+      try handler.beginValue(encoding: type.storedEncoding)
+      let count = try readLength()
+      duplicates.beginElements()
+      for _ in 0..<count {
+        let start = source.offset
+        let member = unsafe try readString(into: .second, persistent: false)
+        try unsafe recordElement(member, at: start, of: "hashtable")
+        if H.needsElements { try unsafe handler.setMember(RawSpan(_unsafeBytes: member)) }
+      }
+      try finishElements(of: "hashtable")
     case .sortedSet, .sortedSet2:
       try handler.beginValue(encoding: .skiplist)
       let count = try readLength()
       var warned = false
+      duplicates.beginElements()
       for _ in 0..<count {
-        if !H.needsElements {
-          try passElementString()
-          _ = type == .sortedSet ? try readTextScore(warned: &warned) : try readBinaryScore()
-          continue
-        }
-        let member = unsafe try readString(into: .first, persistent: true)
+        let start = source.offset
+        // Kept while the score is read only when the handler gets it.
+        let member = unsafe try readString(into: .first, persistent: H.needsElements)
+        try unsafe recordElement(member, at: start, of: "skiplist")
         let score =
           type == .sortedSet ? try readTextScore(warned: &warned) : try readBinaryScore()
-        try unsafe handler.sortedSetMember(RawSpan(_unsafeBytes: member), score: score)
+        if H.needsElements {
+          try unsafe handler.sortedSetMember(RawSpan(_unsafeBytes: member), score: score)
+        }
       }
+      try finishElements(of: "skiplist")
     case .hash:
       try handler.beginValue(encoding: .hashtable)
       let count = try readLength()
+      duplicates.beginElements()
       for _ in 0..<count {
+        let start = source.offset
+        let field = unsafe try readString(into: .first, persistent: H.needsElements)
+        try unsafe recordElement(field, at: start, of: "hashtable")
         if !H.needsElements {
-          try passElementString()
           try passElementString()
           continue
         }
-        let field = unsafe try readString(into: .first, persistent: true)
         let value = unsafe try readString(into: .second, persistent: false)
         try unsafe handler.hashField(
           RawSpan(_unsafeBytes: field), value: RawSpan(_unsafeBytes: value), expiresAt: nil)
       }
+      try finishElements(of: "hashtable")
     case .hashMetadataPreGA, .hashMetadata:
       try handler.beginValue(encoding: .hashtable)
       try readHashWithFieldTTLs(type, into: &handler)
@@ -152,6 +164,7 @@ extension Decoder {
       throw RDBError(.invalidValue("minimum field expiry \(minimum) is out of range"), at: start)
     }
     let count = try readLength()
+    duplicates.beginElements()
     for _ in 0..<count {
       let fieldStart = source.offset
       var expiresAt: Int64? = nil
@@ -159,6 +172,7 @@ extension Decoder {
       let value: UnsafeRawBufferPointer
       if version.isValkey {
         unsafe field = try readString(into: .first, persistent: true)
+        try unsafe recordElement(field, at: fieldStart, of: "hashtable")
         unsafe value = try readString(into: .second, persistent: true)
         let expiry = try readInt64()
         guard expiry >= -1 else {
@@ -176,12 +190,15 @@ extension Decoder {
           }
           expiresAt = Int64(absolute)
         }
+        let start = source.offset
         unsafe field = try readString(into: .first, persistent: true)
+        try unsafe recordElement(field, at: start, of: "hashtable")
         unsafe value = try readString(into: .second, persistent: false)
       }
       try unsafe handler.hashField(
         RawSpan(_unsafeBytes: field), value: RawSpan(_unsafeBytes: value), expiresAt: expiresAt)
     }
+    try finishElements(of: "hashtable")
   }
 }
 

@@ -1,0 +1,127 @@
+import Foundation
+import RDBKit
+import Testing
+
+/// A field or member twice in a set, hash or sorted set stored as a hash table or skip list
+/// (read element by element): refused, as a loading server refuses it, on every path (mapped,
+/// the element-free handler `verify` uses, and reads of a few bytes). Small values are checked
+/// exactly and the repeat named where it is; larger ones by hashes sorted as they grow.
+@Suite struct HashTableRepeatTests {
+  /// A hash-table type and how one of its elements is written.
+  enum Shape: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case set, sortedSet, sortedSet2, hash, hashWithTTLs, valkeyHash2
+
+    var testDescription: String { rawValue }
+
+    /// A header for the type's format, the type byte and anything before the count.
+    func begin() -> RDBImageBuilder {
+      var image =
+        self == .valkeyHash2 ? RDBImageBuilder(header: "VALKEY080") : RDBImageBuilder(version: 12)
+      switch self {
+      case .set: image.key(type: 2, "k")
+      case .sortedSet: image.key(type: 3, "k")
+      case .sortedSet2: image.key(type: 5, "k")
+      case .hash: image.key(type: 4, "k")
+      case .hashWithTTLs:
+        image.key(type: 24, "k")
+        image.littleEndian(Int64(1_000))
+      case .valkeyHash2: image.key(type: 22, "k")
+      }
+      return image
+    }
+
+    /// Writes one element whose field or member is `member` (an RDB string's bytes); returns
+    /// the offset of that string.
+    func append(_ member: [UInt8], to image: inout RDBImageBuilder) -> Int {
+      if self == .hashWithTTLs { image.length(0) }
+      let offset = image.offset
+      image.raw(member)
+      switch self {
+      case .set: break
+      case .sortedSet: image.string("1.5")
+      case .sortedSet2: image.littleEndian(Double(1.5).bitPattern)
+      case .hash, .hashWithTTLs: image.string("v")
+      case .valkeyHash2:
+        image.string("v")
+        image.littleEndian(Int64(-1))
+      }
+      return offset
+    }
+
+    /// A value of `members` (RDB strings); returns the image and each member's offset.
+    func image(_ members: [[UInt8]]) -> (bytes: [UInt8], offsets: [Int], end: Int) {
+      var image = begin()
+      image.length(UInt64(members.count))
+      let offsets = members.map { append($0, to: &image) }
+      return (image.finished(), offsets, image.offset)
+    }
+  }
+
+  static func raw(_ text: String) -> [UInt8] {
+    RDBImageBuilder.length(UInt64(text.utf8.count)) + text.utf8
+  }
+
+  /// `count` distinct members, `m0`, `m1`, …
+  static func distinct(_ count: Int) -> [[UInt8]] { (0..<count).map { raw("m\($0)") } }
+
+  static func expectRepeat(
+    _ bytes: [UInt8], at offset: Int, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    expectFailure(bytes, .corruptStructure, at: offset, key: "k", sourceLocation: sourceLocation)
+    let message = ParseOutcome.mapped(bytes).error.map { "\($0)" } ?? "no error"
+    #expect(message.contains("appears twice"), "\(message)", sourceLocation: sourceLocation)
+  }
+
+  /// The repeat is named at its own offset; distinct elements parse.
+  @Test(arguments: Shape.allCases)
+  func smallValueRepeatIsNamedWhereItIs(_ shape: Shape) {
+    let members = ["a", "b", "c"].map(Self.raw)
+    #expect(expectKeys(shape.image(members).bytes).count == 1)
+    let repeated = shape.image(members + [Self.raw("b")])
+    Self.expectRepeat(repeated.bytes, at: repeated.offsets[3])
+  }
+
+  /// Members compare by their text: an integer-encoded 12 equals "12", not "012"; an
+  /// LZF-compressed member (which `verify` used to leave to the checksum) equals its raw form.
+  @Test(arguments: [Shape.set, .hash])
+  func encodingsCompareByText(_ shape: Shape) {
+    let integer: [UInt8] = [0xC0, 12]
+    let twelve = shape.image([integer, Self.raw("x"), Self.raw("12")])
+    Self.expectRepeat(twelve.bytes, at: twelve.offsets[2])
+    #expect(expectKeys(shape.image([integer, Self.raw("012")]).bytes).count == 1)
+    let text = "abcdefghijklmnopqrstuvwxyz0"
+    let literal = [UInt8(text.utf8.count - 1)] + text.utf8
+    let compressed =
+      [0xC3] + RDBImageBuilder.length(UInt64(literal.count))
+      + RDBImageBuilder.length(UInt64(text.utf8.count)) + literal
+    let lzf = shape.image([compressed, Self.raw("y"), Self.raw(text)])
+    Self.expectRepeat(lzf.bytes, at: lzf.offsets[2])
+  }
+
+  /// Past 1,024 elements the hashes are kept and sorted at 4,096, then at each doubling and
+  /// at the end: a repeat is reported at the element where the sort found it, or at the
+  /// value's end; 10,000 distinct members parse.
+  @Test(arguments: [Shape.set, .sortedSet2, .hash])
+  func largeValuesAreCheckedByHashes(_ shape: Shape) {
+    let members = Self.distinct(10_000)
+    #expect(expectKeys(shape.image(members).bytes).first?.elementCount == 10_000)
+    let atEnd = shape.image(Array(members[..<3000]) + [members[5]])
+    Self.expectRepeat(atEnd.bytes, at: atEnd.end)
+    // A repeat of m5 as element 5,001: found when 8,192 hashes are sorted.
+    let inside = shape.image(Array(members[..<5000]) + [members[5]] + members[5000...])
+    Self.expectRepeat(inside.bytes, at: inside.offsets[8191])
+  }
+
+  /// A damaged element before a repeat found by the hashes is reported, not the repeat.
+  @Test func damageBeforeALateRepeatWins() {
+    let members = Self.distinct(3000)
+    let damaged: [UInt8] = [0xC5]
+    let image = Shape.set.image(members + [members[1], damaged])
+    expectFailure(image.bytes, .invalidStringEncoding, at: image.offsets[3001], key: "k")
+  }
+}
+
+extension CollectedKey {
+  /// Members, fields or scored members, whichever the key holds.
+  fileprivate var elementCount: Int { max(elements.count, pairs.count, scores.count) }
+}
