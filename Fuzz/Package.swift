@@ -19,7 +19,8 @@ let package = Package(
       name: "FuzzParser",
       dependencies: ["FuzzDriver", .product(name: "RDBKit", package: "RDBKit")],
       path: "Sources/FuzzParser"),
-    // Whatever parses, rewritten for several targets, must parse again with the same keys.
+    // Whatever parses, rewritten for several targets, must parse again with the same keys
+    // (and values, when the writer declares no loss).
     .executableTarget(
       name: "FuzzRewrite",
       dependencies: [
@@ -28,5 +29,14 @@ let package = Package(
         .product(name: "SystemPackage", package: "swift-system"),
       ],
       path: "Sources/FuzzRewrite"),
+    // Every output writer (JSON lines, JSON, CSV, RESP, memory report, stats) on what parses.
+    .executableTarget(
+      name: "FuzzWriters",
+      dependencies: [
+        "FuzzDriver",
+        .product(name: "RDBKit", package: "RDBKit"),
+        .product(name: "SystemPackage", package: "swift-system"),
+      ],
+      path: "Sources/FuzzWriters"),
   ]
 )

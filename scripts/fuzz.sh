@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs each fuzz target (built by `make fuzz`: FuzzParser, FuzzRewrite) for the given number
+# Runs each fuzz target (built by `make fuzz`: FuzzParser, FuzzWriters, FuzzRewrite) for the given number
 # of seconds on its committed corpus, Fuzz/corpus/TARGET/ (small one-key images cut from the
 # fixtures by scripts/fuzz-seeds.py, minimised by libFuzzer to what adds coverage). New inputs
 # go to a temporary directory and are dropped (Fuzz/README.md says how to fold a longer
@@ -8,10 +8,10 @@
 # Usage: scripts/fuzz.sh SECONDS [SEED] (a fixed seed repeats a run's choices)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-30}"
+seconds="${1:-20}"
 seed_option=()
 [ -n "${2:-}" ] && seed_option=(-seed="$2")
-targets=(FuzzParser FuzzRewrite)
+targets=(FuzzParser FuzzWriters FuzzRewrite)
 for target in "${targets[@]}"; do
   [ -x "Fuzz/.build/release/$target" ] ||
     { echo "fuzz.sh: Fuzz/.build/release/$target is not built; run make fuzz" >&2; exit 2; }

@@ -8,25 +8,33 @@ import Glibc
 /// The fuzz target: an input the parser accepts is rewritten for several targets (its own
 /// version, Redis 6.2, 7.0 and 8.6, Valkey 9.1), values copied where they can be and encoded
 /// again where they cannot, losses allowed; each output must parse again, checksum and all,
-/// with exactly the keys the writer says it wrote. A writer error on accepted input, an
-/// output the parser refuses or a different key count stops the run as a crash. Inputs with
-/// a repeated field or member in a hash-table value are left out (see ``RepeatScan``).
+/// with exactly the keys the writer says it wrote, and, when the writer declares no loss, the
+/// same keys and values as the input (``KeyRecords``). A writer error on accepted input, an
+/// output the parser refuses, a different key count or different contents stop the run as a
+/// crash.
 func fuzzRewrite(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let bytes = unsafe Array(UnsafeBufferPointer(start: data, count: size))
-  var scan = RepeatScan()
-  guard (try? RDBParser().parse(bytes, into: &scan)) != nil, !scan.foundRepeat else { return 0 }
+  var original = KeyRecords()
+  guard (try? RDBParser().parse(bytes, into: &original)) != nil else { return 0 }
   for target in RewriteTargets.all {
-    let (output, written) = RewriteTargets.rewrite(bytes, for: target)
-    var check = KeyCountAnalyzer()
+    let name = target?.name ?? "the same version"
+    let (output, written, lossless) = RewriteTargets.rewrite(bytes, for: target)
+    var check = KeyRecords()
     do {
       _ = try RDBParser().parse(output, into: &check)
     } catch {
-      fatalError("the rewrite for \(target?.name ?? "the same version") does not parse: \(error)")
+      fatalError("the rewrite for \(name) does not parse: \(error)")
     }
-    if check.total.keys != written {
+    if check.lines.count != written {
       fatalError(
-        "the rewrite for \(target?.name ?? "the same version") holds \(check.total.keys) keys, "
-          + "the writer wrote \(written)")
+        "the rewrite for \(name) holds \(check.lines.count) keys, the writer wrote \(written)")
+    }
+    if lossless, check.lines != original.lines {
+      let difference =
+        zip(original.lines, check.lines).first { $0 != $1 }.map { "\($0.0) became \($0.1)" }
+        ?? "\(original.lines.count) keys became \(check.lines.count)"
+      fatalError(
+        "the rewrite for \(name) declares no loss but reads back differently: \(difference)")
     }
   }
   return 0
@@ -37,8 +45,9 @@ enum RewriteTargets {
   static let all: [TargetEngine?] =
     [nil] + ["redis-6.2", "redis-7.0", "redis-8.6", "valkey-9.1"].map(TargetEngine.named)
 
-  /// The file `target`'s writer makes of `bytes`, and the keys it wrote.
-  static func rewrite(_ bytes: [UInt8], for target: TargetEngine?) -> ([UInt8], Int) {
+  /// The file `target`'s writer makes of `bytes`, the keys it wrote, and whether it declared
+  /// no loss.
+  static func rewrite(_ bytes: [UInt8], for target: TargetEngine?) -> ([UInt8], Int, Bool) {
     // An unlinked temporary file: nothing is left behind when the run stops.
     var template = Array("/tmp/rdbkit-fuzz-XXXXXX".utf8CString)
     let raw = mkstemp(&template)
@@ -62,7 +71,7 @@ enum RewriteTargets {
         try descriptor.read(fromAbsoluteOffset: 0, into: $0)
       }
       guard read == output.count else { fatalError("short read of the rewritten file") }
-      return (output, writer.keysWritten)
+      return (output, writer.keysWritten, writer.losses.isEmpty)
     } catch {
       fatalError("reading the rewritten file back: \(error)")
     }

@@ -223,9 +223,10 @@ import Testing
     expectFailure(Self.value(encoded), .corruptLZF, at: 12, key: "k")
   }
 
-  /// A bad compressed member of a hash-table set, hash or sorted set: the verify path leaves
-  /// its bytes to a matching checksum (counted as unchecked) and, without a checksum, reads the
-  /// file again decompressing it, so it fails as the collecting path does.
+  /// A bad compressed member or field of a hash-table set, hash or sorted set: decompressed on
+  /// every path for the repeat check, so verify fails as the collecting path does, whether the
+  /// checksum matches or not. A hash's value is still left to a matching checksum (counted as
+  /// unchecked) and, without a checksum, read again decompressed, so it fails the same way.
   @Test(arguments: [2, 4, 5] as [UInt8])
   func corruptLZFElementOfAHashTableValue(_ type: UInt8) throws {
     let corrupt: [UInt8] = [
@@ -238,6 +239,17 @@ import Testing
       image.raw(corrupt)
       if type == 4 { image.string("v") }
       if type == 5 { image.littleEndian(Double(1.5).bitPattern) }
+      let bytes = image.finished(checksum: checksum)
+      #expect(ParseOutcome.mapped(bytes).error?.kind.name == .corruptLZF)
+      #expect(ParseOutcome.counted(bytes).error == ParseOutcome.mapped(bytes).error)
+    }
+    guard type == 4 else { return }
+    for checksum in [true, false] {
+      var image = RDBImageBuilder(version: 9)
+      image.key(type: 4, "k")
+      image.length(1)
+      image.string("f")
+      image.raw(corrupt)
       let bytes = image.finished(checksum: checksum)
       #expect(ParseOutcome.mapped(bytes).error?.kind.name == .corruptLZF)
       var counter = KeyCountAnalyzer()

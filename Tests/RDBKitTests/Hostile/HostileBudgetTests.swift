@@ -56,6 +56,40 @@ import Testing
     }
   }
 
+  /// A hash-table set (type 2) of `count` distinct members stored as 32-bit integers (5 bytes
+  /// each), then `repeats` more copies of the first.
+  static func hashTableSet(_ count: Int, repeats: Int) -> [UInt8] {
+    var image = RDBImageBuilder(version: 9)
+    image.key(type: 2, "k")
+    image.length(UInt64(count + repeats))
+    var body: [UInt8] = []
+    body.reserveCapacity((count + repeats) * 5)
+    for index in 0..<(count + repeats) {
+      let value = UInt32(index < count ? index : 0)
+      body += [0xC2] + RDBImageBuilder.littleEndian(value)
+    }
+    image.raw(body)
+    return image.finished()
+  }
+
+  /// The repeat check of a hash-table value keeps 8-byte hashes past its first 1,024
+  /// elements: 2 M distinct members (10 MB), then 2 M repeats of one, verify in 192 MiB of
+  /// address space, both ways, and the repeats are found at the next sort of the hashes.
+  @Test(arguments: [0, 2_000_000])
+  func repeatCheckOfAHugeHashTableSetStaysInMemoryLimit(_ repeats: Int) throws {
+    for run in try Self.verifyBothWays(Self.hashTableSet(2_000_000, repeats: repeats)) {
+      #expect(!run.timedOut, "killed after \(run.elapsed)")
+      if repeats > 0 {
+        #expect(run.status == 1, "\(run.stdout) \(run.stderr)")
+        #expect(
+          run.stdout.contains("appears twice among its first"), "\(run.stdout) \(run.stderr)")
+      } else {
+        #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
+        #expect(run.stdout.contains(": OK"), "\(run.stdout) \(run.stderr)")
+      }
+    }
+  }
+
   /// Runs `verify` on `image` from a file (mapped) and from a pipe (read), each under the
   /// memory limit and the time budget, and returns both runs.
   static func verifyBothWays(_ image: [UInt8]) throws -> [BoundedRun] {
