@@ -2,10 +2,12 @@
 /// hash table or skip list, whose fields or members a loading server puts in a dictionary
 /// (and refuses the file at the second insert of one).
 ///
-/// Such a value's elements are read one at a time into buffers that the next read reuses, and
-/// its size is known only at its end. While it is small (``elementTableLimit`` elements whose
-/// bytes fit in ``arenaCapacity``), each element is copied into the arena and checked
-/// exactly in the table, as soon as it is read. Past that, its elements' 8-byte hashes are
+/// Such a value's size is known only at its end. While it is small (``elementTableLimit``
+/// elements of ``elementBytesLimit`` bytes in all), each element is checked exactly in the
+/// table as soon as it is read: in place when its bytes stay valid (a raw string of a mapped
+/// file), else copied into the arena first (a stream's buffer, a decompressed string). The
+/// limits do not depend on where the bytes are, so every path checks a value the same way
+/// and reports a repeat at the same byte. Past them, its elements' 8-byte hashes are
 /// kept, as in ``Mode/collecting``, and sorted whenever their number has doubled and at the
 /// value's end; equal hashes are a repeat. Two different elements of a value of *n* elements
 /// are taken for a repeat only when their 64-bit hashes (seeded per parse) collide, with a
@@ -26,10 +28,11 @@ extension DuplicateCheck {
     case repeatedHash
   }
 
-  /// The most elements a value checks exactly in the table.
-  static let elementTableLimit = 1024
-  /// The bytes of elements the arena holds.
-  static let arenaCapacity = 16 << 10
+  /// The most elements a value checks exactly in the table (which then takes 1 MiB).
+  static let elementTableLimit = 16_384
+  /// The most bytes of elements a value checks exactly in the table; the arena's size.
+  static let elementBytesLimit = 256 << 10
+  static let arenaCapacity = elementBytesLimit
   /// The number of hashes collected before they are first sorted.
   static let firstCheckpoint = 4096
 
@@ -37,15 +40,24 @@ extension DuplicateCheck {
   mutating func beginElements() {
     reset()
     elementCount = 0
+    elementBytes = 0
     arenaUsed = 0
   }
 
-  /// Records an element of the value (its bytes may change after the call).
+  /// Records an element of the value; `stable` when its bytes stay valid until the value
+  /// ends, else they are copied.
   @inline(__always)
-  @unsafe mutating func insertElement(_ bytes: UnsafeRawBufferPointer) -> ElementCheck {
+  @unsafe mutating func insertElement(_ bytes: UnsafeRawBufferPointer, stable: Bool)
+    -> ElementCheck
+  {
     elementCount &+= 1
     if mode == .streaming {
-      if elementCount <= Self.elementTableLimit, bytes.count <= Self.arenaCapacity &- arenaUsed {
+      if elementCount <= Self.elementTableLimit,
+        bytes.count <= Self.elementBytesLimit &- elementBytes
+      {
+        elementBytes &+= bytes.count
+        if stable { return unsafe insert(bytes) ? .new : .repeated }
+        // The arena has room: it holds at most the value's bytes so far.
         let copy = unsafe UnsafeMutableRawBufferPointer(
           rebasing: arena[arenaUsed..<arenaUsed &+ bytes.count])
         unsafe copy.copyMemory(from: bytes)

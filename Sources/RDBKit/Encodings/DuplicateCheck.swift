@@ -54,11 +54,13 @@ import Darwin
   var candidates: Set<UInt64> = []
   /// Whether a ``Mode/verifying`` pass found a repeat.
   var foundRepeat = false
-  /// Copies of the elements of a value read element by element, for the table, and how many
-  /// of its bytes and elements are used (see `DuplicateCheck+Elements.swift`).
+  /// Copies of the elements of a value read element by element, for the table, how many of
+  /// its bytes are used, and the value's elements and their bytes so far (see
+  /// `DuplicateCheck+Elements.swift`).
   let arena: UnsafeMutableRawBufferPointer
   var arenaUsed = 0
   var elementCount = 0
+  var elementBytes = 0
   /// The number of collected hashes at which they are sorted next.
   var nextCheckpoint = 0
 

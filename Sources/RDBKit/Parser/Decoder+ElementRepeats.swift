@@ -6,13 +6,16 @@
 /// sorted. Both lie after every element read before them, so a parse that leaves compressed
 /// strings to the checksum and one that decompresses them agree on which problem comes first.
 extension Decoder {
-  /// Records the field or member `element`, read at `offset`, of a value of `structure`.
+  /// Records the field or member `element`, just read at `offset` with
+  /// ``readString(into:persistent:)``, of a value of `structure`.
   /// - Throws: a repeat found.
   @inline(__always)
   @unsafe mutating func recordElement(
     _ element: UnsafeRawBufferPointer, at offset: Int, of structure: String
   ) throws(RDBError) {
-    switch unsafe duplicates.insertElement(element) {
+    // A raw string of a mapped file stays valid; a copy or a decompressed string does not.
+    let stable = source.keepsBytes && !lastStringWasCompressed
+    switch unsafe duplicates.insertElement(element, stable: stable) {
     case .new:
       return
     case .repeated:

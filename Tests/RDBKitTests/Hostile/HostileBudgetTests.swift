@@ -72,7 +72,7 @@ import Testing
     return image.finished()
   }
 
-  /// The repeat check of a hash-table value keeps 8-byte hashes past its first 1,024
+  /// The repeat check of a hash-table value keeps 8-byte hashes past its first 16,384
   /// elements: 2 M distinct members (10 MB), then 2 M repeats of one, verify in 192 MiB of
   /// address space, both ways, and the repeats are found at the next sort of the hashes.
   @Test(arguments: [0, 2_000_000])

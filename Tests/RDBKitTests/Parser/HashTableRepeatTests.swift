@@ -98,26 +98,32 @@ import Testing
     Self.expectRepeat(lzf.bytes, at: lzf.offsets[2])
   }
 
-  /// Past 1,024 elements the hashes are kept and sorted at 4,096, then at each doubling and
-  /// at the end: a repeat is reported at the element where the sort found it, or at the
-  /// value's end; 10,000 distinct members parse.
+  /// Past 16,384 elements (or 256 KiB of them) the hashes are kept and sorted when their
+  /// number has doubled (32,768 first) and at the end: a repeat is reported at the element
+  /// where the sort found it, or at the value's end. Before, at the repeat itself.
   @Test(arguments: [Shape.set, .sortedSet2, .hash])
   func largeValuesAreCheckedByHashes(_ shape: Shape) {
-    let members = Self.distinct(10_000)
-    #expect(expectKeys(shape.image(members).bytes).first?.elementCount == 10_000)
-    let atEnd = shape.image(Array(members[..<3000]) + [members[5]])
+    let members = Self.distinct(40_000)
+    #expect(expectKeys(shape.image(members).bytes).first?.elementCount == 40_000)
+    let early = shape.image(Array(members[..<16_000]) + [members[5]])
+    Self.expectRepeat(early.bytes, at: early.offsets[16_000])
+    let atEnd = shape.image(Array(members[..<20_000]) + [members[5]])
     Self.expectRepeat(atEnd.bytes, at: atEnd.end)
-    // A repeat of m5 as element 5,001: found when 8,192 hashes are sorted.
-    let inside = shape.image(Array(members[..<5000]) + [members[5]] + members[5000...])
-    Self.expectRepeat(inside.bytes, at: inside.offsets[8191])
+    // A repeat of m5 as element 20,001: found when 32,768 hashes are sorted.
+    let inside = shape.image(Array(members[..<20_000]) + [members[5]] + members[20_000...])
+    Self.expectRepeat(inside.bytes, at: inside.offsets[32_767])
+    // 300 members of 1,000 bytes pass 256 KiB: hashes from the 263rd.
+    let wide = (0..<300).map { Self.raw(String(repeating: "w", count: 996) + "\($0 + 1000)") }
+    let wideRepeat = shape.image(wide + [wide[5]])
+    Self.expectRepeat(wideRepeat.bytes, at: wideRepeat.end)
   }
 
   /// A damaged element before a repeat found by the hashes is reported, not the repeat.
   @Test func damageBeforeALateRepeatWins() {
-    let members = Self.distinct(3000)
+    let members = Self.distinct(20_000)
     let damaged: [UInt8] = [0xC5]
     let image = Shape.set.image(members + [members[1], damaged])
-    expectFailure(image.bytes, .invalidStringEncoding, at: image.offsets[3001], key: "k")
+    expectFailure(image.bytes, .invalidStringEncoding, at: image.offsets[20_001], key: "k")
   }
 }
 
