@@ -129,7 +129,9 @@ public struct MemoryModel: Sendable, Equatable {
     }
   }
 
-  private static func majorMinor(_ text: String) -> (Int, Int)? {
+  /// The major and minor release numbers of a version text such as `7.0.15`, or nil when it
+  /// does not start with a number.
+  static func majorMinor(_ text: String) -> (Int, Int)? {
     let parts = text.split(separator: ".")
     guard let first = parts.first, let major = Int(first) else { return nil }
     return (major, parts.count > 1 ? Int(parts[1]) ?? 0 : 0)

@@ -134,6 +134,9 @@ public struct RDBWriter: RDBHandler {
       losses.record(.auxFields, key: nil)
       return
     }
+    if let target = options.target, !target.keepsServerVersion(key: key, value: value) {
+      return
+    }
     encoder.byte(Opcode.aux.rawValue)
     encoder.string(key)
     encoder.string(value)

@@ -119,7 +119,11 @@ import Testing
         problems.append("\(key): encoding \(encoding), expected \(want)")
       }
     }
-    if collector.auxNames != (expected.level >= 7 ? ["redis-ver"] : []) {
+    // The fed `redis-ver 7.2.0` is left out for a Redis target older than 7.2.
+    let keepsVersion =
+      ["7.2", "7.4", "8.0", "8.6", "valkey"].contains { engine.name.contains($0) }
+      || !engine.name.contains("-")
+    if collector.auxNames != (expected.level >= 7 && keepsVersion ? ["redis-ver"] : []) {
       problems.append("AUX fields \(collector.auxNames)")
     }
     if collector.functions != (expected.level >= 10 ? [functionCode] : []) {
