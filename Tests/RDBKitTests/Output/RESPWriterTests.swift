@@ -120,8 +120,11 @@ import Testing
   /// Loads a RESP file into the server at `port` with `redis-cli --pipe`; returns its error count.
   static func pipe(_ path: String, intoPort port: Int) throws -> Int {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Self.redisCLI)
-    process.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "--pipe"]
+    // redis-cli gets 120 s (then SIGKILL 5 s later): a stuck pipe fails the test, not CI.
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+    process.arguments = [
+      "-k", "5", "120", Self.redisCLI, "-h", "127.0.0.1", "-p", "\(port)", "--pipe",
+    ]
     process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
     let output = Pipe()
     process.standardOutput = output
