@@ -117,6 +117,14 @@
         throw fail("invalid encoding byte 0x\(String(first, radix: 16))")
       }
     }
+    // Most elements are under 128 bytes: their backlen is one byte, the size itself.
+    if size < 128, size < end &- start,
+      unsafe bytes[start &+ size] == UInt8(truncatingIfNeeded: size)
+    {
+      position = start &+ size &+ 1
+      count &+= 1
+      return element
+    }
     let backlenSize = Self.backlenSize(of: size)
     guard backlenSize <= end &- start &- size else { throw fail("backlen runs past the end") }
     // Decode backlen backwards from its last byte, as the server's `lpDecodeBacklen` does: 7

@@ -94,13 +94,21 @@ import Darwin
     return byte
   }
 
-  /// Consumes `count` bytes without returning them (a skipped value).
+  /// Consumes `count` bytes without returning them (a skipped value). Inlined: every element
+  /// string a verify leaves to the checksum ends here.
+  @inline(__always)
   mutating func skip(_ count: UInt64) throws(RDBError) {
     if unsafe count <= UInt64(window.count &- position) {
       position &+= Int(count)
       if position >= crcDue { advanceChecksum() }
       return
     }
+    try skipBeyondWindow(count)
+  }
+
+  /// ``skip(_:)`` of more bytes than the window holds: refills, or the truncation error.
+  @inline(never)
+  private mutating func skipBeyondWindow(_ count: UInt64) throws(RDBError) {
     guard let refill else {
       let remaining = unsafe window.count &- position
       throw RDBError(.truncated(needed: Int(clamping: count), available: remaining), at: offset)
