@@ -106,24 +106,18 @@ extension Decoder {
         throw Self.corruptStream("field count \(fieldCount) is impossible", origin)
       }
       if !isDeleted { try handler.beginStreamEntry(id: id, fieldCount: Int(fieldCount)) }
-      for index in 0..<Int(fieldCount) {
-        let name: PackedElement
-        if sameFields {
-          name = masterFields[index]
-        } else {
-          guard let own = try reader.next() else {
+      if !H.needsElements {
+        // The same walk without the fields' text: names and values are only stepped over.
+        let elements = sameFields ? fieldCount : fieldCount &* 2
+        for _ in 0..<elements {
+          guard try reader.next() != nil else {
             throw Self.corruptStream("entry ends early", origin)
           }
-          name = own
         }
-        guard let value = try reader.next() else {
-          throw Self.corruptStream("entry ends early", origin)
-        }
-        if !isDeleted {
-          try unsafe handler.streamField(
-            RawSpan(_unsafeBytes: name.bytes(using: &firstScratch)),
-            value: RawSpan(_unsafeBytes: value.bytes(using: &secondScratch)))
-        }
+      } else {
+        try readStreamFields(
+          &reader, count: Int(fieldCount), sameFields: sameFields, isDeleted: isDeleted,
+          origin: origin, into: &handler)
       }
       let expected = sameFields ? fieldCount + 3 : fieldCount * 2 + 4
       guard try Self.nextInteger(&reader, "entry element count", origin) == expected else {
@@ -132,6 +126,33 @@ extension Decoder {
     }
     guard try reader.next() == nil else {
       throw Self.corruptStream("elements after the last entry", origin)
+    }
+  }
+
+  /// Reads one entry's fields (names from the master entry when `sameFields`) and reports
+  /// them unless the entry is deleted.
+  private mutating func readStreamFields<H: RDBHandler>(
+    _ reader: inout ListpackReader, count: Int, sameFields: Bool, isDeleted: Bool, origin: Int,
+    into handler: inout H
+  ) throws(RDBError) {
+    for index in 0..<count {
+      let name: PackedElement
+      if sameFields {
+        name = masterFields[index]
+      } else {
+        guard let own = try reader.next() else {
+          throw Self.corruptStream("entry ends early", origin)
+        }
+        name = own
+      }
+      guard let value = try reader.next() else {
+        throw Self.corruptStream("entry ends early", origin)
+      }
+      if !isDeleted {
+        try unsafe handler.streamField(
+          RawSpan(_unsafeBytes: name.bytes(using: &firstScratch)),
+          value: RawSpan(_unsafeBytes: value.bytes(using: &secondScratch)))
+      }
     }
   }
 

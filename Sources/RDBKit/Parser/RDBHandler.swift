@@ -19,10 +19,11 @@ public protocol RDBHandler {
   /// then checks compressed string values' sizes and leaves their bytes to the CRC-64
   /// instead of decompressing them. The default is true.
   static var needsStringValues: Bool { get }
-  /// Whether the handler reads the elements of lists, sets, sorted sets and hashes. A handler
-  /// that returns false still gets every value checked as closely (structure, repeated
-  /// fields and members, scores), but listpack elements are then walked in place instead of
-  /// reported one by one. The default is true.
+  /// Whether the handler reads the elements of lists, sets, sorted sets and hashes, and the
+  /// fields of stream entries. A handler that returns false still gets every value checked
+  /// as closely (structure, repeated fields and members, scores), but listpack elements are
+  /// then walked in place instead of reported one by one, and ``streamField(_:value:)`` is not
+  /// called. The default is true.
   static var needsElements: Bool { get }
   /// Whether the handler can be started over from a copy of itself: it keeps results only in
   /// its own value (no output written as it goes). The parser may then re-read a file whose
