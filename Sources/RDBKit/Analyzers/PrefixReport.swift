@@ -40,12 +40,18 @@ public struct PrefixReport: Sendable {
   }
 
   private func prefixLength(of key: [UInt8]) -> Int {
-    var seen = 0
-    for (index, byte) in key.enumerated() where byte == separator {
-      seen += 1
-      if seen == depth { return index }
+    unsafe key.withUnsafeBytes { raw in
+      var seen = 0
+      var index = 0
+      while index < raw.count {
+        if unsafe raw[index] == separator {
+          seen &+= 1
+          if seen == depth { return index }
+        }
+        index &+= 1
+      }
+      return raw.count
     }
-    return key.count
   }
 
   /// The number of distinct prefixes kept.
@@ -102,7 +108,7 @@ public struct PrefixReport: Sendable {
     guard entry.count == prefix.count else { return false }
     return unsafe names.withUnsafeBytes { names in
       unsafe UnsafeRawBufferPointer(rebasing: names[entry.start..<entry.start + entry.count])
-        .elementsEqual(prefix)
+        .holdsSameBytes(as: prefix)
     }
   }
 

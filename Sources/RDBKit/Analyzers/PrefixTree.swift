@@ -88,20 +88,20 @@ public struct PrefixTree: Sendable {
     if nodes.count >= 2 * nodeLimit { prune() }
     let tally = StatsAnalyzer.Tally(keys: 1, bytes: bytes)
     ttlTallies[ttl.index].add(tally)
-    var node: Int32 = 0
-    var start = 0
-    var depth = 0
-    var index = 0
-    while index < key.count, depth < maxDepth {
-      if key[index] == separator {
-        node = unsafe key.withUnsafeBytes { raw in
-          unsafe child(of: node, named: UnsafeRawBufferPointer(rebasing: raw[start..<index]))
+    unsafe key.withUnsafeBytes { raw in
+      var node: Int32 = 0
+      var start = 0
+      var depth = 0
+      var index = 0
+      while index < raw.count, depth < maxDepth {
+        if unsafe raw[index] == separator {
+          node = unsafe child(of: node, named: UnsafeRawBufferPointer(rebasing: raw[start..<index]))
+          ttlTallies[Int(node) * Self.classCount + ttl.index].add(tally)
+          depth += 1
+          start = index + 1
         }
-        ttlTallies[Int(node) * Self.classCount + ttl.index].add(tally)
-        depth += 1
-        start = index + 1
+        index += 1
       }
-      index += 1
     }
   }
 
@@ -170,7 +170,7 @@ public struct PrefixTree: Sendable {
     return unsafe names.withUnsafeBytes { names in
       unsafe UnsafeRawBufferPointer(
         rebasing: names[node.nameStart..<node.nameStart + Int(node.nameCount)]
-      ).elementsEqual(name)
+      ).holdsSameBytes(as: name)
     }
   }
 

@@ -38,10 +38,16 @@ public enum HashSlot {
 
   /// CRC16/XMODEM of `bytes[start..<end]`, table-driven.
   static func crc16(_ bytes: Span<UInt8>, from start: Int, to end: Int) -> UInt16 {
+    precondition(0 <= start && start <= end && end <= bytes.count)
     var crc: UInt16 = 0
-    let table = crcTable
-    for index in start..<end {
-      crc = (crc << 8) ^ table[Int(UInt8(truncatingIfNeeded: crc >> 8) ^ bytes[index])]
+    // Unchecked reads: the range was checked above and a table index is a byte.
+    unsafe bytes.withUnsafeBufferPointer { bytes in
+      unsafe crcTable.withUnsafeBufferPointer { table in
+        for index in start..<end {
+          let byte = unsafe bytes[index]
+          crc = unsafe (crc << 8) ^ table[Int(UInt8(truncatingIfNeeded: crc >> 8) ^ byte)]
+        }
+      }
     }
     return crc
   }
