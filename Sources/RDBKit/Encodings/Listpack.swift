@@ -149,6 +149,19 @@
     return element
   }
 
+  /// The next element when it is a 7-bit integer with its one-byte backlen (flags, counts and
+  /// ID deltas of stream entries, mostly); nil, having read nothing, for anything else, which
+  /// ``next()`` then reads and checks.
+  @inline(__always)
+  mutating func nextSmallInteger() -> Int64? {
+    guard unsafe position &+ 1 < bytes.count &- 1 else { return nil }
+    let first = unsafe bytes[position]
+    guard first < 0x80, unsafe bytes[position &+ 1] == 1 else { return nil }
+    position &+= 2
+    count &+= 1
+    return Int64(first)
+  }
+
   @inline(__always)
   static func backlenSize(of size: Int) -> Int {
     size < 128 ? 1 : size < 16383 ? 2 : size < 2_097_151 ? 3 : size < 268_435_455 ? 4 : 5

@@ -248,9 +248,18 @@ extension Decoder {
 
   /// Reads a listpack element that must be an integer (or a string that parses as one).
   /// Static: a method on the decoder would copy it (hundreds of bytes) at every call.
+  @inline(__always)
   private static func nextInteger(_ reader: inout ListpackReader, _ what: String, _ origin: Int)
     throws(RDBError) -> Int64
   {
+    if let small = reader.nextSmallInteger() { return small }
+    return try nextLargerInteger(&reader, what, origin)
+  }
+
+  /// ``nextInteger(_:_:_:)`` of any element other than a 7-bit integer.
+  private static func nextLargerInteger(
+    _ reader: inout ListpackReader, _ what: String, _ origin: Int
+  ) throws(RDBError) -> Int64 {
     guard let element = try reader.next() else {
       throw Self.corruptStream("node ends before the \(what)", origin)
     }
