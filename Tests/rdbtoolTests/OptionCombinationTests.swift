@@ -27,7 +27,6 @@ import Testing
     // `-o -` is standard output, which holds one file: never a file or directory named '-'.
     (["rewrite", "-o", "-", path], "2 inputs are rewritten into a directory"),
     (["split", "--shards", "2", "-o", "-"], "standard output ('-') holds one file"),
-    (["merge", "-o", "-"], "-o takes a file name, not '-'"),
   ]
 
   @Test(arguments: refused.indices)

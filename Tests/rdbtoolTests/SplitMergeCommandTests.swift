@@ -36,6 +36,29 @@ import Testing
     #expect(try Self.dump([merged]) == Self.dump([Self.fixture], ["--db", "0"]))
   }
 
+  /// `merge -o -` writes to standard output the bytes `merge -o FILE` writes, and leaves no
+  /// file named `-`.
+  @Test func mergeToStandardOutput() throws {
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let split = try RDBToolProcess.run([
+      "split", "-q", "--shards", "3", "--db", "0", Self.fixture, "-o", directory.path,
+    ])
+    #expect(split.status == 0, "\(split.stderr)")
+    let shards = try Self.files(in: directory).map { directory.appendingPathComponent($0).path }
+    let file = directory.appendingPathComponent("merged.rdb").path
+    let toFile = try RDBToolProcess.run(["merge", "-q"] + shards + ["-o", file])
+    #expect(toFile.status == 0, "\(toFile.stderr)")
+    let toStandardOutput = try RDBToolProcess.run(["merge", "-q"] + shards + ["-o", "-"])
+    #expect(toStandardOutput.status == 0, "\(toStandardOutput.stderr)")
+    #expect(toStandardOutput.stdoutBytes == (try Data(contentsOf: URL(fileURLWithPath: file))))
+    #expect(!FileManager.default.fileExists(atPath: "-"))
+    // A key in two inputs stops the merge with exit 1, naming it (what went out stays out).
+    let duplicate = try RDBToolProcess.run(["merge", "-q", shards[0], shards[0], "-o", "-"])
+    #expect(duplicate.status == 1)
+    #expect(duplicate.stderr.contains("is already in output database 0"), "\(duplicate.stderr)")
+  }
+
   @Test func shardFilesNameTheirExport() throws {
     let directory = try RDBToolProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -109,7 +132,7 @@ import Testing
     ["split", "--slots", "0-100,200-16383", "-o", "out", "x.rdb"],
     ["split", "--shards", "3", "x.rdb"],
     ["merge", "x.rdb"],
-    ["merge", "-o", "-", "x.rdb"],
+    ["merge", "-o", "out/", "x.rdb"],
   ])
   func usageErrorsExit2(_ arguments: [String]) throws {
     let run = try RDBToolProcess.run(arguments)

@@ -63,7 +63,8 @@ struct DatasetWriteJob {
       input: inputNames, output: "", target: written[0].engine, keysWritten: 0, bytesWritten: 0,
       losses: losses
     ).lossText
-    if losses.isBlocking, !allowLoss {
+    // Standard output has the file already; its report says what it was written without.
+    if losses.isBlocking, !allowLoss, files.allSatisfy(\.readsBack) {
       let engine = written[0].engine
       StandardError.report(
         inputNames,
@@ -77,7 +78,7 @@ struct DatasetWriteJob {
       try file.checkReadBack(expecting: writer.keysWritten)
     }
     for file in files { try OutputTarget.commit(file) }
-    for index in reports.indices { reports[index].written = true }
+    for index in reports.indices { reports[index].written = !losses.isBlocking || allowLoss }
     if !losses.isEmpty {
       StandardError.report(inputNames, "written without:")
       StandardError.writeRaw(lossText)

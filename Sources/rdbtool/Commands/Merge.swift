@@ -18,7 +18,9 @@ extension RDBTool {
         input and S3 objects are read once, keeping every key name in memory (except with \
         --on-duplicate last, which reads S3 objects twice and refuses standard input).
 
-        The output is written atomically and read back before it replaces FILE.
+        The output is written atomically and read back before it replaces FILE. With -o - \
+        it goes to standard output as it is made: a failure part way (a duplicate key, a \
+        damaged input) leaves what already went out, and the exit status says so.
 
         Examples:
           rdbtool merge s3://backups/my-export -o single.rdb
@@ -29,7 +31,9 @@ extension RDBTool {
     @Argument(help: "RDB files, '-' for standard input, or s3:// URLs and export prefixes.")
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: "The output file, or an s3://bucket/key.")
+    @Option(
+      name: .shortAndLong,
+      help: "The output file, an s3://bucket/key, or - for standard output (not parsed again).")
     var output: String?
 
     @OptionGroup(title: "Target") var rewrite: RewriteOptions
@@ -42,7 +46,7 @@ extension RDBTool {
       guard !inputs.isEmpty else { throw ValidationError("Missing an INPUT.") }
       try rewrite.validate(inputs: inputs)
       guard let output else { throw ValidationError("Missing -o FILE: where to write the file.") }
-      guard output != "-", !output.hasSuffix("/") else {
+      guard !output.hasSuffix("/") else {
         throw ValidationError("-o takes a file name, not '\(output)'.")
       }
     }

@@ -6,7 +6,8 @@ import SystemPackage
 /// ``AtomicFile`` (a temporary sibling renamed into place) or, for `s3://bucket/key`, a
 /// ``PendingUpload`` (a multipart upload completed only by ``commit()``), each parsed again
 /// when asked (``checkReadBack(expecting:)``): the file once written, the upload's bytes as
-/// they go by. A class box, because
+/// they go by. `-` is standard output, written as it comes and never parsed again: what
+/// went out cannot be taken back. A class box, because
 /// an array cannot hold a noncopyable value. Released without ``commit()``, the temporary file
 /// is removed and the upload aborted.
 final class PendingFile {
@@ -24,7 +25,9 @@ final class PendingFile {
     parsing: Bool = false
   ) throws {
     self.destination = destination
-    if OutputTarget.isS3(destination) {
+    if destination == "-" {
+      upload = nil
+    } else if OutputTarget.isS3(destination) {
       let url = try S3URL(parsing: destination)
       guard let client else { throw S3Error(.invalidConfiguration, message: "no S3 client") }
       upload = try PendingUpload(url: url, client: client, options: options, parsing: parsing)
@@ -40,7 +43,8 @@ final class PendingFile {
 
   /// The descriptor to write to; -1 once committed.
   var descriptor: FileDescriptor {
-    upload?.descriptor ?? file?.descriptor ?? FileDescriptor(rawValue: -1)
+    if destination == "-" { return .standardOutput }
+    return upload?.descriptor ?? file?.descriptor ?? FileDescriptor(rawValue: -1)
   }
 
   /// Whether what is written is parsed again (asked for with `parsing`, and not a device or
