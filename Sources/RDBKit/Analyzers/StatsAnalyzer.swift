@@ -53,6 +53,11 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   // Counted into arrays (by database number, type, encoding and TTL class) so a key costs a
   // few additions and no hashing; the dictionaries below are built when asked for.
   private var databaseTallies: [Tally] = []
+  /// Databases numbered from ``arrayDatabases`` on (a file may name any 32-bit number): a
+  /// dictionary, so that a hostile number allocates nothing.
+  private var distantDatabaseTallies: [Int: Tally] = [:]
+  /// Database numbers counted in ``databaseTallies``; servers default to 16.
+  private static let arrayDatabases = 256
   private var typeTallies = [Tally](repeating: Tally(), count: DataType.allCases.count)
   /// Vector sets, which are module values, counted apart from other modules' values.
   private var vectorSetTally = Tally()
@@ -106,7 +111,7 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     for (database, tally) in databaseTallies.enumerated() where tally.keys > 0 {
       result[database] = tally
     }
-    return result
+    return result.merging(distantDatabaseTallies) { array, _ in array }
   }
 
   /// Per `TYPE` name (`vectorset` for vector sets, `module` for other modules' values).
@@ -152,11 +157,15 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   public mutating func consume(_ report: KeyMemoryReport) throws(RDBError) {
     let size = report.sizeInBytes
     total.add(size)
-    if report.database >= databaseTallies.count {
+    if report.database < databaseTallies.count {
+      databaseTallies[report.database].add(size)
+    } else if report.database < Self.arrayDatabases {
       databaseTallies += Array(
         repeating: Tally(), count: report.database + 1 - databaseTallies.count)
+      databaseTallies[report.database].add(size)
+    } else {
+      distantDatabaseTallies[report.database, default: Tally()].add(size)
     }
-    databaseTallies[report.database].add(size)
     if report.isVectorSet {
       vectorSetTally.add(size)
     } else {
@@ -190,6 +199,9 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
         repeating: Tally(), count: other.databaseTallies.count - databaseTallies.count)
     }
     for (index, tally) in other.databaseTallies.enumerated() { databaseTallies[index].add(tally) }
+    for (database, tally) in other.distantDatabaseTallies {
+      distantDatabaseTallies[database, default: Tally()].add(tally)
+    }
     for index in typeTallies.indices { typeTallies[index].add(other.typeTallies[index]) }
     vectorSetTally.add(other.vectorSetTally)
     for index in encodingTallies.indices {

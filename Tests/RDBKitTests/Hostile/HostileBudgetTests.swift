@@ -111,6 +111,24 @@ import Testing
     }
   }
 
+  /// A file may select any 32-bit database number. FuzzWriters found that `stats` grew an
+  /// array to the number (2.4 GB for database 150,994,944 in a 518-byte file; 4.7 GB peak RSS).
+  /// Every reading command must count such a key in a few MiB.
+  @Test(arguments: [["stats"], ["stats", "--json"], ["memory"], ["info"], ["keys"]])
+  func aDistantDatabaseNumberAllocatesNothing(_ command: [String]) throws {
+    var image = RDBImageBuilder(version: 9)
+    image.byte(0xFE)
+    image.length(150_994_944)
+    image.key(type: 0, "k")
+    image.string("v")
+    let run = try Self.withFile(image.finished()) {
+      try BoundedRun.rdbtool(command + [$0.path], memoryMiB: 192, budget: Self.budget)
+    }
+    #expect(!run.timedOut, "\(command): killed after \(run.elapsed)")
+    #expect(run.status == 0, "\(command): \(run.stdout) \(run.stderr)")
+    #expect(run.stdout.contains("150994944") || command == ["keys"], "\(command): \(run.stdout)")
+  }
+
   /// A count of 2^40 elements, nodes or entries with a few bytes behind it: refused at once
   /// (the file's size bounds what a count can ask for; a pipe runs out of bytes), never
   /// looped on or allocated for.
