@@ -33,7 +33,12 @@ struct BoundedRun {
     let process = Process()
     // `exec` keeps the pid, so the kill below reaches rdbtool itself.
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    let limit = memoryMiB.map { "ulimit -v \($0 * 1024) && " } ?? ""
+    // One malloc arena: glibc reserves 64 MiB of address space for each arena a thread
+    // opens under contention, which made the limit depend on the machine's load.
+    let limit =
+      memoryMiB.map {
+        "ulimit -v \($0 * 1024) && MALLOC_ARENA_MAX=1 && export MALLOC_ARENA_MAX && "
+      } ?? ""
     process.arguments =
       ["-c", limit + "exec \"$0\" \"$@\"", RDBToolBinary.url.path] + arguments
     process.standardOutput = output
