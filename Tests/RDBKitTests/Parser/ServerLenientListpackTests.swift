@@ -31,11 +31,9 @@ import Testing
     #expect(summary.warnings.isEmpty)
     #expect(collector.keys.first?.pairs.map(\.0) == [hexBytes(field)])
     let servers =
-      [try ServerCatalog.require("redis-7.0")]
-      + [ServerCatalog.server("redis-8.6")].compactMap { $0 }
+      try SanitizingServers.all()
     for binary in servers {
-      let server = try RedisServer(
-        binary: binary, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"])
+      let server = try SanitizingServers.start(binary, loading: file)
       defer { server.stop() }
       let served = try server.client().call("HGETALL", "h").elements.compactMap(\.bytes)
       #expect(served == [field, utf8("v")], "\(binary)")

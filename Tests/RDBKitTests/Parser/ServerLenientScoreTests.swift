@@ -36,11 +36,9 @@ import Testing
     #expect(summary.warnings.map(\.kind) == [.sortedSetScore(text: "abc", loadedAs: 0)])
 
     let servers =
-      [try ServerCatalog.require("redis-7.0")]
-      + [ServerCatalog.server("redis-8.6")].compactMap { $0 }
+      try SanitizingServers.all()
     for binary in servers {
-      let server = try RedisServer(
-        binary: binary, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"])
+      let server = try SanitizingServers.start(binary, loading: file)
       defer { server.stop() }
       let served = try server.client().call("ZRANGE", "z", "0", "-1", "WITHSCORES").elements
         .compactMap(\.text)
@@ -99,25 +97,15 @@ extension ServerLenientScoreTests {
     try Data(bytes).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
     let servers =
-      [try ServerCatalog.require("redis-7.0")]
-      + [ServerCatalog.server("redis-8.6")].compactMap {
-        $0
-      }
+      try SanitizingServers.all()
     let verify = try RDBToolBinary.run(["verify", file.path])
     guard let score = testCase.score else {
-      for binary in servers {
-        #expect(throws: ServerStartError.self, "\(binary) loads it") {
-          try RedisServer(
-            binary: binary, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"]
-          ).stop()
-        }
-      }
+      SanitizingServers.expectRefused(file, by: servers)
       #expect(verify.status == 1 && verify.stdout.contains("CORRUPT"), "\(verify.stdout)")
       return
     }
     for binary in servers {
-      let server = try RedisServer(
-        binary: binary, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"])
+      let server = try SanitizingServers.start(binary, loading: file)
       defer { server.stop() }
       let served = try server.client().call("ZSCORE", "z", "m").text
       #expect(served.flatMap(Double.init) == score, "\(binary): \(served ?? "nil")")

@@ -92,17 +92,9 @@ import Testing
     let strict = try RDBToolBinary.run(["verify", "--strict", file.path])
     // Redis 7.0 always; Redis 8.6, the newest, when the setup step could cache it.
     let servers =
-      [try ServerCatalog.require("redis-7.0")]
-      + [ServerCatalog.server("redis-8.6")]
-      .compactMap { $0 }
+      try SanitizingServers.all()
     guard let warning = testCase.warning else {
-      for binary in servers {
-        #expect(throws: ServerStartError.self, "\(binary) loads it") {
-          try RedisServer(
-            binary: binary, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"]
-          ).stop()
-        }
-      }
+      SanitizingServers.expectRefused(file, by: servers)
       #expect(throws: RDBError.self) { try parsed.get() }
       #expect(verify.status == 1 && verify.stdout.contains("CORRUPT"), "\(verify.stdout)")
       return
@@ -135,8 +127,7 @@ extension ServerLenientStreamTests {
   /// `binary`, with `sanitize-dump-payload yes`, loads `file`: both keys, the stored length
   /// as `XLEN`, and as `XRANGE` exactly the entries the parser reports.
   func checkServer(_ binary: ServerBinary, loads file: URL, as testCase: Case) throws {
-    let server = try RedisServer(
-      binary: binary, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"])
+    let server = try SanitizingServers.start(binary, loading: file)
     defer { server.stop() }
     let client = try server.client()
     #expect(try client.call("DBSIZE").integer == 2, "\(binary)")

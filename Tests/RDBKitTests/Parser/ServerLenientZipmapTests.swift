@@ -42,19 +42,10 @@ import Testing
     defer { try? FileManager.default.removeItem(at: file) }
 
     let servers =
-      [try ServerCatalog.require("redis-7.0")]
-      + [ServerCatalog.server("redis-8.6")].compactMap {
-        $0
-      }
+      try SanitizingServers.all()
     let verify = try RDBToolBinary.run(["verify", file.path])
     guard let warning = testCase.warning else {
-      for binary in servers {
-        #expect(throws: ServerStartError.self, "\(binary) loads it") {
-          try RedisServer(
-            binary: binary, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"]
-          ).stop()
-        }
-      }
+      SanitizingServers.expectRefused(file, by: servers)
       #expect(verify.status == 1 && verify.stdout.contains("CORRUPT"), "\(verify.stdout)")
       return
     }
@@ -62,8 +53,7 @@ import Testing
     let summary = try RDBParser().parse(bytes, into: &collector)
     #expect(summary.warnings.map(\.kind.description) == [warning])
     for binary in servers {
-      let server = try RedisServer(
-        binary: binary, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"])
+      let server = try SanitizingServers.start(binary, loading: file)
       defer { server.stop() }
       let served = try server.client().call("HGETALL", "h").elements.compactMap(\.bytes)
       #expect(served == Self.pairs.flatMap { [$0.0, $0.1] }, "\(binary)")

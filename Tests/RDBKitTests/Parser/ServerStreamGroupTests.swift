@@ -82,8 +82,7 @@ import Testing
     let verify = try RDBToolBinary.run(["verify", file.path])
     guard let refusal = testCase.refusal else {
       for binary in try Self.servers() {
-        let server = try RedisServer(
-          binary: binary, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"])
+        let server = try SanitizingServers.start(binary, loading: file)
         defer { server.stop() }
         let groups = try server.client().call("XINFO", "GROUPS", "s").elements
         #expect(groups.count == testCase.groups.count, "\(binary)")
@@ -91,13 +90,7 @@ import Testing
       #expect(verify.status == 0 && verify.stdout.contains(": OK,"), "\(verify.stdout)")
       return
     }
-    for binary in try Self.servers() {
-      #expect(throws: ServerStartError.self, "\(binary) loads it") {
-        try RedisServer(
-          binary: binary, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"]
-        ).stop()
-      }
-    }
+    SanitizingServers.expectRefused(file, by: try Self.servers())
     #expect(verify.status == 1, "\(verify.stdout)")
     #expect(verify.stdout.contains("CORRUPT: corrupt stream: \(refusal)"), "\(verify.stdout)")
     #expect(verify.stdout.contains("(key \"s\")"), "\(verify.stdout)")
@@ -117,8 +110,7 @@ import Testing
     let file = try Self.write(testCase.image)
     defer { try? FileManager.default.removeItem(at: file) }
     if let newest = ServerCatalog.server("redis-8.6") {
-      let server = try RedisServer(
-        binary: newest, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"])
+      let server = try SanitizingServers.start(newest, loading: file)
       defer { server.stop() }
       let pending = try server.client().call("XPENDING", "s", "g", "-", "+", "10").elements
       #expect(pending.count == 1)
@@ -126,9 +118,7 @@ import Testing
     }
     let debian = try ServerCatalog.require("redis-7.0")
     #expect(throws: ServerStartError.self, "Debian's 7.0 loads it") {
-      try RedisServer(
-        binary: debian, preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"]
-      ).stop()
+      try SanitizingServers.start(debian, loading: file).stop()
     }
     var counter = KeyCountAnalyzer()
     let summary = try RDBParser().parse(testCase.image, into: &counter)
@@ -140,10 +130,7 @@ import Testing
 
   /// Redis 7.0 always; Redis 8.6 when the setup step could cache it.
   static func servers() throws -> [ServerBinary] {
-    [try ServerCatalog.require("redis-7.0")]
-      + [ServerCatalog.server("redis-8.6")].compactMap {
-        $0
-      }
+    try SanitizingServers.all()
   }
 
   static func write(_ image: [UInt8]) throws -> URL {
