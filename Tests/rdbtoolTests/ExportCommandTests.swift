@@ -9,7 +9,7 @@ import Glibc
 /// see `Support/elasticache_standin.py`) and a real moto S3 server with IAM on: the bucket is
 /// prepared with `s3 prepare-bucket`, the export waited for and verified; each of the three
 /// permission errors after removing that grant; the API errors; an interrupted wait.
-@Suite(.timeLimit(.minutes(3))) struct ExportCommandTests {
+@Suite struct ExportCommandTests {
   static let elastiCache = "540804c33a284a299d2547575ce1010f2312ef3da9b3a053c8bc45bf233e4353"
 
   static func with(

@@ -8,7 +8,7 @@ import Glibc
 /// SIGINT in the middle of `fetch` from a real (moto) S3 server stops the transfer, removes
 /// the partial download and exits 130 (fetch writes local files only; interrupted `-o s3://`
 /// uploads are UploadCommandTests').
-@Suite(.timeLimit(.minutes(2))) struct FetchInterruptTests {
+@Suite struct FetchInterruptTests {
   @Test func anInterruptedFetchLeavesNothing() throws {
     let work = try RDBToolProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: work) }

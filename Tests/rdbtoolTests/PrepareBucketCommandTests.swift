@@ -5,7 +5,7 @@ import Testing
 /// bucket, an ACL-disabled one, an ACL-enabled one with other grants, and opt-in-region
 /// buckets with and without a policy. After each run `s3 check-bucket` passes, every earlier
 /// grant and statement is still there (read back with boto3), and a second run changes nothing.
-@Suite(.timeLimit(.minutes(3))) struct PrepareBucketCommandTests {
+@Suite struct PrepareBucketCommandTests {
   static let elastiCache = "540804c33a284a299d2547575ce1010f2312ef3da9b3a053c8bc45bf233e4353"
   static let other = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
 

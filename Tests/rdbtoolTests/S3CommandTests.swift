@@ -4,7 +4,7 @@ import Testing
 /// `rdbtool` against a real moto S3 server with signature checks and IAM on: the s3:// inputs
 /// of the reading commands, `fetch`, S3 errors as users see them, and `s3 check-bucket`.
 /// Each test starts its own server (the suites run in parallel), so no state is shared.
-@Suite(.timeLimit(.minutes(2))) struct S3CommandTests {
+@Suite struct S3CommandTests {
   /// The export's shards read through S3 print what the same local files print.
   @Test func readingCommandsWorkOnS3Inputs() throws {
     try S3MotoServer.with(S3MotoServer.putShards + ["--enable-auth"]) { server in

@@ -6,7 +6,7 @@ import Testing
 /// grant, bucket policy in an opt-in region, empty, missing and missing-shard objects), and
 /// the `aws` commands the failures suggest, run with the real AWS CLI, making them pass; and
 /// the same findings as text.
-@Suite(.timeLimit(.minutes(3))) struct SeedCheckS3Tests {
+@Suite struct SeedCheckS3Tests {
   static let rdb = RDBToolProcess.fixture("redis-7.0.15/default.rdb")
   static let target = ["--target", "elasticache-valkey-8.0"]
 

@@ -9,7 +9,7 @@ import Glibc
 /// object is byte for byte what `-o FILE` writes, a `split` prefix gets every shard, and a
 /// run that fails or is interrupted after parts were uploaded leaves neither an object nor a
 /// pending multipart upload.
-@Suite(.timeLimit(.minutes(3))) struct UploadCommandTests {
+@Suite struct UploadCommandTests {
   static let fixture = RDBToolProcess.fixture("redis-7.4.1/default.rdb")
   /// Parts of 64 KiB, so the fixture's outputs take several.
   static let small = ["--part-size", "64KiB", "--max-in-flight", "2"]

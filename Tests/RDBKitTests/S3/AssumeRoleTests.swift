@@ -7,7 +7,7 @@ import Testing
 
 /// Assume-role profiles against moto's STS (signature and IAM checks on): chains, parameters,
 /// refusals, refresh.
-@Suite(.timeLimit(.minutes(2))) struct AssumeRoleTests {
+@Suite struct AssumeRoleTests {
   static let key = "my-export-0001.rdb"
 
   /// A home with `base` (the admin's keys) in the credentials file and `config` as the config

@@ -6,7 +6,7 @@ import Testing
 
 /// `AWS_CA_BUNDLE` and the profile's `ca_bundle` trust a private CA for every call rdbtool
 /// makes: S3 and the STS call of an assume-role profile, both on moto over https.
-@Suite(.timeLimit(.minutes(2))) struct CABundleTests {
+@Suite struct CABundleTests {
   @Test func bundleFromEnvironmentOrProfileTrustsSTSAndS3() throws {
     let certificates = try TemporaryDirectory()
     let otherCA = try TemporaryDirectory()

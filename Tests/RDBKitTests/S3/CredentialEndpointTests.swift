@@ -5,7 +5,7 @@ import Testing
 @testable import RDBS3
 
 /// Container, IMDS and web identity credentials from loopback servers, used against moto.
-@Suite(.timeLimit(.minutes(2))) struct CredentialEndpointTests {
+@Suite struct CredentialEndpointTests {
   static let key = "my-export-0001.rdb"
 
   /// Runs `body` with moto (session credentials made, auth on) and a credential server handing

@@ -5,7 +5,7 @@ import Testing
 @testable import RDBS3
 
 /// check-bucket against real buckets in moto, one per rule outcome.
-@Suite(.timeLimit(.minutes(2))) struct ExportBucketCheckMotoTests {
+@Suite struct ExportBucketCheckMotoTests {
   @Test func scenarios() throws {
     try MotoServer.with(setupArguments: ["--scenarios", "--enable-auth"]) { server, setup in
       #expect(setup.scenarios.count == 10)

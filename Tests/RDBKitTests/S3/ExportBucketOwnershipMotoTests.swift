@@ -6,7 +6,7 @@ import Testing
 
 /// check-bucket's Object Ownership and Block Public Access rules on real moto buckets in each
 /// state (`s3_helper.py setup --ownership-scenarios`), read with signature checks on.
-@Suite(.timeLimit(.minutes(2))) struct ExportBucketOwnershipMotoTests {
+@Suite struct ExportBucketOwnershipMotoTests {
   @Test func ownershipAndBlockPublicAccessStates() throws {
     try MotoServer.with(setupArguments: ["--ownership-scenarios", "--enable-auth"]) {
       server, setup in

@@ -5,7 +5,7 @@ import Testing
 @testable import RDBS3
 
 /// Retry, resume and redirect through a fault-injecting proxy between the client and moto.
-@Suite(.timeLimit(.minutes(2))) struct FaultInjectionTests {
+@Suite struct FaultInjectionTests {
   static let key = "my-export-0001.rdb"
   static let options = S3ObjectInput.Options(partSize: 65_536, maxInFlight: 3)
 

@@ -5,7 +5,7 @@ import Testing
 @testable import RDBS3
 
 /// S3ObjectInput edge cases against moto: a replaced object, virtual-hosted addressing.
-@Suite(.timeLimit(.minutes(2))) struct ObjectInputMotoTests {
+@Suite struct ObjectInputMotoTests {
   @Test func replacedObjectFailsWithObjectChanged() throws {
     try MotoServer.with(setupArguments: ExportFixtures.putArguments + ["--enable-auth"]) {
       server, setup in

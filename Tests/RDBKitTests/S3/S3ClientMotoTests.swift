@@ -5,7 +5,7 @@ import Testing
 @testable import RDBS3
 
 /// The client against a real moto S3 server with signature and IAM checks on.
-@Suite(.timeLimit(.minutes(2))) struct S3ClientMotoTests {
+@Suite struct S3ClientMotoTests {
   @Test func downloadsAThreeShardExportByteForByte() throws {
     try MotoServer.with(setupArguments: ExportFixtures.putArguments + ["--enable-auth"]) {
       server, setup in

@@ -7,7 +7,7 @@ import Testing
 /// ``S3Upload`` against a real moto server (auth on), directly and through the fault proxy:
 /// what completes is the bytes written; what fails or is aborted leaves neither an object nor a
 /// pending multipart upload (ListMultipartUploads).
-@Suite(.timeLimit(.minutes(2))) struct S3UploadMotoTests {
+@Suite struct S3UploadMotoTests {
   static let options = S3Upload.Options(partSize: 65_536, maxInFlight: 3)
 
   /// 300,001 pseudo-random bytes: four full 64 KiB parts and a short fifth.

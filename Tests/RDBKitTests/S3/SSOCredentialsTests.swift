@@ -6,7 +6,7 @@ import Testing
 
 /// IAM Identity Center profiles: the AWS CLI's token cache, the portal's role-credentials call
 /// (a stand-in, `sso_portal.py`, handing out a moto session) and S3 requests with the result.
-@Suite(.timeLimit(.minutes(2))) struct SSOCredentialsTests {
+@Suite struct SSOCredentialsTests {
   static let accessToken = "sso-access-token-do-not-print-0123456789"
   static let account = "123456789012"
   static let role = "RDBReader"
