@@ -58,7 +58,7 @@ import Testing
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice
     try process.run()
-    process.waitUntilExit()
+    try #require(RDBToolProcess.waitForExit(process, seconds: 120), "\(tool) still running")
     try #require(process.terminationStatus == 0, "\(tool) is installed by make setup")
   }
 

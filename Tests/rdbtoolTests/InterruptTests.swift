@@ -54,15 +54,8 @@ import Glibc
 /// signals back its default action before it cleans up.
 @Suite struct SecondInterruptTests {
   @Test func aSecondSignalEndsTheProcess() throws {
-    let process = Process()
-    process.executableURL = RDBToolProcess.binary
-    process.arguments = ["verify", "-q", "-"]
-    let input = Pipe()
-    process.standardInput = input
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    defer { try? input.fileHandleForWriting.close() }
+    let (process, input) = try startWaitingOnInput(RDBToolProcess.binary, [])
+    defer { try? input.close() }
     Thread.sleep(forTimeInterval: 0.5)
     kill(process.processIdentifier, SIGINT)
     kill(process.processIdentifier, SIGINT)
@@ -130,20 +123,15 @@ import Glibc
 /// jobs expect; the others still clean up.
 @Suite struct IgnoredSignalTests {
   @Test func anIgnoredHangupStaysIgnored() throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = [
-      "-c",
-      "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); "
-        + "os.execv(sys.argv[1], sys.argv[1:])",
-      RDBToolProcess.binary.path, "verify", "-q", "-",
-    ]
-    let input = Pipe()
-    process.standardInput = input
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    defer { try? input.fileHandleForWriting.close() }
+    let (process, input) = try startWaitingOnInput(
+      URL(fileURLWithPath: "/usr/bin/python3"),
+      [
+        "-c",
+        "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); "
+          + "os.execv(sys.argv[1], sys.argv[1:])",
+        RDBToolProcess.binary.path,
+      ])
+    defer { try? input.close() }
     Thread.sleep(forTimeInterval: 0.5)
     kill(process.processIdentifier, SIGHUP)
     Thread.sleep(forTimeInterval: 0.5)
@@ -152,4 +140,21 @@ import Glibc
     try #require(RDBToolProcess.waitForExit(process, seconds: 30), "still running after SIGTERM")
     #expect(process.terminationReason == .exit && process.terminationStatus == 143)
   }
+}
+
+/// Starts `program arguments… verify -q -` (the program runs rdbtool, or is it) with its
+/// standard input on a pipe that stays open, so that it waits for input; returns the process
+/// and the pipe's writing end, which the caller closes.
+private func startWaitingOnInput(_ program: URL, _ arguments: [String]) throws -> (
+  Process, FileHandle
+) {
+  let process = Process()
+  process.executableURL = program
+  process.arguments = arguments + ["verify", "-q", "-"]
+  let input = Pipe()
+  process.standardInput = input
+  process.standardOutput = FileHandle.nullDevice
+  process.standardError = FileHandle.nullDevice
+  try process.run()
+  return (process, input.fileHandleForWriting)
 }

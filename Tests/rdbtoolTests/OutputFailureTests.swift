@@ -29,7 +29,7 @@ import Glibc
     let head = try output.fileHandleForReading.read(upToCount: 100)
     #expect(head?.count == 100)
     try output.fileHandleForReading.close()
-    process.waitUntilExit()
+    try #require(RDBToolProcess.waitForExit(process, seconds: 120), "\(command) still running")
     let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(process.terminationReason == .uncaughtSignal, "\(command): \(message)")
     #expect(process.terminationStatus == SIGPIPE)
@@ -46,7 +46,7 @@ import Glibc
     process.standardError = errors
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    process.waitUntilExit()
+    try #require(RDBToolProcess.waitForExit(process, seconds: 120), "still running")
     let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(process.terminationStatus == 1)
     #expect(message == "rdbtool: \(Self.fixture): cannot write output: No space left on device\n")

@@ -169,7 +169,7 @@ import Glibc
       }
       #expect(pending == [key], "no upload under way before the signal")
       kill(process.processIdentifier, signal)
-      let exited = Self.wait(for: process, seconds: 30)
+      let exited = RDBToolProcess.waitForExit(process, seconds: 30)
       try? input.fileHandleForWriting.close()
       #expect(exited, "rdbtool did not exit within 30 s of the signal")
       let message = try String(contentsOf: errors, encoding: .utf8)
@@ -179,19 +179,6 @@ import Glibc
       #expect(state.objects.isEmpty, "\(state.objects)")
       #expect(state.uploads.isEmpty, "\(state.uploads)")
     }
-  }
-
-  /// Waits up to `seconds` for `process` to exit; kills it and returns false after that.
-  static func wait(for process: Process, seconds: Double) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-    guard !process.isRunning else {
-      kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
-      return false
-    }
-    process.waitUntilExit()
-    return true
   }
 }
 

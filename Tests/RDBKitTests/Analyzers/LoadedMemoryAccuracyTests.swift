@@ -42,6 +42,36 @@ import Testing
     var error: Double { Double(abs(estimate - actual)) / Double(actual) }
   }
 
+  /// The relative errors of one type of key, in per cent.
+  struct TypeFigures {
+    var type: String
+    var count: Int
+    var median: Double
+    var p95: Double
+    var max: Double
+  }
+
+  /// The figures of each type among `samples`, by type name.
+  static func figuresByType(_ samples: [Sample]) -> [TypeFigures] {
+    Set(samples.map(\.type)).sorted().map { type in
+      let errors = samples.filter { $0.type == type }.map(\.error).sorted()
+      return TypeFigures(
+        type: type, count: errors.count,
+        median: MemoryAccuracyTests.percentile(errors, 0.5) * 100,
+        p95: MemoryAccuracyTests.percentile(errors, 0.95) * 100, max: (errors.last ?? 0) * 100)
+    }
+  }
+
+  /// Prints the `count` samples with the largest errors above `threshold`, under `label`.
+  static func printWorst(_ samples: [Sample], label: String, count: Int, above threshold: Double) {
+    for sample in samples.sorted(by: { $0.error > $1.error }).prefix(count)
+    where sample.error > threshold {
+      print(
+        "  worst | \(label) | \(sample.type) | \(sample.key) | estimate \(sample.estimate), "
+          + "server \(sample.actual)")
+    }
+  }
+
   /// The commands of the generated dataset: sets, hashes and sorted sets across the compact
   /// limits and up to 16,000 elements (some hashes with values too long for a listpack, which
   /// the loader converts part way), integer sets, lists, strings and streams. Seeded: the same
@@ -102,23 +132,28 @@ import Testing
     model.asLoaded = true
     var estimator = MemoryEstimator(consumer: KeyMemoryCollector(), model: model)
     try RDBParser().parse(path: file.path, into: &estimator)
+    return try samples(estimator.consumer.reports, client: client)
+  }
+
+  /// Pairs each report with the server's `MEMORY USAGE key SAMPLES 0`, database by database;
+  /// a key the server does not hold (its TTL had passed when it loaded) has no sample.
+  static func samples(_ reports: [KeyMemoryReport], client: RESPClient) throws -> [Sample] {
     var samples: [Sample] = []
-    for database in Set(estimator.consumer.reports.map(\.database)).sorted() {
+    for database in Set(reports.map(\.database)).sorted() {
       _ = try client.call("SELECT", "\(database)")
-      let reports = estimator.consumer.reports.filter { $0.database == database }
+      let inDatabase = reports.filter { $0.database == database }
       let replies = try client.pipeline(
-        reports.map {
+        inDatabase.map {
           [
             Array("MEMORY".utf8), Array("USAGE".utf8), $0.key, Array("SAMPLES".utf8),
             Array("0".utf8),
           ]
         })
-      for (report, reply) in zip(reports, replies) {
-        // Keys whose TTL had passed are dropped by the loader.
+      for (report, reply) in zip(inDatabase, replies) {
         guard case .integer(let actual) = reply else { continue }
         samples.append(
           Sample(
-            type: "\(report.type)/\(report.encoding)",
+            type: "\(report.typeName)/\(report.encoding)",
             key: String(decoding: report.key, as: UTF8.self),
             estimate: report.sizeInBytes, actual: Int(actual)))
       }
@@ -163,24 +198,17 @@ import Testing
     for fixture in fixtures { samples += try Self.loadedSamples(fixture.rdb, target: target) }
     #expect(generated >= 160, "\(target.server): only \(generated) generated keys")
     print("as-loaded | \(target.server) | \(generated) generated keys, \(fixtures.count) fixtures")
-    for type in Set(samples.map(\.type)).sorted() {
-      let errors = samples.filter { $0.type == type }.map(\.error).sorted()
-      let median = MemoryAccuracyTests.percentile(errors, 0.5) * 100
-      let p95 = MemoryAccuracyTests.percentile(errors, 0.95) * 100
+    for figures in Self.figuresByType(samples) {
       print(
         String(
           format:
             "as-loaded | %@ | %-20@ | keys %5d | median %5.2f %% | p95 %5.2f %% | max %6.2f %%",
-          target.server as NSString, type as NSString, errors.count, median, p95,
-          (errors.last ?? 0) * 100))
-      #expect(median <= 1, "\(target.server) \(type): median \(median) %")
-      let bound = Self.knownP95Gaps["\(target.server) \(type)"] ?? 3
-      #expect(p95 <= bound, "\(target.server) \(type): p95 \(p95) %")
+          target.server as NSString, figures.type as NSString, figures.count, figures.median,
+          figures.p95, figures.max))
+      #expect(figures.median <= 1, "\(target.server) \(figures.type): median \(figures.median) %")
+      let bound = Self.knownP95Gaps["\(target.server) \(figures.type)"] ?? 3
+      #expect(figures.p95 <= bound, "\(target.server) \(figures.type): p95 \(figures.p95) %")
     }
-    for sample in samples.sorted(by: { $0.error > $1.error }).prefix(5) where sample.error > 0.03 {
-      print(
-        "  worst | \(target.server) | \(sample.type) | \(sample.key) | estimate \(sample.estimate), "
-          + "server \(sample.actual)")
-    }
+    Self.printWorst(samples, label: target.server, count: 5, above: 0.03)
   }
 }

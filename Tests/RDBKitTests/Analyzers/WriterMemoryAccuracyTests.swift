@@ -16,44 +16,14 @@ import Testing
 
   @Test(arguments: servers)
   func estimatesMatchTheWritingServer(_ name: String) throws {
-    guard let binary = ServerCatalog.server(name) else {
-      print("skipped \(name): \(ServerCatalog.missingReason(name) ?? "not available")")
-      return
-    }
-    let server = try RedisServer(binary: binary)
+    guard let server = try RedisServer.seeded(name) else { return }
     defer { server.stop() }
     let client = try server.client()
-    var random = SplitMix64(seed: EveryServerRoundTripTests.seed)
-    var commands = RedisRoundTripTests.dataset(&random)
-    commands += EveryServerRoundTripTests.extras(for: binary, &random)
-    let replies = try client.pipeline(commands)
-    let errors = replies.filter { if case .error = $0 { true } else { false } }
-    try #require(errors.isEmpty, "\(name) setup errors: \(errors.prefix(3))")
-    #expect(try client.call("SAVE") == .simple("OK"))
 
     var estimator = MemoryEstimator(consumer: KeyMemoryCollector(), allocator: .system)
     try RDBParser().parse(path: server.dumpPath, into: &estimator)
-    var samples: [LoadedMemoryAccuracyTests.Sample] = []
     let reports = estimator.consumer.reports
-    for database in Set(reports.map(\.database)).sorted() {
-      _ = try client.call("SELECT", "\(database)")
-      let inDatabase = reports.filter { $0.database == database }
-      let answers = try client.pipeline(
-        inDatabase.map {
-          [
-            Array("MEMORY".utf8), Array("USAGE".utf8), $0.key, Array("SAMPLES".utf8),
-            Array("0".utf8),
-          ]
-        })
-      for (report, answer) in zip(inDatabase, answers) {
-        guard case .integer(let actual) = answer else { continue }
-        samples.append(
-          .init(
-            type: "\(report.typeName)/\(report.encoding)",
-            key: String(decoding: report.key, as: UTF8.self), estimate: report.sizeInBytes,
-            actual: Int(actual)))
-      }
-    }
+    let samples = try LoadedMemoryAccuracyTests.samples(reports, client: client)
     #expect(samples.count == reports.count, "\(name): \(samples.count) of \(reports.count) keys")
     #expect(samples.count >= 90, "\(name): only \(samples.count) keys")
     let all = samples.map(\.error).sorted()
@@ -65,19 +35,12 @@ import Testing
         samples.count, median, p95))
     #expect(median <= 1, "\(name): median \(median) %")
     #expect(p95 <= 3, "\(name): p95 \(p95) %")
-    for type in Set(samples.map(\.type)).sorted() {
-      let errors = samples.filter { $0.type == type }.map(\.error).sorted()
-      let median = MemoryAccuracyTests.percentile(errors, 0.5) * 100
-      let p95 = MemoryAccuracyTests.percentile(errors, 0.95) * 100
+    for figures in LoadedMemoryAccuracyTests.figuresByType(samples) {
       print(
         String(
           format: "writer memory | %@ | %-22@ | keys %4d | median %5.2f %% | p95 %5.2f %%",
-          name as NSString, type as NSString, errors.count, median, p95))
+          name as NSString, figures.type as NSString, figures.count, figures.median, figures.p95))
     }
-    for sample in samples.sorted(by: { $0.error > $1.error }).prefix(12) where sample.error > 0.01 {
-      print(
-        "  worst | \(name) | \(sample.type) | \(sample.key) | estimate \(sample.estimate), "
-          + "server \(sample.actual)")
-    }
+    LoadedMemoryAccuracyTests.printWorst(samples, label: name, count: 12, above: 0.01)
   }
 }

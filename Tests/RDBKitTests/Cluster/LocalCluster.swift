@@ -27,12 +27,14 @@ final class LocalCluster {
     }
   }
 
-  /// Runs `redis-cli --cluster create … --cluster-replicas 0 --cluster-yes`.
+  /// Runs `redis-cli --cluster create … --cluster-replicas 0 --cluster-yes`, killed after
+  /// 120 s (a hung creation fails its test, not CI).
   private func create() throws {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
     process.arguments =
-      ["--cluster", "create"] + nodes.map { "127.0.0.1:\($0.port)" }
+      ["-k", "5", "120", "/usr/bin/redis-cli", "--cluster", "create"]
+      + nodes.map { "127.0.0.1:\($0.port)" }
       + ["--cluster-replicas", "0", "--cluster-yes"]
     let output = FileManager.default.temporaryDirectory
       .appendingPathComponent("rdbkit-cluster-create-\(UUID().uuidString.prefix(8)).log")

@@ -10,11 +10,7 @@ import Testing
 @Suite struct EmbeddedStringEncodingTests {
   @Test(arguments: ServerCatalog.names)
   func encodingsMatchTheServer(_ name: String) throws {
-    guard let binary = ServerCatalog.server(name) else {
-      print("skipped \(name): \(ServerCatalog.missingReason(name) ?? "not available")")
-      return
-    }
-    let server = try RedisServer(binary: binary)
+    guard let server = try RedisServer.started(name) else { return }
     defer { server.stop() }
     let client = try server.client()
     var commands: [[[UInt8]]] = []

@@ -19,24 +19,10 @@ struct EveryServerRoundTripTests {
 
   @Test(arguments: ServerCatalog.names)
   func everyKeyMatchesTheServer(name: String) throws {
-    guard let binary = ServerCatalog.server(name) else {
-      print("skipped \(name): \(ServerCatalog.missingReason(name) ?? "not available")")
-      return
-    }
-    let server = try RedisServer(binary: binary)
+    guard let server = try RedisServer.seeded(name) else { return }
     defer { server.stop() }
     let client = try server.client()
-    var random = SplitMix64(seed: Self.seed)
-    print("\(name): round trip seed \(Self.seed)")
-    var commands = RedisRoundTripTests.dataset(&random)
-    commands += Self.extras(for: binary, &random)
-    let replies = try client.pipeline(commands)
-    let errors = zip(commands, replies).compactMap { command, reply -> String? in
-      guard case .error(let message) = reply else { return nil }
-      return "\(String(decoding: command[0], as: UTF8.self)): \(message)"
-    }
-    try #require(errors.isEmpty, "\(name) setup errors: \(errors.prefix(5))")
-    #expect(try client.call("SAVE") == .simple("OK"))
+    let binary = server.binary
 
     var collector = RecordCollector()
     let summary = try RDBParser().parse(path: server.dumpPath, into: &collector)

@@ -17,20 +17,9 @@ struct NewestServerRewriteTests {
 
   @Test(arguments: servers)
   func everyTargetLoadsWhatTheSourceHeld(source name: String) throws {
-    guard let binary = ServerCatalog.server(name) else {
-      print("skipped \(name): \(ServerCatalog.missingReason(name) ?? "not available")")
-      return
-    }
-    let server = try RedisServer(binary: binary)
+    guard let server = try RedisServer.seeded(name) else { return }
     defer { server.stop() }
     let client = try server.client()
-    var random = SplitMix64(seed: EveryServerRoundTripTests.seed)
-    let commands =
-      RedisRoundTripTests.dataset(&random) + EveryServerRoundTripTests.extras(for: binary, &random)
-    let replies = try client.pipeline(commands)
-    let errors = replies.filter { if case .error = $0 { true } else { false } }
-    try #require(errors.isEmpty, "\(name) setup errors: \(errors.prefix(3))")
-    #expect(try client.call("SAVE") == .simple("OK"))
     let held = try ServerContents.readAll(from: client)
     #expect(held.count >= 90, "\(name) holds \(held.count) keys")
     var parsed = RecordCollector()
@@ -43,7 +32,7 @@ struct NewestServerRewriteTests {
       }
       let target = try #require(TargetEngine.named(targetName))
       let output = server.directory.appendingPathComponent("as-\(targetName).rdb")
-      let losses = try Self.rewrite(server.dumpURL, to: target, into: output)
+      let losses = try RewriteServerTests.rewrite(server.dumpURL, to: target, into: output)
       let problems = try Self.compare(
         held: held, parsed: parsed.keys, rewritten: output, losses: losses,
         label: "\(name) -> \(targetName)", binary: targetBinary)
@@ -104,21 +93,6 @@ struct NewestServerRewriteTests {
       }
     }
     #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
-  }
-
-  /// Rewrites `input` for `target` into `output`, allowing losses; returns them.
-  static func rewrite(_ input: URL, to target: TargetEngine, into output: URL) throws
-    -> LossReport
-  {
-    let descriptor = try FileDescriptor.open(
-      FilePath(output.path), .writeOnly, options: [.create, .truncate],
-      permissions: [.ownerReadWrite])
-    defer { try? descriptor.close() }
-    var writer = RDBWriter(
-      output: OutputBuffer(descriptor: descriptor), options: .init(target: target))
-    try RDBParser().parse(path: input.path, into: &writer)
-    try writer.finish()
-    return writer.losses
   }
 
   /// What a server of `binary`, started on `rewritten`, holds that differs from `held` (the

@@ -48,7 +48,7 @@ import Testing
     for fixture in Fixture.all {
       let output = directory.appendingPathComponent(
         "\(fixture.server)-\(fixture.testDescription.split(separator: "/").last ?? "x")")
-      let losses = try Self.rewrite(fixture, to: target, into: output)
+      let losses = try Self.rewrite(fixture.rdb, to: target, into: output)
       problems += try Self.compare(
         fixture, rewritten: output, losses: losses, target: target, binary: binary)
     }
@@ -57,8 +57,8 @@ import Testing
       "\(problems.count) differences:\n\(problems.prefix(25).joined(separator: "\n"))")
   }
 
-  /// Rewrites `fixture` for `target` into `output`, allowing losses; returns them.
-  static func rewrite(_ fixture: Fixture, to target: TargetEngine, into output: URL) throws
+  /// Rewrites the file `input` for `target` into `output`, allowing losses; returns them.
+  static func rewrite(_ input: URL, to target: TargetEngine, into output: URL) throws
     -> LossReport
   {
     let descriptor = try FileDescriptor.open(
@@ -67,7 +67,7 @@ import Testing
     defer { try? descriptor.close() }
     var writer = RDBWriter(
       output: OutputBuffer(descriptor: descriptor), options: .init(target: target))
-    try RDBParser().parse(path: fixture.rdb.path, into: &writer)
+    try RDBParser().parse(path: input.path, into: &writer)
     try writer.finish()
     return writer.losses
   }

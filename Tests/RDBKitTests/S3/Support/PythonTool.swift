@@ -19,12 +19,13 @@ enum PythonTool {
     TestPaths.s3Support.appendingPathComponent(name).path
   }
 
-  /// Runs `python3 arguments…` to completion and returns its standard output.
+  /// Runs `python3 arguments…` to completion and returns its standard output; one still
+  /// running after 120 s is killed (a hung helper fails its test, not CI).
   /// - Throws: ``HelperFailure`` with standard error when it exits non-zero.
   static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Data {
     let process = Process()
-    process.executableURL = try executable()
-    process.arguments = arguments
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+    process.arguments = ["-k", "5", "120", try executable().path] + arguments
     if let environment { process.environment = environment }
     let output = Pipe()
     let errors = Pipe()
