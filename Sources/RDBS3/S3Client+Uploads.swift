@@ -40,6 +40,16 @@ extension S3Client {
   public func uploadPart(
     bucket: String, key: String, uploadID: String, number: Int, bytes: [UInt8]
   ) throws(S3Error) -> String {
+    try uploadPart(
+      bucket: bucket, key: key, uploadID: uploadID, number: number, bytes: bytes,
+      using: CurlEasy())
+  }
+
+  /// UploadPart on `easy`, whose connection the next part reuses.
+  func uploadPart(
+    bucket: String, key: String, uploadID: String, number: Int, bytes: [UInt8],
+    using easy: CurlEasy
+  ) throws(S3Error) -> String {
     let request = S3Request(
       operation: "UploadPart", method: "PUT", bucket: bucket, key: key,
       query: [("partNumber", String(number)), ("uploadId", uploadID)],
@@ -48,7 +58,7 @@ extension S3Client {
         HTTPHeader("Content-Type", "application/octet-stream"),
       ], body: bytes,
       payloadHash: SigV4Signer.unsignedPayload)
-    return try eTag(of: sendCollecting(request), request)
+    return try eTag(of: sendCollecting(request, using: easy), request)
   }
 
   /// CompleteMultipartUpload: assembles the parts, `(number, ETag)` in ascending order, into

@@ -103,9 +103,13 @@ public final class S3Client: Sendable {
     }
   }
 
-  /// Sends `request` with retries, collecting the whole body.
-  func sendCollecting(_ request: S3Request) throws(S3Error) -> HTTPResponse {
-    let easy = try CurlEasy()
+  /// Sends `request` with retries, collecting the whole body, on `easy` (whose connection
+  /// is kept for the next request) or on a new handle.
+  func sendCollecting(_ request: S3Request, using handle: CurlEasy? = nil) throws(S3Error)
+    -> HTTPResponse
+  {
+    let easy: CurlEasy
+    if let handle { easy = handle } else { easy = try CurlEasy() }
     var attempt = 1
     while true {
       var body: [UInt8] = []

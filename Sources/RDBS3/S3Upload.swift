@@ -54,6 +54,9 @@ public final class S3Upload: @unchecked Sendable {
   private var eTags: [Int: String] = [:]
   private var failure: S3Error?
   private var finished = false
+  /// Handles of parts that have ended, each with its open connection, for the next parts:
+  /// at most ``Options/maxInFlight`` connections for the whole upload.
+  private var idleHandles: [CurlEasy] = []
 
   /// Prepares an upload of `key`; no request is sent until a part is full or ``complete()``.
   public init(client: S3Client, bucket: String, key: String, options: Options = Options()) {
@@ -171,9 +174,10 @@ public final class S3Upload: @unchecked Sendable {
     nextPart += 1
     let thread = Thread { [self] in
       do {
+        let easy = try idleHandle()
         let eTag = try client.uploadPart(
-          bucket: bucket, key: key, uploadID: id, number: number, bytes: bytes)
-        finishPart((number, eTag), failure: nil)
+          bucket: bucket, key: key, uploadID: id, number: number, bytes: bytes, using: easy)
+        finishPart((number, eTag), failure: nil, handle: easy)
       } catch {
         finishPart(nil, failure: error as? S3Error)
       }
@@ -181,9 +185,19 @@ public final class S3Upload: @unchecked Sendable {
     thread.start()
   }
 
-  /// Records the end of one part and wakes the writer.
-  private func finishPart(_ part: (Int, String)?, failure: S3Error?) {
+  /// A handle whose part has ended, or a new one.
+  private func idleHandle() throws(S3Error) -> CurlEasy {
     condition.lock()
+    let handle = idleHandles.popLast()
+    condition.unlock()
+    if let handle { return handle }
+    return try CurlEasy()
+  }
+
+  /// Records the end of one part, keeps its handle for the next, and wakes the writer.
+  private func finishPart(_ part: (Int, String)?, failure: S3Error?, handle: CurlEasy? = nil) {
+    condition.lock()
+    if let handle { idleHandles.append(handle) }
     if let part { eTags[part.0] = part.1 }
     if let failure, self.failure == nil { self.failure = failure }
     inFlight -= 1

@@ -87,6 +87,26 @@ import Testing
     }
   }
 
+  /// A part that ends hands its connection to the next: five parts, three in flight, come
+  /// on at most three connections (the proxy keeps connections alive; moto alone closes
+  /// each).
+  @Test func partsReuseTheirConnections() throws {
+    try withProxy([]) { server, setup, proxy in
+      let client = server.client(try setup.user("admin"), endpoint: proxy.endpoint)
+      let upload = S3Upload(
+        client: client, bucket: setup.bucket, key: "reused", options: Self.options)
+      try write(Self.payload, to: upload)
+      try upload.complete()
+      #expect(try client.getObject(bucket: setup.bucket, key: "reused") == Self.payload)
+      let parts = partRequests(proxy)
+      let connections = Set(parts.compactMap { $0["client_port"] as? Int })
+      #expect(parts.count == 5)
+      #expect(
+        !connections.isEmpty && connections.count <= Self.options.maxInFlight,
+        "\(connections.count) connections for \(parts.count) parts")
+    }
+  }
+
   @Test func cutAndFailedPartsAreRetried() throws {
     let faults = ["2:cut", "3:503", "4:500"]
     try withProxy(faults.flatMap { ["--part-fault", $0] }) { server, setup, proxy in

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Fault-injecting HTTP proxy for RDBKit's S3 tests (loopback only, standard library).
 
-Forwards every request to --upstream (a moto server) and, on chosen requests, answers like S3
-does under trouble instead:
+Forwards every request to --upstream (a moto server), keeping the client's connection alive as
+S3 does (moto closes each), and, on chosen requests, answers like S3 does under trouble
+instead:
 
   --fault N:ACTION   for the Nth ranged GET (1-based, counted across all threads; N may be '*'
                      for every one). ACTION is cut=BYTES (send the real headers, then only BYTES
@@ -16,8 +17,9 @@ does under trouble instead:
                      301 PermanentRedirect or 400 AuthorizationHeaderMalformed, both with
                      x-amz-bucket-region (HEAD: no body).
 
-Prints {"port": N} on its first line; logs one JSON line per request to --log, with, for a
-request that carries Content-MD5, whether it matches the body received ("md5_ok").
+Prints {"port": N} on its first line; logs one JSON line per request to --log, with the
+client's port (one per connection: kept-alive connections repeat it) and, for a request that
+carries Content-MD5, whether it matches the body received ("md5_ok").
 """
 
 import argparse
@@ -89,7 +91,7 @@ class Proxy(BaseHTTPRequestHandler):
                 number = config.parts
             action = config.part_faults.get(number) or config.part_faults.get("*") or "forward"
         entry = {"method": self.command, "path": self.path, "range": self.headers.get("Range"),
-                 "region": region, "action": action}
+                 "region": region, "action": action, "client_port": self.client_address[1]}
         if self.headers.get("Content-MD5") is not None:
             digest = base64.b64encode(hashlib.md5(body).digest()).decode()
             entry["md5_ok"] = digest == self.headers.get("Content-MD5")
@@ -150,15 +152,17 @@ class Proxy(BaseHTTPRequestHandler):
         # A HEAD answer has no body but the object's Content-Length.
         length = response.getheader("Content-Length") if self.command == "HEAD" else None
         self.send_header("Content-Length", length or str(len(payload)))
-        self.send_header("Connection", "close")
+        cut = action.startswith("cut=")
+        if cut:
+            self.send_header("Connection", "close")
         self.end_headers()
-        if action.startswith("cut="):
+        if cut:
             self.wfile.write(payload[:int(action[4:])])
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
         elif self.command != "HEAD":
             self.wfile.write(payload)
-        self.close_connection = True
 
 
 class Config:
