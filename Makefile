@@ -47,12 +47,15 @@ bench: setup
 ## parser, on a buffer in memory and through reads of varying sizes, must never crash, hang or
 ## run away with memory, and both paths must fail at the same byte; every output writer must
 ## take whatever parses; whatever parses, rewritten for five targets, must parse again with
-## the keys written (and the same values when no loss is declared). A failing input is left in
-## Fuzz/crashes/. FUZZ_SEED fixes libFuzzer's seed (CI uses 1).
+## the keys written (and the same values when no loss is declared); the inner decoders alone,
+## fed by a structure-aware mutator, must agree with the writer's encoders and the parser. A
+## failing input is left in Fuzz/crashes/. FUZZ_SEED fixes libFuzzer's seed (CI uses 1).
+## -enable-testing lets FuzzDecoders reach RDBKit's internal decoders and encoders.
 FUZZ_SECONDS ?= 20
 FUZZ_SEED ?=
 fuzz: setup
-	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld \
+	  -Xswiftc -enable-testing
 	bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_SEED)
 
 ## compare: install rdbtools (pip) if missing, write the benchmark RDB files (skipped when

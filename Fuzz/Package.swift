@@ -38,5 +38,13 @@ let package = Package(
         .product(name: "SystemPackage", package: "swift-system"),
       ],
       path: "Sources/FuzzWriters"),
+    // The inner decoders alone (ziplist, listpack, intset, zipmap, LZF, quicklist and stream
+    // nodes) with a structure-aware mutator, checked against the writer's encoders and the
+    // parser. It reads RDBKit's internals (`@testable`): `make fuzz` builds with
+    // -enable-testing.
+    .executableTarget(
+      name: "FuzzDecoders",
+      dependencies: ["FuzzDriver", .product(name: "RDBKit", package: "RDBKit")],
+      path: "Sources/FuzzDecoders"),
   ]
 )
