@@ -36,12 +36,14 @@ extension DuplicateCheck {
   /// The number of hashes collected before they are first sorted.
   static let firstCheckpoint = 4096
 
-  /// Starts a value read element by element.
-  mutating func beginElements() {
+  /// Starts a value read element by element, of `count` elements as its header says (the
+  /// table is sized for as many of them as it checks, so it is not grown as they come).
+  mutating func beginElements(expecting count: UInt64) {
     reset()
     elementCount = 0
     elementBytes = 0
     arenaUsed = 0
+    reserve(Int(min(count, UInt64(Self.elementTableLimit))))
   }
 
   /// Records an element of the value; `stable` when its bytes stay valid until the value

@@ -245,7 +245,9 @@ extension Decoder {
     return score
   }
 
-  /// Reads a zset type-5 score: an IEEE 754 double, little-endian.
+  /// Reads a zset type-5 score: an IEEE 754 double, little-endian. Inlined: a skip list reads
+  /// one per member.
+  @inline(__always)
   mutating func readBinaryScore() throws(RDBError) -> Double {
     let start = source.offset
     let bits = unsafe try source.take(8).littleEndian(at: 0, as: UInt64.self)

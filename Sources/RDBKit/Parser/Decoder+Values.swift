@@ -40,7 +40,7 @@ extension Decoder {
     case .set:
       try handler.beginValue(encoding: type.storedEncoding)
       let count = try readLength()
-      duplicates.beginElements()
+      duplicates.beginElements(expecting: count)
       for _ in 0..<count {
         let start = source.offset
         let member = unsafe try readString(into: .second, persistent: false)
@@ -52,7 +52,7 @@ extension Decoder {
       try handler.beginValue(encoding: .skiplist)
       let count = try readLength()
       var warned = false
-      duplicates.beginElements()
+      duplicates.beginElements(expecting: count)
       for _ in 0..<count {
         let start = source.offset
         // Kept while the score is read only when the handler gets it.
@@ -68,7 +68,7 @@ extension Decoder {
     case .hash:
       try handler.beginValue(encoding: .hashtable)
       let count = try readLength()
-      duplicates.beginElements()
+      duplicates.beginElements(expecting: count)
       for _ in 0..<count {
         let start = source.offset
         let field = unsafe try readString(into: .first, persistent: H.needsElements)
@@ -164,7 +164,7 @@ extension Decoder {
       throw RDBError(.invalidValue("minimum field expiry \(minimum) is out of range"), at: start)
     }
     let count = try readLength()
-    duplicates.beginElements()
+    duplicates.beginElements(expecting: count)
     for _ in 0..<count {
       let fieldStart = source.offset
       var expiresAt: Int64? = nil
