@@ -85,9 +85,11 @@ enum DirectWalk {
     return elements
   }
 
-  /// An LZF blob's string, after the size checks the parser makes before it allocates.
+  /// An LZF blob's string, after the size checks the parser makes before it allocates. A
+  /// blob too short for its announced length is the empty string's (as ``ValueImage`` writes
+  /// it: both lengths 0).
   private static func decompressed(_ buffer: UnsafeRawBufferPointer) throws(RDBError) -> [UInt8] {
-    guard buffer.count >= 4 else { throw lzfError("no announced length") }
+    guard buffer.count >= 4 else { return [] }
     let announced = unsafe Int(buffer.littleEndian(at: 0, as: UInt32.self))
     let compressed = unsafe UnsafeRawBufferPointer(rebasing: buffer[4...])
     guard UInt64(announced) <= UInt64(compressed.count) * LZF.maximumExpansion else {
