@@ -267,4 +267,27 @@ import Testing
     let verify = try RDBToolProcess.run(["verify", output])
     #expect(verify.stdout.contains("piped.rdb: OK, \(version), 123 keys"), "\(verify.stdout)")
   }
+
+  /// The read-back follows the file as it is written and leaves compressed strings to the
+  /// checksum; a file written with `--no-checksum` (zero trailer) is parsed again whole once
+  /// finished. Both are the same file but for the trailer, and the same keys.
+  @Test func aFileWithoutChecksumIsReadBackWhole() throws {
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let checked = directory.appendingPathComponent("checked.rdb").path
+    let unchecked = directory.appendingPathComponent("unchecked.rdb").path
+    let first = try RDBToolProcess.run(["rewrite", Self.source, "-o", checked])
+    #expect(first.status == 0, "\(first.stderr)")
+    let second = try RDBToolProcess.run(["rewrite", "--no-checksum", Self.source, "-o", unchecked])
+    #expect(second.status == 0, "\(second.stderr)")
+    let withSum = try [UInt8](Data(contentsOf: URL(fileURLWithPath: checked)))
+    let withoutSum = try [UInt8](Data(contentsOf: URL(fileURLWithPath: unchecked)))
+    #expect(withSum.count == withoutSum.count && withSum.count > 8)
+    #expect(withSum.dropLast(8).elementsEqual(withoutSum.dropLast(8)))
+    #expect(withoutSum.suffix(8).allSatisfy { $0 == 0 })
+    #expect(!withSum.suffix(8).allSatisfy { $0 == 0 })
+    let keys = try Self.dumpedKeys(checked).count
+    #expect(keys == 123)
+    #expect(try Self.dumpedKeys(unchecked).count == keys)
+  }
 }

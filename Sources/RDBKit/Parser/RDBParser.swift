@@ -59,14 +59,21 @@ public struct RDBParser: Sendable {
 
   /// Parses a sequential input (a pipe, a socket, an HTTP body) through a refilled buffer;
   /// a gzip or zstd input is decompressed as it is read (``DecompressingInput``).
+  ///
+  /// With `leavingStringsToChecksum`, a handler that needs no string values has compressed
+  /// strings stepped over as in a mapped file, their bytes left to the CRC-64: only for an
+  /// input known to end in a checksum (a file this process writes). A damaged one is then
+  /// reported as a checksum mismatch, not as the string's own error, and a zero trailer
+  /// leaves them unchecked (``ParseSummary/uncheckedStrings``).
   @discardableResult
-  public func parse<I: ByteInput, H: RDBHandler>(input: I, into handler: inout H)
-    throws(RDBError) -> ParseSummary
-  {
+  public func parse<I: ByteInput, H: RDBHandler>(
+    input: I, leavingStringsToChecksum: Bool = false, into handler: inout H
+  ) throws(RDBError) -> ParseSummary {
     let decompressing = DecompressingInput(input, progress: progress)
     var decoder = Decoder(
       source: ByteSource(refill: StreamRefill(input: decompressing), progress: progress))
     defer { decoder.release() }
+    decoder.leavesStringsToChecksum = leavingStringsToChecksum && !H.needsStringValues
     return try decoder.run(&handler)
   }
 

@@ -5,7 +5,7 @@ import SystemPackage
 /// One output of a command, written so that it appears whole or not at all: an
 /// ``AtomicFile`` (a temporary sibling renamed into place) or, for `s3://bucket/key`, a
 /// ``PendingUpload`` (a multipart upload completed only by ``commit()``), each parsed again
-/// when asked (``checkReadBack(expecting:)``): the file once written, the upload's bytes as
+/// when asked (``checkReadBack(expecting:)``): the file as it grows, the upload's bytes as
 /// they go by. `-` is standard output, written as it comes and never parsed again: what
 /// went out cannot be taken back. A class box, because
 /// an array cannot hold a noncopyable value. Released without ``commit()``, the temporary file
@@ -18,8 +18,8 @@ final class PendingFile {
   private var readBack: ReadBack?
 
   /// Creates the temporary sibling of `destination`, or starts the upload of an `s3://`
-  /// destination with `client`; with `parsing`, what is written is parsed again as it goes
-  /// (see ``checkReadBack(expecting:)``).
+  /// destination with `client`; with `parsing`, what is written is parsed again as it goes,
+  /// on a thread of its own (see ``checkReadBack(expecting:)``).
   init(
     destination: String, client: S3Client? = nil, upload options: S3Upload.Options = .init(),
     parsing: Bool = false
@@ -35,7 +35,7 @@ final class PendingFile {
       upload = nil
       let file = try AtomicFile(destination: FilePath(destination))
       if parsing, file.isTemporary {
-        readBack = ReadBack(path: file.writtenPath.string, destination: destination)
+        readBack = try ReadBack(path: file.writtenPath.string, destination: destination)
       }
       self.file = consume file
     }
@@ -51,8 +51,8 @@ final class PendingFile {
   /// FIFO written directly).
   var readsBack: Bool { upload != nil || readBack != nil }
 
-  /// Parses what was written (the finished temporary file, or the upload's bytes as they
-  /// went by, waiting for that parse) and checks that it counted `keys` keys.
+  /// Waits for the parse of what was written (the temporary file, followed as it grew, or the
+  /// upload's bytes as they went by) and checks that it counted `keys` keys.
   /// - Throws: `ExitCode.failure` (after saying why) when it did not.
   func checkReadBack(expecting keys: Int) throws {
     if let upload {
