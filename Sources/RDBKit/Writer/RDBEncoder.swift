@@ -14,6 +14,9 @@ struct RDBEncoder {
   let output: OutputBuffer
   /// Whether strings over 20 bytes are LZF-compressed when that saves space.
   let compresses: Bool
+  /// Whether ``blob(unsafeBytes:)`` writes blobs as they are, compression or not: set for a
+  /// value whose blobs the input stored uncompressed (see ``RDBWriter/valueBlob(_:)``).
+  var leavesBlobsUncompressed = false
   /// The CRC-64 of the bytes already flushed.
   private var flushedChecksum: UInt64 = 0
   /// The number of bytes already flushed.
@@ -144,13 +147,20 @@ struct RDBEncoder {
       integerString(small)
       return
     }
-    unsafe blob(unsafeBytes: value)
+    unsafe bytes(value, compressing: compresses)
   }
 
   /// A string that is written as it is: never integer-encoded (a listpack or ziplist blob, a
-  /// stream node key), LZF-compressed under the same rule as other strings.
+  /// stream node key), LZF-compressed under the same rule as other strings unless
+  /// ``leavesBlobsUncompressed``.
   @unsafe mutating func blob(unsafeBytes value: UnsafeRawBufferPointer) {
-    if compresses, value.count > 20, let compressed = unsafe compressor.compress(value) {
+    unsafe bytes(value, compressing: compresses && !leavesBlobsUncompressed)
+  }
+
+  /// A string's bytes after its length, LZF-compressed when `compressing`, over 20 bytes,
+  /// and that saves at least 4 bytes.
+  @unsafe private mutating func bytes(_ value: UnsafeRawBufferPointer, compressing: Bool) {
+    if compressing, value.count > 20, let compressed = unsafe compressor.compress(value) {
       output.append(0xC3)
       length(UInt64(compressed.count))
       length(UInt64(value.count))

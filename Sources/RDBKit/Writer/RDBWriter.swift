@@ -81,6 +81,9 @@ public struct RDBWriter: RDBHandler {
   var sourceVersion = RDBVersion(magic: .redis, number: 0)
   /// Whether the current key's value is being copied byte for byte.
   var copying = false
+  /// Of the current value's input blobs over 20 bytes: whether one was stored LZF-compressed,
+  /// and whether one was stored as it is (see ``valueBlob(_:)``).
+  private var inputBlobs: (compressed: Bool, uncompressed: Bool) = (false, false)
 
   /// A writer of `options.target`'s format into `output`; the header is written when the
   /// input's header has been read.
@@ -172,6 +175,7 @@ public struct RDBWriter: RDBHandler {
     self.key.removeAll()
     unsafe key.withUnsafeBytes { unsafe self.key.append($0) }
     self.info = info
+    inputBlobs = (false, false)
     if !metadataSpecs.isEmpty {
       metadataSpecs.removeAll(keepingCapacity: true)
       metadataPayloads.removeAll(keepingCapacity: true)
@@ -196,6 +200,22 @@ public struct RDBWriter: RDBHandler {
     writeKeyPrefix(info)
     writeTypeAndKey(info.type)
     try unsafe bytes.withUnsafeBytes { (raw) throws(RDBError) in try unsafe encoder.raw(raw) }
+  }
+
+  /// Notes how the input stored the value's blob. A server saving with `rdbcompression yes`
+  /// stores a blob over 20 bytes uncompressed only when LZF did not save 4 bytes of it, so
+  /// a value whose input blobs are all stored so is written with its blobs uncompressed too,
+  /// without trying (the same elements in another packing, or the same packing in other
+  /// nodes, rarely compress where these did not); a value with one compressed blob, or with
+  /// none over 20 bytes, or decoded from plain elements, is compressed as a server would.
+  /// A server loads either form.
+  public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {
+    guard blob.byteCount > 20 else { return }
+    if blob.isCompressed {
+      inputBlobs.compressed = true
+    } else {
+      inputBlobs.uncompressed = true
+    }
   }
 
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
@@ -299,6 +319,7 @@ public struct RDBWriter: RDBHandler {
       return
     }
     defer { clearValue() }
+    encoder.leavesBlobsUncompressed = inputBlobs.uncompressed && !inputBlobs.compressed
     do throws(RDBError) {
       try writeRecord(info)
     } catch {
@@ -311,6 +332,7 @@ public struct RDBWriter: RDBHandler {
 
   /// Empties the buffers of the value just written (copied values never fill them).
   private mutating func clearValue() {
+    encoder.leavesBlobsUncompressed = false
     module = nil
     modulePayload.removeAll(keepingCapacity: true)
     values.reset()
