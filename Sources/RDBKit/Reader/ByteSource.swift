@@ -33,7 +33,9 @@ import Darwin
   private var captureStart = -1
 
   private static let crcStep = 1 << 20
-  private static let releaseLag = 16 << 20
+  /// How far behind the read position a mapping's pages are released, in steps of
+  /// ``crcStep``: at most this plus two steps of the input are resident.
+  private static let releaseLag = 4 << 20
 
   /// Reads `bytes`, all in memory; `releasesPages` only for a private mapping the caller owns.
   @unsafe init(bytes: UnsafeRawBufferPointer, releasesPages: Bool, progress: ParseProgress?) {
@@ -239,7 +241,7 @@ import Darwin
     guard releasesPages, let start = unsafe window.baseAddress else { return }
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))
     let end = (position &- Self.releaseLag) / page * page
-    if end &- releasedPosition >= Self.releaseLag {
+    if end &- releasedPosition >= Self.crcStep {
       _ = unsafe madvise(
         UnsafeMutableRawPointer(mutating: start + releasedPosition), end &- releasedPosition,
         MADV_DONTNEED)
