@@ -79,7 +79,7 @@ import Darwin
 
   /// Whether elements `a` and `b` hold the same bytes.
   func elementsEqual(_ a: Int, _ b: Int) -> Bool {
-    unsafe element(a).elementsEqual(element(b))
+    unsafe element(a).holdsSameBytes(as: element(b))
   }
 
   /// Grows with `realloc`, which for a large block moves its pages instead of copying them:
