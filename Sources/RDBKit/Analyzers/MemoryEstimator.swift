@@ -136,8 +136,8 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   }
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
-    self.key.removeAll(keepingCapacity: true)
-    unsafe key.withUnsafeBytes { unsafe self.key.append(contentsOf: $0) }
+    // One replacement in place (a copy only when a consumer kept the last key's bytes).
+    unsafe key.withUnsafeBytes { unsafe self.key.replaceSubrange(self.key.indices, with: $0) }
     self.info = info
     encoding = info.type.storedEncoding
     elements = 0

@@ -32,6 +32,11 @@ public struct TopKeys: KeyMemoryConsumer, Sendable {
   /// - Complexity: O(log limit).
   public mutating func insert(_ report: KeyMemoryReport) {
     arrivals += 1
+    // Once full, a report no bigger than the smallest kept is dropped (on a tie the kept one
+    // came first): most reports, decided before copying any.
+    if heap.count >= limit, heap.isEmpty || report.sizeInBytes <= heap[0].report.sizeInBytes {
+      return
+    }
     let item = (report: report, order: arrivals)
     if heap.count < limit {
       heap.append(item)

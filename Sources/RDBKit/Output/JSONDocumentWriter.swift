@@ -106,7 +106,7 @@ public struct JSONDocumentWriter: RDBHandler {
   public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {
     separate()
     output.append("{\"id\":\"")
-    output.append(id.description)
+    output.append(id)
     output.append("\",\"fields\":")
     streamFields.begin(at: output.count, checksRepeats: true)
     streamFields.remaining = fieldCount
@@ -118,7 +118,6 @@ public struct JSONDocumentWriter: RDBHandler {
     appendBytes(field)
     streamFields.endKey(in: output)
     appendBytes(value)
-    streamFields.endEntry(in: output)
     streamFields.remaining -= 1
     if streamFields.remaining == 0 { closeStreamEntry() }
   }
@@ -133,7 +132,7 @@ public struct JSONDocumentWriter: RDBHandler {
     output.append("],\"length\":")
     output.append(integer: Int64(clamping: metadata.length))
     output.append(",\"last_id\":\"")
-    output.append(metadata.lastID.description)
+    output.append(metadata.lastID)
     output.append("\"}")
   }
 

@@ -53,10 +53,10 @@ public struct JSONLinesWriter: RDBHandler {
     output.append("{\"db\":")
     output.append(integer: Int64(info.database))
     output.append(",\"key\":")
-    unsafe key.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    JSONText.appendValue(key, style: style, to: output)
     if info.dataType != .module {
       output.append(",\"type\":\"")
-      output.append(info.dataType.rawValue)
+      output.append(info.dataType)
       output.append(UInt8(ascii: "\""))
     }
     metadataClasses = 0
@@ -76,7 +76,7 @@ public struct JSONLinesWriter: RDBHandler {
     output.append(",\"flags\":")
     output.append(integer: Int64(metadata.flags))
     output.append(",\"payload\":")
-    unsafe payload.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    JSONText.appendValue(payload, style: style, to: output)
     output.append(UInt8(ascii: "}"))
   }
 
@@ -84,7 +84,7 @@ public struct JSONLinesWriter: RDBHandler {
     guard let info else { return }
     if metadataClasses > 0 { output.append(UInt8(ascii: "]")) }
     output.append(",\"encoding\":\"")
-    output.append(encoding.rawValue)
+    output.append(encoding)
     output.append("\",\"expire_ms\":")
     JSONText.appendInteger(info.expiresAt, to: output)
     if let idle = info.idleSeconds {
@@ -109,7 +109,7 @@ public struct JSONLinesWriter: RDBHandler {
   }
 
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
-    unsafe value.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    JSONText.appendValue(value, style: style, to: output)
   }
 
   public mutating func listElement(_ element: RawSpan) throws(RDBError) {
@@ -124,7 +124,7 @@ public struct JSONLinesWriter: RDBHandler {
   private mutating func appendElement(_ element: RawSpan) throws(RDBError) {
     if elementCount > 0 { output.append(UInt8(ascii: ",")) }
     elementCount &+= 1
-    unsafe element.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    JSONText.appendValue(element, style: style, to: output)
     try output.flushIfFull()
   }
 
@@ -132,7 +132,7 @@ public struct JSONLinesWriter: RDBHandler {
     if elementCount > 0 { output.append(UInt8(ascii: ",")) }
     elementCount &+= 1
     output.append("{\"member\":")
-    unsafe member.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    JSONText.appendValue(member, style: style, to: output)
     output.append(",\"score\":")
     JSONText.appendScore(score, to: output)
     output.append(UInt8(ascii: "}"))
@@ -142,26 +142,25 @@ public struct JSONLinesWriter: RDBHandler {
   public mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?)
     throws(RDBError)
   {
-    unsafe field.withUnsafeBytes { field in
-      unsafe map.beginEntry(key: field, style: style, in: output)
-      unsafe value.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
-      map.endEntry(in: output)
-      if let expiresAt {
-        expiryOutput.append(fieldExpiryCount == 0 ? "[{\"field\":" : ",{\"field\":")
-        fieldExpiryCount &+= 1
-        unsafe JSONText.appendValue(field, style: style, to: expiryOutput)
-        expiryOutput.append(",\"expire_ms\":")
-        expiryOutput.append(integer: expiresAt)
-        expiryOutput.append(UInt8(ascii: "}"))
-      }
+    map.beginEntry(key: field, style: style, in: output)
+    JSONText.appendValue(value, style: style, to: output)
+    if let expiresAt {
+      expiryOutput.append(fieldExpiryCount == 0 ? "[{\"field\":" : ",{\"field\":")
+      fieldExpiryCount &+= 1
+      JSONText.appendValue(field, style: style, to: expiryOutput)
+      expiryOutput.append(",\"expire_ms\":")
+      expiryOutput.append(integer: expiresAt)
+      expiryOutput.append(UInt8(ascii: "}"))
     }
   }
 
   public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {
+    // Between entries nothing written can change: a long stream's line goes out in blocks.
+    try output.flushIfFull()
     if elementCount > 0 { output.append(UInt8(ascii: ",")) }
     elementCount &+= 1
     output.append("{\"id\":\"")
-    output.append(id.description)
+    output.append(id)
     output.append("\",\"fields\":")
     map.begin(at: output.count, checksRepeats: true)
     map.remaining = fieldCount
@@ -169,9 +168,8 @@ public struct JSONLinesWriter: RDBHandler {
   }
 
   public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {
-    unsafe field.withUnsafeBytes { unsafe map.beginEntry(key: $0, style: style, in: output) }
-    unsafe value.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
-    map.endEntry(in: output)
+    map.beginEntry(key: field, style: style, in: output)
+    JSONText.appendValue(value, style: style, to: output)
     map.remaining -= 1
     if map.remaining == 0 { closeStreamEntry() }
   }
@@ -225,7 +223,7 @@ public struct JSONLinesWriter: RDBHandler {
     producers &+= 1
     producerEntries = 0
     output.append("{\"pid\":")
-    unsafe id.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    JSONText.appendValue(id, style: style, to: output)
     output.append(",\"entries\":[")
   }
 
@@ -233,9 +231,9 @@ public struct JSONLinesWriter: RDBHandler {
     if producerEntries > 0 { output.append(UInt8(ascii: ",")) }
     producerEntries &+= 1
     output.append(UInt8(ascii: "["))
-    unsafe iid.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    JSONText.appendValue(iid, style: style, to: output)
     output.append(",\"")
-    output.append(id.description)
+    output.append(id)
     output.append("\"]")
     try output.flushIfFull()
   }
@@ -273,9 +271,9 @@ public struct JSONLinesWriter: RDBHandler {
     if elementCount > 0 { output.append(UInt8(ascii: ",")) }
     elementCount &+= 1
     output.append("{\"element\":")
-    unsafe element.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    JSONText.appendValue(element, style: style, to: output)
     output.append(",\"vector\":")
-    unsafe vector.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    JSONText.appendValue(vector, style: style, to: output)
     output.append(",\"l2\":")
     JSONText.appendScore(Double(info.l2), to: output)
     output.append(",\"range\":")

@@ -12,6 +12,13 @@ public enum ByteStringStyle: String, Sendable, CaseIterable {
 
 /// JSON text for byte strings: escaping, UTF-8 validation and base64.
 enum JSONText {
+  /// Appends the bytes of `span` as a JSON value in `style`. (Writers call this rather than
+  /// open the span in a closure of their own, which retained `output` for every value.)
+  @inline(__always)
+  static func appendValue(_ span: RawSpan, style: ByteStringStyle, to output: OutputBuffer) {
+    unsafe span.withUnsafeBytes { unsafe appendValue($0, style: style, to: output) }
+  }
+
   /// Appends `bytes` as a JSON value in `style`: a string when it can be one losslessly,
   /// else `{"base64":"…"}`; always a string in the base64 and text styles.
   @inline(__always)
@@ -39,41 +46,54 @@ enum JSONText {
   /// escape (most keys, fields and members); returns false, appending nothing, otherwise.
   ///
   /// One pass decides what ``isValidUTF8(_:)`` and ``appendEscaped(_:to:)`` would take two
-  /// for, eight bytes at a time; the string is then copied with one reservation and, up to 16
-  /// bytes, two overlapping 8-byte moves instead of a `memmove` call.
+  /// for, and copies as it goes, eight bytes at a time: the last one to seven bytes are
+  /// gathered into one word (with overlapping loads, padded with `A`s), tested and stored
+  /// whole, so a short name costs a few instructions and no `memmove` call. Whole words may
+  /// land past the closing quote, in room reserved for them and never counted.
   @inline(__always)
   static func appendIfPlain(_ bytes: UnsafeRawBufferPointer, to output: OutputBuffer) -> Bool {
     let count = bytes.count
-    var index = 0
-    while index &+ 8 <= count {
-      let word = unsafe bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-      if word & 0x8080_8080_8080_8080 != 0 || needsEscape(word) { return false }
-      index &+= 8
-    }
-    while index < count {
-      let byte = unsafe bytes[index]
-      if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-        return false
-      }
-      index &+= 1
-    }
-    let out = unsafe output.reserve(count &+ 2)
+    let out = unsafe output.reserve(count &+ 10)
     unsafe out.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
-    if count >= 8, count <= 16, let source = bytes.baseAddress {
-      let head = unsafe source.loadUnaligned(as: UInt64.self)
-      let tail = unsafe source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
-      unsafe (out + 1).storeBytes(of: head, as: UInt64.self)
-      unsafe (out + 1).storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
-    } else if count < 8 {
-      for position in 0..<count {
-        unsafe out.storeBytes(of: bytes[position], toByteOffset: position &+ 1, as: UInt8.self)
+    if let source = bytes.baseAddress {
+      var index = 0
+      while index &+ 8 <= count {
+        let word = unsafe source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        if word & 0x8080_8080_8080_8080 != 0 || needsEscape(word) { return false }
+        unsafe (out + 1).storeBytes(of: word, toByteOffset: index, as: UInt64.self)
+        index &+= 8
       }
-    } else if let source = bytes.baseAddress {
-      unsafe (out + 1).copyMemory(from: source, byteCount: count)
+      let rest = count &- index
+      if rest > 0 {
+        let word = unsafe tailWord(source + index, count: rest)
+        if word & 0x8080_8080_8080_8080 != 0 || needsEscape(word) { return false }
+        unsafe (out + 1).storeBytes(of: word, toByteOffset: index, as: UInt64.self)
+      }
     }
     unsafe out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: count &+ 1, as: UInt8.self)
     output.advance(by: count &+ 2)
     return true
+  }
+
+  /// The `count` (1 ... 7) bytes at `source` in the low bytes of a word, the rest `A`s.
+  @inline(__always)
+  @unsafe private static func tailWord(_ source: UnsafeRawPointer, count: Int) -> UInt64 {
+    let word: UInt64
+    if count >= 4 {
+      let head = UInt64(unsafe source.loadUnaligned(as: UInt32.self))
+      let tail = UInt64(
+        unsafe source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self))
+      word = head | tail << UInt64((count &- 4) &* 8)
+    } else {
+      let middle = count >> 1
+      word =
+        UInt64(unsafe source.load(as: UInt8.self))
+        | UInt64(unsafe source.load(fromByteOffset: middle, as: UInt8.self)) << UInt64(middle &* 8)
+        | UInt64(unsafe source.load(fromByteOffset: count &- 1, as: UInt8.self))
+        << UInt64((count &- 1) &* 8)
+    }
+    let used: UInt64 = (1 << UInt64(count &* 8)) &- 1
+    return word | (0x4141_4141_4141_4141 & ~used)
   }
 
   /// Appends a JSON string of `bytes`, which must be valid UTF-8.
@@ -260,9 +280,11 @@ enum JSONText {
       output.append("\"nan\"")
     } else if score.isInfinite {
       output.append(score < 0 ? "\"-inf\"" : "\"inf\"")
-    } else if score == score.rounded(), abs(score) < 9.0e15, !(score == 0 && score.sign == .minus) {
+    } else if abs(score) < 9.0e15, Double(Int64(score)) == score,
+      !(score == 0 && score.sign == .minus)
+    {
       output.append(integer: Int64(score))
-    } else {
+    } else if !ScoreDecimal.appendIfCovered(score, to: output) {
       output.append(score.description)
     }
   }

@@ -4,11 +4,12 @@
 /// fields: `XADD s * k v k v` keeps both pairs), a key written twice, which a JSON reader
 /// would keep only once.
 ///
-/// Offsets of every entry are kept so the rewrite needs no second pass over the input; the
-/// object stays in the output buffer until ``end(in:)``.
+/// Where every key starts and ends is kept so the rewrite needs no second pass over the input
+/// (a value ends where the next entry's comma is, the last at ``end(in:)``); the object stays
+/// in the output buffer until then.
 struct MapWriter {
   private var start = 0
-  private var entries: [(key: Int, colon: Int, end: Int)] = []
+  private var entries: [(key: Int, colon: Int)] = []
   private var needsPairs = false
   private var checksRepeats = false
   private var keyStart = 0
@@ -27,8 +28,7 @@ struct MapWriter {
     self.checksRepeats = checksRepeats
   }
 
-  /// Writes the separator, `key` and the colon; the caller writes the value, then calls
-  /// ``endEntry(in:)``.
+  /// Writes the separator, `key` and the colon; the caller then writes the value.
   @unsafe mutating func beginEntry(
     key: UnsafeRawBufferPointer, style: ByteStringStyle, in output: OutputBuffer
   ) {
@@ -41,24 +41,26 @@ struct MapWriter {
     endKey(in: output)
   }
 
+  /// Writes the separator, the bytes of `key` and the colon; the caller then writes the value.
+  @inline(__always)
+  mutating func beginEntry(key: RawSpan, style: ByteStringStyle, in output: OutputBuffer) {
+    unsafe key.withUnsafeBytes { unsafe beginEntry(key: $0, style: style, in: output) }
+  }
+
   /// Writes the separator; the caller then writes the key as a JSON string and calls
   /// ``endKey(in:)``.
+  @inline(__always)
   mutating func beginKey(in output: OutputBuffer) {
     output.append(UInt8(ascii: entries.isEmpty ? "{" : ","))
     keyStart = output.count
   }
 
-  /// Records the key just written and writes the colon; the caller writes the value, then
-  /// calls ``endEntry(in:)``.
+  /// Records the key just written and writes the colon; the caller then writes the value.
+  @inline(__always)
   mutating func endKey(in output: OutputBuffer) {
-    entries.append((keyStart, output.count, 0))
+    entries.append((keyStart, output.count))
     if checksRepeats, !needsPairs, repeatsAnEarlierKey(in: output) { needsPairs = true }
     output.append(UInt8(ascii: ":"))
-  }
-
-  /// Records where the entry's value ended.
-  mutating func endEntry(in output: OutputBuffer) {
-    entries[entries.count - 1].end = output.count
   }
 
   /// Whether the last key's JSON text equals an earlier key's (the writer's encoding is
@@ -94,7 +96,8 @@ struct MapWriter {
       pairs.append(UInt8(ascii: "["))
       pairs += output.bytes(in: entry.key..<entry.colon)
       pairs.append(UInt8(ascii: ","))
-      pairs += output.bytes(in: (entry.colon + 1)..<entry.end)
+      let end = index + 1 < entries.count ? entries[index + 1].key - 1 : output.count
+      pairs += output.bytes(in: (entry.colon + 1)..<end)
       pairs.append(UInt8(ascii: "]"))
     }
     pairs.append(UInt8(ascii: "]"))

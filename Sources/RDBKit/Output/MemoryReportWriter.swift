@@ -60,7 +60,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
   private mutating func appendCSV(_ report: KeyMemoryReport) {
     output.append(integer: Int64(report.database))
     output.append(UInt8(ascii: ","))
-    output.append(report.typeName)
+    output.appendTypeName(of: report)
     output.append(UInt8(ascii: ","))
     unsafe report.key.withUnsafeBytes {
       unsafe CSVField.append($0, base64: style == .base64, to: output)
@@ -68,7 +68,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     output.append(UInt8(ascii: ","))
     output.append(integer: Int64(report.sizeInBytes))
     output.append(UInt8(ascii: ","))
-    output.append(report.encoding.rawValue)
+    output.append(report.encoding)
     output.append(UInt8(ascii: ","))
     output.append(integer: Int64(report.elementCount))
     output.append(UInt8(ascii: ","))
@@ -90,12 +90,12 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     output.append(",\"key\":")
     unsafe report.key.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
     output.append(",\"type\":\"")
-    output.append(report.typeName)
+    output.appendTypeName(of: report)
     output.append(UInt8(ascii: "\""))
     output.append(",\"size_in_bytes\":")
     output.append(integer: Int64(report.sizeInBytes))
     output.append(",\"encoding\":\"")
-    output.append(report.encoding.rawValue)
+    output.append(report.encoding)
     output.append("\",\"num_elements\":")
     output.append(integer: Int64(report.elementCount))
     output.append(",\"len_largest_element\":")

@@ -79,6 +79,9 @@ import Darwin
     count &+= raw.count
   }
 
+  // Disfavoured so that a string literal picks the `StaticString` overload (a string literal
+  // is a `String` by default, which made every `append("…")` build and release a String).
+  @_disfavoredOverload
   func append(_ text: String) {
     var text = text
     text.withUTF8 { unsafe append(UnsafeRawBufferPointer($0)) }
@@ -98,6 +101,28 @@ import Darwin
   func append(integer value: Int64) {
     let room = unsafe UnsafeMutableRawBufferPointer(start: reserve(20), count: 20)
     count &+= unsafe IntegerText.write(value, into: room)
+  }
+
+  /// Appends an unsigned integer in decimal.
+  @inline(__always)
+  func append(unsigned value: UInt64) {
+    var digits = 1
+    var threshold: UInt64 = 10
+    while digits < 20, value >= threshold {
+      digits &+= 1
+      threshold = threshold &* 10
+    }
+    let out = unsafe reserve(digits)
+    var remaining = value
+    var position = digits
+    repeat {
+      position &-= 1
+      unsafe out.storeBytes(
+        of: UInt8(truncatingIfNeeded: remaining % 10) &+ 48, toByteOffset: position,
+        as: UInt8.self)
+      remaining /= 10
+    } while position > 0
+    count &+= digits
   }
 
   /// A copy of the bytes in `range` (offsets from the start of the unwritten bytes).

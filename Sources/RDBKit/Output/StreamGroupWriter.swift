@@ -17,16 +17,16 @@ struct StreamGroupWriter {
     output.append("],\"length\":")
     output.append(integer: Int64(clamping: metadata.length))
     output.append(",\"last_id\":\"")
-    output.append(metadata.lastID.description)
+    output.append(metadata.lastID)
     output.append(UInt8(ascii: "\""))
     if let firstID = metadata.firstID {
       output.append(",\"first_id\":\"")
-      output.append(firstID.description)
+      output.append(firstID)
       output.append(UInt8(ascii: "\""))
     }
     if let maxDeletedID = metadata.maxDeletedID {
       output.append(",\"max_deleted_id\":\"")
-      output.append(maxDeletedID.description)
+      output.append(maxDeletedID)
       output.append(UInt8(ascii: "\""))
     }
     if let entriesAdded = metadata.entriesAdded {
@@ -50,7 +50,7 @@ struct StreamGroupWriter {
     output.append("{\"name\":")
     unsafe JSONText.appendValue(name, style: style, to: output)
     output.append(",\"last_id\":\"")
-    output.append(info.lastDeliveredID.description)
+    output.append(info.lastDeliveredID)
     output.append("\",\"entries_read\":")
     JSONText.appendInteger(info.entriesRead, to: output)
     output.append(",\"consumers\":[")
@@ -95,7 +95,7 @@ struct StreamGroupWriter {
     for (index, entry) in pending.enumerated() {
       if index > 0 { output.append(UInt8(ascii: ",")) }
       output.append("{\"id\":\"")
-      output.append(entry.id.description)
+      output.append(entry.id)
       output.append("\",\"consumer\":")
       if let owner = owners[entry.id] {
         output.append(contentsOf: owner)

@@ -1,0 +1,195 @@
+/// The shortest decimal text that reads back as a given `Double`, for the non-integer scores
+/// most sorted sets hold: the same bytes as `Double.description` (Swift prints the shortest
+/// round-tripping digits, the closest to the value when several are that short), written
+/// straight into an ``OutputBuffer`` without making a `String`.
+///
+/// Covers magnitudes from 0.001 to 2^52, which `description` writes in positional notation
+/// (`-123.25`, `0.0015`); anything else, and the rare value whose two shortest candidates are
+/// equally close, is left to the caller (``appendIfCovered(_:to:)`` returns false).
+///
+/// How: a double is `f × 2^e`; a decimal `d × 10^-k` reads back as it when it lies within half
+/// a unit in the last place of it (the ends included when `f` is even, as a reader rounds half
+/// to even). With `k` chosen for 17 significant digits, which always suffice, the candidates
+/// are the integers between two exact 128-bit products shifted right by `-e`; dividing both
+/// ends by 10 while a candidate remains finds the shortest `k`, and the candidate nearest the
+/// value is written.
+enum ScoreDecimal {
+  /// Appends `value` as `value.description` would write it and returns true, or returns false
+  /// and appends nothing when `value` is outside what this covers.
+  @inline(__always)
+  static func appendIfCovered(_ value: Double, to output: OutputBuffer) -> Bool {
+    guard let (digits, places) = shortestDigits(value) else { return false }
+    let count = digitCount(digits)
+    let sign = value < 0 ? 1 : 0
+    let out = unsafe output.reserve(sign &+ count &+ places &+ 2)
+    if sign == 1 { unsafe out.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self) }
+    let total: Int
+    if count > places {
+      // ddd.ddd: the integer part, the point, the fraction padded to `places` digits.
+      let scale = powerOfTen(places)
+      let whole = digits / scale
+      let integerDigits = count &- places
+      unsafe writeDigits(whole, count: integerDigits, to: out + sign)
+      unsafe out.storeBytes(
+        of: UInt8(ascii: "."), toByteOffset: sign &+ integerDigits, as: UInt8.self)
+      unsafe writeDigits(
+        digits &- whole &* scale, count: places, to: out + (sign &+ integerDigits &+ 1))
+      total = sign &+ count &+ 1
+    } else {
+      // 0.00ddd: the digits padded with zeros to `places`.
+      unsafe out.storeBytes(of: UInt8(ascii: "0"), toByteOffset: sign, as: UInt8.self)
+      unsafe out.storeBytes(of: UInt8(ascii: "."), toByteOffset: sign &+ 1, as: UInt8.self)
+      unsafe writeDigits(digits, count: places, to: out + (sign &+ 2))
+      total = sign &+ 2 &+ places
+    }
+    output.advance(by: total)
+    return true
+  }
+
+  /// Writes the last `count` decimal digits of `value` (zeros in front where it has fewer) at
+  /// `out`, two at a time from a table of pairs.
+  @inline(__always)
+  @unsafe private static func writeDigits(
+    _ value: UInt64, count: Int, to out: UnsafeMutableRawPointer
+  ) {
+    let pairs = unsafe digitPairs.utf8Start
+    var remaining = value
+    var position = count
+    while position >= 2 {
+      let next = remaining / 100
+      let pair = Int(truncatingIfNeeded: remaining &- next &* 100)
+      position &-= 2
+      unsafe out.storeBytes(
+        of: UnsafeRawPointer(pairs).loadUnaligned(fromByteOffset: pair &* 2, as: UInt16.self),
+        toByteOffset: position, as: UInt16.self)
+      remaining = next
+    }
+    if position == 1 {
+      unsafe out.storeBytes(
+        of: UInt8(truncatingIfNeeded: remaining % 10) &+ 48, as: UInt8.self)
+    }
+  }
+
+  /// "00" through "99", one after another.
+  private static let digitPairs: StaticString = """
+    00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+    40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899
+    """
+
+  /// The shortest digits `d` and places `k` with `d × 10^-k` reading back as `value`, or nil
+  /// when `value` is outside 0.001 ..< 2^52 or has two nearest candidates. (An integer comes
+  /// out with one place, `5.0`, as `description` writes it.)
+  static func shortestDigits(_ value: Double) -> (digits: UInt64, places: Int)? {
+    let magnitude = value.magnitude
+    guard magnitude >= 0.001, magnitude < 0x1p52 else { return nil }
+    let bits = magnitude.bitPattern
+    let fraction = bits & 0x000F_FFFF_FFFF_FFFF
+    let significand = fraction | 0x0010_0000_0000_0000
+    let biasedExponent = Int(truncatingIfNeeded: bits >> 52)
+    // magnitude = 4·significand × 2^-shift; the interval's ends are 2 either side of
+    // 4·significand (1 below for a power of two, whose lower neighbour is closer).
+    let shift = 1077 &- biasedExponent  // 3 ... 64 in the covered range
+    let inclusive = significand & 1 == 0
+    // 10^(tens - 1) <= magnitude < 10^tens.
+    var tens = ((biasedExponent &- 1023) &* 78913) >> 18 &+ 1
+    if magnitude >= powerOfTen(double: tens) { tens &+= 1 }
+    let places = 17 &- tens
+    guard places >= 1, places <= 19 else { return nil }
+    let center = significand << 2
+    let lower = fraction == 0 ? center &- 1 : center &- 2
+    let scale = powerOfTen(places)
+    let low = shifted(lower, times: scale, by: shift)
+    var first = low.quotient
+    if low.remainder != 0 || !inclusive { first &+= 1 }
+    let high = shifted(center &+ 2, times: scale, by: shift)
+    var last = high.quotient
+    if high.remainder == 0, !inclusive { last &-= 1 }
+    guard first <= last else { return nil }
+    // Drop digits while the interval still holds a candidate with one fewer.
+    var dropped = 0
+    while dropped &+ 1 < places {
+      let shorterFirst = (first &+ 9) / 10
+      let shorterLast = last / 10
+      guard shorterFirst <= shorterLast else { break }
+      first = shorterFirst
+      last = shorterLast
+      dropped &+= 1
+    }
+    let kept = places &- dropped
+    let exact = shifted(center, times: powerOfTen(kept), by: shift)
+    let below = exact.quotient
+    let belowFits = below >= first && below <= last
+    let aboveFits = below &+ 1 >= first && below &+ 1 <= last
+    if belowFits, aboveFits {
+      let half: UInt64 = 1 << UInt64(shift &- 1)
+      if exact.remainder == half { return nil }
+      return (exact.remainder < half ? below : below &+ 1, kept)
+    }
+    if belowFits { return (below, kept) }
+    if aboveFits { return (below &+ 1, kept) }
+    return nil
+  }
+
+  /// `(value × scale) >> shift` and the bits shifted out, for `shift` in 1 ... 64.
+  @inline(__always)
+  private static func shifted(_ value: UInt64, times scale: UInt64, by shift: Int) -> (
+    quotient: UInt64, remainder: UInt64
+  ) {
+    let product = value.multipliedFullWidth(by: scale)
+    if shift == 64 { return (product.high, product.low) }
+    let quotient = product.high << UInt64(64 &- shift) | product.low >> UInt64(shift)
+    return (quotient, product.low & ((1 << UInt64(shift)) &- 1))
+  }
+
+  /// The decimal digits of `value` (at least 1).
+  @inline(__always)
+  private static func digitCount(_ value: UInt64) -> Int {
+    var count = 1
+    var threshold: UInt64 = 10
+    while count < 20, value >= threshold {
+      count &+= 1
+      threshold = threshold &* 10
+    }
+    return count
+  }
+
+  /// 10^`exponent` for 0 ... 19.
+  @inline(__always)
+  private static func powerOfTen(_ exponent: Int) -> UInt64 {
+    switch exponent {
+    case 0: 1
+    case 1: 10
+    case 2: 100
+    case 3: 1000
+    case 4: 10000
+    case 5: 100_000
+    case 6: 1_000_000
+    case 7: 10_000_000
+    case 8: 100_000_000
+    case 9: 1_000_000_000
+    case 10: 10_000_000_000
+    case 11: 100_000_000_000
+    case 12: 1_000_000_000_000
+    case 13: 10_000_000_000_000
+    case 14: 100_000_000_000_000
+    case 15: 1_000_000_000_000_000
+    case 16: 10_000_000_000_000_000
+    case 17: 100_000_000_000_000_000
+    case 18: 1_000_000_000_000_000_000
+    default: 10_000_000_000_000_000_000
+    }
+  }
+
+  /// 10^`exponent` as the nearest double, for -3 ... 17: at or above the exact power for
+  /// negative exponents, exact otherwise, so `>=` against it tests the exact power.
+  @inline(__always)
+  private static func powerOfTen(double exponent: Int) -> Double {
+    switch exponent {
+    case ..<(-2): 0.001
+    case -2: 0.01
+    case -1: 0.1
+    default: Double(powerOfTen(exponent))
+    }
+  }
+}
