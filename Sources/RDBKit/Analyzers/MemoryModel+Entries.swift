@@ -19,6 +19,7 @@ extension MemoryModel {
   /// Redis 8.6's `sdsAllocSize` of a string made by `sdsnewlen`: an sdshdr5 string (1 to 31
   /// bytes) has no `alloc` field and counts `1 + len + 1`; the others count their usable size,
   /// capped by what their header's `alloc` field can hold.
+  @inline(__always)
   func trackedStringCost(_ length: Int) -> Int {
     let header = Self.sdsHeader(length)
     guard header > 1 else { return 1 + length + 1 }
@@ -27,6 +28,7 @@ extension MemoryModel {
   }
 
   /// A hash-table set member: its sds, plus the dict entry where the version counts one.
+  @inline(__always)
   func setMemberCost(_ length: Int) -> Int {
     switch version {
     case .redis86: return trackedStringCost(length) + 24
@@ -37,6 +39,7 @@ extension MemoryModel {
 
   /// A hash-table hash field with its value (and its TTL when it has one), including the dict
   /// entry where the version has one.
+  @inline(__always)
   func hashEntryCost(fieldLength: Int, valueLength: Int, hasTTL: Bool) -> Int {
     guard embedsElements else {
       return hashFieldCost(fieldLength, hasTTL: hasTTL) + stringCost(valueLength) + 24

@@ -118,6 +118,7 @@ extension MemoryModel {
   func packedCost(_ bytes: Int) -> Int { packedBlobsAreRounded ? allocationSize(bytes) : bytes }
 
   /// The cost of a hash-table hash field of `length` bytes, with or without a field TTL.
+  @inline(__always)
   func hashFieldCost(_ length: Int, hasTTL: Bool) -> Int {
     guard hashFieldsAreMstr else { return stringCost(length) }
     let header = length < 32 ? 1 : length < 65536 ? 3 : 9

@@ -144,6 +144,7 @@ public struct MemoryModel: Sendable, Equatable {
   /// classes per doubling.
   /// Valkey 9.1 from Debian (sid, its jemalloc 5.3.1) gives more than 64 KiB in whole 4 KiB
   /// pages, as measured (a 70,001-byte list element counts 72 KiB, not the 80 KiB class).
+  @inline(__always)
   public func allocationSize(_ size: Int) -> Int {
     if allocator == .system, version == .valkey90, size > 65_536 { return (size + 4095) & ~4095 }
     return allocator.usableSize(size)
@@ -153,6 +154,7 @@ public struct MemoryModel: Sendable, Equatable {
 extension MemoryModel.Allocator {
   /// The usable size this allocator gives a request of `size` bytes (`malloc_usable_size`);
   /// see ``MemoryModel/allocationSize(_:)``.
+  @inline(__always)
   public func usableSize(_ size: Int) -> Int {
     if self == .libc {
       if size >= 128 * 1024 { return (size + 8 + 4095) & ~4095 - 16 }
@@ -177,6 +179,7 @@ extension MemoryModel {
 
   /// The header size of an sds string of `length` bytes made by `sdsnewlen` (an empty string
   /// gets an sdshdr8).
+  @inline(__always)
   static func sdsHeader(_ length: Int) -> Int {
     switch length {
     case 0: return 3
@@ -190,6 +193,7 @@ extension MemoryModel {
 
   /// What the server counts for an sds string of `length` bytes made by `sdsnewlen`: the
   /// unrounded `hdr + len + 1` up to 5.0 (`sdsAllocSize`), its size class after.
+  @inline(__always)
   func stringCost(_ length: Int) -> Int {
     let bytes = Self.sdsHeader(length) + length + 1
     return measuresStringsUnrounded ? bytes : allocationSize(bytes)

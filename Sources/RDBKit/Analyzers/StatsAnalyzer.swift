@@ -58,11 +58,13 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   private var distantDatabaseTallies: [Int: Tally] = [:]
   /// Database numbers counted in ``databaseTallies``; servers default to 16.
   private static let arrayDatabases = 256
-  private var typeTallies = [Tally](repeating: Tally(), count: DataType.allCases.count)
+  // Fixed-size and stored inline, so counting a key checks no array buffer for uniqueness:
+  // one slot per DataType, Encoding and TTLClass case (DataTypeIndex, EncodingIndex, index).
+  private var typeTallies = InlineArray<7, Tally>(repeating: Tally())
   /// Vector sets, which are module values, counted apart from other modules' values.
   private var vectorSetTally = Tally()
-  private var encodingTallies = [Tally](repeating: Tally(), count: Encoding.allCases.count)
-  private var ttlTallies = [Tally](repeating: Tally(), count: TTLClass.allCases.count)
+  private var encodingTallies = InlineArray<13, Tally>(repeating: Tally())
+  private var ttlTallies = InlineArray<8, Tally>(repeating: Tally())
   private var biggestByType: [TopKeys]
   /// Keys other than strings by element count: index `i` counts keys of 2^(i−1) … 2^i − 1
   /// elements (index 0: none).
@@ -180,7 +182,9 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
       elementHistogram[Self.bitWidth(report.elementCount)] += 1
     }
     sizeHistogram[Self.bitWidth(size)] += 1
-    biggestByType[DataTypeIndex.of(report.type)].insert(report)
+    let typeIndex = DataTypeIndex.of(report.type)
+    // Asked first: most keys are too small to be kept, and asking writes nothing.
+    if biggestByType[typeIndex].wouldKeep(report) { biggestByType[typeIndex].insert(report) }
     prefixes.add(report.key, bytes: size)
     tree.add(report.key, bytes: size, ttl: ttl)
     biggestOverall.insert(report)

@@ -27,16 +27,20 @@ public struct TopKeys: KeyMemoryConsumer, Sendable {
     insert(report)
   }
 
+  /// Whether ``insert(_:)`` would keep `report`: not when the heap is full and `report` is no
+  /// bigger than the smallest kept (on a tie the kept one came first).
+  @inline(__always)
+  func wouldKeep(_ report: KeyMemoryReport) -> Bool {
+    heap.count < limit || (!heap.isEmpty && report.sizeInBytes > heap[0].report.sizeInBytes)
+  }
+
   /// Offers a report.
   ///
   /// - Complexity: O(log limit).
   public mutating func insert(_ report: KeyMemoryReport) {
     arrivals += 1
-    // Once full, a report no bigger than the smallest kept is dropped (on a tie the kept one
-    // came first): most reports, decided before copying any.
-    if heap.count >= limit, heap.isEmpty || report.sizeInBytes <= heap[0].report.sizeInBytes {
-      return
-    }
+    // Most reports are dropped: decided before copying any.
+    guard wouldKeep(report) else { return }
     let item = (report: report, order: arrivals)
     if heap.count < limit {
       heap.append(item)
