@@ -69,7 +69,7 @@ let package = Package(
     .testTarget(
       name: "RDBKitTests",
       dependencies: [
-        "RDBKit", "RDBS3", "CCRC64", "CLZF", .product(name: "Logging", package: "swift-log"),
+        "RDBKit", "RDBS3", "CCRC64", .product(name: "Logging", package: "swift-log"),
       ],
       exclude: [
         "S3/Support/s3_helper.py", "S3/Support/fault_proxy.py", "S3/Support/cred_server.py",
