@@ -11,9 +11,7 @@ import Testing
 
   /// Writes `bytes` to a fresh temporary file, runs `body` on it, then removes it.
   static func withFile<R>(_ bytes: [UInt8], _ body: (URL) throws -> R) throws -> R {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "rdbkit-hostile-\(UUID().uuidString).rdb")
-    try Data(bytes).write(to: url)
+    let url = try TemporaryImage.write(bytes, prefix: "rdbkit-hostile")
     defer { try? FileManager.default.removeItem(at: url) }
     return try body(url)
   }

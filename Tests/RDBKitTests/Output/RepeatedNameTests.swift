@@ -22,9 +22,7 @@ import Testing
       groups: ["g", "h"].map {
         StreamGroupImage(name: $0, lastID: one, pending: [one], consumers: [("c", [one])])
       })
-    let file = FileManager.default.temporaryDirectory
-      .appendingPathComponent("rdbkit-names-\(UUID().uuidString.prefix(8)).rdb")
-    try Data(image.finished()).write(to: file)
+    let file = try TemporaryImage.write(image.finished(), prefix: "rdbkit-names")
     defer { try? FileManager.default.removeItem(at: file) }
 
     let server = try RedisServer(

@@ -113,9 +113,7 @@ import Testing
       to: &builder, nodes: [(StreamID(milliseconds: 1, sequence: 0), node)], length: 2,
       lastID: StreamID(milliseconds: 1, sequence: 2))
     let image = builder.finished()
-    let file = FileManager.default.temporaryDirectory
-      .appendingPathComponent("rdbkit-repeat-\(UUID().uuidString.prefix(8)).rdb")
-    try Data(image).write(to: file)
+    let file = try TemporaryImage.write(image, prefix: "rdbkit-repeat")
     defer { try? FileManager.default.removeItem(at: file) }
     let server = try RedisServer(
       preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"])

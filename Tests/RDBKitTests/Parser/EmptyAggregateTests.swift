@@ -70,7 +70,7 @@ import Testing
 
   @Test(arguments: cases)
   func serversSkipWhatWeReport(_ testCase: Case) throws {
-    let file = try Self.write(testCase.image)
+    let file = try TemporaryImage.write(testCase.image, prefix: "rdbkit-empty")
     defer { try? FileManager.default.removeItem(at: file) }
     let empty = testCase.keys.count
 
@@ -157,7 +157,7 @@ import Testing
     var image = RDBImageBuilder(version: 10)
     image.key(type: type, "empty")
     image.raw(Self.blob(blob))
-    let file = try Self.write(image.finished())
+    let file = try TemporaryImage.write(image.finished(), prefix: "rdbkit-empty")
     defer { try? FileManager.default.removeItem(at: file) }
     #expect(throws: ServerStartError.self) {
       try RedisServer(preloadedRDB: file, extraArguments: ["--sanitize-dump-payload", "yes"])
@@ -165,12 +165,5 @@ import Testing
     }
     let verify = try RDBToolBinary.run(["verify", file.path])
     #expect(verify.status == 1 && verify.stdout.contains("CORRUPT"), "\(verify.stdout)")
-  }
-
-  static func write(_ image: [UInt8]) throws -> URL {
-    let file = FileManager.default.temporaryDirectory
-      .appendingPathComponent("rdbkit-empty-\(UUID().uuidString.prefix(8)).rdb")
-    try Data(image).write(to: file)
-    return file
   }
 }

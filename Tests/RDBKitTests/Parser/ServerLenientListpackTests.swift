@@ -21,9 +21,7 @@ import Testing
     image.key(type: 16, "h")
     image.string(blob)
     let bytes = image.finished()
-    let file = FileManager.default.temporaryDirectory
-      .appendingPathComponent("rdbkit-backlen-\(UUID().uuidString.prefix(8)).rdb")
-    try Data(bytes).write(to: file)
+    let file = try TemporaryImage.write(bytes, prefix: "rdbkit-backlen")
     defer { try? FileManager.default.removeItem(at: file) }
 
     var collector = RecordCollector()

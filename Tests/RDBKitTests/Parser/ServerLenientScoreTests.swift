@@ -24,9 +24,7 @@ import Testing
     image.key(type: type, "z")
     image.string(blob)
     let bytes = image.finished()
-    let file = FileManager.default.temporaryDirectory
-      .appendingPathComponent("rdbkit-score-\(UUID().uuidString.prefix(8)).rdb")
-    try Data(bytes).write(to: file)
+    let file = try TemporaryImage.write(bytes, prefix: "rdbkit-score")
     defer { try? FileManager.default.removeItem(at: file) }
 
     var members = RecordedScores()
@@ -92,9 +90,7 @@ extension ServerLenientScoreTests {
     image.key(type: 0, "anchor")
     image.string("v")
     let bytes = image.finished()
-    let file = FileManager.default.temporaryDirectory
-      .appendingPathComponent("rdbkit-textscore-\(UUID().uuidString.prefix(8)).rdb")
-    try Data(bytes).write(to: file)
+    let file = try TemporaryImage.write(bytes, prefix: "rdbkit-textscore")
     defer { try? FileManager.default.removeItem(at: file) }
     let servers =
       try SanitizingServers.all()

@@ -81,9 +81,7 @@ import Testing
 
   @Test(arguments: cases)
   func serverAndVerifyAgree(_ testCase: Case) throws {
-    let file = FileManager.default.temporaryDirectory
-      .appendingPathComponent("rdbkit-lenient-\(UUID().uuidString.prefix(8)).rdb")
-    try Data(testCase.image).write(to: file)
+    let file = try TemporaryImage.write(testCase.image, prefix: "rdbkit-lenient")
     defer { try? FileManager.default.removeItem(at: file) }
 
     var counter = KeyCountAnalyzer()

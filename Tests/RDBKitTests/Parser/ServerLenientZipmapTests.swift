@@ -36,9 +36,7 @@ import Testing
     image.key(type: 9, "h")
     image.string(testCase.blob)
     let bytes = image.finished()
-    let file = FileManager.default.temporaryDirectory
-      .appendingPathComponent("rdbkit-zipmap-\(UUID().uuidString.prefix(8)).rdb")
-    try Data(bytes).write(to: file)
+    let file = try TemporaryImage.write(bytes, prefix: "rdbkit-zipmap")
     defer { try? FileManager.default.removeItem(at: file) }
 
     let servers =

@@ -91,9 +91,7 @@ import Testing
 
   @Test(arguments: cases)
   func serverAndVerifyRefuseIt(_ testCase: Case) throws {
-    let file = FileManager.default.temporaryDirectory
-      .appendingPathComponent("rdbkit-repeats-\(UUID().uuidString.prefix(8)).rdb")
-    try Data(testCase.image).write(to: file)
+    let file = try TemporaryImage.write(testCase.image, prefix: "rdbkit-repeats")
     defer { try? FileManager.default.removeItem(at: file) }
     let binary = try ServerCatalog.require(testCase.server)
     let refusal = #expect(throws: ServerStartError.self, "\(testCase.server) loads it") {

@@ -77,7 +77,7 @@ import Testing
 
   @Test(arguments: cases)
   func serverAndVerifyAgree(_ testCase: Case) throws {
-    let file = try Self.write(testCase.image)
+    let file = try TemporaryImage.write(testCase.image, prefix: "rdbkit-groups")
     defer { try? FileManager.default.removeItem(at: file) }
     let verify = try RDBToolBinary.run(["verify", file.path])
     guard let refusal = testCase.refusal else {
@@ -107,7 +107,7 @@ import Testing
       groups: [
         Self.group("g", pending: [Self.id(1, 1)], [("c", [Self.id(1, 1)]), ("d", [Self.id(1, 1)])])
       ], refusal: nil)
-    let file = try Self.write(testCase.image)
+    let file = try TemporaryImage.write(testCase.image, prefix: "rdbkit-groups")
     defer { try? FileManager.default.removeItem(at: file) }
     if let newest = ServerCatalog.server("redis-8.6") {
       let server = try SanitizingServers.start(newest, loading: file)
@@ -131,12 +131,5 @@ import Testing
   /// Redis 7.0 always; Redis 8.6 when the setup step could cache it.
   static func servers() throws -> [ServerBinary] {
     try SanitizingServers.all()
-  }
-
-  static func write(_ image: [UInt8]) throws -> URL {
-    let file = FileManager.default.temporaryDirectory
-      .appendingPathComponent("rdbkit-groups-\(UUID().uuidString.prefix(8)).rdb")
-    try Data(image).write(to: file)
-    return file
   }
 }
