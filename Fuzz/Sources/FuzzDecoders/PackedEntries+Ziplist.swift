@@ -54,14 +54,7 @@ extension PackedEntries {
     var last = 10
     for entry in entries {
       let start = blob.count
-      if previous < 254, !entry.longPrevlen {
-        fields.add(blob.count, width: 1)
-        blob.append(UInt8(previous))
-      } else {
-        blob.append(0xFE)
-        fields.add(blob.count, width: 4)
-        blob += Self.littleEndian(UInt64(previous), 4)
-      }
+      Self.appendShortOrLong(previous, long: entry.longPrevlen, to: &blob, &fields)
       switch entry.value {
       case let .string(bytes):
         let length = bytes.count
@@ -125,6 +118,21 @@ extension PackedEntries {
     let raw = bytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     let unused = 64 - 8 * bytes.count
     return Int64(bitPattern: raw << unused) >> unused
+  }
+
+  /// Appends `value` as a ziplist prevlen and a zipmap length are written: one byte under
+  /// 254 (unless `long`), else 254 and four bytes; the bytes that hold it join `fields`.
+  static func appendShortOrLong(
+    _ value: Int, long: Bool, to blob: inout [UInt8], _ fields: inout LengthFields
+  ) {
+    if value < 254, !long {
+      fields.add(blob.count, width: 1)
+      blob.append(UInt8(value))
+    } else {
+      blob.append(254)
+      fields.add(blob.count, width: 4)
+      blob += littleEndian(UInt64(value), 4)
+    }
   }
 
   static func littleEndian(_ value: UInt64, _ width: Int) -> [UInt8] {

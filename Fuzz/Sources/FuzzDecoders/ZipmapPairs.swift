@@ -82,20 +82,12 @@ struct ZipmapPairs {
   func zipmap(_ fields: inout LengthFields) -> [UInt8] {
     fields.add(0, width: 1)
     var blob: [UInt8] = [UInt8(min(pairs.count, 254))]
-    func append(_ length: Int, long: Bool) {
-      if length < 254, !long {
-        fields.add(blob.count, width: 1)
-        blob.append(UInt8(length))
-      } else {
-        blob.append(254)
-        fields.add(blob.count, width: 4)
-        blob += PackedEntries.littleEndian(UInt64(length), 4)
-      }
-    }
     for pair in pairs {
-      append(pair.field.count, long: pair.longLengths)
+      PackedEntries.appendShortOrLong(
+        pair.field.count, long: pair.longLengths, to: &blob, &fields)
       blob += pair.field
-      append(pair.value.count, long: pair.longLengths)
+      PackedEntries.appendShortOrLong(
+        pair.value.count, long: pair.longLengths, to: &blob, &fields)
       fields.add(blob.count, width: 1)
       blob.append(UInt8(pair.free))
       blob += pair.value + [UInt8](repeating: 0, count: pair.free)
