@@ -10,8 +10,9 @@
 ///     encoder.byte(Opcode.endOfFile.rawValue)
 ///     try encoder.finish(checksum: true)
 struct RDBEncoder {
-  /// Where the bytes go.
-  let output: OutputBuffer
+  /// Where the bytes go: the file's buffer, or the batch being filled while compression runs
+  /// in the background (``compressInBackground()``).
+  private(set) var output: OutputBuffer
   /// Whether strings over 20 bytes are LZF-compressed when that saves space.
   let compresses: Bool
   /// Whether ``blob(unsafeBytes:)`` writes blobs as they are, compression or not: set for a
@@ -22,6 +23,10 @@ struct RDBEncoder {
   /// The number of bytes already flushed.
   private(set) var flushedBytes = 0
   private let compressor = LZFCompressor()
+  /// The worker that compresses and writes, once ``compressInBackground()`` started it.
+  private var background: BackgroundCompression.Handle?
+  /// The batch ``output`` is while compression runs in the background.
+  private var batch: BackgroundCompression.Batch?
 
   /// Writes to `output`; `compresses` as `rdbcompression yes`.
   init(output: OutputBuffer, compresses: Bool) {
@@ -29,16 +34,52 @@ struct RDBEncoder {
     self.compresses = compresses
   }
 
-  /// The number of bytes written so far.
-  var byteCount: Int { flushedBytes &+ output.count }
+  /// The number of bytes written so far (with compression in the background: once finished).
+  var byteCount: Int {
+    guard background == nil else { return flushedBytes }
+    return flushedBytes &+ output.count
+  }
+
+  /// The size of a batch handed to the background worker.
+  private static let batchBytes = 1 << 18
+
+  /// Compresses strings on a thread of its own from here on (see ``BackgroundCompression``),
+  /// when compression is on. Call before anything is written.
+  mutating func compressInBackground() {
+    guard compresses, background == nil else { return }
+    precondition(byteCount == 0, "compressInBackground() after bytes were written")
+    let handle = BackgroundCompression.Handle(
+      encoder: RDBEncoder(output: output, compresses: true))
+    let batch = handle.worker.emptyBatch()
+    background = handle
+    self.batch = batch
+    output = batch.bytes
+  }
+
+  /// Hands the batch being filled to the background worker and starts another.
+  private mutating func handOver() throws(RDBError) {
+    guard let background, let batch, batch.bytes.count > 0 else { return }
+    try background.worker.submit(batch)
+    let next = background.worker.emptyBatch()
+    self.batch = next
+    output = next.bytes
+  }
 
   /// Writes the buffered bytes out once a block has built up.
   mutating func flushIfFull() throws(RDBError) {
-    if output.isFull { try flush() }
+    if batch != nil {
+      if output.count >= Self.batchBytes { try handOver() }
+    } else if output.isFull {
+      try flush()
+    }
   }
 
   /// Writes every buffered byte out, keeping the checksum.
   mutating func flush() throws(RDBError) {
+    if batch != nil {
+      try handOver()
+      return
+    }
     let pending = output.count
     let crc = flushedChecksum
     flushedChecksum = try unsafe output.withUnsafeBufferedBytes { bytes throws(RDBError) in
@@ -58,6 +99,12 @@ struct RDBEncoder {
       unsafe output.append(bytes)
       return
     }
+    if let background {
+      try handOver()
+      try background.worker.drain()
+      try unsafe background.worker.encoder.raw(bytes)
+      return
+    }
     let pending = output.count
     let crc = flushedChecksum
     flushedChecksum = try unsafe output.withUnsafeBufferedBytes { buffered throws(RDBError) in
@@ -70,12 +117,22 @@ struct RDBEncoder {
   /// Writes the EOF opcode, then (RDB 5+) the CRC-64 trailer, or 8 zero bytes when
   /// `checksum` is false, as `rdbchecksum no` does; then flushes.
   mutating func finish(version: RDBVersion, checksum: Bool) throws(RDBError) {
+    if let background {
+      try handOver()
+      try background.worker.drain()
+      try background.worker.encoder.finish(version: version, checksum: checksum)
+      flushedBytes = background.worker.encoder.byteCount
+      background.worker.close()
+      return
+    }
     byte(Opcode.endOfFile.rawValue)
     if version.hasChecksum {
       try flush()
       littleEndian(checksum ? flushedChecksum : 0, byteCount: 8)
     }
+    let pending = output.count
     try output.flush()
+    flushedBytes &+= pending
   }
 
   // MARK: Fixed-width fields
@@ -160,6 +217,11 @@ struct RDBEncoder {
   /// A string's bytes after its length, LZF-compressed when `compressing`, over 20 bytes,
   /// and that saves at least 4 bytes.
   @unsafe private mutating func bytes(_ value: UnsafeRawBufferPointer, compressing: Bool) {
+    if compressing, value.count > 20, let batch {
+      batch.blobs.append(output.count..<output.count &+ value.count)
+      unsafe output.append(value)
+      return
+    }
     if compressing, value.count > 20, let compressed = unsafe compressor.compress(value) {
       output.append(0xC3)
       length(UInt64(compressed.count))

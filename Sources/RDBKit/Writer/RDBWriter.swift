@@ -34,6 +34,11 @@ public struct RDBWriter: RDBHandler {
     /// Every database into database 0 (after ``databaseMap``). Keys whose names meet in one
     /// database are the concern of a ``DuplicateKeys`` check in front of the writer.
     public var singleDatabase = false
+    /// LZF-compress on a thread of its own when the output's format differs from the
+    /// input's (values are then re-encoded, and compressing them is most of the work); see
+    /// ``BackgroundCompression``. Off by default: the caller decides whether a second thread
+    /// is welcome.
+    public var compressesInBackground = false
 
     /// Options for `target` with the server's defaults; nil keeps the input's version.
     public init(target: TargetEngine?) {
@@ -118,6 +123,9 @@ public struct RDBWriter: RDBHandler {
       format = WriteFormat(version)
       packed = PackedEncoder(format)
       quicklist.configure(format, limits: engine.limits)
+    }
+    if options.compressesInBackground, !headerWritten, engine.version != version {
+      encoder.compressInBackground()
     }
     writeHeaderOnce()
   }

@@ -44,6 +44,9 @@ struct RewriteJob {
     to descriptor: FileDescriptor, readBack: PendingFile?, duplicates: DuplicateKeys?
   ) throws -> RewriteReport {
     let buffer = OutputBuffer(descriptor: descriptor)
+    // Re-encoded values are compressed on the second core, beside the parse.
+    var options = options
+    options.compressesInBackground = true
     var filter = KeyFilter(
       DatasetMerger(RDBWriter(output: buffer, options: options), duplicates: duplicates),
       selection: selection)

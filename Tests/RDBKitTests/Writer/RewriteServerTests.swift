@@ -65,8 +65,10 @@ import Testing
       FilePath(output.path), .writeOnly, options: [.create, .truncate],
       permissions: [.ownerReadWrite])
     defer { try? descriptor.close() }
-    var writer = RDBWriter(
-      output: OutputBuffer(descriptor: descriptor), options: .init(target: target))
+    // As `rdbtool rewrite` writes: re-encoded values compressed on a thread of their own.
+    var options = RDBWriter.Options(target: target)
+    options.compressesInBackground = true
+    var writer = RDBWriter(output: OutputBuffer(descriptor: descriptor), options: options)
     try RDBParser().parse(path: input.path, into: &writer)
     try writer.finish()
     return writer.losses
