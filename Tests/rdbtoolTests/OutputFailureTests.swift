@@ -52,6 +52,44 @@ import Glibc
     #expect(message == "rdbtool: \(Self.fixture): cannot write output: No space left on device\n")
   }
 
+  /// Output smaller than one buffered block (256 KiB), so that the only write is the last
+  /// flush, after the parse: on /dev/full and on a 16 KiB tmpfs it fails the command as a
+  /// write during the parse does (it used to be dropped: exit 0, and a truncated `-o` file).
+  @Test(arguments: ["jsonl", "json", "csv", "resp"])
+  func aFailedLastWriteIsOneErrorAndNoFile(_ format: String) throws {
+    let fixture = RDBToolProcess.fixture("redis-3.2.13/nocompress.rdb")
+    let process = Process()
+    process.executableURL = RDBToolProcess.binary
+    process.arguments = ["dump", "-q", "--format", format, fixture]
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    try #require(RDBToolProcess.waitForExit(process, seconds: 120), "still running")
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(process.terminationStatus == 1, "\(format): \(message)")
+    let expected = "rdbtool: \(fixture): cannot write output: No space left on device\n"
+    #expect(message.hasSuffix(expected), "\(format): \(message)")
+
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let mount = try RDBToolProcess.runProgram(
+      URL(fileURLWithPath: "/usr/bin/env"),
+      ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", directory.path])
+    try #require(mount.status == 0, "mounting a tmpfs needs root: \(mount.stderr)")
+    defer {
+      _ = try? RDBToolProcess.runProgram(
+        URL(fileURLWithPath: "/usr/bin/env"), ["umount", directory.path])
+    }
+    let output = directory.appendingPathComponent("out")
+    let result = try RDBToolProcess.run(
+      ["dump", "-q", "--format", format, fixture, "-o", output.path])
+    #expect(result.status == 1, "\(format): \(result.stderr)")
+    #expect(result.stderr.contains("cannot write output: No space left on device"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+  }
+
   /// `-o` on a 16 KiB tmpfs that no output of the fixture fits: one line, exit 1, nothing
   /// left in the file system. Mounting needs root (the test machines run the suite as root).
   @Test(arguments: [

@@ -12,6 +12,11 @@ import Darwin
 /// must still edit what it wrote (a hash rewritten as pairs) simply doesn't flush until it is
 /// done. The storage is one growable block of raw memory owned by this object: appending is
 /// a bounds check and a copy, with no per-byte bookkeeping.
+///
+/// Made with `writesInBackground`, the buffer keeps a second block: a flush hands the full
+/// block to a ``BackgroundWriter`` thread and goes on filling the other, so that the
+/// producer's thread does not wait while a pipe's reader catches up. A write error then
+/// comes out of the next flush, or of the last one.
 @safe public final class OutputBuffer {
   private var storage: UnsafeMutableRawPointer
   private var capacity: Int
@@ -19,13 +24,22 @@ import Darwin
   public private(set) var count = 0
   private let descriptor: FileDescriptor?
   private let blockSize: Int
+  private let background: BackgroundWriter?
+  /// The block the background thread writes (or has written), swapped with ``storage`` at
+  /// each flush.
+  private var spare: UnsafeMutableRawPointer?
+  private var spareCapacity = 0
 
-  /// Buffers output for `descriptor`, which the caller owns and keeps open.
-  public init(descriptor: FileDescriptor, blockSize: Int = 1 << 18) {
+  /// Buffers output for `descriptor`, which the caller owns and keeps open until the last
+  /// ``flush()``; with `writesInBackground`, writes happen on a thread of their own.
+  public init(
+    descriptor: FileDescriptor, blockSize: Int = 1 << 18, writesInBackground: Bool = false
+  ) {
     self.descriptor = descriptor
     self.blockSize = blockSize
     capacity = blockSize * 2
     unsafe storage = .allocate(byteCount: capacity, alignment: 16)
+    background = writesInBackground ? BackgroundWriter(descriptor: descriptor) : nil
   }
 
   /// A buffer that is never written anywhere: text assembled apart, then appended to another.
@@ -34,10 +48,14 @@ import Darwin
     blockSize = Int.max
     capacity = 256
     unsafe storage = .allocate(byteCount: capacity, alignment: 16)
+    background = nil
   }
 
   deinit {
+    // The thread may still be writing the spare block: it is freed only once that is done.
+    background?.stop()
     unsafe storage.deallocate()
+    unsafe spare?.deallocate()
   }
 
   /// Room for `extra` more bytes at the end; write them, then call ``advance(by:)``.
@@ -148,7 +166,7 @@ import Darwin
   /// Writes the buffer if a block has built up.
   @inline(__always)
   public func flushIfFull() throws(RDBError) {
-    if count >= blockSize { try flush() }
+    if count >= blockSize { try flushBlock() }
   }
 
   /// Writes everything buffered, then `bytes` straight from where they are, without copying
@@ -160,20 +178,48 @@ import Darwin
       return
     }
     do {
+      try background?.waitUntilIdle()
       _ = try unsafe descriptor.writeAll(bytes)
     } catch {
-      throw RDBError(.handlerFailed("cannot write output: \(error)"), at: 0)
+      throw Self.writeFailure(error)
     }
   }
 
-  /// Writes everything buffered.
+  /// Writes everything buffered; in the background, waits until it is written.
   public func flush() throws(RDBError) {
-    guard count > 0, let descriptor else { return }
+    try flushBlock()
     do {
-      _ = try unsafe descriptor.writeAll(UnsafeRawBufferPointer(start: storage, count: count))
+      try background?.waitUntilIdle()
     } catch {
-      throw RDBError(.handlerFailed("cannot write output: \(error)"), at: 0)
+      throw Self.writeFailure(error)
     }
+  }
+
+  /// Writes everything buffered, or hands it to the background thread and goes on with the
+  /// spare block.
+  private func flushBlock() throws(RDBError) {
+    guard count > 0, let descriptor else { return }
+    let block = unsafe UnsafeRawBufferPointer(start: storage, count: count)
+    do {
+      guard let background else {
+        _ = try unsafe descriptor.writeAll(block)
+        count = 0
+        return
+      }
+      try unsafe background.write(block)
+    } catch {
+      throw Self.writeFailure(error)
+    }
+    let next = unsafe spare ?? .allocate(byteCount: blockSize * 2, alignment: 16)
+    let nextCapacity = unsafe spare == nil ? blockSize * 2 : spareCapacity
+    unsafe spare = storage
+    spareCapacity = capacity
+    unsafe storage = next
+    capacity = nextCapacity
     count = 0
+  }
+
+  private static func writeFailure(_ error: any Error) -> RDBError {
+    RDBError(.handlerFailed("cannot write output: \(error)"), at: 0)
   }
 }

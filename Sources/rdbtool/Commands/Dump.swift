@@ -128,23 +128,26 @@ extension RDBTool {
       if expired == .skip, selection.expiry == .any { selection.expiry = .live }
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       try destination.write(s3: options.s3) { descriptor in
-        let buffer = OutputBuffer(descriptor: descriptor)
+        // Gigabytes of text, often into a pipe (`| jq`): a larger pipe buffer, and writes on a
+        // thread of their own, so that the parse does not wait for the reader.
+        PipeCapacity.enlarge(descriptor)
+        let buffer = OutputBuffer(descriptor: descriptor, writesInBackground: true)
         switch format {
         case .jsonl:
           var filter = KeyFilter(
             JSONLinesWriter(output: buffer, style: bytes ?? .utf8), selection: selection)
-          defer { try? filter.next.finish() }
-          try parse(sources, into: &filter, client: client)
+          try parse(sources, into: &filter, client: client, flushingOnFailure: buffer)
+          try finish(after: sources) { () throws(RDBError) in try filter.next.finish() }
         case .json:
           var filter = KeyFilter(
             JSONDocumentWriter(output: buffer, style: bytes), selection: selection)
           try parse(sources, into: &filter, client: client)
-          try filter.next.finish()
+          try finish(after: sources) { () throws(RDBError) in try filter.next.finish() }
         case .csv:
           var filter = KeyFilter(
             CSVWriter(output: buffer, style: bytes ?? .text), selection: selection)
-          defer { try? filter.next.finish() }
-          try parse(sources, into: &filter, client: client)
+          try parse(sources, into: &filter, client: client, flushingOnFailure: buffer)
+          try finish(after: sources) { () throws(RDBError) in try filter.next.finish() }
           if filter.next.skippedKeys > 0 {
             StandardError.write(
               "rdbtool: \(filter.next.skippedKeys) keys of types other than string and hash left out of the CSV"
@@ -157,8 +160,8 @@ extension RDBTool {
           writer.writesExpiries = !noExpire
           writer.expiryShift = expireShift ?? 0
           var filter = KeyFilter(writer, selection: selection)
-          defer { try? filter.next.finish() }
-          try parse(sources, into: &filter, client: client)
+          try parse(sources, into: &filter, client: client, flushingOnFailure: buffer)
+          try finish(after: sources) { () throws(RDBError) in try filter.next.finish() }
           let omitted = filter.next.omitted
           if !omitted.isEmpty {
             StandardError.write(
@@ -172,6 +175,33 @@ extension RDBTool {
             )
           }
         }
+      }
+    }
+
+    /// Parses the inputs one after the other into one output; when one fails, first writes
+    /// what `flushingOnFailure` holds (the keys before the failure, as they were written).
+    private func parse<H: RDBHandler>(
+      _ sources: [InputSource], into handler: inout H, client: S3Client?,
+      flushingOnFailure buffer: OutputBuffer
+    ) throws {
+      do {
+        try parse(sources, into: &handler, client: client)
+      } catch {
+        try? buffer.flush()
+        throw error
+      }
+    }
+
+    /// Runs `body`, the writer's last flush; a write that fails there (a full disk) is
+    /// reported as one during the parse is, and the command fails (no `-o` file is left).
+    private func finish(after sources: [InputSource], _ body: () throws(RDBError) -> Void)
+      throws
+    {
+      do {
+        try body()
+      } catch {
+        StandardError.report(sources.last?.name ?? "-", InputFailure.describe(error))
+        throw ExitCode.failure
       }
     }
 
