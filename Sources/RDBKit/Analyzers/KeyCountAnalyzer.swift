@@ -13,8 +13,8 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
     /// Keys whose expiry had passed when the file was written.
     public var expired = 0
     /// Per ``DataTypeIndex`` and ``EncodingIndex``: fixed storage, no uniqueness checks.
-    private var typeCounts = InlineArray<7, Int>(repeating: 0)
-    private var encodingCounts = InlineArray<13, Int>(repeating: 0)
+    @usableFromInline var typeCounts = InlineArray<7, Int>(repeating: 0)
+    @usableFromInline var encodingCounts = InlineArray<13, Int>(repeating: 0)
 
     /// No keys.
     public init() {
@@ -39,7 +39,7 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
       return result
     }
 
-    @inline(__always)
+    @inlinable
     mutating func count(type: DataType, encoding: Encoding) {
       keys &+= 1
       typeCounts[DataTypeIndex.of(type)] &+= 1
@@ -85,10 +85,12 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
   /// The snapshot time (`ctime`) in Unix ms, when the file has it.
   public private(set) var snapshotTime: Int64?
   private var finished: [Int: Counts] = [:]
-  private var currentDatabase = 0
-  private var current = Counts()
+  // Inlinable, with the per-key methods that use them: verify specializes the parser in
+  // rdbtool, which otherwise calls `beginKey` and `endKey` out of line for every key.
+  @usableFromInline var currentDatabase = 0
+  @usableFromInline var current = Counts()
   /// The key being read: what counting it needs from its ``KeyInfo``.
-  private var pending: (database: Int, type: DataType, expiresAt: Int64?)?
+  @usableFromInline var pending: (database: Int, type: DataType, expiresAt: Int64?)?
 
   /// Creates an empty analyzer.
   public init() {}
@@ -131,13 +133,13 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
   /// An empty aggregate (``KeyInfo/isEmptyAggregate``) is decoded, so its structure is
   /// checked, but not counted: a loading server skips it (``ParseSummary/emptyKeys`` counts
   /// them).
-  @inline(__always)
+  @inlinable
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
     pending = info.isEmptyAggregate ? nil : (info.database, info.dataType, info.expiresAt)
     return .decode
   }
 
-  @inline(__always)
+  @inlinable @inline(__always)
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
     guard let info = pending else { return }
     if info.database != currentDatabase { switchDatabase(to: info.database) }
@@ -149,7 +151,7 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
     pending = nil
   }
 
-  private mutating func switchDatabase(to database: Int) {
+  @usableFromInline mutating func switchDatabase(to database: Int) {
     if current.keys > 0 { finished[currentDatabase, default: Counts()].merge(current) }
     current = Counts()
     currentDatabase = database
@@ -157,8 +159,8 @@ public struct KeyCountAnalyzer: RDBHandler, Sendable {
 }
 
 /// Array positions of data types and encodings, for counting without hashing.
-enum DataTypeIndex {
-  @inline(__always)
+@usableFromInline enum DataTypeIndex {
+  @inlinable
   static func of(_ type: DataType) -> Int {
     switch type {
     case .string: 0
@@ -172,8 +174,8 @@ enum DataTypeIndex {
   }
 }
 
-enum EncodingIndex {
-  @inline(__always)
+@usableFromInline enum EncodingIndex {
+  @inlinable
   static func of(_ encoding: Encoding) -> Int {
     switch encoding {
     case .int: 0

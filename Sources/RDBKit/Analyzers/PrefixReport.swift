@@ -42,13 +42,11 @@ public struct PrefixReport: Sendable {
   private func prefixLength(of key: [UInt8]) -> Int {
     unsafe key.withUnsafeBytes { raw in
       var seen = 0
-      var index = 0
-      while index < raw.count {
-        if unsafe raw[index] == separator {
-          seen &+= 1
-          if seen == depth { return index }
-        }
-        index &+= 1
+      var start = 0
+      while let index = unsafe raw.firstIndex(of: separator, from: start) {
+        seen &+= 1
+        if seen == depth { return index }
+        start = index &+ 1
       }
       return raw.count
     }

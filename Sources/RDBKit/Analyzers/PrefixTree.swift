@@ -92,15 +92,11 @@ public struct PrefixTree: Sendable {
       var node: Int32 = 0
       var start = 0
       var depth = 0
-      var index = 0
-      while index < raw.count, depth < maxDepth {
-        if unsafe raw[index] == separator {
-          node = unsafe child(of: node, named: UnsafeRawBufferPointer(rebasing: raw[start..<index]))
-          ttlTallies[Int(node) * Self.classCount + ttl.index].add(tally)
-          depth += 1
-          start = index + 1
-        }
-        index += 1
+      while depth < maxDepth, let index = unsafe raw.firstIndex(of: separator, from: start) {
+        node = unsafe child(of: node, named: UnsafeRawBufferPointer(rebasing: raw[start..<index]))
+        ttlTallies[Int(node) * Self.classCount + ttl.index].add(tally)
+        depth += 1
+        start = index + 1
       }
     }
   }

@@ -66,14 +66,18 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   private var encodingTallies = InlineArray<13, Tally>(repeating: Tally())
   private var ttlTallies = InlineArray<8, Tally>(repeating: Tally())
   private var biggestByType: [TopKeys]
+  // The histograms, stored inline so that counting a key checks no array for uniqueness.
+  private var elementCounts = InlineArray<64, Int>(repeating: 0)
+  private var stringLengthCounts = InlineArray<64, Int>(repeating: 0)
+  private var sizeCounts = InlineArray<64, Int>(repeating: 0)
   /// Keys other than strings by element count: index `i` counts keys of 2^(i−1) … 2^i − 1
   /// elements (index 0: none).
-  public private(set) var elementHistogram = [Int](repeating: 0, count: 64)
+  public var elementHistogram: [Int] { Self.array(elementCounts) }
   /// Strings by length in bytes, bucketed as ``elementHistogram`` (a string has a length, not
   /// elements).
-  public private(set) var stringLengthHistogram = [Int](repeating: 0, count: 64)
+  public var stringLengthHistogram: [Int] { Self.array(stringLengthCounts) }
   /// Keys by estimated size: index `i` counts keys of 2^(i−1) … 2^i − 1 bytes.
-  public private(set) var sizeHistogram = [Int](repeating: 0, count: 64)
+  public var sizeHistogram: [Int] { Self.array(sizeCounts) }
   /// Memory per key prefix.
   public private(set) var prefixes: PrefixReport
   /// Memory per prefix at every depth, by TTL class.
@@ -174,14 +178,14 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
       typeTallies[DataTypeIndex.of(report.type)].add(size)
     }
     encodingTallies[EncodingIndex.of(report.encoding)].add(size)
-    let ttl = ttlClass(report.expiresAt)
+    let ttl = Self.ttlClass(report.expiresAt, snapshot: snapshot)
     ttlTallies[ttl.index].add(size)
     if report.type == .string {
-      stringLengthHistogram[Self.bitWidth(report.elementCount)] += 1
+      stringLengthCounts[Self.bitWidth(report.elementCount)] += 1
     } else {
-      elementHistogram[Self.bitWidth(report.elementCount)] += 1
+      elementCounts[Self.bitWidth(report.elementCount)] += 1
     }
-    sizeHistogram[Self.bitWidth(size)] += 1
+    sizeCounts[Self.bitWidth(size)] += 1
     let typeIndex = DataTypeIndex.of(report.type)
     // Asked first: most keys are too small to be kept, and asking writes nothing.
     if biggestByType[typeIndex].wouldKeep(report) { biggestByType[typeIndex].insert(report) }
@@ -213,9 +217,9 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     }
     for index in ttlTallies.indices { ttlTallies[index].add(other.ttlTallies[index]) }
     for index in 0..<64 {
-      elementHistogram[index] += other.elementHistogram[index]
-      stringLengthHistogram[index] += other.stringLengthHistogram[index]
-      sizeHistogram[index] += other.sizeHistogram[index]
+      elementCounts[index] += other.elementCounts[index]
+      stringLengthCounts[index] += other.stringLengthCounts[index]
+      sizeCounts[index] += other.sizeCounts[index]
     }
     for index in biggestByType.indices { biggestByType[index].merge(other.biggestByType[index]) }
     prefixes.merge(other.prefixes)
@@ -226,7 +230,9 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     for index in slots.indices { slots[index].add(other.slots[index]) }
   }
 
-  func ttlClass(_ expiresAt: Int64?) -> TTLClass {
+  /// The TTL class of a key expiring at `expiresAt` in a file written at `snapshot`. Static, so
+  /// that the mutating ``consume(_:)`` does not copy the whole analyzer (800 bytes) to call it.
+  static func ttlClass(_ expiresAt: Int64?, snapshot: Int64?) -> TTLClass {
     guard let expiresAt else { return .none }
     let left = expiresAt - (snapshot ?? 0)
     if snapshot != nil, left < 0 { return .expired }
@@ -239,6 +245,10 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
         ? .underADay
         : left < 7 * day
           ? .underAWeek : left < 30 * day ? .underAMonth : left < 365 * day ? .underAYear : .longer
+  }
+
+  private static func array(_ counts: InlineArray<64, Int>) -> [Int] {
+    counts.indices.map { counts[$0] }
   }
 
   /// 0 for 0, 1 for 1, 2 for 2–3, 3 for 4–7 …

@@ -15,38 +15,34 @@ public enum HashSlot {
   ///
   /// - Complexity: O(*n*) in the key's length.
   public static func slot(of key: RawSpan) -> Int {
-    unsafe key.withUnsafeBytes { raw in
-      let bytes = unsafe raw.assumingMemoryBound(to: UInt8.self)
-      return slot(of: unsafe bytes.span)
-    }
+    unsafe key.withUnsafeBytes { unsafe slot(ofBytes: $0) }
   }
 
   /// The slot of `key`, given as bytes.
   ///
   /// - Complexity: O(*n*) in the key's length.
   public static func slot(of key: Span<UInt8>) -> Int {
-    var open = 0
-    while open < key.count, key[open] != UInt8(ascii: "{") { open += 1 }
-    guard open < key.count else { return Int(crc16(key, from: 0, to: key.count)) & 0x3FFF }
-    var close = open + 1
-    while close < key.count, key[close] != UInt8(ascii: "}") { close += 1 }
-    guard close < key.count, close > open + 1 else {
-      return Int(crc16(key, from: 0, to: key.count)) & 0x3FFF
-    }
-    return Int(crc16(key, from: open + 1, to: close)) & 0x3FFF
+    unsafe key.withUnsafeBufferPointer { unsafe slot(ofBytes: UnsafeRawBufferPointer($0)) }
   }
 
-  /// CRC16/XMODEM of `bytes[start..<end]`, table-driven.
-  static func crc16(_ bytes: Span<UInt8>, from start: Int, to end: Int) -> UInt16 {
-    precondition(0 <= start && start <= end && end <= bytes.count)
+  /// The slot of the key in `key`: braces found eight bytes at a time, as `stats` asks it for
+  /// every key.
+  @unsafe static func slot(ofBytes key: UnsafeRawBufferPointer) -> Int {
+    guard let open = unsafe key.firstIndex(of: UInt8(ascii: "{"), from: 0),
+      let close = unsafe key.firstIndex(of: UInt8(ascii: "}"), from: open &+ 1),
+      close > open &+ 1
+    else { return Int(unsafe crc16(key)) & 0x3FFF }
+    return Int(unsafe crc16(UnsafeRawBufferPointer(rebasing: key[(open &+ 1)..<close]))) & 0x3FFF
+  }
+
+  /// CRC16/XMODEM of `bytes`, table-driven.
+  @inline(__always)
+  @unsafe static func crc16(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
     var crc: UInt16 = 0
-    // Unchecked reads: the range was checked above and a table index is a byte.
-    unsafe bytes.withUnsafeBufferPointer { bytes in
-      unsafe crcTable.withUnsafeBufferPointer { table in
-        for index in start..<end {
-          let byte = unsafe bytes[index]
-          crc = unsafe (crc << 8) ^ table[Int(UInt8(truncatingIfNeeded: crc >> 8) ^ byte)]
-        }
+    // A table index is a byte.
+    unsafe crcTable.withUnsafeBufferPointer { table in
+      for byte in unsafe bytes {
+        crc = unsafe (crc << 8) ^ table[Int(UInt8(truncatingIfNeeded: crc >> 8) ^ byte)]
       }
     }
     return crc

@@ -52,6 +52,9 @@ enum ScratchSlot {
   /// The longest string value the current key can hold as `embstr` (see
   /// ``embeddedStringLimit(keyLength:hasExpiry:in:keyInObject:)``).
   var embeddedStringLimit = 44
+  /// Whether ``embeddedStringLimit`` depends on the key (Valkey, Redis 8.6, Valkey 8.1's
+  /// `REDIS` files); otherwise it stays 44 and is not worked out per key.
+  var stringLimitDependsOnKey = false
   /// Whether a `REDIS` file comes from Valkey 8.1 or later (its `valkey-ver`), which keeps the
   /// key in the value's object.
   var valkeyKeepsKeyInObject = false
@@ -97,6 +100,7 @@ enum ScratchSlot {
     leavesStringsToChecksum =
       leavesStringsToChecksum && version.hasChecksum && !H.needsStringValues
       && !source.trailerLooksZero
+    stringLimitDependsOnKey = version.isValkey || version.isRedis13OrLater
     try handler.header(version)
     var database = 0
     var expiresAt: Int64? = nil
@@ -134,6 +138,9 @@ enum ScratchSlot {
         let value = unsafe try readString(into: .second, persistent: false)
         if unsafe name.elementsEqual("valkey-ver".utf8) {
           valkeyKeepsKeyInObject = unsafe Self.isValkey81OrLater(value)
+          stringLimitDependsOnKey =
+            valkeyKeepsKeyInObject || version.isValkey || version.isRedis13OrLater
+          if !stringLimitDependsOnKey { embeddedStringLimit = 44 }
         }
         try unsafe handler.aux(
           key: RawSpan(_unsafeBytes: name), value: RawSpan(_unsafeBytes: value))
@@ -208,15 +215,19 @@ enum ScratchSlot {
     }
   }
 
-  /// Reads one key/value record after its type byte.
+  /// Reads one key/value record after its type byte. Inlined into the record loop: a file of
+  /// tiny keys spends most of its time here.
+  @inline(__always)
   private mutating func readKeyValue<H: RDBHandler>(_ info: inout KeyInfo, into handler: inout H)
     throws(RDBError)
   {
-    unsafe key = try readString(into: .key, persistent: true)
+    unsafe key = try readKeyName()
     if info.type == .string {
-      embeddedStringLimit = unsafe Self.embeddedStringLimit(
-        keyLength: key.count, hasExpiry: info.expiresAt != nil, in: version,
-        keyInObject: valkeyKeepsKeyInObject)
+      if stringLimitDependsOnKey {
+        embeddedStringLimit = unsafe Self.embeddedStringLimit(
+          keyLength: key.count, hasExpiry: info.expiresAt != nil, in: version,
+          keyInObject: valkeyKeepsKeyInObject)
+      }
     } else if valueIsEmpty(info.type) {
       info.isEmptyAggregate = true
       emptyKeys &+= 1
@@ -255,6 +266,20 @@ enum ScratchSlot {
       throw error
     }
     unsafe key = UnsafeRawBufferPointer(start: nil, count: 0)
+  }
+
+  /// Reads the current key's name. Most names are under 64 bytes, with a one-byte length
+  /// (`00xxxxxx`): one that the window holds whole is taken as it is, in place of the general
+  /// ``readString(into:persistent:)`` (which a stream's window, whose bytes do not stay, and
+  /// every other form of string still go through, with its errors).
+  @inline(__always)
+  private mutating func readKeyName() throws(RDBError) -> UnsafeRawBufferPointer {
+    if source.keepsBytes, let first = source.nextByteInWindow, first < 0x40,
+      let bytes = unsafe source.takeIfHeld(Int(first) &+ 1)
+    {
+      return unsafe UnsafeRawBufferPointer(rebasing: bytes[1...])
+    }
+    return unsafe try readString(into: .key, persistent: true)
   }
 
   private mutating func readFunctionPreGA<H: RDBHandler>(_ handler: inout H) throws(RDBError) {

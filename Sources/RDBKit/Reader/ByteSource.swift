@@ -15,7 +15,11 @@ import Darwin
 /// still in cache, a mapping's ahead of it, so that one sequential pass brings the bytes into
 /// cache before the parser needs them.
 @safe struct ByteSource {
-  private var window: UnsafeRawBufferPointer
+  /// The window's first byte and its length, kept apart rather than as an
+  /// `UnsafeRawBufferPointer` (whose start may be nil) so that a read is one compare: an
+  /// empty window points at ``emptyWindow``.
+  private var base: UnsafeRawPointer
+  private var end = 0
   private var position = 0
   private var windowOrigin = 0
   private var crc: UInt64 = 0
@@ -33,13 +37,18 @@ import Darwin
   private var captureStart = -1
 
   private static let crcStep = 1 << 20
+  /// Where an empty window points: never read, as its length is 0.
+  private static var emptyWindow: UnsafeRawPointer {
+    unsafe UnsafeRawPointer(bitPattern: 16).unsafelyUnwrapped
+  }
   /// How far behind the read position a mapping's pages are released, in steps of
   /// ``crcStep``: at most this plus two steps of the input are resident.
   private static let releaseLag = 4 << 20
 
   /// Reads `bytes`, all in memory; `releasesPages` only for a private mapping the caller owns.
   @unsafe init(bytes: UnsafeRawBufferPointer, releasesPages: Bool, progress: ParseProgress?) {
-    unsafe window = bytes
+    unsafe base = bytes.baseAddress ?? Self.emptyWindow
+    end = bytes.count
     refill = nil
     crcDue = 0
     self.releasesPages = releasesPages
@@ -49,7 +58,7 @@ import Darwin
 
   /// Reads `refill`'s input through its buffer.
   init(refill: StreamRefill, progress: ParseProgress?) {
-    unsafe window = UnsafeRawBufferPointer(start: nil, count: 0)
+    unsafe base = Self.emptyWindow
     self.refill = refill
     crcDue = Self.crcStep
     releasesPages = false
@@ -63,6 +72,11 @@ import Darwin
     return unsafe window.loadUnaligned(fromByteOffset: window.count &- 8, as: UInt64.self) == 0
   }
 
+  /// The bytes in memory now.
+  private var window: UnsafeRawBufferPointer {
+    unsafe UnsafeRawBufferPointer(start: base, count: end)
+  }
+
   /// Whether buffers from ``take(_:)`` stay valid for the whole parse.
   var keepsBytes: Bool { refill == nil }
   /// The absolute offset of the next unread byte.
@@ -72,26 +86,45 @@ import Darwin
   /// - Throws: ``RDBError/Kind/truncated(needed:available:)`` when the input ends first.
   @inline(__always)
   mutating func take(_ count: Int) throws(RDBError) -> UnsafeRawBufferPointer {
-    if unsafe count > window.count &- position { try slide(toHold: count) }
+    if count > end &- position { try slide(toHold: count) }
     let start = position
     position &+= count
     if position >= crcDue { advanceChecksum() }
-    return unsafe UnsafeRawBufferPointer(rebasing: window[start..<position])
+    return unsafe UnsafeRawBufferPointer(start: base + start, count: count)
   }
 
   /// Up to `count` unread bytes, left unread: fewer only when the input ends first (or a
   /// refill fails, which the next read reports). Valid until the next read.
   mutating func peek(upTo count: Int) -> UnsafeRawBufferPointer {
     if unsafe count > window.count &- position, refill != nil { try? slide(toHold: count) }
-    let end = unsafe min(window.count, position &+ count)
-    return unsafe UnsafeRawBufferPointer(rebasing: window[position..<end])
+    let stop = min(end, position &+ count)
+    return unsafe UnsafeRawBufferPointer(rebasing: window[position..<stop])
+  }
+
+  /// The next byte if the window holds it, left unread: a look at what follows that never
+  /// refills (nil at the window's end, as at the input's).
+  @inline(__always)
+  var nextByteInWindow: UInt8? {
+    position < end ? unsafe base.load(fromByteOffset: position, as: UInt8.self) : nil
+  }
+
+  /// Consumes exactly `count` bytes and returns them when the window holds them; otherwise
+  /// consumes nothing and returns nil (the caller reads them the general way, which refills
+  /// or reports the input's end).
+  @inline(__always)
+  mutating func takeIfHeld(_ count: Int) -> UnsafeRawBufferPointer? {
+    guard count <= end &- position else { return nil }
+    let start = position
+    position &+= count
+    if position >= crcDue { advanceChecksum() }
+    return unsafe UnsafeRawBufferPointer(start: base + start, count: count)
   }
 
   /// Consumes one byte.
   @inline(__always)
   mutating func takeByte() throws(RDBError) -> UInt8 {
-    if unsafe position >= window.count { try slide(toHold: 1) }
-    let byte = unsafe window[position]
+    if position >= end { try slide(toHold: 1) }
+    let byte = unsafe base.load(fromByteOffset: position, as: UInt8.self)
     position &+= 1
     return byte
   }
@@ -100,7 +133,7 @@ import Darwin
   /// string a verify leaves to the checksum ends here.
   @inline(__always)
   mutating func skip(_ count: UInt64) throws(RDBError) {
-    if unsafe count <= UInt64(window.count &- position) {
+    if count <= UInt64(end &- position) {
       position &+= Int(count)
       if position >= crcDue { advanceChecksum() }
       return
@@ -160,7 +193,7 @@ import Darwin
   /// Checks that `length` bytes can still be read before anything is sized by it.
   @inline(__always)
   func check(length: UInt64) throws(RDBError) {
-    if refill == nil, unsafe length > UInt64(window.count &- position) {
+    if refill == nil, length > UInt64(end &- position) {
       throw RDBError(.lengthTooLarge(length), at: offset)
     }
   }
@@ -207,7 +240,8 @@ import Darwin
 
   @unsafe private mutating func replaceWindow(_ moved: UnsafeRawBufferPointer, origin: Int) {
     windowOrigin = origin
-    unsafe window = moved
+    unsafe base = moved.baseAddress ?? Self.emptyWindow
+    end = moved.count
     position = 0
     crcPosition = 0
     crcDue = Self.crcStep
