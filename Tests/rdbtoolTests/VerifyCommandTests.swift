@@ -48,9 +48,11 @@ import Testing
     #expect(result.stdout.contains("CORRUPT: checksum mismatch: file says 0x"))
   }
 
-  /// A corrupt LZF string is found and named, as reading through a pipe names it: with the
+  /// A corrupt LZF string is found and named, as `--deep` through a pipe names it: with the
   /// trailer zeroed (rdbchecksum no), and with a checksum, which fails first when verify has
-  /// left compressed strings to it (the damaged string is then looked for).
+  /// left compressed strings to it (the damaged string is then looked for). Through a pipe
+  /// without --deep, verify leaves them to the checksum too, and says it cannot locate the
+  /// damage, or that a file without a checksum was not checked.
   @Test(arguments: [false, true])
   func corruptLZFIsFoundWithOrWithoutAChecksum(zeroTrailer: Bool) throws {
     let directory = try RDBToolProcess.temporaryDirectory()
@@ -68,10 +70,16 @@ import Testing
     #expect(result.status == 1)
     #expect(result.stdout.contains("CORRUPT: corrupt LZF string: "))
     #expect(result.stdout.contains("(key \"string:1mb\")"))
-    let piped = try RDBToolProcess.run(["verify", "-"], stdin: data)
+    let piped = try RDBToolProcess.run(["verify", "--deep", "-"], stdin: data)
     #expect(piped.status == 1)
     let offset = { (text: String) in text.components(separatedBy: " at byte ").last }
     #expect(offset(result.stdout) == offset(piped.stdout), "\(result.stdout) / \(piped.stdout)")
+    let shallow = try RDBToolProcess.run(["verify", "-"], stdin: data)
+    #expect(shallow.status == 1)
+    #expect(
+      shallow.stdout.contains(
+        zeroTrailer ? "-: UNCHECKED: " : "the damage cannot be located in a stream"),
+      "\(shallow.stdout)")
   }
 
   @Test func standardInputThroughAPipe() throws {

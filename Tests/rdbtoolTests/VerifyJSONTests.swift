@@ -21,7 +21,8 @@ import Testing
     }
     try #require(objects.count == 3)
     let fields: Set = [
-      "input", "status", "checksum", "version", "keys", "reason", "offset", "key", "warnings",
+      "input", "status", "checksum", "version", "keys", "left_to_checksum", "reason", "offset",
+      "key", "warnings",
     ]
     #expect(objects.allSatisfy { Set($0.keys) == fields })
     #expect(objects.map { $0["input"] as? String } == [good, cut.path, missing])
@@ -32,6 +33,9 @@ import Testing
     #expect(ok["version"] as? String == String(decoding: data.prefix(9), as: UTF8.self))
     #expect(ok["keys"] as? Int == (try ExpectedKey.all(Self.fixture)).count)
     #expect(ok["reason"] is NSNull && ok["offset"] is NSNull)
+    // The fixture's compressed strings and packed values, left to its CRC-64.
+    #expect((ok["left_to_checksum"] as? Int ?? 0) > 0)
+    #expect(objects[1]["left_to_checksum"] is NSNull)
     #expect((ok["warnings"] as? [Any])?.isEmpty == true)
 
     let corrupt = objects[1]

@@ -1,24 +1,39 @@
 import RDBKit
 
-/// The fuzz target: parses the input as an RDB file twice, once from memory (the
-/// mapped-file path) and once through ``ByteInput`` reads of varying sizes (the path pipes
-/// and S3 take), each into the handler `rdbtool verify` uses. Either may fail, but never
-/// crash, hang or allocate without bound; and both must reach the same verdict: the same
-/// key count and checksum, or both an error at the same byte offset. A disagreement stops the
-/// run as a crash.
+/// The fuzz target: parses the input as an RDB file from memory (the mapped-file path) and
+/// through ``ByteInput`` reads of varying sizes (the path pipes and S3 take), each into the
+/// handler `rdbtool verify` uses, both with every value decoded (`verify --deep`) and with
+/// compressed values left to the checksum (`verify`). Any parse may fail, but never crash,
+/// hang or allocate without bound; a disagreement stops the run as a crash:
+///
+/// - decoding everything, both paths reach the same verdict: the same key count and checksum,
+///   or both an error at the same byte offset;
+/// - leaving to the checksum, the mapped path fails exactly where decoding everything fails
+///   (it names the first damage), and accepts what decoding everything accepts, or more only
+///   behind a verified checksum, having left something to it;
+/// - the refilled path leaving to the checksum accepts what the mapped path accepts, and
+///   rejects what it rejects, at the same byte or later (a damaged value it left surfaces as
+///   a later error or as the checksum mismatch), or, without a checksum, reports what it
+///   left unchecked.
 func fuzzParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let bytes = unsafe Array(UnsafeBufferPointer(start: data, count: size))
-  let mapped = Verdict.of {
-    var handler = KeyCountAnalyzer()
-    let summary = try RDBParser().parse(bytes, into: &handler)
-    return (handler.total.keys, summary.checksum)
+  let deep = RDBParser(decodesEverything: true)
+  let deepMapped = Verdict.of { handler in try deep.parse(bytes, into: &handler) }
+  let deepPiped = Verdict.of { handler in try deep.parse(input: VaryingReads(bytes), into: &handler)
   }
-  let piped = Verdict.of {
-    var handler = KeyCountAnalyzer()
-    let summary = try RDBParser().parse(input: VaryingReads(bytes), into: &handler)
-    return (handler.total.keys, summary.checksum)
+  if deepMapped != deepPiped {
+    fatalError("the two deep parse paths disagree: memory \(deepMapped), reads \(deepPiped)")
   }
-  if mapped != piped {
+  let mapped = Verdict.of { handler in try RDBParser().parse(bytes, into: &handler) }
+  if !mapped.agrees(withDeep: deepMapped) {
+    fatalError("the mapped path disagrees with its deep parse: \(mapped), deep \(deepMapped)")
+  }
+  let piped = Verdict.of { handler in
+    try RDBParser().parse(
+      input: VaryingReads(bytes), leavingStringsToChecksum: true,
+      leavingPackedValuesToChecksum: true, into: &handler)
+  }
+  if !piped.agrees(withMapped: mapped) {
     fatalError("the two parse paths disagree: memory \(mapped), reads \(piped)")
   }
   return 0
@@ -26,13 +41,17 @@ func fuzzParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
 /// How a parse ended.
 enum Verdict: Equatable, CustomStringConvertible {
-  case parsed(keys: Int, checksum: ChecksumStatus)
+  /// Parsed; `unchecked` compressed values were left to the checksum.
+  case parsed(keys: Int, checksum: ChecksumStatus, unchecked: Int)
   case failed(offset: Int, message: String)
 
-  static func of(_ parse: () throws -> (Int, ChecksumStatus)) -> Verdict {
+  static func of(_ parse: (inout KeyCountAnalyzer) throws -> ParseSummary) -> Verdict {
+    var handler = KeyCountAnalyzer()
     do {
-      let (keys, checksum) = try parse()
-      return .parsed(keys: keys, checksum: checksum)
+      let summary = try parse(&handler)
+      return .parsed(
+        keys: handler.total.keys, checksum: summary.checksum,
+        unchecked: summary.uncheckedStrings + summary.uncheckedPackedValues)
     } catch let error as RDBError {
       return .failed(offset: error.offset, message: "\(error)")
     } catch {
@@ -44,15 +63,41 @@ enum Verdict: Equatable, CustomStringConvertible {
   /// file knows a string runs past the end before reading it, a pipe finds out).
   static func == (lhs: Verdict, rhs: Verdict) -> Bool {
     switch (lhs, rhs) {
-    case let (.parsed(a, c), .parsed(b, d)): return a == b && c == d
+    case let (.parsed(a, c, u), .parsed(b, d, v)): return a == b && c == d && u == v
     case let (.failed(a, _), .failed(b, _)): return a == b
     default: return false
     }
   }
 
+  /// Whether this mapped verdict, compressed values left to the checksum, fits the mapped
+  /// verdict of decoding everything.
+  func agrees(withDeep deep: Verdict) -> Bool {
+    switch (self, deep) {
+    case let (.failed(a, _), .failed(b, _)): return a == b
+    case let (.parsed(a, c, _), .parsed(b, d, _)): return a == b && c == d
+    case let (.parsed(_, checksum, unchecked), .failed):
+      if case .verified = checksum { return unchecked > 0 }
+      return false
+    case (.failed, .parsed): return false
+    }
+  }
+
+  /// Whether this refilled verdict, compressed values left to the checksum, fits the mapped
+  /// one.
+  func agrees(withMapped mapped: Verdict) -> Bool {
+    switch (self, mapped) {
+    case let (.parsed(a, c, _), .parsed(b, d, _)): return a == b && c == d
+    case let (.failed(a, _), .failed(b, _)): return a >= b
+    case let (.parsed(_, checksum, unchecked), .failed):
+      return checksum == .notChecked && unchecked > 0
+    case (.failed, .parsed): return false
+    }
+  }
+
   var description: String {
     switch self {
-    case let .parsed(keys, checksum): return "parsed \(keys) keys, checksum \(checksum)"
+    case let .parsed(keys, checksum, unchecked):
+      return "parsed \(keys) keys, checksum \(checksum), \(unchecked) left to it"
     case let .failed(_, message): return "failed: \(message)"
     }
   }

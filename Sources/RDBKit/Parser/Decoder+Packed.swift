@@ -13,21 +13,29 @@ extension Decoder {
       }
     }
     let blobOrigin = source.offset
+    let kind: ValueBlob.Kind
+    let header: PackedHeader
+    switch type {
+    case .hashZipmap: (kind, header) = (.zipmap, .opaque)
+    case .setIntset: (kind, header) = (.intset, .intset)
+    case .listZiplist: (kind, header) = (.ziplist, .ziplist(group: 1))
+    case .sortedSetZiplist, .hashZiplist: (kind, header) = (.ziplist, .ziplist(group: 2))
+    case .hashListpack, .sortedSetListpack: (kind, header) = (.listpack, .listpack(group: 2))
+    case .hashListpackEx, .hashListpackExPreGA: (kind, header) = (.listpack, .listpack(group: 3))
+    default: (kind, header) = (.listpack, .listpack(group: 1))
+    }
+    if let length = try leaveBlobToChecksum(header, origin: blobOrigin) {
+      try handler.beginValue(encoding: type.storedEncoding)
+      return try reportLeftBlob(kind, length: length, to: &handler)
+    }
     let blob = unsafe try readString(into: .blob, persistent: false)
     try handler.beginValue(encoding: type.storedEncoding)
     duplicates.reset()
-    let kind: ValueBlob.Kind
-    switch type {
-    case .hashZipmap: kind = .zipmap
-    case .setIntset: kind = .intset
-    case .listZiplist, .sortedSetZiplist, .hashZiplist: kind = .ziplist
-    default: kind = .listpack
-    }
     try unsafe reportBlob(kind, blob, to: &handler)
     if blob.count > DuplicateCheck.streamingLimit {
       try unsafe checkRepeatsInPasses(blob, type, origin: blobOrigin)
     }
-    if !H.needsElements, let shape = PackedShape(type) {
+    if !H.needsPackedElements, let shape = PackedShape(type) {
       if kind == .ziplist {
         var reader = unsafe try ZiplistReader(blob, origin: blobOrigin)
         return try checkPacked(&reader, as: shape, origin: blobOrigin)
@@ -98,17 +106,28 @@ extension Decoder {
           at: containerOffset)
       }
       let blobOrigin = source.offset
-      let node = unsafe try readString(into: .blob, persistent: false)
+      let kind: ValueBlob.Kind =
+        container == 1 ? .plainNode : type == .listQuicklist ? .ziplist : .listpack
+      let header: PackedHeader =
+        container == 1
+        ? .opaque : type == .listQuicklist ? .ziplist(group: 1) : .listpack(group: 1)
+      let left = try leaveBlobToChecksum(header, origin: blobOrigin)
+      let node =
+        left == nil
+        ? unsafe try readString(into: .blob, persistent: false)
+        : unsafe UnsafeRawBufferPointer(start: nil, count: 0)
       if index == 0 {
         if type == .listQuicklist2, nodeCount == 1, container == 2, version.number >= 11,
-          node.count <= QuicklistLimits.defaultNodeBytes
+          left ?? node.count <= QuicklistLimits.defaultNodeBytes
         {
           encoding = .listpack
         }
         try handler.beginValue(encoding: encoding)
       }
-      let kind: ValueBlob.Kind =
-        container == 1 ? .plainNode : type == .listQuicklist ? .ziplist : .listpack
+      if let left {
+        try reportLeftBlob(kind, length: left, to: &handler)
+        continue
+      }
       try unsafe reportBlob(kind, node, to: &handler)
       if container == 1 {
         guard node.count > 0 else {
@@ -118,14 +137,14 @@ extension Decoder {
         try unsafe handler.listElement(RawSpan(_unsafeBytes: node))
       } else if type == .listQuicklist {
         var reader = unsafe try ZiplistReader(node, origin: blobOrigin)
-        if H.needsElements {
+        if H.needsPackedElements {
           try emitListElements(&reader, into: &handler)
         } else {
           try checkPacked(&reader, as: .list, origin: blobOrigin)
         }
       } else {
         var reader = unsafe try ListpackReader(node, origin: blobOrigin)
-        if H.needsElements {
+        if H.needsPackedElements {
           try emitListElements(&reader, into: &handler)
         } else {
           try checkPacked(&reader, as: .list, origin: blobOrigin)

@@ -70,3 +70,38 @@ extension Decoder {
     }
   }
 }
+
+/// Packed blobs left to the checksum: for a handler that reads no packed elements
+/// (``RDBHandler/needsPackedElements``), in a file that ends in a CRC-64.
+extension Decoder {
+  /// When blobs may be left to the checksum (``leavesBlobsToChecksum``) and the one at the
+  /// read position is LZF-compressed, checks its compressed and announced lengths (as
+  /// ``readString(into:persistent:)`` does) and the header its first literal run shows
+  /// (``PackedHeader``), steps over its bytes and returns its announced length; otherwise
+  /// consumes nothing and returns nil, and the caller decodes the blob.
+  @inline(__always)
+  mutating func leaveBlobToChecksum(_ header: PackedHeader, origin: Int) throws(RDBError) -> Int? {
+    guard leavesBlobsToChecksum, unsafe source.peek(upTo: 1).first == 0xC3 else { return nil }
+    _ = try source.takeByte()
+    // Counted first: a parse that fails here is run again decoding everything, to name the
+    // first damage as a full decode names it (``RDBParser``).
+    blobsLeftToChecksum &+= 1
+    let (compressedLength, length) = try readLZFLengths(start: origin)
+    unsafe try header.check(
+      PackedHeader.literalPrefix(source.peek(upTo: PackedHeader.lookahead)), length: length,
+      origin: origin)
+    try source.skip(UInt64(compressedLength))
+    lastStringWasCompressed = true
+    lastStringStoredBytes = compressedLength
+    return length
+  }
+
+  /// Reports a blob ``leaveBlobToChecksum(_:origin:)`` stepped over.
+  mutating func reportLeftBlob<H: RDBHandler>(
+    _ kind: ValueBlob.Kind, length: Int, to handler: inout H
+  ) throws(RDBError) {
+    try handler.valueBlob(
+      ValueBlob(
+        kind: kind, byteCount: length, isCompressed: true, storedByteCount: lastStringStoredBytes))
+  }
+}

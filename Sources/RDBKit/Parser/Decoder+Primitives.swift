@@ -90,7 +90,7 @@ extension Decoder {
   /// Reads an LZF string's compressed and decompressed lengths and checks them before
   /// anything is sized by them: the compressed bytes must remain, both must fit in 4 GiB, and
   /// LZF cannot expand more than ``LZF/maximumExpansion`` times.
-  private mutating func readLZFLengths(start: Int) throws(RDBError) -> (
+  mutating func readLZFLengths(start: Int) throws(RDBError) -> (
     compressed: Int, length: Int
   ) {
     let compressedLength = try readLength()

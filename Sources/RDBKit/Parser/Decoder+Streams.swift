@@ -20,6 +20,11 @@ extension Decoder {
       }
       nodeKeys.append(master)
       let blobOrigin = source.offset
+      if let length = try leaveBlobToChecksum(.listpack(group: 0), origin: blobOrigin) {
+        try reportLeftBlob(.listpack, length: length, to: &handler)
+        walk.nodesLeft = true
+        continue
+      }
       let blob = unsafe try readString(into: .blob, persistent: false)
       try unsafe reportBlob(.listpack, blob, to: &handler)
       var reader = unsafe try ListpackReader(blob, origin: blobOrigin, checksCount: false)
@@ -34,7 +39,8 @@ extension Decoder {
     var metadata = StreamMetadata(
       length: try readLength(), lastID: try readLengthStreamID(), firstID: nil,
       maxDeletedID: nil, entriesAdded: nil, groupCount: 0)
-    if metadata.length != walk.liveEntries {
+    // Entries in nodes left to the checksum were not counted.
+    if metadata.length != walk.liveEntries, !walk.nodesLeft {
       // The server refuses only a length without any node; it keeps the stored length.
       guard nodeCount > 0 || metadata.length == 0 else {
         throw Self.corruptStream(
@@ -106,7 +112,7 @@ extension Decoder {
         throw Self.corruptStream("field count \(fieldCount) is impossible", origin)
       }
       if !isDeleted { try handler.beginStreamEntry(id: id, fieldCount: Int(fieldCount)) }
-      if !H.needsElements {
+      if !H.needsPackedElements {
         // The same walk without the fields' text: names and values are only stepped over.
         let elements = sameFields ? fieldCount : fieldCount &* 2
         for _ in 0..<elements {
@@ -284,4 +290,7 @@ struct StreamWalk {
   /// Whether this stream has had its warning about entry order, and about a node's count.
   var warnedOrder = false
   var warnedNodeCount = false
+  /// Whether a node was left to the checksum (``Decoder/leaveBlobToChecksum(_:origin:)``), so
+  /// that the live entries were not all counted.
+  var nodesLeft = false
 }

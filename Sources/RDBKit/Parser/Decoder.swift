@@ -31,6 +31,10 @@ enum ScratchSlot {
   /// the checksum), and how many were.
   var leavesStringsToChecksum = false
   var stringsLeftToChecksum = 0
+  /// Whether LZF-compressed packed blobs may be left to the checksum as well, header checked
+  /// (``leaveBlobToChecksum(_:origin:)``), and how many were.
+  var leavesBlobsToChecksum = false
+  var blobsLeftToChecksum = 0
   /// Master field names of the stream node being read.
   var masterFields: [PackedElement] = []
   /// Master IDs of the current stream's nodes, in file order.
@@ -101,6 +105,8 @@ enum ScratchSlot {
       leavesStringsToChecksum && version.hasChecksum && !H.needsStringValues
       && !source.trailerLooksZero
     stringLimitDependsOnKey = version.isValkey || version.isRedis13OrLater
+    leavesBlobsToChecksum =
+      leavesBlobsToChecksum && leavesStringsToChecksum && !H.needsPackedElements
     try handler.header(version)
     var database = 0
     var expiresAt: Int64? = nil
@@ -199,7 +205,8 @@ enum ScratchSlot {
     }
     return ParseSummary(
       version: version, checksum: checksum, byteCount: byteCount, trailingBytes: trailing,
-      uncheckedStrings: stringsLeftToChecksum, warnings: warnings, emptyKeys: emptyKeys)
+      uncheckedStrings: stringsLeftToChecksum, uncheckedPackedValues: blobsLeftToChecksum,
+      warnings: warnings, emptyKeys: emptyKeys)
   }
 
   /// Whether the type byte means something in this file's format (types 23–25 only in Redis

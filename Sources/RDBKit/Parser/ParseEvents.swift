@@ -218,11 +218,18 @@ public struct ParseSummary: Sendable {
   /// Bytes after the checksum (an AOF tail, for example), which are not part of the RDB.
   public var trailingBytes: Int
   /// Compressed string values whose bytes were left to the checksum (see
-  /// ``RDBHandler/needsStringValues``); 0 whenever the checksum was not verified.
+  /// ``RDBHandler/needsStringValues``). Over a mapped file, 0 whenever the checksum was not
+  /// verified (the parse then decompressed them); over a sequential input whose trailer
+  /// turned out zero, how many were not checked at all.
   public var uncheckedStrings: Int = 0
+  /// Compressed packed values (ziplist, listpack, intset and zipmap blobs, quicklist and
+  /// stream nodes) whose bytes were left to the checksum, their sizes and headers checked
+  /// (see ``RDBHandler/needsPackedElements``); 0 or not checked as ``uncheckedStrings``.
+  public var uncheckedPackedValues: Int = 0
   /// What a loading server accepts but no server of today writes, in file order: at most one
   /// of each kind per key, at most ``warningLimit`` in all, and empty keys as one warning with
-  /// their count, last. Values a handler skipped were not looked into.
+  /// their count, last. Values a handler skipped, and compressed values left to the checksum,
+  /// were not looked into.
   public var warnings: [RDBWarning] = []
   /// Lists, sets, sorted sets and hashes with no elements (which a loading server skips),
   /// skipped values included.

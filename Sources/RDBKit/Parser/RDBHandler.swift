@@ -25,6 +25,26 @@ public protocol RDBHandler {
   /// then walked in place instead of reported one by one, and ``streamField(_:value:)`` is not
   /// called. The default is true.
   static var needsElements: Bool { get }
+  /// Whether the handler reads the elements of values stored packed: ziplist, listpack,
+  /// intset and zipmap blobs, quicklist nodes, stream nodes. The default is
+  /// ``needsElements``. A handler that returns false, and needs no string values either,
+  /// gets such values as ``beginValue(encoding:)`` and one ``valueBlob(_:)`` per blob (with
+  /// its decoded size), and must not rely on their element events (a blob that is decoded
+  /// may still report them); in a file that ends in a CRC-64, an
+  /// LZF-compressed blob is then not decompressed: its lengths and the header its first bytes
+  /// show are checked and its bytes left to the checksum, as compressed strings are
+  /// (``ParseSummary/uncheckedPackedValues``). A damaged one is then reported as a checksum
+  /// mismatch, or over a mapped file as the first damage a full decode finds; a file with a
+  /// zero trailer is read again decoding everything (when ``restartsCleanly``). An
+  /// uncompressed blob is walked and checked as for any handler.
+  ///
+  ///     struct BlobSizes: RDBHandler {
+  ///       static var needsStringValues: Bool { false }
+  ///       static var needsPackedElements: Bool { false }
+  ///       var bytes = 0
+  ///       mutating func valueBlob(_ blob: ValueBlob) { bytes += blob.byteCount }
+  ///     }
+  static var needsPackedElements: Bool { get }
   /// Whether the handler can be started over from a copy of itself: it keeps results only in
   /// its own value (no output written as it goes). The parser may then re-read a file whose
   /// checksum turned out to be missing, decompressing what it had left to the checksum.
@@ -134,6 +154,7 @@ public protocol RDBHandler {
 extension RDBHandler {
   public static var needsStringValues: Bool { true }
   public static var needsElements: Bool { true }
+  public static var needsPackedElements: Bool { needsElements }
   public static var restartsCleanly: Bool { false }
   public static var needsModulePayloads: Bool { false }
   public mutating func header(_ version: RDBVersion) throws(RDBError) {}

@@ -25,9 +25,18 @@ public struct RDBParser: Sendable {
   /// Where the parse publishes how far it has got, if anyone is watching.
   public var progress: ParseProgress?
 
-  /// Creates a parser; pass `progress` to follow a long parse from another thread.
-  public init(progress: ParseProgress? = nil) {
+  /// Whether every value is decompressed and walked, whatever the handler reads: what
+  /// `verify --deep` and `redis-check-rdb` do. When false (the default), a file that ends in
+  /// a CRC-64 has the compressed strings and packed values a handler does not read left to
+  /// it, their sizes and headers checked (``RDBHandler/needsStringValues``,
+  /// ``RDBHandler/needsPackedElements``).
+  public var decodesEverything: Bool
+
+  /// Creates a parser; pass `progress` to follow a long parse from another thread, and
+  /// `decodesEverything` to decode what the handler does not read.
+  public init(progress: ParseProgress? = nil, decodesEverything: Bool = false) {
     self.progress = progress
+    self.decodesEverything = decodesEverything
   }
 
   /// Parses a mapped file.
@@ -61,29 +70,38 @@ public struct RDBParser: Sendable {
   /// a gzip or zstd input is decompressed as it is read (``DecompressingInput``).
   ///
   /// With `leavingStringsToChecksum`, a handler that needs no string values has compressed
-  /// strings stepped over as in a mapped file, their bytes left to the CRC-64: only for an
-  /// input known to end in a checksum (a file this process writes). A damaged one is then
-  /// reported as a checksum mismatch, not as the string's own error, and a zero trailer
-  /// leaves them unchecked (``ParseSummary/uncheckedStrings``).
+  /// strings stepped over as in a mapped file, their bytes left to the CRC-64; with
+  /// `leavingPackedValuesToChecksum` as well, a handler that needs no packed elements has
+  /// compressed packed values left to it too (``RDBHandler/needsPackedElements``). A damaged
+  /// one is then reported as a checksum mismatch, not as its own error, and a zero trailer
+  /// leaves them unchecked (``ParseSummary/uncheckedStrings``,
+  /// ``ParseSummary/uncheckedPackedValues``): the caller says so, or reads the input again.
   @discardableResult
   public func parse<I: ByteInput, H: RDBHandler>(
-    input: I, leavingStringsToChecksum: Bool = false, into handler: inout H
+    input: I, leavingStringsToChecksum: Bool = false,
+    leavingPackedValuesToChecksum: Bool = false, into handler: inout H
   ) throws(RDBError) -> ParseSummary {
     let decompressing = DecompressingInput(input, progress: progress)
     var decoder = Decoder(
       source: ByteSource(refill: StreamRefill(input: decompressing), progress: progress))
     defer { decoder.release() }
-    decoder.leavesStringsToChecksum = leavingStringsToChecksum && !H.needsStringValues
+    decoder.leavesStringsToChecksum =
+      leavingStringsToChecksum && !H.needsStringValues && !decodesEverything
+    decoder.leavesBlobsToChecksum = leavingPackedValuesToChecksum
     return try decoder.run(&handler)
   }
 
   /// Parses the file at `path`, or standard input for `-`: a regular file is mapped, anything
-  /// else (and a gzip or zstd file) is read sequentially.
+  /// else (and a gzip or zstd file) is read sequentially, with `leavingToChecksum` passed as
+  /// both `leavingStringsToChecksum` and `leavingPackedValuesToChecksum` of
+  /// ``parse(input:leavingStringsToChecksum:leavingPackedValuesToChecksum:into:)``.
   ///
   /// - Throws: `Errno` when the file cannot be opened or is a directory, ``RDBError`` for bad
   ///   data.
   @discardableResult
-  public func parse<H: RDBHandler>(path: String, into handler: inout H) throws -> ParseSummary {
+  public func parse<H: RDBHandler>(
+    path: String, leavingToChecksum: Bool = false, into handler: inout H
+  ) throws -> ParseSummary {
     let descriptor =
       path == "-"
       ? FileDescriptor.standardInput : try FileDescriptor.open(FilePath(path), .readOnly)
@@ -94,40 +112,50 @@ public struct RDBParser: Sendable {
       let magic = unsafe file.withUnsafeBytes { unsafe Array($0.prefix(Compression.longestMagic)) }
       if Compression.detect(magic) == nil { return try parse(file, into: &handler) }
     }
-    return try parse(input: FileDescriptorInput(descriptor: descriptor), into: &handler)
+    return try parse(
+      input: FileDescriptorInput(descriptor: descriptor),
+      leavingStringsToChecksum: leavingToChecksum,
+      leavingPackedValuesToChecksum: leavingToChecksum, into: &handler)
   }
 
-  /// Parses bytes in memory. A handler that does not need string values lets compressed
-  /// strings be left to the checksum; if the file turns out to have none, the parse runs
-  /// again, from the handler as it was, decompressing every string.
+  /// Parses bytes in memory. A handler that does not need string values (or packed
+  /// elements) lets compressed strings (and packed values) be left to the checksum; if the
+  /// file turns out to have none, the parse runs again, from the handler as it was,
+  /// decompressing everything.
   @unsafe private func parse<H: RDBHandler>(
     unsafeBytes bytes: UnsafeRawBufferPointer, releasesPages: Bool, into handler: inout H
   ) throws(RDBError) -> ParseSummary {
-    let pristine = !H.needsStringValues && H.restartsCleanly ? handler : nil
+    let leaves = !H.needsStringValues && !decodesEverything
+    let pristine = leaves && H.restartsCleanly ? handler : nil
     var decoder = unsafe Decoder(
       source: ByteSource(bytes: bytes, releasesPages: releasesPages, progress: progress))
     defer { decoder.release() }
-    decoder.leavesStringsToChecksum = !H.needsStringValues
+    decoder.leavesStringsToChecksum = leaves
+    decoder.leavesBlobsToChecksum = leaves
     let summary: ParseSummary
     do {
       summary = try decoder.run(&handler)
     } catch {
-      // A compressed string left to the checksum may be damaged before this error (and be
-      // its cause): report the first damage in the file, as a parse that decompresses every
-      // string (the refilled-buffer path) does.
-      guard decoder.stringsLeftToChecksum > 0 else { throw error }
-      var probe = StringProbe()
+      // A compressed value left to the checksum may be damaged before this error (and be its
+      // cause): report the first damage in the file as a parse that decodes everything names
+      // it (its own finding when both stop at the same byte).
+      guard decoder.stringsLeftToChecksum > 0 || decoder.blobsLeftToChecksum > 0 else {
+        throw error
+      }
+      var probe = DamageProbe()
       var thorough = unsafe Decoder(
         source: ByteSource(bytes: bytes, releasesPages: false, progress: nil))
       defer { thorough.release() }
       do {
         _ = try thorough.run(&probe)
-      } catch let earlier where earlier.offset < error.offset {
+      } catch let earlier where earlier.offset <= error.offset {
         throw earlier
       } catch {}
       throw error
     }
-    guard let pristine, summary.uncheckedStrings > 0, summary.checksum == .notChecked else {
+    guard let pristine, summary.uncheckedStrings > 0 || summary.uncheckedPackedValues > 0,
+      summary.checksum == .notChecked
+    else {
       return summary
     }
     handler = pristine
@@ -138,8 +166,8 @@ public struct RDBParser: Sendable {
   }
 }
 
-/// Decodes every string and element and keeps nothing: run again over a file whose parse
-/// failed, to find a damaged compressed string the first parse left to the checksum.
-private struct StringProbe: RDBHandler {
+/// Decodes every string, blob and element and keeps nothing: run again over a file whose
+/// parse failed, to find a damaged compressed value the first parse left to the checksum.
+private struct DamageProbe: RDBHandler {
   static var needsStringValues: Bool { false }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RDBKit
 import RDBS3
+import SystemPackage
 
 /// One input to read: a local path, standard input (`-`), or one S3 object.
 struct InputSource: Sendable {
@@ -18,6 +19,26 @@ struct InputSource: Sendable {
   var isLocalFile: Bool {
     if case .local(let path) = location { return path != "-" }
     return false
+  }
+
+  /// Whether the parser maps this input (a regular file, or standard input redirected from
+  /// one, not gzip or zstd) rather than reading it as a stream.
+  var isMappable: Bool {
+    guard case .local(let path) = location else { return false }
+    let descriptor: FileDescriptor
+    do {
+      descriptor =
+        path == "-" ? .standardInput : try FileDescriptor.open(FilePath(path), .readOnly)
+    } catch {
+      return false
+    }
+    defer { if path != "-" { try? descriptor.close() } }
+    guard MappedFile.isRegularFile(descriptor) else { return false }
+    var magic = [UInt8](repeating: 0, count: 8)
+    let count =
+      (try? magic.withUnsafeMutableBytes { try descriptor.read(fromAbsoluteOffset: 0, into: $0) })
+      ?? 0
+    return Compression.detect(magic.prefix(count)) == nil
   }
 
   /// Turns INPUT arguments into inputs: an `s3://` prefix becomes its export's shard files.
@@ -73,11 +94,16 @@ struct InputSource: Sendable {
     return total
   }
 
-  /// Parses this input into `handler`, with a progress bar unless `quiet`.
+  /// Parses this input into `handler`, with a progress bar unless `quiet`. With
+  /// `leavingToChecksum`, a pipe or an S3 object has the compressed values the handler does
+  /// not read left to the checksum too (a mapped file always has): the caller must then
+  /// say so when the trailer turns out zero (``ParseSummary/uncheckedPackedValues``).
+  /// `decodesEverything` is ``RDBParser/decodesEverything``.
   /// - Throws: the parse error, or for S3 the underlying ``S3Error``; `Errno` for local I/O.
   @discardableResult
   func parse<H: RDBHandler>(
-    into handler: inout H, client: S3Client?, options: S3Options, quiet: Bool
+    into handler: inout H, client: S3Client?, options: S3Options, quiet: Bool,
+    leavingToChecksum: Bool = false, decodesEverything: Bool = false
   ) throws -> ParseSummary {
     let progress = ParseProgress()
     if case .local("-") = location, !quiet, isatty(STDIN_FILENO) == 1 {
@@ -87,18 +113,22 @@ struct InputSource: Sendable {
     }
     let bar = ProgressBar(progress, label: name, quiet: quiet)
     defer { bar?.stop() }
-    let parser = RDBParser(progress: progress)
+    let parser = RDBParser(progress: progress, decodesEverything: decodesEverything)
     switch location {
     case .local("-") where isatty(STDIN_FILENO) == 1:
-      return try parser.parse(input: TerminalInput(), into: &handler)
+      return try parser.parse(
+        input: TerminalInput(), leavingStringsToChecksum: leavingToChecksum,
+        leavingPackedValuesToChecksum: leavingToChecksum, into: &handler)
     case .local(let path):
-      return try parser.parse(path: path, into: &handler)
+      return try parser.parse(path: path, leavingToChecksum: leavingToChecksum, into: &handler)
     case .s3(let url, let object):
       guard let client else { throw S3Error(.invalidConfiguration, message: "no S3 client") }
       progress.expectTotal(Int(object.size))
       let input = try client.objectInput(url, options: options.objectOptions)
       do {
-        return try parser.parse(input: input, into: &handler)
+        return try parser.parse(
+          input: input, leavingStringsToChecksum: leavingToChecksum,
+          leavingPackedValuesToChecksum: leavingToChecksum, into: &handler)
       } catch {
         // A failed transfer surfaces in the parser as a read error; report the S3 cause.
         throw input.failure.map { $0 as any Error } ?? error

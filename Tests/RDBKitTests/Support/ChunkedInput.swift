@@ -130,8 +130,10 @@ enum ParseOutcome: CustomStringConvertible {
   }
 
   /// Whether the `verify` path fails the same way as the collecting path. The one difference
-  /// allowed: it checks a compressed string's sizes only, leaving its bytes to the checksum, so
-  /// a string that does not decompress may fail later or, under a matching checksum, not at all.
+  /// allowed: it checks a compressed string's sizes (a compressed packed value's sizes and
+  /// header) only, leaving its bytes to the checksum, so a string that does not decompress may
+  /// fail later or, under a matching checksum, not at all, and a damaged compressed packed
+  /// value under a matching checksum is not found.
   static func countedAgrees(_ bytes: [UInt8], with mapped: ParseOutcome) -> Bool {
     var counter = KeyCountAnalyzer()
     let summary: ParseSummary
@@ -143,6 +145,7 @@ enum ParseOutcome: CustomStringConvertible {
     }
     guard let expected = mapped.error else { return true }
     return expected.kind.name == .corruptLZF && summary.uncheckedStrings > 0
+      || summary.uncheckedPackedValues > 0
   }
 
   /// The known divergence of PendingBugs `lengthAboveIntMaxHasOneOffset`: a length above

@@ -1,0 +1,115 @@
+/// The header checks of a packed blob whose bytes are left to the file's CRC-64 (see
+/// ``RDBHandler/needsPackedElements``): what can be checked without decompressing it.
+///
+/// An LZF stream starts with a literal run (a first control byte below 32 copies the next
+/// `control + 1` bytes as they are), so a blob's first bytes, its header, can usually be read
+/// in the clear. Those that can are checked as the blob's reader checks them when it decodes
+/// the blob: the size it declares against the announced length, a ziplist's tail offset, an
+/// intset's width and member count, and an element count that pairs or triplets must divide.
+/// A header field the literal run does not reach is not checked.
+///
+///     // A hash listpack of 4 elements (2 pairs) announced as 300 bytes:
+///     try PackedHeader.listpack(group: 2).check([44, 1, 0, 0, 4, 0], length: 300, origin: 0)
+enum PackedHeader {
+  /// A listpack whose elements come in groups of `group` (1 for a list or a set, 2 for
+  /// pairs, 3 for field/value/TTL triplets); 0 when the header's count is not the elements'
+  /// (a stream node, whose entries are walked by their own counts).
+  case listpack(group: Int)
+  /// A ziplist whose entries come in groups of `group` (1 or 2).
+  case ziplist(group: Int)
+  /// An intset.
+  case intset
+  /// A zipmap or a quicklist PLAIN node: nothing but the length is checked.
+  case opaque
+
+  /// Checks the header bytes in `head` (as many of the first bytes as are known, maybe none)
+  /// against `length`, the blob's announced size; `origin` is the blob's file offset.
+  @unsafe func check(_ head: UnsafeRawBufferPointer, length: Int, origin: Int) throws(RDBError) {
+    switch self {
+    case .listpack(let group):
+      guard length >= 7 else {
+        throw Self.corrupt("listpack", "\(length) bytes is too short", origin)
+      }
+      if head.count >= 4 {
+        let total = unsafe Int(head.littleEndian(at: 0, as: UInt32.self))
+        guard total == length else {
+          throw Self.corrupt(
+            "listpack", "header says \(total) bytes, string holds \(length)", origin)
+        }
+      }
+      if head.count >= 6, group > 1 {
+        let count = unsafe Int(head.littleEndian(at: 4, as: UInt16.self))
+        try Self.checkGroups(count, group: group, unknown: 0xFFFF, "listpack", origin)
+      }
+    case .ziplist(let group):
+      guard length >= 11 else {
+        throw Self.corrupt("ziplist", "\(length) bytes is too short", origin)
+      }
+      if head.count >= 4 {
+        let total = unsafe Int(head.littleEndian(at: 0, as: UInt32.self))
+        guard total == length else {
+          throw Self.corrupt(
+            "ziplist", "header says \(total) bytes, string holds \(length)", origin)
+        }
+      }
+      if head.count >= 8 {
+        let tail = unsafe Int(head.littleEndian(at: 4, as: UInt32.self))
+        guard tail <= length &- 1 else {
+          throw Self.corrupt("ziplist", "tail offset \(tail) out of range", origin)
+        }
+      }
+      if head.count >= 10, group > 1 {
+        let count = unsafe Int(head.littleEndian(at: 8, as: UInt16.self))
+        try Self.checkGroups(count, group: group, unknown: 0xFFFF, "ziplist", origin)
+      }
+    case .intset:
+      guard length >= 8 else {
+        throw Self.corrupt("intset", "\(length) bytes is too short", origin)
+      }
+      guard head.count >= 8 else { return }
+      let width = unsafe Int(head.littleEndian(at: 0, as: UInt32.self))
+      guard width == 2 || width == 4 || width == 8 else {
+        throw Self.corrupt("intset", "member width \(width) is not 2, 4 or 8", origin)
+      }
+      let declared = unsafe UInt64(head.littleEndian(at: 4, as: UInt32.self))
+      guard declared > 0 else { throw Self.corrupt("intset", "no members", origin) }
+      guard 8 + declared * UInt64(width) == UInt64(length) else {
+        throw Self.corrupt(
+          "intset", "\(declared) members of \(width) bytes do not fill \(length) bytes", origin)
+      }
+    case .opaque:
+      guard length > 0 else {
+        throw RDBError(
+          .corruptStructure(structure: "quicklist", reason: "empty plain node"), at: origin)
+      }
+    }
+  }
+
+  /// The first bytes of the data an LZF stream decompresses to, as far as its first literal
+  /// run reaches: `compressed` is the stream's start (it may be cut short).
+  @unsafe static func literalPrefix(_ compressed: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer
+  {
+    guard compressed.count > 1, unsafe compressed[0] < 32 else {
+      return unsafe UnsafeRawBufferPointer(rebasing: compressed[0..<0])
+    }
+    let end = unsafe min(compressed.count, Int(compressed[0]) &+ 2)
+    return unsafe UnsafeRawBufferPointer(rebasing: compressed[1..<end])
+  }
+
+  /// The most compressed bytes ``literalPrefix(_:)`` looks at.
+  static let lookahead = 33
+
+  private static func checkGroups(
+    _ count: Int, group: Int, unknown: Int, _ structure: String, _ origin: Int
+  ) throws(RDBError) {
+    guard count != unknown, count % group != 0 else { return }
+    throw corrupt(
+      structure,
+      group == 2 ? "odd number of elements for pairs" : "element count is not a multiple of 3",
+      origin)
+  }
+
+  private static func corrupt(_ structure: String, _ reason: String, _ origin: Int) -> RDBError {
+    RDBError(.corruptStructure(structure: structure, reason: reason), at: origin)
+  }
+}
