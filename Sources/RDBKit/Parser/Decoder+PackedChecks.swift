@@ -87,10 +87,21 @@ extension Decoder {
     // first damage as a full decode names it (``RDBParser``).
     blobsLeftToChecksum &+= 1
     let (compressedLength, length) = try readLZFLengths(start: origin)
-    unsafe try header.check(
-      PackedHeader.literalPrefix(source.peek(upTo: PackedHeader.lookahead)), length: length,
-      origin: origin)
+    // The header is copied, then checked once the bytes are passed: a pipe finds that they
+    // run past the end of the input only then, and names that first, as a mapped file does.
+    var head = SIMD16<UInt8>()
+    let headCount = unsafe withUnsafeMutableBytes(of: &head) { room in
+      let prefix = unsafe PackedHeader.literalPrefix(
+        source.peek(upTo: min(compressedLength, PackedHeader.lookahead)))
+      let count = min(prefix.count, room.count)
+      unsafe room.copyMemory(from: UnsafeRawBufferPointer(rebasing: prefix[..<count]))
+      return count
+    }
     try source.skip(UInt64(compressedLength))
+    try unsafe withUnsafeBytes(of: head) { (bytes) throws(RDBError) in
+      try unsafe header.check(
+        UnsafeRawBufferPointer(rebasing: bytes[..<headCount]), length: length, origin: origin)
+    }
     lastStringWasCompressed = true
     lastStringStoredBytes = compressedLength
     return length

@@ -115,6 +115,33 @@ import Testing
     #expect(line.contains("left to the CRC-64"), "\(line)")
   }
 
+  /// FuzzParser found: a compressed listpack whose bytes run past the end of the input and
+  /// whose header disagrees with its length. A mapped file knows the bytes are missing before
+  /// the header is looked at; a pipe leaving the blob to the checksum now checks the header
+  /// only once it has passed the bytes, so both name the missing bytes, at the same byte.
+  @Test func blobRunningPastTheEndIsNamedAlikeOnBothPaths() throws {
+    var image = RDBImageBuilder(version: 10)
+    image.key(type: 16, "h")
+    image.raw([0xC3, 41, 52, 31] + RDBImageBuilder.littleEndian(UInt32(999)) + [4, 0])
+    image.raw([UInt8](repeating: 0x61, count: 10))
+    let bytes = image.bytes
+    var mapped = KeyCountAnalyzer()
+    let mappedError = #expect(throws: RDBError.self) {
+      try RDBParser().parse(bytes, into: &mapped)
+    }
+    for seed: UInt64 in [1, 2, 3] {
+      var piped = KeyCountAnalyzer()
+      let pipedError = #expect(throws: RDBError.self) {
+        try RDBParser().parse(
+          input: ChunkedInput(bytes, seed: seed, maximumChunk: 7),
+          leavingStringsToChecksum: true, leavingPackedValuesToChecksum: true, into: &piped)
+      }
+      #expect(pipedError?.offset == mappedError?.offset, "\(String(describing: pipedError))")
+      #expect(pipedError?.kind.name != .corruptStructure)
+    }
+    #expect(mappedError?.offset == 15 && mappedError?.key == "h")
+  }
+
   // MARK: - Support
 
   /// A file `server` wrote: a hash `h` of 100 fields (one compressed listpack or ziplist) and
