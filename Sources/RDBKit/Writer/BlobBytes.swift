@@ -67,6 +67,14 @@ import Darwin
     }
   }
 
+  /// Makes the bytes `newCount` long, their contents undefined, and returns them for the
+  /// caller to fill (a string decompressed into them, for example).
+  @unsafe func resize(to newCount: Int) -> UnsafeMutableRawBufferPointer {
+    if newCount > capacity { grow(toFit: newCount) }
+    count = newCount
+    return unsafe UnsafeMutableRawBufferPointer(start: storage, count: newCount)
+  }
+
   private func grow(toFit needed: Int) {
     var larger = capacity
     while larger < needed { larger &*= 2 }

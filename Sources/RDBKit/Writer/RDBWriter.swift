@@ -60,6 +60,8 @@ public struct RDBWriter: RDBHandler {
   var stream = StreamBuffer()
   /// The current key's name, copied because the parser's bytes last only as long as the event.
   let key = BlobBytes()
+  /// A transcoded value's packed blob, decompressed (see ``transcodes(_:)``).
+  let transcodeScratch = BlobBytes()
   var info: KeyInfo?
   var module: ModuleType?
   /// The current module value's bytes after its key name, or a `MODULE_AUX` record's.
@@ -189,12 +191,18 @@ public struct RDBWriter: RDBHandler {
       metadataPayloads.removeAll(keepingCapacity: true)
     }
     // A caller that feeds elements anyway (a generator writing by hand) turns copying off.
-    copying = options.copiesValues && format.copies(info.type, from: sourceVersion)
+    copying =
+      options.copiesValues
+      && (format.copies(info.type, from: sourceVersion) || transcodes(info.type))
     return copying ? .copy : .decode
   }
 
   public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) {
     guard let info else { return }
+    if transcodes(info.type) {
+      try transcodeHash(bytes, info)
+      return
+    }
     if let count = PlainValue.count(bytes, of: info.type) {
       guard count > 0 else {
         recordLoss(.emptyKeys)

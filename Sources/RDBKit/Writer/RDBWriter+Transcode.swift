@@ -1,0 +1,117 @@
+/// Listpack hashes (type 16) for a ziplist format (RDB 4–9), moved element by element from
+/// the value's stored bytes instead of being decoded into text and encoded again: the writer
+/// asks for the bytes (``KeyDecision/copy``), decompresses the listpack, and appends each
+/// element to the ziplist as it is stored, an integer as an integer and a string as a string.
+/// The ziplist is the one the decoded path builds, byte for byte.
+///
+/// As for a copied value, the input's checksum vouches for the elements: the listpack's
+/// structure is checked as it is walked, but not the parser's element checks (a field that
+/// appears twice). A hash too large for a ziplist, or bytes this does not read, are decoded
+/// as before (``decodeCopiedValue(_:_:)``), which also reports any damage.
+extension RDBWriter {
+  /// Whether a value of `type` is transcoded from its bytes for this format.
+  func transcodes(_ type: ValueType) -> Bool {
+    type == .hashListpack && format.hasZiplistHashes && !format.hasListpacks
+  }
+
+  /// Writes the listpack hash whose stored bytes are `bytes` as a ziplist hash.
+  mutating func transcodeHash(_ bytes: RawSpan, _ info: KeyInfo) throws(RDBError) {
+    let written = unsafe bytes.withUnsafeBytes { raw in
+      guard let (blob, compressed) = unsafe storedString(raw) else { return false }
+      return unsafe writeZiplistHash(blob, compressed: compressed, info)
+    }
+    if !written { try decodeCopiedValue(bytes, info) }
+  }
+
+  /// Writes the record when the listpack `blob` is whole and its hash fits a ziplist.
+  @unsafe private mutating func writeZiplistHash(
+    _ blob: UnsafeRawBufferPointer, compressed: Bool, _ info: KeyInfo
+  ) -> Bool {
+    var count = 0
+    var longest = 0
+    do throws(RDBError) {
+      var reader = unsafe try ListpackReader(blob, origin: 0)
+      while let element = try reader.next() {
+        count &+= 1
+        let length =
+          element.isInteger ? IntegerText.length(of: element.integer) : unsafe element.string.count
+        longest = max(longest, length)
+      }
+    } catch {
+      return false
+    }
+    let limits = engine.limits
+    guard count > 0, count % 2 == 0, count / 2 <= limits.hashEntries, longest <= limits.hashValue,
+      var reader = unsafe try? ListpackReader(blob, origin: 0)
+    else { return false }
+    writeKeyPrefix(info)
+    writeTypeAndKey(.hashZiplist)
+    packed.reset()
+    while let element = (try? reader.next()) ?? nil {
+      if element.isInteger {
+        packed.append(integer: element.integer)
+      } else {
+        unsafe packed.append(unsafeBytes: element.string)
+      }
+    }
+    packed.finish()
+    // As ``valueBlob(_:)`` decides for a decoded value.
+    encoder.leavesBlobsUncompressed = blob.count > 20 && !compressed
+    unsafe encoder.blob(unsafeBytes: packed.blob.buffer)
+    encoder.leavesBlobsUncompressed = false
+    return true
+  }
+
+  /// The string `raw` holds, when it is exactly one RDB string stored raw or LZF-compressed
+  /// (decompressed into ``transcodeScratch``), and whether it was compressed; nil for any
+  /// other form, or lengths that do not add up (the decoder then says what is wrong).
+  @unsafe private func storedString(_ raw: UnsafeRawBufferPointer)
+    -> (UnsafeRawBufferPointer, compressed: Bool)?
+  {
+    var position = 0
+    guard let first = raw.first else { return nil }
+    if first == 0xC3 {
+      position = 1
+      guard let stored = unsafe Self.length(raw, at: &position),
+        let length = unsafe Self.length(raw, at: &position),
+        stored == raw.count &- position, length > 0, length <= stored &* 88
+      else { return nil }
+      let output = unsafe transcodeScratch.resize(to: length)
+      guard
+        unsafe LZF.decompress(UnsafeRawBufferPointer(rebasing: raw[position...]), into: output)
+          == nil
+      else { return nil }
+      return unsafe (UnsafeRawBufferPointer(output), true)
+    }
+    guard let length = unsafe Self.length(raw, at: &position), length == raw.count &- position
+    else { return nil }
+    return unsafe (UnsafeRawBufferPointer(rebasing: raw[position...]), false)
+  }
+
+  /// An RDB length (6, 14, 32 or 64 bits) at `position`, which moves past it; nil for an
+  /// encoding byte or too few bytes.
+  @unsafe private static func length(_ raw: UnsafeRawBufferPointer, at position: inout Int)
+    -> Int?
+  {
+    guard position < raw.count else { return nil }
+    let first = unsafe raw[position]
+    let width: Int
+    switch first {
+    case ..<0x40:
+      position &+= 1
+      return Int(first)
+    case ..<0x80:
+      guard position &+ 2 <= raw.count else { return nil }
+      defer { position &+= 2 }
+      return Int(first & 0x3F) << 8 | Int(unsafe raw[position &+ 1])
+    case 0x80: width = 4
+    case 0x81: width = 8
+    default: return nil
+    }
+    guard position &+ 1 &+ width <= raw.count else { return nil }
+    var value: UInt64 = 0
+    for index in 1...width { value = value << 8 | UInt64(unsafe raw[position &+ index]) }
+    position &+= 1 &+ width
+    return value <= UInt64(UInt32.max) ? Int(value) : nil
+  }
+}
