@@ -96,7 +96,11 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   /// The handler that receives the kept keys.
   public var next: Next
   /// The selection.
-  public let selection: KeySelection
+  public var selection: KeySelection { held.selection }
+  /// The selection behind a reference: `KeySelection` holds `Regex` values, whose size only
+  /// the standard library knows, and stored inline it made this filter's layout a run-time
+  /// lookup in its type metadata at every event of every key.
+  private let held: Held
   /// ``KeySelection/keepsEverything`` with empty keys kept too, judged once rather than per
   /// key.
   private let keepsEverything: Bool
@@ -113,7 +117,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   /// Filters the events for `next`.
   public init(_ next: Next, selection: KeySelection) {
     self.next = next
-    self.selection = selection
+    held = Held(selection)
     keepsEverything = selection.keepsEverything && !selection.skipsEmptyKeys
     dropsOnlyEmptyKeys = selection.keepsEverything && selection.skipsEmptyKeys
     checksRegexes = selection.hasRegexes
@@ -153,8 +157,8 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     passing =
       keepsEverything || (dropsOnlyEmptyKeys && !info.isEmptyAggregate)
       || (!dropsOnlyEmptyKeys
-        && selection.keepsBesidesRegexes(key, info: info, snapshotTime: snapshotTime)
-        && (!checksRegexes || selection.keepsByRegexes(key)))
+        && held.selection.keepsBesidesRegexes(key, info: info, snapshotTime: snapshotTime)
+        && (!checksRegexes || held.selection.keepsByRegexes(key)))
     guard passing else { return .skip }
     let decision = try next.beginKey(key, info: info)
     if decision == .skip { passing = false }
@@ -254,5 +258,11 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     if passing { try next.endKey(summary) }
     passing = false
     inKey = false
+  }
+
+  /// Holds the selection for ``held``.
+  private final class Held: Sendable {
+    let selection: KeySelection
+    init(_ selection: KeySelection) { self.selection = selection }
   }
 }
