@@ -20,11 +20,16 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   /// The model in use: the one given, or the one detected from the file once its AUX fields
   /// have been read.
   public private(set) var model: MemoryModel {
-    didSet { skiplistNodeCost = model.expectedSkiplistNodeCost }
+    didSet {
+      skiplistNodeCost = model.expectedSkiplistNodeCost
+      costs = MemoryModel.ElementCosts(model)
+    }
   }
   /// ``MemoryModel/expectedSkiplistNodeCost`` of ``model``, priced once per model instead of
   /// per sorted-set member.
   var skiplistNodeCost: Double
+  /// The element costs of ``model``, priced once per model instead of per element.
+  var costs: MemoryModel.ElementCosts
 
   var isModelFixed: Bool
   var redisVersion: String?
@@ -45,7 +50,9 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   var largest = 0
   /// The value's cost, summed as events arrive.
   var valueCost = 0
-  /// Element costs of hash tables and skiplists, formed into an average at the end.
+  /// Element costs of hash-table sets and hashes, formed into an average at the end.
+  var elementCostSum = 0
+  /// Element costs of skiplists (expected node sizes, so fractional).
   var elementCosts = 0.0
   /// Whether every set member so far is a canonical integer (the set began as an intset).
   var allIntegers = true
@@ -92,6 +99,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     self.consumer = consumer
     self.model = model
     skiplistNodeCost = model.expectedSkiplistNodeCost
+    costs = MemoryModel.ElementCosts(model)
     isModelFixed = true
     if model.asLoaded { loadLimits = Self.defaultLimits(model.version) }
   }
@@ -108,6 +116,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
       version: .redis74, allocator: allocator, listCompressDepth: listCompressDepth,
       asLoaded: asLoaded)
     skiplistNodeCost = model.expectedSkiplistNodeCost
+    costs = MemoryModel.ElementCosts(model)
     isModelFixed = false
     if asLoaded { loadLimits = Self.defaultLimits(model.version) }
   }
@@ -143,6 +152,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     elements = 0
     largest = 0
     valueCost = 0
+    elementCostSum = 0
     elementCosts = 0
     allIntegers = true
     fieldsWithTTL = 0
@@ -183,64 +193,6 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     elements = byteCount
     largest = byteCount
     valueCost = model.stringValueCost(length: byteCount, encoding: encoding)
-  }
-
-  public mutating func listElement(_ element: RawSpan) throws(RDBError) {
-    count(element.byteCount)
-    if convertingNode { nodePacked.add(element) }
-  }
-
-  public mutating func setMember(_ member: RawSpan) throws(RDBError) {
-    count(member.byteCount)
-    if encoding == .hashtable || tallyAllElements {
-      if allIntegers, !IntegerText.isCanonicalInteger(member) {
-        allIntegers = false
-      }
-      elementCosts += Double(model.setMemberCost(member.byteCount))
-      if tallyAllElements { packed.add(member) }
-    }
-  }
-
-  public mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError) {
-    count(member.byteCount)
-    if encoding == .skiplist || tallyAllElements {
-      elementCosts += model.skiplistMemberCost(member.byteCount, nodeCost: skiplistNodeCost)
-    }
-    if tallyAllElements {
-      packed.add(member)
-      // A ziplist keeps the text its writer (6.2 or older) gave the score.
-      let style: PackedSizeTally.ScoreStyle =
-        encoding == .ziplist || !model.embstrIsRounded
-        ? .seventeenDigits : model.version == .redis70 ? .listpack70 : .shortest
-      packed.add(score: score, style: style)
-    }
-  }
-
-  public mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?)
-    throws(RDBError)
-  {
-    count(max(field.byteCount, value.byteCount))
-    if expiresAt != nil { fieldsWithTTL += 1 }
-    if tallyAllElements {
-      packed.add(field)
-      packed.add(value)
-      if fieldsBeforeLongOne == nil,
-        max(field.byteCount, value.byteCount) > loadLimits?.hashValue ?? .max
-      {
-        fieldsBeforeLongOne = elements - 1
-      }
-    }
-    if encoding == .hashtable || tallyAllElements {
-      elementCosts += Double(
-        model.hashEntryCost(
-          fieldLength: field.byteCount, valueLength: value.byteCount, hasTTL: expiresAt != nil))
-    }
-  }
-
-  @inline(__always)
-  mutating func count(_ length: Int) {
-    elements += 1
-    if length > largest { largest = length }
   }
 
   public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {
@@ -407,7 +359,8 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   }
 
   private mutating func finishSetTable() {
-    var costs = elementCosts
+    // The sum of integers is exact in a Double (far below 2^53), as it was summed in one.
+    var costs = Double(elementCostSum)
     if model.version == .valkey80 {
       costs += model.sharedSetEntryCost(count: elements, table: table())
     } else if !model.embedsElements {
@@ -425,7 +378,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   private mutating func finishHashTable() {
     valueCost =
       16 + model.tableFixedCost(type: .hash) + bucketCost()
-      + MemoryModel.averagedSum(Int(elementCosts), count: elements)
+      + MemoryModel.averagedSum(elementCostSum, count: elements)
       + model.volatileFieldsCost(fieldsWithTTL)
   }
 }
