@@ -2,6 +2,9 @@
 /// hash table or skip list, whose fields or members a loading server puts in a dictionary
 /// (and refuses the file at the second insert of one).
 ///
+/// Its elements all arrive as text, integer-encoded ones rendered in canonical decimal, so they
+/// are compared as text (``insertText(_:)``), never parsed as integers.
+///
 /// Such a value's size is known only at its end. While it is small (``elementTableLimit``
 /// elements of ``elementBytesLimit`` bytes in all), each element is checked exactly in the
 /// table as soon as it is read: in place when its bytes stay valid (a raw string of a mapped
@@ -58,17 +61,17 @@ extension DuplicateCheck {
         bytes.count <= Self.elementBytesLimit &- elementBytes
       {
         elementBytes &+= bytes.count
-        if stable { return unsafe insert(bytes) ? .new : .repeated }
+        if stable { return unsafe insertText(bytes) ? .new : .repeated }
         // The arena has room: it holds at most the value's bytes so far.
         let copy = unsafe UnsafeMutableRawBufferPointer(
           rebasing: arena[arenaUsed..<arenaUsed &+ bytes.count])
         unsafe copy.copyMemory(from: bytes)
         arenaUsed &+= bytes.count
-        return unsafe insert(UnsafeRawBufferPointer(copy)) ? .new : .repeated
+        return unsafe insertText(UnsafeRawBufferPointer(copy)) ? .new : .repeated
       }
       startCollectingElements()
     }
-    _ = unsafe insert(bytes)
+    _ = unsafe insertText(bytes)
     guard hashes.count >= nextCheckpoint else { return .new }
     nextCheckpoint = hashes.count &* 2
     return sortedHashesRepeat() ? .repeatedHash : .new

@@ -136,6 +136,20 @@ import Darwin
     return unsafe insertInTable(bytes)
   }
 
+  /// Records text as it is, never as the integer it may spell; returns false when it was
+  /// already there. For a value whose elements all arrive as text (a hash table or skip list,
+  /// whose integer-encoded strings are rendered in canonical decimal), where equal text is
+  /// the only equality: a member `123` stored as an integer and one stored as text are the
+  /// same bytes, and are found equal without parsing either. The bytes must stay valid until
+  /// ``reset()``. Not inlined: the element loops that call it stay small enough to inline
+  /// their own steps.
+  @unsafe mutating func insertText(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard mode == .streaming else {
+      return unsafe offer(hasher.hash(bytes)) { unsafe $0.insertInTable(bytes) }
+    }
+    return unsafe insertInTable(bytes)
+  }
+
   /// Records bytes that spell no integer in the table.
   @inline(__always)
   @unsafe private mutating func insertInTable(_ bytes: UnsafeRawBufferPointer) -> Bool {
