@@ -50,15 +50,10 @@ public struct JSONLinesWriter: RDBHandler {
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
     self.info = info
-    output.append("{\"db\":")
-    output.append(integer: Int64(info.database))
-    output.append(",\"key\":")
+    output.appendRecordStart(database: info.database)
     JSONText.appendValue(key, style: style, to: output)
-    if info.dataType != .module {
-      output.append(",\"type\":\"")
-      output.append(info.dataType)
-      output.append(UInt8(ascii: "\""))
-    }
+    let dataType = info.dataType
+    if dataType != .module { output.appendTypeField(dataType) }
     metadataClasses = 0
     isVectorSet = false
     return .decode
@@ -83,9 +78,7 @@ public struct JSONLinesWriter: RDBHandler {
   public mutating func beginValue(encoding: Encoding) throws(RDBError) {
     guard let info else { return }
     if metadataClasses > 0 { output.append(UInt8(ascii: "]")) }
-    output.append(",\"encoding\":\"")
-    output.append(encoding)
-    output.append("\",\"expire_ms\":")
+    output.appendEncodingField(encoding)
     JSONText.appendInteger(info.expiresAt, to: output)
     if let idle = info.idleSeconds {
       output.append(",\"idle_s\":")
@@ -95,16 +88,16 @@ public struct JSONLinesWriter: RDBHandler {
       output.append(",\"freq\":")
       output.append(integer: Int64(frequency))
     }
-    output.append(",\"value\":")
     elementCount = 0
     switch info.dataType {
-    case .list, .set, .sortedSet: output.append(UInt8(ascii: "["))
+    case .list, .set, .sortedSet: output.append(",\"value\":[")
     case .hash:
+      output.append(",\"value\":")
       map.begin(at: output.count)
       fieldExpiryCount = 0
       expiryOutput.truncate(to: 0)
-    case .stream: output.append("{\"entries\":[")
-    case .string, .module: break
+    case .stream: output.append(",\"value\":{\"entries\":[")
+    case .string, .module: output.append(",\"value\":")
     }
   }
 

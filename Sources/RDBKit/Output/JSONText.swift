@@ -167,32 +167,35 @@ enum JSONText {
   }
 
   private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-  private static let base64Digits: [UInt8] = Array(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
   private static let base64Alphabet: StaticString =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
-  /// Appends standard base64 (with padding) of `bytes`, written straight into the buffer.
+  /// The two base64 characters of every 12 bits, first character in the low byte: one load
+  /// for two characters. Built once, never freed.
+  nonisolated(unsafe) private static let base64Pairs: UnsafePointer<UInt16> = {
+    let alphabet = unsafe base64Alphabet.utf8Start
+    let table = UnsafeMutablePointer<UInt16>.allocate(capacity: 4096)
+    for index in 0..<4096 {
+      unsafe table[index] = UInt16(alphabet[index >> 6]) | UInt16(alphabet[index & 63]) << 8
+    }
+    return unsafe UnsafePointer(table)
+  }()
+
+  /// Appends standard base64 (with padding) of `bytes`, written straight into the buffer:
+  /// every three bytes as two lookups of two characters each.
   static func appendBase64(_ bytes: UnsafeRawBufferPointer, to output: OutputBuffer) {
     let count = bytes.count
     let encoded = (count + 2) / 3 * 4
     let out = unsafe output.reserve(encoded)
     let alphabet = unsafe base64Alphabet.utf8Start
+    let pairs = unsafe base64Pairs
     var index = 0
     var position = 0
     while index &+ 3 <= count {
       let chunk =
-        unsafe UInt32(bytes[index]) << 16 | UInt32(bytes[index &+ 1]) << 8
-        | UInt32(bytes[index &+ 2])
-      unsafe out.storeBytes(
-        of: alphabet[Int(chunk >> 18 & 63)], toByteOffset: position, as: UInt8.self)
-      unsafe out.storeBytes(
-        of: alphabet[Int(chunk >> 12 & 63)], toByteOffset: position &+ 1, as: UInt8.self)
-      unsafe out.storeBytes(
-        of: alphabet[Int(chunk >> 6 & 63)], toByteOffset: position &+ 2, as: UInt8.self)
-      unsafe out.storeBytes(
-        of: alphabet[Int(chunk & 63)], toByteOffset: position &+ 3, as: UInt8.self)
+        unsafe Int(bytes[index]) << 16 | Int(bytes[index &+ 1]) << 8 | Int(bytes[index &+ 2])
+      let word = unsafe UInt32(pairs[chunk >> 12]) | UInt32(pairs[chunk & 0xFFF]) << 16
+      unsafe out.storeBytes(of: word.littleEndian, toByteOffset: position, as: UInt32.self)
       index &+= 3
       position &+= 4
     }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Writes a JSON object of byte-string keys, and rewrites it as an array of `[key, value]`
 /// pairs at the end when the object would lose something: a key that is not valid UTF-8 (a
 /// JSON object key must be a string), or, in a map whose keys may repeat (a stream entry's
@@ -69,15 +75,20 @@ struct MapWriter {
   /// - Complexity: O(*n*) in the keys written so far: a stream entry has few fields.
   private func repeatsAnEarlierKey(in output: OutputBuffer) -> Bool {
     guard let last = entries.last, entries.count > 1 else { return false }
-    let length = last.colon - last.key
-    let found = try? unsafe output.withUnsafeBufferedBytes { bytes in
-      let key = unsafe bytes[last.key..<last.colon]
-      for entry in entries.dropLast() where entry.colon - entry.key == length {
-        if unsafe bytes[entry.key..<entry.colon].elementsEqual(key) { return true }
+    let length = last.colon &- last.key
+    // The bytes are read in place, without a closure: one that captured `entries` copied
+    // this writer, and retained the array, for every field of every stream entry.
+    let bytes = unsafe output.unwrittenStart
+    let key = unsafe bytes + last.key
+    for index in 0..<(entries.count &- 1) {
+      let entry = entries[index]
+      if entry.colon &- entry.key == length,
+        unsafe memcmp(bytes + entry.key, key, length) == 0
+      {
+        return true
       }
-      return false
     }
-    return found ?? false
+    return false
   }
 
   /// Closes the object, or rewrites it as pairs when a key was not valid UTF-8 or repeated.

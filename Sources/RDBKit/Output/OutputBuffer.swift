@@ -117,29 +117,14 @@ import Darwin
   /// Appends an integer in decimal.
   @inline(__always)
   func append(integer value: Int64) {
-    let room = unsafe UnsafeMutableRawBufferPointer(start: reserve(20), count: 20)
-    count &+= unsafe IntegerText.write(value, into: room)
+    count &+= unsafe DecimalText.write(value, to: reserve(20))
   }
 
   /// Appends an unsigned integer in decimal.
   @inline(__always)
   func append(unsigned value: UInt64) {
-    var digits = 1
-    var threshold: UInt64 = 10
-    while digits < 20, value >= threshold {
-      digits &+= 1
-      threshold = threshold &* 10
-    }
-    let out = unsafe reserve(digits)
-    var remaining = value
-    var position = digits
-    repeat {
-      position &-= 1
-      unsafe out.storeBytes(
-        of: UInt8(truncatingIfNeeded: remaining % 10) &+ 48, toByteOffset: position,
-        as: UInt8.self)
-      remaining /= 10
-    } while position > 0
+    let digits = DecimalText.digitCount(value)
+    unsafe DecimalText.writeDigits(value, count: digits, to: reserve(digits))
     count &+= digits
   }
 
@@ -155,6 +140,10 @@ import Darwin
 
   /// Whether a block has built up, so that ``flushIfFull()`` would write.
   var isFull: Bool { count >= blockSize }
+
+  /// Where the bytes not yet written start (``count`` of them), valid until the next append
+  /// or flush.
+  @unsafe var unwrittenStart: UnsafeRawPointer { unsafe UnsafeRawPointer(storage) }
 
   /// Calls `body` with the bytes not yet written (a checksum over them, for example).
   func withUnsafeBufferedBytes<R>(_ body: (UnsafeRawBufferPointer) throws(RDBError) -> R)

@@ -19,63 +19,32 @@ enum ScoreDecimal {
   @inline(__always)
   static func appendIfCovered(_ value: Double, to output: OutputBuffer) -> Bool {
     guard let (digits, places) = shortestDigits(value) else { return false }
-    let count = digitCount(digits)
+    let count = DecimalText.digitCount(digits)
     let sign = value < 0 ? 1 : 0
     let out = unsafe output.reserve(sign &+ count &+ places &+ 2)
     if sign == 1 { unsafe out.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self) }
     let total: Int
     if count > places {
       // ddd.ddd: the integer part, the point, the fraction padded to `places` digits.
-      let scale = powerOfTen(places)
+      let scale = DecimalText.powerOfTen(places)
       let whole = digits / scale
       let integerDigits = count &- places
-      unsafe writeDigits(whole, count: integerDigits, to: out + sign)
+      unsafe DecimalText.writeDigits(whole, count: integerDigits, to: out + sign)
       unsafe out.storeBytes(
         of: UInt8(ascii: "."), toByteOffset: sign &+ integerDigits, as: UInt8.self)
-      unsafe writeDigits(
+      unsafe DecimalText.writeDigits(
         digits &- whole &* scale, count: places, to: out + (sign &+ integerDigits &+ 1))
       total = sign &+ count &+ 1
     } else {
       // 0.00ddd: the digits padded with zeros to `places`.
       unsafe out.storeBytes(of: UInt8(ascii: "0"), toByteOffset: sign, as: UInt8.self)
       unsafe out.storeBytes(of: UInt8(ascii: "."), toByteOffset: sign &+ 1, as: UInt8.self)
-      unsafe writeDigits(digits, count: places, to: out + (sign &+ 2))
+      unsafe DecimalText.writeDigits(digits, count: places, to: out + (sign &+ 2))
       total = sign &+ 2 &+ places
     }
     output.advance(by: total)
     return true
   }
-
-  /// Writes the last `count` decimal digits of `value` (zeros in front where it has fewer) at
-  /// `out`, two at a time from a table of pairs.
-  @inline(__always)
-  @unsafe private static func writeDigits(
-    _ value: UInt64, count: Int, to out: UnsafeMutableRawPointer
-  ) {
-    let pairs = unsafe digitPairs.utf8Start
-    var remaining = value
-    var position = count
-    while position >= 2 {
-      let next = remaining / 100
-      let pair = Int(truncatingIfNeeded: remaining &- next &* 100)
-      position &-= 2
-      unsafe out.storeBytes(
-        of: UnsafeRawPointer(pairs).loadUnaligned(fromByteOffset: pair &* 2, as: UInt16.self),
-        toByteOffset: position, as: UInt16.self)
-      remaining = next
-    }
-    if position == 1 {
-      unsafe out.storeBytes(
-        of: UInt8(truncatingIfNeeded: remaining % 10) &+ 48, as: UInt8.self)
-    }
-  }
-
-  /// "00" through "99", one after another.
-  private static let digitPairs: StaticString = """
-    00010203040506070809101112131415161718192021222324252627282930313233343536373839\
-    40414243444546474849505152535455565758596061626364656667686970717273747576777879\
-    8081828384858687888990919293949596979899
-    """
 
   /// The shortest digits `d` and places `k` with `d × 10^-k` reading back as `value`, or nil
   /// when `value` is outside 0.001 ..< 2^52 or has two nearest candidates. (An integer comes
@@ -98,7 +67,7 @@ enum ScoreDecimal {
     guard places >= 1, places <= 19 else { return nil }
     let center = significand << 2
     let lower = fraction == 0 ? center &- 1 : center &- 2
-    let scale = powerOfTen(places)
+    let scale = DecimalText.powerOfTen(places)
     let low = shifted(lower, times: scale, by: shift)
     var first = low.quotient
     if low.remainder != 0 || !inclusive { first &+= 1 }
@@ -117,7 +86,7 @@ enum ScoreDecimal {
       dropped &+= 1
     }
     let kept = places &- dropped
-    let exact = shifted(center, times: powerOfTen(kept), by: shift)
+    let exact = shifted(center, times: DecimalText.powerOfTen(kept), by: shift)
     let below = exact.quotient
     let belowFits = below >= first && below <= last
     let aboveFits = below &+ 1 >= first && below &+ 1 <= last
@@ -142,45 +111,6 @@ enum ScoreDecimal {
     return (quotient, product.low & ((1 << UInt64(shift)) &- 1))
   }
 
-  /// The decimal digits of `value` (at least 1).
-  @inline(__always)
-  private static func digitCount(_ value: UInt64) -> Int {
-    var count = 1
-    var threshold: UInt64 = 10
-    while count < 20, value >= threshold {
-      count &+= 1
-      threshold = threshold &* 10
-    }
-    return count
-  }
-
-  /// 10^`exponent` for 0 ... 19.
-  @inline(__always)
-  private static func powerOfTen(_ exponent: Int) -> UInt64 {
-    switch exponent {
-    case 0: 1
-    case 1: 10
-    case 2: 100
-    case 3: 1000
-    case 4: 10000
-    case 5: 100_000
-    case 6: 1_000_000
-    case 7: 10_000_000
-    case 8: 100_000_000
-    case 9: 1_000_000_000
-    case 10: 10_000_000_000
-    case 11: 100_000_000_000
-    case 12: 1_000_000_000_000
-    case 13: 10_000_000_000_000
-    case 14: 100_000_000_000_000
-    case 15: 1_000_000_000_000_000
-    case 16: 10_000_000_000_000_000
-    case 17: 100_000_000_000_000_000
-    case 18: 1_000_000_000_000_000_000
-    default: 10_000_000_000_000_000_000
-    }
-  }
-
   /// 10^`exponent` as the nearest double, for -3 ... 17: at or above the exact power for
   /// negative exponents, exact otherwise, so `>=` against it tests the exact power.
   @inline(__always)
@@ -189,7 +119,7 @@ enum ScoreDecimal {
     case ..<(-2): 0.001
     case -2: 0.01
     case -1: 0.1
-    default: Double(powerOfTen(exponent))
+    default: Double(DecimalText.powerOfTen(exponent))
     }
   }
 }

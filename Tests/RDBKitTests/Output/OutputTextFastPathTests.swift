@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RDBKit
@@ -32,6 +33,43 @@ import Testing
     #expect(
       text { $0.append(iso8601Milliseconds: milliseconds) }
         == CalendarDate.iso8601(milliseconds: milliseconds))
+  }
+
+  /// Integers written in place, against `description`: every power of ten and its
+  /// neighbours, every power of two and its neighbours, the extremes and random values.
+  @Test func integersMatchTheirDescription() {
+    var values: [UInt64] = [0, 1, 9, UInt64.max, UInt64(Int64.max)]
+    var power: UInt64 = 1
+    for _ in 0...19 {
+      values += [power &- 1, power, power &+ 1]
+      power = power &* 10
+    }
+    for shift in 0..<64 { values += [(1 << UInt64(shift)) &- 1, 1 << UInt64(shift)] }
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<10_000 { values.append(generator.next() >> UInt64.random(in: 0..<64)) }
+    for value in values {
+      #expect(text { $0.append(unsigned: value) } == value.description)
+      let signed = Int64(truncatingIfNeeded: value)
+      #expect(text { $0.append(integer: signed) } == signed.description)
+      let negated = 0 &- signed
+      #expect(text { $0.append(integer: negated) } == negated.description)
+    }
+    #expect(text { $0.append(integer: Int64.min) } == Int64.min.description)
+  }
+
+  /// Base64 written two characters a lookup, against Foundation's encoder: every length up to
+  /// 64 (each remainder of three), random bytes and every byte value.
+  @Test func base64MatchesFoundation() {
+    var generator = SystemRandomNumberGenerator()
+    var inputs: [[UInt8]] = [Array(0...255), Array((0...255).reversed())]
+    for length in 0...64 {
+      inputs.append((0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+    for bytes in inputs {
+      let written = text { output in bytes.withUnsafeBytes { JSONText.appendBase64($0, to: output) }
+      }
+      #expect(written == Data(bytes).base64EncodedString(), "\(bytes)")
+    }
   }
 
   /// Byte strings of every length up to 40 with one special byte at each position: what the

@@ -1,0 +1,81 @@
+/// Decimal digits written straight into memory: the count from the bit length (one
+/// comparison, no loop), the digits two at a time from a table of pairs. Integers, stream IDs
+/// and scores in every output go through here.
+enum DecimalText {
+  /// The number of decimal digits of `value` (1 for 0).
+  @inline(__always)
+  static func digitCount(_ value: UInt64) -> Int {
+    // ⌊log10(2^bits)⌋ by 1233 / 4096 ≈ log10(2), then one comparison for the exact power.
+    let bits = 64 &- (value | 1).leadingZeroBitCount
+    let guess = (bits &* 1233) >> 12
+    return value >= powerOfTen(guess) ? guess &+ 1 : max(guess, 1)
+  }
+
+  /// Writes the last `count` decimal digits of `value` (zeros in front where it has fewer) at
+  /// `out`, two at a time from a table of pairs.
+  @inline(__always)
+  @unsafe static func writeDigits(_ value: UInt64, count: Int, to out: UnsafeMutableRawPointer) {
+    let pairs = UnsafeRawPointer(digitPairs.utf8Start)
+    var remaining = value
+    var position = count
+    while position >= 2 {
+      let next = remaining / 100
+      let pair = Int(truncatingIfNeeded: remaining &- next &* 100)
+      position &-= 2
+      unsafe out.storeBytes(
+        of: pairs.loadUnaligned(fromByteOffset: pair &* 2, as: UInt16.self),
+        toByteOffset: position, as: UInt16.self)
+      remaining = next
+    }
+    if position == 1 {
+      unsafe out.storeBytes(
+        of: UInt8(truncatingIfNeeded: remaining % 10) &+ 48, as: UInt8.self)
+    }
+  }
+
+  /// Writes `value` in decimal, a `-` first when negative, at `out` (room for 20 bytes) and
+  /// returns how many bytes it wrote.
+  @inline(__always)
+  @unsafe static func write(_ value: Int64, to out: UnsafeMutableRawPointer) -> Int {
+    let magnitude = value.magnitude
+    let sign = value < 0 ? 1 : 0
+    if sign == 1 { unsafe out.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self) }
+    let digits = digitCount(magnitude)
+    unsafe writeDigits(magnitude, count: digits, to: out + sign)
+    return sign &+ digits
+  }
+
+  /// "00" through "99", one after another.
+  private static let digitPairs: StaticString = """
+    00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+    40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899
+    """
+
+  /// 10^`exponent` for 0 ... 19.
+  @inline(__always)
+  static func powerOfTen(_ exponent: Int) -> UInt64 {
+    switch exponent {
+    case 0: 1
+    case 1: 10
+    case 2: 100
+    case 3: 1000
+    case 4: 10000
+    case 5: 100_000
+    case 6: 1_000_000
+    case 7: 10_000_000
+    case 8: 100_000_000
+    case 9: 1_000_000_000
+    case 10: 10_000_000_000
+    case 11: 100_000_000_000
+    case 12: 1_000_000_000_000
+    case 13: 10_000_000_000_000
+    case 14: 100_000_000_000_000
+    case 15: 1_000_000_000_000_000
+    case 16: 10_000_000_000_000_000
+    case 17: 100_000_000_000_000_000
+    case 18: 1_000_000_000_000_000_000
+    default: 10_000_000_000_000_000_000
+    }
+  }
+}
