@@ -40,6 +40,7 @@ public struct DatasetMerger<Next: RDBHandler>: RDBHandler {
 
   public static var needsStringValues: Bool { Next.needsStringValues }
   public static var needsElements: Bool { Next.needsElements }
+  public static var needsPackedElements: Bool { Next.needsPackedElements }
   public static var needsModulePayloads: Bool { Next.needsModulePayloads }
 
   public mutating func header(_ version: RDBVersion) throws(RDBError) {
