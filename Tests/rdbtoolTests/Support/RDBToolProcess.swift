@@ -68,7 +68,12 @@ struct RDBToolProcess {
     process.standardInput = stdin == nil ? FileHandle.nullDevice : input
     try process.run()
     let started = Date()
-    let overdue = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
+    // The deadline holds the pid, not the Process: a cancelled work item stays queued until
+    // its time, and a Process it held would keep its pipes open that long (over a thousand
+    // descriptors in a suite, which makes Foundation's `Process.run` crash now and then while
+    // it lists /proc/self/fd: swift-corelibs-foundation #5472).
+    let pid = process.processIdentifier
+    let overdue = DispatchWorkItem { kill(pid, SIGKILL) }
     DispatchQueue.global().asyncAfter(deadline: .now() + deadline, execute: overdue)
     if let stdin {
       // A child that stops reading early (it refused its input) must not kill this process.
@@ -79,6 +84,7 @@ struct RDBToolProcess {
       }
     }
     let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    try? output.fileHandleForReading.close()
     process.waitUntilExit()
     overdue.cancel()
     if process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGKILL,
