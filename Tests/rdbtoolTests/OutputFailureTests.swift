@@ -41,7 +41,9 @@ import Glibc
     let process = Process()
     process.executableURL = RDBToolProcess.binary
     process.arguments = ["dump", "--format", "jsonl", Self.fixture, Self.fixture]
-    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+    let full = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+    defer { try? full.close() }
+    process.standardOutput = full
     let errors = Pipe()
     process.standardError = errors
     process.standardInput = FileHandle.nullDevice
@@ -61,7 +63,9 @@ import Glibc
     let process = Process()
     process.executableURL = RDBToolProcess.binary
     process.arguments = ["dump", "-q", "--format", format, fixture]
-    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+    let full = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+    defer { try? full.close() }
+    process.standardOutput = full
     let errors = Pipe()
     process.standardError = errors
     process.standardInput = FileHandle.nullDevice
@@ -72,31 +76,37 @@ import Glibc
     let expected = "rdbtool: \(fixture): cannot write output: No space left on device\n"
     #expect(message.hasSuffix(expected), "\(format): \(message)")
 
-    let directory = try RDBToolProcess.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let mount = try RDBToolProcess.runProgram(
-      URL(fileURLWithPath: "/usr/bin/env"),
-      ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", directory.path])
-    try #require(mount.status == 0, "mounting a tmpfs needs root: \(mount.stderr)")
-    defer {
-      _ = try? RDBToolProcess.runProgram(
-        URL(fileURLWithPath: "/usr/bin/env"), ["umount", directory.path])
+    try Self.onTinyFileSystem { directory in
+      let output = directory.appendingPathComponent("out")
+      let result = try RDBToolProcess.run(
+        ["dump", "-q", "--format", format, fixture, "-o", output.path])
+      #expect(result.status == 1, "\(format): \(result.stderr)")
+      #expect(result.stderr.contains("cannot write output: No space left on device"))
+      #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
-    let output = directory.appendingPathComponent("out")
-    let result = try RDBToolProcess.run(
-      ["dump", "-q", "--format", format, fixture, "-o", output.path])
-    #expect(result.status == 1, "\(format): \(result.stderr)")
-    #expect(result.stderr.contains("cannot write output: No space left on device"))
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
   }
 
   /// `-o` on a 16 KiB tmpfs that no output of the fixture fits: one line, exit 1, nothing
-  /// left in the file system. Mounting needs root (the test machines run the suite as root).
+  /// left in the file system.
   @Test(arguments: [
     ["dump", "--format", "jsonl"], ["rewrite", "--target", "redis-7.0", "--allow-loss"],
     ["memory", "--format", "jsonl"],
   ])
   func aFullDiskIsOneErrorAndNoFile(_ command: [String]) throws {
+    try Self.onTinyFileSystem { directory in
+      let output = directory.appendingPathComponent("out")
+      let result = try RDBToolProcess.run(command + ["-q", Self.fixture, "-o", output.path])
+      #expect(result.status == 1, "\(command): \(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
+      #expect(result.stderr.contains("No space left on device"), "\(command): \(result.stderr)")
+      #expect(!result.stderr.contains("at byte"))
+      #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+  }
+
+  /// Runs `body` with a fresh directory on which a 16 KiB tmpfs is mounted, unmounted and
+  /// removed afterwards. Mounting needs root (the test machines run the suite as root).
+  private static func onTinyFileSystem(_ body: (URL) throws -> Void) throws {
     let directory = try RDBToolProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let mount = try RDBToolProcess.runProgram(
@@ -107,12 +117,6 @@ import Glibc
       _ = try? RDBToolProcess.runProgram(
         URL(fileURLWithPath: "/usr/bin/env"), ["umount", directory.path])
     }
-    let output = directory.appendingPathComponent("out")
-    let result = try RDBToolProcess.run(command + ["-q", Self.fixture, "-o", output.path])
-    #expect(result.status == 1, "\(command): \(result.stderr)")
-    #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
-    #expect(result.stderr.contains("No space left on device"), "\(command): \(result.stderr)")
-    #expect(!result.stderr.contains("at byte"))
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    try body(directory)
   }
 }
