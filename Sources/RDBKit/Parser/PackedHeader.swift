@@ -27,31 +27,13 @@ enum PackedHeader {
   @unsafe func check(_ head: UnsafeRawBufferPointer, length: Int, origin: Int) throws(RDBError) {
     switch self {
     case .listpack(let group):
-      guard length >= 7 else {
-        throw Self.corrupt("listpack", "\(length) bytes is too short", origin)
-      }
-      if head.count >= 4 {
-        let total = unsafe Int(head.littleEndian(at: 0, as: UInt32.self))
-        guard total == length else {
-          throw Self.corrupt(
-            "listpack", "header says \(total) bytes, string holds \(length)", origin)
-        }
-      }
+      try unsafe Self.checkSize(head, length: length, minimum: 7, "listpack", origin)
       if head.count >= 6, group > 1 {
         let count = unsafe Int(head.littleEndian(at: 4, as: UInt16.self))
         try Self.checkGroups(count, group: group, unknown: 0xFFFF, "listpack", origin)
       }
     case .ziplist(let group):
-      guard length >= 11 else {
-        throw Self.corrupt("ziplist", "\(length) bytes is too short", origin)
-      }
-      if head.count >= 4 {
-        let total = unsafe Int(head.littleEndian(at: 0, as: UInt32.self))
-        guard total == length else {
-          throw Self.corrupt(
-            "ziplist", "header says \(total) bytes, string holds \(length)", origin)
-        }
-      }
+      try unsafe Self.checkSize(head, length: length, minimum: 11, "ziplist", origin)
       if head.count >= 8 {
         let tail = unsafe Int(head.littleEndian(at: 4, as: UInt32.self))
         guard tail <= length &- 1 else {
@@ -98,6 +80,21 @@ enum PackedHeader {
 
   /// The most compressed bytes ``literalPrefix(_:)`` looks at.
   static let lookahead = 33
+
+  /// A listpack's or ziplist's size: at least `minimum` bytes, and the total its first four
+  /// header bytes declare (when known) equal to `length`.
+  @unsafe private static func checkSize(
+    _ head: UnsafeRawBufferPointer, length: Int, minimum: Int, _ structure: String, _ origin: Int
+  ) throws(RDBError) {
+    guard length >= minimum else {
+      throw corrupt(structure, "\(length) bytes is too short", origin)
+    }
+    guard head.count >= 4 else { return }
+    let total = unsafe Int(head.littleEndian(at: 0, as: UInt32.self))
+    guard total == length else {
+      throw corrupt(structure, "header says \(total) bytes, string holds \(length)", origin)
+    }
+  }
 
   private static func checkGroups(
     _ count: Int, group: Int, unknown: Int, _ structure: String, _ origin: Int
