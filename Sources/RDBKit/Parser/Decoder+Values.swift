@@ -141,6 +141,12 @@ extension Decoder {
     return 44
   }
 
+  /// Whether ``embeddedStringLimit(keyLength:hasExpiry:in:keyInObject:)`` depends on the key
+  /// in `version` (otherwise it is 44 for every key).
+  static func embeddedStringLimitDependsOnKey(in version: RDBVersion, keyInObject: Bool) -> Bool {
+    keyInObject || version.isValkey || version.isRedis13OrLater
+  }
+
   /// Whether a `valkey-ver` AUX value names Valkey 8.1 or later.
   @unsafe static func isValkey81OrLater(_ value: UnsafeRawBufferPointer) -> Bool {
     let parts = unsafe value.split(separator: UInt8(ascii: ".")).prefix(2).map { part in

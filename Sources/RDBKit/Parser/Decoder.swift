@@ -104,7 +104,8 @@ enum ScratchSlot {
     leavesStringsToChecksum =
       leavesStringsToChecksum && version.hasChecksum && !H.needsStringValues
       && !source.trailerLooksZero
-    stringLimitDependsOnKey = version.isValkey || version.isRedis13OrLater
+    stringLimitDependsOnKey = Self.embeddedStringLimitDependsOnKey(
+      in: version, keyInObject: valkeyKeepsKeyInObject)
     leavesBlobsToChecksum =
       leavesBlobsToChecksum && leavesStringsToChecksum && !H.needsPackedElements
     try handler.header(version)
@@ -144,8 +145,8 @@ enum ScratchSlot {
         let value = unsafe try readString(into: .second, persistent: false)
         if unsafe name.elementsEqual("valkey-ver".utf8) {
           valkeyKeepsKeyInObject = unsafe Self.isValkey81OrLater(value)
-          stringLimitDependsOnKey =
-            valkeyKeepsKeyInObject || version.isValkey || version.isRedis13OrLater
+          stringLimitDependsOnKey = Self.embeddedStringLimitDependsOnKey(
+            in: version, keyInObject: valkeyKeepsKeyInObject)
           if !stringLimitDependsOnKey { embeddedStringLimit = 44 }
         }
         try unsafe handler.aux(
