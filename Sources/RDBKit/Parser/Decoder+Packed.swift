@@ -14,16 +14,17 @@ extension Decoder {
     }
     let blobOrigin = source.offset
     let kind: ValueBlob.Kind
-    let header: PackedHeader
+    let group: Int
     switch type {
-    case .hashZipmap: (kind, header) = (.zipmap, .opaque)
-    case .setIntset: (kind, header) = (.intset, .intset)
-    case .listZiplist: (kind, header) = (.ziplist, .ziplist(group: 1))
-    case .sortedSetZiplist, .hashZiplist: (kind, header) = (.ziplist, .ziplist(group: 2))
-    case .hashListpack, .sortedSetListpack: (kind, header) = (.listpack, .listpack(group: 2))
-    case .hashListpackEx, .hashListpackExPreGA: (kind, header) = (.listpack, .listpack(group: 3))
-    default: (kind, header) = (.listpack, .listpack(group: 1))
+    case .hashZipmap: (kind, group) = (.zipmap, 2)
+    case .setIntset: (kind, group) = (.intset, 1)
+    case .listZiplist: (kind, group) = (.ziplist, 1)
+    case .sortedSetZiplist, .hashZiplist: (kind, group) = (.ziplist, 2)
+    case .hashListpack, .sortedSetListpack: (kind, group) = (.listpack, 2)
+    case .hashListpackEx, .hashListpackExPreGA: (kind, group) = (.listpack, 3)
+    default: (kind, group) = (.listpack, 1)
     }
+    let header = PackedHeader(kind, group: group)
     if let length = try leaveBlobToChecksum(header, origin: blobOrigin) {
       try handler.beginValue(encoding: type.storedEncoding)
       return try reportLeftBlob(kind, length: length, to: &handler)
@@ -108,10 +109,7 @@ extension Decoder {
       let blobOrigin = source.offset
       let kind: ValueBlob.Kind =
         container == 1 ? .plainNode : type == .listQuicklist ? .ziplist : .listpack
-      let header: PackedHeader =
-        container == 1
-        ? .opaque : type == .listQuicklist ? .ziplist(group: 1) : .listpack(group: 1)
-      let left = try leaveBlobToChecksum(header, origin: blobOrigin)
+      let left = try leaveBlobToChecksum(PackedHeader(kind, group: 1), origin: blobOrigin)
       let node =
         left == nil
         ? unsafe try readString(into: .blob, persistent: false)

@@ -22,6 +22,17 @@ enum PackedHeader {
   /// A zipmap or a quicklist PLAIN node: nothing but the length is checked.
   case opaque
 
+  /// The header of a blob of `kind` whose elements come in groups of `group` (see
+  /// ``listpack(group:)``; ignored for intsets, zipmaps and PLAIN nodes).
+  init(_ kind: ValueBlob.Kind, group: Int) {
+    switch kind {
+    case .listpack: self = .listpack(group: group)
+    case .ziplist: self = .ziplist(group: group)
+    case .intset: self = .intset
+    case .zipmap, .plainNode: self = .opaque
+    }
+  }
+
   /// Checks the header bytes in `head` (as many of the first bytes as are known, maybe none)
   /// against `length`, the blob's announced size; `origin` is the blob's file offset.
   @unsafe func check(_ head: UnsafeRawBufferPointer, length: Int, origin: Int) throws(RDBError) {
