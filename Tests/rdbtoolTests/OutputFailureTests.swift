@@ -38,19 +38,9 @@ import Glibc
 
   /// Standard output on /dev/full (every write fails with ENOSPC).
   @Test func aFullStandardOutputIsOneError() throws {
-    let process = Process()
-    process.executableURL = RDBToolProcess.binary
-    process.arguments = ["dump", "--format", "jsonl", Self.fixture, Self.fixture]
-    let full = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
-    defer { try? full.close() }
-    process.standardOutput = full
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    try #require(RDBToolProcess.waitForExit(process, seconds: 120), "still running")
-    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    #expect(process.terminationStatus == 1)
+    let (status, message) = try Self.intoFullDevice(
+      ["dump", "--format", "jsonl", Self.fixture, Self.fixture])
+    #expect(status == 1)
     #expect(message == "rdbtool: \(Self.fixture): cannot write output: No space left on device\n")
   }
 
@@ -60,19 +50,8 @@ import Glibc
   @Test(arguments: ["jsonl", "json", "csv", "resp"])
   func aFailedLastWriteIsOneErrorAndNoFile(_ format: String) throws {
     let fixture = RDBToolProcess.fixture("redis-3.2.13/nocompress.rdb")
-    let process = Process()
-    process.executableURL = RDBToolProcess.binary
-    process.arguments = ["dump", "-q", "--format", format, fixture]
-    let full = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
-    defer { try? full.close() }
-    process.standardOutput = full
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    try #require(RDBToolProcess.waitForExit(process, seconds: 120), "still running")
-    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    #expect(process.terminationStatus == 1, "\(format): \(message)")
+    let (status, message) = try Self.intoFullDevice(["dump", "-q", "--format", format, fixture])
+    #expect(status == 1, "\(format): \(message)")
     let expected = "rdbtool: \(fixture): cannot write output: No space left on device\n"
     #expect(message.hasSuffix(expected), "\(format): \(message)")
 
@@ -102,6 +81,25 @@ import Glibc
       #expect(!result.stderr.contains("at byte"))
       #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
+  }
+
+  /// Runs rdbtool with `arguments` and its standard output on /dev/full; returns its exit
+  /// status and standard error.
+  private static func intoFullDevice(_ arguments: [String]) throws -> (Int32, String) {
+    let process = Process()
+    process.executableURL = RDBToolProcess.binary
+    process.arguments = arguments
+    let full = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+    defer { try? full.close() }
+    process.standardOutput = full
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    try #require(RDBToolProcess.waitForExit(process, seconds: 120), "still running")
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    try? errors.fileHandleForReading.close()
+    return (process.terminationStatus, message)
   }
 
   /// Runs `body` with a fresh directory on which a 16 KiB tmpfs is mounted, unmounted and
