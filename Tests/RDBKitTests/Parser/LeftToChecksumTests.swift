@@ -48,14 +48,7 @@ import Testing
     let written = try Self.serverFile(server)
     let damaged = try Self.damageBlob(of: "h", in: written.bytes)
     // The damaged image still ends in the trailer the server wrote.
-    let file = try TemporaryImage.write(damaged.bytes, prefix: "left")
-    defer { try? FileManager.default.removeItem(at: file) }
-
-    let mapped = try Self.verify([file.path])
-    #expect(mapped.status == 1)
-    #expect(
-      mapped.stdout.contains("no end marker at byte \(damaged.offset) (key \"h\")"),
-      "\(mapped.stdout)")
+    try Self.expectMappedFileNamesTheDamage(damaged.bytes, at: damaged.offset)
     let piped = try Self.verify(["-"], stdin: damaged.bytes)
     #expect(piped.status == 1)
     #expect(
@@ -71,14 +64,7 @@ import Testing
     let written = try Self.serverFile(server)
     let damaged = try Self.damageBlob(of: "h", in: written.bytes)
     let unsealed = Array(damaged.bytes.dropLast(8)) + [UInt8](repeating: 0, count: 8)
-    let file = try TemporaryImage.write(unsealed, prefix: "left")
-    defer { try? FileManager.default.removeItem(at: file) }
-
-    let mapped = try Self.verify([file.path])
-    #expect(mapped.status == 1)
-    #expect(
-      mapped.stdout.contains("no end marker at byte \(damaged.offset) (key \"h\")"),
-      "\(mapped.stdout)")
+    try Self.expectMappedFileNamesTheDamage(unsealed, at: damaged.offset)
     let piped = try Self.verify(["--json", "-"], stdin: unsealed)
     #expect(piped.status == 1)
     #expect(
@@ -207,6 +193,17 @@ import Testing
       defer { position += 5 }
       return bytes[position + 1..<position + 5].reduce(0) { $0 << 8 | Int($1) }
     }
+  }
+
+  /// `rdbtool verify` of `image` as a file reports the damaged listpack of `h` at `offset`
+  /// (the first damage in the file), exit 1.
+  private static func expectMappedFileNamesTheDamage(_ image: [UInt8], at offset: Int) throws {
+    let file = try TemporaryImage.write(image, prefix: "left")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let mapped = try verify([file.path])
+    #expect(mapped.status == 1)
+    #expect(
+      mapped.stdout.contains("no end marker at byte \(offset) (key \"h\")"), "\(mapped.stdout)")
   }
 
   /// `rdbtool verify …`, killed after 60 s.
