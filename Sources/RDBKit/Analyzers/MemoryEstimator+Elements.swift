@@ -63,6 +63,8 @@ extension MemoryEstimator {
 
   @inline(__always)
   mutating func count(_ length: Int) {
+    // A handler that reads packed elements never gets counts (``needsPackedElementCounts``).
+    if !Self.needsPackedElements, countedFromBlobs { return }
     elements += 1
     if length > largest { largest = length }
   }

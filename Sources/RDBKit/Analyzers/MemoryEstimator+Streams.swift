@@ -8,9 +8,7 @@ extension MemoryEstimator {
     streamRax = RaxModel(allocator: allocator)
     groupRax = RaxModel(allocator: allocator)
     consumerRax = RaxModel(allocator: allocator)
-    awaitsNodeID = false
     lastNodeBytes = 0
-    lastNodeID = StreamID(milliseconds: 0, sequence: 0)
     inGroup = false
     inConsumer = false
     groupNames.removeAll()
@@ -19,36 +17,18 @@ extension MemoryEstimator {
     valueCost = 16 + model.streamSize
   }
 
-  /// A stream node: its listpack counts now; its ID (the rax key) comes with its first entry.
+  /// A stream node: its listpack, and its master ID as a key of the stream's radix tree.
   mutating func addStreamNode(_ blob: ValueBlob) {
-    if awaitsNodeID { insertUnknownNodeID() }
-    awaitsNodeID = true
+    if let id = blob.streamNodeID { streamRax.insert(id) }
     lastNodeBytes = blob.byteCount
     valueCost +=
       model.streamListpacksAreRounded
       ? model.allocationSize(blob.byteCount) : blob.byteCount
   }
 
-  /// A node whose entries are all deleted: the file does not show its master ID, so it is
-  /// taken to follow the previous node's.
-  private mutating func insertUnknownNodeID() {
-    streamRax.insert(nextID(after: lastNodeID))
-    awaitsNodeID = false
-  }
-
-  private func nextID(after id: StreamID) -> StreamID {
-    StreamID(milliseconds: id.milliseconds, sequence: id.sequence &+ 1)
-  }
-
   public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {
-    elements += 1
-    if awaitsNodeID {
-      // The first live entry stands for the node's master ID, which is the first entry ever
-      // added to it (possibly deleted since).
-      streamRax.insert(id)
-      lastNodeID = id
-      awaitsNodeID = false
-    }
+    // Counted from the nodes' headers instead when they gave the counts.
+    if Self.needsPackedElements || !countedFromBlobs { elements += 1 }
   }
 
   public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {
@@ -57,7 +37,6 @@ extension MemoryEstimator {
   }
 
   public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
-    if awaitsNodeID { insertUnknownNodeID() }
     valueCost += raxCost(streamRax)
     // Deleting a tree's last key leaves its head as allocated, so on Redis 8.6 and Valkey 8.1+
     // the head of a stream emptied by commands still holds its 16-byte ID (4 + 16, padded, and

@@ -48,6 +48,9 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   var encoding = Encoding.raw
   var elements = 0
   var largest = 0
+  /// Whether the value's elements were counted from its blobs' headers
+  /// (``ValueBlob/elementCount``): its element events, if any, are then not counted again.
+  var countedFromBlobs = false
   /// The value's cost, summed as events arrive.
   var valueCost = 0
   /// Element costs of hash-table sets and hashes, formed into an average at the end.
@@ -68,8 +71,6 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   var streamRax = RaxModel()
   var groupRax = RaxModel()
   var consumerRax = RaxModel()
-  var awaitsNodeID = false
-  var lastNodeID = StreamID(milliseconds: 0, sequence: 0)
   var lastNodeBytes = 0
   var inGroup = false
   var inConsumer = false
@@ -101,6 +102,9 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     skiplistNodeCost = model.expectedSkiplistNodeCost
     costs = MemoryModel.ElementCosts(model)
     isModelFixed = true
+    precondition(
+      !model.asLoaded || Self.needsPackedElements,
+      "an estimate as loaded reads every element: wrap the consumer in ReadingPackedElements")
     if model.asLoaded { loadLimits = Self.defaultLimits(model.version) }
   }
 
@@ -118,6 +122,9 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     skiplistNodeCost = model.expectedSkiplistNodeCost
     costs = MemoryModel.ElementCosts(model)
     isModelFixed = false
+    precondition(
+      !asLoaded || Self.needsPackedElements,
+      "an estimate as loaded reads every element: wrap the consumer in ReadingPackedElements")
     if asLoaded { loadLimits = Self.defaultLimits(model.version) }
   }
 
@@ -151,6 +158,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     encoding = info.type.storedEncoding
     elements = 0
     largest = 0
+    countedFromBlobs = false
     valueCost = 0
     elementCostSum = 0
     elementCosts = 0
@@ -173,7 +181,17 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     if info?.dataType == .stream { beginStream() }
   }
 
+  /// Packed values are read element by element only for a consumer that reads their largest
+  /// element, or for `--as-loaded` (given a ``ReadingPackedElements`` consumer); otherwise
+  /// their blobs' sizes and element counts are all the model needs.
+  public static var needsPackedElements: Bool { Consumer.needsLargestElementLength }
+  public static var needsPackedElementCounts: Bool { !needsPackedElements }
+
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {
+    if let count = blob.elementCount {
+      elements += count
+      countedFromBlobs = true
+    }
     switch info?.dataType {
     case .list: addListNode(blob)
     case .stream: addStreamNode(blob)

@@ -16,4 +16,6 @@ public struct SizeFilter<Next: KeyMemoryConsumer>: KeyMemoryConsumer {
   }
 
   public mutating func snapshotTime(_ time: Int64) { next.snapshotTime(time) }
+
+  public static var needsLargestElementLength: Bool { Next.needsLargestElementLength }
 }

@@ -160,6 +160,10 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
 
   public mutating func snapshotTime(_ time: Int64) { snapshot = time }
 
+  /// The figures need element counts, never element lengths: packed values are counted from
+  /// their headers.
+  public static var needsLargestElementLength: Bool { false }
+
   public mutating func consume(_ report: KeyMemoryReport) throws(RDBError) {
     let size = report.sizeInBytes
     total.add(size)

@@ -24,15 +24,16 @@ extension Decoder {
     case .hashListpackEx, .hashListpackExPreGA: (kind, group) = (.listpack, 3)
     default: (kind, group) = (.listpack, 1)
     }
-    let header = PackedHeader(kind, group: group)
-    if let length = try leaveBlobToChecksum(header, origin: blobOrigin) {
+    if let left = try leaveBlobToChecksum(
+      kind, group: group, counting: H.needsPackedElementCounts, origin: blobOrigin)
+    {
       try handler.beginValue(encoding: type.storedEncoding)
-      return try reportLeftBlob(kind, length: length, to: &handler)
+      return try reportLeftBlob(kind, left, to: &handler)
     }
     let blob = unsafe try readString(into: .blob, persistent: false)
     try handler.beginValue(encoding: type.storedEncoding)
     duplicates.reset()
-    try unsafe reportBlob(kind, blob, to: &handler)
+    try unsafe reportBlob(kind, blob, group: group, origin: blobOrigin, to: &handler)
     if blob.count > DuplicateCheck.streamingLimit {
       try unsafe checkRepeatsInPasses(blob, type, origin: blobOrigin)
     }
@@ -109,24 +110,25 @@ extension Decoder {
       let blobOrigin = source.offset
       let kind: ValueBlob.Kind =
         container == 1 ? .plainNode : type == .listQuicklist ? .ziplist : .listpack
-      let left = try leaveBlobToChecksum(PackedHeader(kind, group: 1), origin: blobOrigin)
+      let left = try leaveBlobToChecksum(
+        kind, group: 1, counting: H.needsPackedElementCounts, origin: blobOrigin)
       let node =
         left == nil
         ? unsafe try readString(into: .blob, persistent: false)
         : unsafe UnsafeRawBufferPointer(start: nil, count: 0)
       if index == 0 {
         if type == .listQuicklist2, nodeCount == 1, container == 2, version.number >= 11,
-          left ?? node.count <= QuicklistLimits.defaultNodeBytes
+          left?.length ?? node.count <= QuicklistLimits.defaultNodeBytes
         {
           encoding = .listpack
         }
         try handler.beginValue(encoding: encoding)
       }
       if let left {
-        try reportLeftBlob(kind, length: left, to: &handler)
+        try reportLeftBlob(kind, left, to: &handler)
         continue
       }
-      try unsafe reportBlob(kind, node, to: &handler)
+      try unsafe reportBlob(kind, node, group: 1, origin: blobOrigin, to: &handler)
       if container == 1 {
         guard node.count > 0 else {
           throw RDBError(

@@ -77,11 +77,21 @@ extension Decoder {
   /// When blobs may be left to the checksum (``leavesBlobsToChecksum``) and the one at the
   /// read position is LZF-compressed, checks its compressed and announced lengths (as
   /// ``readString(into:persistent:)`` does) and the header its first literal run shows
-  /// (``PackedHeader``), steps over its bytes and returns its announced length; otherwise
-  /// consumes nothing and returns nil, and the caller decodes the blob.
+  /// (``PackedHeader``), steps over its bytes and returns its announced length and, when
+  /// `counting`, its element count (``PackedHeader/elementCount(_:_:group:)``); otherwise
+  /// consumes nothing and returns nil, and the caller decodes the blob. A blob whose count
+  /// its first bytes do not show is decoded when `counting`.
   @inline(__always)
-  mutating func leaveBlobToChecksum(_ header: PackedHeader, origin: Int) throws(RDBError) -> Int? {
+  mutating func leaveBlobToChecksum(
+    _ kind: ValueBlob.Kind, group: Int, counting: Bool, origin: Int
+  ) throws(RDBError) -> (length: Int, count: Int?)? {
     guard leavesBlobsToChecksum, unsafe source.peek(upTo: 1).first == 0xC3 else { return nil }
+    var count: Int? = nil
+    if counting {
+      count = unsafe Self.compressedCount(
+        source.peek(upTo: 19 + PackedHeader.lookahead), kind, group: group)
+      guard count != nil else { return nil }
+    }
     _ = try source.takeByte()
     // Counted first: a parse that fails here is run again decoding everything, to name the
     // first damage as a full decode names it (``RDBParser``).
@@ -99,20 +109,76 @@ extension Decoder {
     }
     try source.skip(UInt64(compressedLength))
     try unsafe withUnsafeBytes(of: head) { (bytes) throws(RDBError) in
-      try unsafe header.check(
+      try unsafe PackedHeader(kind, group: group).check(
         UnsafeRawBufferPointer(rebasing: bytes[..<headCount]), length: length, origin: origin)
     }
     lastStringWasCompressed = true
     lastStringStoredBytes = compressedLength
-    return length
+    return (length, count)
   }
 
-  /// Reports a blob ``leaveBlobToChecksum(_:origin:)`` stepped over.
+  /// The element count of the LZF-compressed blob at the start of `bytes` (its 0xC3 marker,
+  /// its two lengths, then its stream) as the header its first literal run shows gives it, or
+  /// nil when it does not show it.
+  @unsafe private static func compressedCount(
+    _ bytes: UnsafeRawBufferPointer, _ kind: ValueBlob.Kind, group: Int
+  ) -> Int? {
+    if kind == .plainNode { return 1 }
+    var position = 1
+    for _ in 0..<2 {
+      guard position < bytes.count else { return nil }
+      let first = unsafe bytes[position]
+      switch first >> 6 {
+      case 0: position &+= 1
+      case 1: position &+= 2
+      default:
+        guard first == 0x80 || first == 0x81 else { return nil }
+        position &+= first == 0x80 ? 5 : 9
+      }
+    }
+    guard position < bytes.count else { return nil }
+    let stream = unsafe UnsafeRawBufferPointer(rebasing: bytes[position...])
+    return unsafe PackedHeader.elementCount(
+      PackedHeader.literalPrefix(stream), kind, group: group)
+  }
+
+  /// Reports a blob ``leaveBlobToChecksum(_:group:counting:origin:)`` stepped over.
   mutating func reportLeftBlob<H: RDBHandler>(
-    _ kind: ValueBlob.Kind, length: Int, to handler: inout H
+    _ kind: ValueBlob.Kind, _ left: (length: Int, count: Int?), nodeID: StreamID? = nil,
+    to handler: inout H
   ) throws(RDBError) {
     try handler.valueBlob(
       ValueBlob(
-        kind: kind, byteCount: length, isCompressed: true, storedByteCount: lastStringStoredBytes))
+        kind: kind, byteCount: left.length, isCompressed: true,
+        storedByteCount: lastStringStoredBytes, elementCount: left.count, streamNodeID: nodeID))
+  }
+
+  /// The element count of a decoded blob (``ValueBlob/elementCount``): its header's, else a
+  /// walk's. A walk that meets damage throws as the blob's own walk would.
+  @unsafe func elementCount(
+    _ blob: UnsafeRawBufferPointer, _ kind: ValueBlob.Kind, group: Int, origin: Int
+  ) throws(RDBError) -> Int? {
+    if let count = unsafe PackedHeader.elementCount(blob, kind, group: group) { return count }
+    var count = 0
+    switch kind {
+    case .listpack:
+      var reader = unsafe try ListpackReader(blob, origin: origin, checksCount: group != 0)
+      if group == 0 {
+        guard let first = try reader.next(), first.isInteger, first.integer >= 0 else {
+          return nil
+        }
+        return Int(first.integer)
+      }
+      while try reader.next() != nil { count &+= 1 }
+    case .ziplist:
+      var reader = unsafe try ZiplistReader(blob, origin: origin)
+      while try reader.next() != nil { count &+= 1 }
+    case .zipmap:
+      var reader = unsafe try ZipmapReader(blob, origin: origin)
+      while try unsafe reader.next() != nil { count &+= 1 }
+      return count
+    case .intset, .plainNode: return nil
+    }
+    return group > 0 ? count / group : nil
   }
 }

@@ -110,12 +110,17 @@ extension Decoder {
 
   /// Reports the blob just read with ``readString(into:persistent:)``.
   mutating func reportBlob<H: RDBHandler>(
-    _ kind: ValueBlob.Kind, _ blob: UnsafeRawBufferPointer, to handler: inout H
+    _ kind: ValueBlob.Kind, _ blob: UnsafeRawBufferPointer, group: Int, origin: Int,
+    nodeID: StreamID? = nil, to handler: inout H
   ) throws(RDBError) {
+    let count =
+      H.needsPackedElementCounts
+      ? unsafe try elementCount(blob, kind, group: group, origin: origin) : nil
     try handler.valueBlob(
       ValueBlob(
         kind: kind, byteCount: blob.count, isCompressed: lastStringWasCompressed,
-        storedByteCount: lastStringWasCompressed ? lastStringStoredBytes : blob.count))
+        storedByteCount: lastStringWasCompressed ? lastStringStoredBytes : blob.count,
+        elementCount: count, streamNodeID: nodeID))
   }
 
   /// Reads a string value for its encoding only: raw and integer strings are read, an LZF

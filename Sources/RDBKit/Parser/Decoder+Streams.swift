@@ -20,13 +20,16 @@ extension Decoder {
       }
       nodeKeys.append(master)
       let blobOrigin = source.offset
-      if let length = try leaveBlobToChecksum(.listpack(group: 0), origin: blobOrigin) {
-        try reportLeftBlob(.listpack, length: length, to: &handler)
+      if let left = try leaveBlobToChecksum(
+        .listpack, group: 0, counting: H.needsPackedElementCounts, origin: blobOrigin)
+      {
+        try reportLeftBlob(.listpack, left, nodeID: master, to: &handler)
         walk.nodesLeft = true
         continue
       }
       let blob = unsafe try readString(into: .blob, persistent: false)
-      try unsafe reportBlob(.listpack, blob, to: &handler)
+      try unsafe reportBlob(
+        .listpack, blob, group: 0, origin: blobOrigin, nodeID: master, to: &handler)
       var reader = unsafe try ListpackReader(blob, origin: blobOrigin, checksCount: false)
       guard !reader.isAtEnd else { throw Self.corruptStream("empty listpack node", blobOrigin) }
       try readStreamNode(&reader, master: master, walk: &walk, origin: blobOrigin, into: &handler)

@@ -126,6 +126,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public static var needsStringValues: Bool { Next.needsStringValues }
   public static var needsElements: Bool { Next.needsElements }
   public static var needsPackedElements: Bool { Next.needsPackedElements }
+  public static var needsPackedElementCounts: Bool { Next.needsPackedElementCounts }
   public static var restartsCleanly: Bool { Next.restartsCleanly }
   public static var needsModulePayloads: Bool { Next.needsModulePayloads }
 

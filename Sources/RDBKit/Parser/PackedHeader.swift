@@ -121,3 +121,63 @@ enum PackedHeader {
     RDBError(.corruptStructure(structure: structure, reason: reason), at: origin)
   }
 }
+
+/// Element counts from a blob's first bytes (``ValueBlob/elementCount``).
+extension PackedHeader {
+  /// The elements of a blob of `kind` grouped by `group` (see ``listpack(group:)``) as the
+  /// header in `head` gives them: the header's count over `group`; for a stream node
+  /// (`group` 0), the live entries its master entry counts first. Nil when `head` is too
+  /// short, the header says the count is unknown (0xFFFF, or 254 for a zipmap), or a stream
+  /// node's first element is not a small integer: the blob is then walked.
+  @unsafe static func elementCount(
+    _ head: UnsafeRawBufferPointer, _ kind: ValueBlob.Kind, group: Int
+  ) -> Int? {
+    switch kind {
+    case .plainNode: return 1
+    case .zipmap:
+      guard head.count >= 1, unsafe head[0] < 254 else { return nil }
+      return unsafe Int(head[0])
+    case .intset:
+      guard head.count >= 8 else { return nil }
+      return unsafe Int(head.littleEndian(at: 4, as: UInt32.self))
+    case .ziplist:
+      guard head.count >= 10, group > 0 else { return nil }
+      let count = unsafe Int(head.littleEndian(at: 8, as: UInt16.self))
+      return count == 0xFFFF ? nil : count / group
+    case .listpack:
+      if group == 0 { return unsafe streamLiveCount(head) }
+      guard head.count >= 6 else { return nil }
+      let count = unsafe Int(head.littleEndian(at: 4, as: UInt16.self))
+      return count == 0xFFFF ? nil : count / group
+    }
+  }
+
+  /// A stream node's first element, its live entry count, when `head` holds it as a
+  /// non-negative integer of 7, 13, 16, 24 or 32 bits.
+  @unsafe private static func streamLiveCount(_ head: UnsafeRawBufferPointer) -> Int? {
+    guard head.count >= 7 else { return nil }
+    let first = unsafe head[6]
+    if first < 0x80 { return Int(first) }
+    if first & 0xE0 == 0xC0 {
+      guard head.count >= 8 else { return nil }
+      let low = unsafe Int(head[7])
+      let value = Int(first & 0x1F) << 8 | low
+      return value < 4096 ? value : nil
+    }
+    let width: Int
+    switch first {
+    case 0xF1: width = 2
+    case 0xF2: width = 3
+    case 0xF3: width = 4
+    default: return nil
+    }
+    guard head.count >= 7 + width else { return nil }
+    var value = 0
+    for index in 0..<width {
+      let byte = unsafe Int(head[7 + index])
+      value |= byte << (8 * index)
+    }
+    // The top bit is the sign: a negative count is no count.
+    return value >> (8 * width - 1) == 0 ? value : nil
+  }
+}

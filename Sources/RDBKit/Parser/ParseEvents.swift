@@ -87,6 +87,13 @@ public struct ValueBlob: Sendable {
   public var isCompressed: Bool
   /// Its size as stored in the file (the compressed size when ``isCompressed``).
   public var storedByteCount: Int
+  /// The elements it holds as a handler counts them: list elements (1 for a PLAIN node), set
+  /// members, sorted-set members, hash fields, a stream node's live entries. Given for a
+  /// handler that asks (``RDBHandler/needsPackedElementCounts``), from the blob's header or,
+  /// when the header does not say (a count of 0xFFFF), from a walk; nil otherwise.
+  public var elementCount: Int? = nil
+  /// A stream node's master ID: its key in the stream's radix tree. Nil for other blobs.
+  public var streamNodeID: StreamID? = nil
 }
 
 /// A stream entry ID, `ms-seq`.

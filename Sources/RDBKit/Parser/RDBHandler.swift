@@ -45,6 +45,11 @@ public protocol RDBHandler {
   ///       mutating func valueBlob(_ blob: ValueBlob) { bytes += blob.byteCount }
   ///     }
   static var needsPackedElements: Bool { get }
+  /// Whether the handler reads ``ValueBlob/elementCount``. The parser then counts each blob's
+  /// elements, from its header or by walking it, and does not leave to the checksum a
+  /// compressed blob whose header (as far as its first literal run shows it) does not give
+  /// the count. The default is false.
+  static var needsPackedElementCounts: Bool { get }
   /// Whether the handler can be started over from a copy of itself: it keeps results only in
   /// its own value (no output written as it goes). The parser may then re-read a file whose
   /// checksum turned out to be missing, decompressing what it had left to the checksum.
@@ -155,6 +160,7 @@ extension RDBHandler {
   public static var needsStringValues: Bool { true }
   public static var needsElements: Bool { true }
   public static var needsPackedElements: Bool { needsElements }
+  public static var needsPackedElementCounts: Bool { false }
   public static var restartsCleanly: Bool { false }
   public static var needsModulePayloads: Bool { false }
   public mutating func header(_ version: RDBVersion) throws(RDBError) {}

@@ -65,24 +65,43 @@ enum StatsAnalysis {
     _ sources: [InputSource], client: S3Client?, analysis: AnalysisOptions,
     memory: MemoryModelOptions, selection: KeySelection, options: InputOptions
   ) -> [StatsSummary] {
-    let quiet = options.quiet
     let settings = analysis.settings
     return ShardRunner.mapReportingFailures(sources) { source in
-      var handler = KeyFilter(memory.estimator(analysis.analyzer), selection: selection)
-      let summary = try source.parse(
-        into: &handler, client: client, options: options.s3, quiet: quiet)
-      EmptyKeyOptions.note(summary, input: source.name, selection: selection)
-      let model = handler.next.model
-      let file = StatsSummary.File(
-        name: source.name, fileBytes: summary.byteCount, keys: 0, bytes: 0,
-        memoryModel: MemoryModelNote.name(model.version), rdbVersion: summary.version.number,
-        server: handler.next.writer, snapshotTime: nil, slots: [])
-      return StatsSummary(
-        handler.next.consumer.next, file: file, settings: settings,
-        model: StatsSummary.Model(
-          allocator: model.allocator.rawValue,
-          note: MemoryModelNote.line([model], options: memory)))
+      // --as-loaded converts values by their elements; otherwise packed values are counted
+      // from their headers (StatsAnalyzer.needsLargestElementLength).
+      if memory.asLoaded {
+        return try summarize(
+          source, memory.estimator(ReadingPackedElements(analysis.analyzer)), \.next,
+          client: client, settings: settings, memory: memory, selection: selection,
+          options: options)
+      }
+      return try summarize(
+        source, memory.estimator(analysis.analyzer), \.self, client: client,
+        settings: settings, memory: memory, selection: selection, options: options)
     }
+  }
+
+  /// One input's summary, estimated by `estimator`, whose consumer's `analyzer` path leads
+  /// to the stats analyzer.
+  private static func summarize<C: KeyMemoryConsumer>(
+    _ source: InputSource, _ estimator: MemoryEstimator<SizeFilter<C>>,
+    _ analyzer: KeyPath<C, StatsAnalyzer>, client: S3Client?, settings: StatsSummary.Settings,
+    memory: MemoryModelOptions, selection: KeySelection, options: InputOptions
+  ) throws -> StatsSummary {
+    var handler = KeyFilter(estimator, selection: selection)
+    let summary = try source.parse(
+      into: &handler, client: client, options: options.s3, quiet: options.quiet)
+    EmptyKeyOptions.note(summary, input: source.name, selection: selection)
+    let model = handler.next.model
+    let file = StatsSummary.File(
+      name: source.name, fileBytes: summary.byteCount, keys: 0, bytes: 0,
+      memoryModel: MemoryModelNote.name(model.version), rdbVersion: summary.version.number,
+      server: handler.next.writer, snapshotTime: nil, slots: [])
+    return StatsSummary(
+      handler.next.consumer.next[keyPath: analyzer], file: file, settings: settings,
+      model: StatsSummary.Model(
+        allocator: model.allocator.rawValue,
+        note: MemoryModelNote.line([model], options: memory)))
   }
 
   /// A `stats --json` document, from the file at `path` or from standard input (`-`).
