@@ -25,6 +25,16 @@ extension RDBWriter {
     }
   }
 
+  /// Whether a plain value of `type` with a count within ``compactLimit(_:)`` may still get a
+  /// compact encoding: false for a set in a format without listpack sets whose members are
+  /// not all integers (no intset can hold it; it is copied as it is instead of being decoded
+  /// and written back as the same hash table). Only the members up to the first one that is
+  /// surely not an integer are looked at.
+  func mayBeCompact(_ bytes: RawSpan, _ type: ValueType) -> Bool {
+    guard type == .set, !format.hasListpackSets else { return true }
+    return unsafe bytes.withUnsafeBytes { unsafe !PlainValue.hasTextMember($0) }
+  }
+
   /// Decodes a value handed over as bytes with the parser's own decoder, into this writer's
   /// buffers, so that ``endKey(_:)`` encodes it as any decoded value.
   mutating func decodeCopiedValue(_ bytes: RawSpan, _ info: KeyInfo) throws(RDBError) {
@@ -49,6 +59,62 @@ extension RDBWriter {
 
 /// The element count at the start of a plain aggregate's bytes.
 enum PlainValue {
+  /// Whether the set whose bytes (type 2: a count, then the members) are `raw` has a member
+  /// that is surely not a canonical Int64: a raw string over 20 bytes, an LZF-compressed one
+  /// (over 20 bytes when a server wrote it), or one that does not spell an integer. False
+  /// when every member is an integer, and for bytes this does not read (the decoder then says
+  /// what is wrong).
+  @unsafe static func hasTextMember(_ raw: UnsafeRawBufferPointer) -> Bool {
+    var position = 0
+    guard var remaining = unsafe length(raw, at: &position) else { return false }
+    while remaining > 0, position < raw.count {
+      remaining &-= 1
+      let first = unsafe raw[position]
+      switch first {
+      case 0xC0, 0xC1, 0xC2:
+        position &+= first == 0xC0 ? 2 : first == 0xC1 ? 3 : 5
+        continue
+      case 0xC3:
+        return true
+      default:
+        guard let count = unsafe length(raw, at: &position), count <= raw.count &- position else {
+          return false
+        }
+        if count > 20 { return true }
+        let member = unsafe RawSpan(
+          _unsafeBytes: UnsafeRawBufferPointer(rebasing: raw[position..<position &+ count]))
+        if IntegerText.canonicalValue(member) == nil { return true }
+        position &+= count
+      }
+    }
+    return false
+  }
+
+  /// An RDB length (6, 14, 32 or 64 bits) at `position`, which moves past it; nil for an
+  /// encoding byte, too few bytes, or a length past `Int`'s range.
+  @unsafe static func length(_ raw: UnsafeRawBufferPointer, at position: inout Int) -> Int? {
+    guard position < raw.count else { return nil }
+    let first = unsafe raw[position]
+    let width: Int
+    switch first {
+    case ..<0x40:
+      position &+= 1
+      return Int(first)
+    case ..<0x80:
+      guard position &+ 2 <= raw.count else { return nil }
+      defer { position &+= 2 }
+      return Int(first & 0x3F) << 8 | Int(unsafe raw[position &+ 1])
+    case 0x80: width = 4
+    case 0x81: width = 8
+    default: return nil
+    }
+    guard position &+ 1 &+ width <= raw.count else { return nil }
+    var value: UInt64 = 0
+    for index in 1...width { value = value << 8 | UInt64(unsafe raw[position &+ index]) }
+    position &+= 1 &+ width
+    return value <= UInt64(Int32.max) ? Int(value) : nil
+  }
+
   /// The count a value of `type` holds, when it is a plain aggregate (types 1–5: the count
   /// comes first; type 24: after the 8-byte minimum field TTL), or nil.
   static func count(_ bytes: RawSpan, of type: ValueType) -> UInt64? {

@@ -208,7 +208,7 @@ public struct RDBWriter: RDBHandler {
         recordLoss(.emptyKeys)
         return
       }
-      if count <= compactLimit(info.type) {
+      if count <= compactLimit(info.type), mayBeCompact(bytes, info.type) {
         try decodeCopiedValue(bytes, info)
         return
       }
