@@ -2,7 +2,7 @@ import Foundation
 
 /// LZF compression on a thread of its own, so that a rewrite that re-encodes values (listpacks
 /// as ziplists for an older server) compresses them while the next ones are parsed and
-/// encoded: compression is most of such a rewrite's time.
+/// encoded: liblzf's `lzf_compress` is most of such a rewrite's time.
 ///
 /// The writing thread's ``RDBEncoder`` fills batches (memory buffers) with the file's bytes,
 /// except that each string it would try to compress is put in as it is and marked
@@ -13,8 +13,9 @@ import Foundation
 /// writing thread may use ``encoder`` itself (a string too large to copy into a batch, the
 /// file's trailer).
 ///
-/// The compressed bytes are those the writing thread would have produced: ``LZFCompressor``'s
-/// output depends on the string alone, not on what the thread compressed before.
+/// The compressed bytes may differ from those the writing thread would have produced:
+/// liblzf's hash table is uninitialized stack memory, so a match found depends on what the
+/// thread compressed before. The strings they decompress to are the same.
 ///
 /// Every field is guarded by `condition`; the worker touches ``encoder`` only while it writes
 /// a batch it took from the queue. That is why the class can be `@unchecked Sendable`.
