@@ -2,8 +2,14 @@
 public struct KeyMemoryReport: Sendable, Equatable {
   /// The database number.
   public var database: Int
-  /// The key name's bytes.
-  public var key: [UInt8]
+  /// The key name's bytes, as a new array at each read (RDBKit's consumers read them in place,
+  /// ``withKeyBytes(_:)``).
+  public var key: [UInt8] {
+    get { name.array }
+    set { name = unsafe newValue.withUnsafeBytes { unsafe Name($0) } }
+  }
+  /// The key name's bytes, shared with the estimator until a consumer keeps the report.
+  var name: Name
   /// The data type, as `TYPE` names it.
   public var type: DataType
   /// The in-memory encoding, as `OBJECT ENCODING` names it.
@@ -29,7 +35,7 @@ public struct KeyMemoryReport: Sendable, Equatable {
     elementCount: Int, largestElementLength: Int, expiresAt: Int64?, isVectorSet: Bool = false
   ) {
     self.database = database
-    self.key = key
+    name = unsafe key.withUnsafeBytes { unsafe Name($0) }
     self.type = type
     self.encoding = encoding
     self.sizeInBytes = sizeInBytes
@@ -37,5 +43,27 @@ public struct KeyMemoryReport: Sendable, Equatable {
     self.largestElementLength = largestElementLength
     self.expiresAt = expiresAt
     self.isVectorSet = isVectorSet
+  }
+
+  /// A report of the key named `name` (the estimator's buffer).
+  init(
+    database: Int, name: Name, type: DataType, encoding: Encoding, sizeInBytes: Int,
+    elementCount: Int, largestElementLength: Int, expiresAt: Int64?, isVectorSet: Bool
+  ) {
+    self.database = database
+    self.name = name
+    self.type = type
+    self.encoding = encoding
+    self.sizeInBytes = sizeInBytes
+    self.elementCount = elementCount
+    self.largestElementLength = largestElementLength
+    self.expiresAt = expiresAt
+    self.isVectorSet = isVectorSet
+  }
+
+  /// Calls `body` with the key name's bytes, without copying them.
+  @inline(__always)
+  func withKeyBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+    try unsafe name.withUnsafeBytes(body)
   }
 }

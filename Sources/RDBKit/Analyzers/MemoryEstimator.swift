@@ -23,6 +23,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     didSet {
       skiplistNodeCost = model.expectedSkiplistNodeCost
       costs = MemoryModel.ElementCosts(model)
+      keyCosts = KeyMemoryCosts(model)
     }
   }
   /// ``MemoryModel/expectedSkiplistNodeCost`` of ``model``, priced once per model instead of
@@ -30,6 +31,8 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   var skiplistNodeCost: Double
   /// The element costs of ``model``, priced once per model instead of per element.
   var costs: MemoryModel.ElementCosts
+  /// The key-name costs of ``model``, priced once per model instead of per key.
+  var keyCosts: KeyMemoryCosts
 
   var isModelFixed: Bool
   var redisVersion: String?
@@ -43,7 +46,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   var rdbVersion = 0
 
   // The current key.
-  var key: [UInt8] = []
+  var key = KeyMemoryReport.Name()
   var info: KeyInfo?
   var encoding = Encoding.raw
   var elements = 0
@@ -101,6 +104,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     self.model = model
     skiplistNodeCost = model.expectedSkiplistNodeCost
     costs = MemoryModel.ElementCosts(model)
+    keyCosts = KeyMemoryCosts(model)
     isModelFixed = true
     precondition(
       !model.asLoaded || Self.needsPackedElements,
@@ -121,6 +125,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
       asLoaded: asLoaded)
     skiplistNodeCost = model.expectedSkiplistNodeCost
     costs = MemoryModel.ElementCosts(model)
+    keyCosts = KeyMemoryCosts(model)
     isModelFixed = false
     precondition(
       !asLoaded || Self.needsPackedElements,
@@ -152,8 +157,8 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   }
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
-    // One replacement in place (a copy only when a consumer kept the last key's bytes).
-    unsafe key.withUnsafeBytes { unsafe self.key.replaceSubrange(self.key.indices, with: $0) }
+    // Copied into the buffer the last report shared (a new one only when a consumer kept it).
+    unsafe key.withUnsafeBytes { unsafe self.key.replace(with: $0) }
     self.info = info
     encoding = info.type.storedEncoding
     elements = 0
@@ -166,8 +171,10 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     fieldsWithTTL = 0
     nodeIndex = 0
     nodeCosts = 0
-    tailWindow.removeAll(keepingCapacity: true)
-    vectorSet = nil
+    // Asked first: a list's window and a vector set are rare, and clearing an empty one
+    // still calls into the runtime.
+    if !tailWindow.isEmpty { tailWindow.removeAll(keepingCapacity: true) }
+    if vectorSet != nil { vectorSet = nil }
     if loadLimits != nil {
       packed.reset()
       convertingNode = false
@@ -248,7 +255,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
       if let vectorSet { valueCost = 16 + model.moduleValueExtra + vectorSet.cost }
     default: break
     }
-    var size = valueCost + model.keyCost(key.count)
+    var size = valueCost + keyCosts.key(key.count, model: model)
     if model.version == .valkey81 {
       // The key lives in the value's object, and `MEMORY USAGE` counts that object's whole
       // allocation only when it embeds a string value; otherwise only its 16 bytes.
@@ -266,7 +273,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
         ? model.keyedObjectSize(
           keyLength: key.count, slots: info.expiresAt == nil ? 0 : 1, embedded: 3 + largest + 1)
         : valueCost
-    } else if model.embedsKeyInObject {
+    } else if keyCosts.embedsKeyInObject {
       // The value's 16-byte object becomes the keyed object; an embstr's sds moves into it.
       let embedsValue = info.dataType == .string && encoding == .embstr
       size =
@@ -276,7 +283,7 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
           embedded: embedsValue ? 3 + largest + 1 : 0) + (embedsValue ? 0 : valueCost - 16)
     }
     let report = KeyMemoryReport(
-      database: info.database, key: key, type: info.dataType, encoding: encoding,
+      database: info.database, name: key, type: info.dataType, encoding: encoding,
       sizeInBytes: size, elementCount: elements,
       largestElementLength: largest, expiresAt: info.expiresAt, isVectorSet: vectorSet != nil)
     self.info = nil

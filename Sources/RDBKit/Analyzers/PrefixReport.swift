@@ -56,12 +56,25 @@ public struct PrefixReport: Sendable {
   public var count: Int { entries.count }
 
   mutating func add(_ key: [UInt8], bytes: Int) {
-    let length = prefixLength(of: key)
-    unsafe key.withUnsafeBytes { key in
-      unsafe add(
-        UnsafeRawBufferPointer(rebasing: key[..<length]), StatsAnalyzer.Tally(keys: 1, bytes: bytes)
-      )
+    unsafe key.withUnsafeBytes { unsafe add(keyBytes: $0, bytes: bytes) }
+  }
+
+  /// Counts the key whose name is `key` (`stats` passes every key's bytes where they lie).
+  @unsafe mutating func add(keyBytes key: UnsafeRawBufferPointer, bytes: Int) {
+    var length = key.count
+    var seen = 0
+    var start = 0
+    while let index = unsafe key.firstIndex(of: separator, from: start) {
+      seen &+= 1
+      if seen == depth {
+        length = index
+        break
+      }
+      start = index &+ 1
     }
+    unsafe add(
+      UnsafeRawBufferPointer(start: key.baseAddress, count: length),
+      StatsAnalyzer.Tally(keys: 1, bytes: bytes))
   }
 
   mutating func merge(_ other: PrefixReport) {

@@ -85,19 +85,27 @@ public struct PrefixTree: Sendable {
 
   /// Counts a key of `bytes` estimated bytes in TTL class `ttl` along its prefix path.
   mutating func add(_ key: [UInt8], bytes: Int, ttl: StatsAnalyzer.TTLClass) {
+    unsafe key.withUnsafeBytes { unsafe add(keyBytes: $0, bytes: bytes, ttl: ttl) }
+  }
+
+  /// Counts the key whose name is `key` (`stats` passes every key's bytes where they lie).
+  @unsafe mutating func add(
+    keyBytes key: UnsafeRawBufferPointer, bytes: Int, ttl: StatsAnalyzer.TTLClass
+  ) {
     if nodes.count >= 2 * nodeLimit { prune() }
     let tally = StatsAnalyzer.Tally(keys: 1, bytes: bytes)
-    ttlTallies[ttl.index].add(tally)
-    unsafe key.withUnsafeBytes { raw in
-      var node: Int32 = 0
-      var start = 0
-      var depth = 0
-      while depth < maxDepth, let index = unsafe raw.firstIndex(of: separator, from: start) {
-        node = unsafe child(of: node, named: UnsafeRawBufferPointer(rebasing: raw[start..<index]))
-        ttlTallies[Int(node) * Self.classCount + ttl.index].add(tally)
-        depth += 1
-        start = index + 1
-      }
+    let column = ttl.index
+    ttlTallies[column].add(tally)
+    guard let base = key.baseAddress else { return }
+    var node: Int32 = 0
+    var start = 0
+    var depth = 0
+    while depth < maxDepth, let index = unsafe key.firstIndex(of: separator, from: start) {
+      node = unsafe child(
+        of: node, named: UnsafeRawBufferPointer(start: base + start, count: index &- start))
+      ttlTallies[Int(node) &* Self.classCount &+ column].add(tally)
+      depth &+= 1
+      start = index &+ 1
     }
   }
 

@@ -166,6 +166,10 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
 
   public mutating func consume(_ report: KeyMemoryReport) throws(RDBError) {
     let size = report.sizeInBytes
+    // The slot's tally is read first and written last: the table (256 KiB) is mostly out of
+    // the cache, and the read then overlaps the work below instead of stalling the end.
+    let slot = unsafe report.withKeyBytes { unsafe HashSlot.slot(ofBytes: $0) }
+    var slotTally = slots[slot]
     total.add(size)
     if report.database < databaseTallies.count {
       databaseTallies[report.database].add(size)
@@ -193,14 +197,17 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     let typeIndex = DataTypeIndex.of(report.type)
     // Asked first: most keys are too small to be kept, and asking writes nothing.
     if biggestByType[typeIndex].wouldKeep(report) { biggestByType[typeIndex].insert(report) }
-    prefixes.add(report.key, bytes: size)
-    tree.add(report.key, bytes: size, ttl: ttl)
+    unsafe report.withKeyBytes { key in
+      unsafe prefixes.add(keyBytes: key, bytes: size)
+      unsafe tree.add(keyBytes: key, bytes: size, ttl: ttl)
+    }
     biggestOverall.insert(report)
     if bigKeyThresholds.isBig(report) {
       bigKeyTally.add(size)
       bigKeys.insert(report)
     }
-    slots[HashSlot.slot(of: report.key.span)].add(size)
+    slotTally.add(size)
+    slots[slot] = slotTally
   }
 
   /// Adds another shard's figures.

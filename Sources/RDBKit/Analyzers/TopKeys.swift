@@ -37,10 +37,17 @@ public struct TopKeys: KeyMemoryConsumer, Sendable {
   /// Offers a report.
   ///
   /// - Complexity: O(log limit).
+  @inline(__always)
   public mutating func insert(_ report: KeyMemoryReport) {
     arrivals += 1
-    // Most reports are dropped: decided before copying any.
+    // Most reports are dropped: decided here, before a call or a copy.
     guard wouldKeep(report) else { return }
+    keep(report)
+  }
+
+  /// Puts `report`, which ``wouldKeep(_:)`` accepts, in the heap.
+  @inline(never)
+  private mutating func keep(_ report: KeyMemoryReport) {
     let item = (report: report, order: arrivals)
     if heap.count < limit {
       heap.append(item)

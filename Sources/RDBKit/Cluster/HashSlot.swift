@@ -35,23 +35,53 @@ public enum HashSlot {
     return Int(unsafe crc16(UnsafeRawBufferPointer(rebasing: key[(open &+ 1)..<close]))) & 0x3FFF
   }
 
-  /// CRC16/XMODEM of `bytes`, table-driven.
+  /// CRC16/XMODEM of `bytes`, eight bytes a step (`stats` asks it for every key): the CRC is
+  /// linear, so a step's result is the XOR of one table entry per byte, the entry of byte
+  /// `i` of the step (the CRC so far folded into the first two) being that byte's CRC followed
+  /// by `7 − i` zero bytes. The last 0–7 bytes go one at a time.
   @inline(__always)
   @unsafe static func crc16(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
     var crc: UInt16 = 0
-    // A table index is a byte.
-    unsafe crcTable.withUnsafeBufferPointer { table in
-      for byte in unsafe bytes {
-        crc = unsafe (crc << 8) ^ table[Int(UInt8(truncatingIfNeeded: crc >> 8) ^ byte)]
+    let count = bytes.count
+    var offset = 0
+    unsafe crcTables.withUnsafeBufferPointer { tables in
+      while offset &+ 8 <= count {
+        // The step's first byte in the high bits, as the CRC (most significant bit first)
+        // takes it.
+        let word =
+          UInt64(bigEndian: unsafe bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+          ^ UInt64(crc) << 48
+        func entry(_ table: Int, _ shift: UInt64) -> UInt16 {
+          unsafe tables[table &<< 8 | Int(truncatingIfNeeded: (word &>> shift) & 0xFF)]
+        }
+        crc =
+          entry(7, 56) ^ entry(6, 48) ^ entry(5, 40) ^ entry(4, 32) ^ entry(3, 24)
+          ^ entry(2, 16) ^ entry(1, 8) ^ entry(0, 0)
+        offset &+= 8
+      }
+      while offset < count {
+        let index = unsafe Int(UInt8(truncatingIfNeeded: crc >> 8) ^ bytes[offset])
+        crc = unsafe (crc << 8) ^ tables[index]
+        offset &+= 1
       }
     }
     return crc
   }
 
-  /// The CRC16/XMODEM table: the CRC of each byte value shifted into the high byte.
-  private static let crcTable: [UInt16] = (0..<256).map { byte in
-    var crc = UInt16(byte) << 8
-    for _ in 0..<8 { crc = crc & 0x8000 != 0 ? (crc << 1) ^ 0x1021 : crc << 1 }
-    return crc
-  }
+  /// Eight CRC16/XMODEM tables of 256 entries: table `k` holds the CRC of each byte value
+  /// followed by `k` zero bytes (table 0: the CRC of the byte alone).
+  private static let crcTables: [UInt16] = {
+    var tables = (0..<256).map { byte in
+      var crc = UInt16(byte) << 8
+      for _ in 0..<8 { crc = crc & 0x8000 != 0 ? (crc << 1) ^ 0x1021 : crc << 1 }
+      return crc
+    }
+    for table in 1..<8 {
+      for byte in 0..<256 {
+        let previous = tables[(table - 1) * 256 + byte]
+        tables.append((previous << 8) ^ tables[Int(previous >> 8)])
+      }
+    }
+    return tables
+  }()
 }

@@ -20,6 +20,17 @@ extension UnsafeRawBufferPointer {
       if zeros != 0 { return index &+ zeros.trailingZeroBitCount &>> 3 }
       index &+= 8
     }
+    guard index < count else { return nil }
+    if count >= 8 {
+      // The last 1–7 bytes: the word that ends the buffer, shifted past the bytes already
+      // searched, its emptied high bytes masked off (a false match only ever lies above a
+      // true one, so the lowest bit left is the first match).
+      let skip = UInt64(truncatingIfNeeded: 8 &- (count &- index)) &<< 3
+      let word =
+        (unsafe loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self) ^ pattern) &>> skip
+      let zeros = (word &- ones) & ~word & 0x8080_8080_8080_8080 & (UInt64.max &>> skip)
+      return zeros == 0 ? nil : index &+ zeros.trailingZeroBitCount &>> 3
+    }
     while index < count {
       if unsafe self[index] == byte { return index }
       index &+= 1

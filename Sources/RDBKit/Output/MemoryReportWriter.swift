@@ -62,7 +62,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     output.append(UInt8(ascii: ","))
     output.appendTypeName(of: report)
     output.append(UInt8(ascii: ","))
-    unsafe report.key.withUnsafeBytes {
+    unsafe report.withKeyBytes {
       unsafe CSVField.append($0, base64: style == .base64, to: output)
     }
     output.append(UInt8(ascii: ","))
@@ -88,7 +88,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     output.append("{\"db\":")
     output.append(integer: Int64(report.database))
     output.append(",\"key\":")
-    unsafe report.key.withUnsafeBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    unsafe report.withKeyBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
     output.append(",\"type\":\"")
     output.appendTypeName(of: report)
     output.append(UInt8(ascii: "\""))

@@ -46,7 +46,7 @@ public struct SeedTally: KeyMemoryConsumer, Sendable {
     }
     var shard = 0
     if let ranges {
-      let slot = HashSlot.slot(of: report.key.span)
+      let slot = unsafe report.withKeyBytes { unsafe HashSlot.slot(ofBytes: $0) }
       shard = ranges.shard(ofSlot: slot)
       if let expectedShard, shard != expectedShard {
         misplacedKeys += 1

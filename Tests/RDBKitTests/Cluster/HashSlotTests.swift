@@ -46,6 +46,21 @@ import Testing
     #expect(count == 0, "\(mismatches.prefix(10).joined(separator: "\n"))")
   }
 
+  /// Keys of 0–80 bytes, past the eight-byte steps of ``HashSlot``'s CRC and of the brace
+  /// search, with and without tags, against the bit-by-bit reference.
+  @Test func longKeysMatchTheReference() {
+    var generator = SplitMix64(seed: 0x51_1CE8)
+    for _ in 0..<4000 {
+      let count = Int.random(in: 0...80, using: &generator)
+      let key = (0..<count).map { _ in
+        Int.random(in: 0..<16, using: &generator) == 0
+          ? [0x7B, 0x7D][Int.random(in: 0...1, using: &generator)]
+          : UInt8.random(in: 0...255, using: &generator)
+      }
+      #expect(HashSlot.slot(of: key.span) == ReferenceSlot.slot(of: key), "\(key)")
+    }
+  }
+
   @Test func knownSlots() {
     #expect(HashSlot.slot(of: Array("foo".utf8).span.bytes) == 12182)
     #expect(HashSlot.slot(of: Array("123456789".utf8).span) == 0x31C3 & 0x3FFF)
