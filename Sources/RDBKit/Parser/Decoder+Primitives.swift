@@ -47,12 +47,8 @@ extension Decoder {
     let (length, isEncoding) = try readLengthOrEncoding()
     lastStringWasCompressed = isEncoding && length == 3
     if !isEncoding {
-      try source.check(length: length)
-      guard length <= UInt64(Int.max) else {
-        throw RDBError(.lengthTooLarge(length), at: source.offset)
-      }
-      lastStringStoredBytes = Int(length)
-      let bytes = unsafe try source.take(Int(length))
+      let bytes = unsafe try source.take(length: length)
+      lastStringStoredBytes = bytes.count
       if persistent && !source.keepsBytes { return unsafe self[scratch: slot].copy(bytes) }
       return unsafe bytes
     }
@@ -132,14 +128,10 @@ extension Decoder {
     let start = source.offset
     let (marker, isEncoding) = try readLengthOrEncoding()
     if !isEncoding {
-      try source.check(length: marker)
-      guard marker <= UInt64(Int.max) else {
-        throw RDBError(.lengthTooLarge(marker), at: source.offset)
-      }
       // Taken before the call: a mutation of `source` inside the call's arguments made the
       // compiler copy the whole decoder for `stringEncoding`'s receiver, per string.
-      let bytes = unsafe try source.take(Int(marker))
-      return unsafe (stringEncoding(of: bytes), Int(marker))
+      let bytes = unsafe try source.take(length: marker)
+      return unsafe (stringEncoding(of: bytes), bytes.count)
     }
     switch marker {
     case 0, 1, 2:
@@ -181,10 +173,7 @@ extension Decoder {
   mutating func passStringLeftToChecksum() throws(RDBError) {
     let start = source.offset
     let (marker, isEncoding) = try readLengthOrEncoding()
-    if !isEncoding {
-      try source.check(length: marker)
-      return try source.skip(marker)
-    }
+    if !isEncoding { return try source.skip(checkedLength: marker) }
     switch marker {
     case 0: try source.skip(1)
     case 1: try source.skip(2)
@@ -202,10 +191,7 @@ extension Decoder {
   mutating func skipString() throws(RDBError) {
     let start = source.offset
     let (length, isEncoding) = try readLengthOrEncoding()
-    if !isEncoding {
-      try source.check(length: length)
-      return try source.skip(length)
-    }
+    if !isEncoding { return try source.skip(checkedLength: length) }
     switch length {
     case 0: try source.skip(1)
     case 1: try source.skip(2)

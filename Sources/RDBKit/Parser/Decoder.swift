@@ -174,7 +174,9 @@ enum ScratchSlot {
       case Opcode.keyMetadata.rawValue where version.isRedis13OrLater:
         try readKeyMetadata(at: recordOffset)
       default:
-        guard let type = ValueType(rawValue: byte), Self.isDefined(type, in: version) else {
+        // A string, most keys, without the out-of-line lookup of the type's raw value.
+        let known = byte == ValueType.string.rawValue ? .string : ValueType(rawValue: byte)
+        guard let type = known, Self.isDefined(type, in: version) else {
           throw RDBError(.unknownType(byte), at: recordOffset)
         }
         var info = KeyInfo(

@@ -93,6 +93,28 @@ import Darwin
     return unsafe UnsafeRawBufferPointer(start: base + start, count: count)
   }
 
+  /// Consumes a string of `length` bytes, its length as the input gives it: what
+  /// ``check(length:)`` then ``take(_:)`` do, with one compare when the window holds it.
+  /// - Throws: ``RDBError/Kind/lengthTooLarge(_:)`` when a mapped input, or no `Int`, can
+  ///   hold it, ``RDBError/Kind/truncated(needed:available:)`` when a stream ends first.
+  @inline(__always)
+  mutating func take(length: UInt64) throws(RDBError) -> UnsafeRawBufferPointer {
+    guard length <= UInt64(end &- position) else { return try takeBeyondWindow(length: length) }
+    let start = position
+    position &+= Int(length)
+    if position >= crcDue { advanceChecksum() }
+    return unsafe UnsafeRawBufferPointer(start: base + start, count: Int(length))
+  }
+
+  @inline(never)
+  private mutating func takeBeyondWindow(length: UInt64) throws(RDBError)
+    -> UnsafeRawBufferPointer
+  {
+    try check(length: length)
+    guard length <= UInt64(Int.max) else { throw RDBError(.lengthTooLarge(length), at: offset) }
+    return unsafe try take(Int(length))
+  }
+
   /// Up to `count` unread bytes, left unread: fewer only when the input ends first (or a
   /// refill fails, which the next read reports). Valid until the next read.
   mutating func peek(upTo count: Int) -> UnsafeRawBufferPointer {
@@ -139,6 +161,20 @@ import Darwin
       return
     }
     try skipBeyondWindow(count)
+  }
+
+  /// Consumes a string of `length` bytes without returning it, its length as the input gives
+  /// it: what ``check(length:)`` then ``skip(_:)`` do, with one compare when the window holds
+  /// it.
+  @inline(__always)
+  mutating func skip(checkedLength length: UInt64) throws(RDBError) {
+    if length <= UInt64(end &- position) {
+      position &+= Int(length)
+      if position >= crcDue { advanceChecksum() }
+      return
+    }
+    try check(length: length)
+    try skipBeyondWindow(length)
   }
 
   /// ``skip(_:)`` of more bytes than the window holds: refills, or the truncation error.

@@ -118,6 +118,22 @@ import Testing
     Self.expectRepeat(wideRepeat.bytes, at: wideRepeat.end)
   }
 
+  /// A repeat is reported, not the damage after it: the next element's, or the input's end
+  /// before the repeated element's score or value (`verify`'s handler, which is not given the
+  /// elements, finishes checking an element while it reads the next one).
+  @Test(arguments: Shape.allCases)
+  func repeatBeforeDamageWins(_ shape: Shape) {
+    let members = ["a", "b", "c", "b"].map(Self.raw)
+    var image = shape.begin()
+    image.length(5)
+    let offsets = members.map { shape.append($0, to: &image) }
+    image.raw([0xC5])
+    Self.expectRepeat(image.finished(), at: offsets[3])
+    let whole = shape.image(members)
+    let cut = whole.offsets[3] + members[3].count
+    Self.expectRepeat(Array(whole.bytes[..<cut]), at: whole.offsets[3])
+  }
+
   /// A damaged element before a repeat found by the hashes is reported, not the repeat.
   @Test func damageBeforeALateRepeatWins() {
     let members = Self.distinct(20_000)
