@@ -66,7 +66,7 @@ enum PlainValue {
   /// what is wrong).
   @unsafe static func hasTextMember(_ raw: UnsafeRawBufferPointer) -> Bool {
     var position = 0
-    guard var remaining = unsafe length(raw, at: &position) else { return false }
+    guard var remaining = unsafe StoredLength.read(raw, at: &position) else { return false }
     while remaining > 0, position < raw.count {
       remaining &-= 1
       let first = unsafe raw[position]
@@ -77,7 +77,9 @@ enum PlainValue {
       case 0xC3:
         return true
       default:
-        guard let count = unsafe length(raw, at: &position), count <= raw.count &- position else {
+        guard let count = unsafe StoredLength.read(raw, at: &position),
+          count <= raw.count &- position
+        else {
           return false
         }
         if count > 20 { return true }
@@ -88,31 +90,6 @@ enum PlainValue {
       }
     }
     return false
-  }
-
-  /// An RDB length (6, 14, 32 or 64 bits) at `position`, which moves past it; nil for an
-  /// encoding byte, too few bytes, or a length past `Int`'s range.
-  @unsafe static func length(_ raw: UnsafeRawBufferPointer, at position: inout Int) -> Int? {
-    guard position < raw.count else { return nil }
-    let first = unsafe raw[position]
-    let width: Int
-    switch first {
-    case ..<0x40:
-      position &+= 1
-      return Int(first)
-    case ..<0x80:
-      guard position &+ 2 <= raw.count else { return nil }
-      defer { position &+= 2 }
-      return Int(first & 0x3F) << 8 | Int(unsafe raw[position &+ 1])
-    case 0x80: width = 4
-    case 0x81: width = 8
-    default: return nil
-    }
-    guard position &+ 1 &+ width <= raw.count else { return nil }
-    var value: UInt64 = 0
-    for index in 1...width { value = value << 8 | UInt64(unsafe raw[position &+ index]) }
-    position &+= 1 &+ width
-    return value <= UInt64(Int32.max) ? Int(value) : nil
   }
 
   /// The count a value of `type` holds, when it is a plain aggregate (types 1–5: the count

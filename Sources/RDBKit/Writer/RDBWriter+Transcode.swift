@@ -72,8 +72,8 @@ extension RDBWriter {
     guard let first = raw.first else { return nil }
     if first == 0xC3 {
       position = 1
-      guard let stored = unsafe Self.length(raw, at: &position),
-        let length = unsafe Self.length(raw, at: &position),
+      guard let stored = unsafe StoredLength.read(raw, at: &position),
+        let length = unsafe StoredLength.read(raw, at: &position),
         stored == raw.count &- position, length > 0, length <= stored &* 88
       else { return nil }
       let output = unsafe transcodeScratch.resize(to: length)
@@ -83,35 +83,8 @@ extension RDBWriter {
       else { return nil }
       return unsafe (UnsafeRawBufferPointer(output), true)
     }
-    guard let length = unsafe Self.length(raw, at: &position), length == raw.count &- position
+    guard let length = unsafe StoredLength.read(raw, at: &position), length == raw.count &- position
     else { return nil }
     return unsafe (UnsafeRawBufferPointer(rebasing: raw[position...]), false)
-  }
-
-  /// An RDB length (6, 14, 32 or 64 bits) at `position`, which moves past it; nil for an
-  /// encoding byte or too few bytes.
-  @unsafe private static func length(_ raw: UnsafeRawBufferPointer, at position: inout Int)
-    -> Int?
-  {
-    guard position < raw.count else { return nil }
-    let first = unsafe raw[position]
-    let width: Int
-    switch first {
-    case ..<0x40:
-      position &+= 1
-      return Int(first)
-    case ..<0x80:
-      guard position &+ 2 <= raw.count else { return nil }
-      defer { position &+= 2 }
-      return Int(first & 0x3F) << 8 | Int(unsafe raw[position &+ 1])
-    case 0x80: width = 4
-    case 0x81: width = 8
-    default: return nil
-    }
-    guard position &+ 1 &+ width <= raw.count else { return nil }
-    var value: UInt64 = 0
-    for index in 1...width { value = value << 8 | UInt64(unsafe raw[position &+ index]) }
-    position &+= 1 &+ width
-    return value <= UInt64(UInt32.max) ? Int(value) : nil
   }
 }
