@@ -34,15 +34,10 @@ public struct KeyMemoryReport: Sendable, Equatable {
     database: Int, key: [UInt8], type: DataType, encoding: Encoding, sizeInBytes: Int,
     elementCount: Int, largestElementLength: Int, expiresAt: Int64?, isVectorSet: Bool = false
   ) {
-    self.database = database
-    name = unsafe key.withUnsafeBytes { unsafe Name($0) }
-    self.type = type
-    self.encoding = encoding
-    self.sizeInBytes = sizeInBytes
-    self.elementCount = elementCount
-    self.largestElementLength = largestElementLength
-    self.expiresAt = expiresAt
-    self.isVectorSet = isVectorSet
+    self.init(
+      database: database, name: unsafe key.withUnsafeBytes { unsafe Name($0) }, type: type,
+      encoding: encoding, sizeInBytes: sizeInBytes, elementCount: elementCount,
+      largestElementLength: largestElementLength, expiresAt: expiresAt, isVectorSet: isVectorSet)
   }
 
   /// A report of the key named `name` (the estimator's buffer).
