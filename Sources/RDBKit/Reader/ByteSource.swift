@@ -94,25 +94,21 @@ import Darwin
   }
 
   /// Consumes a string of `length` bytes, its length as the input gives it: what
-  /// ``check(length:)`` then ``take(_:)`` do, with one compare when the window holds it.
+  /// ``check(length:)`` then ``take(_:)`` do, the check made only when the window does not
+  /// hold the string (one compare for most strings).
   /// - Throws: ``RDBError/Kind/lengthTooLarge(_:)`` when a mapped input, or no `Int`, can
   ///   hold it, ``RDBError/Kind/truncated(needed:available:)`` when a stream ends first.
   @inline(__always)
   mutating func take(length: UInt64) throws(RDBError) -> UnsafeRawBufferPointer {
-    guard length <= UInt64(end &- position) else { return try takeBeyondWindow(length: length) }
-    let start = position
-    position &+= Int(length)
-    if position >= crcDue { advanceChecksum() }
-    return unsafe UnsafeRawBufferPointer(start: base + start, count: Int(length))
+    if length > UInt64(end &- position) { try checkBeyondWindow(length: length) }
+    return unsafe try take(Int(truncatingIfNeeded: length))
   }
 
+  /// ``check(length:)`` of a length the window does not hold, which must also fit an `Int`.
   @inline(never)
-  private mutating func takeBeyondWindow(length: UInt64) throws(RDBError)
-    -> UnsafeRawBufferPointer
-  {
+  private func checkBeyondWindow(length: UInt64) throws(RDBError) {
     try check(length: length)
     guard length <= UInt64(Int.max) else { throw RDBError(.lengthTooLarge(length), at: offset) }
-    return unsafe try take(Int(length))
   }
 
   /// Up to `count` unread bytes, left unread: fewer only when the input ends first (or a
@@ -164,17 +160,12 @@ import Darwin
   }
 
   /// Consumes a string of `length` bytes without returning it, its length as the input gives
-  /// it: what ``check(length:)`` then ``skip(_:)`` do, with one compare when the window holds
-  /// it.
+  /// it: what ``check(length:)`` then ``skip(_:)`` do, the check made only when the window
+  /// does not hold the string.
   @inline(__always)
   mutating func skip(checkedLength length: UInt64) throws(RDBError) {
-    if length <= UInt64(end &- position) {
-      position &+= Int(length)
-      if position >= crcDue { advanceChecksum() }
-      return
-    }
-    try check(length: length)
-    try skipBeyondWindow(length)
+    if length > UInt64(end &- position) { try check(length: length) }
+    try skip(length)
   }
 
   /// ``skip(_:)`` of more bytes than the window holds: refills, or the truncation error.
