@@ -36,20 +36,19 @@ public struct PrefixReport: Sendable {
 
   /// The prefix of `key`.
   public func prefix(of key: [UInt8]) -> ArraySlice<UInt8> {
-    key[..<prefixLength(of: key)]
+    key[..<(unsafe key.withUnsafeBytes { unsafe prefixLength(of: $0) })]
   }
 
-  private func prefixLength(of key: [UInt8]) -> Int {
-    unsafe key.withUnsafeBytes { raw in
-      var seen = 0
-      var start = 0
-      while let index = unsafe raw.firstIndex(of: separator, from: start) {
-        seen &+= 1
-        if seen == depth { return index }
-        start = index &+ 1
-      }
-      return raw.count
+  /// The length of `key`'s prefix: up to its `depth`-th separator, or all of it.
+  @unsafe private func prefixLength(of key: UnsafeRawBufferPointer) -> Int {
+    var seen = 0
+    var start = 0
+    while let index = unsafe key.firstIndex(of: separator, from: start) {
+      seen &+= 1
+      if seen == depth { return index }
+      start = index &+ 1
     }
+    return key.count
   }
 
   /// The number of distinct prefixes kept.
@@ -61,19 +60,8 @@ public struct PrefixReport: Sendable {
 
   /// Counts the key whose name is `key` (`stats` passes every key's bytes where they lie).
   @unsafe mutating func add(keyBytes key: UnsafeRawBufferPointer, bytes: Int) {
-    var length = key.count
-    var seen = 0
-    var start = 0
-    while let index = unsafe key.firstIndex(of: separator, from: start) {
-      seen &+= 1
-      if seen == depth {
-        length = index
-        break
-      }
-      start = index &+ 1
-    }
     unsafe add(
-      UnsafeRawBufferPointer(start: key.baseAddress, count: length),
+      UnsafeRawBufferPointer(start: key.baseAddress, count: prefixLength(of: key)),
       StatsAnalyzer.Tally(keys: 1, bytes: bytes))
   }
 
