@@ -32,8 +32,13 @@ enum IntegerText {
   /// Whether `bytes` is the canonical decimal form of an Int64 (what Redis's `string2ll`
   /// accepts and prints back identically): optional `-`, no leading zeros, no `+`, no spaces,
   /// "0" but not "-0", at most 20 characters.
+  /// Only text that starts with a digit or `-` is parsed: most text is told apart inline.
+  @inline(__always)
   static func isCanonicalInteger(_ bytes: RawSpan) -> Bool {
-    canonicalValue(bytes) != nil
+    guard bytes.byteCount > 0 else { return false }
+    let first = unsafe bytes.unsafeLoad(as: UInt8.self)
+    guard first == UInt8(ascii: "-") || first &- 48 <= 9 else { return false }
+    return canonicalValue(bytes) != nil
   }
 
   /// The Int64 that `bytes` spells in canonical decimal (see ``isCanonicalInteger(_:)``), or

@@ -103,11 +103,7 @@ extension Decoder {
   /// `embstr` up to ``embeddedStringLimit`` bytes, `raw` above (`tryObjectEncoding`).
   @inline(__always)
   @unsafe func stringEncoding(of value: UnsafeRawBufferPointer) -> Encoding {
-    // Only a digit or `-` can start an integer: other text is not parsed.
-    if value.count <= 20, value.count > 0,
-      unsafe value[0] == UInt8(ascii: "-") || value[0] &- 48 <= 9,
-      unsafe IntegerText.isCanonicalInteger(RawSpan(_unsafeBytes: value))
-    {
+    if value.count <= 20, unsafe IntegerText.isCanonicalInteger(RawSpan(_unsafeBytes: value)) {
       return .int
     }
     return value.count <= embeddedStringLimit ? .embstr : .raw

@@ -85,7 +85,7 @@ enum PlainValue {
         if count > 20 { return true }
         let member = unsafe RawSpan(
           _unsafeBytes: UnsafeRawBufferPointer(rebasing: raw[position..<position &+ count]))
-        if IntegerText.canonicalValue(member) == nil { return true }
+        if !IntegerText.isCanonicalInteger(member) { return true }
         position &+= count
       }
     }
