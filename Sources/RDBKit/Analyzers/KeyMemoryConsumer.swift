@@ -8,8 +8,15 @@ public protocol KeyMemoryConsumer {
   /// false, and whose estimator does not estimate `--as-loaded`, lets ``MemoryEstimator``
   /// count such values' elements from their blobs' headers, without decompressing or walking
   /// them (``RDBHandler/needsPackedElements``); their largest element is then reported as 0.
-  /// The default is true.
+  /// One that returns true has them decompressed and walked in place, their elements measured
+  /// but not reported one by one (``RDBHandler/needsPackedElementLengths``). The default is
+  /// true.
   static var needsLargestElementLength: Bool { get }
+  /// Whether the estimator is given every element of values stored packed, one by one, as an
+  /// estimate `--as-loaded` needs (``ReadingPackedElements``). A consumer that returns false
+  /// (and reads the largest element) gets the same reports from blobs measured in place. The
+  /// default is ``needsLargestElementLength``.
+  static var readsEveryPackedElement: Bool { get }
   /// Takes one finished key's report.
   mutating func consume(_ report: KeyMemoryReport) throws(RDBError)
   /// Learns when the file was written (its `ctime`, Unix ms), before the keys.
@@ -18,6 +25,7 @@ public protocol KeyMemoryConsumer {
 
 extension KeyMemoryConsumer {
   public static var needsLargestElementLength: Bool { true }
+  public static var readsEveryPackedElement: Bool { needsLargestElementLength }
   public mutating func snapshotTime(_ time: Int64) {}
 }
 
@@ -29,6 +37,8 @@ public struct ReadingPackedElements<Next: KeyMemoryConsumer>: KeyMemoryConsumer 
 
   /// Passes reports to `next`.
   public init(_ next: Next) { self.next = next }
+
+  public static var readsEveryPackedElement: Bool { true }
 
   public mutating func consume(_ report: KeyMemoryReport) throws(RDBError) {
     try next.consume(report)

@@ -64,7 +64,12 @@ extension MemoryEstimator {
   @inline(__always)
   mutating func count(_ length: Int) {
     // A handler that reads packed elements never gets counts (``needsPackedElementCounts``).
-    if !Self.needsPackedElements, countedFromBlobs { return }
+    if !Self.needsPackedElements, countedFromBlobs {
+      // Elements of a blob the parser does not walk in place (an intset, a zipmap, a PLAIN
+      // node): counted from the blob, measured here.
+      if Self.needsPackedElementLengths, length > largest { largest = length }
+      return
+    }
     elements += 1
     if length > largest { largest = length }
   }

@@ -188,11 +188,19 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     if info?.dataType == .stream { beginStream() }
   }
 
-  /// Packed values are read element by element only for a consumer that reads their largest
-  /// element, or for `--as-loaded` (given a ``ReadingPackedElements`` consumer); otherwise
-  /// their blobs' sizes and element counts are all the model needs.
-  public static var needsPackedElements: Bool { Consumer.needsLargestElementLength }
+  /// Packed values are read element by element only for `--as-loaded` (given a
+  /// ``ReadingPackedElements`` consumer); otherwise their blobs' sizes and element counts are
+  /// all the model needs, and, for a consumer that reads the largest element, the length of
+  /// each blob's longest element, measured as the parser walks it in place.
+  public static var needsPackedElements: Bool { Consumer.readsEveryPackedElement }
   public static var needsPackedElementCounts: Bool { !needsPackedElements }
+  public static var needsPackedElementLengths: Bool {
+    !needsPackedElements && Consumer.needsLargestElementLength
+  }
+
+  public mutating func largestPackedElement(_ byteCount: Int) throws(RDBError) {
+    if byteCount > largest { largest = byteCount }
+  }
 
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {
     if let count = blob.elementCount {

@@ -18,4 +18,5 @@ public struct SizeFilter<Next: KeyMemoryConsumer>: KeyMemoryConsumer {
   public mutating func snapshotTime(_ time: Int64) { next.snapshotTime(time) }
 
   public static var needsLargestElementLength: Bool { Next.needsLargestElementLength }
+  public static var readsEveryPackedElement: Bool { Next.readsEveryPackedElement }
 }

@@ -20,6 +20,9 @@ public struct TopKeys: KeyMemoryConsumer, Sendable {
     heap.reserveCapacity(min(self.limit, 1 << 16))
   }
 
+  /// Packed values are measured in place (``KeyMemoryConsumer/readsEveryPackedElement``).
+  public static var readsEveryPackedElement: Bool { false }
+
   /// Offers a report.
   ///
   /// - Complexity: O(log limit).

@@ -26,6 +26,12 @@
   func bytes(using scratch: inout ScratchBuffer) -> UnsafeRawBufferPointer {
     isInteger ? unsafe scratch.text(of: integer) : unsafe string
   }
+
+  /// The byte count of ``bytes(using:)``, without writing an integer's text.
+  @inline(__always)
+  var textLength: Int {
+    isInteger ? IntegerText.length(of: integer) : unsafe string.count
+  }
 }
 
 /// Reads little-endian integers from a buffer whose bounds were already checked.

@@ -43,6 +43,11 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     }
   }
 
+  /// The largest element is written, but packed values need not be read element by element
+  /// for it (``KeyMemoryConsumer/readsEveryPackedElement``): an estimate `--as-loaded` wraps
+  /// the writer in ``ReadingPackedElements``.
+  public static var readsEveryPackedElement: Bool { false }
+
   /// Writes one report.
   public mutating func consume(_ report: KeyMemoryReport) throws(RDBError) {
     switch format {

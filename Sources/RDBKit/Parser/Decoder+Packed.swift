@@ -38,12 +38,18 @@ extension Decoder {
       try unsafe checkRepeatsInPasses(blob, type, origin: blobOrigin)
     }
     if !H.needsPackedElements, let shape = PackedShape(type) {
+      let largest: Int
       if kind == .ziplist {
         var reader = unsafe try ZiplistReader(blob, origin: blobOrigin)
-        return try checkPacked(&reader, as: shape, origin: blobOrigin)
+        largest = try checkPacked(
+          &reader, as: shape, origin: blobOrigin, measuring: H.needsPackedElementLengths)
+      } else {
+        var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
+        largest = try checkPacked(
+          &reader, as: shape, origin: blobOrigin, measuring: H.needsPackedElementLengths)
       }
-      var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
-      return try checkPacked(&reader, as: shape, origin: blobOrigin)
+      if H.needsPackedElementLengths { try handler.largestPackedElement(largest) }
+      return
     }
     switch type {
     case .hashZipmap:
@@ -140,14 +146,18 @@ extension Decoder {
         if H.needsPackedElements {
           try emitListElements(&reader, into: &handler)
         } else {
-          try checkPacked(&reader, as: .list, origin: blobOrigin)
+          let largest = try checkPacked(
+            &reader, as: .list, origin: blobOrigin, measuring: H.needsPackedElementLengths)
+          if H.needsPackedElementLengths { try handler.largestPackedElement(largest) }
         }
       } else {
         var reader = unsafe try ListpackReader(node, origin: blobOrigin)
         if H.needsPackedElements {
           try emitListElements(&reader, into: &handler)
         } else {
-          try checkPacked(&reader, as: .list, origin: blobOrigin)
+          let largest = try checkPacked(
+            &reader, as: .list, origin: blobOrigin, measuring: H.needsPackedElementLengths)
+          if H.needsPackedElementLengths { try handler.largestPackedElement(largest) }
         }
       }
     }

@@ -29,21 +29,29 @@ extension Decoder {
   }
 
   /// Walks `reader` to its end with the same checks, in the same order, as the reporting
-  /// path: element structure, pairing, repeats, scores.
+  /// path: element structure, pairing, repeats, scores. When `measuring`, returns the byte
+  /// length of the longest element the reporting path would give a handler (integers as
+  /// decimal text; a sorted set's members, not its scores), else 0.
+  @discardableResult
   mutating func checkPacked<R: PackedReader>(
-    _ reader: inout R, as shape: PackedShape, origin: Int
-  ) throws(RDBError) {
+    _ reader: inout R, as shape: PackedShape, origin: Int, measuring: Bool = false
+  ) throws(RDBError) -> Int {
+    var largest = 0
     switch shape {
     case .list:
-      while try reader.next() != nil {}
+      while let element = try reader.next() {
+        if measuring { largest = max(largest, element.textLength) }
+      }
     case .set:
       while let member = try reader.next() {
         guard duplicates.insert(member) else { throw Self.duplicate(R.name, origin) }
+        if measuring { largest = max(largest, member.textLength) }
       }
     case .hash:
       while let field = try reader.next() {
-        guard try reader.next() != nil else { throw Self.oddCount(R.name, origin) }
+        guard let value = try reader.next() else { throw Self.oddCount(R.name, origin) }
         guard duplicates.insert(field) else { throw Self.duplicate(R.name, origin) }
+        if measuring { largest = max(largest, field.textLength, value.textLength) }
       }
     case .sortedSet:
       var warned = false
@@ -53,12 +61,13 @@ extension Decoder {
         if unsafe !score.isInteger && !DoubleText.isNumber(score.string) {
           _ = unsafe loadedScore(score.string, origin: origin, warned: &warned)
         }
+        if measuring { largest = max(largest, member.textLength) }
       }
     case .hashWithTTLs:
       var previous: Int64 = 0
       var seenNoTTL = false
       while let field = try reader.next() {
-        guard try reader.next() != nil, let ttl = try reader.next() else {
+        guard let value = try reader.next(), let ttl = try reader.next() else {
           throw RDBError(
             .corruptStructure(
               structure: R.name, reason: "element count is not a multiple of 3"),
@@ -66,8 +75,10 @@ extension Decoder {
         }
         guard duplicates.insert(field) else { throw Self.duplicate(R.name, origin) }
         try Self.checkFieldTTL(ttl, previous: &previous, seenNoTTL: &seenNoTTL, origin: origin)
+        if measuring { largest = max(largest, field.textLength, value.textLength) }
       }
     }
+    return largest
   }
 }
 

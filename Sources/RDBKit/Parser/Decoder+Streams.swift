@@ -32,7 +32,11 @@ extension Decoder {
         .listpack, blob, group: 0, origin: blobOrigin, nodeID: master, to: &handler)
       var reader = unsafe try ListpackReader(blob, origin: blobOrigin, checksCount: false)
       guard !reader.isAtEnd else { throw Self.corruptStream("empty listpack node", blobOrigin) }
-      try readStreamNode(&reader, master: master, walk: &walk, origin: blobOrigin, into: &handler)
+      let largest = try readStreamNode(
+        &reader, master: master, walk: &walk, origin: blobOrigin, into: &handler)
+      if !H.needsPackedElements, H.needsPackedElementLengths {
+        try handler.largestPackedElement(largest)
+      }
       if let declared = reader.headerCount, declared != reader.count, !walk.warnedNodeCount {
         walk.warnedNodeCount = true
         warn(.streamNodeCount(declared: declared, found: reader.count), at: blobOrigin)
@@ -71,11 +75,16 @@ extension Decoder {
   /// the master fields and their 0 terminator, then exactly as many entries as the master
   /// entry counts (live and deleted together), each with integer flags, ID and field count
   /// and the element count that closes it, and nothing after the last. The order of entry
-  /// IDs, which the server does not check, is a warning.
+  /// IDs, which the server does not check, is a warning. For a handler that takes lengths
+  /// instead of fields (``RDBHandler/needsPackedElementLengths``), returns the byte length of
+  /// the longest field name or value of a live entry, as ``streamField(_:value:)`` would
+  /// give them; else 0.
   private mutating func readStreamNode<H: RDBHandler>(
     _ reader: inout ListpackReader, master: StreamID, walk: inout StreamWalk, origin: Int,
     into handler: inout H
-  ) throws(RDBError) {
+  ) throws(RDBError) -> Int {
+    let measuring = !H.needsPackedElements && H.needsPackedElementLengths
+    var largest = 0
     let live = try Self.nextInteger(&reader, "count", origin)
     let deleted = try Self.nextInteger(&reader, "deleted count", origin)
     let masterFieldCount = try Self.nextInteger(&reader, "master field count", origin)
@@ -85,11 +94,13 @@ extension Decoder {
     guard total >= 0, !overflow, masterFieldCount >= 0, masterFieldCount <= Int64(UInt32.max)
     else { throw Self.corruptStream("negative or impossible master entry counts", origin) }
     masterFields.removeAll(keepingCapacity: true)
+    var longestMasterField = 0
     for _ in 0..<masterFieldCount {
       guard let field = try reader.next() else {
         throw Self.corruptStream("master entry ends early", origin)
       }
       masterFields.append(field)
+      if measuring { longestMasterField = max(longestMasterField, field.textLength) }
     }
     guard try Self.nextInteger(&reader, "master terminator", origin) == 0 else {
       throw Self.corruptStream("master entry terminator is not 0", origin)
@@ -116,12 +127,16 @@ extension Decoder {
       }
       if !isDeleted { try handler.beginStreamEntry(id: id, fieldCount: Int(fieldCount)) }
       if !H.needsPackedElements {
-        // The same walk without the fields' text: names and values are only stepped over.
+        // The same walk without the fields' text: names and values are only stepped over,
+        // or measured.
         let elements = sameFields ? fieldCount : fieldCount &* 2
+        let measured = measuring && !isDeleted
+        if measured, sameFields, fieldCount > 0 { largest = max(largest, longestMasterField) }
         for _ in 0..<elements {
-          guard try reader.next() != nil else {
+          guard let element = try reader.next() else {
             throw Self.corruptStream("entry ends early", origin)
           }
+          if measured { largest = max(largest, element.textLength) }
         }
       } else {
         try readStreamFields(
@@ -136,6 +151,7 @@ extension Decoder {
     guard try reader.next() == nil else {
       throw Self.corruptStream("elements after the last entry", origin)
     }
+    return largest
   }
 
   /// Reads one entry's fields (names from the master entry when `sameFields`) and reports

@@ -108,6 +108,7 @@ enum ScratchSlot {
       in: version, keyInObject: valkeyKeepsKeyInObject)
     leavesBlobsToChecksum =
       leavesBlobsToChecksum && leavesStringsToChecksum && !H.needsPackedElements
+      && !H.needsPackedElementLengths
     try handler.header(version)
     var database = 0
     var expiresAt: Int64? = nil

@@ -127,6 +127,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public static var needsElements: Bool { Next.needsElements }
   public static var needsPackedElements: Bool { Next.needsPackedElements }
   public static var needsPackedElementCounts: Bool { Next.needsPackedElementCounts }
+  public static var needsPackedElementLengths: Bool { Next.needsPackedElementLengths }
   public static var restartsCleanly: Bool { Next.restartsCleanly }
   public static var needsModulePayloads: Bool { Next.needsModulePayloads }
 
@@ -176,6 +177,9 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   }
   public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) {
     if passing { try next.rawValue(bytes) }
+  }
+  public mutating func largestPackedElement(_ byteCount: Int) throws(RDBError) {
+    if passing { try next.largestPackedElement(byteCount) }
   }
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {
     if passing { try next.valueBlob(blob) }

@@ -50,6 +50,11 @@ public protocol RDBHandler {
   /// compressed blob whose header (as far as its first literal run shows it) does not give
   /// the count. The default is false.
   static var needsPackedElementCounts: Bool { get }
+  /// Whether a handler that does not read packed elements (``needsPackedElements`` false)
+  /// reads the length of their longest one (``largestPackedElement(_:)``). The parser then
+  /// decodes every blob (none is left to the checksum) and measures its elements as it
+  /// walks and checks them in place. The default is false.
+  static var needsPackedElementLengths: Bool { get }
   /// Whether the handler can be started over from a copy of itself: it keeps results only in
   /// its own value (no output written as it goes). The parser may then re-read a file whose
   /// checksum turned out to be missing, decompressing what it had left to the checksum.
@@ -100,6 +105,14 @@ public protocol RDBHandler {
   mutating func rawValue(_ bytes: RawSpan) throws(RDBError)
   /// A blob the value is stored in, reported before the elements it holds.
   mutating func valueBlob(_ blob: ValueBlob) throws(RDBError)
+  /// For a handler with ``needsPackedElementLengths``, after a ziplist or listpack blob (a
+  /// single-blob list, set, hash or sorted set, a quicklist node, a stream node) has been
+  /// walked and checked: the byte length of its longest element as the element events would
+  /// give it (integers as decimal text; a sorted set's members, not its scores; a stream
+  /// node's field names and values of live entries), 0 when it has none. Blobs that are not
+  /// walked in place (intsets, zipmaps, hashes with field TTLs, PLAIN nodes) report their
+  /// element events instead.
+  mutating func largestPackedElement(_ byteCount: Int) throws(RDBError)
   /// A string value's length, reported before ``stringValue(_:)`` (and instead of it when the
   /// handler does not need string values).
   mutating func stringLength(_ byteCount: Int) throws(RDBError)
@@ -161,6 +174,7 @@ extension RDBHandler {
   public static var needsElements: Bool { true }
   public static var needsPackedElements: Bool { needsElements }
   public static var needsPackedElementCounts: Bool { false }
+  public static var needsPackedElementLengths: Bool { false }
   public static var restartsCleanly: Bool { false }
   public static var needsModulePayloads: Bool { false }
   public mutating func header(_ version: RDBVersion) throws(RDBError) {}
@@ -180,6 +194,7 @@ extension RDBHandler {
   public mutating func beginValue(encoding: Encoding) throws(RDBError) {}
   public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) {}
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {}
+  public mutating func largestPackedElement(_ byteCount: Int) throws(RDBError) {}
   public mutating func stringLength(_ byteCount: Int) throws(RDBError) {}
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {}
   public mutating func listElement(_ element: RawSpan) throws(RDBError) {}

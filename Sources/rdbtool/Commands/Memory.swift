@@ -1,5 +1,6 @@
 import ArgumentParser
 import RDBKit
+import RDBS3
 import SystemPackage
 
 extension RDBTool {
@@ -86,13 +87,17 @@ extension RDBTool {
           // Each input's largest keys, then the largest of all, each knowing its input.
           var largest: [(report: KeyMemoryReport, input: Int)] = []
           for (index, source) in sources.enumerated() {
-            var estimator = KeyFilter(
-              memory.estimator(TopKeys(limit: top)), selection: selection)
-            try ParseRun.parse(
-              source, into: &estimator, client: client, options: options,
-              quiet: destination.writesToTerminal, selection: selection)
-            models.append(estimator.next.model)
-            largest += estimator.next.consumer.next.largestFirst().map { ($0, index) }
+            // --as-loaded converts values by their elements: every packed element is read.
+            let kept =
+              memory.asLoaded
+              ? try estimate(
+                source, into: ReadingPackedElements(TopKeys(limit: top)), client: client,
+                selection: selection, models: &models
+              ).next
+              : try estimate(
+                source, into: TopKeys(limit: top), client: client, selection: selection,
+                models: &models)
+            largest += kept.largestFirst().map { ($0, index) }
             largest.sort { $0.report.sizeInBytes > $1.report.sizeInBytes }
             largest.removeLast(max(0, largest.count - top))
           }
@@ -105,16 +110,33 @@ extension RDBTool {
         }
         for source in sources {
           if withFile { writer.file = source.name }
-          var estimator = KeyFilter(memory.estimator(writer), selection: selection)
-          defer { try? estimator.next.consumer.next.finish() }
-          try ParseRun.parse(
-            source, into: &estimator, client: client, options: options,
-            quiet: destination.writesToTerminal, selection: selection)
-          models.append(estimator.next.model)
-          writer = estimator.next.consumer.next
+          // Every copy of the writer flushes the same buffer: the rows of a failed parse too.
+          defer { try? writer.finish() }
+          writer =
+            memory.asLoaded
+            ? try estimate(
+              source, into: ReadingPackedElements(writer), client: client, selection: selection,
+              models: &models
+            ).next
+            : try estimate(
+              source, into: writer, client: client, selection: selection, models: &models)
         }
         try writer.finish()
       }
+    }
+
+    /// Parses `source` into an estimator whose reports go to `consumer`; notes the model
+    /// used in `models` and returns the consumer.
+    private func estimate<C: KeyMemoryConsumer>(
+      _ source: InputSource, into consumer: C, client: S3Client?, selection: KeySelection,
+      models: inout [MemoryModel]
+    ) throws -> C {
+      var estimator = KeyFilter(memory.estimator(consumer), selection: selection)
+      try ParseRun.parse(
+        source, into: &estimator, client: client, options: options,
+        quiet: destination.writesToTerminal, selection: selection)
+      models.append(estimator.next.model)
+      return estimator.next.consumer.next
     }
   }
 }
