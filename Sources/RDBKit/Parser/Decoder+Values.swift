@@ -5,6 +5,34 @@ extension Decoder {
   mutating func readStringValue<H: RDBHandler>(into handler: inout H) throws(RDBError)
     -> Encoding
   {
+    // Most values of a file of tiny keys: a string under 64 bytes stored as it is, one-byte
+    // length (`00xxxxxx`), that the window holds whole. Read here, inlined into the record
+    // loop, as the general path below reads it; anything else is a call.
+    if let first = source.nextByteInWindow, first < 0x40,
+      let bytes = unsafe source.takeIfHeld(Int(first) &+ 1)
+    {
+      let value = unsafe UnsafeRawBufferPointer(rebasing: bytes[1...])
+      let encoding = unsafe stringEncoding(of: value)
+      if leavesStringsToChecksum {
+        try handler.beginValue(encoding: encoding)
+        try handler.stringLength(value.count)
+        return encoding
+      }
+      lastStringWasCompressed = false
+      lastStringStoredBytes = value.count
+      try handler.beginValue(encoding: encoding)
+      try handler.stringLength(value.count)
+      try unsafe handler.stringValue(RawSpan(_unsafeBytes: value))
+      return encoding
+    }
+    return try readStringValueInGeneral(into: &handler)
+  }
+
+  /// ``readStringValue(into:)`` of any string.
+  @inline(never)
+  private mutating func readStringValueInGeneral<H: RDBHandler>(into handler: inout H)
+    throws(RDBError) -> Encoding
+  {
     if leavesStringsToChecksum {
       let (encoding, length) = try readStringEncodingOnly()
       try handler.beginValue(encoding: encoding)

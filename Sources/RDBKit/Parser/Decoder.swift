@@ -282,7 +282,8 @@ enum ScratchSlot {
   /// Reads the current key's name. Most names are under 64 bytes, with a one-byte length
   /// (`00xxxxxx`): one that the window holds whole is taken as it is, in place of the general
   /// ``readString(into:persistent:)`` (which a stream's window, whose bytes do not stay, and
-  /// every other form of string still go through, with its errors).
+  /// every other form of string still go through, with its errors). Only that test is inlined
+  /// into the record loop; the general read is a call, so that a tiny key pays for no frame.
   @inline(__always)
   private mutating func readKeyName() throws(RDBError) -> UnsafeRawBufferPointer {
     if source.keepsBytes, let first = source.nextByteInWindow, first < 0x40,
@@ -290,7 +291,13 @@ enum ScratchSlot {
     {
       return unsafe UnsafeRawBufferPointer(rebasing: bytes[1...])
     }
-    return unsafe try readString(into: .key, persistent: true)
+    return unsafe try readKeyNameInScratch()
+  }
+
+  /// ``readKeyName()``'s general case: any encoding, or a stream's window.
+  @inline(never)
+  private mutating func readKeyNameInScratch() throws(RDBError) -> UnsafeRawBufferPointer {
+    unsafe try readString(into: .key, persistent: true)
   }
 
   private mutating func readFunctionPreGA<H: RDBHandler>(_ handler: inout H) throws(RDBError) {
