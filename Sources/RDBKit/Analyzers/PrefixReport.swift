@@ -76,8 +76,24 @@ public struct PrefixReport: Sendable {
     overflow.add(other.overflow)
   }
 
-  /// Adds `tally` to `prefix`'s entry, making one if the limit allows.
+  /// Counts a key of `bytes` estimated bytes whose prefix is `prefix` (not its whole name);
+  /// returns the number of the entry that counted it, or −1 when ``overflow`` did.
+  @unsafe mutating func add(prefix: UnsafeRawBufferPointer, bytes: Int) -> Int {
+    unsafe add(prefix, StatsAnalyzer.Tally(keys: 1, bytes: bytes))
+  }
+
+  /// Counts a key of `bytes` estimated bytes in entry `number`, as returned by
+  /// ``add(prefix:bytes:)`` for the same prefix (entries are never renumbered).
+  @inline(__always)
+  mutating func add(bytes: Int, toEntry number: Int) {
+    entries[number].tally.add(bytes)
+  }
+
+  /// Adds `tally` to `prefix`'s entry, making one if the limit allows; returns the entry's
+  /// number, or −1 when the key counted in ``overflow``.
+  @discardableResult
   @unsafe private mutating func add(_ prefix: UnsafeRawBufferPointer, _ tally: StatsAnalyzer.Tally)
+    -> Int
   {
     let hash = unsafe hasher.hash(prefix)
     let tag = hash & 0xFFFF_FFFF_0000_0000
@@ -90,16 +106,20 @@ public struct PrefixReport: Sendable {
         let number = Int(slot & 0xFFFF_FFFF) - 1
         if unsafe isEntry(number, spelling: prefix) {
           entries[number].tally.add(tally)
-          return
+          return number
         }
       }
       index = (index + 1) & mask
     }
-    guard entries.count < limit else { return overflow.add(tally) }
+    guard entries.count < limit else {
+      overflow.add(tally)
+      return -1
+    }
     entries.append(Entry(start: names.count, count: prefix.count, tally: tally))
     unsafe names.append(contentsOf: prefix)
     slots[index] = tag | UInt64(entries.count)
     if entries.count * 2 > slots.count { rebuildSlots(count: slots.count * 2) }
+    return entries.count - 1
   }
 
   @unsafe private func isEntry(_ number: Int, spelling prefix: UnsafeRawBufferPointer) -> Bool {

@@ -65,6 +65,10 @@ public struct PrefixTree: Sendable {
   /// the low 32 bits (0: empty), the hash's high 32 bits above.
   var slots: [UInt64] = Array(repeating: 0, count: 64)
   private let hasher = SeededHash()
+  /// Changes at every rebuild of ``slots``, which is when nodes are folded or renumbered: a
+  /// node number kept from an earlier key (``StatsAnalyzer``'s first segments) is still the
+  /// node its name leads to while this has not changed.
+  private(set) var generation = 0
 
   /// A tree split at `separator`, `maxDepth` levels deep, of at most `nodeLimit` nodes with
   /// at most `childLimit` children each.
@@ -92,14 +96,46 @@ public struct PrefixTree: Sendable {
   @unsafe mutating func add(
     keyBytes key: UnsafeRawBufferPointer, bytes: Int, ttl: StatsAnalyzer.TTLClass
   ) {
-    if nodes.count >= 2 * nodeLimit { prune() }
+    pruneIfFull()
     let tally = StatsAnalyzer.Tally(keys: 1, bytes: bytes)
     let column = ttl.index
     ttlTallies[column].add(tally)
+    unsafe addBelow(0, key: key, from: 0, depth: 0, tally: tally, column: column)
+  }
+
+  /// Prunes the tree when it holds twice ``nodeLimit`` nodes: what ``add(keyBytes:bytes:ttl:)``
+  /// does first.
+  @inline(__always)
+  mutating func pruneIfFull() {
+    if nodes.count >= 2 * nodeLimit { prune() }
+  }
+
+  /// Counts the key whose name is `key` in the root and in `node`, the root's child named by
+  /// the bytes before its first separator, at `separatorIndex` (a number the tree gave for
+  /// that name at this ``generation``, after ``pruneIfFull()``), then along the rest of its path.
+  @unsafe mutating func add(
+    keyBytes key: UnsafeRawBufferPointer, bytes: Int, ttl: StatsAnalyzer.TTLClass,
+    firstNode node: Int32, separatorIndex: Int
+  ) {
+    let tally = StatsAnalyzer.Tally(keys: 1, bytes: bytes)
+    let column = ttl.index
+    ttlTallies[column].add(tally)
+    ttlTallies[Int(node) &* Self.classCount &+ column].add(tally)
+    unsafe addBelow(
+      node, key: key, from: separatorIndex &+ 1, depth: 1, tally: tally, column: column)
+  }
+
+  /// Counts `tally` in column `column` along the segments of `key` from `start` on, below
+  /// `node` at `depth`.
+  @inline(__always)
+  @unsafe private mutating func addBelow(
+    _ node: Int32, key: UnsafeRawBufferPointer, from start: Int, depth: Int,
+    tally: StatsAnalyzer.Tally, column: Int
+  ) {
     guard let base = key.baseAddress else { return }
-    var node: Int32 = 0
-    var start = 0
-    var depth = 0
+    var node = node
+    var start = start
+    var depth = depth
     while depth < maxDepth, let index = unsafe key.firstIndex(of: separator, from: start) {
       node = unsafe child(
         of: node, named: UnsafeRawBufferPointer(start: base + start, count: index &- start))
@@ -185,6 +221,7 @@ public struct PrefixTree: Sendable {
       nodes[number].isFolded = true
     }
     slots = Array(repeating: 0, count: count)
+    generation &+= 1
     let mask = count - 1
     unsafe names.withUnsafeBytes { names in
       for (number, node) in nodes.enumerated().dropFirst() where !node.isOther && !node.isFolded {

@@ -52,6 +52,10 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   public private(set) var total = Tally()
   // Counted into arrays (by database number, type, encoding and TTL class) so a key costs a
   // few additions and no hashing; the dictionaries below are built when asked for.
+  /// Databases 0 to 15 (a server's default count), stored inline: counting a key checks no
+  /// array buffer for uniqueness.
+  private var nearDatabaseTallies = InlineArray<16, Tally>(repeating: Tally())
+  /// Databases from 16 up to ``arrayDatabases``, grown when one is met.
   private var databaseTallies: [Tally] = []
   /// Databases numbered from ``arrayDatabases`` on (a file may name any 32-bit number): a
   /// dictionary, so that a hostile number allocates nothing.
@@ -79,9 +83,13 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   /// Keys by estimated size: index `i` counts keys of 2^(i−1) … 2^i − 1 bytes.
   public var sizeHistogram: [Int] { Self.array(sizeCounts) }
   /// Memory per key prefix.
-  public private(set) var prefixes: PrefixReport
+  public internal(set) var prefixes: PrefixReport
   /// Memory per prefix at every depth, by TTL class.
-  public private(set) var tree: PrefixTree
+  public internal(set) var tree: PrefixTree
+  /// Whether the flat report's prefixes are the tree's first-level nodes, so that a key's
+  /// first segment is looked up once for both (``FirstSegments``).
+  let sharesFirstSegment: Bool
+  var firstSegments = FirstSegments()
   /// The biggest keys of any type.
   public private(set) var biggestOverall: TopKeys
   /// What makes a key big.
@@ -92,6 +100,8 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   public private(set) var bigKeys: TopKeys
   /// Keys and memory per cluster hash slot (index: the slot).
   public private(set) var slots = [Tally](repeating: Tally(), count: HashSlot.count)
+  /// The CRC tables of ``HashSlot``, kept so that a key's slot costs no lazy-static check.
+  private let slotTables = HashSlot.tables
   private let topCount: Int
   /// When the file was written (its `ctime`, Unix ms), if it says.
   public private(set) var snapshot: Int64?
@@ -105,6 +115,7 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     self.topCount = topCount
     self.prefixes = prefixes
     self.tree = tree
+    sharesFirstSegment = prefixes.depth == 1 && prefixes.separator == tree.separator
     biggestByType = DataType.allCases.map { _ in TopKeys(limit: topCount) }
     biggestOverall = TopKeys(limit: overallCount)
     bigKeyThresholds = bigKeys
@@ -114,6 +125,9 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   /// Per database number.
   public var databases: [Int: Tally] {
     var result: [Int: Tally] = [:]
+    for database in nearDatabaseTallies.indices where nearDatabaseTallies[database].keys > 0 {
+      result[database] = nearDatabaseTallies[database]
+    }
     for (database, tally) in databaseTallies.enumerated() where tally.keys > 0 {
       result[database] = tally
     }
@@ -168,10 +182,12 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     let size = report.sizeInBytes
     // The slot's tally is read first and written last: the table (256 KiB) is mostly out of
     // the cache, and the read then overlaps the work below instead of stalling the end.
-    let slot = unsafe report.withKeyBytes { unsafe HashSlot.slot(ofBytes: $0) }
+    let slot = unsafe report.withKeyBytes { unsafe HashSlot.slot(ofBytes: $0, tables: slotTables) }
     var slotTally = slots[slot]
     total.add(size)
-    if report.database < databaseTallies.count {
+    if report.database < nearDatabaseTallies.count {
+      nearDatabaseTallies[report.database].add(size)
+    } else if report.database < databaseTallies.count {
       databaseTallies[report.database].add(size)
     } else if report.database < Self.arrayDatabases {
       databaseTallies += Array(
@@ -197,10 +213,7 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
     let typeIndex = DataTypeIndex.of(report.type)
     // Asked first: most keys are too small to be kept, and asking writes nothing.
     if biggestByType[typeIndex].wouldKeep(report) { biggestByType[typeIndex].insert(report) }
-    unsafe report.withKeyBytes { key in
-      unsafe prefixes.add(keyBytes: key, bytes: size)
-      unsafe tree.add(keyBytes: key, bytes: size, ttl: ttl)
-    }
+    unsafe report.withKeyBytes { unsafe countPrefixes(of: $0, bytes: size, ttl: ttl) }
     biggestOverall.insert(report)
     if bigKeyThresholds.isBig(report) {
       bigKeyTally.add(size)
@@ -213,6 +226,9 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
   /// Adds another shard's figures.
   public mutating func merge(_ other: StatsAnalyzer) {
     total.add(other.total)
+    for index in nearDatabaseTallies.indices {
+      nearDatabaseTallies[index].add(other.nearDatabaseTallies[index])
+    }
     if other.databaseTallies.count > databaseTallies.count {
       databaseTallies += Array(
         repeating: Tally(), count: other.databaseTallies.count - databaseTallies.count)

@@ -28,19 +28,31 @@ public enum HashSlot {
   /// The slot of the key in `key`: braces found eight bytes at a time, as `stats` asks it for
   /// every key.
   @unsafe static func slot(ofBytes key: UnsafeRawBufferPointer) -> Int {
+    unsafe slot(ofBytes: key, tables: crcTables)
+  }
+
+  /// ``slot(ofBytes:)`` with the CRC tables (``tables``) given, which a caller asking for every
+  /// key keeps: reading the lazily made static costs a `swift_once` call per key.
+  @unsafe static func slot(ofBytes key: UnsafeRawBufferPointer, tables: [UInt16]) -> Int {
     guard let open = unsafe key.firstIndex(of: UInt8(ascii: "{"), from: 0),
       let close = unsafe key.firstIndex(of: UInt8(ascii: "}"), from: open &+ 1),
       close > open &+ 1
-    else { return Int(unsafe crc16(key)) & 0x3FFF }
-    return Int(unsafe crc16(UnsafeRawBufferPointer(rebasing: key[(open &+ 1)..<close]))) & 0x3FFF
+    else { return Int(unsafe crc16(key, tables: tables)) & 0x3FFF }
+    return Int(
+      unsafe crc16(UnsafeRawBufferPointer(rebasing: key[(open &+ 1)..<close]), tables: tables))
+      & 0x3FFF
   }
+
+  /// The CRC tables ``slot(ofBytes:tables:)`` takes.
+  static var tables: [UInt16] { crcTables }
 
   /// CRC16/XMODEM of `bytes`, eight bytes a step (`stats` asks it for every key): the CRC is
   /// linear, so a step's result is the XOR of one table entry per byte, the entry of byte
   /// `i` of the step (the CRC so far folded into the first two) being that byte's CRC followed
-  /// by `7 − i` zero bytes. The last 0–7 bytes go one at a time.
+  /// by `7 − i` zero bytes. Then one step of four bytes the same way, if four are left, and
+  /// the last 0–3 bytes one at a time.
   @inline(__always)
-  @unsafe static func crc16(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
+  @unsafe static func crc16(_ bytes: UnsafeRawBufferPointer, tables crcTables: [UInt16]) -> UInt16 {
     var crc: UInt16 = 0
     let count = bytes.count
     var offset = 0
@@ -58,6 +70,16 @@ public enum HashSlot {
           entry(7, 56) ^ entry(6, 48) ^ entry(5, 40) ^ entry(4, 32) ^ entry(3, 24)
           ^ entry(2, 16) ^ entry(1, 8) ^ entry(0, 0)
         offset &+= 8
+      }
+      if offset &+ 4 <= count {
+        let word =
+          UInt32(bigEndian: unsafe bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+          ^ UInt32(crc) << 16
+        func entry(_ table: Int, _ shift: UInt32) -> UInt16 {
+          unsafe tables[table &<< 8 | Int(truncatingIfNeeded: (word &>> shift) & 0xFF)]
+        }
+        crc = entry(3, 24) ^ entry(2, 16) ^ entry(1, 8) ^ entry(0, 0)
+        offset &+= 4
       }
       while offset < count {
         let index = unsafe Int(UInt8(truncatingIfNeeded: crc >> 8) ^ bytes[offset])
