@@ -62,8 +62,18 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     try output.flush()
   }
 
+  /// Appends a database index: one digit for most, without the call a decimal takes.
+  @inline(__always)
+  private func appendDatabase(_ database: Int) {
+    if database >= 0, database < 10 {
+      output.append(UInt8(truncatingIfNeeded: 48 &+ database))
+    } else {
+      output.append(integer: Int64(database))
+    }
+  }
+
   private mutating func appendCSV(_ report: KeyMemoryReport) {
-    output.append(integer: Int64(report.database))
+    appendDatabase(report.database)
     output.append(UInt8(ascii: ","))
     output.appendTypeName(of: report)
     output.append(UInt8(ascii: ","))
@@ -91,7 +101,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
 
   private mutating func appendJSON(_ report: KeyMemoryReport) {
     output.append("{\"db\":")
-    output.append(integer: Int64(report.database))
+    appendDatabase(report.database)
     output.append(",\"key\":")
     unsafe report.withKeyBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
     output.append(",\"type\":\"")
