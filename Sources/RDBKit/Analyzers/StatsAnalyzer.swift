@@ -259,6 +259,7 @@ public struct StatsAnalyzer: KeyMemoryConsumer, Sendable {
 
   /// The TTL class of a key expiring at `expiresAt` in a file written at `snapshot`. Static, so
   /// that the mutating ``consume(_:)`` does not copy the whole analyzer (800 bytes) to call it.
+  @inline(__always)
   static func ttlClass(_ expiresAt: Int64?, snapshot: Int64?) -> TTLClass {
     guard let expiresAt else { return .none }
     let left = expiresAt - (snapshot ?? 0)

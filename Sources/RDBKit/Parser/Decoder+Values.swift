@@ -6,8 +6,8 @@ extension Decoder {
     -> Encoding
   {
     // Most values of a file of tiny keys: a string under 64 bytes stored as it is, one-byte
-    // length (`00xxxxxx`), that the window holds whole. Read here, inlined into the record
-    // loop, as the general path below reads it; anything else is a call.
+    // length (`00xxxxxx`), or an integer, that the window holds whole. Read here, inlined into
+    // the record loop, as the general path below reads it; anything else is a call.
     if let first = source.nextByteInWindow, first < 0x40,
       let bytes = unsafe source.takeIfHeld(Int(first) &+ 1)
     {
@@ -24,6 +24,21 @@ extension Decoder {
       try handler.stringLength(value.count)
       try unsafe handler.stringValue(RawSpan(_unsafeBytes: value))
       return encoding
+    }
+    // An integer of 1, 2 or 4 bytes (`11000000`–`11000010`) whose text the handler does not
+    // need: its length, as ``readStringEncodingOnly()`` works it out.
+    if leavesStringsToChecksum, let first = source.nextByteInWindow, first &- 0xC0 <= 2,
+      let bytes = unsafe source.takeIfHeld(first == 0xC0 ? 2 : first == 0xC1 ? 3 : 5)
+    {
+      let value: Int64 =
+        first == 0xC0
+        ? Int64(unsafe Int8(bitPattern: bytes[1]))
+        : first == 0xC1
+          ? Int64(unsafe bytes.littleEndian(at: 1, as: Int16.self))
+          : Int64(unsafe bytes.littleEndian(at: 1, as: Int32.self))
+      try handler.beginValue(encoding: .int)
+      try handler.stringLength(IntegerText.length(of: value))
+      return .int
     }
     return try readStringValueInGeneral(into: &handler)
   }
