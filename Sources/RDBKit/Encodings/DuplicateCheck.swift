@@ -42,9 +42,9 @@ import Darwin
     var slot: Int
   }
 
-  /// The index: 0 for an empty slot, else the top 32 bits of an element's hash over its
-  /// entry's number plus one (in the low 32 bits).
-  private var slots: UnsafeMutablePointer<UInt64>
+  /// The index: 0 for an empty slot, else the top bits of an element's hash (``tagMask``)
+  /// over its entry's number plus one (``numberMask``).
+  private var slots: UnsafeMutablePointer<UInt32>
   private var slotCapacity: Int
   /// The number of slots the current value's index spans, less one (a power of two less one).
   private var mask: Int
@@ -77,9 +77,19 @@ import Darwin
   /// The number of collected hashes at which they are sorted next.
   var nextCheckpoint = 0
 
-  /// The index size each value starts with: 2 KiB, in the first-level cache.
+  /// The bits of a slot that hold an entry's number plus one: the low 16 while there are
+  /// fewer than 65,535 entries (always, but for hash collisions in a verifying pass), then
+  /// 24, then all 32 (``widenNumbers()``).
+  private var numberMask: UInt32 = 0xFFFF
+  /// The other bits of a slot: the top bits of the element's hash, compared before its entry
+  /// is read.
+  private var tagMask: UInt32 = 0xFFFF_0000
+
+  /// The index size each value starts with: 1 KiB, in the first-level cache.
   private static let initialSlots = 256
-  private static let tagMask: UInt64 = 0xFFFF_FFFF_0000_0000
+  /// The index is kept at most a quarter full: an element not there (most are) then finds an
+  /// empty first slot three times in four or more, so the probe loop seldom turns.
+  private static let slotsPerElement = 4
 
   /// An empty table.
   init() {
@@ -109,13 +119,15 @@ import Darwin
   /// Empties the table: clears the slots in use, and goes back to the initial index size.
   @inline(__always)
   mutating func forgetElements() {
-    if used &* 8 < mask {
+    if used &* 16 < mask {
       for index in 0..<used { unsafe slots[entries[index].slot] = 0 }
     } else {
       unsafe slots.update(repeating: 0, count: mask &+ 1)
     }
     used = 0
     mask = Self.initialSlots &- 1
+    numberMask = 0xFFFF
+    tagMask = 0xFFFF_0000
   }
 
   /// Records `element`; returns false when it was already there. A string element must stay
@@ -154,13 +166,13 @@ import Darwin
   @inline(__always)
   @unsafe private mutating func insertInTable(_ bytes: UnsafeRawBufferPointer) -> Bool {
     let hash = unsafe hasher.hash(bytes)
-    let tag = hash & Self.tagMask
+    let tag = UInt32(truncatingIfNeeded: hash >> 32) & tagMask
     var index = Int(truncatingIfNeeded: hash) & mask
     while true {
       let slot = unsafe slots[index]
       if slot == 0 { break }
-      if slot & Self.tagMask == tag {
-        let entry = unsafe entries[Int(truncatingIfNeeded: slot & ~Self.tagMask) &- 1]
+      if slot & tagMask == tag {
+        let entry = unsafe entries[Int(truncatingIfNeeded: slot & numberMask) &- 1]
         if entry.hash == hash, entry.length == bytes.count,
           unsafe Self.bytes(at: entry.payload, equal: bytes)
         {
@@ -189,13 +201,13 @@ import Darwin
 
   @inline(__always)
   private mutating func insertInTable(integer bits: UInt64, hash: UInt64) -> Bool {
-    let tag = hash & Self.tagMask
+    let tag = UInt32(truncatingIfNeeded: hash >> 32) & tagMask
     var index = Int(truncatingIfNeeded: hash) & mask
     while true {
       let slot = unsafe slots[index]
       if slot == 0 { break }
-      if slot & Self.tagMask == tag {
-        let entry = unsafe entries[Int(truncatingIfNeeded: slot & ~Self.tagMask) &- 1]
+      if slot & tagMask == tag {
+        let entry = unsafe entries[Int(truncatingIfNeeded: slot & numberMask) &- 1]
         if entry.length < 0, entry.payload == bits { return false }
       }
       index = (index &+ 1) & mask
@@ -211,23 +223,35 @@ import Darwin
     forgetElements()
   }
 
-  /// Appends `entry` and points its slot at it, keeping the index at most half full.
+  /// Appends `entry` and points its slot at it, keeping the index at most a quarter full.
   @inline(__always)
   private mutating func record(_ entry: Entry) {
     if used == entryCapacity { growEntries() }
+    if UInt32(truncatingIfNeeded: used) == numberMask { widenNumbers() }
     unsafe entries[used] = entry
     used &+= 1
-    // `used` stays far below 2^32: each entry takes 32 bytes.
-    unsafe slots[entry.slot] = entry.hash & Self.tagMask | UInt64(truncatingIfNeeded: used)
-    if used &* 2 > mask &+ 1 { growIndex(to: (mask &+ 1) &* 2) }
+    unsafe slots[entry.slot] =
+      UInt32(truncatingIfNeeded: entry.hash >> 32) & tagMask | UInt32(truncatingIfNeeded: used)
+    if used &* Self.slotsPerElement > mask &+ 1 { growIndex(to: (mask &+ 1) &* 2) }
+  }
+
+  /// Gives entry numbers 8 more bits of each slot, and tags 8 fewer, and files every entry
+  /// again; for a table of 65,535 entries or more.
+  @inline(never)
+  private mutating func widenNumbers() {
+    // `used` stays below 2^32: each entry takes 32 bytes.
+    numberMask = numberMask == 0xFFFF ? 0xFF_FFFF : 0xFFFF_FFFF
+    tagMask = ~numberMask
+    growIndex(to: mask &+ 1)
   }
 
   /// Sizes the empty table for `count` elements at once, so that the index is not grown and
   /// refilled as they come.
   mutating func reserve(_ count: Int) {
-    guard used == 0, count &* 2 > mask &+ 1 else { return }
+    let wanted = count &* Self.slotsPerElement
+    guard used == 0, wanted > mask &+ 1 else { return }
     var size = mask &+ 1
-    while size < count &* 2 { size &*= 2 }
+    while size < wanted { size &*= 2 }
     growIndex(to: size)
     while entryCapacity < count { growEntries() }
   }
@@ -259,7 +283,8 @@ import Darwin
       let hash = unsafe entries[number].hash
       var index = Int(truncatingIfNeeded: hash) & mask
       while unsafe slots[index] != 0 { index = (index &+ 1) & mask }
-      unsafe slots[index] = hash & Self.tagMask | UInt64(truncatingIfNeeded: number &+ 1)
+      unsafe slots[index] =
+        UInt32(truncatingIfNeeded: hash >> 32) & tagMask | UInt32(truncatingIfNeeded: number &+ 1)
       unsafe entries[number].slot = index
     }
   }
