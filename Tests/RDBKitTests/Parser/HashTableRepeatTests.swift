@@ -118,6 +118,18 @@ import Testing
     Self.expectRepeat(wideRepeat.bytes, at: wideRepeat.end)
   }
 
+  /// The hashes are checked in buckets by their top bits: a repeat of any earlier element,
+  /// from the table's part or the hashes', next to it or far from it, and a value of one
+  /// member many times, are found at the value's end.
+  @Test(arguments: [0, 1, 9_999, 16_383, 16_384, 19_998, 19_999])
+  func everyRepeatIsFoundByTheBuckets(_ repeated: Int) {
+    let members = Self.distinct(20_000)
+    let image = Shape.sortedSet2.image(members + [members[repeated]])
+    Self.expectRepeat(image.bytes, at: image.end)
+    let same = Shape.set.image(members[..<16_384] + Array(repeating: members[repeated], count: 3))
+    Self.expectRepeat(same.bytes, at: same.end)
+  }
+
   /// A repeat is reported, not the damage after it: the next element's, or the input's end
   /// before the repeated element's score or value (`verify`'s handler, which is not given the
   /// elements, finishes checking an element while it reads the next one).
