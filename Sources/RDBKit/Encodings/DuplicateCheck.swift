@@ -13,12 +13,14 @@ import Darwin
 ///
 /// The table is in two parts over memory it owns and reuses from value to value: the elements
 /// recorded, in order (a string's address and length, or an integer, with the hash), and an
-/// open-addressed index of 8-byte slots, each the top half of an element's hash beside its
-/// place in that list. A probe reads only the index, so the memory it touches at random is 8
-/// bytes a slot: the index of the largest value checked in the table (16,384 elements) takes
-/// 256 KiB and stays in the core's cache, where slots holding the whole element took 1 MiB
-/// and made the first probe of each element a cache miss (three quarters of the check's
-/// time on `zsets.rdb`). Each value starts from a small index, grown as it fills, so a small
+/// open-addressed index of 4-byte slots, each 16 bits of an element's hash beside its place in
+/// that list, at most a quarter full. A probe reads only the index, so the memory it touches
+/// at random is 4 bytes a slot: the index of the largest value checked in the table (16,384
+/// elements) takes 256 KiB and stays in the core's cache, where slots holding the whole
+/// element took 1 MiB and made the first probe of each element a cache miss (three quarters
+/// of the check's time on `zsets.rdb`); and an element not there (most are) seldom probes a
+/// second slot, a branch the processor mispredicted often with the 8-byte slots half full it
+/// had before. Each value starts from a small index, grown as it fills, so a small
 /// value after a large one probes a few cache lines; forgetting a value clears only the slots
 /// it used. After warm-up the check allocates nothing. Elements are hashed with a
 /// ``SeededHash``, so a crafted file cannot choose colliding elements. The caller frees the
