@@ -13,8 +13,10 @@ extension Decoder {
   @unsafe mutating func recordElement(
     _ element: UnsafeRawBufferPointer, at offset: Int, of structure: String
   ) throws(RDBError) {
-    // A raw string of a mapped file stays valid; a copy or a decompressed string does not.
-    let stable = source.keepsBytes && !lastStringWasCompressed
+    // A raw string of a mapped file stays valid; a copy, an integer's text or a decompressed
+    // string does not (the text of an integer-encoded member was once taken for stable, and
+    // the next integer's text overwrote it: a mapped file passed a repeat a pipe reported).
+    let stable = source.keepsBytes && !lastStringWasEncoded
     switch unsafe duplicates.insertElement(element, stable: stable) {
     case .new:
       return

@@ -46,6 +46,7 @@ extension Decoder {
     let start = source.offset
     let (length, isEncoding) = try readLengthOrEncoding()
     lastStringWasCompressed = isEncoding && length == 3
+    lastStringWasEncoded = isEncoding
     if !isEncoding {
       let bytes = unsafe try source.take(length: length)
       lastStringStoredBytes = bytes.count

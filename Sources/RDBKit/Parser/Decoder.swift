@@ -25,6 +25,9 @@ enum ScratchSlot {
   /// The file size of the last string read and whether it was LZF-compressed.
   var lastStringStoredBytes = 0
   var lastStringWasCompressed = false
+  /// Whether the last string read was not raw (an integer or LZF), its text then being in a
+  /// scratch buffer that the next string may overwrite.
+  var lastStringWasEncoded = false
   /// Fields and members of the packed value being read, to reject repeats.
   var duplicates = DuplicateCheck()
   /// Whether compressed string values may be checked by size only (their bytes being left to

@@ -98,6 +98,19 @@ import Testing
     Self.expectRepeat(lzf.bytes, at: lzf.offsets[2])
   }
 
+  /// An integer-encoded member's text is kept for the comparisons that follow, on a mapped
+  /// file too: the next integer's text, written where the reader renders integers, once
+  /// replaced it there, and a repeat of 12 after 13 passed a mapped file (a pipe reported it).
+  @Test(arguments: Shape.allCases)
+  func integerTextOutlivesTheNextInteger(_ shape: Shape) {
+    let twelve: [UInt8] = [0xC0, 12]
+    let thirteen: [UInt8] = [0xC0, 13]
+    let image = shape.image([twelve, thirteen, Self.raw("12")])
+    Self.expectRepeat(image.bytes, at: image.offsets[2])
+    let integers = shape.image([twelve, thirteen, [0xC1, 0x10, 0x27], twelve])
+    Self.expectRepeat(integers.bytes, at: integers.offsets[3])
+  }
+
   /// Past 16,384 elements (or 256 KiB of them) the hashes are kept and sorted when their
   /// number has doubled (32,768 first) and at the end: a repeat is reported at the element
   /// where the sort found it, or at the value's end. Before, at the repeat itself.
