@@ -12,12 +12,14 @@ enum DoubleText {
     return value
   }
 
-  /// `[-]digits[.digits]` whose digits form an integer of at most 2^53, with at most 22
-  /// decimals, or nil.
+  /// `[-]digits[.digits]` with at most 19 digits, whose digits form an integer of at most
+  /// 2^53 with at most 22 decimals or a larger one with at most 19, or nil.
   ///
   /// Such a number is an integer below 2^53 divided by an exact power of ten, so one IEEE
   /// division gives the correctly rounded result, the same double `strtod` returns (Clinger's
-  /// fast path); anything else goes to `strtod`.
+  /// fast path); a larger integer (the 17 digits of `%.17g`, which Redis 7.0 writes in
+  /// listpacks) is divided in 128-bit integers instead (``quotient(_:_:)``); anything else
+  /// goes to `strtod`.
   @inline(__always)
   private static func parseShortDecimal(_ bytes: UnsafeRawBufferPointer) -> Double? {
     var index = 0
@@ -43,11 +45,49 @@ enum DoubleText {
     }
     // At least one digit, and no lone "." or trailing point (strtod accepts "1." but writers
     // never produce it; leave such text to strtod).
-    guard digits > 0, decimals <= 22, mantissa <= 1 << 53, !(seenPoint && decimals == 0) else {
-      return nil
+    guard digits > 0, decimals <= 22, !(seenPoint && decimals == 0) else { return nil }
+    let magnitude: Double
+    if mantissa <= 1 << 53 {
+      magnitude = Double(mantissa) / powersOfTen[decimals]
+    } else {
+      // 17 to 19 digits (`%.17g` text): the quotient in 128-bit integers, rounded once.
+      guard decimals <= 19 else { return nil }
+      magnitude = quotient(mantissa, DecimalText.powerOfTen(decimals))
     }
-    let magnitude = Double(mantissa) / powersOfTen[decimals]
     return negative ? -magnitude : magnitude
+  }
+
+  /// `dividend / divisor` rounded to the nearest double, ties to even, for a `dividend` of
+  /// 2^53 or more (so the result is normal).
+  ///
+  /// The dividend is shifted left so that the integer quotient has 63 or 64 bits; those bits
+  /// above the 53 a double keeps, and whether the division left a remainder, decide the
+  /// rounding exactly, as `strtod` rounds the decimal text.
+  @inline(__always)
+  private static func quotient(_ dividend: UInt64, _ divisor: UInt64) -> Double {
+    let dividendBits = 64 &- dividend.leadingZeroBitCount
+    let divisorBits = 64 &- divisor.leadingZeroBitCount
+    // dividend · 2^shift / divisor lies in (2^62, 2^64), and dividend · 2^shift < 2^127.
+    let shift = 63 &- dividendBits &+ divisorBits
+    let high: UInt64
+    let low: UInt64
+    if shift >= 64 {
+      high = dividend << UInt64(shift &- 64)
+      low = 0
+    } else if shift == 0 {
+      high = 0
+      low = dividend
+    } else {
+      high = dividend >> UInt64(64 &- shift)
+      low = dividend << UInt64(shift)
+    }
+    let (quotient, remainder) = divisor.dividingFullWidth((high, low))
+    let dropped = 11 &- quotient.leadingZeroBitCount  // 11 or 10 bits below the 53 kept
+    var kept = quotient >> UInt64(dropped)
+    let rest = quotient & ((1 << UInt64(dropped)) &- 1)
+    let half: UInt64 = 1 << UInt64(dropped &- 1)
+    if rest > half || (rest == half && (remainder != 0 || kept & 1 == 1)) { kept &+= 1 }
+    return Double(sign: .plus, exponent: dropped &- shift, significand: Double(kept))
   }
 
   /// Whether ``parse(_:)`` would return a number other than NaN, decided without converting

@@ -4,29 +4,15 @@ enum IntegerText {
   /// `buffer`, which must hold at least 20 bytes, and returns the number of bytes written.
   @inline(__always)
   @unsafe static func write(_ value: Int64, into buffer: UnsafeMutableRawBufferPointer) -> Int {
-    let count = length(of: value)
-    var magnitude = value.magnitude
-    var position = count
-    repeat {
-      position &-= 1
-      unsafe buffer[position] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 48
-      magnitude /= 10
-    } while magnitude > 0
-    if value < 0 { unsafe buffer[0] = UInt8(ascii: "-") }
-    return count
+    precondition(buffer.count >= 20)
+    guard let start = buffer.baseAddress else { return 0 }
+    return unsafe DecimalText.write(value, to: start)
   }
 
   /// The number of bytes ``write(_:into:)`` writes for `value`.
   @inline(__always)
   static func length(of value: Int64) -> Int {
-    let magnitude = value.magnitude
-    var digits = 1
-    var threshold: UInt64 = 10
-    while digits < 20, magnitude >= threshold {
-      digits &+= 1
-      threshold = threshold &* 10
-    }
-    return value < 0 ? digits &+ 1 : digits
+    DecimalText.digitCount(value.magnitude) &+ (value < 0 ? 1 : 0)
   }
 
   /// Whether `bytes` is the canonical decimal form of an Int64 (what Redis's `string2ll`

@@ -46,28 +46,35 @@ enum JSONText {
   /// escape (most keys, fields and members); returns false, appending nothing, otherwise.
   ///
   /// One pass decides what ``isValidUTF8(_:)`` and ``appendEscaped(_:to:)`` would take two
-  /// for, and copies as it goes, eight bytes at a time: the last one to seven bytes are
-  /// gathered into one word (with overlapping loads, padded with `A`s), tested and stored
-  /// whole, so a short name costs a few instructions and no `memmove` call. Whole words may
-  /// land past the closing quote, in room reserved for them and never counted.
+  /// for, and copies as it goes, eight bytes at a time: the last word is the string's last
+  /// eight bytes, and a string shorter than eight is gathered into one word (with overlapping
+  /// loads, padded with `A`s), tested and stored whole, so a short name costs a few
+  /// instructions and no `memmove` call. A short string's word may land past the closing
+  /// quote, in room reserved for it and never counted.
   @inline(__always)
   static func appendIfPlain(_ bytes: UnsafeRawBufferPointer, to output: OutputBuffer) -> Bool {
     let count = bytes.count
     let out = unsafe output.reserve(count &+ 10)
     unsafe out.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
     if let source = bytes.baseAddress {
-      var index = 0
-      while index &+ 8 <= count {
-        let word = unsafe source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-        if word & 0x8080_8080_8080_8080 != 0 || needsEscape(word) { return false }
-        unsafe (out + 1).storeBytes(of: word, toByteOffset: index, as: UInt64.self)
-        index &+= 8
-      }
-      let rest = count &- index
-      if rest > 0 {
-        let word = unsafe tailWord(source + index, count: rest)
-        if word & 0x8080_8080_8080_8080 != 0 || needsEscape(word) { return false }
-        unsafe (out + 1).storeBytes(of: word, toByteOffset: index, as: UInt64.self)
+      if count >= 8 {
+        // Whole words up to the last 1-8 bytes, then the last eight bytes, which may overlap
+        // the word before them (tested and stored again, the same bytes).
+        var index = 0
+        while index &+ 8 < count {
+          let word = unsafe source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+          if !isPlain(word) { return false }
+          unsafe (out + 1).storeBytes(of: word, toByteOffset: index, as: UInt64.self)
+          index &+= 8
+        }
+        let last = count &- 8
+        let word = unsafe source.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+        if !isPlain(word) { return false }
+        unsafe (out + 1).storeBytes(of: word, toByteOffset: last, as: UInt64.self)
+      } else if count > 0 {
+        let word = unsafe tailWord(source, count: count)
+        if !isPlain(word) { return false }
+        unsafe (out + 1).storeBytes(of: word, as: UInt64.self)
       }
     }
     unsafe out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: count &+ 1, as: UInt8.self)
@@ -83,16 +90,16 @@ enum JSONText {
       let head = UInt64(unsafe source.loadUnaligned(as: UInt32.self))
       let tail = UInt64(
         unsafe source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self))
-      word = head | tail << UInt64((count &- 4) &* 8)
+      word = head | tail &<< UInt64((count &- 4) &* 8)
     } else {
-      let middle = count >> 1
+      let middle = count &>> 1
       word =
         UInt64(unsafe source.load(as: UInt8.self))
-        | UInt64(unsafe source.load(fromByteOffset: middle, as: UInt8.self)) << UInt64(middle &* 8)
+        | UInt64(unsafe source.load(fromByteOffset: middle, as: UInt8.self)) &<< UInt64(middle &* 8)
         | UInt64(unsafe source.load(fromByteOffset: count &- 1, as: UInt8.self))
-        << UInt64((count &- 1) &* 8)
+        &<< UInt64((count &- 1) &* 8)
     }
-    let used: UInt64 = (1 << UInt64(count &* 8)) &- 1
+    let used: UInt64 = (1 &<< UInt64(count &* 8)) &- 1
     return word | (0x4141_4141_4141_4141 & ~used)
   }
 
@@ -136,6 +143,22 @@ enum JSONText {
     }
     unsafe output.append(UnsafeRawBufferPointer(rebasing: bytes[runStart...]))
     output.append(UInt8(ascii: "\""))
+  }
+
+  /// Whether every byte of `word` is ASCII that a JSON string holds as it is: not 0x80 or
+  /// above, below 0x20, `"` or `\\`.
+  ///
+  /// One test for all four (SWAR): for a byte below 0x80, subtracting 0x20 borrows into its
+  /// high bit only when it is below 0x20, and subtracting 1 from it XOR `"` or `\\` only when
+  /// it is that character; a byte of 0x80 or more has its high bit set already, which fails
+  /// the word whatever the subtractions did to the bytes above it.
+  @inline(__always)
+  static func isPlain(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let flagged =
+      word | (word &- ones &* 0x20) | ((word ^ (ones &* 0x22)) &- ones)
+      | ((word ^ (ones &* 0x5C)) &- ones)
+    return flagged & 0x8080_8080_8080_8080 == 0
   }
 
   /// Whether any byte of `word` is below 0x20, `"` or `\\` (SWAR: a zero byte after XOR marks

@@ -15,7 +15,7 @@ import Darwin
 /// in the output buffer until then.
 struct MapWriter {
   private var start = 0
-  private var entries: [(key: Int, colon: Int)] = []
+  private let entries = EntryOffsets()
   private var needsPairs = false
   private var checksRepeats = false
   private var keyStart = 0
@@ -23,13 +23,13 @@ struct MapWriter {
   var remaining = 0
 
   /// Whether no entry has been written since ``begin(at:checksRepeats:)``.
-  var isEmpty: Bool { entries.isEmpty }
+  var isEmpty: Bool { entries.count == 0 }
 
   /// Starts an object at `offset`, the current end of the output. `checksRepeats` asks for
   /// repeated keys to be looked for (a hash's fields are unique, a stream entry's need not be).
   mutating func begin(at offset: Int, checksRepeats: Bool = false) {
     start = offset
-    entries.removeAll(keepingCapacity: true)
+    entries.count = 0
     needsPairs = false
     self.checksRepeats = checksRepeats
   }
@@ -57,14 +57,14 @@ struct MapWriter {
   /// ``endKey(in:)``.
   @inline(__always)
   mutating func beginKey(in output: OutputBuffer) {
-    output.append(UInt8(ascii: entries.isEmpty ? "{" : ","))
+    output.append(UInt8(ascii: entries.count == 0 ? "{" : ","))
     keyStart = output.count
   }
 
   /// Records the key just written and writes the colon; the caller then writes the value.
   @inline(__always)
   mutating func endKey(in output: OutputBuffer) {
-    entries.append((keyStart, output.count))
+    entries.append(key: keyStart, colon: output.count)
     if checksRepeats, !needsPairs, repeatsAnEarlierKey(in: output) { needsPairs = true }
     output.append(UInt8(ascii: ":"))
   }
@@ -74,13 +74,15 @@ struct MapWriter {
   ///
   /// - Complexity: O(*n*) in the keys written so far: a stream entry has few fields.
   private func repeatsAnEarlierKey(in output: OutputBuffer) -> Bool {
-    guard let last = entries.last, entries.count > 1 else { return false }
+    let count = entries.count
+    guard count > 1 else { return false }
+    let last = entries[count &- 1]
     let length = last.colon &- last.key
     // The bytes are read in place, without a closure: one that captured `entries` copied
-    // this writer, and retained the array, for every field of every stream entry.
+    // this writer for every field of every stream entry.
     let bytes = unsafe output.unwrittenStart
     let key = unsafe bytes + last.key
-    for index in 0..<(entries.count &- 1) {
+    for index in 0..<(count &- 1) {
       let entry = entries[index]
       if entry.colon &- entry.key == length,
         unsafe memcmp(bytes + entry.key, key, length) == 0
@@ -93,7 +95,7 @@ struct MapWriter {
 
   /// Closes the object, or rewrites it as pairs when a key was not valid UTF-8 or repeated.
   mutating func end(in output: OutputBuffer) {
-    guard !entries.isEmpty else {
+    guard entries.count > 0 else {
       output.append("{}")
       return
     }
@@ -102,7 +104,8 @@ struct MapWriter {
       return
     }
     var pairs: [UInt8] = [UInt8(ascii: "[")]
-    for (index, entry) in entries.enumerated() {
+    for index in 0..<entries.count {
+      let entry = entries[index]
       if index > 0 { pairs.append(UInt8(ascii: ",")) }
       pairs.append(UInt8(ascii: "["))
       pairs += output.bytes(in: entry.key..<entry.colon)
@@ -114,5 +117,43 @@ struct MapWriter {
     pairs.append(UInt8(ascii: "]"))
     output.truncate(to: start)
     output.append(contentsOf: pairs)
+  }
+}
+
+/// Where each key of a ``MapWriter``'s object starts and where its colon is, in a block that
+/// grows and is kept: appending is a store, without the uniqueness check of an array's append
+/// (a runtime call for every field of every stream entry).
+@safe private final class EntryOffsets {
+  /// Key start and colon offsets, one pair after the other.
+  private var storage: UnsafeMutablePointer<Int>
+  private var capacity = 16
+  /// The number of pairs.
+  var count = 0
+
+  init() { unsafe storage = .allocate(capacity: 2 * 16) }
+
+  deinit { unsafe storage.deallocate() }
+
+  @inline(__always)
+  func append(key: Int, colon: Int) {
+    if count == capacity { grow() }
+    unsafe storage[2 &* count] = key
+    unsafe storage[2 &* count &+ 1] = colon
+    count &+= 1
+  }
+
+  /// The `index`th pair (below ``count``).
+  @inline(__always)
+  subscript(index: Int) -> (key: Int, colon: Int) {
+    precondition(index >= 0 && index < count)
+    return unsafe (storage[2 &* index], storage[2 &* index &+ 1])
+  }
+
+  private func grow() {
+    let larger = UnsafeMutablePointer<Int>.allocate(capacity: 4 &* capacity)
+    unsafe larger.update(from: storage, count: 2 &* count)
+    unsafe storage.deallocate()
+    unsafe storage = larger
+    capacity &*= 2
   }
 }

@@ -16,34 +16,60 @@
 enum ScoreDecimal {
   /// Appends `value` as `value.description` would write it and returns true, or returns false
   /// and appends nothing when `value` is outside what this covers.
+  ///
+  /// The digits (at most 18) are made as 24 zero-padded ASCII digits in three words, eight at
+  /// a time (``DecimalText/eightDigits(_:)``), on the stack; the integer part and the fraction
+  /// are then copied from there in 16- and 20-byte moves, with no division by a power of ten
+  /// that is not a constant. The moves may write past the end, in room reserved and not
+  /// counted.
   @inline(__always)
   static func appendIfCovered(_ value: Double, to output: OutputBuffer) -> Bool {
     guard let (digits, places) = shortestDigits(value) else { return false }
     let count = DecimalText.digitCount(digits)
     let sign = value < 0 ? 1 : 0
-    let out = unsafe output.reserve(sign &+ count &+ places &+ 2)
-    if sign == 1 { unsafe out.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self) }
-    let total: Int
-    if count > places {
-      // ddd.ddd: the integer part, the point, the fraction padded to `places` digits.
-      let scale = DecimalText.powerOfTen(places)
-      let whole = digits / scale
-      let integerDigits = count &- places
-      unsafe DecimalText.writeDigits(whole, count: integerDigits, to: out + sign)
-      unsafe out.storeBytes(
-        of: UInt8(ascii: "."), toByteOffset: sign &+ integerDigits, as: UInt8.self)
-      unsafe DecimalText.writeDigits(
-        digits &- whole &* scale, count: places, to: out + (sign &+ integerDigits &+ 1))
-      total = sign &+ count &+ 1
-    } else {
-      // 0.00ddd: the digits padded with zeros to `places`.
-      unsafe out.storeBytes(of: UInt8(ascii: "0"), toByteOffset: sign, as: UInt8.self)
-      unsafe out.storeBytes(of: UInt8(ascii: "."), toByteOffset: sign &+ 1, as: UInt8.self)
-      unsafe DecimalText.writeDigits(digits, count: places, to: out + (sign &+ 2))
-      total = sign &+ 2 &+ places
+    let out = unsafe output.reserve(48)
+    unsafe out.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self)
+    let high = digits / 100_000_000
+    let zeros: UInt64 = 0x3030_3030_3030_3030
+    // Bytes 8 ..< 32: the 24 digits; the words around them give the moves room to read.
+    var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
+      zeros, DecimalText.eightDigits(high / 100_000_000).littleEndian,
+      DecimalText.eightDigits(high % 100_000_000).littleEndian,
+      DecimalText.eightDigits(digits % 100_000_000).littleEndian, zeros, zeros, zeros
+    )
+    let written = unsafe withUnsafeBytes(of: &text) { text -> Int in
+      guard let start = text.baseAddress else { return 0 }
+      let end = unsafe start + 32
+      let to = unsafe out + sign
+      if count > places {
+        // ddd.ddd: at most 16 integer digits (below 2^52) and 16 places.
+        let whole = count &- places
+        unsafe copy16(from: end - count, to: to)
+        unsafe to.storeBytes(of: UInt8(ascii: "."), toByteOffset: whole, as: UInt8.self)
+        unsafe copy16(from: end - places, to: to + (whole &+ 1))
+        return count &+ 1
+      }
+      // 0.00ddd: the digits padded with zeros to `places` (at most 19).
+      unsafe to.storeBytes(of: UInt16(0x2E30).littleEndian, as: UInt16.self)
+      unsafe copy16(from: end - places, to: to + 2)
+      unsafe to.storeBytes(
+        of: (end - places).loadUnaligned(fromByteOffset: 16, as: UInt32.self),
+        toByteOffset: 18, as: UInt32.self)
+      return 2 &+ places
     }
-    output.advance(by: total)
+    output.advance(by: sign &+ written)
     return true
+  }
+
+  /// Copies 16 bytes.
+  @inline(__always)
+  @unsafe private static func copy16(
+    from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer
+  ) {
+    unsafe target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+    unsafe target.storeBytes(
+      of: source.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8,
+      as: UInt64.self)
   }
 
   /// The shortest digits `d` and places `k` with `d × 10^-k` reading back as `value`, or nil
@@ -55,17 +81,17 @@ enum ScoreDecimal {
     let bits = magnitude.bitPattern
     let fraction = bits & 0x000F_FFFF_FFFF_FFFF
     let significand = fraction | 0x0010_0000_0000_0000
-    let biasedExponent = Int(truncatingIfNeeded: bits >> 52)
+    let biasedExponent = Int(truncatingIfNeeded: bits &>> 52)
     // magnitude = 4·significand × 2^-shift; the interval's ends are 2 either side of
     // 4·significand (1 below for a power of two, whose lower neighbour is closer).
     let shift = 1077 &- biasedExponent  // 3 ... 64 in the covered range
     let inclusive = significand & 1 == 0
     // 10^(tens - 1) <= magnitude < 10^tens.
-    var tens = ((biasedExponent &- 1023) &* 78913) >> 18 &+ 1
+    var tens = ((biasedExponent &- 1023) &* 78913) &>> 18 &+ 1
     if magnitude >= powerOfTen(double: tens) { tens &+= 1 }
     let places = 17 &- tens
     guard places >= 1, places <= 19 else { return nil }
-    let center = significand << 2
+    let center = significand &<< 2
     let lower = fraction == 0 ? center &- 1 : center &- 2
     let scale = DecimalText.powerOfTen(places)
     let low = shifted(lower, times: scale, by: shift)
@@ -91,7 +117,7 @@ enum ScoreDecimal {
     let belowFits = below >= first && below <= last
     let aboveFits = below &+ 1 >= first && below &+ 1 <= last
     if belowFits, aboveFits {
-      let half: UInt64 = 1 << UInt64(shift &- 1)
+      let half: UInt64 = 1 &<< UInt64(shift &- 1)
       if exact.remainder == half { return nil }
       return (exact.remainder < half ? below : below &+ 1, kept)
     }
@@ -107,19 +133,16 @@ enum ScoreDecimal {
   ) {
     let product = value.multipliedFullWidth(by: scale)
     if shift == 64 { return (product.high, product.low) }
-    let quotient = product.high << UInt64(64 &- shift) | product.low >> UInt64(shift)
-    return (quotient, product.low & ((1 << UInt64(shift)) &- 1))
+    let quotient = product.high &<< UInt64(64 &- shift) | product.low &>> UInt64(shift)
+    return (quotient, product.low & ((1 &<< UInt64(shift)) &- 1))
   }
 
   /// 10^`exponent` as the nearest double, for -3 ... 17: at or above the exact power for
-  /// negative exponents, exact otherwise, so `>=` against it tests the exact power.
+  /// negative exponents, exact otherwise, so `>=` against it tests the exact power. (No
+  /// switch over ranges: that compiled to a jump table of comparisons.)
   @inline(__always)
   private static func powerOfTen(double exponent: Int) -> Double {
-    switch exponent {
-    case ..<(-2): 0.001
-    case -2: 0.01
-    case -1: 0.1
-    default: Double(DecimalText.powerOfTen(exponent))
-    }
+    if exponent >= 0 { return Double(DecimalText.powerOfTen(exponent)) }
+    return exponent == -1 ? 0.1 : exponent == -2 ? 0.01 : 0.001
   }
 }

@@ -57,6 +57,45 @@ import Testing
     #expect(text { $0.append(integer: Int64.min) } == Int64.min.description)
   }
 
+  /// Eight digits made in one word, against `description` padded with zeros: every power of
+  /// ten and its neighbours, and a stride through all values below 10^8.
+  @Test func eightDigitWordsMatchDescription() {
+    var values: [UInt64] = [0, 99_999_999]
+    var power: UInt64 = 1
+    for _ in 0...7 {
+      values += [power &- 1, power, power &+ 1]
+      power &*= 10
+    }
+    values += stride(from: 0, to: 100_000_000, by: 9973).map { UInt64($0) }
+    for value in values where value < 100_000_000 {
+      var word = DecimalText.eightDigits(value).littleEndian
+      let written = withUnsafeBytes(of: &word) { String(decoding: $0, as: UTF8.self) }
+      let expected = String(repeating: "0", count: 8 - value.description.count) + value.description
+      #expect(written == expected)
+    }
+  }
+
+  /// The one-test check of a word for bytes a JSON string cannot hold as they are, against a
+  /// byte-by-byte check, on words made of the bytes around each boundary (so that a borrow
+  /// from one byte into the next would show).
+  @Test func plainWordsMatchABytewiseCheck() {
+    let interesting: [UInt8] = [
+      0x00, 0x01, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x41, 0x5B, 0x5C, 0x5D, 0x7E, 0x7F, 0x80, 0xA2,
+      0xDC, 0xFF,
+    ]
+    var random = SplitMix64(seed: 0x9_1A1E)
+    for _ in 0..<200_000 {
+      var word: UInt64 = 0
+      var plain = true
+      for index in 0..<8 {
+        let byte = interesting[random.below(interesting.count)]
+        word |= UInt64(byte) << UInt64(index * 8)
+        if byte < 0x20 || byte >= 0x80 || byte == 0x22 || byte == 0x5C { plain = false }
+      }
+      #expect(JSONText.isPlain(word) == plain, "\(String(word, radix: 16))")
+    }
+  }
+
   /// Base64 written two characters a lookup, against Foundation's encoder: every length up to
   /// 64 (each remainder of three), random bytes and every byte value.
   @Test func base64MatchesFoundation() {
