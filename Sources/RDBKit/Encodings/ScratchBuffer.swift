@@ -31,8 +31,9 @@
     return unsafe UnsafeRawBufferPointer(rebasing: room[..<bytes.count])
   }
 
-  /// Writes `value` as decimal text and returns it.
-  @inline(__always)
+  /// Writes `value` as decimal text and returns it. (Not inlined: inlined, it made
+  /// ``PackedElement/bytes(using:)`` too large to inline, a call for every string element.)
+  @inline(never)
   mutating func text(of value: Int64) -> UnsafeRawBufferPointer {
     let count = unsafe IntegerText.write(value, into: storage)
     return unsafe UnsafeRawBufferPointer(rebasing: storage[..<count])

@@ -65,7 +65,9 @@ struct MapWriter {
   @inline(__always)
   mutating func endKey(in output: OutputBuffer) {
     entries.append(key: keyStart, colon: output.count)
-    if checksRepeats, !needsPairs, repeatsAnEarlierKey(in: output) { needsPairs = true }
+    if checksRepeats, !needsPairs, entries.count > 1, repeatsAnEarlierKey(in: output) {
+      needsPairs = true
+    }
     output.append(UInt8(ascii: ":"))
   }
 
