@@ -7,6 +7,7 @@ import SystemPackage
 extension RDBTool {
   struct Dump: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "dump",
       abstract: "Convert an RDB file's keys to JSON lines, JSON, CSV or Redis protocol.",
       discussion: """
         --format resp writes the Redis protocol that recreates the data (SELECT, SET, RPUSH, \

@@ -7,6 +7,7 @@ extension RDBTool {
   /// `rdbtool export`: ElastiCache's CopySnapshot to S3, then wait for and verify the files.
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "export",
       abstract: "Export an ElastiCache snapshot to S3 (CopySnapshot), wait for it, verify it.",
       usage: "rdbtool export --snapshot <s> --target-name <t> --bucket <b> [<options>]",
       discussion: """

@@ -8,6 +8,7 @@ extension RDBTool {
   /// `rdbtool fetch`: downloads RDB files from S3 into a directory, checking them on the way.
   struct Fetch: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "fetch",
       abstract: "Download RDB files from S3 into a directory, verifying them as they arrive.",
       usage: "rdbtool fetch [<options>] <sources> ... -o <DIR>",
       discussion: """

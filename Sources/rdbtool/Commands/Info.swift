@@ -5,6 +5,7 @@ import RDBKit
 extension RDBTool {
   struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "info",
       abstract: "Show an RDB file's version, metadata, functions and key counts.",
       usage: "rdbtool info [<options>] <inputs> ...",
       discussion: """

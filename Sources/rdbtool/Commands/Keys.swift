@@ -6,6 +6,7 @@ import SystemPackage
 extension RDBTool {
   struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "keys",
       abstract: "List key names, one per line, without decoding values.",
       discussion: """
         Writes each key name's bytes followed by a newline, in file order. Values are stepped \

@@ -6,6 +6,7 @@ import SystemPackage
 extension RDBTool {
   struct Memory: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "memory",
       abstract: "Estimate each key's memory as the server reports it (MEMORY USAGE).",
       discussion: """
         Writes one row per key, in file order, with redis-rdb-tools' columns: database, \

@@ -5,6 +5,7 @@ import RDBKit
 extension RDBTool {
   struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "merge",
       abstract: "Merge several RDB files into one (a cluster export into a single instance).",
       discussion: """
         The INPUTs (files, or an s3:// export prefix naming every shard file) are read one \

@@ -5,6 +5,7 @@ import RDBKit
 extension RDBTool {
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "report",
       abstract: "Write one self-contained HTML page that shows where the memory goes.",
       discussion: """
         Reads the inputs as `stats` does (several inputs are the shards of one export, read \

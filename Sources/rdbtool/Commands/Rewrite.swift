@@ -7,6 +7,7 @@ import SystemPackage
 extension RDBTool {
   struct Rewrite: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "rewrite",
       abstract: "Write an RDB file for another server version or engine, filtered and remapped.",
       discussion: """
         Every value is written in the encoding a server of the target version would hold it \

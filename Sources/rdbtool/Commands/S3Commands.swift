@@ -119,6 +119,7 @@ extension RDBTool.S3 {
   /// `rdbtool s3 policy`: the bucket policy ElastiCache needs in an opt-in region.
   struct Policy: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "policy",
       abstract: "Print the bucket policy ElastiCache exports need in an opt-in region.",
       discussion: """
         In regions launched after 2019-03-20 (opt-in regions such as ap-east-1, me-south-1, \

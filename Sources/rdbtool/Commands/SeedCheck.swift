@@ -7,6 +7,7 @@ import SystemPackage
 extension RDBTool {
   struct SeedCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "seed-check",
       abstract: "Check that a backup will seed a new cluster (ElastiCache or any other).",
       discussion: """
         Reads every INPUT once (in parallel) and checks each rule a seed must pass, printing \

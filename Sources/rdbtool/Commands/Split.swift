@@ -5,6 +5,7 @@ import RDBKit
 extension RDBTool {
   struct Split: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "split",
       abstract: "Split a dataset into one RDB file per cluster shard, by hash slot.",
       discussion: """
         All INPUTs are one dataset (the shard files of a cluster export, or an s3:// export \

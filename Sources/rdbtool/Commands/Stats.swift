@@ -6,6 +6,7 @@ import RDBS3
 extension RDBTool {
   struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "stats",
       abstract:
         "Summarize what uses memory: keys and memory by database, type, encoding, TTL and prefix.",
       discussion: """

@@ -6,6 +6,7 @@ import RDBS3
 extension RDBTool {
   struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "verify",
       abstract: "Check that RDB files parse completely and their checksums match.",
       usage: "rdbtool verify [<options>] <inputs> ...",
       discussion: """
