@@ -81,8 +81,11 @@ extension RDBTool {
       }
       let selection = emptyKeys.applied(to: filters.selection)
       try destination.write(s3: options.s3) { descriptor in
+        // A row per key, hundreds of megabytes for millions of keys, often into a pipe: as
+        // `dump` writes, with a larger pipe buffer and the writes on a thread of their own.
+        PipeCapacity.enlarge(descriptor)
         var writer = MemoryReportWriter(
-          output: OutputBuffer(descriptor: descriptor), format: format,
+          output: OutputBuffer(descriptor: descriptor, writesInBackground: true), format: format,
           style: bytes ?? (format == .csv ? .text : .utf8), withFile: withFile)
         if let top {
           // Each input's largest keys, then the largest of all, each knowing its input.
