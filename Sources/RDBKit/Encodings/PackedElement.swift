@@ -40,4 +40,15 @@ extension UnsafeRawBufferPointer {
   func littleEndian<T: FixedWidthInteger>(at offset: Int, as type: T.Type) -> T {
     T(littleEndian: unsafe loadUnaligned(fromByteOffset: offset, as: T.self))
   }
+
+  /// The integer of an RDB string stored integer-encoded (`11000000`–`11000010`): `marker` 0,
+  /// 1 or 2, then its 1, 2 or 4 bytes (`1 << marker`), little-endian, at `offset`.
+  @inline(__always)
+  func encodedInteger(marker: Int, at offset: Int) -> Int64 {
+    switch marker {
+    case 0: Int64(Int8(bitPattern: unsafe self[offset]))
+    case 1: Int64(unsafe littleEndian(at: offset, as: Int16.self))
+    default: Int64(unsafe littleEndian(at: offset, as: Int32.self))
+    }
+  }
 }

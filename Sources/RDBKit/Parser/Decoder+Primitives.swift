@@ -136,14 +136,8 @@ extension Decoder {
     }
     switch marker {
     case 0, 1, 2:
-      let bytes = unsafe try source.take(marker == 0 ? 1 : marker == 1 ? 2 : 4)
-      let value: Int64 =
-        marker == 0
-        ? Int64(unsafe Int8(bitPattern: bytes[0]))
-        : marker == 1
-          ? Int64(unsafe bytes.littleEndian(at: 0, as: Int16.self))
-          : Int64(unsafe bytes.littleEndian(at: 0, as: Int32.self))
-      return (.int, IntegerText.length(of: value))
+      let bytes = unsafe try source.take(1 &<< marker)
+      return unsafe (.int, IntegerText.length(of: bytes.encodedInteger(marker: Int(marker), at: 0)))
     case 3:
       break
     default:

@@ -28,14 +28,9 @@ extension Decoder {
     // An integer of 1, 2 or 4 bytes (`11000000`–`11000010`) whose text the handler does not
     // need: its length, as ``readStringEncodingOnly()`` works it out.
     if leavesStringsToChecksum, let first = source.nextByteInWindow, first &- 0xC0 <= 2,
-      let bytes = unsafe source.takeIfHeld(first == 0xC0 ? 2 : first == 0xC1 ? 3 : 5)
+      let bytes = unsafe source.takeIfHeld(1 &+ 1 &<< Int(first &- 0xC0))
     {
-      let value: Int64 =
-        first == 0xC0
-        ? Int64(unsafe Int8(bitPattern: bytes[1]))
-        : first == 0xC1
-          ? Int64(unsafe bytes.littleEndian(at: 1, as: Int16.self))
-          : Int64(unsafe bytes.littleEndian(at: 1, as: Int32.self))
+      let value = unsafe bytes.encodedInteger(marker: Int(first &- 0xC0), at: 1)
       try handler.beginValue(encoding: .int)
       try handler.stringLength(IntegerText.length(of: value))
       return .int
