@@ -62,7 +62,8 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     try output.flush()
   }
 
-  /// Appends a database index: one digit for most, without the call a decimal takes.
+  /// Appends a CSV row's database index: one digit for most, without the call a decimal
+  /// takes.
   @inline(__always)
   private func appendDatabase(_ database: Int) {
     if database >= 0, database < 10 {
@@ -100,9 +101,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
   }
 
   private mutating func appendJSON(_ report: KeyMemoryReport) {
-    output.append("{\"db\":")
-    appendDatabase(report.database)
-    output.append(",\"key\":")
+    output.appendRecordStart(database: report.database)
     unsafe report.withKeyBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
     output.append(",\"type\":\"")
     output.appendTypeName(of: report)
