@@ -6,12 +6,17 @@ import Foundation
 ///
 /// The writing thread's ``RDBEncoder`` fills batches (memory buffers) with the file's bytes,
 /// except that each string it would try to compress is put in as it is and marked
-/// (``markBlob(at:count:)``). A full batch is handed over (``submit(_:)``); this thread writes
-/// it through an encoder of its own, which compresses each marked string as the writing
-/// thread would have, and keeps the checksum and the file position. At most two batches wait,
-/// so memory stays bounded; ``drain()`` waits until every batch is written, after which the
+/// (``Batch/blobs``). A full batch is handed over (``submit(_:)``); this thread writes it
+/// through an encoder of its own, which compresses each marked string as the writing thread
+/// would have, and keeps the checksum and the file position. At most two batches wait, so
+/// memory stays bounded; ``drain()`` waits until every batch is written, after which the
 /// writing thread may use ``encoder`` itself (a string too large to copy into a batch, the
 /// file's trailer).
+///
+/// The work is shared: when a batch is handed over while the worker is still behind (see
+/// ``Sharing``), the writing thread compresses the strings of the next batch itself, as it
+/// puts them in, and the worker only checksums and writes that batch. Compression then runs
+/// on both cores, instead of on one while the parse and the encoding share the other.
 ///
 /// The compressed bytes may differ from those the writing thread would have produced:
 /// liblzf's hash table is uninitialized stack memory, so a match found depends on what the
@@ -25,11 +30,22 @@ final class BackgroundCompression: @unchecked Sendable {
   final class Handle {
     let worker: BackgroundCompression
 
-    init(encoder: RDBEncoder) {
-      worker = BackgroundCompression(encoder: encoder)
+    init(encoder: RDBEncoder, sharing: Sharing) {
+      worker = BackgroundCompression(encoder: encoder, sharing: sharing)
     }
 
     deinit { worker.close() }
+  }
+
+  /// When the writing thread compresses a batch's strings itself.
+  enum Sharing {
+    /// When the worker has not started the batch handed over before this one: it is a
+    /// batch or more behind, and would otherwise keep the writing thread waiting.
+    case whenBehind
+    /// Every other batch, whatever the worker's progress (for tests).
+    case alternate
+    /// Never: the worker compresses every string (for tests).
+    case never
   }
 
   /// One batch: the bytes, and where in them the strings to compress are.
@@ -41,6 +57,9 @@ final class BackgroundCompression: @unchecked Sendable {
 
   /// The encoder that writes the file; the writing thread's only after ``drain()``.
   var encoder: RDBEncoder
+  private let sharing: Sharing
+  /// The number of batches handed over, for ``Sharing/alternate``.
+  private var submitted = 0
   private let condition = NSCondition()
   private var waiting: [Batch] = []
   private var spare: [Batch] = []
@@ -54,8 +73,9 @@ final class BackgroundCompression: @unchecked Sendable {
   private static let reusableBytes = 1 << 22
 
   /// Starts the worker thread; `encoder` writes the file.
-  private init(encoder: RDBEncoder) {
+  private init(encoder: RDBEncoder, sharing: Sharing) {
     self.encoder = encoder
+    self.sharing = sharing
     let thread = Thread { [self] in run() }
     thread.name = "rdbtool-lzf"
     thread.start()
@@ -70,14 +90,22 @@ final class BackgroundCompression: @unchecked Sendable {
 
   /// Hands `batch` to the worker, waiting while two batches are already waiting.
   ///
+  /// - Returns: Whether the writing thread compresses the strings of its next batch itself
+  ///   (see ``Sharing``).
   /// - Throws: The error writing an earlier batch met.
-  func submit(_ batch: Batch) throws(RDBError) {
+  func submit(_ batch: Batch) throws(RDBError) -> Bool {
     condition.lock()
     defer { condition.unlock() }
     while failure == nil, waiting.count >= Self.maxWaiting { condition.wait() }
     if let failure { throw failure }
     waiting.append(batch)
+    submitted &+= 1
     condition.broadcast()
+    switch sharing {
+    case .whenBehind: return waiting.count > 1
+    case .alternate: return submitted % 2 == 1
+    case .never: return false
+    }
   }
 
   /// Waits until every batch handed over is written.

@@ -67,6 +67,18 @@ import Darwin
     }
   }
 
+  /// Room for `extra` more bytes at the end, the bytes so far kept; write them, then call
+  /// ``advance(by:)`` with the number written.
+  @inline(__always)
+  @unsafe func reserve(_ extra: Int) -> UnsafeMutableRawPointer {
+    if count &+ extra > capacity { grow(toFit: count &+ extra) }
+    return unsafe storage + count
+  }
+
+  /// Marks `written` bytes after the end, written through ``reserve(_:)``, as part of the blob.
+  @inline(__always)
+  func advance(by written: Int) { count &+= written }
+
   /// Makes the bytes `newCount` long, their contents undefined, and returns them for the
   /// caller to fill (a string decompressed into them, for example).
   @unsafe func resize(to newCount: Int) -> UnsafeMutableRawBufferPointer {

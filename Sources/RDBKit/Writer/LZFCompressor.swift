@@ -32,4 +32,18 @@ internal import CLZF
     guard produced > 0 else { return nil }
     return unsafe UnsafeRawBufferPointer(rebasing: output[..<Int(produced)])
   }
+
+  /// Compresses `input` into the `room` bytes at `output` (the caller's buffer, so that the
+  /// result needs no copy), and returns the compressed length, or nil when the result does
+  /// not fit `room`: pass the input's length less 4 for Redis's rule.
+  @unsafe static func compress(
+    _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawPointer, room: Int
+  ) -> Int? {
+    guard room > 0, input.count <= Int(UInt32.max), let source = input.baseAddress else {
+      return nil
+    }
+    let produced = unsafe lzf_compress(
+      source, UInt32(input.count), output, UInt32(truncatingIfNeeded: min(room, input.count)))
+    return produced > 0 ? Int(produced) : nil
+  }
 }

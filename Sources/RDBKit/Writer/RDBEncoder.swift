@@ -22,11 +22,14 @@ struct RDBEncoder {
   private var flushedChecksum: UInt64 = 0
   /// The number of bytes already flushed.
   private(set) var flushedBytes = 0
-  private let compressor = LZFCompressor()
   /// The worker that compresses and writes, once ``compressInBackground()`` started it.
   private var background: BackgroundCompression.Handle?
   /// The batch ``output`` is while compression runs in the background.
   private var batch: BackgroundCompression.Batch?
+  /// Whether the strings of the batch being filled are compressed here, on the writing
+  /// thread, instead of being marked for the worker: the worker was behind when the batch
+  /// was started (see ``BackgroundCompression/submit(_:)``).
+  private var compressesHere = false
 
   /// Writes to `output`; `compresses` as `rdbcompression yes`.
   init(output: OutputBuffer, compresses: Bool) {
@@ -44,12 +47,13 @@ struct RDBEncoder {
   private static let batchBytes = 1 << 18
 
   /// Compresses strings on a thread of its own from here on (see ``BackgroundCompression``),
-  /// when compression is on. Call before anything is written.
-  mutating func compressInBackground() {
+  /// when compression is on, sharing the work with this thread as `sharing` says. Call
+  /// before anything is written.
+  mutating func compressInBackground(sharing: BackgroundCompression.Sharing = .whenBehind) {
     guard compresses, background == nil else { return }
     precondition(byteCount == 0, "compressInBackground() after bytes were written")
     let handle = BackgroundCompression.Handle(
-      encoder: RDBEncoder(output: output, compresses: true))
+      encoder: RDBEncoder(output: output, compresses: true), sharing: sharing)
     let batch = handle.worker.emptyBatch()
     background = handle
     self.batch = batch
@@ -59,7 +63,7 @@ struct RDBEncoder {
   /// Hands the batch being filled to the background worker and starts another.
   private mutating func handOver() throws(RDBError) {
     guard let background, let batch, batch.bytes.count > 0 else { return }
-    try background.worker.submit(batch)
+    compressesHere = try background.worker.submit(batch)
     let next = background.worker.emptyBatch()
     self.batch = next
     output = next.bytes
@@ -197,7 +201,10 @@ struct RDBEncoder {
 
   /// A string from a buffer; see ``string(_:)``.
   @unsafe mutating func string(unsafeBytes value: UnsafeRawBufferPointer) {
-    if value.count <= 11,
+    // Only text that starts with a digit or `-` is parsed: most strings are told apart here.
+    if value.count <= 11, value.count > 0,
+      let first = unsafe value.baseAddress?.load(as: UInt8.self),
+      first == UInt8(ascii: "-") || first &- 48 <= 9,
       let integer = unsafe IntegerText.canonicalValue(RawSpan(_unsafeBytes: value)),
       let small = Int32(exactly: integer)
     {
@@ -215,22 +222,49 @@ struct RDBEncoder {
   }
 
   /// A string's bytes after its length, LZF-compressed when `compressing`, over 20 bytes,
-  /// and that saves at least 4 bytes.
+  /// and that saves at least 4 bytes; with compression in the background, put in as it is
+  /// and marked for the worker unless this batch is compressed here.
   @unsafe private mutating func bytes(_ value: UnsafeRawBufferPointer, compressing: Bool) {
-    if compressing, value.count > 20, let batch {
-      batch.blobs.append(output.count..<output.count &+ value.count)
-      unsafe output.append(value)
-      return
-    }
-    if compressing, value.count > 20, let compressed = unsafe compressor.compress(value) {
-      output.append(0xC3)
-      length(UInt64(compressed.count))
-      length(UInt64(value.count))
-      unsafe output.append(compressed)
-      return
+    if compressing, value.count > 20 {
+      if let batch, !compressesHere {
+        batch.blobs.append(output.count..<output.count &+ value.count)
+        unsafe output.append(value)
+        return
+      }
+      if unsafe compressed(value) { return }
     }
     length(UInt64(value.count))
     unsafe output.append(value)
+  }
+
+  /// Writes `value` LZF-compressed (0xC3, the compressed and the full length, the compressed
+  /// bytes) when that saves at least 4 bytes, and returns whether it did; writes nothing
+  /// otherwise. liblzf compresses straight into the output, after room for the longest
+  /// header the result can have; a shorter header moves the result down to meet it.
+  @unsafe private mutating func compressed(_ value: UnsafeRawBufferPointer) -> Bool {
+    let room = value.count &- 4
+    let fullLength = Self.lengthSize(value.count)
+    let headerRoom = 1 &+ Self.lengthSize(room) &+ fullLength
+    let start = unsafe output.reserve(headerRoom &+ room)
+    guard
+      let produced = unsafe LZFCompressor.compress(value, into: start + headerRoom, room: room)
+    else { return false }
+    let header = 1 &+ Self.lengthSize(produced) &+ fullLength
+    if header < headerRoom {
+      unsafe (start + header).copyMemory(from: start + headerRoom, byteCount: produced)
+    }
+    // The header's appends land in the room reserved, in front of the compressed bytes.
+    output.append(0xC3)
+    length(UInt64(produced))
+    length(UInt64(value.count))
+    output.advance(by: produced)
+    return true
+  }
+
+  /// The number of bytes ``length(_:)`` writes for `value`.
+  @inline(__always)
+  private static func lengthSize(_ value: Int) -> Int {
+    value < 1 << 6 ? 1 : value < 1 << 14 ? 2 : UInt64(value) <= UInt64(UInt32.max) ? 5 : 9
   }
 
   /// A blob held in an array; see ``blob(unsafeBytes:)``.

@@ -24,37 +24,41 @@ extension RDBWriter {
   }
 
   /// Writes the record when the listpack `blob` is whole and its hash fits a ziplist.
+  ///
+  /// One walk builds the ziplist and checks the limits as it goes; a listpack that breaks
+  /// off or a hash that does not fit leaves nothing written but the scratch blob.
   @unsafe private mutating func writeZiplistHash(
     _ blob: UnsafeRawBufferPointer, compressed: Bool, _ info: KeyInfo
   ) -> Bool {
+    let limits = engine.limits
+    let (doubled, overflow) = limits.hashEntries.multipliedReportingOverflow(by: 2)
+    let mostElements = overflow ? Int.max : doubled
+    // An integer's text is at most 20 bytes: only a lower limit needs its length.
+    let measuresIntegers = limits.hashValue < 20
     var count = 0
-    var longest = 0
+    packed.reset()
     do throws(RDBError) {
       var reader = unsafe try ListpackReader(blob, origin: 0)
       while let element = try reader.next() {
         count &+= 1
-        let length =
-          element.isInteger ? IntegerText.length(of: element.integer) : unsafe element.string.count
-        longest = max(longest, length)
+        guard count <= mostElements else { return false }
+        if element.isInteger {
+          if measuresIntegers, IntegerText.length(of: element.integer) > limits.hashValue {
+            return false
+          }
+          packed.append(integer: element.integer)
+        } else {
+          guard unsafe element.string.count <= limits.hashValue else { return false }
+          unsafe packed.append(unsafeBytes: element.string)
+        }
       }
     } catch {
       return false
     }
-    let limits = engine.limits
-    guard count > 0, count % 2 == 0, count / 2 <= limits.hashEntries, longest <= limits.hashValue,
-      var reader = unsafe try? ListpackReader(blob, origin: 0)
-    else { return false }
+    guard count > 0, count % 2 == 0 else { return false }
+    packed.finish()
     writeKeyPrefix(info)
     writeTypeAndKey(.hashZiplist)
-    packed.reset()
-    while let element = (try? reader.next()) ?? nil {
-      if element.isInteger {
-        packed.append(integer: element.integer)
-      } else {
-        unsafe packed.append(unsafeBytes: element.string)
-      }
-    }
-    packed.finish()
     // As ``valueBlob(_:)`` decides for a decoded value.
     encoder.leavesBlobsUncompressed = blob.count > 20 && !compressed
     unsafe encoder.blob(unsafeBytes: packed.blob.buffer)

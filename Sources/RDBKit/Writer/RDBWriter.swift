@@ -39,6 +39,8 @@ public struct RDBWriter: RDBHandler {
     /// ``BackgroundCompression``. Off by default: the caller decides whether a second thread
     /// is welcome.
     public var compressesInBackground = false
+    /// When the writing thread compresses a batch itself (tests force each way).
+    var backgroundSharing = BackgroundCompression.Sharing.whenBehind
 
     /// Options for `target` with the server's defaults; nil keeps the input's version.
     public init(target: TargetEngine?) {
@@ -127,7 +129,7 @@ public struct RDBWriter: RDBHandler {
       quicklist.configure(format, limits: engine.limits)
     }
     if options.compressesInBackground, !headerWritten, engine.version != version {
-      encoder.compressInBackground()
+      encoder.compressInBackground(sharing: options.backgroundSharing)
     }
     writeHeaderOnce()
   }

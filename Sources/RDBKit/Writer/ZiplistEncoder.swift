@@ -43,27 +43,39 @@ struct ZiplistEncoder {
   }
 
   /// Appends a string element from a buffer; see ``append(_:)``.
+  ///
+  /// Only text of at most 20 bytes that starts with a digit or `-` can spell an Int64, so
+  /// most elements are told apart by their length and first byte, without a parse.
   @unsafe mutating func append(unsafeBytes element: UnsafeRawBufferPointer) {
-    if element.count < 32,
+    let length = element.count
+    if length <= 20, length > 0, let first = unsafe element.baseAddress?.load(as: UInt8.self),
+      first == UInt8(ascii: "-") || first &- 48 <= 9,
       let integer = unsafe IntegerText.canonicalValue(RawSpan(_unsafeBytes: element))
     {
       append(integer: integer)
       return
     }
-    let start = beginEntry()
-    let length = element.count
+    // At most 5 bytes of previous length and 5 of encoding, then the string.
+    let entry = unsafe blob.reserve(10 &+ length)
+    var written = unsafe storePreviousLength(entry)
     if length <= 63 {
-      blob.append(UInt8(length))
+      unsafe (entry + written).storeBytes(of: UInt8(length), as: UInt8.self)
+      written &+= 1
     } else if length <= 16383 {
-      blob.append(0x40 | UInt8(length >> 8))
-      blob.append(UInt8(truncatingIfNeeded: length))
+      unsafe (entry + written).storeBytes(of: 0x40 | UInt8(length >> 8), as: UInt8.self)
+      unsafe (entry + (written &+ 1)).storeBytes(
+        of: UInt8(truncatingIfNeeded: length), as: UInt8.self)
+      written &+= 2
     } else {
-      blob.append(0x80)
-      let bigEndian = UInt32(truncatingIfNeeded: length).byteSwapped
-      blob.append(littleEndian: UInt64(bigEndian), byteCount: 4)
+      unsafe (entry + written).storeBytes(of: 0x80, as: UInt8.self)
+      unsafe (entry + (written &+ 1)).storeBytes(
+        of: UInt32(truncatingIfNeeded: length).bigEndian, as: UInt32.self)
+      written &+= 5
     }
-    unsafe blob.append(element)
-    endEntry(start)
+    if let source = element.baseAddress {
+      unsafe (entry + written).copyMemory(from: source, byteCount: length)
+    }
+    endEntry(byteCount: written &+ length)
   }
 
   /// Appends text, such as a score, as a string entry.
@@ -74,27 +86,29 @@ struct ZiplistEncoder {
 
   /// Appends an integer entry in the smallest form the format version allows.
   mutating func append(integer value: Int64) {
-    let start = beginEntry()
-    let bits = UInt64(bitPattern: value)
+    // At most 5 bytes of previous length, an encoding byte, and 8 stored for any width.
+    let entry = unsafe blob.reserve(14)
+    let written = unsafe storePreviousLength(entry)
+    let encoding: UInt8
+    let width: Int
     if compactIntegers, (0...12).contains(value) {
-      blob.append(0xF1 &+ UInt8(value))
-    } else if compactIntegers, let small = Int8(exactly: value) {
-      blob.append(0xFE)
-      blob.append(UInt8(bitPattern: small))
+      (encoding, width) = (0xF1 &+ UInt8(value), 0)
+    } else if compactIntegers, Int8(exactly: value) != nil {
+      (encoding, width) = (0xFE, 1)
     } else if Int16(exactly: value) != nil {
-      blob.append(0xC0)
-      blob.append(littleEndian: bits, byteCount: 2)
+      (encoding, width) = (0xC0, 2)
     } else if compactIntegers, (-8_388_608...8_388_607).contains(value) {
-      blob.append(0xF0)
-      blob.append(littleEndian: bits, byteCount: 3)
+      (encoding, width) = (0xF0, 3)
     } else if Int32(exactly: value) != nil {
-      blob.append(0xD0)
-      blob.append(littleEndian: bits, byteCount: 4)
+      (encoding, width) = (0xD0, 4)
     } else {
-      blob.append(0xE0)
-      blob.append(littleEndian: bits, byteCount: 8)
+      (encoding, width) = (0xE0, 8)
     }
-    endEntry(start)
+    unsafe (entry + written).storeBytes(of: encoding, as: UInt8.self)
+    // All 8 bytes are stored; those past `width` are overwritten by what comes next.
+    unsafe (entry + (written &+ 1)).storeBytes(
+      of: UInt64(bitPattern: value).littleEndian, as: UInt64.self)
+    endEntry(byteCount: written &+ 1 &+ width)
   }
 
   /// Appends the terminator and fills in the header; the count saturates at 65535.
@@ -105,21 +119,26 @@ struct ZiplistEncoder {
     blob.store(littleEndian: UInt64(min(count, 65535)), byteCount: 2, at: 8)
   }
 
-  /// Writes the previous entry's length (1 byte below 254, else 0xFE and 4 bytes).
-  private mutating func beginEntry() -> Int {
-    let start = blob.count
+  /// Stores the previous entry's length at `entry` (1 byte below 254, else 0xFE and 4 bytes)
+  /// and returns the number of bytes stored.
+  @inline(__always)
+  @unsafe private func storePreviousLength(_ entry: UnsafeMutableRawPointer) -> Int {
     if previousLength < 254 {
-      blob.append(UInt8(previousLength))
-    } else {
-      blob.append(0xFE)
-      blob.append(littleEndian: UInt64(previousLength), byteCount: 4)
+      unsafe entry.storeBytes(of: UInt8(truncatingIfNeeded: previousLength), as: UInt8.self)
+      return 1
     }
-    return start
+    unsafe entry.storeBytes(of: 0xFE, as: UInt8.self)
+    unsafe (entry + 1).storeBytes(
+      of: UInt32(truncatingIfNeeded: previousLength).littleEndian, as: UInt32.self)
+    return 5
   }
 
-  private mutating func endEntry(_ start: Int) {
-    lastEntry = start
-    previousLength = blob.count &- start
+  /// Ends the entry of `byteCount` bytes written at the end of the blob.
+  @inline(__always)
+  private mutating func endEntry(byteCount: Int) {
+    lastEntry = blob.count
+    blob.advance(by: byteCount)
+    previousLength = byteCount
     count &+= 1
   }
 }

@@ -1,6 +1,7 @@
-import RDBKit
 import SystemPackage
 import Testing
+
+@testable import RDBKit
 
 /// A rewrite into another format with ``RDBWriter/Options/compressesInBackground`` (LZF on a
 /// thread of its own) writes the same values, compressed under the same rule, behind a
@@ -48,9 +49,12 @@ import Testing
     return written?.bytes ?? []
   }()
 
-  static func options(background: Bool) throws -> RDBWriter.Options {
+  static func options(
+    background: Bool, sharing: BackgroundCompression.Sharing = .whenBehind
+  ) throws -> RDBWriter.Options {
     var options = RDBWriter.Options(target: try #require(TargetEngine.named("redis-6.2")))
     options.compressesInBackground = background
+    options.backgroundSharing = sharing
     return options
   }
 
@@ -67,6 +71,24 @@ import Testing
     #expect(blobs["noise:0"] == [false])
     var collector = GeneratedKeyCollector()
     try RDBParser().parse(background.bytes, into: &collector)
+    #expect(collector.keys.map(\.value) == Self.keys.map(\.value))
+  }
+
+  /// Batches whose strings the writing thread compresses itself (every other one, or none)
+  /// between batches the worker compresses: the same values, compressed under the same
+  /// rule, in order, behind a checksum that matches.
+  @Test(arguments: [BackgroundCompression.Sharing.alternate, .never])
+  func sharedCompressionWritesWhatTheWritingThreadWould(
+    _ sharing: BackgroundCompression.Sharing
+  ) throws {
+    let inline = try WriterOutput.rewrite(Self.input, try Self.options(background: false))
+    let shared = try WriterOutput.rewrite(
+      Self.input, try Self.options(background: true, sharing: sharing))
+    #expect(shared.writer.byteCount == shared.bytes.count)
+    let blobs = try ReencodedBlobCompressionTests.blobs(shared.bytes)
+    #expect(blobs == (try ReencodedBlobCompressionTests.blobs(inline.bytes)))
+    var collector = GeneratedKeyCollector()
+    try RDBParser().parse(shared.bytes, into: &collector)
     #expect(collector.keys.map(\.value) == Self.keys.map(\.value))
   }
 

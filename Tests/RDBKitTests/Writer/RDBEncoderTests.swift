@@ -64,6 +64,31 @@ import Testing
     #expect(Self.encoded { $0.blob(twentyOne) }.first == 0xC3)
   }
 
+  /// Strings whose compressed length takes a shorter length form than the longest it could
+  /// have (70 bytes to under 64, 16,388 and 16,400 to under 16,384), and ones that keep
+  /// their form: the compressed bytes follow their header, lengths right, and decompress to
+  /// the string.
+  @Test(arguments: [21, 70, 200, 16_388, 16_400, 70_000])
+  func compressedStringHeaderFitsItsLengths(_ size: Int) throws {
+    let value = (0..<size).map { UInt8(97 + $0 % 3) }
+    let bytes = Self.encoded { $0.string(value) }
+    #expect(bytes.first == 0xC3)
+    let decompressed = try bytes.withUnsafeBytes { raw in
+      var position = 1
+      let stored = try #require(StoredLength.read(raw, at: &position))
+      let length = try #require(StoredLength.read(raw, at: &position))
+      #expect(stored == raw.count - position)
+      #expect(length == size)
+      var output = [UInt8](repeating: 0, count: length)
+      let failure = output.withUnsafeMutableBytes {
+        LZF.decompress(UnsafeRawBufferPointer(rebasing: raw[position...]), into: $0)
+      }
+      #expect(failure == nil)
+      return output
+    }
+    #expect(decompressed == value)
+  }
+
   /// String values at every integer edge, raw, and LZF-sized, written by ``RDBWriter`` with
   /// compression on and off, read back unchanged.
   @Test(arguments: [true, false])
