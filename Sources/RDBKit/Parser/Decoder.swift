@@ -90,7 +90,8 @@ enum ScratchSlot {
     self.source = source
   }
 
-  /// Frees the scratch buffers and the duplicate check's table.
+  /// Frees the scratch buffers and the duplicate check's table, and stops the thread
+  /// computing a mapped file's CRC.
   func release() {
     keyScratch.release()
     firstScratch.release()
@@ -98,6 +99,7 @@ enum ScratchSlot {
     blobScratch.release()
     metadataScratch.release()
     duplicates.release()
+    source.release()
   }
 
   /// Parses the whole input into `handler`.

@@ -12,8 +12,9 @@ import Darwin
 /// ``take(_:)`` stays valid only until the next read. Every read is a bounds check against
 /// the window; only a stream that runs short leaves this type. Every consumed byte is fed to
 /// the CRC-64 in order, in 1 MiB steps: a stream's behind the read position while the bytes are
-/// still in cache, a mapping's ahead of it, so that one sequential pass brings the bytes into
-/// cache before the parser needs them.
+/// still in cache, a small mapping's ahead of it, so that one sequential pass brings the bytes
+/// into cache before the parser needs them; a mapped file's on a thread of its own
+/// (``ChecksumAhead``), which also takes the page faults.
 @safe struct ByteSource {
   /// The window's first byte and its length, kept apart rather than as an
   /// `UnsafeRawBufferPointer` (whose start may be nil) so that a read is one compare: an
@@ -32,6 +33,9 @@ import Darwin
   private let progress: ParseProgress?
   /// Mapped files only: release pages far behind the read position (`MADV_DONTNEED`).
   private let releasesPages: Bool
+  /// A mapped file's CRC, computed ahead on another thread; nil for a stream or bytes the
+  /// caller holds in memory.
+  private let ahead: ChecksumAhead?
   private var releasedPosition = 0
   /// Where the bytes being captured start in the window (see ``beginCapture()``), or -1.
   private var captureStart = -1
@@ -44,13 +48,24 @@ import Darwin
   /// How far behind the read position a mapping's pages are released, in steps of
   /// ``crcStep``: at most this plus two steps of the input are resident.
   private static let releaseLag = 4 << 20
+  /// The smallest mapped file whose CRC is computed on another thread: below it, starting the
+  /// thread costs more than it saves.
+  private static let aheadMinimum = 8 << 20
 
   /// Reads `bytes`, all in memory; `releasesPages` only for a private mapping the caller owns.
+  /// A mapped file of at least ``aheadMinimum`` bytes (`releasesPages`) has its CRC computed
+  /// on a thread of its own (``ChecksumAhead``): call ``release()`` before the mapping goes.
   @unsafe init(bytes: UnsafeRawBufferPointer, releasesPages: Bool, progress: ParseProgress?) {
     unsafe base = bytes.baseAddress ?? Self.emptyWindow
     end = bytes.count
     refill = nil
-    crcDue = 0
+    if releasesPages, bytes.count >= Self.aheadMinimum {
+      ahead = unsafe ChecksumAhead(bytes: bytes, step: Self.crcStep)
+      crcDue = Self.crcStep
+    } else {
+      ahead = nil
+      crcDue = 0
+    }
     self.releasesPages = releasesPages
     self.progress = progress
     progress?.expectTotal(bytes.count)
@@ -62,6 +77,7 @@ import Darwin
     self.refill = refill
     crcDue = Self.crcStep
     releasesPages = false
+    ahead = nil
     self.progress = progress
   }
 
@@ -274,8 +290,21 @@ import Darwin
     crcDue = Self.crcStep
   }
 
+  /// Stops the thread computing a mapped file's CRC (see ``ChecksumAhead``); the parse that
+  /// owns this source calls it before the mapping goes away.
+  func release() {
+    ahead?.stop()
+  }
+
   /// Brings the CRC to exactly the read position.
   private mutating func foldChecksum() {
+    if let ahead {
+      let steps = position / Self.crcStep
+      if steps &* Self.crcStep > crcPosition {
+        crc = ahead.checksum(through: steps)
+        crcPosition = steps &* Self.crcStep
+      }
+    }
     if crcPosition > position {
       // A mapping's CRC ran past the end of the RDB: redo its last step up to here.
       (crcPosition, crc) = checkpoint
@@ -284,8 +313,9 @@ import Darwin
     crcPosition = position
   }
 
-  /// Advances the CRC: a stream's up to here, a mapping's one step past here (then publishes
-  /// progress and releases old pages).
+  /// Advances the CRC: a stream's up to here, a small mapping's one step past here, a large
+  /// mapping's on its own thread, told how far the parser is (then publishes progress and
+  /// releases old pages).
   @inline(never)
   private mutating func advanceChecksum() {
     guard refill == nil else {
@@ -293,15 +323,23 @@ import Darwin
       crcDue = crcPosition &+ Self.crcStep
       return
     }
-    checkpoint = (crcPosition, crc)
-    let ahead = unsafe min(position &+ Self.crcStep, window.count)
-    crc = unsafe CRC64.update(crc, UnsafeRawBufferPointer(rebasing: window[crcPosition..<ahead]))
-    crcPosition = ahead
-    crcDue = unsafe ahead == window.count ? Int.max : ahead
+    var released = position
+    if let ahead {
+      let steps = position / Self.crcStep
+      released = min(position, ahead.parserReached(steps) &* Self.crcStep)
+      crcDue = (steps &+ 1) &* Self.crcStep
+    } else {
+      checkpoint = (crcPosition, crc)
+      let stop = unsafe min(position &+ Self.crcStep, window.count)
+      crc = unsafe CRC64.update(crc, UnsafeRawBufferPointer(rebasing: window[crcPosition..<stop]))
+      crcPosition = stop
+      crcDue = unsafe stop == window.count ? Int.max : stop
+    }
     progress?.update(bytesRead: position)
     guard releasesPages, let start = unsafe window.baseAddress else { return }
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-    let end = (position &- Self.releaseLag) / page * page
+    // Pages the CRC thread has yet to read stay: releasing them would fault them in twice.
+    let end = (released &- Self.releaseLag) / page * page
     if end &- releasedPosition >= Self.crcStep {
       _ = unsafe madvise(
         UnsafeMutableRawPointer(mutating: start + releasedPosition), end &- releasedPosition,
