@@ -238,7 +238,7 @@ for file in ${peer_files[@]+"${peer_files[@]}"}; do
       run rdbtool "$file" "$rdbtool" $command "$file"
       row "$file" "rdbtool $command" "$bytes" "$keys"
     else
-      skip "$file" "rdbtool $command" "$rdbtool not built yet (swift build -c release)"
+      skip "$file" "rdbtool $command" "$rdbtool not built yet (make build)"
     fi
   done
 
@@ -460,7 +460,7 @@ compare_rewrite() {
 }
 
 if [ ! -x "$rdbtool" ]; then
-  echo "compare.sh: $rdbtool not built yet (swift build -c release); no rewrite table" >&2
+  echo "compare.sh: $rdbtool not built yet (make build); no rewrite table" >&2
   exit 0
 fi
 for file in "${files[@]}"; do
