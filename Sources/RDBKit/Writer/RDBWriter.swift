@@ -195,7 +195,8 @@ public struct RDBWriter: RDBHandler {
     // A caller that feeds elements anyway (a generator writing by hand) turns copying off.
     copying =
       options.copiesValues
-      && (format.copies(info.type, from: sourceVersion) || transcodes(info.type))
+      && (format.copies(info.type, from: sourceVersion) || transcodes(info.type)
+        || copiesStreamNodes(info.type))
     return copying ? .copy : .decode
   }
 
@@ -203,6 +204,10 @@ public struct RDBWriter: RDBHandler {
     guard let info else { return }
     if transcodes(info.type) {
       try transcodeHash(bytes, info)
+      return
+    }
+    if copiesStreamNodes(info.type) {
+      try copyStream(bytes, info)
       return
     }
     if let count = PlainValue.count(bytes, of: info.type) {
