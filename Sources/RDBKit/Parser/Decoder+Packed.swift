@@ -134,7 +134,9 @@ extension Decoder {
         try reportLeftBlob(kind, left, to: &handler)
         continue
       }
-      try unsafe reportBlob(kind, node, group: 1, origin: blobOrigin, to: &handler)
+      try unsafe reportBlob(
+        kind, node, group: 1, origin: blobOrigin,
+        quicklistNodeCount: index == 0 ? nodeCount : nil, to: &handler)
       if container == 1 {
         guard node.count > 0 else {
           throw RDBError(

@@ -108,7 +108,7 @@ extension Decoder {
   /// Reports the blob just read with ``readString(into:persistent:)``.
   mutating func reportBlob<H: RDBHandler>(
     _ kind: ValueBlob.Kind, _ blob: UnsafeRawBufferPointer, group: Int, origin: Int,
-    nodeID: StreamID? = nil, to handler: inout H
+    nodeID: StreamID? = nil, quicklistNodeCount: UInt64? = nil, to handler: inout H
   ) throws(RDBError) {
     let count =
       H.needsPackedElementCounts
@@ -117,7 +117,7 @@ extension Decoder {
       ValueBlob(
         kind: kind, byteCount: blob.count, isCompressed: lastStringWasCompressed,
         storedByteCount: lastStringWasCompressed ? lastStringStoredBytes : blob.count,
-        elementCount: count, streamNodeID: nodeID))
+        elementCount: count, streamNodeID: nodeID, quicklistNodeCount: quicklistNodeCount))
   }
 
   /// Reads a string value for its encoding only: raw and integer strings are read, an LZF

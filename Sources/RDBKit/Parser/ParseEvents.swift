@@ -94,6 +94,10 @@ public struct ValueBlob: Sendable {
   public var elementCount: Int? = nil
   /// A stream node's master ID: its key in the stream's radix tree. Nil for other blobs.
   public var streamNodeID: StreamID? = nil
+  /// On a quicklist's first node (types 14 and 18): the node count stored before the nodes,
+  /// so that a handler writing the list again node for node can write it first. Nil on
+  /// every other blob.
+  public var quicklistNodeCount: UInt64? = nil
 }
 
 /// A stream entry ID, `ms-seq`.

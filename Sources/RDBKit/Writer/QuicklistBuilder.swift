@@ -5,6 +5,10 @@
 ///
 /// Only finished node blobs are kept (one element each in ``nodes``), so a list costs its
 /// encoded size until it is written, with no bookkeeping per element.
+///
+/// A list written node for node (``beginNodeByNode()``) keeps none: each node the input
+/// stored becomes one node, built in ``node`` while its elements arrive and written out
+/// before the next one starts (see ``RDBWriter/listNodeBlob(_:)``).
 struct QuicklistBuilder {
   /// Finished nodes: listpacks or ziplists, or single elements for PLAIN nodes.
   let nodes = ValueBuffer()
@@ -12,7 +16,15 @@ struct QuicklistBuilder {
   private(set) var plain: [Bool] = []
   /// Elements appended since the last reset.
   private(set) var elementCount = 0
-  private var node = PackedEncoder(WriteFormat(RDBVersion(magic: .redis, number: 10)))
+  /// The node being built.
+  private(set) var node = PackedEncoder(WriteFormat(RDBVersion(magic: .redis, number: 10)))
+  /// Whether each input node becomes one node, written as soon as it is complete.
+  private(set) var writesNodeByNode = false
+  /// Node for node: whether a node has been started and not yet written.
+  private(set) var hasOpenNode = false
+  /// Node for node: whether the input stored the open node uncompressed though over 20
+  /// bytes (see ``RDBWriter/valueBlob(_:)``).
+  var openNodeWasUncompressed = false
   private var limits = EncodingLimits()
   private var nodeElements = 0
   private var nodeBytes = 7
@@ -25,16 +37,44 @@ struct QuicklistBuilder {
 
   /// Empties the builder, keeping its storage.
   mutating func reset() {
-    guard elementCount > 0 || !plain.isEmpty else { return }
+    guard elementCount > 0 || !plain.isEmpty || writesNodeByNode else { return }
     nodes.reset()
     plain.removeAll(keepingCapacity: true)
     elementCount = 0
+    writesNodeByNode = false
+    hasOpenNode = false
     startNode()
+  }
+
+  /// Makes each input node one node from here to the next ``reset()``: ``openNode()`` starts
+  /// one, ``closeNode()`` completes it in ``node``.
+  mutating func beginNodeByNode() {
+    writesNodeByNode = true
+    hasOpenNode = false
+  }
+
+  /// Node for node: starts the next node.
+  mutating func openNode() {
+    startNode()
+    hasOpenNode = true
+  }
+
+  /// Node for node: completes the open node in ``node`` (a node without elements is an
+  /// empty blob, which a loading server skips); false when none is open.
+  mutating func closeOpenNode() -> Bool {
+    guard hasOpenNode else { return false }
+    hasOpenNode = false
+    node.finish()
+    return true
   }
 
   /// Adds the next element, tail-wards.
   mutating func append(_ element: RawSpan) {
     elementCount &+= 1
+    if writesNodeByNode {
+      node.append(element)
+      return
+    }
     let length = element.byteCount
     if node.usesListpacks, length > limits.largestPackedElement {
       closeNode()

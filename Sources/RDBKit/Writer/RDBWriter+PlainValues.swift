@@ -57,6 +57,57 @@ extension RDBWriter {
   }
 }
 
+/// Lists moved from quicklist v2 (RDB 10+) to quicklist v1 (RDB 7–9) node for node: the
+/// input's node count is written before its first node arrives, and each listpack (or PLAIN)
+/// node becomes one ziplist node, written as soon as its last element has been added. So a
+/// list of any size costs one node of memory, from a file, a pipe or S3, where gathering
+/// ziplist nodes split anew would hold the whole list (their count comes first).
+///
+/// A loading server keeps a quicklist's ziplists as they are (`quicklistAppendZiplist`), so
+/// the list loads with every element in order; its nodes are the input server's (8 KiB as
+/// listpacks by default, somewhat more as ziplists, whose entries take a byte or two more
+/// for some integers and strings over 253 bytes), where ``QuicklistBuilder`` would cut them
+/// at 8 KiB as ziplists. Lists of fewer nodes than ``nodeByNodeLists`` are still built by
+/// the builder, nodes held until the list is written, as a server pushing their elements
+/// would build them.
+extension RDBWriter {
+  /// The fewest input nodes a list has to be written node for node: 128 nodes of 8 KiB, at
+  /// which the nodes a builder holds reach ``RDBEncoder/writeThroughBytes``.
+  static let nodeByNodeLists: UInt64 = 128
+
+  /// Starts the next node of a list written node for node, after writing the open one, or
+  /// (on a quicklist's first node, when the list is to be written so) starts the record.
+  /// False for a blob of any other value, which ``valueBlob(_:)`` notes as before.
+  mutating func listNodeBlob(_ blob: ValueBlob) throws(RDBError) -> Bool {
+    if let count = blob.quicklistNodeCount {
+      guard let info, info.type == .listQuicklist2, format.hasQuicklist, !format.hasListpacks,
+        count >= Self.nodeByNodeLists
+      else { return false }
+      copying = false
+      writeKeyPrefix(info)
+      writeTypeAndKey(.listQuicklist)
+      encoder.length(count)
+      quicklist.beginNodeByNode()
+    } else if !quicklist.writesNodeByNode {
+      return false
+    }
+    try writeOpenListNode()
+    quicklist.openNode()
+    // As ``valueBlob(_:)`` decides for a whole value, here for each node.
+    quicklist.openNodeWasUncompressed = blob.byteCount > 20 && !blob.isCompressed
+    return true
+  }
+
+  /// Writes the open node of a list written node for node, if there is one.
+  mutating func writeOpenListNode() throws(RDBError) {
+    guard quicklist.closeOpenNode() else { return }
+    encoder.leavesBlobsUncompressed = quicklist.openNodeWasUncompressed
+    unsafe encoder.blob(unsafeBytes: quicklist.node.blob.buffer)
+    encoder.leavesBlobsUncompressed = false
+    try encoder.flushIfFull()
+  }
+}
+
 /// The element count at the start of a plain aggregate's bytes.
 enum PlainValue {
   /// Whether the set whose bytes (type 2: a count, then the members) are `raw` has a member

@@ -233,6 +233,7 @@ public struct RDBWriter: RDBHandler {
   /// none over 20 bytes, or decoded from plain elements, is compressed as a server would.
   /// A server loads either form.
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {
+    if try listNodeBlob(blob) { return }
     guard blob.byteCount > 20 else { return }
     if blob.isCompressed {
       inputBlobs.compressed = true
@@ -344,7 +345,11 @@ public struct RDBWriter: RDBHandler {
     defer { clearValue() }
     encoder.leavesBlobsUncompressed = inputBlobs.uncompressed && !inputBlobs.compressed
     do throws(RDBError) {
-      try writeRecord(info)
+      if quicklist.writesNodeByNode {
+        try writeOpenListNode()
+      } else {
+        try writeRecord(info)
+      }
     } catch {
       var error = error
       if error.key == nil { error.key = unsafe String(decoding: key.buffer, as: UTF8.self) }
