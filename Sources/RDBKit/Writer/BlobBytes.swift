@@ -49,6 +49,12 @@ import Darwin
     count &+= bytes.count
   }
 
+  /// Appends the UTF-8 of `text`.
+  func append(_ text: String) {
+    var text = text
+    text.withUTF8 { unsafe append(UnsafeRawBufferPointer($0)) }
+  }
+
   /// Appends the low `byteCount` bytes of `value`, least significant first.
   @inline(__always)
   func append(littleEndian value: UInt64, byteCount: Int) {

@@ -4,6 +4,8 @@
 struct PackedEncoder {
   private var listpack = ListpackEncoder()
   private var ziplist: ZiplistEncoder
+  /// A score's text, before it is appended.
+  private let scoreText = BlobBytes()
   /// Whether the blobs are listpacks.
   let usesListpacks: Bool
 
@@ -44,11 +46,11 @@ struct PackedEncoder {
   mutating func append(score: Double) {
     if let integer = ScoreText.integer(of: score) {
       append(integer: integer)
-    } else if usesListpacks {
-      listpack.append(ScoreText.text(of: score))
-    } else {
-      ziplist.append(ScoreText.text(of: score))
+      return
     }
+    scoreText.removeAll()
+    ScoreText.appendNonInteger(score, to: scoreText)
+    unsafe append(unsafeBytes: scoreText.buffer)
   }
 
   /// Completes the blob.

@@ -21,4 +21,32 @@ enum ScoreText {
     if let integer = integer(of: score) { return String(integer) }
     return score.description
   }
+
+  /// Appends the text of a score that is not an integer (``integer(of:)`` is nil) to
+  /// `bytes`: the same text as ``text(of:)``, without building a String.
+  static func appendNonInteger(_ score: Double, to bytes: BlobBytes) {
+    if score.isInfinite {
+      bytes.append(score > 0 ? "inf" : "-inf")
+    } else if score == 0 {
+      bytes.append(score.sign == .minus ? "-0" : "0")
+    } else {
+      var sink = Sink(bytes: bytes)
+      // The standard library writes a double's shortest form as ASCII, the same text as its
+      // description, through `_writeASCII` when the stream has it.
+      score.write(to: &sink)
+    }
+  }
+
+  /// A text stream into a blob.
+  private struct Sink: TextOutputStream {
+    let bytes: BlobBytes
+
+    mutating func write(_ string: String) {
+      bytes.append(string)
+    }
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+      unsafe bytes.append(UnsafeRawBufferPointer(buffer))
+    }
+  }
 }
