@@ -14,26 +14,50 @@ public struct KeySelection: Sendable {
     case live
   }
 
-  /// Databases to keep (empty: all).
-  public var databases: Set<Int> = []
-  /// Data types to keep (empty: all).
-  public var types: Set<DataType> = []
-  /// A Redis glob the key name must match.
-  public var glob: GlobPattern?
+  /// Every criterion but the regular expressions, judged per key.
+  var criteria = Criteria()
   /// A regular expression the key name (as UTF-8, invalid bytes replaced) must match.
   public var regex: Regex<AnyRegexOutput>?
-  /// The expiry class to keep.
-  public var expiry: Expiry = .any
-  /// Redis globs a kept key name must not match.
-  public var excludedGlobs: [GlobPattern] = []
   /// Regular expressions a kept key name must not match.
   public var excludedRegexes: [Regex<AnyRegexOutput>] = []
+
+  /// Databases to keep (empty: all).
+  public var databases: Set<Int> {
+    get { criteria.databases }
+    set { criteria.databases = newValue }
+  }
+  /// Data types to keep (empty: all).
+  public var types: Set<DataType> {
+    get { criteria.types }
+    set { criteria.types = newValue }
+  }
+  /// A Redis glob the key name must match.
+  public var glob: GlobPattern? {
+    get { criteria.glob }
+    set { criteria.glob = newValue }
+  }
+  /// The expiry class to keep.
+  public var expiry: Expiry {
+    get { criteria.expiry }
+    set { criteria.expiry = newValue }
+  }
+  /// Redis globs a kept key name must not match.
+  public var excludedGlobs: [GlobPattern] {
+    get { criteria.excludedGlobs }
+    set { criteria.excludedGlobs = newValue }
+  }
   /// The time, in Unix ms, that `expired` and `live` are judged at; nil: the file's `ctime`.
-  public var referenceTime: Int64?
+  public var referenceTime: Int64? {
+    get { criteria.referenceTime }
+    set { criteria.referenceTime = newValue }
+  }
   /// Whether lists, sets, sorted sets and hashes with no elements (which a loading server
   /// skips, see ``KeyInfo/isEmptyAggregate``) are left out; ``ParseSummary/emptyKeys``
   /// counts them.
-  public var skipsEmptyKeys = false
+  public var skipsEmptyKeys: Bool {
+    get { criteria.skipsEmptyKeys }
+    set { criteria.skipsEmptyKeys = newValue }
+  }
 
   /// Keeps everything.
   public init() {}
@@ -47,31 +71,13 @@ public struct KeySelection: Sendable {
 
   /// Whether a key passes; `snapshotTime` is the file's `ctime` in ms, when known.
   public func keeps(_ key: RawSpan, info: KeyInfo, snapshotTime: Int64?) -> Bool {
-    keepsBesidesRegexes(key, info: info, snapshotTime: snapshotTime) && keepsByRegexes(key)
+    criteria.keeps(key, info: info, snapshotTime: snapshotTime) && keepsByRegexes(key)
   }
 
   /// Whether any regular expression is set. Asking an optional `Regex` whether it is nil goes
   /// through the standard library's type metadata (its layout is resilient), which weighs on
   /// files of tiny keys; a ``KeyFilter`` asks once.
   var hasRegexes: Bool { regex != nil || !excludedRegexes.isEmpty }
-
-  /// Whether a key passes every criterion but the regular expressions.
-  func keepsBesidesRegexes(_ key: RawSpan, info: KeyInfo, snapshotTime: Int64?) -> Bool {
-    let snapshotTime = referenceTime ?? snapshotTime
-    if !databases.isEmpty, !databases.contains(info.database) { return false }
-    if !types.isEmpty, !types.contains(info.dataType) { return false }
-    if skipsEmptyKeys, info.isEmptyAggregate { return false }
-    switch expiry {
-    case .any: break
-    case .none: if info.expiresAt != nil { return false }
-    case .expired, .live:
-      let expired =
-        info.expiresAt.map { expiresAt in snapshotTime.map { expiresAt < $0 } ?? false } ?? false
-      if expired != (expiry == .expired) { return false }
-    }
-    if let glob, !glob.matches(key) { return false }
-    return !excludedGlobs.contains(where: { $0.matches(key) })
-  }
 
   /// Whether a key's name matches ``regex`` (when set) and none of ``excludedRegexes``.
   func keepsByRegexes(_ key: RawSpan) -> Bool {
@@ -84,6 +90,37 @@ public struct KeySelection: Sendable {
       if excludedRegexes.contains(where: { (try? $0.firstMatch(in: name)) != nil }) { return false }
     }
     return true
+  }
+
+  /// The criteria but the regular expressions: a plain value a ``KeyFilter`` keeps inline.
+  /// A `Regex`'s layout is known only to the standard library, so a ``KeySelection`` read out
+  /// of the filter per key was copied, and released, through its type's metadata.
+  struct Criteria: Sendable {
+    var databases: Set<Int> = []
+    var types: Set<DataType> = []
+    var glob: GlobPattern?
+    var expiry: Expiry = .any
+    var excludedGlobs: [GlobPattern] = []
+    var referenceTime: Int64?
+    var skipsEmptyKeys = false
+
+    /// Whether a key passes every criterion here.
+    func keeps(_ key: RawSpan, info: KeyInfo, snapshotTime: Int64?) -> Bool {
+      let snapshotTime = referenceTime ?? snapshotTime
+      if !databases.isEmpty, !databases.contains(info.database) { return false }
+      if !types.isEmpty, !types.contains(info.dataType) { return false }
+      if skipsEmptyKeys, info.isEmptyAggregate { return false }
+      switch expiry {
+      case .any: break
+      case .none: if info.expiresAt != nil { return false }
+      case .expired, .live:
+        let expired =
+          info.expiresAt.map { expiresAt in snapshotTime.map { expiresAt < $0 } ?? false } ?? false
+        if expired != (expiry == .expired) { return false }
+      }
+      if let glob, !glob.matches(key) { return false }
+      return !excludedGlobs.contains(where: { $0.matches(key) })
+    }
   }
 }
 
@@ -101,6 +138,8 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   /// the standard library knows, and stored inline it made this filter's layout a run-time
   /// lookup in its type metadata at every event of every key.
   private let held: Held
+  /// The selection's criteria but the regular expressions, inline.
+  private let criteria: KeySelection.Criteria
   /// ``KeySelection/keepsEverything`` with empty keys kept too, judged once rather than per
   /// key.
   private let keepsEverything: Bool
@@ -118,6 +157,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public init(_ next: Next, selection: KeySelection) {
     self.next = next
     held = Held(selection)
+    criteria = selection.criteria
     keepsEverything = selection.keepsEverything && !selection.skipsEmptyKeys
     dropsOnlyEmptyKeys = selection.keepsEverything && selection.skipsEmptyKeys
     checksRegexes = selection.hasRegexes
@@ -159,7 +199,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     passing =
       keepsEverything || (dropsOnlyEmptyKeys && !info.isEmptyAggregate)
       || (!dropsOnlyEmptyKeys
-        && held.selection.keepsBesidesRegexes(key, info: info, snapshotTime: snapshotTime)
+        && criteria.keeps(key, info: info, snapshotTime: snapshotTime)
         && (!checksRegexes || held.selection.keepsByRegexes(key)))
     guard passing else { return .skip }
     let decision = try next.beginKey(key, info: info)
