@@ -46,6 +46,7 @@ extension MemoryEstimator {
     worker.filling.append(
       PackedBlobWorker.Job(blob: blob, report: aside.base + aside.reports.count))
     aside.keyBlobs += 1
+    aside.blobsTaken += 1
     if let oldest = worker.oldestOrigin, blob.origin - oldest > Self.lagLimit {
       try drainMeasuredBlobs(worker)
     }
@@ -156,4 +157,6 @@ struct AsideReports {
   var keyBlobs = 0
   /// Warnings the worker's walks raised, with their keys.
   var warnings: [RDBWarning] = []
+  /// The blobs handed to the worker in all.
+  var blobsTaken = 0
 }
