@@ -23,7 +23,30 @@
 /// payload being the class's module items as in the file.
 public struct JSONLinesWriter: RDBHandler {
   /// The buffered output; call ``finish()`` after the parse to write what is left.
-  public let output: OutputBuffer
+  public private(set) var output: OutputBuffer
+  /// Formats keys of some size on a second thread, when set: see ``batch(with:)``.
+  private(set) var batcher: JSONLinesBatcher?
+  /// Whether this writer's keys may go to the ``batcher`` (the parse's writer, not one that
+  /// decodes a large record for it).
+  private var batching = false
+  /// Whether the ``batcher`` has batches out or one being filled, so that every key asks it.
+  private var batcherBusy = false
+  /// A key at or past this offset (or before ``resumeOffset``) takes the slow way in
+  /// ``beginKey(_:info:)``: with a ``batcher``, 0 while keys are batched or batches are out,
+  /// else the end of the current stretch of the file; without, never.
+  private var checkpoint = Int.max
+  /// Whether keys are batched: the last sample of the batcher's `sampleKeys` records, taken
+  /// every ``JSONLinesBatcher/stretchBytes`` of the file, averaged some size. Where the
+  /// current stretch ends, where the sample started and how many keys it still takes.
+  private var batchable = false
+  private var stretchEnd = 0
+  private var sampleStart = 0
+  private var sampleLeft = 0
+  /// Keys whose record starts before this offset are stepped over: those written before a
+  /// ``JSONLinesBatcher`` stopped.
+  public var resumeOffset = 0 {
+    didSet { checkpoint = batching ? 0 : .max }
+  }
   private let style: ByteStringStyle
   private var info: KeyInfo?
   private var elementCount = 0
@@ -45,11 +68,73 @@ public struct JSONLinesWriter: RDBHandler {
     self.style = style
   }
 
+  /// Has keys of some size formatted by `batcher`, which writes to this writer's output (nil:
+  /// every key here again, into the batcher's output).
+  public mutating func batch(with batcher: JSONLinesBatcher?) {
+    if let batcher = batcher ?? self.batcher { output = batcher.output }
+    self.batcher = batcher
+    batching = batcher != nil
+    batcherBusy = false
+    checkpoint = batching ? 0 : .max
+    batchable = false
+    stretchEnd = 0
+    sampleStart = 0
+    sampleLeft = 0
+  }
+
+  /// A writer decoding one record for `batcher`, into its held text or its output.
+  init(decodingFor batcher: JSONLinesBatcher, style: ByteStringStyle) {
+    self.init(output: batcher.inlineOutput, style: style)
+    self.batcher = batcher
+  }
+
   /// Writes whatever is still buffered.
   public mutating func finish() throws(RDBError) { try output.flush() }
 
+  public mutating func header(_ version: RDBVersion) throws(RDBError) {
+    if batching { batcher?.header(version) }
+  }
+
+  public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
+    if batching { try batcher?.aux(key: key, value: value) }
+  }
+
+  /// Asks the ``batcher`` whether it takes the key; if not, writes where it says.
+  private mutating func batches(_ key: RawSpan) throws(RDBError) -> Bool {
+    guard let batcher, let info else { return false }
+    if sampleLeft > 0 {
+      sampleLeft &-= 1
+      if sampleLeft == 0 {
+        batchable =
+          info.offset &- sampleStart
+          >= batcher.smallestRecord &* batcher.sampleKeys
+        stretchEnd = info.offset &+ JSONLinesBatcher.stretchBytes
+      }
+    } else if info.offset >= stretchEnd {
+      sampleStart = info.offset
+      sampleLeft = batcher.sampleKeys
+    }
+    var copies = false
+    if batchable || batcherBusy {
+      copies = try batcher.copies(key, info: info, batchable: batchable)
+      let target = batcher.inlineOutput
+      if output !== target { output = target }
+      batcherBusy = batcher.isBusy
+    }
+    checkpoint = batchable || batcherBusy || sampleLeft > 0 ? 0 : stretchEnd
+    return copies
+  }
+
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
     self.info = info
+    // Tiny keys pay for two comparisons here.
+    if info.offset >= checkpoint || info.offset < resumeOffset {
+      if info.offset < resumeOffset { return .skip }
+      if batching, try batches(key) {
+        self.info = nil
+        return .copy
+      }
+    }
     output.appendRecordStart(database: info.database)
     JSONText.appendValue(key, style: style, to: output)
     let dataType = info.dataType
@@ -57,6 +142,10 @@ public struct JSONLinesWriter: RDBHandler {
     metadataClasses = 0
     isVectorSet = false
     return .decode
+  }
+
+  public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) {
+    try batcher?.append(value: bytes)
   }
 
   public mutating func keyMetadata(_ metadata: KeyMetadataClass, payload: RawSpan)
@@ -118,7 +207,7 @@ public struct JSONLinesWriter: RDBHandler {
     if elementCount > 0 { output.append(UInt8(ascii: ",")) }
     elementCount &+= 1
     JSONText.appendValue(element, style: style, to: output)
-    try output.flushIfFull()
+    try flushIfFull()
   }
 
   public mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError) {
@@ -129,7 +218,7 @@ public struct JSONLinesWriter: RDBHandler {
     output.append(",\"score\":")
     JSONText.appendScore(score, to: output)
     output.append(UInt8(ascii: "}"))
-    try output.flushIfFull()
+    try flushIfFull()
   }
 
   public mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?)
@@ -149,7 +238,7 @@ public struct JSONLinesWriter: RDBHandler {
 
   public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {
     // Between entries nothing written can change: a long stream's line goes out in blocks.
-    try output.flushIfFull()
+    try flushIfFull()
     if elementCount > 0 { output.append(UInt8(ascii: ",")) }
     elementCount &+= 1
     output.append("{\"id\":\"")
@@ -173,7 +262,7 @@ public struct JSONLinesWriter: RDBHandler {
   }
 
   public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
-    try output.flushIfFull()
+    try flushIfFull()
     streamState.writeMetadata(metadata, to: output)
   }
 
@@ -228,7 +317,7 @@ public struct JSONLinesWriter: RDBHandler {
     output.append(",\"")
     output.append(id)
     output.append("\"]")
-    try output.flushIfFull()
+    try flushIfFull()
   }
 
   public mutating func streamIdempotencyTotals(iidsAdded: UInt64, iidsDuplicates: UInt64)
@@ -284,7 +373,7 @@ public struct JSONLinesWriter: RDBHandler {
       }
     }
     output.append(UInt8(ascii: "}"))
-    try output.flushIfFull()
+    try flushIfFull()
   }
 
   public mutating func moduleValue(_ module: ModuleType) throws(RDBError) {
@@ -296,6 +385,22 @@ public struct JSONLinesWriter: RDBHandler {
     output.append("\",\"encver\":")
     output.append(integer: Int64(module.encodingVersion))
     output.append(UInt8(ascii: "}"))
+  }
+
+  /// Writes the output if a block has built up; text held behind a ``batcher``'s batches
+  /// waits for them and goes on into the output.
+  @inline(__always)
+  private mutating func flushIfFull() throws(RDBError) {
+    if output.isFull { try flushFull() }
+  }
+
+  private mutating func flushFull() throws(RDBError) {
+    if let batcher, output !== batcher.output {
+      output = try batcher.catchUp()
+      batcherBusy = batcher.isBusy
+      checkpoint = batchable || batcherBusy ? 0 : stretchEnd
+    }
+    try output.flushIfFull()
   }
 
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
@@ -318,6 +423,6 @@ public struct JSONLinesWriter: RDBHandler {
     }
     output.append("}\n")
     self.info = nil
-    try output.flushIfFull()
+    try flushIfFull()
   }
 }

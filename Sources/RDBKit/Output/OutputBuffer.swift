@@ -51,6 +51,16 @@ import Darwin
     background = nil
   }
 
+  /// A buffer that is never written anywhere and says it is full (``isFull``) at `blockSize`
+  /// bytes: text held apart until it can follow other text.
+  init(holding blockSize: Int) {
+    descriptor = nil
+    self.blockSize = blockSize
+    capacity = 1 << 16
+    unsafe storage = .allocate(byteCount: capacity, alignment: 16)
+    background = nil
+  }
+
   deinit {
     // The thread may still be writing the spare block: it is freed only once that is done.
     background?.stop()
@@ -138,6 +148,14 @@ import Darwin
     count = min(count, max(0, newCount))
   }
 
+  /// Gives back all but `limit` bytes of room when the buffer is empty and grew past them.
+  func shrink(toAtMost limit: Int) {
+    guard count == 0, capacity > limit else { return }
+    unsafe storage.deallocate()
+    unsafe storage = .allocate(byteCount: limit, alignment: 16)
+    capacity = limit
+  }
+
   /// Whether a block has built up, so that ``flushIfFull()`` would write.
   var isFull: Bool { count >= blockSize }
 
@@ -150,6 +168,27 @@ import Darwin
     throws(RDBError) -> R
   {
     try unsafe body(UnsafeRawBufferPointer(start: storage, count: count))
+  }
+
+  /// The largest block ``append(taking:)`` takes in place of copying: the blocks it swaps go
+  /// round between the buffers, and each keeps the largest it was given.
+  static let largestSwappedBlock = 2 << 20
+
+  /// Appends what `other` holds and empties it; a large text is not copied: this buffer's
+  /// block is written (or handed to the background thread) and the two swap storage.
+  func append(taking other: OutputBuffer) throws(RDBError) {
+    guard other.count > 0 else { return }
+    if other.count < 1 << 16 || other.capacity > Self.largestSwappedBlock || descriptor == nil {
+      append(other)
+      other.count = 0
+    } else {
+      try flushBlock()
+      swap(&storage, &other.storage)
+      swap(&capacity, &other.capacity)
+      count = other.count
+      other.count = 0
+    }
+    try flushIfFull()
   }
 
   /// Writes the buffer if a block has built up.

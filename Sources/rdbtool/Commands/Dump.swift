@@ -137,7 +137,9 @@ extension RDBTool {
         case .jsonl:
           var filter = KeyFilter(
             JSONLinesWriter(output: buffer, style: bytes ?? .utf8), selection: selection)
-          try parse(sources, into: &filter, client: client, flushingOnFailure: buffer)
+          for source in sources where try !dumpInBatches(source, into: &filter) {
+            try parse([source], into: &filter, client: client, flushingOnFailure: buffer)
+          }
           try finish(after: sources) { () throws(RDBError) in try filter.next.finish() }
         case .json:
           var filter = KeyFilter(
@@ -177,6 +179,60 @@ extension RDBTool {
           }
         }
       }
+    }
+
+    /// Dumps `source` as JSON lines with a ``JSONLinesBatcher`` (keys of some size formatted on
+    /// a second thread) when it is a mapped file; false, having written nothing, when it is
+    /// not one. A batch that fails to parse, or a failure inside a copied record, has the file
+    /// parsed again from the first key not written, so that the output, the message and the
+    /// exit status are those of one parse.
+    private func dumpInBatches(
+      _ source: InputSource, into filter: inout KeyFilter<JSONLinesWriter>
+    ) throws -> Bool {
+      guard case .local(let path) = source.location, source.isMappable else { return false }
+      let descriptor: FileDescriptor
+      do {
+        descriptor =
+          path == "-" ? .standardInput : try FileDescriptor.open(FilePath(path), .readOnly)
+      } catch {
+        return false
+      }
+      defer { if path != "-" { try? descriptor.close() } }
+      guard let file = try? MappedFile(descriptor: descriptor),
+        let base = unsafe file.withUnsafeBytes({ unsafe $0.baseAddress }),
+        let batcher = unsafe JSONLinesBatcher(
+          output: filter.next.output, style: bytes ?? .utf8, base: base)
+      else { return false }
+      let progress = ParseProgress()
+      let bar = ProgressBar(
+        progress, label: source.name, quiet: options.quiet || destination.writesToTerminal)
+      filter.next.batch(with: batcher)
+      let outcome: Result<ParseSummary, RDBError>
+      do {
+        outcome = .success(try RDBParser(progress: progress).parse(file, into: &filter))
+      } catch {
+        outcome = .failure(error)
+      }
+      bar?.stop()
+      batcher.settle()
+      filter.next.batch(with: nil)
+      if let resumeOffset = batcher.resumeOffset {
+        var writer = JSONLinesWriter(output: batcher.output, style: bytes ?? .utf8)
+        writer.resumeOffset = resumeOffset
+        filter.next = writer
+        try parse([source], into: &filter, client: nil, flushingOnFailure: batcher.output)
+        return true
+      }
+      switch outcome {
+      case .success(let summary):
+        EmptyKeyOptions.note(
+          summary, input: source.name, selection: emptyKeys.applied(to: KeySelection()))
+      case .failure(let error):
+        StandardError.report(source.name, InputFailure.describe(error))
+        try? batcher.output.flush()
+        throw ExitCode.failure
+      }
+      return true
     }
 
     /// Parses the inputs one after the other into one output; when one fails, first writes

@@ -1,0 +1,371 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `dump --format jsonl` of a mapped file on two cores, where the second one pays.
+///
+/// The parse (on the calling thread) decodes and formats each key itself, as one parse does,
+/// unless recent records are of some size (``smallestRecord`` bytes on average: tiny keys cost
+/// as much to step over and copy as to format) and the helper thread has room. Then it steps
+/// over the key's value and copies its record into a batch (a small RDB image: the file's
+/// header and AUX fields, then records as they were), which the helper thread decodes and
+/// formats with a ``JSONLinesWriter`` of its own while the parse goes on. Each batch is parsed
+/// by the same parser from the same record bytes, after the same header and AUX fields, so its
+/// text is byte for byte what one parse writes.
+///
+/// The text goes out in file order, and only the parse's thread touches the output: what it
+/// formats itself while batches are out is held (``inlineOutput``) until the batches before it
+/// are written. A held text of ``heldBytes`` (a long value) waits for the batches and then
+/// goes on into the output itself. A record over ``largeRecord`` bytes is decoded at once by
+/// the parse from a one-record image, its text streamed out as one parse streams it, and an
+/// error in it located in the file as one parse would locate it.
+///
+/// A batch that fails to parse (damage the step over a value cannot see) or a failure of the
+/// parse inside a copied record stop it: ``resumeOffset`` then says where the first record the
+/// output does not hold starts (those before are written, whole and in order), and the caller
+/// parses the file again from there (``JSONLinesWriter/resumeOffset``), so that damage is written and reported as one parse
+/// does. Any other failure of the parse leaves the output as one parse leaves it once
+/// ``settle()`` has written the batches before it.
+@safe public final class JSONLinesBatcher: @unchecked Sendable {
+  /// A batch is handed over once its records reach this many bytes.
+  let batchBytes: Int
+  /// A record larger than this is decoded by the parse itself (see the type's description).
+  let largeRecord: Int
+  /// Batches out at once: one being formatted, one waiting.
+  static let slotCount = 2
+  /// Text held behind batches beyond this waits for them.
+  static let heldBytes = 1 << 20
+  /// The average record size (bytes, over the last ``stretchBytes`` of the file) under which
+  /// keys are not batched.
+  let smallestRecord: Int
+  /// The records sampled for ``smallestRecord``: this many, every ``stretchBytes``.
+  let sampleKeys: Int
+  /// See ``sampleKeys``.
+  static let stretchBytes = 1 << 16
+
+  final class Slot {
+    var input: [UInt8] = []
+    /// Text formatted by the parse after the batch before this one and before this one.
+    var prefix = OutputBuffer(holding: JSONLinesBatcher.heldBytes)
+    let output = OutputBuffer()
+    /// Where the batch's first record starts in the file.
+    var firstOffset = 0
+    var failed = false
+  }
+
+  /// The output every text ends up in, in file order.
+  public let output: OutputBuffer
+  private let style: ByteStringStyle
+  /// The first byte of the mapped file, to locate a large record's errors.
+  private let base: UnsafeRawPointer
+  private let slots: [Slot]
+  /// Posted once for each batch handed over (and when the thread is to stop).
+  private let ready: UnsafeMutablePointer<sem_t>
+  /// Per slot: posted when its batch is formatted.
+  private let done: UnsafeMutablePointer<sem_t>
+  /// Posted by the thread as it ends.
+  private let ended: UnsafeMutablePointer<sem_t>
+  private var stopping = false
+
+  // The parse's side.
+  private var header: [UInt8] = []
+  private var hasChecksum = true
+  private var batch: [UInt8] = []
+  private var batchKeys = 0
+  private var batchFirstOffset = 0
+  private var batchDatabase = 0
+  /// The current record up to its value (no SELECTDB), its database and where it starts.
+  private var recordHead: [UInt8] = []
+  private var recordDatabase = 0
+  private var recordOffset = 0
+  /// Whether a copied record waits for its value (a parse that failed in it leaves it so).
+  public private(set) var recordOpen = false
+  /// Text formatted by the parse after the newest batch out.
+  private var trailing = OutputBuffer(holding: JSONLinesBatcher.heldBytes)
+  private var oldest = 0
+  private var batchesOut = 0
+  /// Set when the parse is to be resumed: where the first record not written starts. See
+  /// the type's description.
+  public private(set) var resumeOffset: Int?
+
+  /// Writes to `output` (empty), byte strings in `style`, for a parse of the file mapped at
+  /// `base`; nil when the thread cannot be started.
+  @unsafe public convenience init?(
+    output: OutputBuffer, style: ByteStringStyle, base: UnsafeRawPointer
+  ) {
+    unsafe self.init(
+      output: output, style: style, base: base, batchBytes: 1 << 18, largeRecord: 1 << 19,
+      smallestRecord: 192, sampleKeys: 16)
+  }
+
+  /// A batcher with its sizes given (tests: batches of one record, every record batched).
+  @unsafe init?(
+    output: OutputBuffer, style: ByteStringStyle, base: UnsafeRawPointer, batchBytes: Int,
+    largeRecord: Int, smallestRecord: Int, sampleKeys: Int
+  ) {
+    self.sampleKeys = sampleKeys
+    self.batchBytes = batchBytes
+    self.largeRecord = largeRecord
+    self.smallestRecord = smallestRecord
+    self.output = output
+    self.style = style
+    unsafe self.base = base
+    slots = (0..<Self.slotCount).map { _ in Slot() }
+    unsafe ready = .allocate(capacity: 1)
+    unsafe done = .allocate(capacity: Self.slotCount)
+    unsafe ended = .allocate(capacity: 1)
+    unsafe sem_init(ready, 0, 0)
+    for index in 0..<Self.slotCount { unsafe sem_init(done + index, 0, 0) }
+    unsafe sem_init(ended, 0, 0)
+    // The thread starts with SIGINT, SIGTERM and SIGHUP blocked, as BackgroundWriter's.
+    var blocked = sigset_t()
+    var previous = sigset_t()
+    unsafe sigemptyset(&blocked)
+    for signal in [SIGINT, SIGTERM, SIGHUP] { unsafe sigaddset(&blocked, signal) }
+    unsafe pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+    defer { unsafe pthread_sigmask(SIG_SETMASK, &previous, nil) }
+    let context = Unmanaged.passRetained(self).toOpaque()
+    var thread = pthread_t()
+    let started = unsafe pthread_create(
+      &thread, nil,
+      { context in
+        guard let context = unsafe context else { return nil }
+        unsafe Unmanaged<JSONLinesBatcher>.fromOpaque(context).takeRetainedValue().run()
+        return nil
+      }, context)
+    guard started == 0 else {
+      unsafe Unmanaged<JSONLinesBatcher>.fromOpaque(context).release()
+      return nil
+    }
+    pthread_detach(thread)
+  }
+
+  deinit {
+    unsafe sem_destroy(ready)
+    for index in 0..<Self.slotCount { unsafe sem_destroy(done + index) }
+    unsafe sem_destroy(ended)
+    unsafe ready.deallocate()
+    unsafe done.deallocate()
+    unsafe ended.deallocate()
+  }
+
+  /// Where the parse formats a key it decodes itself: the output when no batch is out, else
+  /// the text held behind them.
+  var inlineOutput: OutputBuffer { batchesOut > 0 ? trailing : output }
+
+  func header(_ version: RDBVersion) {
+    hasChecksum = version.hasChecksum
+    header = Array(version.description.utf8)
+  }
+
+  func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
+    // The batches before it were read without it, as the file's keys before it were.
+    if batchKeys > 0 { submit() }
+    header.append(Opcode.aux.rawValue)
+    unsafe key.withUnsafeBytes { unsafe Self.appendString($0, to: &header) }
+    unsafe value.withUnsafeBytes { unsafe Self.appendString($0, to: &header) }
+  }
+
+  /// Whether batches are out or one is being filled (or a record copied into it).
+  var isBusy: Bool { batchesOut > 0 || batchKeys > 0 || recordOpen }
+
+  /// Whether the key beginning is to be copied into a batch (its value then comes to
+  /// ``append(value:)``); if not, the parse decodes it into ``inlineOutput``. Keys are
+  /// `batchable` while the records before are of some size.
+  func copies(_ key: RawSpan, info: KeyInfo, batchable: Bool) throws(RDBError) -> Bool {
+    if batchesOut > 0 { try writeFormatted(waiting: false) }
+    guard batchable, info.metadataClassCount == 0,
+      info.dataType != .module, batchKeys > 0 || batchesOut < Self.slotCount
+    else {
+      if batchKeys > 0 { submit() }
+      return false
+    }
+    if batchKeys == 0 { batchFirstOffset = info.offset }
+    recordOffset = info.offset
+    // The record up to its value, as the file has it (a seconds expiry as milliseconds, which
+    // the parser reports alike).
+    recordHead.removeAll(keepingCapacity: true)
+    recordDatabase = info.database
+    if let expiresAt = info.expiresAt {
+      recordHead.append(Opcode.expireTimeMilliseconds.rawValue)
+      withUnsafeBytes(of: UInt64(bitPattern: expiresAt).littleEndian) {
+        recordHead.append(contentsOf: $0)
+      }
+    }
+    if let idle = info.idleSeconds {
+      recordHead.append(Opcode.idle.rawValue)
+      Self.appendLength(idle, to: &recordHead)
+    }
+    if let frequency = info.frequency {
+      recordHead.append(Opcode.freq.rawValue)
+      recordHead.append(frequency)
+    }
+    recordHead.append(info.type.rawValue)
+    unsafe key.withUnsafeBytes { unsafe Self.appendString($0, to: &recordHead) }
+    recordOpen = true
+    return true
+  }
+
+  /// The value of the key ``copies(_:info:)`` took, as the file has it.
+  func append(value: RawSpan) throws(RDBError) {
+    recordOpen = false
+    if recordHead.count &+ value.byteCount > largeRecord {
+      if batchKeys > 0 { submit() }
+      try unsafe value.withUnsafeBytes { (bytes) throws(RDBError) in try unsafe decodeAlone(bytes) }
+      return
+    }
+    if batchKeys == 0 {
+      batch.removeAll(keepingCapacity: true)
+      batch.append(contentsOf: header)
+      batchDatabase = 0
+    }
+    if recordDatabase != batchDatabase {
+      batchDatabase = recordDatabase
+      batch.append(Opcode.selectDatabase.rawValue)
+      Self.appendLength(UInt64(recordDatabase), to: &batch)
+    }
+    batch.append(contentsOf: recordHead)
+    unsafe value.withUnsafeBytes { unsafe batch.append(contentsOf: $0) }
+    batchKeys &+= 1
+    if batch.count >= batchBytes { submit() }
+  }
+
+  /// Waits for every batch out and writes their text and the text held behind them: the
+  /// output is then where ``inlineOutput`` goes.
+  func catchUp() throws(RDBError) -> OutputBuffer {
+    try writeFormatted(waiting: true)
+    return output
+  }
+
+  /// After the parse (finished or failed): hands over the batch being filled (without a
+  /// record left open), waits for every batch and writes the text in order, up to a batch
+  /// that failed (then ``resumeOffset`` is set), and stops the thread.
+  public func settle() {
+    if batchKeys > 0, resumeOffset == nil { submit() }
+    do {
+      try writeFormatted(waiting: true)
+    } catch {
+      // A failed batch (resumeOffset is set) or a failed write: wait for the rest, unwritten.
+    }
+    while batchesOut > 0 {
+      while unsafe sem_wait(done + oldest) != 0 {}
+      oldest = (oldest &+ 1) % Self.slotCount
+      batchesOut &-= 1
+    }
+    if resumeOffset == nil, recordOpen { resumeOffset = recordOffset }
+    if !stopping {
+      stopping = true
+      unsafe sem_post(ready)
+      while unsafe sem_wait(ended) != 0 {}
+    }
+  }
+
+  /// Writes the formatted batches, oldest first, then the text held behind the newest once
+  /// none is out; with `waiting`, waits for each, else stops at the first still formatting.
+  private func writeFormatted(waiting: Bool) throws(RDBError) {
+    if resumeOffset != nil { throw Self.stopped }
+    while batchesOut > 0 {
+      if waiting {
+        while unsafe sem_wait(done + oldest) != 0 {}
+      } else if unsafe sem_trywait(done + oldest) != 0 {
+        return
+      }
+      let slot = slots[oldest]
+      oldest = (oldest &+ 1) % Self.slotCount
+      batchesOut &-= 1
+      try output.append(taking: slot.prefix)
+      if slot.failed {
+        resumeOffset = slot.firstOffset
+        throw Self.stopped
+      }
+      try output.append(taking: slot.output)
+      // A batch of large records: its room is given back.
+      slot.output.shrink(toAtMost: OutputBuffer.largestSwappedBlock)
+      if slot.input.capacity > largeRecord &* 2 { slot.input = [] }
+    }
+    try output.append(taking: trailing)
+  }
+
+  /// What stops the parse once a batch failed.
+  private static var stopped: RDBError { RDBError(.handlerFailed("a batch did not parse"), at: 0) }
+
+  /// Hands the batch to the thread, with the text held before it.
+  private func submit() {
+    batch.append(Opcode.endOfFile.rawValue)
+    if hasChecksum { batch.append(contentsOf: repeatElement(0, count: 8)) }
+    let slot = slots[(oldest &+ batchesOut) % Self.slotCount]
+    swap(&slot.input, &batch)
+    swap(&slot.prefix, &trailing)
+    slot.firstOffset = batchFirstOffset
+    batchKeys = 0
+    batchesOut &+= 1
+    unsafe sem_post(ready)
+  }
+
+  /// Decodes one large record here, from a one-record image, into ``inlineOutput``.
+  @unsafe private func decodeAlone(_ value: UnsafeRawBufferPointer) throws(RDBError) {
+    var image = header
+    if recordDatabase != 0 {
+      image.append(Opcode.selectDatabase.rawValue)
+      Self.appendLength(UInt64(recordDatabase), to: &image)
+    }
+    image.append(contentsOf: recordHead)
+    let valueStart = image.count
+    unsafe image.append(contentsOf: value)
+    image.append(Opcode.endOfFile.rawValue)
+    if hasChecksum { image.append(contentsOf: repeatElement(0, count: 8)) }
+    var writer = JSONLinesWriter(decodingFor: self, style: style)
+    do {
+      try RDBParser().parse(image, into: &writer)
+    } catch {
+      // Inside the value (the record up to it was read in the file): where it is in the file.
+      var error = error
+      if error.offset >= valueStart, let start = value.baseAddress {
+        error.offset = unsafe error.offset &- valueStart &+ base.distance(to: start)
+      }
+      throw error
+    }
+  }
+
+  private func run() {
+    var index = 0
+    while true {
+      while unsafe sem_wait(ready) != 0 {}
+      if stopping { break }
+      let slot = slots[index]
+      slot.output.truncate(to: 0)
+      var writer = JSONLinesWriter(output: slot.output, style: style)
+      do {
+        try RDBParser().parse(slot.input, into: &writer)
+        slot.failed = false
+      } catch {
+        slot.failed = true
+      }
+      unsafe sem_post(done + index)
+      index = (index &+ 1) % Self.slotCount
+    }
+    unsafe sem_post(ended)
+  }
+
+  @unsafe private static func appendString(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+    appendLength(UInt64(bytes.count), to: &out)
+    unsafe out.append(contentsOf: bytes)
+  }
+
+  private static func appendLength(_ value: UInt64, to out: inout [UInt8]) {
+    if value < 1 << 6 {
+      out.append(UInt8(value))
+    } else if value < 1 << 14 {
+      out.append(0x40 | UInt8(value >> 8))
+      out.append(UInt8(truncatingIfNeeded: value))
+    } else if value <= UInt64(UInt32.max) {
+      out.append(0x80)
+      withUnsafeBytes(of: UInt32(value).bigEndian) { out.append(contentsOf: $0) }
+    } else {
+      out.append(0x81)
+      withUnsafeBytes(of: value.bigEndian) { out.append(contentsOf: $0) }
+    }
+  }
+}

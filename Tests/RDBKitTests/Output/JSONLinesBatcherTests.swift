@@ -1,0 +1,117 @@
+import Foundation
+import SystemPackage
+import Testing
+
+@testable import RDBKit
+
+/// `dump --format jsonl` with a ``JSONLinesBatcher`` writes what one parse writes: every
+/// fixture, in every byte-string style, with batches of one record or of many, with records
+/// decoded alone as large ones; and a damaged file's text (the batcher's, then a parse from
+/// where it says to resume) and error are one parse's.
+@Suite struct JSONLinesBatcherTests {
+  /// What `body` writes through a background OutputBuffer into a temporary file.
+  private func written(_ body: (OutputBuffer) throws -> Void) throws -> [UInt8] {
+    let path = FileManager.default.temporaryDirectory
+      .appendingPathComponent("batcher-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let descriptor = try FileDescriptor.open(
+      FilePath(path), .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)
+    do {
+      let output = OutputBuffer(descriptor: descriptor, writesInBackground: true)
+      try body(output)
+      try? output.flush()
+    }
+    try descriptor.close()
+    return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+  }
+
+  /// One parse's text of `bytes` and its error, if it fails.
+  private func oneParse(_ bytes: [UInt8], style: ByteStringStyle) throws -> (
+    text: [UInt8], error: String?
+  ) {
+    var message: String?
+    let text = try written { output in
+      var writer = JSONLinesWriter(output: output, style: style)
+      do throws(RDBError) {
+        try RDBParser().parse(bytes, into: &writer)
+      } catch {
+        message = error.description
+      }
+    }
+    return (text, message)
+  }
+
+  /// The text and error of a dump as `rdbtool dump` runs it with a batcher of these sizes.
+  private func batched(
+    _ bytes: [UInt8], style: ByteStringStyle, batchBytes: Int, largeRecord: Int
+  ) throws -> (text: [UInt8], error: String?) {
+    var message: String?
+    let text = try written { output in
+      try bytes.withUnsafeBytes { buffer in
+        let base = try #require(buffer.baseAddress)
+        let batcher = try #require(
+          unsafe JSONLinesBatcher(
+            output: output, style: style, base: base, batchBytes: batchBytes,
+            largeRecord: largeRecord, smallestRecord: 0, sampleKeys: 1))
+        var writer = JSONLinesWriter(output: output, style: style)
+        writer.batch(with: batcher)
+        var failure: RDBError?
+        do throws(RDBError) {
+          try RDBParser().parse(bytes, into: &writer)
+        } catch {
+          failure = error
+        }
+        batcher.settle()
+        writer.batch(with: nil)
+        if let resumeOffset = batcher.resumeOffset {
+          var again = JSONLinesWriter(output: output, style: style)
+          again.resumeOffset = resumeOffset
+          do throws(RDBError) {
+            try RDBParser().parse(bytes, into: &again)
+          } catch {
+            message = error.description
+          }
+        } else {
+          message = failure?.description
+        }
+      }
+    }
+    return (text, message)
+  }
+
+  @Test(arguments: Fixture.all, [ByteStringStyle.utf8, .base64, .text])
+  func sameTextAsOneParse(_ fixture: Fixture, style: ByteStringStyle) throws {
+    let bytes = try fixture.bytes()
+    let expected = try oneParse(bytes, style: style)
+    for (batchBytes, largeRecord) in [(1, 1 << 20), (4096, 1 << 20), (1 << 18, 1 << 19), (1, 64)] {
+      let got = try batched(bytes, style: style, batchBytes: batchBytes, largeRecord: largeRecord)
+      #expect(got.text == expected.text, "batches of \(batchBytes), large \(largeRecord)")
+      #expect(got.error == expected.error)
+    }
+  }
+
+  /// Flipped bytes and cuts through two fixtures' keys: what is written and the error are one
+  /// parse's, whether the damage stops a batch, the step over a copied value, a record decoded
+  /// alone or the parse between keys.
+  @Test(arguments: [
+    Fixture.named("redis-7.2.6", "compact-off"), Fixture.named("valkey-7.2.7", "lru"),
+  ])
+  func damageIsReportedAsOneParseReportsIt(_ fixture: Fixture) throws {
+    let original = try fixture.bytes()
+    let step = max(1, original.count / 40)
+    for position in stride(from: 20, to: original.count, by: step) {
+      var flipped = original
+      flipped[position] ^= 0x5A
+      let cut = Array(original.prefix(position))
+      for damaged in [flipped, cut] {
+        let expected = try oneParse(damaged, style: .utf8)
+        for (batchBytes, largeRecord) in [(1, 1 << 20), (4096, 256)] {
+          let got = try batched(
+            damaged, style: .utf8, batchBytes: batchBytes, largeRecord: largeRecord)
+          #expect(got.text == expected.text, "byte \(position), batches of \(batchBytes)")
+          #expect(got.error == expected.error, "byte \(position), batches of \(batchBytes)")
+        }
+      }
+    }
+  }
+}
