@@ -6,8 +6,9 @@ import Foundation
 ///
 /// The worker runs in steps of ``ByteSource``'s CRC step and records the CRC at the end of
 /// each, staying at most ``lead`` steps ahead of the last step the parser reported
-/// (``parserReached(_:)``), so that the resident part of the file stays bounded while the
-/// parser releases the pages behind it. ``checksum(through:)`` waits for a step's CRC.
+/// (``parserReached(_:)``); a parser more than ``lag`` steps ahead of the worker (which pages
+/// are released only once the worker has read them) waits for it. So the resident part of the
+/// file stays bounded whichever thread is faster. ``checksum(through:)`` waits for a step's CRC.
 /// ``stop()`` must be called before the mapping goes away.
 ///
 /// Every field but the immutable ones is guarded by `condition`, which is why the class can
@@ -15,6 +16,8 @@ import Foundation
 final class ChecksumAhead: @unchecked Sendable {
   /// How many steps the worker may run ahead of the parser.
   static let lead = 4
+  /// How many steps the parser may run ahead of the worker.
+  static let lag = 8
 
   private let bytes: UnsafeRawBufferPointer
   private let step: Int
@@ -36,8 +39,8 @@ final class ChecksumAhead: @unchecked Sendable {
     thread.start()
   }
 
-  /// Says the parser has read `steps` whole steps, which lets the worker run on; returns
-  /// how many steps the worker has done.
+  /// Says the parser has read `steps` whole steps, which lets the worker run on; waits while
+  /// the worker is more than ``lag`` steps behind, and returns how many steps it has done.
   func parserReached(_ steps: Int) -> Int {
     condition.lock()
     defer { condition.unlock() }
@@ -45,6 +48,7 @@ final class ChecksumAhead: @unchecked Sendable {
       allowed = steps &+ Self.lead
       condition.broadcast()
     }
+    while crcs.count &+ Self.lag < steps, !finished { condition.wait() }
     return crcs.count
   }
 
