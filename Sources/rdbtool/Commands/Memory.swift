@@ -135,10 +135,6 @@ extension RDBTool {
       _ source: InputSource, into consumer: C, client: S3Client?, selection: KeySelection,
       models: inout [MemoryModel]
     ) throws -> C {
-      // Not measured on a second core (MemoryEstimator.measuresOnSecondCore) until the mapping's
-      // pages are released only once the worker has read them: a worker that falls more than
-      // 4 MiB behind the parse faults released pages back in, and they stay (peak RSS 54-106 MB
-      // on hashtables.rdb at load 4-5, 43 MB without).
       var estimator = KeyFilter(memory.estimator(consumer), selection: selection)
       try ParseRun.parse(
         source, into: &estimator, client: client, options: options,
