@@ -37,28 +37,7 @@ import Darwin
     unsafe idle = .allocate(capacity: 1)
     unsafe sem_init(handedOver, 0, 0)
     unsafe sem_init(idle, 0, 1)
-    var thread = pthread_t()
-    let context = Unmanaged.passRetained(self).toOpaque()
-    // The thread starts with SIGINT, SIGTERM and SIGHUP blocked, so that they still reach
-    // the threads that took them before (see rdbtool's Interrupts); SIGPIPE is left to it.
-    var blocked = sigset_t()
-    var previous = sigset_t()
-    unsafe sigemptyset(&blocked)
-    for signal in [SIGINT, SIGTERM, SIGHUP] { unsafe sigaddset(&blocked, signal) }
-    unsafe pthread_sigmask(SIG_BLOCK, &blocked, &previous)
-    defer { unsafe pthread_sigmask(SIG_SETMASK, &previous, nil) }
-    let started = unsafe pthread_create(
-      &thread, nil,
-      { context in
-        guard let context = unsafe context else { return nil }
-        unsafe Unmanaged<BackgroundWriter>.fromOpaque(context).takeRetainedValue().run()
-        return nil
-      }, context)
-    guard started == 0 else {
-      unsafe Unmanaged<BackgroundWriter>.fromOpaque(context).release()
-      return nil
-    }
-    pthread_detach(thread)
+    guard DetachedThread.start({ [self] in run() }) else { return nil }
   }
 
   deinit {

@@ -119,27 +119,7 @@ import Darwin
     unsafe sem_init(ready, 0, 0)
     for index in 0..<Self.slotCount { unsafe sem_init(done + index, 0, 0) }
     unsafe sem_init(ended, 0, 0)
-    // The thread starts with SIGINT, SIGTERM and SIGHUP blocked, as BackgroundWriter's.
-    var blocked = sigset_t()
-    var previous = sigset_t()
-    unsafe sigemptyset(&blocked)
-    for signal in [SIGINT, SIGTERM, SIGHUP] { unsafe sigaddset(&blocked, signal) }
-    unsafe pthread_sigmask(SIG_BLOCK, &blocked, &previous)
-    defer { unsafe pthread_sigmask(SIG_SETMASK, &previous, nil) }
-    let context = Unmanaged.passRetained(self).toOpaque()
-    var thread = pthread_t()
-    let started = unsafe pthread_create(
-      &thread, nil,
-      { context in
-        guard let context = unsafe context else { return nil }
-        unsafe Unmanaged<JSONLinesBatcher>.fromOpaque(context).takeRetainedValue().run()
-        return nil
-      }, context)
-    guard started == 0 else {
-      unsafe Unmanaged<JSONLinesBatcher>.fromOpaque(context).release()
-      return nil
-    }
-    pthread_detach(thread)
+    guard DetachedThread.start({ [self] in run() }) else { return nil }
   }
 
   deinit {
