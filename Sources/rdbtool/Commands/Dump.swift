@@ -189,15 +189,8 @@ extension RDBTool {
     private func dumpInBatches(
       _ source: InputSource, into filter: inout KeyFilter<JSONLinesWriter>
     ) throws -> Bool {
-      guard case .local(let path) = source.location, source.isMappable else { return false }
-      let descriptor: FileDescriptor
-      do {
-        descriptor =
-          path == "-" ? .standardInput : try FileDescriptor.open(FilePath(path), .readOnly)
-      } catch {
-        return false
-      }
-      defer { if path != "-" { try? descriptor.close() } }
+      guard source.isMappable, let (descriptor, owned) = source.openLocal() else { return false }
+      defer { if owned { try? descriptor.close() } }
       guard let file = try? MappedFile(descriptor: descriptor),
         let base = unsafe file.withUnsafeBytes({ unsafe $0.baseAddress }),
         let batcher = unsafe JSONLinesBatcher(

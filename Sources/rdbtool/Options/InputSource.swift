@@ -24,21 +24,24 @@ struct InputSource: Sendable {
   /// Whether the parser maps this input (a regular file, or standard input redirected from
   /// one, not gzip or zstd) rather than reading it as a stream.
   var isMappable: Bool {
-    guard case .local(let path) = location else { return false }
-    let descriptor: FileDescriptor
-    do {
-      descriptor =
-        path == "-" ? .standardInput : try FileDescriptor.open(FilePath(path), .readOnly)
-    } catch {
-      return false
-    }
-    defer { if path != "-" { try? descriptor.close() } }
+    guard let (descriptor, owned) = openLocal() else { return false }
+    defer { if owned { try? descriptor.close() } }
     guard MappedFile.isRegularFile(descriptor) else { return false }
     var magic = [UInt8](repeating: 0, count: 8)
     let count =
       (try? magic.withUnsafeMutableBytes { try descriptor.read(fromAbsoluteOffset: 0, into: $0) })
       ?? 0
     return Compression.detect(magic.prefix(count)) == nil
+  }
+
+  /// The local input opened for reading (standard input for `-`), and whether the caller
+  /// owns the descriptor and must close it; nil for an S3 object or a file that cannot be
+  /// opened.
+  func openLocal() -> (descriptor: FileDescriptor, owned: Bool)? {
+    guard case .local(let path) = location else { return nil }
+    if path == "-" { return (.standardInput, false) }
+    guard let descriptor = try? FileDescriptor.open(FilePath(path), .readOnly) else { return nil }
+    return (descriptor, true)
   }
 
   /// Turns INPUT arguments into inputs: an `s3://` prefix becomes its export's shard files.
