@@ -6,7 +6,8 @@ import SystemPackage
 /// ``RDBHandler`` as it goes; it never holds more than the record it is decoding. Over a
 /// mapped file, keys and raw elements are handed to the handler as views into the mapping
 /// with no copy; decompressed strings and integers rendered as text live in scratch buffers
-/// the parser reuses. Over a pipe or a socket, the same decoder runs over one refilled buffer.
+/// the parser reuses. Over a pipe or a socket, the same decoder runs over a refilled buffer
+/// (for a descriptor, the chunks a thread reads ahead, see ``ReadAhead``).
 ///
 /// The CRC-64 is computed over the bytes as they are consumed and checked against the
 /// trailer; any structural problem, short read or checksum mismatch throws an ``RDBError``
@@ -82,8 +83,19 @@ public struct RDBParser: Sendable {
     leavingPackedValuesToChecksum: Bool = false, into handler: inout H
   ) throws(RDBError) -> ParseSummary {
     let decompressing = DecompressingInput(input, progress: progress)
-    var decoder = Decoder(
-      source: ByteSource(refill: StreamRefill(input: decompressing), progress: progress))
+    return try parse(
+      refill: StreamRefill(input: decompressing),
+      leavingStringsToChecksum: leavingStringsToChecksum,
+      leavingPackedValuesToChecksum: leavingPackedValuesToChecksum, into: &handler)
+  }
+
+  /// Parses a stream through `refill`, as
+  /// ``parse(input:leavingStringsToChecksum:leavingPackedValuesToChecksum:into:)`` says.
+  private func parse<H: RDBHandler>(
+    refill: StreamRefill, leavingStringsToChecksum: Bool, leavingPackedValuesToChecksum: Bool,
+    into handler: inout H
+  ) throws(RDBError) -> ParseSummary {
+    var decoder = Decoder(source: ByteSource(refill: refill, progress: progress))
     defer { decoder.release() }
     decoder.leavesStringsToChecksum =
       leavingStringsToChecksum && !H.needsStringValues && !decodesEverything
@@ -92,7 +104,8 @@ public struct RDBParser: Sendable {
   }
 
   /// Parses the file at `path`, or standard input for `-`: a regular file is mapped, anything
-  /// else (and a gzip or zstd file) is read sequentially, with `leavingToChecksum` passed as
+  /// else (and a gzip or zstd file) is read sequentially, a pipe or a socket by a thread of its
+  /// own a few MiB ahead of the parse (``ReadAhead``), with `leavingToChecksum` passed as
   /// both `leavingStringsToChecksum` and `leavingPackedValuesToChecksum` of
   /// ``parse(input:leavingStringsToChecksum:leavingPackedValuesToChecksum:into:)``.
   ///
@@ -112,9 +125,20 @@ public struct RDBParser: Sendable {
       let magic = unsafe file.withUnsafeBytes { unsafe Array($0.prefix(Compression.longestMagic)) }
       if Compression.detect(magic) == nil { return try parse(file, into: &handler) }
     }
+    guard let ahead = ReadAhead(descriptor: descriptor) else {
+      return try parse(
+        input: FileDescriptorInput(descriptor: descriptor),
+        leavingStringsToChecksum: leavingToChecksum,
+        leavingPackedValuesToChecksum: leavingToChecksum, into: &handler)
+    }
+    defer { ahead.stop() }
+    if Compression.detect(ahead.peek(upTo: Compression.longestMagic)) != nil {
+      return try parse(
+        input: ReadAheadInput(ahead), leavingStringsToChecksum: leavingToChecksum,
+        leavingPackedValuesToChecksum: leavingToChecksum, into: &handler)
+    }
     return try parse(
-      input: FileDescriptorInput(descriptor: descriptor),
-      leavingStringsToChecksum: leavingToChecksum,
+      refill: StreamRefill(ahead: ahead), leavingStringsToChecksum: leavingToChecksum,
       leavingPackedValuesToChecksum: leavingToChecksum, into: &handler)
   }
 

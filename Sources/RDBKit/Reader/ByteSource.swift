@@ -290,10 +290,12 @@ import Darwin
     crcDue = Self.crcStep
   }
 
-  /// Stops the thread computing a mapped file's CRC (see ``ChecksumAhead``); the parse that
-  /// owns this source calls it before the mapping goes away.
+  /// Stops the thread computing a mapped file's CRC (see ``ChecksumAhead``) or reading a
+  /// stream ahead (``ReadAhead``); the parse that owns this source calls it before the mapping
+  /// or the descriptor goes away.
   func release() {
     ahead?.stop()
+    refill?.release()
   }
 
   /// Brings the CRC to exactly the read position.
