@@ -31,8 +31,13 @@ import Darwin
 @safe public final class JSONLinesBatcher: @unchecked Sendable {
   /// A batch is handed over once its records reach this many bytes.
   let batchBytes: Int
-  /// A record larger than this is decoded by the parse itself (see the type's description).
+  /// A record larger than this is a batch of its own, or decoded by the parse itself (see
+  /// the type's description).
   let largeRecord: Int
+  /// A large record up to this size is a batch of its own when a slot is free; a larger one
+  /// is always decoded by the parse (its copy and its whole text in memory would be too
+  /// much).
+  let largestHandedRecord: Int
   /// Batches out at once: one being formatted, one waiting.
   static let slotCount = 2
   /// Text held behind batches beyond this waits for them.
@@ -44,6 +49,9 @@ import Darwin
   let sampleKeys: Int
   /// See ``sampleKeys``.
   static let stretchBytes = 1 << 16
+  /// A batch's copy is freed, once written, when its room grew past this, and its text's
+  /// room when it grew past four times this.
+  static let keptRoom = 2 << 20
 
   final class Slot {
     var input: [UInt8] = []
@@ -97,17 +105,18 @@ import Darwin
   ) {
     unsafe self.init(
       output: output, style: style, base: base, batchBytes: 1 << 18, largeRecord: 1 << 19,
-      smallestRecord: 192, sampleKeys: 16)
+      largestHandedRecord: 1 << 22, smallestRecord: 192, sampleKeys: 16)
   }
 
   /// A batcher with its sizes given (tests: batches of one record, every record batched).
   @unsafe init?(
     output: OutputBuffer, style: ByteStringStyle, base: UnsafeRawPointer, batchBytes: Int,
-    largeRecord: Int, smallestRecord: Int, sampleKeys: Int
+    largeRecord: Int, largestHandedRecord: Int, smallestRecord: Int, sampleKeys: Int
   ) {
     self.sampleKeys = sampleKeys
     self.batchBytes = batchBytes
     self.largeRecord = largeRecord
+    self.largestHandedRecord = largestHandedRecord
     self.smallestRecord = smallestRecord
     self.output = output
     self.style = style
@@ -162,7 +171,6 @@ import Darwin
       if batchKeys > 0 { submit() }
       return false
     }
-    if batchKeys == 0 { batchFirstOffset = info.offset }
     recordOffset = info.offset
     // The record up to its value, as the file has it (a seconds expiry as milliseconds, which
     // the parser reports alike).
@@ -191,12 +199,20 @@ import Darwin
   /// The value of the key ``copies(_:info:)`` took, as the file has it.
   func append(value: RawSpan) throws(RDBError) {
     recordOpen = false
-    if recordHead.count &+ value.byteCount > largeRecord {
+    let size = recordHead.count &+ value.byteCount
+    if size > largeRecord {
       if batchKeys > 0 { submit() }
-      try unsafe value.withUnsafeBytes { (bytes) throws(RDBError) in try unsafe decodeAlone(bytes) }
-      return
+      // A batch of its own while a slot is free (the parse then formats the keys after it),
+      // else decoded here.
+      if size > largestHandedRecord || batchesOut == Self.slotCount {
+        try unsafe value.withUnsafeBytes { (bytes) throws(RDBError) in
+          try unsafe decodeAlone(bytes)
+        }
+        return
+      }
     }
     if batchKeys == 0 {
+      batchFirstOffset = recordOffset
       batch.removeAll(keepingCapacity: true)
       batch.append(contentsOf: header)
       batchDatabase = 0
@@ -260,10 +276,10 @@ import Darwin
         resumeOffset = slot.firstOffset
         throw Self.stopped
       }
-      try output.append(taking: slot.output)
-      // A batch of large records: its room is given back.
-      slot.output.shrink(toAtMost: OutputBuffer.largestSwappedBlock)
-      if slot.input.capacity > largeRecord &* 2 { slot.input = [] }
+      // A large record's text is written from where it is (reclaimed before the slot is
+      // used again).
+      try output.append(lending: slot.output)
+      if slot.input.capacity > Self.keptRoom { slot.input = [] }
     }
     try output.append(taking: trailing)
   }
@@ -276,6 +292,9 @@ import Darwin
     batch.append(Opcode.endOfFile.rawValue)
     if hasChecksum { batch.append(contentsOf: repeatElement(0, count: 8)) }
     let slot = slots[(oldest &+ batchesOut) % Self.slotCount]
+    output.reclaim(slot.output)
+    // The text of a record much larger than most: its room is given back.
+    slot.output.shrink(toAtMost: Self.keptRoom &* 4)
     swap(&slot.input, &batch)
     swap(&slot.prefix, &trailing)
     slot.firstOffset = batchFirstOffset

@@ -29,6 +29,9 @@ import Darwin
   /// each flush.
   private var spare: UnsafeMutableRawPointer?
   private var spareCapacity = 0
+  /// A buffer whose bytes the background thread may still be writing (``append(lending:)``),
+  /// kept alive until it has.
+  private var lent: OutputBuffer?
 
   /// Buffers output for `descriptor`, which the caller owns and keeps open until the last
   /// ``flush()``; with `writesInBackground`, writes happen on a thread of their own.
@@ -191,6 +194,32 @@ import Darwin
     try flushIfFull()
   }
 
+  /// Appends what `other` holds and empties it; a large text is not copied, but handed to the
+  /// background thread where it is, after this buffer's block: `other` must then not change
+  /// until ``reclaim(_:)`` has returned for it. (A long value's text, formatted apart: copied,
+  /// it would have this buffer and its spare grow to its size.)
+  func append(lending other: OutputBuffer) throws(RDBError) {
+    guard other.count >= 1 << 16, let background, descriptor != nil else {
+      return try append(taking: other)
+    }
+    try flushBlock()
+    do {
+      try unsafe background.write(UnsafeRawBufferPointer(start: other.storage, count: other.count))
+    } catch {
+      throw Self.writeFailure(error)
+    }
+    lent = other
+    other.count = 0
+  }
+
+  /// Returns once the background thread no longer reads `other`'s bytes (lent by
+  /// ``append(lending:)``). A write that failed is thrown by the next flush.
+  func reclaim(_ other: OutputBuffer) {
+    guard lent === other else { return }
+    try? background?.waitUntilIdle()
+    lent = nil
+  }
+
   /// Writes the buffer if a block has built up.
   @inline(__always)
   public func flushIfFull() throws(RDBError) {
@@ -218,6 +247,7 @@ import Darwin
     try flushBlock()
     do {
       try background?.waitUntilIdle()
+      lent = nil
     } catch {
       throw Self.writeFailure(error)
     }
@@ -235,6 +265,8 @@ import Darwin
         return
       }
       try unsafe background.write(block)
+      // The block before (perhaps a lent one) is written.
+      lent = nil
     } catch {
       throw Self.writeFailure(error)
     }

@@ -43,7 +43,8 @@ import Testing
 
   /// The text and error of a dump as `rdbtool dump` runs it with a batcher of these sizes.
   private func batched(
-    _ bytes: [UInt8], style: ByteStringStyle, batchBytes: Int, largeRecord: Int
+    _ bytes: [UInt8], style: ByteStringStyle, batchBytes: Int, largeRecord: Int,
+    largestHandedRecord: Int
   ) throws -> (text: [UInt8], error: String?) {
     var message: String?
     let text = try written { output in
@@ -52,7 +53,8 @@ import Testing
         let batcher = try #require(
           unsafe JSONLinesBatcher(
             output: output, style: style, base: base, batchBytes: batchBytes,
-            largeRecord: largeRecord, smallestRecord: 0, sampleKeys: 1))
+            largeRecord: largeRecord, largestHandedRecord: largestHandedRecord,
+            smallestRecord: 0, sampleKeys: 1))
         var writer = JSONLinesWriter(output: output, style: style)
         writer.batch(with: batcher)
         var failure: RDBError?
@@ -83,9 +85,18 @@ import Testing
   func sameTextAsOneParse(_ fixture: Fixture, style: ByteStringStyle) throws {
     let bytes = try fixture.bytes()
     let expected = try oneParse(bytes, style: style)
-    for (batchBytes, largeRecord) in [(1, 1 << 20), (4096, 1 << 20), (1 << 18, 1 << 19), (1, 64)] {
-      let got = try batched(bytes, style: style, batchBytes: batchBytes, largeRecord: largeRecord)
-      #expect(got.text == expected.text, "batches of \(batchBytes), large \(largeRecord)")
+    // Large records decoded by the parse (handed up to the large size: never), or handed
+    // over as batches of their own.
+    for (batchBytes, largeRecord, handed) in [
+      (1, 1 << 20, 1 << 20), (4096, 1 << 20, 1 << 20), (1 << 18, 1 << 19, 1 << 22),
+      (1, 64, 64), (1, 64, 1 << 20), (4096, 256, 1024),
+    ] {
+      let got = try batched(
+        bytes, style: style, batchBytes: batchBytes, largeRecord: largeRecord,
+        largestHandedRecord: handed)
+      #expect(
+        got.text == expected.text,
+        "batches of \(batchBytes), large \(largeRecord), handed up to \(handed)")
       #expect(got.error == expected.error)
     }
   }
@@ -105,9 +116,12 @@ import Testing
       let cut = Array(original.prefix(position))
       for damaged in [flipped, cut] {
         let expected = try oneParse(damaged, style: .utf8)
-        for (batchBytes, largeRecord) in [(1, 1 << 20), (4096, 256)] {
+        for (batchBytes, largeRecord, handed) in [
+          (1, 1 << 20, 1 << 20), (4096, 256, 256), (1, 64, 1 << 20),
+        ] {
           let got = try batched(
-            damaged, style: .utf8, batchBytes: batchBytes, largeRecord: largeRecord)
+            damaged, style: .utf8, batchBytes: batchBytes, largeRecord: largeRecord,
+            largestHandedRecord: handed)
           #expect(got.text == expected.text, "byte \(position), batches of \(batchBytes)")
           #expect(got.error == expected.error, "byte \(position), batches of \(batchBytes)")
         }
