@@ -45,12 +45,34 @@ enum DecimalText {
   /// returns how many bytes it wrote.
   @inline(__always)
   @unsafe static func write(_ value: Int64, to out: UnsafeMutableRawPointer) -> Int {
-    let magnitude = value.magnitude
     let sign = value < 0 ? 1 : 0
     if sign == 1 { unsafe out.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self) }
-    let digits = digitCount(magnitude)
-    unsafe writeDigits(magnitude, count: digits, to: out + sign)
-    return sign &+ digits
+    return unsafe sign &+ write(unsigned: value.magnitude, to: out + sign)
+  }
+
+  /// Writes `value` in decimal at `out` (room for 20 bytes) and returns how many bytes it
+  /// wrote. Below 10^16, without a loop: each half of eight digits is one word
+  /// (``eightDigits(_:)``), the leading zeros of the first shifted out, stored whole (the
+  /// second overwrites what the first stored past its digits).
+  @inline(__always)
+  @unsafe static func write(unsigned value: UInt64, to out: UnsafeMutableRawPointer) -> Int {
+    let digits = digitCount(value)
+    if value < 100_000_000 {
+      unsafe out.storeBytes(
+        of: (eightDigits(value) &>> UInt64((8 &- digits) &* 8)).littleEndian, as: UInt64.self)
+    } else if value < 10_000_000_000_000_000 {
+      let high = value / 100_000_000
+      let highDigits = digits &- 8
+      unsafe out.storeBytes(
+        of: (eightDigits(high) &>> UInt64((8 &- highDigits) &* 8)).littleEndian,
+        as: UInt64.self)
+      unsafe out.storeBytes(
+        of: eightDigits(value &- high &* 100_000_000).littleEndian, toByteOffset: highDigits,
+        as: UInt64.self)
+    } else {
+      unsafe writeDigits(value, count: digits, to: out)
+    }
+    return digits
   }
 
   /// The eight decimal digits of `value` (below 10^8, zeros in front) as ASCII, the first

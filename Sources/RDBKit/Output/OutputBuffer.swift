@@ -136,9 +136,7 @@ import Darwin
   /// Appends an unsigned integer in decimal.
   @inline(__always)
   func append(unsigned value: UInt64) {
-    let digits = DecimalText.digitCount(value)
-    unsafe DecimalText.writeDigits(value, count: digits, to: reserve(digits))
-    count &+= digits
+    count &+= unsafe DecimalText.write(unsigned: value, to: reserve(20))
   }
 
   /// A copy of the bytes in `range` (offsets from the start of the unwritten bytes).

@@ -19,7 +19,7 @@ enum ScoreDecimal {
   ///
   /// The digits (at most 18) are made as 24 zero-padded ASCII digits in three words, eight at
   /// a time (``DecimalText/eightDigits(_:)``), on the stack; the integer part and the fraction
-  /// are then copied from there in 16- and 20-byte moves, with no division by a power of ten
+  /// are then stored from there in 16- and 24-byte moves, with no division by a power of ten
   /// that is not a constant. The moves may write past the end, in room reserved and not
   /// counted.
   @inline(__always)
@@ -31,45 +31,56 @@ enum ScoreDecimal {
     unsafe out.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self)
     let high = digits / 100_000_000
     let zeros: UInt64 = 0x3030_3030_3030_3030
-    // Bytes 8 ..< 32: the 24 digits; the words around them give the moves room to read.
+    // Bytes 8 ..< 32: the 24 digits, zeros around. Read back as whole words where they were
+    // stored and shifted together in registers (``bytes(_:at:)``): a load across two of
+    // these stores waits for both to reach the cache.
     var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
       zeros, DecimalText.eightDigits(high / 100_000_000).littleEndian,
       DecimalText.eightDigits(high % 100_000_000).littleEndian,
       DecimalText.eightDigits(digits % 100_000_000).littleEndian, zeros, zeros, zeros
     )
     let written = unsafe withUnsafeBytes(of: &text) { text -> Int in
-      guard let start = text.baseAddress else { return 0 }
-      let end = unsafe start + 32
       let to = unsafe out + sign
       if count > places {
         // ddd.ddd: at most 16 integer digits (below 2^52) and 16 places.
         let whole = count &- places
-        unsafe copy16(from: end - count, to: to)
+        unsafe store16(bytes(text, at: 32 &- count), bytes(text, at: 40 &- count), to: to)
         unsafe to.storeBytes(of: UInt8(ascii: "."), toByteOffset: whole, as: UInt8.self)
-        unsafe copy16(from: end - places, to: to + (whole &+ 1))
+        unsafe store16(
+          bytes(text, at: 32 &- places), bytes(text, at: 40 &- places), to: to + (whole &+ 1))
         return count &+ 1
       }
       // 0.00ddd: the digits padded with zeros to `places` (at most 19).
       unsafe to.storeBytes(of: UInt16(0x2E30).littleEndian, as: UInt16.self)
-      unsafe copy16(from: end - places, to: to + 2)
-      unsafe to.storeBytes(
-        of: (end - places).loadUnaligned(fromByteOffset: 16, as: UInt32.self),
-        toByteOffset: 18, as: UInt32.self)
+      unsafe store16(bytes(text, at: 32 &- places), bytes(text, at: 40 &- places), to: to + 2)
+      unsafe (to + 18).storeBytes(
+        of: bytes(text, at: 48 &- places).littleEndian, as: UInt64.self)
       return 2 &+ places
     }
     output.advance(by: sign &+ written)
     return true
   }
 
-  /// Copies 16 bytes.
+  /// The eight bytes of `text` (seven words) from `offset` (0 ... 47), the first in the low
+  /// byte: the two words they lie in, loaded whole, shifted together.
   @inline(__always)
-  @unsafe private static func copy16(
-    from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer
+  @unsafe private static func bytes(_ text: UnsafeRawBufferPointer, at offset: Int) -> UInt64 {
+    let word = offset &>> 3
+    let shift = UInt64((offset & 7) &* 8)
+    let low = unsafe UInt64(littleEndian: text.load(fromByteOffset: word &* 8, as: UInt64.self))
+    let high = unsafe UInt64(
+      littleEndian: text.load(fromByteOffset: (word &+ 1) &* 8, as: UInt64.self))
+    // Shifted by 1 then by 63 - shift: by 64 in all (to nothing) when `shift` is 0.
+    return low &>> shift | (high &<< 1) &<< (63 &- shift)
+  }
+
+  /// Stores two words (``bytes(_:at:)``) one after the other, 16 bytes.
+  @inline(__always)
+  @unsafe private static func store16(
+    _ first: UInt64, _ second: UInt64, to target: UnsafeMutableRawPointer
   ) {
-    unsafe target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
-    unsafe target.storeBytes(
-      of: source.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8,
-      as: UInt64.self)
+    unsafe target.storeBytes(of: first.littleEndian, as: UInt64.self)
+    unsafe target.storeBytes(of: second.littleEndian, toByteOffset: 8, as: UInt64.self)
   }
 
   /// The shortest digits `d` and places `k` with `d × 10^-k` reading back as `value`, or nil

@@ -101,6 +101,55 @@ import Testing
     }
   }
 
+  /// An RDB 11 image of string keys: for each of `sizes`, a key whose value is that many
+  /// bytes (letters, quotes and newlines, so that its text must be escaped), without a
+  /// checksum.
+  private func stringImage(_ sizes: [Int]) -> [UInt8] {
+    var image = Array("REDIS0011".utf8)
+    for (index, size) in sizes.enumerated() {
+      image.append(0)
+      let key = Array("key:\(index)".utf8)
+      image.append(UInt8(key.count))
+      image += key
+      image.append(0x80)
+      withUnsafeBytes(of: UInt32(size).bigEndian) { image += $0 }
+      for offset in 0..<size {
+        let byte: UInt8
+        if offset % 97 == 0 {
+          byte = UInt8(ascii: "\"")
+        } else if offset % 89 == 0 {
+          byte = 10
+        } else {
+          byte = UInt8(65 + offset % 26)
+        }
+        image.append(byte)
+      }
+    }
+    image.append(0xFF)
+    image += repeatElement(0, count: 8)
+    return image
+  }
+
+  /// Records large enough to be batches of their own, between small ones and after each
+  /// other, written from the batch's text (over 64 KiB: lent to the background writer, not
+  /// copied): the text is one parse's, in order.
+  @Test func largeRecordsHandedOverKeepTheirOrder() throws {
+    let sizes = [100, 300_000, 200_000, 50, 70_000, 400_000, 10, 20, 150_000, 90_000, 5, 600_000]
+    let bytes = stringImage(sizes)
+    let expected = try oneParse(bytes, style: .utf8)
+    #expect(expected.error == nil)
+    for (batchBytes, largeRecord, handed) in [
+      (1 << 18, 1 << 16, 1 << 19), (1 << 18, 1 << 16, 1 << 20), (4096, 1024, 1 << 20),
+      (1 << 18, 1 << 16, 1 << 16),
+    ] {
+      let got = try batched(
+        bytes, style: .utf8, batchBytes: batchBytes, largeRecord: largeRecord,
+        largestHandedRecord: handed)
+      #expect(got.text == expected.text, "large \(largeRecord), handed up to \(handed)")
+      #expect(got.error == nil)
+    }
+  }
+
   /// Flipped bytes and cuts through two fixtures' keys: what is written and the error are one
   /// parse's, whether the damage stops a batch, the step over a copied value, a record decoded
   /// alone or the parse between keys.
