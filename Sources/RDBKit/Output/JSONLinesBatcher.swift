@@ -18,9 +18,12 @@ import Darwin
 /// The text goes out in file order, and only the parse's thread touches the output: what it
 /// formats itself while batches are out is held (``inlineOutput``) until the batches before it
 /// are written. A held text of ``heldBytes`` (a long value) waits for the batches and then
-/// goes on into the output itself. A record over ``largeRecord`` bytes is decoded at once by
-/// the parse from a one-record image, its text streamed out as one parse streams it, and an
-/// error in it located in the file as one parse would locate it.
+/// goes on into the output itself. A record over ``largeRecord`` bytes (a stream of a few
+/// megabytes, a large hash) is a batch of its own while a slot is free, up to
+/// ``largestHandedRecord``, its text written from the slot's buffer
+/// (``OutputBuffer/append(lending:)``); else it is decoded at once by the parse from a
+/// one-record image, its text streamed out as one parse streams it, and an error in it
+/// located in the file as one parse would locate it.
 ///
 /// A batch that fails to parse (damage the step over a value cannot see) or a failure of the
 /// parse inside a copied record stop it: ``resumeOffset`` then says where the first record the
