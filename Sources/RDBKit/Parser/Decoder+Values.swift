@@ -38,6 +38,24 @@ extension Decoder {
     return try readStringValueInGeneral(into: &handler)
   }
 
+  /// A string value's stored bytes (its length or integer marker and what follows), when it
+  /// is under 64 bytes stored as it is or an integer of 1, 2 or 4 bytes and the window holds
+  /// it whole: what ``skipValue(_:)`` would step over, for a handler that copies the value
+  /// (``KeyDecision/copy``), taken without a capture. Nil, consuming nothing, otherwise.
+  @inline(__always)
+  mutating func takeShortStoredString() -> UnsafeRawBufferPointer? {
+    guard let first = source.nextByteInWindow else { return nil }
+    let count: Int
+    if first < 0x40 {
+      count = Int(first) &+ 1
+    } else if first &- 0xC0 <= 2 {
+      count = 1 &+ 1 &<< Int(first &- 0xC0)
+    } else {
+      return nil
+    }
+    return unsafe source.takeIfHeld(count)
+  }
+
   /// ``readStringValue(into:)`` of any string.
   @inline(never)
   private mutating func readStringValueInGeneral<H: RDBHandler>(into handler: inout H)

@@ -264,9 +264,13 @@ enum ScratchSlot {
         try skipValue(info.type)
         encoding = info.type.storedEncoding
       } else if decision == .copy {
-        source.beginCapture()
-        try skipValue(info.type)
-        try unsafe handler.rawValue(RawSpan(_unsafeBytes: source.endCapture()))
+        if info.type == .string, let stored = unsafe takeShortStoredString() {
+          try unsafe handler.rawValue(RawSpan(_unsafeBytes: stored))
+        } else {
+          source.beginCapture()
+          try skipValue(info.type)
+          try unsafe handler.rawValue(RawSpan(_unsafeBytes: source.endCapture()))
+        }
         encoding = info.type.storedEncoding
       } else if info.type == .string {
         encoding = try readStringValue(into: &handler)

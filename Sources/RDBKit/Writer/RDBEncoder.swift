@@ -74,7 +74,15 @@ struct RDBEncoder {
     if batch != nil {
       if output.count >= Self.batchBytes { try handOver() }
     } else if output.isFull {
-      try flush()
+      // As ``flush()``, but an output that writes in the background is not waited for: the
+      // next block fills while the kernel copies this one.
+      let pending = output.count
+      let crc = flushedChecksum
+      flushedChecksum = try unsafe output.withUnsafeBufferedBytes { bytes throws(RDBError) in
+        unsafe CRC64.update(crc, bytes)
+      }
+      try output.flushIfFull()
+      flushedBytes &+= pending
     }
   }
 

@@ -77,7 +77,9 @@ public struct RDBWriter: RDBHandler {
   var packed: PackedEncoder
   /// A list's nodes, built as its elements arrive (quicklist formats).
   var quicklist = QuicklistBuilder()
-  private var inputDatabase = 0
+  /// Where the keys of the current input database go (``database(for:options:)``), worked
+  /// out once per database: the map is a dictionary, and a lookup per key hashed.
+  private var targetDatabase = 0
   private var outputDatabase: Int?
   private var sizeHint: (keys: UInt64, expires: UInt64)?
   /// The slot hint that goes before the next key written (none when that slot's keys are
@@ -90,6 +92,8 @@ public struct RDBWriter: RDBHandler {
   var sourceVersion = RDBVersion(magic: .redis, number: 0)
   /// Whether the current key's value is being copied byte for byte.
   var copying = false
+  /// Where the record of a string copied as stored stands (``beginCopiedString(_:info:)``).
+  private var copiedString = CopiedString.none
   /// Of the current value's input blobs over 20 bytes: whether one was stored LZF-compressed,
   /// and whether one was stored as it is (see ``valueBlob(_:)``).
   private var inputBlobs: (compressed: Bool, uncompressed: Bool) = (false, false)
@@ -103,6 +107,7 @@ public struct RDBWriter: RDBHandler {
     encoder = RDBEncoder(output: output, compresses: options.compresses)
     packed = PackedEncoder(format)
     quicklist.configure(format, limits: engine.limits)
+    targetDatabase = Self.database(for: 0, options: options)
   }
 
   /// The number of bytes written so far.
@@ -167,7 +172,7 @@ public struct RDBWriter: RDBHandler {
   }
 
   public mutating func beginDatabase(_ index: Int) throws(RDBError) {
-    inputDatabase = index
+    targetDatabase = Self.database(for: index, options: options)
     sizeHint = nil
     slotHint = nil
   }
@@ -179,6 +184,11 @@ public struct RDBWriter: RDBHandler {
   // MARK: Keys
 
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
+    if info.type == .string, options.copiesValues, info.metadataClassCount == 0,
+      Self.keyPrefixLosesNothing(info, in: format)
+    {
+      return beginCopiedString(key, info: info)
+    }
     // A loading server skips an empty aggregate; one copied byte for byte would be kept.
     if info.isEmptyAggregate {
       losses.record(.emptyKeys, key: key)
@@ -201,12 +211,19 @@ public struct RDBWriter: RDBHandler {
   }
 
   public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) {
+    if copiedString == .open {
+      copiedString = .written
+      try unsafe bytes.withUnsafeBytes { (raw) throws(RDBError) in try unsafe encoder.raw(raw) }
+      return
+    }
     guard let info else { return }
-    if transcodes(info.type) {
+    // The type is looked at before asking: each of these non-mutating methods copied this
+    // 1.2 KB value at every call.
+    if info.type == .hashListpack, transcodes(info.type) {
       try transcodeHash(bytes, info)
       return
     }
-    if copiesStreamNodes(info.type) {
+    if info.dataType == .stream, copiesStreamNodes(info.type) {
       try copyStream(bytes, info)
       return
     }
@@ -243,6 +260,12 @@ public struct RDBWriter: RDBHandler {
   }
 
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {
+    if copiedString == .open {
+      // Given the value instead of its bytes: encoded as ``writeRecord(_:)`` would.
+      copiedString = .written
+      encoder.string(value)
+      return
+    }
     copying = false
     values.append(value)
   }
@@ -336,6 +359,13 @@ public struct RDBWriter: RDBHandler {
   }
 
   public mutating func endKey(_ summary: KeySummary) throws(RDBError) {
+    if copiedString != .none {
+      // Neither the bytes nor the value came: the record needs one, as an empty string.
+      if copiedString == .open { encoder.length(0) }
+      copiedString = .none
+      try encoder.flushIfFull()
+      return
+    }
     guard let info, !summary.skipped else { return }
     self.info = nil
     if copying {
@@ -358,6 +388,63 @@ public struct RDBWriter: RDBHandler {
     try encoder.flushIfFull()
   }
 
+  /// Whether ``writeKeyPrefix(_:)`` writes `info`'s expiry and eviction data in `format` as
+  /// they are, with no loss to record (losses name the key, which the string path does not
+  /// keep). Static, as a non-mutating method called on this 1.2 KB value copied it.
+  private static func keyPrefixLosesNothing(_ info: KeyInfo, in format: WriteFormat) -> Bool {
+    (info.expiresAt == nil || format.hasMillisecondExpiry)
+      && (info.idleSeconds == nil && info.frequency == nil || format.hasEvictionData)
+  }
+
+  /// Starts the record of a string that is copied as stored: a string's stored forms (raw,
+  /// integer, LZF) mean the same in every format, so its record is written at once up to the
+  /// value (prefix, type, name), and its value's bytes follow as they come
+  /// (``rawValue(_:)``). The name is not kept and no value is buffered: tiny keys spend
+  /// most of a rewrite here.
+  ///
+  /// Most such records need no prefix, and a name of at most 20 bytes that is not an integer's
+  /// text is written as it is after a one-byte length: that record is put in with one reserve.
+  @inline(__always)
+  private mutating func beginCopiedString(_ key: RawSpan, info: KeyInfo) -> KeyDecision {
+    if !metadataSpecs.isEmpty {
+      metadataSpecs.removeAll(keepingCapacity: true)
+      metadataPayloads.removeAll(keepingCapacity: true)
+    }
+    self.info = nil
+    keysWritten &+= 1
+    copiedString = .open
+    if targetDatabase != outputDatabase || slotHint != nil || info.expiresAt != nil
+      || info.idleSeconds != nil || info.frequency != nil
+    {
+      writeKeyPrefix(info)
+    }
+    unsafe key.withUnsafeBytes { name in
+      let count = name.count
+      if count <= 20, count > 11 || !Self.mayBeInteger(name) {
+        let room = unsafe encoder.output.reserve(count &+ 2)
+        unsafe room.storeBytes(of: ValueType.string.rawValue, as: UInt8.self)
+        unsafe room.storeBytes(
+          of: UInt8(truncatingIfNeeded: count), toByteOffset: 1, as: UInt8.self)
+        if let start = name.baseAddress {
+          unsafe (room + 2).copyMemory(from: start, byteCount: count)
+        }
+        encoder.output.advance(by: count &+ 2)
+      } else {
+        encoder.byte(ValueType.string.rawValue)
+        unsafe encoder.string(unsafeBytes: name)
+      }
+    }
+    return .copy
+  }
+
+  /// Whether a key name may be an integer's text that ``RDBEncoder/string(unsafeBytes:)``
+  /// stores as an integer: it starts with a digit or `-` (and is not empty).
+  @inline(__always)
+  private static func mayBeInteger(_ name: UnsafeRawBufferPointer) -> Bool {
+    guard let first = unsafe name.first else { return false }
+    return first == UInt8(ascii: "-") || first &- 48 <= 9
+  }
+
   /// Empties the buffers of the value just written (copied values never fill them).
   private mutating func clearValue() {
     encoder.leavesBlobsUncompressed = false
@@ -376,7 +463,7 @@ public struct RDBWriter: RDBHandler {
   /// Writes `SELECTDB` (and the size hint) when the key goes to another database than the
   /// last one written, then the key's expiry, `IDLE` and `FREQ`.
   mutating func writeKeyPrefix(_ info: KeyInfo) {
-    let target = Self.database(for: inputDatabase, options: options)
+    let target = targetDatabase
     if target != outputDatabase {
       outputDatabase = target
       encoder.byte(Opcode.selectDatabase.rawValue)
@@ -430,4 +517,10 @@ public struct RDBWriter: RDBHandler {
     unsafe encoder.string(unsafeBytes: key.buffer)
     keysWritten += 1
   }
+}
+
+/// Where the record of a string copied as stored stands: nothing under way, written up to its
+/// value (which comes next as bytes or as a value), or written whole.
+private enum CopiedString {
+  case none, open, written
 }

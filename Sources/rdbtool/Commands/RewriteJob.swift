@@ -43,7 +43,9 @@ struct RewriteJob {
   private func write(
     to descriptor: FileDescriptor, readBack: PendingFile?, duplicates: DuplicateKeys?
   ) throws -> RewriteReport {
-    let buffer = OutputBuffer(descriptor: descriptor)
+    // Written on a thread of its own: the kernel's copy into the page cache (slow on some
+    // virtual machines, where a new page costs the host a fault) leaves the parse alone.
+    let buffer = OutputBuffer(descriptor: descriptor, writesInBackground: true)
     // Re-encoded values are compressed on the second core, beside the parse.
     var options = options
     options.compressesInBackground = true
