@@ -28,6 +28,11 @@ import Testing
       hash("full", (0..<512).map { utf8(String($0 * 1000)) }),
       hash("too-many", (0..<513).map { utf8(String($0)) }),
       hash("too-long", [[UInt8](repeating: 0x79, count: 65)]),
+      hash(
+        "too-many-mixed",
+        (0..<600).map {
+          $0 % 3 == 0 ? utf8("value number \($0) with some words in it") : values[$0 % values.count]
+        }),
     ]
   }()
 
@@ -60,16 +65,22 @@ import Testing
     var collector = GeneratedKeyCollector()
     try RDBParser().parse(transcoded.bytes, into: &collector)
     #expect(collector.keys.map(\.value) == Self.keys.map(\.value))
-    #expect(collector.encodings == ["ziplist", "ziplist", "ziplist", "hashtable", "hashtable"])
+    #expect(
+      collector.encodings == [
+        "ziplist", "ziplist", "ziplist", "hashtable", "hashtable", "hashtable",
+      ])
   }
 
   /// A file of one listpack hash whose listpack lost its end marker, with no checksum (a
-  /// zero trailer), so that only the listpack's own check can find it.
-  @Test func aDamagedListpackIsReported() throws {
+  /// zero trailer), so that only the listpack's own check can find it: a hash that fits a
+  /// ziplist, and one written as a hash table (nothing of it is written before the listpack
+  /// has been walked whole).
+  @Test(arguments: [1, 5])
+  func aDamagedListpackIsReported(key: Int) throws {
     let single = try WriterOutput.write(WriterOutput.handFed(Self.rdb10, compresses: false)) {
       writer in
       try writer.header(Self.rdb10.version)
-      try Self.keys[1].feed(into: &writer)
+      try Self.keys[key].feed(into: &writer)
     }.bytes
     var input = Array(single.dropLast(8)) + [UInt8](repeating: 0, count: 8)
     let marker = input.count - 10
