@@ -162,6 +162,25 @@
     return Int64(first)
   }
 
+  /// The next element when it is a string of at most 63 bytes with its one-byte backlen
+  /// (most list elements); nil, having read nothing, for anything else, which ``next()`` then
+  /// reads and checks.
+  @inline(__always)
+  @unsafe mutating func nextShortString() -> UnsafeRawBufferPointer? {
+    let end = unsafe bytes.count &- 1
+    guard position < end else { return nil }
+    let first = unsafe bytes[position]
+    guard first & 0xC0 == 0x80 else { return nil }
+    let size = 1 &+ Int(first & 0x3F)
+    guard size < end &- position,
+      unsafe bytes[position &+ size] == UInt8(truncatingIfNeeded: size)
+    else { return nil }
+    let string = unsafe UnsafeRawBufferPointer(rebasing: bytes[position &+ 1..<position &+ size])
+    position &+= size &+ 1
+    count &+= 1
+    return unsafe string
+  }
+
   @inline(__always)
   static func backlenSize(of size: Int) -> Int {
     size < 128 ? 1 : size < 16383 ? 2 : size < 2_097_151 ? 3 : size < 268_435_455 ? 4 : 5

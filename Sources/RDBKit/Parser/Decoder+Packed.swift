@@ -153,6 +153,9 @@ extension Decoder {
           if H.needsPackedElementLengths { try handler.largestPackedElement(largest) }
         }
       } else {
+        if H.needsPackedElements, try unsafe handler.listpackListNode(RawSpan(_unsafeBytes: node)) {
+          continue
+        }
         var reader = unsafe try ListpackReader(node, origin: blobOrigin)
         if H.needsPackedElements {
           try emitListElements(&reader, into: &handler)

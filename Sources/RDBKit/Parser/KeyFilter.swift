@@ -224,6 +224,9 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {
     if passing { try next.valueBlob(blob) }
   }
+  public mutating func listpackListNode(_ node: RawSpan) throws(RDBError) -> Bool {
+    passing ? try next.listpackListNode(node) : false
+  }
   public mutating func stringLength(_ byteCount: Int) throws(RDBError) {
     if passing { try next.stringLength(byteCount) }
   }

@@ -105,6 +105,13 @@ public protocol RDBHandler {
   mutating func rawValue(_ bytes: RawSpan) throws(RDBError)
   /// A blob the value is stored in, reported before the elements it holds.
   mutating func valueBlob(_ blob: ValueBlob) throws(RDBError)
+  /// A quicklist v2 node's listpack (decompressed), offered after its ``valueBlob(_:)`` to a
+  /// handler that reads packed elements, before they are reported. A handler that takes the
+  /// node whole (a writer moving it to another packing) returns true: the parser then
+  /// neither reports nor checks its elements, and the handler checks what it reads itself.
+  /// A handler that finds the node damaged returns false having kept nothing of it, and the
+  /// parser reports its elements and the damage as for any node. The default is false.
+  mutating func listpackListNode(_ node: RawSpan) throws(RDBError) -> Bool
   /// For a handler with ``needsPackedElementLengths``, after a ziplist or listpack blob (a
   /// single-blob list, set, hash or sorted set, a quicklist node, a stream node) has been
   /// walked and checked: the byte length of its longest element as the element events would
@@ -194,6 +201,7 @@ extension RDBHandler {
   public mutating func beginValue(encoding: Encoding) throws(RDBError) {}
   public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) {}
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {}
+  public mutating func listpackListNode(_ node: RawSpan) throws(RDBError) -> Bool { false }
   public mutating func largestPackedElement(_ byteCount: Int) throws(RDBError) {}
   public mutating func stringLength(_ byteCount: Int) throws(RDBError) {}
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {}

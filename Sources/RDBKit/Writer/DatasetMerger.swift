@@ -123,6 +123,9 @@ public struct DatasetMerger<Next: RDBHandler>: RDBHandler {
   }
   public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) { try next.rawValue(bytes) }
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) { try next.valueBlob(blob) }
+  public mutating func listpackListNode(_ node: RawSpan) throws(RDBError) -> Bool {
+    try next.listpackListNode(node)
+  }
   public mutating func stringLength(_ byteCount: Int) throws(RDBError) {
     try next.stringLength(byteCount)
   }

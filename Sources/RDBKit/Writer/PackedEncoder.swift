@@ -37,6 +37,16 @@ struct PackedEncoder {
     }
   }
 
+  /// Appends a string element of at most 63 bytes; see ``append(_:)``.
+  @inline(__always)
+  @unsafe mutating func append(shortString element: UnsafeRawBufferPointer) {
+    if usesListpacks {
+      unsafe listpack.append(unsafeBytes: element)
+    } else {
+      unsafe ziplist.appendShortString(element)
+    }
+  }
+
   /// Appends an integer element.
   mutating func append(integer value: Int64) {
     if usesListpacks { listpack.append(integer: value) } else { ziplist.append(integer: value) }

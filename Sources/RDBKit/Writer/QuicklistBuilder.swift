@@ -68,6 +68,40 @@ struct QuicklistBuilder {
     return true
   }
 
+  /// Node for node: appends every element of the listpack `node` to the open node, as
+  /// ``append(_:)`` would append their text one by one (an integer element straight as an
+  /// integer), walking and checking the listpack as the parser does. False when it breaks
+  /// off, the open node then emptied so that the parser's element events can fill it again.
+  @unsafe mutating func appendListpack(_ node: UnsafeRawBufferPointer) -> Bool {
+    let before = elementCount
+    do throws(RDBError) {
+      var reader = unsafe try ListpackReader(node, origin: 0)
+      while true {
+        // Short strings and small integers with one-byte backlens first, inline.
+        if let string = unsafe reader.nextShortString() {
+          unsafe self.node.append(shortString: string)
+          continue
+        }
+        if let integer = reader.nextSmallInteger() {
+          self.node.append(integer: integer)
+          continue
+        }
+        guard let element = try reader.next() else { break }
+        if element.isInteger {
+          self.node.append(integer: element.integer)
+        } else {
+          unsafe self.node.append(unsafeBytes: element.string)
+        }
+      }
+      elementCount &+= reader.count
+      return true
+    } catch {
+      self.node.reset()
+      elementCount = before
+      return false
+    }
+  }
+
   /// Adds the next element, tail-wards.
   mutating func append(_ element: RawSpan) {
     elementCount &+= 1

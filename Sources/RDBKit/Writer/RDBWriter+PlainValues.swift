@@ -98,6 +98,18 @@ extension RDBWriter {
     return true
   }
 
+  /// Node for node: the open node's elements straight from the input's listpack `node`
+  /// (decompressed), in one walk without an event per element; false for any other list, or
+  /// a listpack that breaks off (the parser then reports its elements and the damage).
+  public mutating func listpackListNode(_ node: RawSpan) throws(RDBError) -> Bool {
+    guard options.takesListpackNodes, quicklist.writesNodeByNode, quicklist.hasOpenNode,
+      !format.hasListpacks
+    else {
+      return false
+    }
+    return unsafe node.withUnsafeBytes { unsafe quicklist.appendListpack($0) }
+  }
+
   /// Writes the open node of a list written node for node, if there is one.
   mutating func writeOpenListNode() throws(RDBError) {
     guard quicklist.closeOpenNode() else { return }

@@ -41,6 +41,9 @@ public struct RDBWriter: RDBHandler {
     public var compressesInBackground = false
     /// When the writing thread compresses a batch itself (tests force each way).
     var backgroundSharing = BackgroundCompression.Sharing.whenBehind
+    /// Whether a list written node for node takes each listpack node's bytes whole
+    /// (``listpackListNode(_:)``) instead of its element events (tests compare both).
+    var takesListpackNodes = true
 
     /// Options for `target` with the server's defaults; nil keeps the input's version.
     public init(target: TargetEngine?) {

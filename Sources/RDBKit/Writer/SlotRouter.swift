@@ -114,6 +114,9 @@ public struct SlotRouter: RDBHandler {
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {
     try writers[current].valueBlob(blob)
   }
+  public mutating func listpackListNode(_ node: RawSpan) throws(RDBError) -> Bool {
+    try writers[current].listpackListNode(node)
+  }
   public mutating func stringLength(_ byteCount: Int) throws(RDBError) {
     try writers[current].stringLength(byteCount)
   }

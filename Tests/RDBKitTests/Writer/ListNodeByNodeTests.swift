@@ -1,6 +1,7 @@
 import Foundation
-import RDBKit
 import Testing
+
+@testable import RDBKit
 
 /// A list of many quicklist v2 nodes, which Redis 7.0 saved, rewritten for Redis 6.2 node
 /// for node (each listpack node one ziplist node, written as soon as it is complete, so
@@ -59,6 +60,9 @@ import Testing
       try RDBParser().parse(input: ChunkedInput(input, seed: 5, maximumChunk: 5000), into: &writer)
     }
     #expect(mapped.bytes == piped.bytes)
+    options.takesListpackNodes = false
+    #expect(try WriterOutput.rewrite(input, options).bytes == mapped.bytes)
+    options.takesListpackNodes = true
     var written = NodeCounter()
     try RDBParser().parse(mapped.bytes, into: &written)
     #expect(written.elements["long"] == long)
@@ -82,6 +86,64 @@ import Testing
       #expect(held == elements, "\(name)")
       #expect(try loaded.call("OBJECT", "ENCODING", name).text == "quicklist")
     }
+  }
+}
+
+/// Listpack nodes taken whole (``RDBWriter/listpackListNode(_:)``, one walk per node) make
+/// the file the element events make, byte for byte, from compressed and uncompressed nodes;
+/// a node that breaks off is reported as the element path reports it.
+@Suite struct ListNodeTranscodeTests {
+  static let rdb11 = TargetEngine.format(RDBVersion(magic: .redis, number: 11))
+  static let marker = "marker-element-in-the-middle"
+
+  /// A long list (about 200 nodes) written by hand for RDB 11, a marker element in its middle.
+  static func input(compresses: Bool) throws -> (bytes: [UInt8], elements: [String]) {
+    var elements = ListNodeByNodeTests.elements(60_000, seed: 7)
+    elements[30_000] = marker
+    let key = GeneratedKey(
+      database: 0, name: utf8("long"), value: .list(elements.map { utf8($0) }))
+    let bytes = try WriterOutput.write(WriterOutput.handFed(rdb11, compresses: compresses)) {
+      writer in
+      try writer.header(rdb11.version)
+      try key.feed(into: &writer)
+    }.bytes
+    return (bytes, elements)
+  }
+
+  @Test(arguments: [true, false])
+  func nodesTakenWholeMakeTheSameFile(compressedInput: Bool) throws {
+    let (input, elements) = try Self.input(compresses: compressedInput)
+    var options = RDBWriter.Options(target: try #require(TargetEngine.named("redis-6.2")))
+    let taken = try WriterOutput.rewrite(input, options)
+    options.takesListpackNodes = false
+    let walked = try WriterOutput.rewrite(input, options)
+    #expect(taken.bytes == walked.bytes)
+    var written = NodeCounter()
+    try RDBParser().parse(taken.bytes, into: &written)
+    #expect(written.elements["long"] == elements)
+    #expect(try #require(written.nodes["long"]) >= 128)
+    #expect(written.kinds == [.ziplist])
+  }
+
+  /// The marker's one-byte back-length changed, in a file with a zero trailer: only the
+  /// listpack's own check can find it.
+  @Test func aDamagedNodeIsReportedAsBefore() throws {
+    var (input, _) = try Self.input(compresses: false)
+    input = Array(input.dropLast(8)) + [UInt8](repeating: 0, count: 8)
+    let marker = Array(Self.marker.utf8)
+    let start = try #require(
+      (0...(input.count - marker.count)).first {
+        input[$0..<$0 + marker.count].elementsEqual(marker)
+      })
+    let backlen = start + marker.count
+    #expect(input[backlen] == UInt8(marker.count + 1))
+    input[backlen] &+= 1
+    var options = RDBWriter.Options(target: try #require(TargetEngine.named("redis-6.2")))
+    let taken = try #require(throws: RDBError.self) { try WriterOutput.rewrite(input, options) }
+    options.takesListpackNodes = false
+    let walked = try #require(throws: RDBError.self) { try WriterOutput.rewrite(input, options) }
+    #expect("\(taken)" == "\(walked)")
+    #expect("\(taken)".contains("listpack"))
   }
 }
 

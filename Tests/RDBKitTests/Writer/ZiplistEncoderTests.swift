@@ -98,4 +98,35 @@ import Testing
     let keys = expectKeys(Self.image(blob, compact: true))
     #expect(keys.first?.elements.count == 65_540)
   }
+
+  /// ``ZiplistEncoder/appendShortString(_:)`` (word-sized copies) builds what
+  /// ``ZiplistEncoder/append(unsafeBytes:)`` builds, for every length it takes (0 to 63 bytes,
+  /// each copy width and its edges), for text, digit strings (integers or not) and bytes, after
+  /// entries of one-byte and five-byte previous lengths.
+  @Test(arguments: [false, true])
+  func shortStringsAreAppendedAsAnyString(afterLongEntry: Bool) {
+    var random = SplitMix64(seed: 11)
+    var elements: [[UInt8]] = [
+      "", "0", "12", "-7", "007", "-0", "9223372036854775807", "99999999999999999999",
+    ]
+    .map { Array($0.utf8) }
+    for length in 0...63 {
+      elements.append((0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+      elements.append((0..<length).map { UInt8(ascii: "a") &+ UInt8($0 % 26) })
+    }
+    var short = ZiplistEncoder(compactIntegers: true)
+    var general = ZiplistEncoder(compactIntegers: true)
+    let long = [UInt8](repeating: 0x78, count: 300)
+    for element in elements {
+      if afterLongEntry {
+        long.withUnsafeBytes { short.append(unsafeBytes: $0) }
+        long.withUnsafeBytes { general.append(unsafeBytes: $0) }
+      }
+      element.withUnsafeBytes { short.appendShortString($0) }
+      element.withUnsafeBytes { general.append(unsafeBytes: $0) }
+    }
+    short.finish()
+    general.finish()
+    #expect(short.bytes == general.bytes)
+  }
 }
