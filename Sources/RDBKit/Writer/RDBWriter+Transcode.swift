@@ -50,7 +50,19 @@ extension RDBWriter {
     packed.reset()
     do throws(RDBError) {
       var reader = unsafe try ListpackReader(blob, origin: 0)
-      while let element = try reader.next() {
+      while true {
+        // Short strings with one-byte backlens (most fields and values) first, inline.
+        if let string = unsafe reader.nextShortString() {
+          count &+= 1
+          guard fits else { continue }
+          if count > mostElements || string.count > limits.hashValue {
+            fits = false
+          } else {
+            unsafe packed.append(shortString: string)
+          }
+          continue
+        }
+        guard let element = try reader.next() else { break }
         count &+= 1
         guard fits else { continue }
         if count > mostElements {
