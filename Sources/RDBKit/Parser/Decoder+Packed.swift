@@ -32,21 +32,28 @@ extension Decoder {
     }
     let blob = unsafe try readString(into: .blob, persistent: false)
     try handler.beginValue(encoding: type.storedEncoding)
-    duplicates.reset()
+    // A compressed blob measured for a handler that leaves its other bytes to the checksum is
+    // walked for its lengths, its repeats left to the checksum (``measuresBlobsLightly``).
+    let shape = H.needsPackedElements ? nil : PackedShape(type)
+    let light = shape != nil && measuresBlobsLightly(H.self) && lastStringWasCompressed
+    if !light { duplicates.reset() }
     try unsafe reportBlob(kind, blob, group: group, origin: blobOrigin, to: &handler)
-    if blob.count > DuplicateCheck.streamingLimit {
+    if !light, blob.count > DuplicateCheck.streamingLimit {
       try unsafe checkRepeatsInPasses(blob, type, origin: blobOrigin)
     }
-    if !H.needsPackedElements, let shape = PackedShape(type) {
+    if let shape {
+      if light { blobsLeftToChecksum &+= 1 }
       let largest: Int
       if kind == .ziplist {
         var reader = unsafe try ZiplistReader(blob, origin: blobOrigin)
         largest = try checkPacked(
-          &reader, as: shape, origin: blobOrigin, measuring: H.needsPackedElementLengths)
+          &reader, as: shape, origin: blobOrigin, measuring: H.needsPackedElementLengths,
+          checkingRepeats: !light)
       } else {
         var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
         largest = try checkPacked(
-          &reader, as: shape, origin: blobOrigin, measuring: H.needsPackedElementLengths)
+          &reader, as: shape, origin: blobOrigin, measuring: H.needsPackedElementLengths,
+          checkingRepeats: !light)
       }
       if H.needsPackedElementLengths { try handler.largestPackedElement(largest) }
       return

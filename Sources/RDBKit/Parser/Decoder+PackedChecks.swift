@@ -32,9 +32,12 @@ extension Decoder {
   /// path: element structure, pairing, repeats, scores. When `measuring`, returns the byte
   /// length of the longest element the reporting path would give a handler (integers as
   /// decimal text; a sorted set's members, not its scores), else 0.
+  /// With `checkingRepeats` false, fields and members are not checked for repeats (a blob
+  /// left to the checksum, ``measuresBlobsLightly(_:)``).
   @discardableResult
   mutating func checkPacked<R: PackedReader>(
-    _ reader: inout R, as shape: PackedShape, origin: Int, measuring: Bool = false
+    _ reader: inout R, as shape: PackedShape, origin: Int, measuring: Bool = false,
+    checkingRepeats: Bool = true
   ) throws(RDBError) -> Int {
     var largest = 0
     switch shape {
@@ -44,20 +47,26 @@ extension Decoder {
       }
     case .set:
       while let member = try reader.next() {
-        guard duplicates.insert(member) else { throw Self.duplicate(R.name, origin) }
+        guard !checkingRepeats || duplicates.insert(member) else {
+          throw Self.duplicate(R.name, origin)
+        }
         if measuring { largest = max(largest, member.textLength) }
       }
     case .hash:
       while let field = try reader.next() {
         guard let value = try reader.next() else { throw Self.oddCount(R.name, origin) }
-        guard duplicates.insert(field) else { throw Self.duplicate(R.name, origin) }
+        guard !checkingRepeats || duplicates.insert(field) else {
+          throw Self.duplicate(R.name, origin)
+        }
         if measuring { largest = max(largest, field.textLength, value.textLength) }
       }
     case .sortedSet:
       var warned = false
       while let member = try reader.next() {
         guard let score = try reader.next() else { throw Self.oddCount(R.name, origin) }
-        guard duplicates.insert(member) else { throw Self.duplicate(R.name, origin) }
+        guard !checkingRepeats || duplicates.insert(member) else {
+          throw Self.duplicate(R.name, origin)
+        }
         if unsafe !score.isInteger && !DoubleText.isNumber(score.string) {
           _ = unsafe loadedScore(score.string, origin: origin, warned: &warned)
         }
@@ -73,12 +82,33 @@ extension Decoder {
               structure: R.name, reason: "element count is not a multiple of 3"),
             at: origin)
         }
-        guard duplicates.insert(field) else { throw Self.duplicate(R.name, origin) }
+        guard !checkingRepeats || duplicates.insert(field) else {
+          throw Self.duplicate(R.name, origin)
+        }
         try Self.checkFieldTTL(ttl, previous: &previous, seenNoTTL: &seenNoTTL, origin: origin)
         if measuring { largest = max(largest, field.textLength, value.textLength) }
       }
     }
     return largest
+  }
+}
+
+/// Packed blobs measured lightly: for a handler that measures packed elements but reads none
+/// (``RDBHandler/needsPackedElementLengths``), in a mapped file whose CRC-64 will be checked.
+extension Decoder {
+  /// Whether an LZF-compressed ziplist or listpack value is walked for its elements' lengths
+  /// only, its repeated fields or members (a check `verify` leaves to the checksum with the
+  /// rest of the compressed bytes, ``leaveBlobToChecksum(_:group:counting:origin:)``) not
+  /// looked for: for a handler of `H`'s kind when compressed strings are left to the
+  /// checksum (a file with a CRC-64 and a non-zero trailer) and the input is mapped, so that
+  /// the trailer was known before the first key. Such a blob counts as left to the checksum:
+  /// a parse that fails is run again to name the first damage as a full decode names it
+  /// (``RDBParser``), and a blob repeating a member, when the checksum matches, passes as it
+  /// passes `verify`. Its structure, pairing, scores and TTLs are checked as the walk goes.
+  @inline(__always)
+  func measuresBlobsLightly<H: RDBHandler>(_: H.Type) -> Bool {
+    !H.needsPackedElements && H.needsPackedElementLengths && leavesStringsToChecksum
+      && source.keepsBytes
   }
 }
 
