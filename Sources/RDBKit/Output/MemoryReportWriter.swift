@@ -73,6 +73,38 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     }
   }
 
+  /// Appends a size, count or length: a value below 1000 (the counts and lengths of most
+  /// keys, the size of a small one) digit by digit, without the digit count and the table of
+  /// powers of ten that ``OutputBuffer/append(integer:)`` looks up (an indirect jump per
+  /// integer, three a row); anything else through it.
+  @inline(__always)
+  private func appendFigure(_ value: Int) {
+    let magnitude = UInt(bitPattern: value)
+    guard magnitude < 1000 else { return output.append(integer: Int64(value)) }
+    let out = unsafe output.reserve(3)
+    if magnitude < 10 {
+      unsafe out.storeBytes(of: UInt8(truncatingIfNeeded: magnitude &+ 48), as: UInt8.self)
+      output.advance(by: 1)
+    } else if magnitude < 100 {
+      let tens = magnitude / 10
+      unsafe out.storeBytes(of: UInt8(truncatingIfNeeded: tens &+ 48), as: UInt8.self)
+      unsafe out.storeBytes(
+        of: UInt8(truncatingIfNeeded: magnitude &- tens &* 10 &+ 48), toByteOffset: 1,
+        as: UInt8.self)
+      output.advance(by: 2)
+    } else {
+      let hundreds = magnitude / 100
+      let rest = magnitude &- hundreds &* 100
+      let tens = rest / 10
+      unsafe out.storeBytes(of: UInt8(truncatingIfNeeded: hundreds &+ 48), as: UInt8.self)
+      unsafe out.storeBytes(
+        of: UInt8(truncatingIfNeeded: tens &+ 48), toByteOffset: 1, as: UInt8.self)
+      unsafe out.storeBytes(
+        of: UInt8(truncatingIfNeeded: rest &- tens &* 10 &+ 48), toByteOffset: 2, as: UInt8.self)
+      output.advance(by: 3)
+    }
+  }
+
   private mutating func appendCSV(_ report: KeyMemoryReport) {
     appendDatabase(report.database)
     output.append(UInt8(ascii: ","))
@@ -82,13 +114,13 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
       unsafe CSVField.append($0, base64: style == .base64, to: output)
     }
     output.append(UInt8(ascii: ","))
-    output.append(integer: Int64(report.sizeInBytes))
+    appendFigure(report.sizeInBytes)
     output.append(UInt8(ascii: ","))
     output.append(report.encoding)
     output.append(UInt8(ascii: ","))
-    output.append(integer: Int64(report.elementCount))
+    appendFigure(report.elementCount)
     output.append(UInt8(ascii: ","))
-    output.append(integer: Int64(report.largestElementLength))
+    appendFigure(report.largestElementLength)
     output.append(UInt8(ascii: ","))
     if let expiresAt = report.expiresAt {
       output.append(iso8601Milliseconds: expiresAt)
@@ -107,13 +139,13 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     output.appendTypeName(of: report)
     output.append(UInt8(ascii: "\""))
     output.append(",\"size_in_bytes\":")
-    output.append(integer: Int64(report.sizeInBytes))
+    appendFigure(report.sizeInBytes)
     output.append(",\"encoding\":\"")
     output.append(report.encoding)
     output.append("\",\"num_elements\":")
-    output.append(integer: Int64(report.elementCount))
+    appendFigure(report.elementCount)
     output.append(",\"len_largest_element\":")
-    output.append(integer: Int64(report.largestElementLength))
+    appendFigure(report.largestElementLength)
     output.append(",\"expire_ms\":")
     JSONText.appendInteger(report.expiresAt, to: output)
     if file != nil {
