@@ -177,6 +177,19 @@ public struct RDBParser: Sendable {
       } catch {}
       throw error
     }
+    if summary.checksum == .notChecked, summary.uncheckedPackedValues > 0,
+      H.needsPackedElementLengths, !H.needsPackedElements
+    {
+      // Blobs walked for their lengths only (``Decoder/measuresBlobsLightly(_:)``) in a file
+      // whose last 8 bytes were not its trailer (bytes follow the RDB) and whose trailer is
+      // zero: what the checksum was to prove is looked for now, by a parse that decodes
+      // everything, as verify's is read again.
+      var probe = DamageProbe()
+      var thorough = unsafe Decoder(
+        source: ByteSource(bytes: bytes, releasesPages: releasesPages, progress: nil))
+      defer { thorough.release() }
+      _ = try thorough.run(&probe)
+    }
     guard let pristine, summary.uncheckedStrings > 0 || summary.uncheckedPackedValues > 0,
       summary.checksum == .notChecked
     else {

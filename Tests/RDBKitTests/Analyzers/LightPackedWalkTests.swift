@@ -69,6 +69,22 @@ import Testing
     }
   }
 
+  /// A zero trailer followed by more bytes: the file's last 8 bytes are not zero, so the blobs
+  /// are walked lightly, and the trailer read at the end says nothing was checked; the
+  /// repeat is then looked for, and named, as `verify` reads such a file again.
+  @Test func repeatBeforeAZeroTrailerAndTrailingBytesIsFound() throws {
+    let image = Self.image(repeating: true, checksum: false).bytes + Array("trailing".utf8)
+    var estimator = MemoryEstimator(consumer: Rows())
+    #expect(throws: Self.repeated(at: Self.image(repeating: true).blobOffset)) {
+      try RDBParser().parse(image, into: &estimator)
+    }
+    let intact = Self.image(repeating: false, checksum: false).bytes + Array("trailing".utf8)
+    var passing = MemoryEstimator(consumer: Rows())
+    let summary = try RDBParser().parse(intact, into: &passing)
+    #expect(summary.checksum == .notChecked)
+    #expect(passing.consumer.reports.count == 5)
+  }
+
   /// Each walked compressed blob that breaks its listpack (a field without a value): the
   /// walk names it itself, with or without a checksum.
   @Test(arguments: [true, false]) func brokenBlobIsNamed(checksum: Bool) throws {
