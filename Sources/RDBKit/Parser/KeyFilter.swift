@@ -148,10 +148,12 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   private let dropsOnlyEmptyKeys: Bool
   /// ``KeySelection/hasRegexes``, judged once.
   private let checksRegexes: Bool
-  private var snapshotTime: Int64?
   private var passing = false
   /// Whether a key's events are under way (a module payload outside one is MODULE_AUX data).
   private var inKey = false
+  // After the flags: declared before them, its tag was read per key with a 4-byte load over
+  // the flag bytes just stored, which waited for those stores (a store-forwarding stall).
+  private var snapshotTime: Int64?
 
   /// Filters the events for `next`.
   public init(_ next: Next, selection: KeySelection) {

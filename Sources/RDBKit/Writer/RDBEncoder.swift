@@ -70,20 +70,26 @@ struct RDBEncoder {
   }
 
   /// Writes the buffered bytes out once a block has built up.
+  @inline(__always)
   mutating func flushIfFull() throws(RDBError) {
     if batch != nil {
       if output.count >= Self.batchBytes { try handOver() }
     } else if output.isFull {
-      // As ``flush()``, but an output that writes in the background is not waited for: the
-      // next block fills while the kernel copies this one.
-      let pending = output.count
-      let crc = flushedChecksum
-      flushedChecksum = try unsafe output.withUnsafeBufferedBytes { bytes throws(RDBError) in
-        unsafe CRC64.update(crc, bytes)
-      }
-      try output.flushIfFull()
-      flushedBytes &+= pending
+      try flushBlock()
     }
+  }
+
+  /// As ``flush()``, but an output that writes in the background is not waited for: the next
+  /// block fills while the kernel copies this one.
+  @inline(never)
+  private mutating func flushBlock() throws(RDBError) {
+    let pending = output.count
+    let crc = flushedChecksum
+    flushedChecksum = try unsafe output.withUnsafeBufferedBytes { bytes throws(RDBError) in
+      unsafe CRC64.update(crc, bytes)
+    }
+    try output.flushIfFull()
+    flushedBytes &+= pending
   }
 
   /// Writes every buffered byte out, keeping the checksum.
