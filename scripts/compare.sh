@@ -19,7 +19,7 @@
 #                                            PATH), if there: librdb is built from its source
 #                                            (github.com/redis/librdb), no package has it
 #   rdbtool verify FILE
-#   cat FILE | rdbtool verify -              the pipe path (a refilled buffer); a note gives
+#   cat FILE | rdbtool verify -              the pipe path (chunks read ahead); a note gives
 #                                            its time divided by the mapped verify's
 #   rdbtool dump --format jsonl FILE > /dev/null
 #   rdbtool dump --format resp FILE > /dev/null
