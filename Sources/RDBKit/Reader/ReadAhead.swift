@@ -13,9 +13,10 @@ import Darwin
 ///
 /// Each chunk has ``headroom`` bytes of room in front of its data, where ``StreamRefill`` puts
 /// the unread end of the chunk before it, so that a record crossing from one chunk to the next
-/// is read in place after a short copy. The thread fills a chunk until it is full or the input
-/// ends, and waits while all ``chunkCount`` are full or in use: memory stays a few MiB however
-/// far ahead the writer is.
+/// is read in place after a short copy. The thread fills a chunk until it is full, the input
+/// ends or no more bytes are waiting (a slow writer's bytes are parsed as they arrive), and
+/// waits while all ``chunkCount`` are filled or in use: memory stays a few MiB however far
+/// ahead the writer is.
 ///
 /// The descriptor stays the caller's: ``stop()`` wakes a thread waiting for input (it polls the
 /// descriptor beside a pipe of its own before each read) and returns once it has stopped, so
@@ -168,7 +169,8 @@ import Darwin
     case stopped
   }
 
-  /// Reads into a chunk's data until it is full, the input ends, a read fails or ``stop()``
+  /// Reads into a chunk's data until it is full, no more bytes are waiting (so that a slow
+  /// writer's bytes reach the parser as they come), the input ends, a read fails or ``stop()``
   /// wakes the thread.
   @unsafe private func fill(_ data: UnsafeMutableRawPointer) -> (Int, FillEnd) {
     var count = 0
@@ -177,11 +179,12 @@ import Darwin
       pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0),
     ]
     while count < Self.chunkBytes {
-      let polled = unsafe poll(&descriptors, 2, -1)
+      let polled = unsafe poll(&descriptors, 2, count == 0 ? -1 : 0)
       if polled < 0 {
         if errno == EINTR { continue }
         return (count, .failed(errno))
       }
+      if polled == 0 { return (count, .more) }
       if descriptors[1].revents != 0 { return (count, .stopped) }
       let got = unsafe read(descriptor, data + count, Self.chunkBytes &- count)
       if got > 0 {
