@@ -83,11 +83,7 @@ struct RDBEncoder {
   /// block fills while the kernel copies this one.
   @inline(never)
   private mutating func flushBlock() throws(RDBError) {
-    let pending = output.count
-    let crc = flushedChecksum
-    flushedChecksum = try unsafe output.withUnsafeBufferedBytes { bytes throws(RDBError) in
-      unsafe CRC64.update(crc, bytes)
-    }
+    let pending = try checksumBuffered()
     try output.flushIfFull()
     flushedBytes &+= pending
   }
@@ -98,13 +94,19 @@ struct RDBEncoder {
       try handOver()
       return
     }
-    let pending = output.count
+    let pending = try checksumBuffered()
+    try output.flush()
+    flushedBytes &+= pending
+  }
+
+  /// Folds the buffered bytes into the checksum of the bytes flushed, before they are written
+  /// out; returns how many they are.
+  private mutating func checksumBuffered() throws(RDBError) -> Int {
     let crc = flushedChecksum
     flushedChecksum = try unsafe output.withUnsafeBufferedBytes { bytes throws(RDBError) in
       unsafe CRC64.update(crc, bytes)
     }
-    try output.flush()
-    flushedBytes &+= pending
+    return output.count
   }
 
   /// The size from which ``raw(_:)`` writes bytes through instead of buffering them.
