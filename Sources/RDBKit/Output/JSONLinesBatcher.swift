@@ -187,7 +187,7 @@ import Darwin
     }
     if let idle = info.idleSeconds {
       recordHead.append(Opcode.idle.rawValue)
-      Self.appendLength(idle, to: &recordHead)
+      RDBLength.append(idle, to: &recordHead)
     }
     if let frequency = info.frequency {
       recordHead.append(Opcode.freq.rawValue)
@@ -223,7 +223,7 @@ import Darwin
     if recordDatabase != batchDatabase {
       batchDatabase = recordDatabase
       batch.append(Opcode.selectDatabase.rawValue)
-      Self.appendLength(UInt64(recordDatabase), to: &batch)
+      RDBLength.append(UInt64(recordDatabase), to: &batch)
     }
     batch.append(contentsOf: recordHead)
     unsafe value.withUnsafeBytes { unsafe batch.append(contentsOf: $0) }
@@ -311,7 +311,7 @@ import Darwin
     var image = header
     if recordDatabase != 0 {
       image.append(Opcode.selectDatabase.rawValue)
-      Self.appendLength(UInt64(recordDatabase), to: &image)
+      RDBLength.append(UInt64(recordDatabase), to: &image)
     }
     image.append(contentsOf: recordHead)
     let valueStart = image.count
@@ -352,22 +352,7 @@ import Darwin
   }
 
   @unsafe private static func appendString(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-    appendLength(UInt64(bytes.count), to: &out)
+    RDBLength.append(UInt64(bytes.count), to: &out)
     unsafe out.append(contentsOf: bytes)
-  }
-
-  private static func appendLength(_ value: UInt64, to out: inout [UInt8]) {
-    if value < 1 << 6 {
-      out.append(UInt8(value))
-    } else if value < 1 << 14 {
-      out.append(0x40 | UInt8(value >> 8))
-      out.append(UInt8(truncatingIfNeeded: value))
-    } else if value <= UInt64(UInt32.max) {
-      out.append(0x80)
-      withUnsafeBytes(of: UInt32(value).bigEndian) { out.append(contentsOf: $0) }
-    } else {
-      out.append(0x81)
-      withUnsafeBytes(of: value.bigEndian) { out.append(contentsOf: $0) }
-    }
   }
 }

@@ -61,17 +61,7 @@ enum VectorSetNodeDowngrade {
   /// A module UINT item: opcode 2, then the value as an RDB length.
   private static func appendUnsigned(_ value: UInt64, to output: inout [UInt8]) {
     output.append(2)
-    if value < 1 << 6 {
-      output.append(UInt8(value))
-    } else if value < 1 << 14 {
-      output += [0x40 | UInt8(value >> 8), UInt8(truncatingIfNeeded: value)]
-    } else if value <= UInt64(UInt32.max) {
-      output.append(0x80)
-      output += (0..<4).reversed().map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
-    } else {
-      output.append(0x81)
-      output += (0..<8).reversed().map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
-    }
+    RDBLength.append(value, to: &output)
   }
 
   /// A reader of RDB lengths and module items over the payload.
