@@ -219,7 +219,7 @@ public struct RDBWriter: RDBHandler {
       try unsafe bytes.withUnsafeBytes { (raw) throws(RDBError) in
         let count = raw.count
         guard count <= 16, let start = raw.baseAddress else { return try unsafe encoder.raw(raw) }
-        unsafe Self.copyShort(start, to: encoder.output.reserve(count), count: count)
+        unsafe ShortCopy.copy(from: start, to: encoder.output.reserve(count), count: count)
         encoder.output.advance(by: count)
       }
       return
@@ -434,7 +434,7 @@ public struct RDBWriter: RDBHandler {
         unsafe room.storeBytes(
           of: UInt8(truncatingIfNeeded: count), toByteOffset: 1, as: UInt8.self)
         if let start = name.baseAddress {
-          unsafe Self.copyShort(start, to: room + 2, count: count)
+          unsafe ShortCopy.copy(from: start, to: room + 2, count: count)
         }
         encoder.output.advance(by: count &+ 2)
       } else {
@@ -443,33 +443,6 @@ public struct RDBWriter: RDBHandler {
       }
     }
     return .copy
-  }
-
-  /// Copies `count` bytes; up to 16 with two loads and two stores of overlapping words instead
-  /// of a call to `memcpy` (a tiny key's name and value are a few bytes each).
-  @inline(__always)
-  @unsafe private static func copyShort(
-    _ source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, count: Int
-  ) {
-    if count >= 8, count <= 16 {
-      let head = unsafe source.loadUnaligned(as: UInt64.self)
-      let tail = unsafe source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
-      unsafe destination.storeBytes(of: head, as: UInt64.self)
-      unsafe destination.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
-    } else if count >= 4, count < 8 {
-      let head = unsafe source.loadUnaligned(as: UInt32.self)
-      let tail = unsafe source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
-      unsafe destination.storeBytes(of: head, as: UInt32.self)
-      unsafe destination.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
-    } else if count < 4 {
-      for index in 0..<count {
-        unsafe destination.storeBytes(
-          of: source.load(fromByteOffset: index, as: UInt8.self), toByteOffset: index,
-          as: UInt8.self)
-      }
-    } else {
-      unsafe destination.copyMemory(from: source, byteCount: count)
-    }
   }
 
   /// Whether a key name may be an integer's text that ``RDBEncoder/string(unsafeBytes:)``

@@ -80,7 +80,7 @@ struct ZiplistEncoder {
 
   /// Appends a string element of at most 63 bytes (a listpack's short string), as
   /// ``append(unsafeBytes:)`` does, inline and with the bytes moved by word-sized copies
-  /// rather than a `memmove` call per element.
+  /// rather than a `memmove` call per element (``ShortCopy``).
   @inline(__always)
   @unsafe mutating func appendShortString(_ element: UnsafeRawBufferPointer) {
     let length = element.count
@@ -100,41 +100,8 @@ struct ZiplistEncoder {
     var written = unsafe storePreviousLength(entry)
     unsafe (entry + written).storeBytes(of: UInt8(length), as: UInt8.self)
     written &+= 1
-    unsafe Self.copyShort(to: entry + written, from: source, count: length)
+    unsafe ShortCopy.copy(from: source, to: entry + written, count: length)
     endEntry(byteCount: written &+ length)
-  }
-
-  /// Copies `count` bytes (1 to 64) with two overlapping loads and stores of the widest size
-  /// that fits, never touching a byte outside either range.
-  @inline(__always)
-  @unsafe private static func copyShort(
-    to target: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int
-  ) {
-    @inline(__always)
-    func pair<T>(_: T.Type) {
-      let size = MemoryLayout<T>.size
-      let head = unsafe source.loadUnaligned(as: T.self)
-      let tail = unsafe source.loadUnaligned(fromByteOffset: count &- size, as: T.self)
-      unsafe target.storeBytes(of: head, as: T.self)
-      unsafe target.storeBytes(of: tail, toByteOffset: count &- size, as: T.self)
-    }
-    if count >= 16 {
-      if count <= 32 {
-        pair(SIMD16<UInt8>.self)
-      } else {
-        pair(SIMD32<UInt8>.self)
-      }
-    } else if count >= 8 {
-      pair(UInt64.self)
-    } else if count >= 4 {
-      pair(UInt32.self)
-    } else {
-      for index in 0..<count {
-        unsafe target.storeBytes(
-          of: source.load(fromByteOffset: index, as: UInt8.self), toByteOffset: index,
-          as: UInt8.self)
-      }
-    }
   }
 
   /// Appends text, such as a score, as a string entry.
