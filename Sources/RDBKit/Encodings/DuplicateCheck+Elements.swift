@@ -38,6 +38,8 @@ extension DuplicateCheck {
   static let arenaCapacity = elementBytesLimit
   /// The number of hashes collected before they are first sorted.
   static let firstCheckpoint = 4096
+  /// The same for a value hashed from its first element (512 KiB of hashes).
+  static let hashedFirstCheckpoint = 1 << 16
 
   /// Starts a value read element by element, of `count` elements as its header says (the
   /// table is sized for as many of them as it checks, so it is not grown as they come).
@@ -46,6 +48,14 @@ extension DuplicateCheck {
     elementCount = 0
     elementBytes = 0
     arenaUsed = 0
+    if count >= UInt64(hashesElementsFrom) {
+      // Hashed from the first element, and sorted once at the end up to
+      // ``hashedFirstCheckpoint`` elements (then whenever their number has doubled, which
+      // bounds the memory of a value that repeats one element many times).
+      beginCollecting(partition: 0, of: 1, limit: .max)
+      nextCheckpoint = Self.hashedFirstCheckpoint
+      return
+    }
     reserve(Int(min(count, UInt64(Self.elementTableLimit))))
   }
 
@@ -71,7 +81,7 @@ extension DuplicateCheck {
       }
       startCollectingElements()
     }
-    _ = unsafe insertText(bytes)
+    unsafe collect(bytes)
     guard hashes.count >= nextCheckpoint else { return .new }
     nextCheckpoint = hashes.count &* 2
     return sortedHashesRepeat() ? .repeatedHash : .new
@@ -81,7 +91,15 @@ extension DuplicateCheck {
   mutating func endElements() -> Bool {
     defer { reset() }
     guard mode == .collecting else { return true }
-    defer { endPasses() }
+    defer {
+      // Values hashed from their first element come one after another: the memory of up to
+      // ``hashedFirstCheckpoint`` hashes is kept for the next one.
+      if hashes.capacity <= Self.hashedFirstCheckpoint {
+        hashes.removeAll(keepingCapacity: true)
+      } else {
+        endPasses()
+      }
+    }
     return !sortedHashesRepeat()
   }
 
@@ -96,11 +114,15 @@ extension DuplicateCheck {
   /// Whether two of the hashes are equal.
   ///
   /// The hashes are spread evenly (they are seeded hashes), so they are put in buckets by
-  /// their top bits, about four a bucket, and each bucket is sorted by insertion, which meets
-  /// any two equal hashes: two passes over them and a few comparisons each, where a sort by
-  /// comparisons took a mispredicted branch per comparison (5 % of `verify` on `zsets.rdb`).
-  /// More than ``bucketedLimit`` hashes are sorted in place instead, so the copy and the
-  /// bucket starts stay within tens of megabytes.
+  /// their top bits, about 128 a bucket (a few hundred buckets at most for a value the exact
+  /// table did not take: the bucket starts stay in the first-level cache, and the hashes are
+  /// written to each bucket in order), and each bucket's hashes are put in a small
+  /// open-addressed table by their low bits, which meets any two equal hashes: two passes
+  /// over them and about one probe each, in memory the core keeps close. Buckets of about
+  /// four hashes each, sorted by insertion, had their starts and their hashes written at
+  /// random across the whole copy (the repeat check of a rewrite's read-back spent most of
+  /// its time there). More than ``bucketedLimit`` hashes are sorted in place instead, so the
+  /// copy and the bucket starts stay within tens of megabytes.
   /// - Complexity: O(*n*) expected, O(*n* log *n*) past ``bucketedLimit``.
   private mutating func sortedHashesRepeat() -> Bool {
     let count = hashes.count
@@ -114,8 +136,8 @@ extension DuplicateCheck {
       }
       return false
     }
-    var bits = 1
-    while count >> bits > 4 { bits &+= 1 }
+    var bits = 0
+    while count >> bits > 128 { bits &+= 1 }
     let shift = UInt64(64 &- bits)
     // Bucket `b` is `bucketed[starts[b - 1]..<starts[b]]` once the hashes are placed.
     var starts = [Int](repeating: 0, count: (1 << bits) &+ 1)
@@ -127,7 +149,9 @@ extension DuplicateCheck {
             unsafe starts[Int(truncatingIfNeeded: hash >> shift) &+ 1] &+= 1
           }
           var total = 0
+          var largest = 0
           for bucket in unsafe starts.indices {
+            largest = unsafe max(largest, starts[bucket])
             total &+= unsafe starts[bucket]
             unsafe starts[bucket] = total
           }
@@ -136,24 +160,43 @@ extension DuplicateCheck {
             unsafe bucketed[starts[bucket]] = hash
             unsafe starts[bucket] &+= 1
           }
-          var low = 0
-          for bucket in 0..<(1 << bits) {
-            let high = unsafe starts[bucket]
-            var index = low &+ 1
-            while index < high {
-              let hash = unsafe bucketed[index]
-              var place = index &- 1
-              while place >= low, unsafe bucketed[place] > hash {
-                unsafe bucketed[place &+ 1] = bucketed[place]
-                place &-= 1
+          // A table of at least twice the largest bucket's slots; 0 marks an empty slot, so
+          // a hash of 0 is noted apart.
+          var capacity = 16
+          while capacity < largest &* 2 { capacity &*= 2 }
+          return unsafe withUnsafeTemporaryAllocation(of: UInt64.self, capacity: capacity) {
+            table in
+            var low = 0
+            for bucket in 0..<(1 << bits) {
+              let high = unsafe starts[bucket]
+              defer { low = high }
+              guard high &- low > 1 else { continue }
+              var size = 16
+              while size < (high &- low) &* 2 { size &*= 2 }
+              let mask = size &- 1
+              unsafe UnsafeMutableBufferPointer(rebasing: table[..<size]).update(repeating: 0)
+              var sawZero = false
+              for index in low..<high {
+                let hash = unsafe bucketed[index]
+                if hash == 0 {
+                  if sawZero { return true }
+                  sawZero = true
+                  continue
+                }
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                  let held = unsafe table[slot]
+                  if held == 0 {
+                    unsafe table[slot] = hash
+                    break
+                  }
+                  if held == hash { return true }
+                  slot = (slot &+ 1) & mask
+                }
               }
-              if place >= low, unsafe bucketed[place] == hash { return true }
-              unsafe bucketed[place &+ 1] = hash
-              index &+= 1
             }
-            low = high
+            return false
           }
-          return false
         }
       }
     }

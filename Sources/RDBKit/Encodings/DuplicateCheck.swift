@@ -78,6 +78,10 @@ import Darwin
   var elementBytes = 0
   /// The number of collected hashes at which they are sorted next.
   var nextCheckpoint = 0
+  /// The header count from which a value read element by element is checked by its
+  /// elements' hashes from the first one (as past ``elementTableLimit``), not in the table;
+  /// `Int.max` (the default): never. See ``RDBParser/hashesLargeValues``.
+  var hashesElementsFrom = Int.max
 
   /// The bits of a slot that hold an entry's number plus one: the low 16 while there are
   /// fewer than 65,535 entries (always, but for hash collisions in a verifying pass), then
@@ -162,6 +166,13 @@ import Darwin
       return unsafe offer(hasher.hash(bytes)) { unsafe $0.insertInTable(bytes) }
     }
     return unsafe insertInTable(bytes)
+  }
+
+  /// Keeps the hash of text (as ``insertText(_:)`` does in ``Mode/collecting`` of one
+  /// partition with no limit, which a value read element by element uses).
+  @inline(__always)
+  @unsafe mutating func collect(_ bytes: UnsafeRawBufferPointer) {
+    unsafe hashes.append(hasher.hash(bytes))
   }
 
   /// Records bytes that spell no integer in the table.

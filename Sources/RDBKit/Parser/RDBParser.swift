@@ -33,6 +33,20 @@ public struct RDBParser: Sendable {
   /// ``RDBHandler/needsPackedElements``).
   public var decodesEverything: Bool
 
+  /// Whether a sequential parse checks a set, hash or sorted set stored as a hash table or
+  /// skip list of ``hashedValueElements`` elements or more (as its header says) for a
+  /// repeated field or member by the elements' 64-bit seeded hashes, sorted at the value's
+  /// end (and, past 65,536, whenever their number has doubled), as it checks a value past
+  /// the exact table's limits, instead of in the table: a repeat is then reported at the
+  /// value's end, and two different elements are taken for one with a probability under
+  /// *n*²/2⁶⁵. The table's index, probed at random, misses the cache once a value has a few
+  /// thousand elements; the hashes are written in order. For a parse whose only finding that
+  /// matters is whether the file reads back (a rewrite's new file); false by default.
+  public var hashesLargeValues = false
+
+  /// The header count from which ``hashesLargeValues`` applies.
+  public static let hashedValueElements = 256
+
   /// Creates a parser; pass `progress` to follow a long parse from another thread, and
   /// `decodesEverything` to decode what the handler does not read.
   public init(progress: ParseProgress? = nil, decodesEverything: Bool = false) {
@@ -100,6 +114,7 @@ public struct RDBParser: Sendable {
     decoder.leavesStringsToChecksum =
       leavingStringsToChecksum && !H.needsStringValues && !decodesEverything
     decoder.leavesBlobsToChecksum = leavingPackedValuesToChecksum
+    if hashesLargeValues { decoder.duplicates.hashesElementsFrom = Self.hashedValueElements }
     return try decoder.run(&handler)
   }
 

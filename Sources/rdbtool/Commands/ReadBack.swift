@@ -35,7 +35,9 @@ final class ReadBack {
       parsed.set(
         Result { () throws(RDBError) -> (Int, ParseSummary) in
           var count = KeyCountAnalyzer()
-          let summary = try RDBParser().parse(
+          var parser = RDBParser()
+          parser.hashesLargeValues = true
+          let summary = try parser.parse(
             input: input, leavingStringsToChecksum: true, leavingPackedValuesToChecksum: true,
             into: &count)
           return (count.total.keys, summary)
