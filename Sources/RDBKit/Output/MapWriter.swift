@@ -18,6 +18,9 @@ struct MapWriter {
   private let entries = EntryOffsets()
   private var needsPairs = false
   private var checksRepeats = false
+  /// The lengths of the keys written (mod 64), one bit each: a key whose length's bit is not
+  /// set repeats none, which spares the comparisons for most entries.
+  private var keyLengths: UInt64 = 0
   private var keyStart = 0
   /// Entries still expected (stream entries announce their field count).
   var remaining = 0
@@ -32,6 +35,7 @@ struct MapWriter {
     entries.count = 0
     needsPairs = false
     self.checksRepeats = checksRepeats
+    keyLengths = 0
   }
 
   /// Writes the separator, `key` and the colon; the caller then writes the value.
@@ -65,8 +69,10 @@ struct MapWriter {
   @inline(__always)
   mutating func endKey(in output: OutputBuffer) {
     entries.append(key: keyStart, colon: output.count)
-    if checksRepeats, !needsPairs, entries.count > 1, repeatsAnEarlierKey(in: output) {
-      needsPairs = true
+    if checksRepeats, !needsPairs {
+      let length: UInt64 = 1 &<< UInt64(truncatingIfNeeded: (output.count &- keyStart) & 63)
+      if keyLengths & length != 0, repeatsAnEarlierKey(in: output) { needsPairs = true }
+      keyLengths |= length
     }
     output.append(UInt8(ascii: ":"))
   }

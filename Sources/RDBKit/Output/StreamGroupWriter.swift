@@ -3,10 +3,21 @@
 /// A group's pending entries come before its consumers in the file, but each pending entry
 /// is written with the name of the consumer that owns it, so the group's entries are held
 /// until its consumers have been read.
+///
+/// The pending entries are in ID order in every file a server writes (its list is a radix
+/// tree), so a consumer's entry is found among them by binary search and its owner kept
+/// beside it: no hashing. Entries out of order (a file no server wrote) are matched through a
+/// dictionary instead. A later owner of an entry replaces an earlier one either way.
 struct StreamGroupWriter {
   private var pending: [(id: StreamID, deliveryTime: Int64, deliveryCount: UInt64)] = []
-  private var owners: [StreamID: [UInt8]] = [:]
-  private var consumerName: [UInt8] = []
+  /// Per pending entry, the index of the consumer that owns it, or -1.
+  private var owner: [Int32] = []
+  /// Whether the pending entries' IDs ascend (then ``owner`` is used, else ``owners``).
+  private var pendingAscends = true
+  private var owners: [StreamID: Int32] = [:]
+  /// Each consumer's name as written (JSON text), one after the other, and where each ends.
+  private var names: [UInt8] = []
+  private var nameEnds: [Int] = []
   private var groupCount = 0
   private var consumerCount = 0
   private var inGroup = false
@@ -56,11 +67,17 @@ struct StreamGroupWriter {
     output.append(",\"consumers\":[")
     consumerCount = 0
     pending.removeAll(keepingCapacity: true)
-    owners.removeAll(keepingCapacity: true)
+    owner.removeAll(keepingCapacity: true)
+    pendingAscends = true
+    if !owners.isEmpty { owners.removeAll(keepingCapacity: true) }
+    names.removeAll(keepingCapacity: true)
+    nameEnds.removeAll(keepingCapacity: true)
   }
 
   mutating func addPending(id: StreamID, deliveryTime: Int64, deliveryCount: UInt64) {
+    if let last = pending.last, !(last.id < id) { pendingAscends = false }
     pending.append((id, deliveryTime, deliveryCount))
+    owner.append(-1)
   }
 
   @unsafe mutating func beginConsumer(
@@ -72,7 +89,8 @@ struct StreamGroupWriter {
     output.append("{\"name\":")
     let nameStart = output.count
     unsafe JSONText.appendValue(name, style: style, to: output)
-    consumerName = output.bytes(in: nameStart..<output.count)
+    names += output.bytes(in: nameStart..<output.count)
+    nameEnds.append(names.count)
     output.append(",\"seen_time_ms\":")
     output.append(integer: info.seenTime)
     if let activeTime = info.activeTime {
@@ -85,7 +103,23 @@ struct StreamGroupWriter {
   }
 
   mutating func addConsumerPending(id: StreamID) {
-    owners[id] = consumerName
+    let consumer = Int32(truncatingIfNeeded: nameEnds.count &- 1)
+    guard pendingAscends else {
+      owners[id] = consumer
+      return
+    }
+    // The first entry not below `id`.
+    var low = 0
+    var high = pending.count
+    while low < high {
+      let middle = (low &+ high) &>> 1
+      if pending[middle].id < id {
+        low = middle &+ 1
+      } else {
+        high = middle
+      }
+    }
+    if low < pending.count, pending[low].id == id { owner[low] = consumer }
   }
 
   /// Ends the open group: consumers, then its pending entries with their owners.
@@ -97,8 +131,12 @@ struct StreamGroupWriter {
       output.append("{\"id\":\"")
       output.append(entry.id)
       output.append("\",\"consumer\":")
-      if let owner = owners[entry.id] {
-        output.append(contentsOf: owner)
+      let consumer = pendingAscends ? Int(owner[index]) : Int(owners[entry.id] ?? -1)
+      if consumer >= 0 {
+        let start = consumer == 0 ? 0 : nameEnds[consumer &- 1]
+        unsafe names.withUnsafeBytes {
+          unsafe output.append(UnsafeRawBufferPointer(rebasing: $0[start..<nameEnds[consumer]]))
+        }
       } else {
         output.append("null")
       }
