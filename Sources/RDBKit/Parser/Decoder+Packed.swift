@@ -30,6 +30,14 @@ extension Decoder {
       try handler.beginValue(encoding: type.storedEncoding)
       return try reportLeftBlob(kind, left, to: &handler)
     }
+    if H.measuresPackedBlobsAside, let shape = PackedShape(type),
+      let (aside, count) = try takeBlobAside(
+        kind, group: group, type: type, shape: shape, origin: blobOrigin, handler: &handler)
+    {
+      try handler.beginValue(encoding: type.storedEncoding)
+      try reportAsideBlob(aside, count: count, to: &handler)
+      return try handler.packedBlobAside(aside)
+    }
     let blob = unsafe try readString(into: .blob, persistent: false)
     try handler.beginValue(encoding: type.storedEncoding)
     // A compressed blob measured for a handler that leaves its other bytes to the checksum is
@@ -123,8 +131,14 @@ extension Decoder {
       let blobOrigin = source.offset
       let kind: ValueBlob.Kind =
         container == 1 ? .plainNode : type == .listQuicklist ? .ziplist : .listpack
-      let left = try leaveBlobToChecksum(
+      var left = try leaveBlobToChecksum(
         kind, group: 1, counting: H.needsPackedElementCounts, origin: blobOrigin)
+      var aside: (blob: PackedBlobAside, count: Int?)? = nil
+      if H.measuresPackedBlobsAside, left == nil, container == 2 {
+        aside = try takeBlobAside(
+          kind, group: 1, type: nil, shape: .list, origin: blobOrigin, handler: &handler)
+        if let aside { left = (aside.blob.length, aside.count) }
+      }
       let node =
         left == nil
         ? unsafe try readString(into: .blob, persistent: false)
@@ -136,6 +150,11 @@ extension Decoder {
           encoding = .listpack
         }
         try handler.beginValue(encoding: encoding)
+      }
+      if let aside {
+        try reportAsideBlob(aside.blob, count: aside.count, to: &handler)
+        try handler.packedBlobAside(aside.blob)
+        continue
       }
       if let left {
         try reportLeftBlob(kind, left, to: &handler)

@@ -161,7 +161,7 @@ extension Decoder {
   /// The element count of the LZF-compressed blob at the start of `bytes` (its 0xC3 marker,
   /// its two lengths, then its stream) as the header its first literal run shows gives it, or
   /// nil when it does not show it.
-  @unsafe private static func compressedCount(
+  @unsafe static func compressedCount(
     _ bytes: UnsafeRawBufferPointer, _ kind: ValueBlob.Kind, group: Int
   ) -> Int? {
     if kind == .plainNode { return 1 }

@@ -38,6 +38,12 @@ enum ScratchSlot {
   /// (``leaveBlobToChecksum(_:origin:)``), and how many were.
   var leavesBlobsToChecksum = false
   var blobsLeftToChecksum = 0
+  /// Compressed packed blobs the handler took to measure on another thread
+  /// (``RDBHandler/measuresPackedBlobsAside``).
+  var blobsMeasuredAside = 0
+  /// For such blobs of a mapped file whose pages are released as the parse goes: the oldest
+  /// byte the thread measuring them has still to read (``ReleaseHold``).
+  var releaseHold: ReleaseHold?
   /// Master field names of the stream node being read.
   var masterFields: [PackedElement] = []
   /// Master IDs of the current stream's nodes, in file order.
@@ -104,6 +110,50 @@ enum ScratchSlot {
 
   /// Parses the whole input into `handler`.
   mutating func run<H: RDBHandler>(_ handler: inout H) throws(RDBError) -> ParseSummary {
+    guard H.measuresPackedBlobsAside else { return try runRecords(&handler) }
+    if source.releasesMappedPages {
+      let hold = ReleaseHold()
+      releaseHold = hold
+      source.hold = hold
+    }
+    // The blobs measured aside lie before any record still being read: their damage, if
+    // any, comes first.
+    var summary: ParseSummary
+    do {
+      summary = try runRecords(&handler)
+    } catch {
+      _ = try handler.finishPackedBlobsAside()
+      throw error
+    }
+    let aside = try handler.finishPackedBlobsAside()
+    if !aside.isEmpty {
+      // In file order, as a walk here would have raised them; the empty-key warning stays
+      // last.
+      let tail = firstEmptyKey == nil ? 0 : 1
+      let own = summary.warnings.dropLast(tail)
+      var merged: [RDBWarning] = []
+      var (next, nextAside) = (own.startIndex, 0)
+      while next < own.endIndex || nextAside < aside.count {
+        if nextAside == aside.count
+          || (next < own.endIndex && own[next].offset <= aside[nextAside].offset)
+        {
+          merged.append(own[next])
+          next += 1
+        } else {
+          merged.append(aside[nextAside])
+          nextAside += 1
+        }
+      }
+      summary.warnings =
+        Array(merged.prefix(ParseSummary.warningLimit)) + summary.warnings.suffix(tail)
+    }
+    return summary
+  }
+
+  /// ``run(_:)`` but for the blobs measured aside.
+  private mutating func runRecords<H: RDBHandler>(_ handler: inout H) throws(RDBError)
+    -> ParseSummary
+  {
     let header = unsafe Array(try source.take(9))
     version = try RDBVersion.parse(header)
     leavesStringsToChecksum =

@@ -170,6 +170,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public static var needsPackedElements: Bool { Next.needsPackedElements }
   public static var needsPackedElementCounts: Bool { Next.needsPackedElementCounts }
   public static var needsPackedElementLengths: Bool { Next.needsPackedElementLengths }
+  public static var measuresPackedBlobsAside: Bool { Next.measuresPackedBlobsAside }
   public static var restartsCleanly: Bool { Next.restartsCleanly }
   public static var needsModulePayloads: Bool { Next.needsModulePayloads }
 
@@ -222,6 +223,16 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   }
   public mutating func largestPackedElement(_ byteCount: Int) throws(RDBError) {
     if passing { try next.largestPackedElement(byteCount) }
+  }
+  public mutating func takesPackedBlobAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool {
+    guard passing else { return false }
+    return try next.takesPackedBlobAside(releaseHold: releaseHold)
+  }
+  public mutating func packedBlobAside(_ blob: PackedBlobAside) throws(RDBError) {
+    if passing { try next.packedBlobAside(blob) }
+  }
+  public mutating func finishPackedBlobsAside() throws(RDBError) -> [RDBWarning] {
+    try next.finishPackedBlobsAside()
   }
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {
     if passing { try next.valueBlob(blob) }

@@ -55,6 +55,10 @@ public protocol RDBHandler {
   /// decodes every blob (none is left to the checksum) and measures its elements as it
   /// walks and checks them in place. The default is false.
   static var needsPackedElementLengths: Bool { get }
+  /// Whether a handler with ``needsPackedElementLengths`` may take LZF-compressed ziplist and
+  /// listpack values and list nodes of an input held in memory (a mapped file) undecoded, to
+  /// measure them on another thread (``packedBlobAside(_:)``). The default is false.
+  static var measuresPackedBlobsAside: Bool { get }
   /// Whether the handler can be started over from a copy of itself: it keeps results only in
   /// its own value (no output written as it goes). The parser may then re-read a file whose
   /// checksum turned out to be missing, decompressing what it had left to the checksum.
@@ -120,6 +124,21 @@ public protocol RDBHandler {
   /// walked in place (intsets, zipmaps, hashes with field TTLs, PLAIN nodes) report their
   /// element events instead.
   mutating func largestPackedElement(_ byteCount: Int) throws(RDBError)
+  /// For a handler with ``measuresPackedBlobsAside``, asked before such a blob is read: true
+  /// has it reported by ``packedBlobAside(_:)``, false has it decoded and measured here.
+  /// `releaseHold`, over a mapped file whose pages are released behind the parse, is where
+  /// the thread measuring the blobs says which bytes it has yet to read (the same for the
+  /// whole parse).
+  mutating func takesPackedBlobAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool
+  /// A blob ``takesPackedBlobAside()`` took, after its ``valueBlob(_:)`` (its element count
+  /// from its header) and in place of ``largestPackedElement(_:)``: its bytes stay valid for
+  /// the whole parse, and ``PackedBlobAside/measure(with:)`` decompresses, checks and measures
+  /// it as the parser would have.
+  mutating func packedBlobAside(_ blob: PackedBlobAside) throws(RDBError)
+  /// For a handler with ``measuresPackedBlobsAside``, after the last record (before the
+  /// checksum is compared) and when the parse fails: the handler finishes measuring the blobs
+  /// it took, throws the first damage they hold, and returns the warnings their walks raised.
+  mutating func finishPackedBlobsAside() throws(RDBError) -> [RDBWarning]
   /// A string value's length, reported before ``stringValue(_:)`` (and instead of it when the
   /// handler does not need string values).
   mutating func stringLength(_ byteCount: Int) throws(RDBError)
@@ -182,6 +201,7 @@ extension RDBHandler {
   public static var needsPackedElements: Bool { needsElements }
   public static var needsPackedElementCounts: Bool { false }
   public static var needsPackedElementLengths: Bool { false }
+  public static var measuresPackedBlobsAside: Bool { false }
   public static var restartsCleanly: Bool { false }
   public static var needsModulePayloads: Bool { false }
   public mutating func header(_ version: RDBVersion) throws(RDBError) {}
@@ -203,6 +223,11 @@ extension RDBHandler {
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {}
   public mutating func listpackListNode(_ node: RawSpan) throws(RDBError) -> Bool { false }
   public mutating func largestPackedElement(_ byteCount: Int) throws(RDBError) {}
+  public mutating func takesPackedBlobAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool {
+    false
+  }
+  public mutating func packedBlobAside(_ blob: PackedBlobAside) throws(RDBError) {}
+  public mutating func finishPackedBlobsAside() throws(RDBError) -> [RDBWarning] { [] }
   public mutating func stringLength(_ byteCount: Int) throws(RDBError) {}
   public mutating func stringValue(_ value: RawSpan) throws(RDBError) {}
   public mutating func listElement(_ element: RawSpan) throws(RDBError) {}

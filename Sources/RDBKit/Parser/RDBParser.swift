@@ -178,7 +178,11 @@ public struct RDBParser: Sendable {
       // A compressed value left to the checksum may be damaged before this error (and be its
       // cause): report the first damage in the file as a parse that decodes everything names
       // it (its own finding when both stop at the same byte).
-      guard decoder.stringsLeftToChecksum > 0 || decoder.blobsLeftToChecksum > 0 else {
+      // Blobs measured aside are alike: a later record's error may surface before theirs.
+      guard
+        decoder.stringsLeftToChecksum > 0 || decoder.blobsLeftToChecksum > 0
+          || decoder.blobsMeasuredAside > 0
+      else {
         throw error
       }
       var probe = DamageProbe()

@@ -37,6 +37,9 @@ import Darwin
   /// caller holds in memory.
   private let ahead: ChecksumAhead?
   private var releasedPosition = 0
+  /// The oldest byte another thread has still to read (``ReleaseHold``): no page at or after
+  /// it is released, and the parser waits for that thread when it falls too far behind.
+  var hold: ReleaseHold?
   /// Where the bytes being captured start in the window (see ``beginCapture()``), or -1.
   private var captureStart = -1
 
@@ -93,6 +96,8 @@ import Darwin
     unsafe UnsafeRawBufferPointer(start: base, count: end)
   }
 
+  /// Whether pages behind the read position are released (a private mapping the parser owns).
+  var releasesMappedPages: Bool { releasesPages }
   /// Whether buffers from ``take(_:)`` stay valid for the whole parse.
   var keepsBytes: Bool { refill == nil }
   /// The absolute offset of the next unread byte.
@@ -341,12 +346,15 @@ import Darwin
     guard releasesPages, let start = unsafe window.baseAddress else { return }
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))
     // Pages the CRC thread has yet to read stay: releasing them would fault them in twice.
-    let end = (released &- Self.releaseLag) / page * page
+    // So do those another thread has yet to read (a packed value measured on a second core).
+    var end = (released &- Self.releaseLag) / page * page
+    if let hold { end = min(end, hold.floor(at: position) / page * page) }
     if end &- releasedPosition >= Self.crcStep {
       _ = unsafe madvise(
         UnsafeMutableRawPointer(mutating: start + releasedPosition), end &- releasedPosition,
         MADV_DONTNEED)
       releasedPosition = end
+      hold?.released(through: end)
     }
   }
 }

@@ -135,7 +135,10 @@ extension RDBTool {
       _ source: InputSource, into consumer: C, client: S3Client?, selection: KeySelection,
       models: inout [MemoryModel]
     ) throws -> C {
-      var estimator = KeyFilter(memory.estimator(consumer), selection: selection)
+      var measuring = memory.estimator(consumer)
+      // Packed values are decompressed and walked for their largest element on a second core.
+      measuring.measuresOnSecondCore = true
+      var estimator = KeyFilter(measuring, selection: selection)
       try ParseRun.parse(
         source, into: &estimator, client: client, options: options,
         quiet: destination.writesToTerminal, selection: selection)

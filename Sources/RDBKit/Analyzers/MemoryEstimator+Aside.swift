@@ -1,0 +1,163 @@
+/// Packed values measured on a second core (``measuresOnSecondCore``).
+///
+/// The longest element of a value stored packed (the `len_largest_element` column) needs its
+/// blob decompressed, walked and its repeats checked: most of the parse's time on files of
+/// small aggregates. With a second core, the parser hands each LZF-compressed ziplist and
+/// listpack blob over undecoded (``RDBHandler/packedBlobAside(_:)``) to a
+/// ``PackedBlobWorker``'s queue and reads on; when the queue is full, the parser measures the
+/// blob itself, so the two threads share the work. Over a mapped file the worker keeps a
+/// ``ReleaseHold`` at its oldest blob, so that the parse releases no page it has yet to read
+/// and waits for it when it falls far behind.
+///
+/// A blob's longest element only feeds its key's report (never the size, which the blob's
+/// length and header count give), so a report is finished but for that figure: reports wait,
+/// in file order, until their blobs are measured, and go to the consumer in that order. A
+/// damaged blob stops the reports at its key and its error is thrown, as when the parser meets
+/// it; an error the parser meets later first is preceded by the blobs before it
+/// (``RDBHandler/finishPackedBlobsAside()``), and the parse that fails is run again by the
+/// parser to name the first damage as a whole decode does.
+extension MemoryEstimator {
+  /// The most reports held for their blobs before the parse waits for the worker.
+  static var pendingReportLimit: Int { 8192 }
+  /// The reports held at which a key's end takes the results measured so far.
+  static var collectedReportCount: Int { 64 }
+
+  public static var measuresPackedBlobsAside: Bool { needsPackedElementLengths }
+
+  public mutating func takesPackedBlobAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool {
+    guard measuresOnSecondCore else { return false }
+    guard let worker = aside.worker else {
+      guard PackedBlobWorker.hasSecondCore, let started = PackedBlobWorker(hold: releaseHold)
+      else {
+        measuresOnSecondCore = false
+        return false
+      }
+      aside.worker = started
+      aside.hold = started.hold
+      return true
+    }
+    if aside.outcome.queued < PackedBlobWorker.queueLimit { return true }
+    worker.collect(&aside.outcome)
+    try takeOutcome()
+    return aside.outcome.queued < PackedBlobWorker.queueLimit
+  }
+
+  public mutating func packedBlobAside(_ blob: PackedBlobAside) throws(RDBError) {
+    guard let worker = aside.worker else { return }
+    worker.push(
+      PackedBlobWorker.Job(blob: blob, report: aside.base + aside.reports.count),
+      taking: &aside.outcome)
+    aside.keyBlobs += 1
+    aside.blobsTaken += 1
+    try takeOutcome()
+  }
+
+  public mutating func finishPackedBlobsAside() throws(RDBError) -> [RDBWarning] {
+    guard let worker = aside.worker else { return [] }
+    defer {
+      worker.stop()
+      aside.worker = nil
+    }
+    worker.drain(&aside.outcome)
+    try takeOutcome()
+    return aside.warnings
+  }
+
+  /// Passes `report` to the consumer, or holds it (and those after it) until its blobs are
+  /// measured.
+  mutating func deliverAside(_ report: KeyMemoryReport) throws(RDBError) {
+    guard let worker = aside.worker, aside.keyBlobs > 0 || aside.first < aside.reports.count
+    else { return try consumer.consume(report) }
+    aside.reports.append(report)
+    aside.waiting.append(aside.keyBlobs)
+    aside.keyBlobs = 0
+    let held = aside.reports.count - aside.first
+    if held > Self.pendingReportLimit {
+      worker.drain(&aside.outcome)
+      try takeOutcome()
+    } else if held % Self.collectedReportCount == 0 {
+      worker.collect(&aside.outcome)
+      try takeOutcome()
+    }
+  }
+
+  /// Takes what the worker measured: each blob's longest element into its report (or the
+  /// current key's), the warnings with their keys; passes the reports now finished, and
+  /// throws the damage found.
+  private mutating func takeOutcome() throws(RDBError) {
+    // Warnings first: their reports are still held.
+    if !aside.outcome.warnings.isEmpty {
+      for (warning, report) in aside.outcome.warnings {
+        var named = warning
+        named.key = keyName(of: report)
+        aside.warnings.append(named)
+      }
+      aside.outcome.warnings.removeAll()
+    }
+    if !aside.outcome.results.isEmpty {
+      let current = aside.base + aside.reports.count
+      for result in aside.outcome.results {
+        if result.report == current {
+          if result.largest > largest { largest = result.largest }
+          aside.keyBlobs -= 1
+        } else {
+          let slot = result.report - aside.base
+          if result.largest > aside.reports[slot].largestElementLength {
+            aside.reports[slot].largestElementLength = result.largest
+          }
+          aside.waiting[slot] -= 1
+        }
+      }
+      aside.outcome.results.removeAll(keepingCapacity: true)
+      try passFinishedReports()
+    }
+    if let failure = aside.outcome.failure {
+      var error = failure.error
+      error.key = keyName(of: failure.report)
+      throw error
+    }
+  }
+
+  /// Passes the held reports, in order, up to the first whose blobs are not all measured.
+  private mutating func passFinishedReports() throws(RDBError) {
+    while aside.first < aside.reports.count, aside.waiting[aside.first] == 0 {
+      try consumer.consume(aside.reports[aside.first])
+      aside.first += 1
+    }
+    if aside.first == aside.reports.count, aside.first > 0 {
+      aside.base += aside.first
+      aside.first = 0
+      aside.reports.removeAll(keepingCapacity: true)
+      aside.waiting.removeAll(keepingCapacity: true)
+    }
+  }
+
+  /// The name of the key of report `number`, held or current, as warnings and errors give it.
+  private func keyName(of number: Int) -> String {
+    let slot = number - aside.base
+    let name = slot < aside.reports.count ? aside.reports[slot].name : key
+    return unsafe name.withUnsafeBytes { unsafe String(decoding: $0, as: UTF8.self) }
+  }
+}
+
+/// The state of ``MemoryEstimator/measuresOnSecondCore``.
+struct AsideReports {
+  /// The worker, once the first blob is taken.
+  var worker: PackedBlobWorker?
+  /// What was last taken from the worker, and how many blobs it had queued then.
+  var outcome = PackedBlobWorker.Outcome()
+  /// Reports held, from ``first`` on; the number of report `n` is `base + n`.
+  var reports: [KeyMemoryReport] = []
+  /// The blobs of each held report not yet measured.
+  var waiting: [Int] = []
+  var first = 0
+  var base = 0
+  /// The current key's blobs not yet measured.
+  var keyBlobs = 0
+  /// Warnings the worker's walks raised, with their keys.
+  var warnings: [RDBWarning] = []
+  /// The blobs handed to the worker in all.
+  var blobsTaken = 0
+  /// The worker's ``ReleaseHold``, kept after the parse for its figures.
+  var hold: ReleaseHold?
+}
