@@ -24,9 +24,17 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
   private let style: ByteStringStyle
   /// The input the next reports come from, written in a last `file` column; nil for none.
   public var file: String? {
-    didSet { fileBytes = file.map { Array($0.utf8) } ?? [] }
+    didSet {
+      fileBytes = file.map { Array($0.utf8) } ?? []
+      writesSmallRows = file == nil && (format == .jsonl || style != .base64)
+    }
   }
   private var fileBytes: [UInt8] = []
+  /// The texts rows are assembled from (``RowText``).
+  private let rowText = RowText()
+  /// Whether a small key's row may be written in one piece (``appendSmallCSVRow(_:key:)``,
+  /// ``appendSmallJSONRow(_:)``): no `file` column, and in CSV names not in base64.
+  private var writesSmallRows: Bool
 
   /// Writes to `output` in `format`, byte strings in `style` (in CSV, ``ByteStringStyle/utf8``
   /// is taken as text). CSV starts with its header row, ending in `file` when `withFile`.
@@ -36,6 +44,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     self.output = output
     self.format = format
     self.style = style
+    writesSmallRows = format == .jsonl || style != .base64
     if format == .csv {
       self.output.append(
         "database,type,key,size_in_bytes,encoding,num_elements,len_largest_element,expiry")
@@ -106,6 +115,9 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
   }
 
   private mutating func appendCSV(_ report: KeyMemoryReport) {
+    if writesSmallRows, unsafe report.withKeyBytes({ unsafe appendSmallCSVRow(report, key: $0) }) {
+      return
+    }
     appendDatabase(report.database)
     output.append(UInt8(ascii: ","))
     output.appendTypeName(of: report)
@@ -135,6 +147,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
   private mutating func appendJSON(_ report: KeyMemoryReport) {
     output.appendRecordStart(database: report.database)
     unsafe report.withKeyBytes { unsafe JSONText.appendValue($0, style: style, to: output) }
+    if writesSmallRows, !report.isVectorSet { return appendSmallJSONRow(report) }
     output.append(",\"type\":\"")
     output.appendTypeName(of: report)
     output.append(UInt8(ascii: "\""))
@@ -153,5 +166,90 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
       unsafe fileBytes.withUnsafeBytes { unsafe JSONText.appendEscaped($0, to: output) }
     }
     output.append("}\n")
+  }
+
+  /// Writes the CSV row of a key named by 4 to 32 plain bytes (``copyPlainName(_:count:to:)``)
+  /// whose expiry, if any, falls in the years 0–9999, in room reserved once, and returns true;
+  /// returns false, having written nothing, for any other key (the general path writes it).
+  @inline(__always)
+  private func appendSmallCSVRow(_ report: KeyMemoryReport, key: UnsafeRawBufferPointer) -> Bool {
+    let count = key.count
+    guard count >= 4, count <= 32, let source = key.baseAddress, !report.isVectorSet else {
+      return false
+    }
+    let table = unsafe UnsafeRawPointer(rowText.table)
+    // The database (up to 21 bytes), the type (16 stored), the key and a comma, three
+    // figures (21 each), the encoding (16) and the date (24) and the line's end.
+    let out = unsafe output.reserve(192)
+    var at: Int
+    let database = report.database
+    if UInt(bitPattern: database) < 10 {
+      // The digit, then a comma (0x2C).
+      unsafe out.storeBytes(
+        of: UInt16(truncatingIfNeeded: 48 &+ database) | 0x2C00, as: UInt16.self)
+      at = 2
+    } else {
+      at = unsafe DecimalText.write(Int64(database), to: out)
+      unsafe out.storeBytes(of: UInt8(ascii: ","), toByteOffset: at, as: UInt8.self)
+      at &+= 1
+    }
+    at &+= unsafe Self.writeName(
+      at: rowText.typeOffset(DataTypeIndex.of(report.type)), of: table, to: out + at)
+    guard unsafe Self.copyPlainName(source, count: count, to: out + at) else { return false }
+    at &+= count
+    unsafe out.storeBytes(of: UInt8(ascii: ","), toByteOffset: at, as: UInt8.self)
+    at &+= 1
+    at &+= unsafe Self.writeFigure(report.sizeInBytes, to: out + at, table: table)
+    at &+= unsafe Self.writeName(
+      at: rowText.encodingOffset(EncodingIndex.of(report.encoding)), of: table, to: out + at)
+    at &+= unsafe Self.writeFigure(report.elementCount, to: out + at, table: table)
+    at &+= unsafe Self.writeFigure(report.largestElementLength, to: out + at, table: table)
+    if let expiresAt = report.expiresAt {
+      guard unsafe Self.writeDate(expiresAt, to: out + at) else { return false }
+      at &+= 24
+    }
+    unsafe out.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: at, as: UInt8.self)
+    output.advance(by: at &+ 1)
+    return true
+  }
+
+  /// Writes a JSON line's fields after the key, without a `file` field and of a type other
+  /// than a vector set, in room reserved once.
+  @inline(__always)
+  private func appendSmallJSONRow(_ report: KeyMemoryReport) {
+    let table = unsafe UnsafeRawPointer(rowText.table)
+    // The literals (113 bytes), a type and an encoding (16 stored each), three figures and
+    // an expiry (21 each).
+    let out = unsafe output.reserve(256)
+    var at = 0
+    @inline(__always)
+    func put(_ text: StaticString) {
+      unsafe (out + at).copyMemory(from: text.utf8Start, byteCount: text.utf8CodeUnitCount)
+      at &+= text.utf8CodeUnitCount
+    }
+    // Each name and figure is written with its comma, which the next literal overwrites.
+    put(",\"type\":\"")
+    at &+=
+      unsafe Self.writeName(
+        at: rowText.typeOffset(DataTypeIndex.of(report.type)), of: table, to: out + at) &- 1
+    put("\",\"size_in_bytes\":")
+    at &+= unsafe Self.writeFigure(report.sizeInBytes, to: out + at, table: table) &- 1
+    put(",\"encoding\":\"")
+    at &+=
+      unsafe Self.writeName(
+        at: rowText.encodingOffset(EncodingIndex.of(report.encoding)), of: table, to: out + at)
+      &- 1
+    put("\",\"num_elements\":")
+    at &+= unsafe Self.writeFigure(report.elementCount, to: out + at, table: table) &- 1
+    put(",\"len_largest_element\":")
+    at &+= unsafe Self.writeFigure(report.largestElementLength, to: out + at, table: table) &- 1
+    put(",\"expire_ms\":")
+    if let expiresAt = report.expiresAt {
+      at &+= unsafe DecimalText.write(expiresAt, to: out + at)
+    } else {
+      put("null")
+    }
+    put("}\n")
+    output.advance(by: at)
   }
 }
