@@ -129,6 +129,13 @@ extension MemoryEstimator {
       aside.first = 0
       aside.reports.removeAll(keepingCapacity: true)
       aside.waiting.removeAll(keepingCapacity: true)
+    } else if aside.first >= Self.collectedReportCount, aside.first * 2 >= aside.reports.count {
+      // The worker may never have caught up when reports are passed: drop those passed once
+      // they are half the array, or it would keep every report of the file (and its name).
+      aside.reports.removeSubrange(..<aside.first)
+      aside.waiting.removeSubrange(..<aside.first)
+      aside.base += aside.first
+      aside.first = 0
     }
   }
 
