@@ -130,10 +130,10 @@ public protocol RDBHandler {
   /// the thread measuring the blobs says which bytes it has yet to read (the same for the
   /// whole parse).
   mutating func takesPackedBlobAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool
-  /// A blob ``takesPackedBlobAside()`` took, after its ``valueBlob(_:)`` (its element count
-  /// from its header) and in place of ``largestPackedElement(_:)``: its bytes stay valid for
-  /// the whole parse, and ``PackedBlobAside/measure(with:)`` decompresses, checks and measures
-  /// it as the parser would have.
+  /// A blob ``takesPackedBlobAside(releaseHold:)`` took, after its ``valueBlob(_:)`` (its
+  /// element count from its header) and in place of ``largestPackedElement(_:)``: its bytes
+  /// stay valid for the whole parse, and a ``PackedBlobMeasurer`` decompresses, checks and
+  /// measures it as the parser would have.
   mutating func packedBlobAside(_ blob: PackedBlobAside) throws(RDBError)
   /// For a handler with ``measuresPackedBlobsAside``, after the last record (before the
   /// checksum is compared) and when the parse fails: the handler finishes measuring the blobs
