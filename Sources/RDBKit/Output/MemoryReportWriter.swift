@@ -24,17 +24,14 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
   private let style: ByteStringStyle
   /// The input the next reports come from, written in a last `file` column; nil for none.
   public var file: String? {
-    didSet {
-      fileBytes = file.map { Array($0.utf8) } ?? []
-      writesSmallRows = file == nil && (format == .jsonl || style != .base64)
-    }
+    didSet { fileBytes = file.map { Array($0.utf8) } ?? [] }
   }
   private var fileBytes: [UInt8] = []
   /// The texts rows are assembled from (``RowText``).
   private let rowText = RowText()
   /// Whether a small key's row may be written in one piece (``appendSmallCSVRow(_:key:)``,
   /// ``appendSmallJSONRow(_:)``): no `file` column, and in CSV names not in base64.
-  private var writesSmallRows: Bool
+  private var writesSmallRows: Bool { file == nil && (format == .jsonl || style != .base64) }
 
   /// Writes to `output` in `format`, byte strings in `style` (in CSV, ``ByteStringStyle/utf8``
   /// is taken as text). CSV starts with its header row, ending in `file` when `withFile`.
@@ -44,7 +41,6 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     self.output = output
     self.format = format
     self.style = style
-    writesSmallRows = format == .jsonl || style != .base64
     if format == .csv {
       self.output.append(
         "database,type,key,size_in_bytes,encoding,num_elements,len_largest_element,expiry")
@@ -205,7 +201,7 @@ public struct MemoryReportWriter: KeyMemoryConsumer {
     at &+= unsafe Self.writeFigure(report.elementCount, to: out + at, table: table)
     at &+= unsafe Self.writeFigure(report.largestElementLength, to: out + at, table: table)
     if let expiresAt = report.expiresAt {
-      guard unsafe Self.writeDate(expiresAt, to: out + at) else { return false }
+      guard unsafe OutputBuffer.writeISO8601(expiresAt, to: out + at) else { return false }
       at &+= 24
     }
     unsafe out.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: at, as: UInt8.self)
