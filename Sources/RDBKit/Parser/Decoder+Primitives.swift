@@ -156,6 +156,8 @@ extension Decoder {
   @inline(__always)
   mutating func passElementString() throws(RDBError) {
     if leavesStringsToChecksum {
+      // Most elements are stepped over at once (a raw string the window holds, an integer).
+      guard !source.skipPlainString() else { return }
       try passStringLeftToChecksum()
     } else {
       _ = unsafe try readString(into: .second, persistent: false)

@@ -21,10 +21,13 @@ extension Decoder {
         if length < 253 { try source.skip(UInt64(length)) }
       }
     case .sortedSet2:
-      let count = try readLength()
-      for _ in 0..<count {
+      var left = try readLength()
+      while left > 0 {
+        left &-= source.skipPlainStrings(upTo: left, trailing: 8)
+        guard left > 0 else { break }
         try skipString()
         try source.skip(8)
+        left &-= 1
       }
     case .hashMetadataPreGA, .hashMetadata:
       if type == .hashMetadata { try source.skip(8) }
@@ -62,9 +65,16 @@ extension Decoder {
     }
   }
 
+  /// Skips `count` groups of `each` strings: runs of plain ones in one loop over the window
+  /// (``ByteSource/skipPlainStrings(upTo:trailing:)``), anything else one by one.
   private mutating func skipStrings(count: UInt64, each: Int) throws(RDBError) {
-    for _ in 0..<count {
-      for _ in 0..<each { try skipString() }
+    let (total, overflow) = count.multipliedReportingOverflow(by: UInt64(each))
+    var left = overflow ? UInt64.max : total
+    while left > 0 {
+      left &-= source.skipPlainStrings(upTo: left, trailing: 0)
+      guard left > 0 else { break }
+      try skipString()
+      left &-= 1
     }
   }
 

@@ -189,6 +189,64 @@ import Darwin
     try skip(length)
   }
 
+  /// Consumes up to `count` strings that ``skipPlainString()`` would consume, each followed
+  /// by `trailing` more bytes that the window holds too; returns how many. One tight loop
+  /// over the window, without a call per string: a skipped hash table is tens of millions
+  /// of them.
+  @inline(__always)
+  mutating func skipPlainStrings(upTo count: UInt64, trailing: Int) -> UInt64 {
+    var left = count
+    while left > 0 {
+      var at = position
+      // Stops at the CRC's next step, which ``advanceChecksum()`` then takes.
+      let stop = min(end, crcDue)
+      while left > 0, at < stop {
+        let string = plainStringEnd(at: at)
+        guard string > at, string &+ trailing <= end else { break }
+        at = string &+ trailing
+        left &-= 1
+      }
+      position = at
+      guard position >= crcDue else { break }
+      advanceChecksum()
+    }
+    return count &- left
+  }
+
+  /// Consumes the next string when the window holds it whole and it is a raw string of a
+  /// 6- or 14-bit length (`00xxxxxx`, or `01xxxxxx` and a byte) or an 8-, 16- or 32-bit
+  /// integer (`0xC0`–`0xC2`); returns whether it did. Anything else (a longer length form,
+  /// LZF, a bad marker, a string the window does not hold) is left to the caller's general
+  /// read, which refills or reports it: every string consumed here is one that
+  /// ``skip(checkedLength:)`` or ``skip(_:)`` would consume without error.
+  @inline(__always)
+  mutating func skipPlainString() -> Bool {
+    guard position < end else { return false }
+    let next = plainStringEnd(at: position)
+    guard next > position, next <= end else { return false }
+    position = next
+    if position >= crcDue { advanceChecksum() }
+    return true
+  }
+
+  /// Where the string whose first byte is at `at` (< `end`) ends, for the forms
+  /// ``skipPlainString()`` takes; `at` itself for any other (or when a 14-bit length's
+  /// second byte is not in the window). The end may lie past the window's.
+  @inline(__always)
+  private func plainStringEnd(at: Int) -> Int {
+    let first = Int(unsafe base.load(fromByteOffset: at, as: UInt8.self))
+    if first < 0x40 { return at &+ 1 &+ first }
+    if first < 0x80 {
+      guard at &+ 1 < end else { return at }
+      let low = Int(unsafe base.load(fromByteOffset: at &+ 1, as: UInt8.self))
+      return at &+ 2 &+ ((first & 0x3F) << 8 | low)
+    }
+    // 0xC0, 0xC1, 0xC2: a 1-, 2- or 4-byte integer.
+    let marker = first &- 0xC0
+    guard marker >= 0, marker < 3 else { return at }
+    return at &+ 1 &+ (1 << marker)
+  }
+
   /// ``skip(_:)`` of more bytes than the window holds: refills, or the truncation error.
   @inline(never)
   private mutating func skipBeyondWindow(_ count: UInt64) throws(RDBError) {
