@@ -42,6 +42,10 @@ extension KeyMemoryReport {
       try unsafe body(UnsafeRawBufferPointer(start: storage.bytes, count: storage.count))
     }
 
+    /// Whether no other name or report shares the buffer, which ``replace(with:)`` then fills
+    /// in place.
+    var isUnshared: Bool { mutating get { isKnownUniquelyReferenced(&storage) } }
+
     /// The bytes as an array.
     var array: [UInt8] { unsafe withUnsafeBytes { unsafe Array($0) } }
 

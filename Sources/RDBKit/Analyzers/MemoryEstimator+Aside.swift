@@ -25,25 +25,40 @@ extension MemoryEstimator {
   public static var measuresPackedBlobsAside: Bool { needsPackedElementLengths }
 
   public mutating func takesPackedBlobAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool {
-    guard measuresOnSecondCore else { return false }
-    guard let worker = aside.worker else {
-      guard PackedBlobWorker.hasSecondCore, let started = PackedBlobWorker(hold: releaseHold)
-      else {
-        measuresOnSecondCore = false
-        return false
-      }
-      aside.worker = started
-      aside.hold = started.hold
-      return true
-    }
+    guard let worker = startWorker(releaseHold) else { return false }
     if aside.outcome.queued < PackedBlobWorker.queueLimit { return true }
     worker.collect(&aside.outcome)
     try takeOutcome()
     return aside.outcome.queued < PackedBlobWorker.queueLimit
   }
 
+  /// A stream's nodes all go to the worker (walked there, or by the parser when the queue is
+  /// full), so that it carries the stream's walk from node to node.
+  public mutating func takesStreamNodesAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool {
+    startWorker(releaseHold) != nil
+  }
+
+  /// The worker, started for the first blob; nil when blobs are measured by the parser.
+  private mutating func startWorker(_ releaseHold: ReleaseHold?) -> PackedBlobWorker? {
+    guard measuresOnSecondCore else { return nil }
+    if let worker = aside.worker { return worker }
+    guard PackedBlobWorker.hasSecondCore, let started = PackedBlobWorker(hold: releaseHold) else {
+      measuresOnSecondCore = false
+      return nil
+    }
+    aside.worker = started
+    aside.hold = started.hold
+    return started
+  }
+
   public mutating func packedBlobAside(_ blob: PackedBlobAside) throws(RDBError) {
     guard let worker = aside.worker else { return }
+    if blob.isStreamPart, aside.outcome.queued >= PackedBlobWorker.streamQueueLimit {
+      // A stream's nodes are queued even when the queue is full (those the parser walked,
+      // summed up): past this many, the parse waits for the worker.
+      worker.wait(below: PackedBlobWorker.queueLimit, taking: &aside.outcome)
+      try takeOutcome()
+    }
     worker.push(
       PackedBlobWorker.Job(blob: blob, report: aside.base + aside.reports.count),
       taking: &aside.outcome)
@@ -71,6 +86,9 @@ extension MemoryEstimator {
     aside.reports.append(report)
     aside.waiting.append(aside.keyBlobs)
     aside.keyBlobs = 0
+    // The held report keeps the key's buffer: the next key takes one a passed report left
+    // instead of a new one.
+    if let spare = aside.spareNames.popLast() { key = spare }
     let held = aside.reports.count - aside.first
     if held > Self.pendingReportLimit {
       worker.drain(&aside.outcome)
@@ -97,14 +115,30 @@ extension MemoryEstimator {
     if !aside.outcome.results.isEmpty {
       let current = aside.base + aside.reports.count
       for result in aside.outcome.results {
+        let measure = result.measure
+        // A stream node's elements, counted as ``valueBlob(_:)`` and ``beginStreamEntry``
+        // count them: its header's count, else its live entries until a node gives a count.
+        if result.report != aside.countingReport {
+          aside.countingReport = result.report
+          aside.countedFromBlobs = false
+        }
+        var added = 0
+        if let count = measure.count {
+          added = count
+          aside.countedFromBlobs = true
+        } else if !aside.countedFromBlobs {
+          added = measure.liveEntries
+        }
         if result.report == current {
-          if result.largest > largest { largest = result.largest }
+          if measure.largest > largest { largest = measure.largest }
+          elements += added
           aside.keyBlobs -= 1
         } else {
           let slot = result.report - aside.base
-          if result.largest > aside.reports[slot].largestElementLength {
-            aside.reports[slot].largestElementLength = result.largest
+          if measure.largest > aside.reports[slot].largestElementLength {
+            aside.reports[slot].largestElementLength = measure.largest
           }
+          aside.reports[slot].elementCount += added
           aside.waiting[slot] -= 1
         }
       }
@@ -122,6 +156,12 @@ extension MemoryEstimator {
   private mutating func passFinishedReports() throws(RDBError) {
     while aside.first < aside.reports.count, aside.waiting[aside.first] == 0 {
       try consumer.consume(aside.reports[aside.first])
+      // Its name's buffer, unless the consumer kept the report, serves a later key.
+      if aside.spareNames.count < Self.collectedReportCount {
+        var name = aside.passedName
+        swap(&name, &aside.reports[aside.first].name)
+        if name.isUnshared { aside.spareNames.append(name) }
+      }
       aside.first += 1
     }
     if aside.first == aside.reports.count, aside.first > 0 {
@@ -161,6 +201,14 @@ struct AsideReports {
   var base = 0
   /// The current key's blobs not yet measured.
   var keyBlobs = 0
+  /// The report whose stream nodes' results were taken last, and whether one of its nodes
+  /// gave its element count (``MemoryEstimator/countedFromBlobs``).
+  var countingReport = -1
+  var countedFromBlobs = false
+  /// Buffers of passed reports' names that nothing else holds, for the next keys'
+  /// (``MemoryEstimator/key``), and the name left in a passed report's place.
+  var spareNames: [KeyMemoryReport.Name] = []
+  var passedName = KeyMemoryReport.Name()
   /// Warnings the worker's walks raised, with their keys.
   var warnings: [RDBWarning] = []
   /// The blobs handed to the worker in all.

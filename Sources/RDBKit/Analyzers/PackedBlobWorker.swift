@@ -22,10 +22,10 @@ import Darwin
     var report: Int
   }
 
-  /// A measured blob's longest element, and its report's number.
+  /// What a measured blob holds, and its report's number.
   struct Result {
     var report: Int
-    var largest: Int
+    var measure: PackedBlobMeasure
   }
 
   /// What the parsing thread takes from the thread: results in queue order, the warnings
@@ -43,6 +43,9 @@ import Darwin
   /// The most blobs queued: past it, the parser measures a blob itself, so that the two
   /// threads share the work when the worker is the slower.
   static let queueLimit = 512
+  /// The most blobs queued while a stream's nodes are (``MemoryEstimator/takesStreamNodesAside(releaseHold:)``):
+  /// past it, the parse waits for the worker.
+  static let streamQueueLimit = 4 * queueLimit
   /// The blobs queued at which a sleeping thread is woken.
   static let wakeCount = 128
   /// Microseconds the thread sleeps before each blob: a worker slowed down, for tests.
@@ -91,6 +94,20 @@ import Darwin
     // A sleeping thread is woken for a few blobs at once: a wake-up per blob cost the
     // parsing thread a system call and a context switch each.
     if sleeps, outcome.queued >= Self.wakeCount { hold.condition.broadcast() }
+  }
+
+  /// Waits until fewer than `count` blobs are queued (or one is found damaged), then takes
+  /// the results into `outcome`.
+  func wait(below count: Int, taking outcome: inout Outcome) {
+    hold.condition.lock()
+    defer { hold.condition.unlock() }
+    if sleeps { hold.condition.broadcast() }
+    while jobs.count &- next >= count, !finished {
+      hold.parserWaits = true
+      hold.condition.wait()
+    }
+    hold.parserWaits = false
+    take(&outcome)
   }
 
   /// Takes the results measured so far into `outcome`, without waiting.
@@ -159,10 +176,10 @@ import Darwin
       hold.reads(at: job.blob.origin)
       condition.unlock()
       if unsafe Self.delayForTests > 0 { unsafe usleep(Self.delayForTests) }
-      var largest = 0
+      var measure = PackedBlobMeasure()
       var damage: RDBError?
       do {
-        largest = try measurer.measure(job.blob)
+        measure = try measurer.measure(job.blob)
       } catch {
         damage = error
       }
@@ -176,7 +193,7 @@ import Darwin
         failure = (job.report, damage)
         next = jobs.count
       } else {
-        results.append(Result(report: job.report, largest: largest))
+        results.append(Result(report: job.report, measure: measure))
         next &+= 1
       }
       hold.move(to: next < jobs.count ? jobs[next].blob.origin : .max)

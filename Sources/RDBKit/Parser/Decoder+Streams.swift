@@ -7,6 +7,12 @@ extension Decoder {
     let nodeCount = try readLength()
     var walk = StreamWalk()
     nodeKeys.removeAll(keepingCapacity: true)
+    // Whether the nodes go to the handler's thread (``passStreamNodeAside``): all of them or
+    // none, since their walk carries the entry order and the live count from node to node.
+    var aside = false
+    if H.measuresPackedBlobsAside, nodeCount > 0, source.keepsBytes {
+      aside = try handler.takesStreamNodesAside(releaseHold: releaseHold)
+    }
     for _ in 0..<nodeCount {
       let keyOrigin = source.offset
       let nodeKey = unsafe try readString(into: .first, persistent: true)
@@ -25,6 +31,10 @@ extension Decoder {
       {
         try reportLeftBlob(.listpack, left, nodeID: master, to: &handler)
         walk.nodesLeft = true
+        continue
+      }
+      if aside {
+        try passStreamNodeAside(master: master, origin: blobOrigin, to: &handler)
         continue
       }
       let blob = unsafe try readString(into: .blob, persistent: false)
@@ -46,8 +56,13 @@ extension Decoder {
     var metadata = StreamMetadata(
       length: try readLength(), lastID: try readLengthStreamID(), firstID: nil,
       maxDeletedID: nil, entriesAdded: nil, groupCount: 0)
-    // Entries in nodes left to the checksum were not counted.
-    if metadata.length != walk.liveEntries, !walk.nodesLeft {
+    if aside {
+      // The live entries are counted on the handler's thread, which compares them here.
+      try handler.packedBlobAside(
+        PackedBlobAside(
+          streamEnd: metadata.length, checksLength: !walk.nodesLeft, origin: metadataOrigin))
+    } else if metadata.length != walk.liveEntries, !walk.nodesLeft {
+      // Entries in nodes left to the checksum were not counted.
       // The server refuses only a length without any node; it keeps the stored length.
       guard nodeCount > 0 || metadata.length == 0 else {
         throw Self.corruptStream(
@@ -79,7 +94,7 @@ extension Decoder {
   /// instead of fields (``RDBHandler/needsPackedElementLengths``), returns the byte length of
   /// the longest field name or value of a live entry, as ``streamField(_:value:)`` would
   /// give them; else 0.
-  private mutating func readStreamNode<H: RDBHandler>(
+  mutating func readStreamNode<H: RDBHandler>(
     _ reader: inout ListpackReader, master: StreamID, walk: inout StreamWalk, origin: Int,
     into handler: inout H
   ) throws(RDBError) -> Int {
@@ -112,9 +127,17 @@ extension Decoder {
           &+ UInt64(bitPattern: try Self.nextInteger(&reader, "ms", origin)),
         sequence: master.sequence
           &+ UInt64(bitPattern: try Self.nextInteger(&reader, "seq", origin)))
-      if let previous = walk.previousID, id <= previous, !walk.warnedOrder {
-        walk.warnedOrder = true
-        warn(.streamEntryOrder(id: id, previous: previous), at: origin)
+      if let previous = walk.previousID {
+        if id <= previous, !walk.warnedOrder {
+          walk.warnedOrder = true
+          if walk.defersOrderWarning {
+            walk.disorder = (id, previous)
+          } else {
+            warn(.streamEntryOrder(id: id, previous: previous), at: origin)
+          }
+        }
+      } else {
+        walk.firstID = id
       }
       walk.previousID = id
       let sameFields = flags & 2 != 0
@@ -152,6 +175,109 @@ extension Decoder {
       throw Self.corruptStream("elements after the last entry", origin)
     }
     return largest
+  }
+
+  /// A node of a stream whose nodes go to the handler's thread: taken undecoded when the
+  /// handler takes it (``RDBHandler/takesPackedBlobAside(releaseHold:)``) and the input holds
+  /// it raw or LZF-compressed (its string's lengths read with the checks of
+  /// ``readString(into:persistent:)``); else read, walked and checked here as
+  /// ``readStream(_:into:)`` does, and its walk summed up for that thread
+  /// (``StreamNodeSummary``), which carries the stream's walk on from node to node. Either
+  /// way its element count and longest element come back from that thread.
+  private mutating func passStreamNodeAside<H: RDBHandler>(
+    master: StreamID, origin: Int, to handler: inout H
+  ) throws(RDBError) {
+    if let first = unsafe source.peek(upTo: 1).first, first < 0xC0 || first == 0xC3,
+      try handler.takesPackedBlobAside(releaseHold: releaseHold)
+    {
+      blobsMeasuredAside &+= 1
+      let node: PackedBlobAside
+      if first < 0xC0 {
+        let bytes = unsafe try readString(into: .blob, persistent: false)
+        node = unsafe PackedBlobAside(
+          streamNode: bytes, isCompressed: false, length: bytes.count, master: master,
+          counting: H.needsPackedElementCounts, origin: origin)
+      } else {
+        _ = try source.takeByte()
+        let (compressedLength, length) = try readLZFLengths(start: origin)
+        let compressed = unsafe try source.take(compressedLength)
+        lastStringWasCompressed = true
+        lastStringStoredBytes = compressedLength
+        node = unsafe PackedBlobAside(
+          streamNode: compressed, isCompressed: true, length: length, master: master,
+          counting: H.needsPackedElementCounts, origin: origin)
+      }
+      try handler.valueBlob(
+        ValueBlob(
+          kind: .listpack, byteCount: node.length, isCompressed: node.isCompressed,
+          storedByteCount: lastStringStoredBytes, elementCount: nil, streamNodeID: master))
+      return try handler.packedBlobAside(node)
+    }
+    let blob = unsafe try readString(into: .blob, persistent: false)
+    try handler.valueBlob(
+      ValueBlob(
+        kind: .listpack, byteCount: blob.count, isCompressed: lastStringWasCompressed,
+        storedByteCount: lastStringWasCompressed ? lastStringStoredBytes : blob.count,
+        elementCount: nil, streamNodeID: master))
+    let summary = unsafe try measureStreamNode(
+      blob, master: master, counting: H.needsPackedElementCounts, origin: origin)
+    try handler.packedBlobAside(PackedBlobAside(streamNodeWalked: summary, origin: origin))
+  }
+
+  /// What ``readStream(_:into:)`` does with a node's listpack `bytes` (decompressed), summed
+  /// up on its own: counts its elements as ``reportBlob(_:_:group:origin:nodeID:quicklistNodeCount:to:)``
+  /// would (when `counting`), walks and checks it with the same errors, and notes what the
+  /// stream's walk needs of it (``addStreamNode(_:origin:to:)``).
+  @unsafe mutating func measureStreamNode(
+    _ bytes: UnsafeRawBufferPointer, master: StreamID, counting: Bool, origin: Int
+  ) throws(RDBError) -> StreamNodeSummary {
+    let count =
+      counting ? unsafe try elementCount(bytes, .listpack, group: 0, origin: origin) : nil
+    var reader = unsafe try ListpackReader(bytes, origin: origin, checksCount: false)
+    guard !reader.isAtEnd else { throw Self.corruptStream("empty listpack node", origin) }
+    var walk = StreamWalk()
+    walk.defersOrderWarning = true
+    var handler = StreamNodeMeasure()
+    let largest = try readStreamNode(
+      &reader, master: master, walk: &walk, origin: origin, into: &handler)
+    var summary = StreamNodeSummary(
+      largest: largest, count: count, liveEntries: walk.liveEntries, firstID: walk.firstID,
+      lastID: walk.previousID, disorder: walk.disorder)
+    if let declared = reader.headerCount, declared != reader.count {
+      summary.miscount = (declared, reader.count)
+    }
+    return summary
+  }
+
+  /// Carries a stream's `walk` over its next node, summed up in `node`, and raises the
+  /// warnings ``readStream(_:into:)`` raises there: an entry out of ID order (the node's
+  /// first entry against the nodes before it, then its own), a header that miscounts.
+  mutating func addStreamNode(_ node: StreamNodeSummary, origin: Int, to walk: inout StreamWalk) {
+    if !walk.warnedOrder {
+      if let previous = walk.previousID, let first = node.firstID, first <= previous {
+        walk.warnedOrder = true
+        warn(.streamEntryOrder(id: first, previous: previous), at: origin)
+      } else if let (id, previous) = node.disorder {
+        walk.warnedOrder = true
+        warn(.streamEntryOrder(id: id, previous: previous), at: origin)
+      }
+    }
+    if let last = node.lastID { walk.previousID = last }
+    walk.liveEntries &+= node.liveEntries
+    if let (declared, found) = node.miscount, !walk.warnedNodeCount {
+      walk.warnedNodeCount = true
+      warn(.streamNodeCount(declared: declared, found: found), at: origin)
+    }
+  }
+
+  /// What ``readStream(_:into:)`` does after the nodes passed aside: compares the stream's
+  /// stored length with the live entries `walk` counted.
+  mutating func finishStreamAside(
+    storedLength: UInt64, checksLength: Bool, origin: Int, walk: StreamWalk
+  ) {
+    if checksLength, storedLength != walk.liveEntries {
+      warn(.streamLength(stored: storedLength, live: walk.liveEntries), at: origin)
+    }
   }
 
   /// Reads one entry's fields (names from the master entry when `sameFields`) and reports
@@ -312,4 +438,35 @@ struct StreamWalk {
   /// Whether a node was left to the checksum (``Decoder/leaveBlobToChecksum(_:origin:)``), so
   /// that the live entries were not all counted.
   var nodesLeft = false
+  /// The first entry's ID.
+  var firstID: StreamID?
+  /// Whether an entry out of order is noted in ``disorder`` instead of raising its warning:
+  /// for a node walked on its own (``Decoder/measureStreamNode(_:master:counting:origin:)``).
+  var defersOrderWarning = false
+  var disorder: (id: StreamID, previous: StreamID)?
+}
+
+/// A stream node walked on its own: what the stream's walk needs of it
+/// (``Decoder/addStreamNode(_:origin:to:)``), with its element count and longest element.
+struct StreamNodeSummary {
+  var largest: Int
+  /// As ``ValueBlob/elementCount`` would give it (nil when unknown or not wanted).
+  var count: Int?
+  var liveEntries: UInt64
+  /// Its first and last entries' IDs (nil without entries), and its first entry whose ID is
+  /// not greater than the one before it in the node, with that one.
+  var firstID: StreamID?
+  var lastID: StreamID?
+  var disorder: (id: StreamID, previous: StreamID)?
+  /// The element count its header declares and the one it holds, when they differ.
+  var miscount: (declared: Int, found: Int)?
+}
+
+/// The handler a stream node's walk on its own
+/// (``Decoder/measureStreamNode(_:master:counting:origin:)``) reports to: it measures the
+/// fields' lengths and keeps nothing.
+private struct StreamNodeMeasure: RDBHandler {
+  static var needsStringValues: Bool { false }
+  static var needsPackedElements: Bool { false }
+  static var needsPackedElementLengths: Bool { true }
 }

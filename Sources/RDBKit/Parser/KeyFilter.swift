@@ -228,6 +228,10 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     guard passing else { return false }
     return try next.takesPackedBlobAside(releaseHold: releaseHold)
   }
+  public mutating func takesStreamNodesAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool {
+    guard passing else { return false }
+    return try next.takesStreamNodesAside(releaseHold: releaseHold)
+  }
   public mutating func packedBlobAside(_ blob: PackedBlobAside) throws(RDBError) {
     if passing { try next.packedBlobAside(blob) }
   }

@@ -1,9 +1,23 @@
-/// A ziplist or listpack (a whole set, hash, sorted set or list, or one node of a quicklist),
-/// LZF-compressed or not, that a handler with ``RDBHandler/measuresPackedBlobsAside`` took undecoded,
-/// to decompress, check and measure on another thread with a ``PackedBlobMeasurer``.
+/// A ziplist or listpack (a whole set, hash, sorted set or list, one node of a quicklist or
+/// of a stream), LZF-compressed or not, that a handler with
+/// ``RDBHandler/measuresPackedBlobsAside`` took undecoded, to decompress, check and measure on
+/// another thread with a ``PackedBlobMeasurer``; or the end of a stream whose nodes it took.
 ///
 /// Its bytes point into the input, which stays in memory for the whole parse.
 public struct PackedBlobAside: @unchecked Sendable {
+  /// A stream's part: a node, or its end (after its last node), where the stored length is
+  /// compared with the live entries its nodes' walk counted.
+  enum StreamPart {
+    /// A node whose master entry's ID is `master`; `counting`: its element count is wanted
+    /// (``RDBHandler/needsPackedElementCounts``).
+    case node(master: StreamID, counting: Bool)
+    /// A node the parser walked itself, summed up.
+    case walked(StreamNodeSummary)
+    /// The stream's stored length, and whether it is compared (no node was left to the
+    /// checksum).
+    case end(storedLength: UInt64, checksLength: Bool)
+  }
+
   /// The LZF stream, or the blob itself when it is stored as it is, in the input.
   let bytes: UnsafeRawBufferPointer
   /// Whether ``bytes`` is an LZF stream.
@@ -19,6 +33,81 @@ public struct PackedBlobAside: @unchecked Sendable {
   /// Whether its fields or members are checked for repeats: not for a compressed blob the
   /// parser would walk for its lengths only (``Decoder/measuresBlobsLightly(_:)``).
   let checksRepeats: Bool
+  /// Nil for a value or a quicklist node.
+  let stream: StreamPart?
+
+  /// A value or quicklist node.
+  @unsafe init(
+    bytes: UnsafeRawBufferPointer, isCompressed: Bool, length: Int, origin: Int,
+    kind: ValueBlob.Kind, type: ValueType?, shape: Decoder.PackedShape, checksRepeats: Bool
+  ) {
+    unsafe self.bytes = bytes
+    self.isCompressed = isCompressed
+    self.length = length
+    self.origin = origin
+    self.kind = kind
+    self.type = type
+    self.shape = shape
+    self.checksRepeats = checksRepeats
+    stream = nil
+  }
+
+  /// A stream node, at `origin`.
+  @unsafe init(
+    streamNode bytes: UnsafeRawBufferPointer, isCompressed: Bool, length: Int, master: StreamID,
+    counting: Bool, origin: Int
+  ) {
+    unsafe self.bytes = bytes
+    self.isCompressed = isCompressed
+    self.length = length
+    self.origin = origin
+    kind = .listpack
+    type = nil
+    shape = .list
+    checksRepeats = false
+    stream = .node(master: master, counting: counting)
+  }
+
+  /// A stream node at `origin` that the parser walked itself.
+  init(streamNodeWalked summary: StreamNodeSummary, origin: Int) {
+    unsafe bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    isCompressed = false
+    length = 0
+    self.origin = origin
+    kind = .listpack
+    type = nil
+    shape = .list
+    checksRepeats = false
+    stream = .walked(summary)
+  }
+
+  /// A stream's end, its metadata at `origin`.
+  init(streamEnd storedLength: UInt64, checksLength: Bool, origin: Int) {
+    unsafe bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    isCompressed = false
+    length = 0
+    self.origin = origin
+    kind = .listpack
+    type = nil
+    shape = .list
+    checksRepeats = false
+    stream = .end(storedLength: storedLength, checksLength: checksLength)
+  }
+
+  /// Whether it is a stream's node, walked or not, or its end.
+  var isStreamPart: Bool { stream != nil }
+}
+
+/// What a ``PackedBlobMeasurer`` finds in a blob.
+struct PackedBlobMeasure {
+  /// The byte length of its longest element, as ``RDBHandler/largestPackedElement(_:)``
+  /// would have been given it.
+  var largest = 0
+  /// For a stream node: its element count as ``ValueBlob/elementCount`` would have given it
+  /// (nil when unknown or not wanted), and the live entries its walk met (as many
+  /// ``RDBHandler/beginStreamEntry(id:fieldCount:)`` calls).
+  var count: Int? = nil
+  var liveEntries = 0
 }
 
 /// Decompresses, checks and measures ``PackedBlobAside`` blobs exactly as the parser does when
@@ -35,11 +124,36 @@ struct PackedBlobMeasurer {
   /// The warning raised `index`-th, in the order of the blobs measured.
   func warning(at index: Int) -> RDBWarning { decoder.warnings[index] }
 
-  /// Returns the byte length of `blob`'s longest element, as
-  /// ``RDBHandler/largestPackedElement(_:)`` would have been given it.
+  /// The walk of the stream whose nodes are being measured: they come in order (walked here
+  /// or by the parser), then its end.
+  private var stream = StreamWalk()
+
+  /// Measures `blob`.
   /// - Throws: the blob's first damage, as the parser would have thrown it (without the key).
-  mutating func measure(_ blob: PackedBlobAside) throws(RDBError) -> Int {
-    try decoder.measureAside(blob)
+  mutating func measure(_ blob: PackedBlobAside) throws(RDBError) -> PackedBlobMeasure {
+    switch blob.stream {
+    case nil:
+      return PackedBlobMeasure(largest: try decoder.measureAside(blob))
+    case .node(let master, let counting):
+      let bytes = unsafe try decoder.decompressAside(blob)
+      let node = unsafe try decoder.measureStreamNode(
+        bytes, master: master, counting: counting, origin: blob.origin)
+      return addStreamNode(node, origin: blob.origin)
+    case .walked(let node):
+      return addStreamNode(node, origin: blob.origin)
+    case .end(let storedLength, let checksLength):
+      decoder.finishStreamAside(
+        storedLength: storedLength, checksLength: checksLength, origin: blob.origin, walk: stream)
+      stream = StreamWalk()
+      return PackedBlobMeasure()
+    }
+  }
+
+  /// Carries the stream's walk over `node` and returns what it holds.
+  private mutating func addStreamNode(_ node: StreamNodeSummary, origin: Int) -> PackedBlobMeasure {
+    decoder.addStreamNode(node, origin: origin, to: &stream)
+    return PackedBlobMeasure(
+      largest: node.largest, count: node.count, liveEntries: Int(node.liveEntries))
   }
 
   /// Frees the scratch buffer and the repeat check's table.
@@ -110,15 +224,7 @@ extension Decoder {
   /// read for a handler that measures packed elements: decompress it, check its repeats in
   /// passes when it is large, walk and measure it.
   mutating func measureAside(_ blob: PackedBlobAside) throws(RDBError) -> Int {
-    var bytes = unsafe blob.bytes
-    if blob.isCompressed {
-      let room = unsafe blobScratch.reserve(blob.length)
-      let output = unsafe UnsafeMutableRawBufferPointer(rebasing: room[..<blob.length])
-      if let problem = unsafe LZF.decompress(blob.bytes, into: output) {
-        throw RDBError(.corruptLZF(problem), at: blob.origin)
-      }
-      unsafe bytes = UnsafeRawBufferPointer(output)
-    }
+    let bytes = unsafe try decompressAside(blob)
     if let type = blob.type, blob.checksRepeats {
       duplicates.reset()
       if bytes.count > DuplicateCheck.streamingLimit {
@@ -135,5 +241,19 @@ extension Decoder {
     return try checkPacked(
       &reader, as: blob.shape, origin: blob.origin, measuring: true,
       checkingRepeats: blob.checksRepeats)
+  }
+
+  /// `blob`'s bytes, decompressed into the blob scratch buffer when compressed, as
+  /// ``readString(into:persistent:)`` decompresses them.
+  mutating func decompressAside(_ blob: PackedBlobAside) throws(RDBError)
+    -> UnsafeRawBufferPointer
+  {
+    guard blob.isCompressed else { return unsafe blob.bytes }
+    let room = unsafe blobScratch.reserve(blob.length)
+    let output = unsafe UnsafeMutableRawBufferPointer(rebasing: room[..<blob.length])
+    if let problem = unsafe LZF.decompress(blob.bytes, into: output) {
+      throw RDBError(.corruptLZF(problem), at: blob.origin)
+    }
+    return UnsafeRawBufferPointer(output)
   }
 }

@@ -130,10 +130,17 @@ public protocol RDBHandler {
   /// the thread measuring the blobs says which bytes it has yet to read (the same for the
   /// whole parse).
   mutating func takesPackedBlobAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool
+  /// For a handler with ``measuresPackedBlobsAside``, asked before a stream's first node is
+  /// read: true has every node of the stream reported by ``packedBlobAside(_:)``, each taken
+  /// undecoded when ``takesPackedBlobAside(releaseHold:)`` says so, else walked here and summed
+  /// up, then the stream's end; their ``valueBlob(_:)`` without an element count, and no
+  /// entry events. False has the nodes read here.
+  mutating func takesStreamNodesAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool
   /// A blob ``takesPackedBlobAside(releaseHold:)`` took, after its ``valueBlob(_:)`` (its
   /// element count from its header) and in place of ``largestPackedElement(_:)``: its bytes
   /// stay valid for the whole parse, and a ``PackedBlobMeasurer`` decompresses, checks and
-  /// measures it as the parser would have.
+  /// measures it as the parser would have; or a stream's node or end
+  /// (``takesStreamNodesAside(releaseHold:)``).
   mutating func packedBlobAside(_ blob: PackedBlobAside) throws(RDBError)
   /// For a handler with ``measuresPackedBlobsAside``, after the last record (before the
   /// checksum is compared) and when the parse fails: the handler finishes measuring the blobs
@@ -224,6 +231,9 @@ extension RDBHandler {
   public mutating func listpackListNode(_ node: RawSpan) throws(RDBError) -> Bool { false }
   public mutating func largestPackedElement(_ byteCount: Int) throws(RDBError) {}
   public mutating func takesPackedBlobAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool {
+    false
+  }
+  public mutating func takesStreamNodesAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool {
     false
   }
   public mutating func packedBlobAside(_ blob: PackedBlobAside) throws(RDBError) {}
