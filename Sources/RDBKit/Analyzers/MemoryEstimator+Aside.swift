@@ -9,6 +9,11 @@
 /// ``ReleaseHold`` at its oldest blob, so that the parse releases no page it has yet to read
 /// and waits for it when it falls far behind.
 ///
+/// A stream's nodes all go to the queue (``takesStreamNodesAside(releaseHold:)``), those the
+/// parser walks itself summed up, so that the worker carries the stream's walk (entry order,
+/// live entries) from node to node; their element counts come back with their longest
+/// elements.
+///
 /// A blob's longest element only feeds its key's report (never the size, which the blob's
 /// length and header count give), so a report is finished but for that figure: reports wait,
 /// in file order, until their blobs are measured, and go to the consumer in that order. A
