@@ -11,8 +11,9 @@ public struct PackedBlobAside: @unchecked Sendable {
     /// A node whose master entry's ID is `master`; `counting`: its element count is wanted
     /// (``RDBHandler/needsPackedElementCounts``).
     case node(master: StreamID, counting: Bool)
-    /// A node the parser walked itself, summed up.
-    case walked(StreamNodeSummary)
+    /// A node the parser walked itself, summed up (boxed: a job stays small for every other
+    /// blob, copied as it is queued and taken).
+    indirect case walked(StreamNodeSummary)
     /// The stream's stored length, and whether it is compared (no node was left to the
     /// checksum).
     case end(storedLength: UInt64, checksLength: Bool)
