@@ -18,18 +18,12 @@ import Darwin
 /// The text goes out in file order, and only the parse's thread touches the output: what it
 /// formats itself while batches are out is held (``inlineOutput``) until the batches before it
 /// are written. A held text of ``heldBytes`` (a long value) waits for the batches and then
-/// goes on into the output itself. A record over ``largeRecord`` bytes (a stream of a
-/// megabyte, a large hash) is a batch of its own when no other large record is out, up to
-/// ``largestHandedRecord``; else it is decoded at once by the parse from a one-record image,
-/// its text streamed out as one parse streams it, and an error in it located in the file as
-/// one parse would locate it. So large records go to the two threads in turn: the parse
-/// formats one into its held text (``heldBytes`` holds a stream of a megabyte or so) while
-/// the helper formats the one before, and one large text at most waits beside them.
-///
-/// A batch's text and a held text of some size are written from where they are
-/// (``OutputBuffer/append(lending:)``), and both grow into the blocks of a pool the two
-/// threads share (``OutputBufferPool``), given back once written: the megabytes of text in
-/// flight are the same few blocks over and over, not freed and allocated for each stream.
+/// goes on into the output itself. A record over ``largeRecord`` bytes (a stream of a few
+/// megabytes, a large hash) is a batch of its own while a slot is free, up to
+/// ``largestHandedRecord``, its text written from the slot's buffer
+/// (``OutputBuffer/append(lending:)``); else it is decoded at once by the parse from a
+/// one-record image, its text streamed out as one parse streams it, and an error in it
+/// located in the file as one parse would locate it.
 ///
 /// A batch that fails to parse (damage the step over a value cannot see) or a failure of the
 /// parse inside a copied record stop it: ``resumeOffset`` then says where the first record the
@@ -50,9 +44,7 @@ import Darwin
   /// Batches out at once: one being formatted, one waiting.
   static let slotCount = 2
   /// Text held behind batches beyond this waits for them.
-  let heldBytes: Int
-  /// The blocks large texts grow into (see the type's description).
-  let pool: OutputBufferPool
+  static let heldBytes = 1 << 20
   /// The average record size (bytes, over the last ``stretchBytes`` of the file) under which
   /// keys are not batched.
   let smallestRecord: Int
@@ -67,18 +59,11 @@ import Darwin
   final class Slot {
     var input: [UInt8] = []
     /// Text formatted by the parse after the batch before this one and before this one.
-    var prefix: OutputBuffer
-    let output: OutputBuffer
+    var prefix = OutputBuffer(holding: JSONLinesBatcher.heldBytes)
+    let output = OutputBuffer()
     /// Where the batch's first record starts in the file.
     var firstOffset = 0
     var failed = false
-    /// Whether the batch holds a record over ``JSONLinesBatcher/largeRecord`` bytes.
-    var holdsLarge = false
-
-    init(heldBytes: Int, pool: OutputBufferPool) {
-      prefix = OutputBuffer(holding: heldBytes, pool: pool)
-      output = OutputBuffer(pool: pool)
-    }
   }
 
   /// The output every text ends up in, in file order.
@@ -100,10 +85,7 @@ import Darwin
   private var hasChecksum = true
   private var batch: [UInt8] = []
   private var batchKeys = 0
-  private var batchHoldsLarge = false
   private var batchFirstOffset = 0
-  /// The one-record image a large record is decoded from by the parse, kept for the next.
-  private var image: [UInt8] = []
   private var batchDatabase = 0
   /// The current record up to its value (no SELECTDB), its database and where it starts.
   private var recordHead: [UInt8] = []
@@ -112,7 +94,7 @@ import Darwin
   /// Whether a copied record waits for its value (a parse that failed in it leaves it so).
   public private(set) var recordOpen = false
   /// Text formatted by the parse after the newest batch out.
-  private var trailing: OutputBuffer
+  private var trailing = OutputBuffer(holding: JSONLinesBatcher.heldBytes)
   private var oldest = 0
   private var batchesOut = 0
   /// Set when the parse is to be resumed: where the first record not written starts. See
@@ -124,35 +106,25 @@ import Darwin
   @unsafe public convenience init?(
     output: OutputBuffer, style: ByteStringStyle, base: UnsafeRawPointer
   ) {
-    // A stream of 20,000 entries (a megabyte) is 2.5 MB of text: a block holds one with the
-    // small keys' text around it. One formatted by each thread, one being written and one
-    // spare make four blocks.
     unsafe self.init(
       output: output, style: style, base: base, batchBytes: 1 << 18, largeRecord: 1 << 19,
-      largestHandedRecord: 1 << 22, heldBytes: 7 << 19, poolBlockBytes: 1 << 22, poolBlocks: 4,
-      smallestRecord: 192, sampleKeys: 16)
+      largestHandedRecord: 1 << 22, smallestRecord: 192, sampleKeys: 16)
   }
 
-  /// A batcher with its sizes given (tests: batches of one record, every record batched,
-  /// small pool blocks).
+  /// A batcher with its sizes given (tests: batches of one record, every record batched).
   @unsafe init?(
     output: OutputBuffer, style: ByteStringStyle, base: UnsafeRawPointer, batchBytes: Int,
-    largeRecord: Int, largestHandedRecord: Int, heldBytes: Int, poolBlockBytes: Int,
-    poolBlocks: Int, smallestRecord: Int, sampleKeys: Int
+    largeRecord: Int, largestHandedRecord: Int, smallestRecord: Int, sampleKeys: Int
   ) {
     self.sampleKeys = sampleKeys
     self.batchBytes = batchBytes
     self.largeRecord = largeRecord
     self.largestHandedRecord = largestHandedRecord
-    self.heldBytes = heldBytes
     self.smallestRecord = smallestRecord
     self.output = output
     self.style = style
     unsafe self.base = base
-    let pool = OutputBufferPool(blockBytes: poolBlockBytes, limit: poolBlocks)
-    self.pool = pool
-    slots = (0..<Self.slotCount).map { _ in Slot(heldBytes: heldBytes, pool: pool) }
-    trailing = OutputBuffer(holding: heldBytes, pool: pool)
+    slots = (0..<Self.slotCount).map { _ in Slot() }
     unsafe ready = .allocate(capacity: 1)
     unsafe done = .allocate(capacity: Self.slotCount)
     unsafe ended = .allocate(capacity: 1)
@@ -233,9 +205,9 @@ import Darwin
     let size = recordHead.count &+ value.byteCount
     if size > largeRecord {
       if batchKeys > 0 { submit() }
-      // A batch of its own while a slot is free and no other large record is out, else
-      // decoded here while the helper formats what it has.
-      if size > largestHandedRecord || batchesOut == Self.slotCount || largeRecordOut {
+      // A batch of its own while a slot is free (the parse then formats the keys after it),
+      // else decoded here.
+      if size > largestHandedRecord || batchesOut == Self.slotCount {
         try unsafe value.withUnsafeBytes { (bytes) throws(RDBError) in
           try unsafe decodeAlone(bytes)
         }
@@ -255,7 +227,6 @@ import Darwin
     }
     batch.append(contentsOf: recordHead)
     unsafe value.withUnsafeBytes { unsafe batch.append(contentsOf: $0) }
-    if size > largeRecord { batchHoldsLarge = true }
     batchKeys &+= 1
     if batch.count >= batchBytes { submit() }
   }
@@ -303,9 +274,7 @@ import Darwin
       let slot = slots[oldest]
       oldest = (oldest &+ 1) % Self.slotCount
       batchesOut &-= 1
-      // Held text of some size is written from where it is, as a batch's (reclaimed before
-      // the parse writes to that buffer again, in ``submit()``).
-      try output.append(lending: slot.prefix)
+      try output.append(taking: slot.prefix)
       if slot.failed {
         resumeOffset = slot.firstOffset
         throw Self.stopped
@@ -315,17 +284,7 @@ import Darwin
       try output.append(lending: slot.output)
       if slot.input.capacity > Self.keptRoom { slot.input = [] }
     }
-    try output.append(lending: trailing)
-  }
-
-  /// Whether a batch out holds a large record.
-  private var largeRecordOut: Bool {
-    var index = oldest
-    for _ in 0..<batchesOut {
-      if slots[index].holdsLarge { return true }
-      index = (index &+ 1) % Self.slotCount
-    }
-    return false
+    try output.append(taking: trailing)
   }
 
   /// What stops the parse once a batch failed.
@@ -342,24 +301,14 @@ import Darwin
     swap(&slot.input, &batch)
     swap(&slot.prefix, &trailing)
     slot.firstOffset = batchFirstOffset
-    slot.holdsLarge = batchHoldsLarge
-    batchHoldsLarge = false
     batchKeys = 0
     batchesOut &+= 1
     unsafe sem_post(ready)
-    // The slot's held text, written, is where the parse's text goes next, once the
-    // background thread is done with it (lent text is emptied, and nothing is added to it
-    // until it comes back here).
-    output.reclaim(trailing)
-    trailing.shrink(toAtMost: 1 << 16)
   }
 
   /// Decodes one large record here, from a one-record image, into ``inlineOutput``.
   @unsafe private func decodeAlone(_ value: UnsafeRawBufferPointer) throws(RDBError) {
-    image.removeAll(keepingCapacity: true)
-    // The room of a record much larger than most is given back.
-    defer { if image.capacity > Self.keptRoom { image = [] } }
-    image.append(contentsOf: header)
+    var image = header
     if recordDatabase != 0 {
       image.append(Opcode.selectDatabase.rawValue)
       RDBLength.append(UInt64(recordDatabase), to: &image)

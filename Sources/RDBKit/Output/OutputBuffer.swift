@@ -30,16 +30,8 @@ import Darwin
   private var spare: UnsafeMutableRawPointer?
   private var spareCapacity = 0
   /// A buffer whose bytes the background thread may still be writing (``append(lending:)``),
-  /// kept alive until it has; then its pool block, if it has one, goes back to the pool.
-  private var lent: OutputBuffer? {
-    didSet { oldValue?.giveBackBlock() }
-  }
-  /// Where a buffer that outgrows its room takes a block first (see ``OutputBufferPool``).
-  private let pool: OutputBufferPool?
-  /// The buffer's own storage and capacity, set aside while ``storage`` is a block of the
-  /// ``pool``.
-  private var ownStorage: UnsafeMutableRawPointer?
-  private var ownCapacity = 0
+  /// kept alive until it has.
+  private var lent: OutputBuffer?
 
   /// Buffers output for `descriptor`, which the caller owns and keeps open until the last
   /// ``flush()``; with `writesInBackground`, writes happen on a thread of their own.
@@ -51,41 +43,31 @@ import Darwin
     capacity = blockSize * 2
     unsafe storage = .allocate(byteCount: capacity, alignment: 16)
     background = writesInBackground ? BackgroundWriter(descriptor: descriptor) : nil
-    pool = nil
   }
 
-  /// A buffer that is never written anywhere: text assembled apart, then appended to another;
-  /// grown past its room into a block of `pool`, when it has one free.
-  init(pool: OutputBufferPool? = nil) {
+  /// A buffer that is never written anywhere: text assembled apart, then appended to another.
+  init() {
     descriptor = nil
     blockSize = Int.max
     capacity = 256
     unsafe storage = .allocate(byteCount: capacity, alignment: 16)
     background = nil
-    self.pool = pool
   }
 
   /// A buffer that is never written anywhere and says it is full (``isFull``) at `blockSize`
-  /// bytes: text held apart until it can follow other text; grown past its room into a
-  /// block of `pool`, when it has one free.
-  init(holding blockSize: Int, pool: OutputBufferPool? = nil) {
+  /// bytes: text held apart until it can follow other text.
+  init(holding blockSize: Int) {
     descriptor = nil
     self.blockSize = blockSize
     capacity = 1 << 16
     unsafe storage = .allocate(byteCount: capacity, alignment: 16)
     background = nil
-    self.pool = pool
   }
 
   deinit {
     // The thread may still be writing the spare block: it is freed only once that is done.
     background?.stop()
-    if let ownStorage = unsafe ownStorage {
-      unsafe pool?.give(storage)
-      unsafe ownStorage.deallocate()
-    } else {
-      unsafe storage.deallocate()
-    }
+    unsafe storage.deallocate()
     unsafe spare?.deallocate()
   }
 
@@ -101,37 +83,13 @@ import Darwin
   func advance(by written: Int) { count &+= written }
 
   private func grow(toFit needed: Int) {
-    if let pool, unsafe ownStorage == nil, needed <= pool.blockBytes, let block = pool.take() {
-      unsafe block.copyMemory(from: storage, byteCount: count)
-      unsafe ownStorage = storage
-      ownCapacity = capacity
-      unsafe storage = block
-      capacity = pool.blockBytes
-      return
-    }
     var larger = capacity
     while larger < needed { larger *= 2 }
     let moved = UnsafeMutableRawPointer.allocate(byteCount: larger, alignment: 16)
     unsafe moved.copyMemory(from: storage, byteCount: count)
-    if let ownStorage = unsafe ownStorage {
-      // Larger than a block: the block goes back, and the buffer grows as any other.
-      unsafe pool?.give(storage)
-      unsafe ownStorage.deallocate()
-      unsafe self.ownStorage = nil
-    } else {
-      unsafe storage.deallocate()
-    }
+    unsafe storage.deallocate()
     unsafe storage = moved
     capacity = larger
-  }
-
-  /// Gives the pool's block back once the buffer is empty, and takes up its own room again.
-  func giveBackBlock() {
-    guard count == 0, let ownStorage = unsafe ownStorage else { return }
-    unsafe pool?.give(storage)
-    unsafe storage = ownStorage
-    capacity = ownCapacity
-    unsafe self.ownStorage = nil
   }
 
   @inline(__always)
@@ -193,7 +151,6 @@ import Darwin
 
   /// Gives back all but `limit` bytes of room when the buffer is empty and grew past them.
   func shrink(toAtMost limit: Int) {
-    giveBackBlock()
     guard count == 0, capacity > limit else { return }
     unsafe storage.deallocate()
     unsafe storage = .allocate(byteCount: limit, alignment: 16)
@@ -222,14 +179,9 @@ import Darwin
   /// block is written (or handed to the background thread) and the two swap storage.
   func append(taking other: OutputBuffer) throws(RDBError) {
     guard other.count > 0 else { return }
-    // A pool's block is never swapped in: it goes back to the pool.
-    let inBlock = unsafe other.ownStorage != nil
-    if other.count < 1 << 16 || other.capacity > Self.largestSwappedBlock || descriptor == nil
-      || inBlock
-    {
+    if other.count < 1 << 16 || other.capacity > Self.largestSwappedBlock || descriptor == nil {
       append(other)
       other.count = 0
-      other.giveBackBlock()
     } else {
       try flushBlock()
       swap(&storage, &other.storage)

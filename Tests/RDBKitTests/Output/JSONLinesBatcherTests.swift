@@ -41,12 +41,10 @@ import Testing
     return (text, message)
   }
 
-  /// The text and error of a dump as `rdbtool dump` runs it with a batcher of these sizes
-  /// (held text and pool blocks as `rdbtool dump` has them unless given).
+  /// The text and error of a dump as `rdbtool dump` runs it with a batcher of these sizes.
   private func batched(
     _ bytes: [UInt8], style: ByteStringStyle, batchBytes: Int, largeRecord: Int,
-    largestHandedRecord: Int, heldBytes: Int = 7 << 19, poolBlockBytes: Int = 1 << 22,
-    poolBlocks: Int = 4, pool: ((OutputBufferPool) -> Void)? = nil
+    largestHandedRecord: Int
   ) throws -> (text: [UInt8], error: String?) {
     var message: String?
     let text = try written { output in
@@ -56,7 +54,6 @@ import Testing
           unsafe JSONLinesBatcher(
             output: output, style: style, base: base, batchBytes: batchBytes,
             largeRecord: largeRecord, largestHandedRecord: largestHandedRecord,
-            heldBytes: heldBytes, poolBlockBytes: poolBlockBytes, poolBlocks: poolBlocks,
             smallestRecord: 0, sampleKeys: 1))
         var writer = JSONLinesWriter(output: output, style: style)
         writer.batch(with: batcher)
@@ -67,11 +64,6 @@ import Testing
           failure = error
         }
         batcher.settle()
-        if let pool {
-          // Once the last text lent is written, every block is back.
-          try output.flush()
-          pool(batcher.pool)
-        }
         writer.batch(with: nil)
         if let resumeOffset = batcher.resumeOffset {
           var again = JSONLinesWriter(output: output, style: style)
@@ -155,38 +147,6 @@ import Testing
         largestHandedRecord: handed)
       #expect(got.text == expected.text, "large \(largeRecord), handed up to \(handed)")
       #expect(got.error == nil)
-    }
-  }
-
-  /// Large records one after the other (streams of a megabyte, scaled down), which the two
-  /// threads take in turn, the parse's text held and lent as the batches' is: with pool
-  /// blocks that hold a record's text, that hold none (every text grows past its block),
-  /// with fewer blocks than texts in flight, and with held text over a block. The text is one
-  /// parse's, in order, and every block made is given back.
-  @Test func largeRecordsInTurnKeepTheirOrderWhateverThePool() throws {
-    var sizes: [Int] = []
-    for index in 0..<24 {
-      sizes.append(90_000 + index * 3_001)
-      if index % 3 == 0 { sizes += [40, 700, 5] }
-    }
-    let bytes = stringImage(sizes)
-    let expected = try oneParse(bytes, style: .utf8)
-    #expect(expected.error == nil)
-    for (held, block, blocks) in [
-      (1 << 19, 1 << 19, 4), (1 << 19, 1 << 12, 4), (1 << 18, 1 << 19, 1), (1 << 20, 1 << 17, 2),
-      (1 << 16, 1 << 19, 8),
-    ] {
-      var counts = (made: -1, free: -2)
-      let got = try batched(
-        bytes, style: .utf8, batchBytes: 1 << 18, largeRecord: 1 << 16,
-        largestHandedRecord: 1 << 20, heldBytes: held, poolBlockBytes: block, poolBlocks: blocks
-      ) { counts = $0.counts }
-      #expect(
-        got.text == expected.text, "held up to \(held), \(blocks) blocks of \(block)")
-      #expect(got.error == nil)
-      #expect(counts.made <= blocks)
-      #expect(counts.free == counts.made, "every block back after the dump")
-      if block > 200_000 { #expect(counts.made > 0) }
     }
   }
 
