@@ -65,6 +65,23 @@ extension DuplicateCheck {
   @unsafe mutating func insertElement(_ bytes: UnsafeRawBufferPointer, stable: Bool)
     -> ElementCheck
   {
+    // Most elements: a mapped file's, checked in the table. Only the test is inlined into the
+    // element loops.
+    if stable, mode == .streaming, elementCount < Self.elementTableLimit,
+      bytes.count <= Self.elementBytesLimit &- elementBytes
+    {
+      elementCount &+= 1
+      elementBytes &+= bytes.count
+      return unsafe insertStreamingText(bytes) ? .new : .repeated
+    }
+    return unsafe insertOtherElement(bytes, stable: stable)
+  }
+
+  /// ``insertElement(_:stable:)`` of an element to copy, or past the table's limits.
+  @inline(never)
+  @unsafe private mutating func insertOtherElement(_ bytes: UnsafeRawBufferPointer, stable: Bool)
+    -> ElementCheck
+  {
     elementCount &+= 1
     if mode == .streaming {
       if elementCount <= Self.elementTableLimit,

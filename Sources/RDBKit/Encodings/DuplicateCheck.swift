@@ -168,6 +168,12 @@ import Darwin
     return unsafe insertInTable(bytes)
   }
 
+  /// ``insertText(_:)`` in ``Mode/streaming``.
+  @inline(never)
+  @unsafe mutating func insertStreamingText(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    unsafe insertInTable(bytes)
+  }
+
   /// Keeps the hash of text (as ``insertText(_:)`` does in ``Mode/collecting`` of one
   /// partition with no limit, which a value read element by element uses).
   @inline(__always)

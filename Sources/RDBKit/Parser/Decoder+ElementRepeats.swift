@@ -17,19 +17,50 @@ extension Decoder {
     // string does not (the text of an integer-encoded member was once taken for stable, and
     // the next integer's text overwrote it: a mapped file passed a repeat a pipe reported).
     let stable = source.keepsBytes && !lastStringWasEncoded
-    switch unsafe duplicates.insertElement(element, stable: stable) {
-    case .new:
-      return
-    case .repeated:
-      throw Self.duplicate(structure, offset)
-    case .repeatedHash:
-      throw RDBError(
-        .corruptStructure(
-          structure: structure,
-          reason:
-            "a field or member appears twice among its first \(duplicates.elementCount) elements"),
-        at: offset)
+    let check = unsafe duplicates.insertElement(element, stable: stable)
+    if check != .new { throw repeatedElement(check, of: structure, at: offset) }
+  }
+
+  /// The error of a repeat ``recordElement(_:at:of:)`` found; out of line, so that the element
+  /// loops keep only the test.
+  @inline(never)
+  private func repeatedElement(
+    _ check: DuplicateCheck.ElementCheck, of structure: String, at offset: Int
+  ) -> RDBError {
+    guard check == .repeatedHash else { return Self.duplicate(structure, offset) }
+    return RDBError(
+      .corruptStructure(
+        structure: structure,
+        reason:
+          "a field or member appears twice among its first \(duplicates.elementCount) elements"),
+      at: offset)
+  }
+
+  /// ``readString(into:persistent:)`` of a field or member: a plain string under 64 bytes that
+  /// the window holds (most elements) is taken here, inlined into the element loop, as the
+  /// general path takes it; anything else (an integer, LZF, a longer string, a string past the
+  /// window, or one to keep from a stream's buffer) goes the general way, which is a call.
+  @inline(__always)
+  @unsafe mutating func readElement(into slot: ScratchSlot, persistent: Bool)
+    throws(RDBError) -> UnsafeRawBufferPointer
+  {
+    if let first = source.nextByteInWindow, first < 0x40, !persistent || source.keepsBytes,
+      let bytes = unsafe source.takeIfHeld(Int(first) &+ 1)
+    {
+      lastStringWasCompressed = false
+      lastStringWasEncoded = false
+      lastStringStoredBytes = Int(first)
+      return unsafe UnsafeRawBufferPointer(rebasing: bytes[1...])
     }
+    return unsafe try readElementInGeneral(into: slot, persistent: persistent)
+  }
+
+  /// ``readElement(into:persistent:)`` of any string.
+  @inline(never)
+  private mutating func readElementInGeneral(into slot: ScratchSlot, persistent: Bool)
+    throws(RDBError) -> UnsafeRawBufferPointer
+  {
+    unsafe try readString(into: slot, persistent: persistent)
   }
 
   /// Ends the check of a value of `structure` read up to here.

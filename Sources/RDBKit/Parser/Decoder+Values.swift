@@ -95,49 +95,13 @@ extension Decoder {
       }
     case .set:
       try handler.beginValue(encoding: type.storedEncoding)
-      let count = try readLength()
-      duplicates.beginElements(expecting: count)
-      for _ in 0..<count {
-        let start = source.offset
-        let member = unsafe try readString(into: .second, persistent: false)
-        try unsafe recordElement(member, at: start, of: "hashtable")
-        if H.needsElements { try unsafe handler.setMember(RawSpan(_unsafeBytes: member)) }
-      }
-      try finishElements(of: "hashtable")
+      try readSetMembers(into: &handler)
     case .sortedSet, .sortedSet2:
       try handler.beginValue(encoding: .skiplist)
-      let count = try readLength()
-      var warned = false
-      duplicates.beginElements(expecting: count)
-      for _ in 0..<count {
-        let start = source.offset
-        // Kept while the score is read only when the handler gets it.
-        let member = unsafe try readString(into: .first, persistent: H.needsElements)
-        try unsafe recordElement(member, at: start, of: "skiplist")
-        let score =
-          type == .sortedSet ? try readTextScore(warned: &warned) : try readBinaryScore()
-        if H.needsElements {
-          try unsafe handler.sortedSetMember(RawSpan(_unsafeBytes: member), score: score)
-        }
-      }
-      try finishElements(of: "skiplist")
+      try readSkiplistMembers(binaryScores: type == .sortedSet2, into: &handler)
     case .hash:
       try handler.beginValue(encoding: .hashtable)
-      let count = try readLength()
-      duplicates.beginElements(expecting: count)
-      for _ in 0..<count {
-        let start = source.offset
-        let field = unsafe try readString(into: .first, persistent: H.needsElements)
-        try unsafe recordElement(field, at: start, of: "hashtable")
-        if !H.needsElements {
-          try passElementString()
-          continue
-        }
-        let value = unsafe try readString(into: .second, persistent: false)
-        try unsafe handler.hashField(
-          RawSpan(_unsafeBytes: field), value: RawSpan(_unsafeBytes: value), expiresAt: nil)
-      }
-      try finishElements(of: "hashtable")
+      try readHashFields(into: &handler)
     case .hashMetadataPreGA, .hashMetadata:
       try handler.beginValue(encoding: .hashtable)
       try readHashWithFieldTTLs(type, into: &handler)
@@ -153,6 +117,63 @@ extension Decoder {
       try readModuleValue(type, into: &handler)
     }
     return type.storedEncoding
+  }
+
+  // The element loops of hash tables and skip lists, each a function of its own: in the
+  // dispatch above, which is large, the compiler called the per-element steps
+  // (``readElement(into:persistent:)``, ``recordElement(_:at:of:)``) rather than inline them.
+
+  /// The members of a set stored as a hash table.
+  private mutating func readSetMembers<H: RDBHandler>(into handler: inout H) throws(RDBError) {
+    let count = try readLength()
+    duplicates.beginElements(expecting: count)
+    for _ in 0..<count {
+      let start = source.offset
+      let member = unsafe try readElement(into: .second, persistent: false)
+      try unsafe recordElement(member, at: start, of: "hashtable")
+      if H.needsElements { try unsafe handler.setMember(RawSpan(_unsafeBytes: member)) }
+    }
+    try finishElements(of: "hashtable")
+  }
+
+  /// The members and scores of a sorted set stored as a skip list: scores as 8 bytes (type 5)
+  /// or as text (type 3).
+  private mutating func readSkiplistMembers<H: RDBHandler>(
+    binaryScores: Bool, into handler: inout H
+  ) throws(RDBError) {
+    let count = try readLength()
+    var warned = false
+    duplicates.beginElements(expecting: count)
+    for _ in 0..<count {
+      let start = source.offset
+      // Kept while the score is read only when the handler gets it.
+      let member = unsafe try readElement(into: .first, persistent: H.needsElements)
+      try unsafe recordElement(member, at: start, of: "skiplist")
+      let score = binaryScores ? try readBinaryScore() : try readTextScore(warned: &warned)
+      if H.needsElements {
+        try unsafe handler.sortedSetMember(RawSpan(_unsafeBytes: member), score: score)
+      }
+    }
+    try finishElements(of: "skiplist")
+  }
+
+  /// The fields and values of a hash stored as a hash table (without field TTLs).
+  private mutating func readHashFields<H: RDBHandler>(into handler: inout H) throws(RDBError) {
+    let count = try readLength()
+    duplicates.beginElements(expecting: count)
+    for _ in 0..<count {
+      let start = source.offset
+      let field = unsafe try readElement(into: .first, persistent: H.needsElements)
+      try unsafe recordElement(field, at: start, of: "hashtable")
+      if !H.needsElements {
+        try passElementString()
+        continue
+      }
+      let value = unsafe try readElement(into: .second, persistent: false)
+      try unsafe handler.hashField(
+        RawSpan(_unsafeBytes: field), value: RawSpan(_unsafeBytes: value), expiresAt: nil)
+    }
+    try finishElements(of: "hashtable")
   }
 
   /// The encoding a server gives a string it loads: `int` for a canonical 64-bit decimal,
