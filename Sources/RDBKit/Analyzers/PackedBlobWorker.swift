@@ -88,6 +88,11 @@ import Darwin
       jobs.removeAll(keepingCapacity: true)
       next = 0
       hold.move(to: job.blob.origin)
+    } else if next >= Self.queueLimit, next * 2 >= jobs.count {
+      // A worker never idle at a push (a stream's nodes follow one another) would otherwise
+      // keep every job of the file: drop those measured once they are half the array.
+      jobs.removeSubrange(..<next)
+      next = 0
     }
     jobs.append(job)
     outcome.queued = jobs.count &- next
