@@ -71,19 +71,18 @@ public struct PackedBlobAside: @unchecked Sendable {
 
   /// A stream node at `origin` that the parser walked itself.
   init(streamNodeWalked summary: StreamNodeSummary, origin: Int) {
-    unsafe bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-    isCompressed = false
-    length = 0
-    self.origin = origin
-    kind = .listpack
-    type = nil
-    shape = .list
-    checksRepeats = false
-    stream = .walked(summary)
+    self.init(bytelessStreamPart: .walked(summary), origin: origin)
   }
 
   /// A stream's end, its metadata at `origin`.
   init(streamEnd storedLength: UInt64, checksLength: Bool, origin: Int) {
+    self.init(
+      bytelessStreamPart: .end(storedLength: storedLength, checksLength: checksLength),
+      origin: origin)
+  }
+
+  /// A stream's part at `origin` that has no bytes of its own to measure.
+  private init(bytelessStreamPart part: StreamPart, origin: Int) {
     unsafe bytes = UnsafeRawBufferPointer(start: nil, count: 0)
     isCompressed = false
     length = 0
@@ -92,7 +91,7 @@ public struct PackedBlobAside: @unchecked Sendable {
     type = nil
     shape = .list
     checksRepeats = false
-    stream = .end(storedLength: storedLength, checksLength: checksLength)
+    stream = part
   }
 
   /// Whether it is a stream's node, walked or not, or its end.
