@@ -35,7 +35,7 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: path) }
     var own = MemoryEstimator(consumer: MeasuredStreamRows())
     let expected = try RDBParser().parse(path: path, into: &own)
-    PackedBlobWorker.delayForTests = 300
+    PackedBlobWorker.delayForTests = 2000
     defer { PackedBlobWorker.delayForTests = 0 }
     var aside = MemoryEstimator(consumer: MeasuredStreamRows())
     aside.measuresOnSecondCore = true
