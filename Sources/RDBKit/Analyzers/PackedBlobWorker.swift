@@ -125,15 +125,7 @@ import Darwin
   /// Waits until every blob queued is measured (or one is found damaged), then takes the
   /// results into `outcome`.
   func drain(_ outcome: inout Outcome) {
-    hold.condition.lock()
-    defer { hold.condition.unlock() }
-    if next < jobs.count { hold.condition.broadcast() }
-    while next < jobs.count, !finished {
-      hold.parserWaits = true
-      hold.condition.wait()
-    }
-    hold.parserWaits = false
-    take(&outcome)
+    wait(below: 1, taking: &outcome)
   }
 
   /// Ends the thread, once it has finished the blob it is measuring; the blobs still queued

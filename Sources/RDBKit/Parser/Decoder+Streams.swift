@@ -198,11 +198,7 @@ extension Decoder {
           streamNode: bytes, isCompressed: false, length: bytes.count, master: master,
           counting: H.needsPackedElementCounts, origin: origin)
       } else {
-        _ = try source.takeByte()
-        let (compressedLength, length) = try readLZFLengths(start: origin)
-        let compressed = unsafe try source.take(compressedLength)
-        lastStringWasCompressed = true
-        lastStringStoredBytes = compressedLength
+        let (compressed, length) = unsafe try takeCompressedBlob(origin: origin)
         node = unsafe PackedBlobAside(
           streamNode: compressed, isCompressed: true, length: length, master: master,
           counting: H.needsPackedElementCounts, origin: origin)

@@ -193,11 +193,7 @@ extension Decoder {
         source.peek(upTo: 19 + PackedHeader.lookahead), kind, group: group),
       try handler.takesPackedBlobAside(releaseHold: releaseHold)
     else { return nil }
-    _ = try source.takeByte()
-    let (compressedLength, length) = try readLZFLengths(start: origin)
-    let compressed = unsafe try source.take(compressedLength)
-    lastStringWasCompressed = true
-    lastStringStoredBytes = compressedLength
+    let (compressed, length) = unsafe try takeCompressedBlob(origin: origin)
     blobsMeasuredAside &+= 1
     // Walked for its lengths only, as the parser would walk it (``readPackedValue(_:into:)``).
     let light = measuresBlobsLightly(H.self)
@@ -206,6 +202,20 @@ extension Decoder {
       bytes: compressed, isCompressed: true, length: length, origin: origin, kind: kind,
       type: type, shape: shape, checksRepeats: !light)
     return (blob, count)
+  }
+
+  /// Consumes an LZF string (its `0xC3` marker next) undecoded, its lengths read with the
+  /// checks of ``readString(into:persistent:)``: the compressed bytes as the input holds them,
+  /// and the length they decompress to.
+  @unsafe mutating func takeCompressedBlob(origin: Int) throws(RDBError) -> (
+    compressed: UnsafeRawBufferPointer, length: Int
+  ) {
+    _ = try source.takeByte()
+    let (compressedLength, length) = try readLZFLengths(start: origin)
+    let compressed = unsafe try source.take(compressedLength)
+    lastStringWasCompressed = true
+    lastStringStoredBytes = compressedLength
+    return unsafe (compressed, length)
   }
 
   /// Reports a blob ``takeBlobAside(_:group:type:shape:origin:handler:)`` took, as
