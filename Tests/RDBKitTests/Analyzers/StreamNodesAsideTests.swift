@@ -22,33 +22,6 @@ import Testing
     #expect(aside.aside.blobsTaken > 2000)
   }
 
-  /// A worker far slower than the parse, over a mapped file of streams of about 20 MiB: the
-  /// parse walks nodes itself once the queue is full (the worker carries the stream's walk
-  /// over their summaries), waits at its 1 MiB steps, no node is read from a released page,
-  /// and the reports and warnings are the same.
-  @Test func slowWorkerOnStreams() throws {
-    let bytes = Self.image(streams: 1500, entries: 120)
-    #expect(bytes.count > 16 << 20)
-    let path = FileManager.default.temporaryDirectory
-      .appendingPathComponent("stream-aside-\(UUID().uuidString).rdb").path
-    #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    var own = MemoryEstimator(consumer: MeasuredStreamRows())
-    let expected = try RDBParser().parse(path: path, into: &own)
-    PackedBlobWorker.delayForTests = 2000
-    defer { PackedBlobWorker.delayForTests = 0 }
-    var aside = MemoryEstimator(consumer: MeasuredStreamRows())
-    aside.measuresOnSecondCore = true
-    let summary = try RDBParser().parse(path: path, into: &aside)
-    #expect(aside.consumer.reports == own.consumer.reports)
-    #expect(summary.warnings == expected.warnings)
-    let hold = try #require(aside.aside.hold)
-    #expect(hold.waits > 0)
-    #expect(hold.released > 4 << 20)
-    #expect(hold.readsBehindRelease == 0)
-    #expect(aside.aside.blobsTaken > PackedBlobWorker.queueLimit * 4)
-  }
-
   /// Stream nodes damaged byte by byte (a byte changed, with and without a checksum, or the
   /// file cut inside a node): the same error (offset, key, text) and the same rows before
   /// it, or the same reports and warnings when the change is one the walk accepts.
@@ -205,4 +178,36 @@ struct MeasuredStreamRows: KeyMemoryConsumer {
   static var readsEveryPackedElement: Bool { false }
   var reports: [KeyMemoryReport] = []
   mutating func consume(_ report: KeyMemoryReport) throws(RDBError) { reports.append(report) }
+}
+
+// With the other test that slows the worker down (``PackedBlobWorker/delayForTests``, a static
+// the tests share), in a serialized suite: run beside it, the other's end set the delay back to
+// 0 under this one, whose worker then kept up and never made the parse wait.
+extension PackedBlobAsideTests {
+  /// A worker far slower than the parse, over a mapped file of streams of about 20 MiB: the
+  /// parse walks nodes itself once the queue is full (the worker carries the stream's walk
+  /// over their summaries), waits at its 1 MiB steps, no node is read from a released page,
+  /// and the reports and warnings are the same.
+  @Test func slowWorkerOnStreams() throws {
+    let bytes = StreamNodesAsideTests.image(streams: 1500, entries: 120)
+    #expect(bytes.count > 16 << 20)
+    let path = FileManager.default.temporaryDirectory
+      .appendingPathComponent("stream-aside-\(UUID().uuidString).rdb").path
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var own = MemoryEstimator(consumer: MeasuredStreamRows())
+    let expected = try RDBParser().parse(path: path, into: &own)
+    PackedBlobWorker.delayForTests = 2000
+    defer { PackedBlobWorker.delayForTests = 0 }
+    var aside = MemoryEstimator(consumer: MeasuredStreamRows())
+    aside.measuresOnSecondCore = true
+    let summary = try RDBParser().parse(path: path, into: &aside)
+    #expect(aside.consumer.reports == own.consumer.reports)
+    #expect(summary.warnings == expected.warnings)
+    let hold = try #require(aside.aside.hold)
+    #expect(hold.waits > 0)
+    #expect(hold.released > 4 << 20)
+    #expect(hold.readsBehindRelease == 0)
+    #expect(aside.aside.blobsTaken > PackedBlobWorker.queueLimit * 4)
+  }
 }
