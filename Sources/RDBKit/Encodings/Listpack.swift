@@ -100,10 +100,7 @@
       case 0xF2:
         size = 4
         guard size <= end &- start else { throw fail("integer runs past the end") }
-        let raw =
-          unsafe UInt32(bytes[start &+ 1]) | UInt32(bytes[start &+ 2]) << 8 | UInt32(
-            bytes[start &+ 3]) << 16
-        element = PackedElement(integer: Int64(Int32(bitPattern: raw << 8) >> 8))
+        element = PackedElement(integer: unsafe Self.int24(bytes, at: start &+ 1))
       case 0xF3:
         size = 5
         guard size <= end &- start else { throw fail("integer runs past the end") }
@@ -179,6 +176,69 @@
     position &+= size &+ 1
     count &+= 1
     return unsafe string
+  }
+
+  /// The next element when it is an integer or a string of at most 63 bytes, with its
+  /// one-byte backlen (most elements of hashes, sets and stream entries); nil, having read
+  /// nothing, for anything else, which ``next()`` then reads and checks.
+  @inline(__always)
+  mutating func nextSimple() -> PackedElement? {
+    let left = unsafe bytes.count &- 1 &- position
+    guard left > 1 else { return nil }
+    let start = position
+    let first = unsafe bytes[start]
+    let size: Int
+    let element: PackedElement
+    if first < 0x80 {
+      size = 1
+      element = PackedElement(integer: Int64(first))
+    } else if first < 0xC0 {
+      size = 1 &+ Int(first & 0x3F)
+      guard size < left else { return nil }
+      element = unsafe PackedElement(
+        string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 1..<start &+ size]))
+    } else if first < 0xE0 {
+      size = 2
+      guard size < left else { return nil }
+      let raw = unsafe (Int64(first & 0x1F) << 8) | Int64(bytes[start &+ 1])
+      element = PackedElement(integer: raw >= 4096 ? raw &- 8192 : raw)
+    } else {
+      switch first {
+      case 0xF1:
+        size = 3
+        guard size < left else { return nil }
+        element = PackedElement(
+          integer: Int64(unsafe bytes.littleEndian(at: start &+ 1, as: Int16.self)))
+      case 0xF2:
+        size = 4
+        guard size < left else { return nil }
+        element = PackedElement(integer: unsafe Self.int24(bytes, at: start &+ 1))
+      case 0xF3:
+        size = 5
+        guard size < left else { return nil }
+        element = PackedElement(
+          integer: Int64(unsafe bytes.littleEndian(at: start &+ 1, as: Int32.self)))
+      case 0xF4:
+        size = 9
+        guard size < left else { return nil }
+        element = PackedElement(integer: unsafe bytes.littleEndian(at: start &+ 1, as: Int64.self))
+      default:
+        return nil
+      }
+    }
+    guard unsafe bytes[start &+ size] == UInt8(truncatingIfNeeded: size) else { return nil }
+    position = start &+ size &+ 1
+    count &+= 1
+    return element
+  }
+
+  /// The 24-bit little-endian integer at `offset` (in bounds).
+  @inline(__always)
+  private static func int24(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Int64 {
+    let raw =
+      unsafe UInt32(bytes[offset]) | UInt32(bytes[offset &+ 1]) << 8 | UInt32(
+        bytes[offset &+ 2]) << 16
+    return Int64(Int32(bitPattern: raw << 8) >> 8)
   }
 
   @inline(__always)

@@ -314,10 +314,25 @@ protocol PackedReader {
   static var name: String { get }
   /// Returns the next element, or nil after the last.
   mutating func next() throws(RDBError) -> PackedElement?
+  /// The next element when the reader takes it on a short path (most elements of a
+  /// listpack); nil, having read nothing, for anything else, which ``next()`` then reads and
+  /// checks.
+  mutating func nextSimple() -> PackedElement?
+}
+
+extension PackedReader {
+  /// ``next()``, by ``nextSimple()`` when it can: the same elements and errors.
+  @inline(__always)
+  mutating func nextElement() throws(RDBError) -> PackedElement? {
+    if let element = nextSimple() { return element }
+    return try next()
+  }
 }
 
 extension ZiplistReader: PackedReader {
   static var name: String { "ziplist" }
+  @inline(__always)
+  func nextSimple() -> PackedElement? { nil }
 }
 
 extension ListpackReader: PackedReader {

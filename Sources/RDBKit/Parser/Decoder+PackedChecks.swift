@@ -42,19 +42,19 @@ extension Decoder {
     var largest = 0
     switch shape {
     case .list:
-      while let element = try reader.next() {
+      while let element = try reader.nextElement() {
         if measuring { largest = max(largest, element.textLength) }
       }
     case .set:
-      while let member = try reader.next() {
+      while let member = try reader.nextElement() {
         guard !checkingRepeats || duplicates.insert(member) else {
           throw Self.duplicate(R.name, origin)
         }
         if measuring { largest = max(largest, member.textLength) }
       }
     case .hash:
-      while let field = try reader.next() {
-        guard let value = try reader.next() else { throw Self.oddCount(R.name, origin) }
+      while let field = try reader.nextElement() {
+        guard let value = try reader.nextElement() else { throw Self.oddCount(R.name, origin) }
         guard !checkingRepeats || duplicates.insert(field) else {
           throw Self.duplicate(R.name, origin)
         }
@@ -62,8 +62,8 @@ extension Decoder {
       }
     case .sortedSet:
       var warned = false
-      while let member = try reader.next() {
-        guard let score = try reader.next() else { throw Self.oddCount(R.name, origin) }
+      while let member = try reader.nextElement() {
+        guard let score = try reader.nextElement() else { throw Self.oddCount(R.name, origin) }
         guard !checkingRepeats || duplicates.insert(member) else {
           throw Self.duplicate(R.name, origin)
         }
@@ -75,8 +75,8 @@ extension Decoder {
     case .hashWithTTLs:
       var previous: Int64 = 0
       var seenNoTTL = false
-      while let field = try reader.next() {
-        guard let value = try reader.next(), let ttl = try reader.next() else {
+      while let field = try reader.nextElement() {
+        guard let value = try reader.nextElement(), let ttl = try reader.nextElement() else {
           throw RDBError(
             .corruptStructure(
               structure: R.name, reason: "element count is not a multiple of 3"),

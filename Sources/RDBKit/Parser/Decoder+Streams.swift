@@ -156,7 +156,7 @@ extension Decoder {
         let measured = measuring && !isDeleted
         if measured, sameFields, fieldCount > 0 { largest = max(largest, longestMasterField) }
         for _ in 0..<elements {
-          guard let element = try reader.next() else {
+          guard let element = try reader.nextElement() else {
             throw Self.corruptStream("entry ends early", origin)
           }
           if measured { largest = max(largest, element.textLength) }
@@ -407,7 +407,7 @@ extension Decoder {
   private static func nextLargerInteger(
     _ reader: inout ListpackReader, _ what: String, _ origin: Int
   ) throws(RDBError) -> Int64 {
-    guard let element = try reader.next() else {
+    guard let element = try reader.nextElement() else {
       throw Self.corruptStream("node ends before the \(what)", origin)
     }
     if element.isInteger { return element.integer }
