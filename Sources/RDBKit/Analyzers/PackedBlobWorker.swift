@@ -7,14 +7,16 @@ import Darwin
 /// Measures ``PackedBlobAside`` blobs on a thread of its own while the parsing thread reads on
 /// (``MemoryEstimator/measuresOnSecondCore``).
 ///
-/// The parsing thread queues blobs (``push(_:taking:)``); the thread takes them one at a time,
-/// oldest first, measures each, stops at the first that is damaged, and sleeps when the queue
-/// is empty. Each push or ``collect(_:)`` takes the results measured so far, in queue order.
-/// The queue is guarded by the condition of a ``ReleaseHold``, where the thread also keeps the
-/// offset of the oldest blob it has yet to finish: a mapped file's pages from there on are not
-/// released, and a parse that reads more than ``ReleaseHold/lag`` past it waits at its next
-/// 1 MiB step, even inside a large hash table where no blob is pushed. So the resident part
-/// of the file stays bounded however far behind the thread falls.
+/// The parsing thread queues blobs (``push(_:taking:)``); the thread takes the whole queue at
+/// once, measures its blobs oldest first, hands their results back ``publishCount`` at a
+/// time, stops at the first that is damaged, and sleeps when the queue is empty: one take of
+/// the lock for many blobs, where a take before and after each blob kept the parsing thread
+/// waiting for it. Each push or ``collect(_:)`` takes the results handed back so far, in
+/// queue order. The queue is guarded by the condition of a ``ReleaseHold``, where the thread
+/// also keeps the offset of the oldest blob it has yet to finish: a mapped file's pages from
+/// there on are not released, and a parse that reads more than ``ReleaseHold/lag`` past it
+/// waits at its next 1 MiB step, even inside a large hash table where no blob is pushed. So
+/// the resident part of the file stays bounded however far behind the thread falls.
 @safe final class PackedBlobWorker: @unchecked Sendable {
   /// One blob and the number of the report whose longest element it may be.
   struct Job {
@@ -29,7 +31,7 @@ import Darwin
   }
 
   /// What the parsing thread takes from the thread: results in queue order, the warnings
-  /// their walks raised, the first damage found, and the number of blobs still queued.
+  /// their walks raised, the first damage found, and the number of blobs not yet measured.
   struct Outcome {
     var results: [Result] = []
     var warnings: [(warning: RDBWarning, report: Int)] = []
@@ -48,15 +50,18 @@ import Darwin
   static let streamQueueLimit = 4 * queueLimit
   /// The blobs queued at which a sleeping thread is woken.
   static let wakeCount = 128
+  /// The blobs the thread measures between two takes of the lock, where it hands their
+  /// results back and moves its hold on.
+  static let publishCount = 32
   /// Microseconds the thread sleeps before each blob: a worker slowed down, for tests.
   nonisolated(unsafe) static var delayForTests: UInt32 = 0
 
   let hold: ReleaseHold
   // Guarded by `hold.condition`.
-  /// The blobs queued; `jobs[next...]` are not measured yet, `jobs[next]` the one being
-  /// measured.
+  /// The blobs queued and not yet taken by the thread, and the number it took and has not
+  /// finished.
   private var jobs: [Job] = []
-  private var next = 0
+  private var taken = 0
   private var results: [Result] = []
   private var warnings: [(warning: RDBWarning, report: Int)] = []
   private var failure: (report: Int, error: RDBError)?
@@ -77,6 +82,9 @@ import Darwin
     guard DetachedThread.start({ [self] in run() }) else { return nil }
   }
 
+  /// The blobs not yet measured; the caller holds the lock.
+  private var unfinished: Int { jobs.count &+ taken }
+
   /// Queues `job` and takes the results measured so far into `outcome`. After a damaged
   /// blob (``Outcome/failure``) nothing more is queued.
   func push(_ job: Job, taking outcome: inout Outcome) {
@@ -84,18 +92,9 @@ import Darwin
     defer { hold.condition.unlock() }
     take(&outcome)
     guard failure == nil else { return }
-    if next == jobs.count {
-      jobs.removeAll(keepingCapacity: true)
-      next = 0
-      hold.move(to: job.blob.origin)
-    } else if next >= Self.queueLimit, next * 2 >= jobs.count {
-      // A worker never idle at a push (a stream's nodes follow one another) would otherwise
-      // keep every job of the file: drop those measured once they are half the array.
-      jobs.removeSubrange(..<next)
-      next = 0
-    }
+    if unfinished == 0 { hold.move(to: job.blob.origin) }
     jobs.append(job)
-    outcome.queued = jobs.count &- next
+    outcome.queued = unfinished
     // A sleeping thread is woken for a few blobs at once: a wake-up per blob cost the
     // parsing thread a system call and a context switch each.
     if sleeps, outcome.queued >= Self.wakeCount { hold.condition.broadcast() }
@@ -107,7 +106,7 @@ import Darwin
     hold.condition.lock()
     defer { hold.condition.unlock() }
     if sleeps { hold.condition.broadcast() }
-    while jobs.count &- next >= count, !finished {
+    while unfinished >= count, !finished {
       hold.parserWaits = true
       hold.condition.wait()
     }
@@ -128,8 +127,8 @@ import Darwin
     wait(below: 1, taking: &outcome)
   }
 
-  /// Ends the thread, once it has finished the blob it is measuring; the blobs still queued
-  /// are dropped and the hold lets every page go.
+  /// Ends the thread, once it has finished the blobs it is measuring between two takes of
+  /// the lock; the blobs still queued are dropped and the hold lets every page go.
   func stop() {
     hold.condition.lock()
     defer { hold.condition.unlock() }
@@ -154,47 +153,71 @@ import Darwin
       warnings.removeAll()
     }
     if outcome.failure == nil { outcome.failure = failure }
-    outcome.queued = jobs.count &- next
+    outcome.queued = unfinished
   }
 
   private func run() {
     let condition = hold.condition
+    // The blobs taken, and what was measured of them since the lock was last taken.
+    var batch: [Job] = []
+    var measured: [Result] = []
+    var raised: [(warning: RDBWarning, report: Int)] = []
+    batch.reserveCapacity(Self.queueLimit)
+    measured.reserveCapacity(Self.publishCount)
     condition.lock()
     while !stopping {
       // Asleep once the queue is empty, until ``wakeCount`` blobs are queued or the parser
       // waits for them (``drain(_:)``, ``ReleaseHold/floor(at:)``).
-      guard next < jobs.count, failure == nil else {
+      guard !jobs.isEmpty, failure == nil else {
         sleeps = true
         condition.wait()
         sleeps = false
         continue
       }
-      let job = jobs[next]
-      hold.reads(at: job.blob.origin)
-      condition.unlock()
-      if unsafe Self.delayForTests > 0 { unsafe usleep(Self.delayForTests) }
-      var measure = PackedBlobMeasure()
-      var damage: RDBError?
-      do {
-        measure = try measurer.measure(job.blob)
-      } catch {
-        damage = error
+      swap(&batch, &jobs)
+      taken = batch.count
+      var next = 0
+      while next < batch.count, !stopping {
+        let end = min(batch.count, next &+ Self.publishCount)
+        for index in next..<end { hold.reads(at: batch[index].blob.origin) }
+        condition.unlock()
+        var damage: RDBError?
+        while next < end {
+          if unsafe Self.delayForTests > 0 { unsafe usleep(Self.delayForTests) }
+          let report = batch[next].report
+          do {
+            let measure = try measurer.measure(batch[next].blob)
+            measured.append(Result(report: report, measure: measure))
+          } catch {
+            damage = error
+          }
+          while warningsSeen < measurer.warningCount {
+            raised.append((measurer.warning(at: warningsSeen), report))
+            warningsSeen &+= 1
+          }
+          if damage != nil { break }
+          next &+= 1
+        }
+        condition.lock()
+        results.append(contentsOf: measured)
+        measured.removeAll(keepingCapacity: true)
+        if !raised.isEmpty {
+          warnings.append(contentsOf: raised)
+          raised.removeAll()
+        }
+        if let damage {
+          failure = (batch[next].report, damage)
+          next = batch.count
+          jobs.removeAll(keepingCapacity: true)
+        }
+        taken = batch.count &- next
+        hold.move(
+          to: next < batch.count ? batch[next].blob.origin : jobs.first?.blob.origin ?? .max)
+        if unfinished == 0 { condition.broadcast() }
       }
-      let raised = measurer.warningCount
-      condition.lock()
-      while warningsSeen < raised {
-        warnings.append((measurer.warning(at: warningsSeen), job.report))
-        warningsSeen &+= 1
-      }
-      if let damage {
-        failure = (job.report, damage)
-        next = jobs.count
-      } else {
-        results.append(Result(report: job.report, measure: measure))
-        next &+= 1
-      }
-      hold.move(to: next < jobs.count ? jobs[next].blob.origin : .max)
-      if next == jobs.count { condition.broadcast() }
+      // Stopped with blobs in hand: they are dropped, as those still queued.
+      taken = 0
+      batch.removeAll(keepingCapacity: true)
     }
     measurer.release()
     finished = true
