@@ -3,7 +3,7 @@
 /// (and refuses the file at the second insert of one).
 ///
 /// Its elements all arrive as text, integer-encoded ones rendered in canonical decimal, so they
-/// are compared as text (``insertText(_:)``), never parsed as integers.
+/// are compared as text (``insertStreamingText(_:)``), never parsed as integers.
 ///
 /// Such a value's size is known only at its end. While it is small (``elementTableLimit``
 /// elements of ``elementBytesLimit`` bytes in all), each element is checked exactly in the
@@ -21,7 +21,7 @@
 /// bytes each at the least in the file (and a few more once there are many), so the hashes
 /// stay within a small multiple of the value's size however many repeats follow.
 extension DuplicateCheck {
-  /// What ``insertElement(_:)`` found.
+  /// What ``insertElement(_:stable:)`` found.
   enum ElementCheck {
     /// The element is new.
     case new
@@ -65,39 +65,27 @@ extension DuplicateCheck {
   @unsafe mutating func insertElement(_ bytes: UnsafeRawBufferPointer, stable: Bool)
     -> ElementCheck
   {
-    // Most elements: a mapped file's, checked in the table. Only the test is inlined into the
-    // element loops.
-    if stable, mode == .streaming, elementCount < Self.elementTableLimit,
+    // Most elements: checked in the table, in place (a mapped file's) or copied into the
+    // arena (a stream's, a decompressed string, an integer's text). Only the test is inlined
+    // into the element loops.
+    if mode == .streaming, elementCount < Self.elementTableLimit,
       bytes.count <= Self.elementBytesLimit &- elementBytes
     {
       elementCount &+= 1
       elementBytes &+= bytes.count
-      return unsafe insertStreamingText(bytes) ? .new : .repeated
+      if stable { return unsafe insertStreamingText(bytes) ? .new : .repeated }
+      return unsafe insertCopiedText(bytes) ? .new : .repeated
     }
-    return unsafe insertOtherElement(bytes, stable: stable)
+    return unsafe insertOtherElement(bytes)
   }
 
-  /// ``insertElement(_:stable:)`` of an element to copy, or past the table's limits.
+  /// ``insertElement(_:stable:)`` of an element past the table's limits: its hash is kept.
   @inline(never)
-  @unsafe private mutating func insertOtherElement(_ bytes: UnsafeRawBufferPointer, stable: Bool)
+  @unsafe private mutating func insertOtherElement(_ bytes: UnsafeRawBufferPointer)
     -> ElementCheck
   {
     elementCount &+= 1
-    if mode == .streaming {
-      if elementCount <= Self.elementTableLimit,
-        bytes.count <= Self.elementBytesLimit &- elementBytes
-      {
-        elementBytes &+= bytes.count
-        if stable { return unsafe insertText(bytes) ? .new : .repeated }
-        // The arena has room: it holds at most the value's bytes so far.
-        let copy = unsafe UnsafeMutableRawBufferPointer(
-          rebasing: arena[arenaUsed..<arenaUsed &+ bytes.count])
-        unsafe copy.copyMemory(from: bytes)
-        arenaUsed &+= bytes.count
-        return unsafe insertText(UnsafeRawBufferPointer(copy)) ? .new : .repeated
-      }
-      startCollectingElements()
-    }
+    if mode == .streaming { startCollectingElements() }
     unsafe collect(bytes)
     guard hashes.count >= nextCheckpoint else { return .new }
     nextCheckpoint = hashes.count &* 2

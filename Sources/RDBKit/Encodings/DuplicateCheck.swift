@@ -154,28 +154,34 @@ import Darwin
     return unsafe insertInTable(bytes)
   }
 
-  /// Records text as it is, never as the integer it may spell; returns false when it was
-  /// already there. For a value whose elements all arrive as text (a hash table or skip list,
-  /// whose integer-encoded strings are rendered in canonical decimal), where equal text is
-  /// the only equality: a member `123` stored as an integer and one stored as text are the
-  /// same bytes, and are found equal without parsing either. The bytes must stay valid until
-  /// ``reset()``. Not inlined: the element loops that call it stay small enough to inline
-  /// their own steps.
-  @unsafe mutating func insertText(_ bytes: UnsafeRawBufferPointer) -> Bool {
-    guard mode == .streaming else {
-      return unsafe offer(hasher.hash(bytes)) { unsafe $0.insertInTable(bytes) }
-    }
-    return unsafe insertInTable(bytes)
-  }
-
-  /// ``insertText(_:)`` in ``Mode/streaming``.
+  /// Records text as it is, never as the integer it may spell, in ``Mode/streaming``;
+  /// returns false when it was already there. For a value whose elements all arrive as text
+  /// (a hash table or skip list, whose integer-encoded strings are rendered in canonical
+  /// decimal), where equal text is the only equality: a member `123` stored as an integer and
+  /// one stored as text are the same bytes, and are found equal without parsing either. The
+  /// bytes must stay valid until ``reset()``. Not inlined: the element loops that call it
+  /// stay small enough to inline their own steps.
   @inline(never)
   @unsafe mutating func insertStreamingText(_ bytes: UnsafeRawBufferPointer) -> Bool {
     unsafe insertInTable(bytes)
   }
 
-  /// Keeps the hash of text (as ``insertText(_:)`` does in ``Mode/collecting`` of one
-  /// partition with no limit, which a value read element by element uses).
+  /// ``insertStreamingText(_:)`` of bytes that do not stay valid, copied into the arena
+  /// first: the caller has checked that it has room (it holds at most the value's element
+  /// bytes so far, see `DuplicateCheck+Elements.swift`).
+  @inline(never)
+  @unsafe mutating func insertCopiedText(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    let copy = unsafe arena.baseAddress.unsafelyUnwrapped + arenaUsed
+    if let source = bytes.baseAddress {
+      unsafe copy.copyMemory(from: source, byteCount: bytes.count)
+    }
+    arenaUsed &+= bytes.count
+    return unsafe insertInTable(UnsafeRawBufferPointer(start: copy, count: bytes.count))
+  }
+
+  /// Keeps the hash of text (as ``insertStreamingText(_:)`` would record it, in
+  /// ``Mode/collecting`` of one partition with no limit, which a value read element by
+  /// element uses).
   @inline(__always)
   @unsafe mutating func collect(_ bytes: UnsafeRawBufferPointer) {
     unsafe hashes.append(hasher.hash(bytes))

@@ -14,7 +14,9 @@ import Darwin
 /// the CRC-64 in order, in 1 MiB steps: a stream's behind the read position while the bytes are
 /// still in cache, a small mapping's ahead of it, so that one sequential pass brings the bytes
 /// into cache before the parser needs them; a mapped file's on a thread of its own
-/// (``ChecksumAhead``), which also takes the page faults.
+/// (``ChecksumAhead``), which also takes the page faults. A stream read ahead by a thread
+/// (``ReadAhead``) has its CRC computed by that thread as it reads: a window in one of its
+/// chunks needs none here, only a lookup and a few KiB where the CRC is asked for.
 @safe struct ByteSource {
   /// The window's first byte and its length, kept apart rather than as an
   /// `UnsafeRawBufferPointer` (whose start may be nil) so that a read is one compare: an
@@ -30,6 +32,11 @@ import Darwin
   /// A mapping's CRC where its last step started, to redo the step up to the RDB's end.
   private var checkpoint: (position: Int, crc: UInt64) = (0, 0)
   private let refill: StreamRefill?
+  /// The ``ReadAhead`` chunk the window is in, whose CRC that thread computed, and where its
+  /// data starts in the window (before the window for the unread end of a chunk left at the
+  /// input's end); nil when the window's CRC is computed here.
+  private var chunk: ReadAhead.Chunk?
+  private var chunkStart = 0
   private let progress: ParseProgress?
   /// Mapped files only: release pages far behind the read position (`MADV_DONTNEED`).
   private let releasesPages: Bool
@@ -350,7 +357,13 @@ import Darwin
     end = moved.count
     position = 0
     crcPosition = 0
-    crcDue = Self.crcStep
+    chunk = refill?.chunk
+    if let chunk {
+      chunkStart = unsafe base.distance(to: UnsafeRawPointer(chunk.data))
+      crcDue = .max
+    } else {
+      crcDue = Self.crcStep
+    }
   }
 
   /// Stops the thread computing a mapped file's CRC (see ``ChecksumAhead``) or reading a
@@ -373,6 +386,14 @@ import Darwin
     if crcPosition > position {
       // A mapping's CRC ran past the end of the RDB: redo its last step up to here.
       (crcPosition, crc) = checkpoint
+    }
+    if let chunk, position >= chunkStart,
+      position &- crcPosition > ReadAhead.checkpointBytes
+    {
+      // The reading thread's CRC, from the chunk's last checkpoint before here.
+      crc = unsafe chunk.checksum(through: position &- chunkStart)
+      crcPosition = position
+      return
     }
     crc = unsafe CRC64.update(crc, UnsafeRawBufferPointer(rebasing: window[crcPosition..<position]))
     crcPosition = position

@@ -18,6 +18,11 @@ import Darwin
 /// waits while all ``chunkCount`` are filled or in use: memory stays a few MiB however far
 /// ahead the writer is.
 ///
+/// The thread also computes the CRC-64 of the input, over each read's bytes while they are
+/// still in its cache, and records it every ``checkpointBytes`` of a chunk
+/// (``Chunk/checksum(through:)``): the parser's CRC of a stream is then a lookup and at most
+/// that many bytes, not a second pass over everything it reads.
+///
 /// The descriptor stays the caller's: ``stop()`` wakes a thread waiting for input (it polls the
 /// descriptor beside a pipe of its own before each read) and returns once it has stopped, so
 /// nothing reads the descriptor after it. Every field but the immutable ones is guarded by
@@ -29,18 +34,36 @@ import Darwin
   static let headroom = 256 << 10
   /// How many chunks there are.
   static let chunkCount = 4
+  /// How often in a chunk the CRC of the input so far is recorded.
+  static let checkpointBytes = 16 << 10
+  /// The CRCs recorded for a chunk: one at its start and one every ``checkpointBytes``.
+  private static let checkpointsPerChunk = chunkBytes / checkpointBytes &+ 1
 
-  /// A filled chunk: its number (for ``recycle(_:)``) and where its data starts and ends.
+  /// A filled chunk: its number (for ``recycle(_:)``), where its data starts and ends, and
+  /// the CRC of the input before each of its checkpoints.
   @safe struct Chunk {
     let number: Int
     let data: UnsafeMutableRawPointer
     let count: Int
+    /// The CRC-64 of the input before `data + n * checkpointBytes`, for every such place up
+    /// to `count`.
+    let checkpoints: UnsafePointer<UInt64>
+
+    /// The CRC-64 of the input before `data + offset` (`0...count`): the checkpoint at or
+    /// before it, continued over fewer than ``checkpointBytes`` bytes.
+    func checksum(through offset: Int) -> UInt64 {
+      let mark = offset / ReadAhead.checkpointBytes
+      let start = mark &* ReadAhead.checkpointBytes
+      return unsafe CRC64.update(
+        checkpoints[mark], UnsafeRawBufferPointer(start: data + start, count: offset &- start))
+    }
   }
 
   private let descriptor: Int32
   /// The pipe ``stop()`` writes to, to wake the thread from `poll`.
   private let wake: (read: Int32, write: Int32)
   private let storage: UnsafeMutableRawPointer
+  private let checkpointStorage: UnsafeMutablePointer<UInt64>
   private let condition = NSCondition()
   /// Chunks the thread may fill.
   private var free: [Int]
@@ -61,6 +84,7 @@ import Darwin
     wake = (ends[0], ends[1])
     let stride = Self.headroom &+ Self.chunkBytes
     unsafe storage = .allocate(byteCount: stride &* Self.chunkCount, alignment: 64)
+    unsafe checkpointStorage = .allocate(capacity: Self.checkpointsPerChunk &* Self.chunkCount)
     free = Array((0..<Self.chunkCount).reversed())
     PipeCapacity.enlarge(descriptor)
     guard DetachedThread.start({ [self] in run() }) else {
@@ -74,6 +98,7 @@ import Darwin
     close(wake.read)
     close(wake.write)
     unsafe storage.deallocate()
+    unsafe checkpointStorage.deallocate()
   }
 
   /// The first bytes of the input, up to `count`, left unread (fewer only for a shorter input
@@ -96,7 +121,7 @@ import Darwin
     while ready.isEmpty, !ended { condition.wait() }
     guard ready.isEmpty else {
       let (number, count) = ready.removeFirst()
-      return unsafe Chunk(number: number, data: data(of: number), count: count)
+      return unsafe chunk(number, count: count)
     }
     if let failure {
       throw RDBError(.readFailed("\(Errno(rawValue: failure.code))"), at: failure.offset)
@@ -131,9 +156,22 @@ import Darwin
     unsafe storage + (number &* (Self.headroom &+ Self.chunkBytes) &+ Self.headroom)
   }
 
+  /// Where chunk `number`'s checkpoints are.
+  private func checkpoints(of number: Int) -> UnsafeMutablePointer<UInt64> {
+    unsafe checkpointStorage + number &* Self.checkpointsPerChunk
+  }
+
+  /// Chunk `number`, filled with `count` bytes.
+  private func chunk(_ number: Int, count: Int) -> Chunk {
+    unsafe Chunk(
+      number: number, data: data(of: number), count: count,
+      checkpoints: UnsafePointer(checkpoints(of: number)))
+  }
+
   /// The thread: fills free chunks in turn until the input ends, a read fails or ``stop()``.
   private func run() {
     var total = 0
+    var crc: UInt64 = 0
     condition.lock()
     while !stopped {
       guard let number = free.popLast() else {
@@ -141,7 +179,7 @@ import Darwin
         continue
       }
       condition.unlock()
-      let (count, end) = unsafe fill(data(of: number))
+      let (count, end) = unsafe fill(number, crc: &crc)
       condition.lock()
       total &+= count
       if count > 0 { ready.append((number, count)) } else { free.append(number) }
@@ -169,10 +207,14 @@ import Darwin
     case stopped
   }
 
-  /// Reads into a chunk's data until it is full, no more bytes are waiting (so that a slow
-  /// writer's bytes reach the parser as they come), the input ends, a read fails or ``stop()``
-  /// wakes the thread.
-  @unsafe private func fill(_ data: UnsafeMutableRawPointer) -> (Int, FillEnd) {
+  /// Reads into chunk `number`'s data until it is full, no more bytes are waiting (so that a
+  /// slow writer's bytes reach the parser as they come), the input ends, a read fails or
+  /// ``stop()`` wakes the thread; continues `crc`, the CRC-64 of the input before the chunk,
+  /// over each read's bytes and records the chunk's checkpoints.
+  @unsafe private func fill(_ number: Int, crc: inout UInt64) -> (Int, FillEnd) {
+    let data = unsafe data(of: number)
+    let checkpoints = unsafe checkpoints(of: number)
+    unsafe checkpoints[0] = crc
     var count = 0
     var descriptors = [
       pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
@@ -188,6 +230,7 @@ import Darwin
       if descriptors[1].revents != 0 { return (count, .stopped) }
       let got = unsafe read(descriptor, data + count, Self.chunkBytes &- count)
       if got > 0 {
+        unsafe sum(data, from: count, to: count &+ got, into: checkpoints, crc: &crc)
         count &+= got
       } else if got == 0 {
         return (count, .input)
@@ -196,5 +239,21 @@ import Darwin
       }
     }
     return (count, .more)
+  }
+
+  /// Continues `crc` over `data[from..<to]`, recording it at each multiple of
+  /// ``checkpointBytes`` after `from` up to `to`.
+  @unsafe private func sum(
+    _ data: UnsafeMutableRawPointer, from: Int, to: Int,
+    into checkpoints: UnsafeMutablePointer<UInt64>, crc: inout UInt64
+  ) {
+    var at = from
+    while at < to {
+      let next = (at / Self.checkpointBytes &+ 1) &* Self.checkpointBytes
+      let stop = min(to, next)
+      crc = unsafe CRC64.update(crc, UnsafeRawBufferPointer(start: data + at, count: stop &- at))
+      if stop == next { unsafe checkpoints[next / Self.checkpointBytes] = crc }
+      at = stop
+    }
   }
 }

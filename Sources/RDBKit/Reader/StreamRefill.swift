@@ -14,8 +14,9 @@
   private var input: any ByteInput
   /// The thread filling chunks, when reading a descriptor ahead; `input` is then unused.
   private let ahead: ReadAhead?
-  /// The chunk the window is in, or nil when it is in `buffer` (or empty).
-  private var chunk: Int?
+  /// The chunk the window is in, or nil when it is in `buffer` (or empty): its checkpoints
+  /// give the CRC of the window's bytes (``ReadAhead/Chunk/checksum(through:)``).
+  private(set) var chunk: ReadAhead.Chunk?
   private var buffer: UnsafeMutableRawBufferPointer
   private var filled = 0
   private var bufferOrigin = 0
@@ -163,14 +164,14 @@
         let source = unsafe chunk == nil ? UnsafeRawPointer(buffer.baseAddress) : keptStart
         if let source = unsafe source { unsafe start.copyMemory(from: source, byteCount: kept) }
       }
-      if let chunk { ahead.recycle(chunk) }
-      chunk = next.number
+      if let chunk { ahead.recycle(chunk.number) }
+      chunk = next
       return unsafe (UnsafeRawBufferPointer(start: start, count: kept &+ next.count), origin)
     }
     // A record longer than the room or than the chunk: assembled in the buffer.
     if let current = chunk, let keptStart = unsafe keptStart {
       unsafe append(UnsafeRawBufferPointer(start: keptStart, count: kept))
-      ahead.recycle(current)
+      ahead.recycle(current.number)
       chunk = nil
     }
     var arrived: ReadAhead.Chunk? = next
