@@ -93,6 +93,44 @@ import Glibc
         && piped.error == ParseOutcome.streamed(flipped, seed: 1, maximumChunk: 65_536).error)
   }
 
+  /// The CRC-64 the reading thread computes, looked up where the parse asks for it (a slide
+  /// that kept the end of a chunk, the trailer at any place in a chunk, bytes appended after
+  /// the RDB), is the one a stream read without a thread computes: a byte flipped anywhere
+  /// fails both alike (a checksum mismatch names both CRCs), and an intact file passes.
+  @Test(arguments: [700, 70_000])
+  func aPipesChecksumIsTheStreamsChecksum(maximumWrite: Int) throws {
+    var image = RDBImageBuilder(version: 11)
+    var random = SplitMix64(seed: 0xC4C)
+    for index in 0..<160 {
+      image.key(type: 0, "key:\(index)")
+      image.string(
+        (0..<random.below(40_000)).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+    }
+    let bytes = image.finished()
+    for (round, trailing) in [0, 5, 20_000].enumerated() {
+      let intact = bytes + [UInt8](repeating: 0x33, count: trailing)
+      for flip in [nil, 20 + random.below(bytes.count - 40), (1 << 20) + 3, bytes.count - 12] {
+        var file = intact
+        if let flip { file[flip] ^= 0x01 }
+        let streamed = ParseOutcome.streamed(file, seed: 2, maximumChunk: 65_536)
+        let (piped, _, writer) = Self.parsePiped(
+          file, maximumWrite: maximumWrite, seed: UInt64(round))
+        writer.finish()
+        if flip == nil {
+          if case .success(let records, let summary, _) = piped,
+            case .success(let expected, let expectedSummary, _) = streamed
+          {
+            #expect(records == expected && summary == expectedSummary)
+          } else {
+            Issue.record("\(piped) against \(streamed)")
+          }
+        } else {
+          #expect(piped.error != nil && piped.error == streamed.error, "flip at \(flip!)")
+        }
+      }
+    }
+  }
+
   /// A parse that fails at once, while the writer keeps the pipe open and has megabytes left,
   /// returns (the thread waiting for input is woken and stopped), and no more than the
   /// chunks the thread had room for were read from the pipe.
