@@ -230,6 +230,12 @@ enum ScratchSlot {
       case Opcode.keyMetadata.rawValue where version.isRedis13OrLater:
         try readKeyMetadata(at: recordOffset)
       default:
+        if H.takesPlainStrings, byte == ValueType.string.rawValue, expiresAt == nil, idle == nil,
+          frequency == nil, !expectsKeyAfterMetadata,
+          try takePlainStrings(database: database, into: &handler)
+        {
+          continue records
+        }
         // A string, most keys, without the out-of-line lookup of the type's raw value.
         let known = byte == ValueType.string.rawValue ? .string : ValueType(rawValue: byte)
         guard let type = known, Self.isDefined(type, in: version) else {

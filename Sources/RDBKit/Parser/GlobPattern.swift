@@ -3,18 +3,57 @@
 /// Matching is on bytes, so binary key names match as they do in Redis.
 public struct GlobPattern: Sendable, Equatable {
   private let pattern: [UInt8]
+  /// How many bytes the pattern starts with that match only themselves (before any `*`, `?`,
+  /// `[` or backslash).
+  private let literalCount: Int
+  /// Whether the pattern is at most 16 such bytes then `*` (one or more), as
+  /// `--exclude-match 'tmp:*'` is: a prefix test against ``prefix``, with no general match.
+  private let isShortPrefix: Bool
+  /// Those bytes, zero-padded, held inline: a test per key then reads no array.
+  private let prefix: (UInt64, UInt64)
 
   /// Compiles `pattern` (its UTF-8 bytes).
   public init(_ pattern: String) {
-    self.pattern = Array(pattern.utf8)
+    let bytes = Array(pattern.utf8)
+    self.pattern = bytes
+    let literalCount = bytes.firstIndex { Self.isSpecial($0) } ?? bytes.count
+    self.literalCount = literalCount
+    isShortPrefix =
+      literalCount <= 16 && literalCount < bytes.count
+      && bytes[literalCount...].allSatisfy { $0 == UInt8(ascii: "*") }
+    var prefix: (UInt64, UInt64) = (0, 0)
+    withUnsafeMutableBytes(of: &prefix) { room in
+      room.copyBytes(from: bytes.prefix(min(literalCount, 16)))
+    }
+    self.prefix = prefix
+  }
+
+  public static func == (lhs: GlobPattern, rhs: GlobPattern) -> Bool {
+    lhs.pattern == rhs.pattern
+  }
+
+  private static func isSpecial(_ byte: UInt8) -> Bool {
+    byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[")
+      || byte == UInt8(ascii: "\\")
   }
 
   /// Whether `key` matches.
   public func matches(_ key: RawSpan) -> Bool {
-    unsafe key.withUnsafeBytes { bytes in
-      unsafe pattern.withUnsafeBufferPointer { pattern in
-        unsafe Self.match(pattern[...], UnsafeRawBufferPointer(bytes)[...])
+    unsafe key.withUnsafeBytes { unsafe matches(unsafeBytes: $0) }
+  }
+
+  /// Whether the name in `key` matches.
+  @inline(__always)
+  @unsafe func matches(unsafeBytes key: UnsafeRawBufferPointer) -> Bool {
+    if isShortPrefix {
+      guard key.count >= literalCount else { return false }
+      return unsafe withUnsafeBytes(of: prefix) { prefix in
+        unsafe UnsafeRawBufferPointer(rebasing: key[..<literalCount]).holdsSameBytes(
+          as: UnsafeRawBufferPointer(rebasing: prefix[..<literalCount]))
       }
+    }
+    return unsafe pattern.withUnsafeBufferPointer { pattern in
+      unsafe Self.match(pattern[...], key[...])
     }
   }
 

@@ -121,6 +121,7 @@ public struct KeySelection: Sendable {
       if let glob, !glob.matches(key) { return false }
       return !excludedGlobs.contains(where: { $0.matches(key) })
     }
+
   }
 }
 
@@ -151,6 +152,10 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   private var passing = false
   /// Whether a key's events are under way (a module payload outside one is MODULE_AUX data).
   private var inKey = false
+  /// What the criteria but the name and the database say of every string key without
+  /// expiry (``RDBHandler/plainStrings(_:database:)``), judged once: nil
+  /// when the regular expressions decide too (such records then go the general way).
+  private let plainStrings: PlainStrings?
   // After the flags: declared before them, its tag was read per key with a 4-byte load over
   // the flag bytes just stored, which waited for those stores (a store-forwarding stall).
   private var snapshotTime: Int64?
@@ -163,6 +168,27 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     keepsEverything = selection.keepsEverything && !selection.skipsEmptyKeys
     dropsOnlyEmptyKeys = selection.keepsEverything && selection.skipsEmptyKeys
     checksRegexes = selection.hasRegexes
+    if selection.keepsEverything {
+      plainStrings = .kept
+    } else if checksRegexes {
+      plainStrings = nil
+    } else if selection.expiry == .expired
+      || !(selection.types.isEmpty || selection.types.contains(.string))
+    {
+      plainStrings = .dropped
+    } else {
+      plainStrings = .byName
+    }
+  }
+
+  /// What ``plainStrings`` says.
+  private enum PlainStrings {
+    /// Every one is kept.
+    case kept
+    /// None is (a string or expiry criterion leaves them out).
+    case dropped
+    /// The name and the database decide.
+    case byName
   }
 
   public static var needsStringValues: Bool { Next.needsStringValues }
@@ -173,6 +199,7 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public static var measuresPackedBlobsAside: Bool { Next.measuresPackedBlobsAside }
   public static var restartsCleanly: Bool { Next.restartsCleanly }
   public static var needsModulePayloads: Bool { Next.needsModulePayloads }
+  public static var takesPlainStrings: Bool { Next.takesPlainStrings }
 
   public mutating func header(_ version: RDBVersion) throws(RDBError) { try next.header(version) }
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
@@ -208,6 +235,44 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     let decision = try next.beginKey(key, info: info)
     if decision == .skip { passing = false }
     return decision
+  }
+
+  /// Passes on the records kept, as ``keeps(_:info:snapshotTime:)`` would judge them one by
+  /// one: the type and expiry criteria, the same for all, were judged at the start
+  /// (``plainStrings``); a database left out drops the whole run; the globs judge each name.
+  /// Each stretch of kept records goes on as one run.
+  public mutating func plainStrings(_ run: PlainStringRun, database: Int) throws(RDBError) -> Int {
+    switch plainStrings {
+    case .kept?: return try next.plainStrings(run, database: database)
+    case .dropped?: return run.count
+    case nil: return 0
+    case .byName?: break
+    }
+    if !criteria.databases.isEmpty, !criteria.databases.contains(database) { return run.count }
+    let glob = criteria.glob
+    let excluded = criteria.excludedGlobs
+    // The kept stretch under way: its first byte and record.
+    var (keptStart, keptFirst) = (0, 0)
+    var offset = 0
+    for index in 0..<run.count {
+      let end = run.end(ofRecordAt: offset)
+      let name = unsafe run.name(ofRecordAt: offset)
+      let kept =
+        (unsafe glob.map { unsafe $0.matches(unsafeBytes: name) } ?? true)
+        && !excluded.contains { unsafe $0.matches(unsafeBytes: name) }
+      if !kept {
+        if keptFirst < index {
+          let stretch = run.records(from: keptStart, to: offset, count: index &- keptFirst)
+          let taken = try next.plainStrings(stretch, database: database)
+          if taken < stretch.count { return keptFirst &+ taken }
+        }
+        (keptStart, keptFirst) = (end, index &+ 1)
+      }
+      offset = end
+    }
+    guard keptFirst < run.count else { return run.count }
+    let stretch = run.records(from: keptStart, to: offset, count: run.count &- keptFirst)
+    return keptFirst &+ (try next.plainStrings(stretch, database: database))
   }
 
   public mutating func keyMetadata(_ metadata: KeyMetadataClass, payload: RawSpan)

@@ -67,6 +67,9 @@ public protocol RDBHandler {
   /// (``modulePayload(_:)``), to copy them unchanged. The default is false, which spares the
   /// parser the copy a piped input needs when such a payload spans a refill.
   static var needsModulePayloads: Bool { get }
+  /// Whether the handler is offered runs of plain string records whole
+  /// (``plainStrings(_:database:)``) before their general events. The default is false.
+  static var takesPlainStrings: Bool { get }
   /// The header was read.
   mutating func header(_ version: RDBVersion) throws(RDBError)
   /// An AUX metadata field (`redis-ver`, `ctime`, …).
@@ -92,6 +95,16 @@ public protocol RDBHandler {
   mutating func slotHint(_ hint: SlotHint) throws(RDBError)
   /// A key starts; return ``KeyDecision/skip`` to pass over its value undecoded.
   mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision
+  /// Plain string records of database `database`, offered whole and back to back when
+  /// ``takesPlainStrings`` is true (``PlainStringRun``): most records of a file of tiny keys.
+  /// The parser checks them as it checks them for ``beginKey(_:info:)``'s events (nothing in
+  /// them can be wrong but their bounds).
+  ///
+  /// Return how many of them, from the first, the handler is done with (taken, or left out
+  /// by a filter). The others are offered again, and the first of them, if it is not taken
+  /// then either, is reported the general way (``beginKey(_:info:)``, its value,
+  /// ``endKey(_:)``), as though it had not been offered.
+  mutating func plainStrings(_ run: PlainStringRun, database: Int) throws(RDBError) -> Int
   /// One class of module metadata attached to the current key (`KEY_META`, RDB 13), reported
   /// after ``beginKey(_:info:)`` returns ``KeyDecision/decode`` and before
   /// ``beginValue(encoding:)``, once per class in file order (``KeyInfo/metadataClassCount``
@@ -211,6 +224,7 @@ extension RDBHandler {
   public static var measuresPackedBlobsAside: Bool { false }
   public static var restartsCleanly: Bool { false }
   public static var needsModulePayloads: Bool { false }
+  public static var takesPlainStrings: Bool { false }
   public mutating func header(_ version: RDBVersion) throws(RDBError) {}
   public mutating func aux(key: RawSpan, value: RawSpan) throws(RDBError) {}
   public mutating func function(code: RawSpan) throws(RDBError) {}
@@ -224,6 +238,9 @@ extension RDBHandler {
   public mutating func slotHint(_ hint: SlotHint) throws(RDBError) {}
   public mutating func beginKey(_ key: RawSpan, info: KeyInfo) throws(RDBError) -> KeyDecision {
     .decode
+  }
+  public mutating func plainStrings(_ run: PlainStringRun, database: Int) throws(RDBError) -> Int {
+    0
   }
   public mutating func beginValue(encoding: Encoding) throws(RDBError) {}
   public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) {}

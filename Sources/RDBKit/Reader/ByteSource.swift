@@ -154,6 +154,17 @@ import Darwin
     position < end ? unsafe base.load(fromByteOffset: position, as: UInt8.self) : nil
   }
 
+  /// The bytes the window holds from `back` consumed bytes before the read position to its
+  /// end, left as they are, and how many of them lie before the CRC's next step: a scan that
+  /// starts records only there, then consumes what it took with ``skip(_:)``, advances the
+  /// CRC (publishing progress, releasing pages) as often as single reads do.
+  @inline(__always)
+  func heldBytes(back: Int) -> (bytes: UnsafeRawBufferPointer, beforeStep: Int) {
+    let start = position &- back
+    let bytes = unsafe UnsafeRawBufferPointer(start: base + start, count: end &- start)
+    return unsafe (bytes, min(end, crcDue) &- start)
+  }
+
   /// Consumes exactly `count` bytes and returns them when the window holds them; otherwise
   /// consumes nothing and returns nil (the caller reads them the general way, which refills
   /// or reports the input's end).

@@ -31,17 +31,21 @@ public struct DatasetMerger<Next: RDBHandler>: RDBHandler {
   private var dropping = false
   /// The duplicate-key check; nil: none (every input database is its own).
   public private(set) var duplicates: DuplicateKeys?
+  /// Whether ``duplicates`` is nil, kept apart: asking the optional copied its payload out.
+  private let checksNoDuplicates: Bool
 
   /// Joins the inputs for `next`, leaving out the keys `duplicates` says to.
   public init(_ next: Next, duplicates: DuplicateKeys? = nil) {
     self.next = next
     self.duplicates = duplicates
+    checksNoDuplicates = duplicates == nil
   }
 
   public static var needsStringValues: Bool { Next.needsStringValues }
   public static var needsElements: Bool { Next.needsElements }
   public static var needsPackedElements: Bool { Next.needsPackedElements }
   public static var needsModulePayloads: Bool { Next.needsModulePayloads }
+  public static var takesPlainStrings: Bool { Next.takesPlainStrings }
 
   public mutating func header(_ version: RDBVersion) throws(RDBError) {
     inputCount += 1
@@ -112,6 +116,11 @@ public struct DatasetMerger<Next: RDBHandler>: RDBHandler {
       return .skip
     }
     return try next.beginKey(key, info: info)
+  }
+  /// Passed on when no duplicate check needs the keys' events.
+  public mutating func plainStrings(_ run: PlainStringRun, database: Int) throws(RDBError) -> Int {
+    guard checksNoDuplicates else { return 0 }
+    return try next.plainStrings(run, database: database)
   }
   public mutating func keyMetadata(_ metadata: KeyMetadataClass, payload: RawSpan)
     throws(RDBError)

@@ -15,6 +15,8 @@
 public struct RDBWriter: RDBHandler {
   /// Module values and module AUX data are copied byte for byte.
   public static var needsModulePayloads: Bool { true }
+  /// Plain string records are copied in runs (``plainStrings(_:database:)``).
+  public static var takesPlainStrings: Bool { true }
 
   /// How the file is written.
   public struct Options: Sendable {
@@ -443,6 +445,35 @@ public struct RDBWriter: RDBHandler {
       }
     }
     return .copy
+  }
+
+  /// Takes the plain string records from the run's first whose bytes are what
+  /// ``beginCopiedString(_:info:)`` and ``rawValue(_:)`` would write for them, and puts them
+  /// in as they are, in one copy: all of them go to the database written last with no slot
+  /// hint before them, and each name is one those write as it is (at most 20 bytes, not an
+  /// integer's text). The first record that is not such is left to the general events.
+  public mutating func plainStrings(_ run: PlainStringRun, database: Int) throws(RDBError) -> Int {
+    guard options.copiesValues, targetDatabase == outputDatabase, slotHint == nil else {
+      return 0
+    }
+    var offset = 0
+    var taken = 0
+    while taken < run.count {
+      let name = unsafe run.name(ofRecordAt: offset)
+      guard name.count <= 20, name.count > 11 || !Self.mayBeInteger(name) else { break }
+      offset = run.end(ofRecordAt: offset)
+      taken &+= 1
+    }
+    guard taken > 0 else { return 0 }
+    if !metadataSpecs.isEmpty {
+      metadataSpecs.removeAll(keepingCapacity: true)
+      metadataPayloads.removeAll(keepingCapacity: true)
+    }
+    info = nil
+    keysWritten &+= taken
+    unsafe encoder.output.append(UnsafeRawBufferPointer(rebasing: run.bytes[..<offset]))
+    try encoder.flushIfFull()
+    return taken
   }
 
   /// Whether a key name may be an integer's text that ``RDBEncoder/string(unsafeBytes:)``

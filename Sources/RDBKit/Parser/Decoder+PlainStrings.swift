@@ -1,0 +1,51 @@
+/// Plain string records handed over in runs (``RDBHandler/takesPlainStrings``): one tight
+/// loop over the window, without a ``KeyInfo`` or the general events per key.
+extension Decoder {
+  /// The most bytes of records in one run: small enough to stay in the first-level cache
+  /// while the handler's layers walk it again.
+  static let plainRunBytes = 1 << 15
+
+  /// Hands over the plain string records (``PlainStringRun``) from the one whose type byte
+  /// was just read, as many as the window holds whole up to ``plainRunBytes`` and the CRC's
+  /// next step, and consumes those the handler took (``RDBHandler/plainStrings(_:database:)``);
+  /// returns whether it took any. The records after them are left, their type bytes unread,
+  /// and the first record, when none was taken, is read the general way.
+  ///
+  /// The records checked here are those that ``readKeyName()`` and
+  /// ``takeShortStoredString()`` (or ``readStringValue(into:)``'s inlined forms) take from
+  /// the window, which nothing in them can make fail: a one-byte name length, then a
+  /// one-byte value length or an integer marker `0xC0`–`0xC2`. Records start only before the
+  /// CRC's next step, so that the CRC, progress and page releases advance as they do for
+  /// single reads.
+  @inline(__always)
+  mutating func takePlainStrings<H: RDBHandler>(database: Int, into handler: inout H)
+    throws(RDBError) -> Bool
+  {
+    let (held, beforeStep) = unsafe source.heldBytes(back: 1)
+    guard let base = held.baseAddress else { return false }
+    let starts = min(beforeStep, Self.plainRunBytes)
+    var end = 0
+    var count = 0
+    while end < starts,
+      let next = unsafe PlainStringRun.end(ofRecordAt: end, in: base, limit: held.count)
+    {
+      end = next
+      count &+= 1
+    }
+    guard count > 0 else { return false }
+    let run = unsafe PlainStringRun(bytes: UnsafeRawBufferPointer(start: base, count: end), count: count)
+    let taken: Int
+    do {
+      taken = try handler.plainStrings(run, database: database)
+    } catch {
+      var error = error
+      if error.key == nil {
+        error.key = unsafe String(decoding: run.name(ofRecordAt: 0), as: UTF8.self)
+      }
+      throw error
+    }
+    guard taken > 0 else { return false }
+    try source.skip(UInt64((taken == count ? end : run.byteCount(ofFirst: taken)) &- 1))
+    return true
+  }
+}
