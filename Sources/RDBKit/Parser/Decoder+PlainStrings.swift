@@ -1,15 +1,12 @@
 /// Plain string records handed over in runs (``RDBHandler/takesPlainStrings``): one tight
 /// loop over the window, without a ``KeyInfo`` or the general events per key.
 extension Decoder {
-  /// The most bytes of records in one run: small enough to stay in the first-level cache
-  /// while the handler's layers walk it again.
-  static let plainRunBytes = 1 << 15
-
   /// Hands over the plain string records (``PlainStringRun``) from the one whose type byte
-  /// was just read, as many as the window holds whole up to ``plainRunBytes`` and the CRC's
-  /// next step, and consumes those the handler took (``RDBHandler/plainStrings(_:database:)``);
-  /// returns whether it took any. The records after them are left, their type bytes unread,
-  /// and the first record, when none was taken, is read the general way.
+  /// was just read, as many as the window holds whole up to ``PlainStringRun/longestRun``
+  /// and the CRC's next step, and consumes those the handler took
+  /// (``RDBHandler/plainStrings(_:database:)``); returns whether it took any. The records
+  /// after them are left, their type bytes unread, and the first record, when none was
+  /// taken, is read the general way.
   ///
   /// The records checked here are those that ``readKeyName()`` and
   /// ``takeShortStoredString()`` (or ``readStringValue(into:)``'s inlined forms) take from
@@ -23,29 +20,35 @@ extension Decoder {
   {
     let (held, beforeStep) = unsafe source.heldBytes(back: 1)
     guard let base = held.baseAddress else { return false }
-    let starts = min(beforeStep, Self.plainRunBytes)
-    var end = 0
-    var count = 0
-    while end < starts,
-      let next = unsafe PlainStringRun.end(ofRecordAt: end, in: base, limit: held.count)
-    {
-      end = next
-      count &+= 1
-    }
-    guard count > 0 else { return false }
-    let run = unsafe PlainStringRun(bytes: UnsafeRawBufferPointer(start: base, count: end), count: count)
-    let taken: Int
-    do {
-      taken = try handler.plainStrings(run, database: database)
-    } catch {
-      var error = error
-      if error.key == nil {
-        error.key = unsafe String(decoding: run.name(ofRecordAt: 0), as: UTF8.self)
+    let limit = (
+      records: PlainStringRun.longestRun.records,
+      bytes: min(beforeStep, PlainStringRun.longestRun.bytes)
+    )
+    return try unsafe withUnsafeTemporaryAllocation(of: UInt16.self, capacity: limit.records &+ 1) {
+      (starts) throws(RDBError) -> Bool in
+      var end = 0
+      var count = 0
+      while count < limit.records, end < limit.bytes,
+        let next = unsafe PlainStringRun.end(ofRecordAt: end, in: base, limit: held.count)
+      {
+        unsafe starts[count] = UInt16(truncatingIfNeeded: end)
+        end = next
+        count &+= 1
       }
-      throw error
+      guard count > 0, let first = starts.baseAddress else { return false }
+      unsafe starts[count] = UInt16(truncatingIfNeeded: end)
+      let run = unsafe PlainStringRun(base: base, starts: first, count: count)
+      let taken: Int
+      do throws(RDBError) {
+        taken = try handler.plainStrings(run, database: database)
+      } catch {
+        var error = error
+        if error.key == nil { error.key = unsafe String(decoding: run.name(0), as: UTF8.self) }
+        throw error
+      }
+      guard taken > 0 else { return false }
+      try source.skip(UInt64(run.byteCount(ofFirst: taken) &- 1))
+      return true
     }
-    guard taken > 0 else { return false }
-    try source.skip(UInt64((taken == count ? end : run.byteCount(ofFirst: taken)) &- 1))
-    return true
   }
 }

@@ -22,8 +22,8 @@ public struct GlobPattern: Sendable, Equatable {
       literalCount <= 16 && literalCount < bytes.count
       && bytes[literalCount...].allSatisfy { $0 == UInt8(ascii: "*") }
     var prefix: (UInt64, UInt64) = (0, 0)
-    withUnsafeMutableBytes(of: &prefix) { room in
-      room.copyBytes(from: bytes.prefix(min(literalCount, 16)))
+    unsafe withUnsafeMutableBytes(of: &prefix) { room in
+      unsafe room.copyBytes(from: bytes.prefix(min(literalCount, 16)))
     }
     self.prefix = prefix
   }

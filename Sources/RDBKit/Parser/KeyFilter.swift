@@ -251,27 +251,23 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     if !criteria.databases.isEmpty, !criteria.databases.contains(database) { return run.count }
     let glob = criteria.glob
     let excluded = criteria.excludedGlobs
-    // The kept stretch under way: its first byte and record.
-    var (keptStart, keptFirst) = (0, 0)
-    var offset = 0
+    // The first record of the kept stretch under way.
+    var keptFirst = 0
     for index in 0..<run.count {
-      let end = run.end(ofRecordAt: offset)
-      let name = unsafe run.name(ofRecordAt: offset)
+      let name = run.name(index)
       let kept =
         (unsafe glob.map { unsafe $0.matches(unsafeBytes: name) } ?? true)
         && !excluded.contains { unsafe $0.matches(unsafeBytes: name) }
-      if !kept {
-        if keptFirst < index {
-          let stretch = run.records(from: keptStart, to: offset, count: index &- keptFirst)
-          let taken = try next.plainStrings(stretch, database: database)
-          if taken < stretch.count { return keptFirst &+ taken }
-        }
-        (keptStart, keptFirst) = (end, index &+ 1)
+      guard !kept else { continue }
+      if keptFirst < index {
+        let stretch = run.records(keptFirst..<index)
+        let taken = try next.plainStrings(stretch, database: database)
+        if taken < stretch.count { return keptFirst &+ taken }
       }
-      offset = end
+      keptFirst = index &+ 1
     }
     guard keptFirst < run.count else { return run.count }
-    let stretch = run.records(from: keptStart, to: offset, count: run.count &- keptFirst)
+    let stretch = run.records(keptFirst..<run.count)
     return keptFirst &+ (try next.plainStrings(stretch, database: database))
   }
 

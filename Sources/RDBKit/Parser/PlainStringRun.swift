@@ -4,16 +4,49 @@
 /// (a one-byte length) or an integer of 1, 2 or 4 bytes (`0xC0`–`0xC2`). Most records of a
 /// file of tiny keys.
 ///
-/// The bytes are valid only during the call that hands the run over.
-public struct PlainStringRun: @unchecked Sendable {
-  /// Every byte of the records, from the first one's type byte to the last one's value.
-  let bytes: UnsafeRawBufferPointer
+/// Where each record starts was noted as the parser checked them, so that the handlers'
+/// walks over a run load each record's name without first following the lengths of the
+/// records before it. The run is valid only during the call that hands it over.
+@safe public struct PlainStringRun: @unchecked Sendable {
+  /// The byte from which ``starts`` count.
+  private let base: UnsafeRawPointer
+  /// Where each record starts, from ``base``, then where the last ends: `count + 1` of them.
+  private let starts: UnsafePointer<UInt16>
   /// How many records there are.
   public let count: Int
 
-  @unsafe init(bytes: UnsafeRawBufferPointer, count: Int) {
-    unsafe self.bytes = bytes
+  /// The records at `starts[0..<count]` from `base`, the last ending at `starts[count]`.
+  @unsafe init(base: UnsafeRawPointer, starts: UnsafePointer<UInt16>, count: Int) {
+    unsafe self.base = base
+    unsafe self.starts = starts
     self.count = count
+  }
+
+  /// The most records in a run, and the most bytes before the last one's start: each start
+  /// fits a `UInt16`.
+  static let longestRun = (records: 2_048, bytes: 1 << 15)
+
+  /// Every byte of the records, from the first one's type byte to the last one's value.
+  var bytes: UnsafeRawBufferPointer {
+    let first = Int(unsafe starts[0])
+    return unsafe UnsafeRawBufferPointer(start: base + first, count: Int(starts[count]) &- first)
+  }
+
+  /// The byte length of the first `records` records.
+  func byteCount(ofFirst records: Int) -> Int { unsafe Int(starts[records]) &- Int(starts[0]) }
+
+  /// The name of record `index`.
+  @inline(__always)
+  func name(_ index: Int) -> UnsafeRawBufferPointer {
+    let start = Int(unsafe starts[index])
+    let count = Int(unsafe base.load(fromByteOffset: start &+ 1, as: UInt8.self))
+    return unsafe UnsafeRawBufferPointer(start: base + (start &+ 2), count: count)
+  }
+
+  /// Records `range`.
+  @inline(__always)
+  func records(_ range: Range<Int>) -> PlainStringRun {
+    unsafe PlainStringRun(base: base, starts: starts + range.lowerBound, count: range.count)
   }
 
   /// Where the record that starts at `offset` ends, if the first `limit` bytes from `base`
@@ -36,36 +69,5 @@ public struct PlainStringRun: @unchecked Sendable {
       return nil
     }
     return end <= limit ? end : nil
-  }
-
-  /// Where the record that starts at `offset` (a record's start in this run) ends.
-  @inline(__always)
-  func end(ofRecordAt offset: Int) -> Int {
-    let base = unsafe bytes.baseAddress.unsafelyUnwrapped
-    let valueStart = offset &+ 2 &+ Int(unsafe base.load(fromByteOffset: offset &+ 1, as: UInt8.self))
-    let first = unsafe base.load(fromByteOffset: valueStart, as: UInt8.self)
-    return first < 0x40
-      ? valueStart &+ 1 &+ Int(first) : valueStart &+ 1 &+ 1 &<< Int(first &- 0xC0)
-  }
-
-  /// The name of the record that starts at `offset`.
-  @inline(__always)
-  func name(ofRecordAt offset: Int) -> UnsafeRawBufferPointer {
-    let base = unsafe bytes.baseAddress.unsafelyUnwrapped
-    let count = Int(unsafe base.load(fromByteOffset: offset &+ 1, as: UInt8.self))
-    return unsafe UnsafeRawBufferPointer(start: base + (offset &+ 2), count: count)
-  }
-
-  /// The records from the one at byte `start` to the one ending at `end`, `count` of them.
-  @inline(__always)
-  func records(from start: Int, to end: Int, count: Int) -> PlainStringRun {
-    unsafe PlainStringRun(bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), count: count)
-  }
-
-  /// The byte length of the first `records` records.
-  func byteCount(ofFirst records: Int) -> Int {
-    var offset = 0
-    for _ in 0..<records { offset = end(ofRecordAt: offset) }
-    return offset
   }
 }

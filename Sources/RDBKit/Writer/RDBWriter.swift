@@ -456,12 +456,12 @@ public struct RDBWriter: RDBHandler {
     guard options.copiesValues, targetDatabase == outputDatabase, slotHint == nil else {
       return 0
     }
-    var offset = 0
     var taken = 0
     while taken < run.count {
-      let name = unsafe run.name(ofRecordAt: offset)
-      guard name.count <= 20, name.count > 11 || !Self.mayBeInteger(name) else { break }
-      offset = run.end(ofRecordAt: offset)
+      let name = run.name(taken)
+      guard unsafe name.count <= 20, unsafe name.count > 11 || !Self.mayBeInteger(name) else {
+        break
+      }
       taken &+= 1
     }
     guard taken > 0 else { return 0 }
@@ -471,7 +471,7 @@ public struct RDBWriter: RDBHandler {
     }
     info = nil
     keysWritten &+= taken
-    unsafe encoder.output.append(UnsafeRawBufferPointer(rebasing: run.bytes[..<offset]))
+    unsafe encoder.output.append(run.records(0..<taken).bytes)
     try encoder.flushIfFull()
     return taken
   }

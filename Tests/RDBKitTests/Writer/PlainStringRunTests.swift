@@ -202,18 +202,19 @@ private struct NameLog: RDBHandler {
     let bytes = unsafe [UInt8](run.bytes)
     let taking = max(1, run.count - 1)
     var offset = 0
-    for _ in 0..<taking {
+    for index in 0..<run.count {
       let nameLength = Int(bytes[offset + 1])
       let name = Array(bytes[offset + 2..<offset + 2 + nameLength])
       let value = bytes[offset + 2 + nameLength]
-      if bytes[offset] != 0 || nameLength >= 0x40 || !(value < 0x40 || (0xC0...0xC2).contains(value))
-      {
+      if bytes[offset] != 0 || nameLength >= 0x40 || unsafe [UInt8](run.name(index)) != name {
         badRecords += 1
       }
-      names.append(String(decoding: name, as: UTF8.self))
-      offset = run.end(ofRecordAt: offset)
+      if index < taking { names.append(String(decoding: name, as: UTF8.self)) }
+      offset += 3 + nameLength + (value < 0x40 ? Int(value) : 1 << Int(value - 0xC0))
     }
-    if taking == run.count, offset != bytes.count { badRecords += 1 }
+    if offset != bytes.count || run.byteCount(ofFirst: run.count) != bytes.count {
+      badRecords += 1
+    }
     taken += taking
     return taking
   }
