@@ -206,7 +206,8 @@ private struct NameLog: RDBHandler {
       let nameLength = Int(bytes[offset + 1])
       let name = Array(bytes[offset + 2..<offset + 2 + nameLength])
       let value = bytes[offset + 2 + nameLength]
-      if bytes[offset] != 0 || nameLength >= 0x40 || unsafe [UInt8](run.name(index)) != name {
+      let offered = unsafe [UInt8](run.name(index))
+      if bytes[offset] != 0 || nameLength >= 0x40 || offered != name {
         badRecords += 1
       }
       if index < taking { names.append(String(decoding: name, as: UTF8.self)) }
