@@ -23,8 +23,9 @@
   }
 
   /// The most records in a run, and the most bytes before the last one's start: each start
-  /// fits a `UInt16`.
-  static let longestRun = (records: 2_048, bytes: 1 << 15)
+  /// fits a `UInt16`, and the starts fit the stack (`withUnsafeTemporaryAllocation` takes
+  /// the heap over 1 KiB, which cost a `malloc` per string record in a file of long strings).
+  static let longestRun = (records: 500, bytes: 1 << 15)
 
   /// Every byte of the records, from the first one's type byte to the last one's value.
   var bytes: UnsafeRawBufferPointer {
