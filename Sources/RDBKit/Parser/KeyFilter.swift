@@ -121,7 +121,6 @@ public struct KeySelection: Sendable {
       if let glob, !glob.matches(key) { return false }
       return !excludedGlobs.contains(where: { $0.matches(key) })
     }
-
   }
 }
 

@@ -90,8 +90,8 @@ final class ReadBack {
 /// Counts the keys of a file read back: every value decoded as `verify` decodes it (string
 /// values and elements not reported, compressed ones left to the checksum), empty aggregates
 /// (which a loading server skips) not counted, and plain string records
-/// (``RDBHandler/plainStrings(_:database:)``) counted as the parser hands them over
-/// them, which checks their bounds as it would in their general events.
+/// (``RDBHandler/plainStrings(_:database:)``) counted as the parser hands them over,
+/// which checks their bounds as it would in their general events.
 struct KeyCount: RDBHandler {
   static var needsStringValues: Bool { false }
   static var needsElements: Bool { false }
