@@ -18,19 +18,12 @@ import Darwin
 /// The text goes out in file order, and only the parse's thread touches the output: what it
 /// formats itself while batches are out is held (``inlineOutput``) until the batches before it
 /// are written. A held text of ``heldBytes`` (a long value) waits for the batches and then
-/// goes on into the output itself. A record over ``largeRecord`` bytes (a large hash or
-/// sorted set) is a batch of its own while a slot is free, up to ``largestHandedRecord``,
-/// its text written from the slot's buffer (``OutputBuffer/append(lending:)``); else it is
-/// decoded at once by the parse from a one-record image, its text streamed out as one parse
-/// streams it, and an error in it located in the file as one parse would locate it.
-///
-/// A large stream up to ``largestHandedRecord`` (a file of them, a megabyte each, 2.5 MB of
-/// text) ends its batch instead, copied once a slot is free. While the thread formats one,
-/// keys are copied into a batch even when both slots are out, and the parse formats a batch
-/// itself, into a slot as the thread would: a run of streams goes to the two threads in
-/// turn, instead of the parse decoding one and waiting in the middle of it for every batch
-/// out. (Not other large records: the parse's text held whole beside the thread's would add
-/// to the peak memory of files of large sorted sets.)
+/// goes on into the output itself. A record over ``largeRecord`` bytes (a stream of a few
+/// megabytes, a large hash) is a batch of its own while a slot is free, up to
+/// ``largestHandedRecord``, its text written from the slot's buffer
+/// (``OutputBuffer/append(lending:)``); else it is decoded at once by the parse from a
+/// one-record image, its text streamed out as one parse streams it, and an error in it
+/// located in the file as one parse would locate it.
 ///
 /// A batch that fails to parse (damage the step over a value cannot see) or a failure of the
 /// parse inside a copied record stop it: ``resumeOffset`` then says where the first record the
@@ -41,14 +34,14 @@ import Darwin
 @safe public final class JSONLinesBatcher: @unchecked Sendable {
   /// A batch is handed over once its records reach this many bytes.
   let batchBytes: Int
-  /// A record larger than this is a batch of its own, or decoded by the parse itself; a
-  /// stream ends its batch instead (see the type's description).
+  /// A record larger than this is a batch of its own, or decoded by the parse itself (see
+  /// the type's description).
   let largeRecord: Int
   /// A large record up to this size is a batch of its own when a slot is free; a larger one
   /// is always decoded by the parse (its copy and its whole text in memory would be too
   /// much).
   let largestHandedRecord: Int
-  /// Batches out at once: formatted by the thread or the parse, or waiting for the thread.
+  /// Batches out at once: one being formatted, one waiting.
   static let slotCount = 2
   /// Text held behind batches beyond this waits for them.
   static let heldBytes = 1 << 20
@@ -71,8 +64,6 @@ import Darwin
     /// Where the batch's first record starts in the file.
     var firstOffset = 0
     var failed = false
-    /// Whether the batch ends with a large stream and went to the helper thread.
-    var largeStream = false
   }
 
   /// The output every text ends up in, in file order.
@@ -87,10 +78,6 @@ import Darwin
   private let done: UnsafeMutablePointer<sem_t>
   /// Posted by the thread as it ends.
   private let ended: UnsafeMutablePointer<sem_t>
-  /// The slots handed to the thread, in the order handed (the parse fills some itself): the
-  /// `n`th post of ``ready`` is for the slot at `n % slotCount`.
-  private let handed: UnsafeMutablePointer<Int>
-  private var handedCount = 0
   private var stopping = false
 
   // The parse's side.
@@ -98,15 +85,12 @@ import Darwin
   private var hasChecksum = true
   private var batch: [UInt8] = []
   private var batchKeys = 0
-  /// Whether the batch being filled ends with a large stream.
-  private var batchHasLargeStream = false
   private var batchFirstOffset = 0
   private var batchDatabase = 0
   /// The current record up to its value (no SELECTDB), its database and where it starts.
   private var recordHead: [UInt8] = []
   private var recordDatabase = 0
   private var recordOffset = 0
-  private var recordIsStream = false
   /// Whether a copied record waits for its value (a parse that failed in it leaves it so).
   public private(set) var recordOpen = false
   /// Text formatted by the parse after the newest batch out.
@@ -144,8 +128,6 @@ import Darwin
     unsafe ready = .allocate(capacity: 1)
     unsafe done = .allocate(capacity: Self.slotCount)
     unsafe ended = .allocate(capacity: 1)
-    unsafe handed = .allocate(capacity: Self.slotCount)
-    unsafe handed.initialize(repeating: 0, count: Self.slotCount)
     unsafe sem_init(ready, 0, 0)
     for index in 0..<Self.slotCount { unsafe sem_init(done + index, 0, 0) }
     unsafe sem_init(ended, 0, 0)
@@ -159,7 +141,6 @@ import Darwin
     unsafe ready.deallocate()
     unsafe done.deallocate()
     unsafe ended.deallocate()
-    unsafe handed.deallocate()
   }
 
   /// Where the parse formats a key it decodes itself: the output when no batch is out, else
@@ -173,7 +154,7 @@ import Darwin
 
   func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
     // The batches before it were read without it, as the file's keys before it were.
-    if batchKeys > 0 { try handOver() }
+    if batchKeys > 0 { submit() }
     header.append(Opcode.aux.rawValue)
     unsafe key.withUnsafeBytes { unsafe Self.appendString($0, to: &header) }
     unsafe value.withUnsafeBytes { unsafe Self.appendString($0, to: &header) }
@@ -188,9 +169,9 @@ import Darwin
   func copies(_ key: RawSpan, info: KeyInfo, batchable: Bool) throws(RDBError) -> Bool {
     if batchesOut > 0 { try writeFormatted(waiting: false) }
     guard batchable, info.metadataClassCount == 0,
-      info.dataType != .module, batchKeys > 0 || batchesOut < Self.slotCount || largeStreamOut
+      info.dataType != .module, batchKeys > 0 || batchesOut < Self.slotCount
     else {
-      if batchKeys > 0 { try handOver() }
+      if batchKeys > 0 { submit() }
       return false
     }
     recordOffset = info.offset
@@ -198,7 +179,6 @@ import Darwin
     // the parser reports alike).
     recordHead.removeAll(keepingCapacity: true)
     recordDatabase = info.database
-    recordIsStream = info.dataType == .stream
     if let expiresAt = info.expiresAt {
       recordHead.append(Opcode.expireTimeMilliseconds.rawValue)
       withUnsafeBytes(of: UInt64(bitPattern: expiresAt).littleEndian) {
@@ -224,19 +204,14 @@ import Darwin
     recordOpen = false
     let size = recordHead.count &+ value.byteCount
     if size > largeRecord {
-      if !recordIsStream || size > largestHandedRecord {
-        if batchKeys > 0 { try handOver() }
-        // A batch of its own while a slot is free (the parse then formats the keys after it),
-        // else decoded here.
-        if size > largestHandedRecord || batchesOut == Self.slotCount {
-          try unsafe value.withUnsafeBytes { (bytes) throws(RDBError) in
-            try unsafe decodeAlone(bytes)
-          }
-          return
+      if batchKeys > 0 { submit() }
+      // A batch of its own while a slot is free (the parse then formats the keys after it),
+      // else decoded here.
+      if size > largestHandedRecord || batchesOut == Self.slotCount {
+        try unsafe value.withUnsafeBytes { (bytes) throws(RDBError) in
+          try unsafe decodeAlone(bytes)
         }
-      } else {
-        // A large stream is copied once a slot is free: no more than two out at once.
-        try freeSlot()
+        return
       }
     }
     if batchKeys == 0 {
@@ -253,8 +228,7 @@ import Darwin
     batch.append(contentsOf: recordHead)
     unsafe value.withUnsafeBytes { unsafe batch.append(contentsOf: $0) }
     batchKeys &+= 1
-    if size > largeRecord, recordIsStream { batchHasLargeStream = true }
-    if batch.count >= batchBytes || batchHasLargeStream { try handOver() }
+    if batch.count >= batchBytes { submit() }
   }
 
   /// Waits for every batch out and writes their text and the text held behind them: the
@@ -268,7 +242,7 @@ import Darwin
   /// record left open), waits for every batch and writes the text in order, up to a batch
   /// that failed (then ``resumeOffset`` is set), and stops the thread.
   public func settle() {
-    if batchKeys > 0, resumeOffset == nil { try? handOver() }
+    if batchKeys > 0, resumeOffset == nil { submit() }
     do {
       try writeFormatted(waiting: true)
     } catch {
@@ -297,61 +271,20 @@ import Darwin
       } else if unsafe sem_trywait(done + oldest) != 0 {
         return
       }
-      try writeOldest()
+      let slot = slots[oldest]
+      oldest = (oldest &+ 1) % Self.slotCount
+      batchesOut &-= 1
+      try output.append(taking: slot.prefix)
+      if slot.failed {
+        resumeOffset = slot.firstOffset
+        throw Self.stopped
+      }
+      // A large record's text is written from where it is (reclaimed before the slot is
+      // used again).
+      try output.append(lending: slot.output)
+      if slot.input.capacity > Self.keptRoom { slot.input = [] }
     }
     try output.append(taking: trailing)
-  }
-
-  /// Writes the oldest batch (formatted: its ``done`` taken) and the text held before it.
-  private func writeOldest() throws(RDBError) {
-    let slot = slots[oldest]
-    oldest = (oldest &+ 1) % Self.slotCount
-    batchesOut &-= 1
-    try output.append(taking: slot.prefix)
-    if slot.failed {
-      resumeOffset = slot.firstOffset
-      throw Self.stopped
-    }
-    // A large record's text is written from where it is (reclaimed before the slot is
-    // used again).
-    try output.append(lending: slot.output)
-    if slot.input.capacity > Self.keptRoom { slot.input = [] }
-  }
-
-  /// Hands the batch being filled on once a slot is free (the oldest batch waited for and
-  /// written when none is): to the thread, or formatted here while the thread has a large
-  /// stream out.
-  private func handOver() throws(RDBError) {
-    try freeSlot()
-    if largeStreamOut { formatHere() } else { submit() }
-  }
-
-  /// Waits for the oldest batch and writes it, when no slot is free.
-  private func freeSlot() throws(RDBError) {
-    guard batchesOut == Self.slotCount else { return }
-    while unsafe sem_wait(done + oldest) != 0 {}
-    try writeOldest()
-  }
-
-  /// Whether a batch out ends with a large stream the thread formats.
-  private var largeStreamOut: Bool {
-    for index in 0..<batchesOut where slots[(oldest &+ index) % Self.slotCount].largeStream {
-      return true
-    }
-    return false
-  }
-
-  /// The free slot after the batches out, made ready for new text (the held text before it
-  /// as its prefix) and counted out.
-  private func takeSlot() -> (index: Int, slot: Slot) {
-    let index = (oldest &+ batchesOut) % Self.slotCount
-    let slot = slots[index]
-    output.reclaim(slot.output)
-    // The text of a record much larger than most: its room is given back.
-    slot.output.shrink(toAtMost: Self.keptRoom &* 4)
-    swap(&slot.prefix, &trailing)
-    batchesOut &+= 1
-    return (index, slot)
   }
 
   /// What stops the parse once a batch failed.
@@ -359,45 +292,18 @@ import Darwin
 
   /// Hands the batch to the thread, with the text held before it.
   private func submit() {
-    let (index, slot) = closeBatch()
-    slot.largeStream = batchHasLargeStream
-    batchHasLargeStream = false
-    unsafe handed[handedCount % Self.slotCount] = index
-    handedCount &+= 1
-    unsafe sem_post(ready)
-  }
-
-  /// Formats the batch here, into the free slot, as the thread would: its text then waits
-  /// for the batches before it.
-  private func formatHere() {
-    let (index, slot) = closeBatch()
-    slot.largeStream = false
-    batchHasLargeStream = false
-    format(slot)
-    unsafe sem_post(done + index)
-  }
-
-  /// Ends the batch and moves it into the free slot (``takeSlot()``).
-  private func closeBatch() -> (index: Int, slot: Slot) {
     batch.append(Opcode.endOfFile.rawValue)
     if hasChecksum { batch.append(contentsOf: repeatElement(0, count: 8)) }
-    let (index, slot) = takeSlot()
+    let slot = slots[(oldest &+ batchesOut) % Self.slotCount]
+    output.reclaim(slot.output)
+    // The text of a record much larger than most: its room is given back.
+    slot.output.shrink(toAtMost: Self.keptRoom &* 4)
     swap(&slot.input, &batch)
+    swap(&slot.prefix, &trailing)
     slot.firstOffset = batchFirstOffset
     batchKeys = 0
-    return (index, slot)
-  }
-
-  /// Parses a slot's batch into its output; a batch that fails is marked so.
-  private func format(_ slot: Slot) {
-    slot.output.truncate(to: 0)
-    var writer = JSONLinesWriter(output: slot.output, style: style)
-    do {
-      try RDBParser().parse(slot.input, into: &writer)
-      slot.failed = false
-    } catch {
-      slot.failed = true
-    }
+    batchesOut &+= 1
+    unsafe sem_post(ready)
   }
 
   /// Decodes one large record here, from a one-record image, into ``inlineOutput``.
@@ -426,14 +332,21 @@ import Darwin
   }
 
   private func run() {
-    var taken = 0
+    var index = 0
     while true {
       while unsafe sem_wait(ready) != 0 {}
       if stopping { break }
-      let index = unsafe handed[taken % Self.slotCount]
-      taken &+= 1
-      format(slots[index])
+      let slot = slots[index]
+      slot.output.truncate(to: 0)
+      var writer = JSONLinesWriter(output: slot.output, style: style)
+      do {
+        try RDBParser().parse(slot.input, into: &writer)
+        slot.failed = false
+      } catch {
+        slot.failed = true
+      }
       unsafe sem_post(done + index)
+      index = (index &+ 1) % Self.slotCount
     }
     unsafe sem_post(ended)
   }
