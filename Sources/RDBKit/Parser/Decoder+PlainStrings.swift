@@ -28,6 +28,16 @@ extension Decoder {
       (starts) throws(RDBError) -> Bool in
       var end = 0
       var count = 0
+      // Records with ``PlainStringRun/reach`` bytes in the window, read with no bound tests;
+      // the last ones the checked way.
+      let unchecked = min(limit.bytes, held.count &- (PlainStringRun.reach &- 1))
+      while count < limit.records, end < unchecked,
+        let next = unsafe PlainStringRun.end(ofRecordWithin: end, in: base)
+      {
+        unsafe starts[count] = UInt16(truncatingIfNeeded: end)
+        end = next
+        count &+= 1
+      }
       while count < limit.records, end < limit.bytes,
         let next = unsafe PlainStringRun.end(ofRecordAt: end, in: base, limit: held.count)
       {

@@ -28,6 +28,16 @@ public struct GlobPattern: Sendable, Equatable {
     self.prefix = prefix
   }
 
+  /// The pattern as a ``GlobPrefix``, when it is a short prefix (``isShortPrefix``).
+  var shortPrefix: GlobPrefix? {
+    guard isShortPrefix else { return nil }
+    var masks: (UInt64, UInt64) = (0, 0)
+    unsafe withUnsafeMutableBytes(of: &masks) { room in
+      for index in 0..<literalCount { unsafe room[index] = 0xFF }
+    }
+    return GlobPrefix(words: prefix, masks: masks, count: literalCount)
+  }
+
   public static func == (lhs: GlobPattern, rhs: GlobPattern) -> Bool {
     lhs.pattern == rhs.pattern
   }
@@ -131,5 +141,30 @@ public struct GlobPattern: Sendable, Equatable {
     default:
       return unsafe pattern[p] == byte ? p + 1 : nil
     }
+  }
+}
+
+/// A glob of at most 16 literal bytes then `*` (``GlobPattern/shortPrefix``), tested as two
+/// masked 8-byte words against the first 16 bytes from a name's start, which must be
+/// readable whatever the name's length: no loop over the bytes and no branch per byte.
+struct GlobPrefix {
+  /// The literal bytes, zero-padded to 16, as they lie in memory.
+  let words: (UInt64, UInt64)
+  /// All ones over the literal bytes.
+  let masks: (UInt64, UInt64)
+  /// How many literal bytes there are.
+  let count: Int
+
+  /// The prefix every name has (as `*` matches).
+  static let everything = GlobPrefix(words: (0, 0), masks: (0, 0), count: 0)
+  /// A prefix no name has.
+  static let nothing = GlobPrefix(words: (0, 0), masks: (0, 0), count: .max)
+
+  /// Whether the `count` bytes at `name` start with the prefix, reading 16 bytes from `name`.
+  @inline(__always)
+  @unsafe func matches(_ name: UnsafeRawPointer, count: Int) -> Bool {
+    let first = unsafe name.loadUnaligned(as: UInt64.self) & masks.0
+    let second = unsafe name.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & masks.1
+    return (first ^ words.0) | (second ^ words.1) == 0 && count >= self.count
   }
 }

@@ -155,6 +155,11 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   /// expiry (``RDBHandler/plainStrings(_:database:)``), judged once: nil
   /// when the regular expressions decide too (such records then go the general way).
   private let plainStrings: PlainStrings?
+  /// The selection's globs as ``GlobPrefix`` tests, when there is at most one of each kind
+  /// and each is a short prefix (`--exclude-match 'tmp:*'`): the name a record must start
+  /// with (``GlobPrefix/everything`` without a glob) and the one it must not
+  /// (``GlobPrefix/nothing`` without an excluded glob).
+  private let namePrefixes: (keep: GlobPrefix, drop: GlobPrefix)?
   // After the flags: declared before them, its tag was read per key with a 4-byte load over
   // the flag bytes just stored, which waited for those stores (a store-forwarding stall).
   private var snapshotTime: Int64?
@@ -178,6 +183,14 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     } else {
       plainStrings = .byName
     }
+    let keep: GlobPrefix? = if let glob = selection.glob { glob.shortPrefix } else { .everything }
+    let drop: GlobPrefix? =
+      switch selection.excludedGlobs.count {
+      case 0: .nothing
+      case 1: selection.excludedGlobs[0].shortPrefix
+      default: nil
+      }
+    if let keep, let drop { namePrefixes = (keep, drop) } else { namePrefixes = nil }
   }
 
   /// What ``plainStrings`` says.
@@ -248,26 +261,50 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     case .byName?: break
     }
     if !criteria.databases.isEmpty, !criteria.databases.contains(database) { return run.count }
-    let glob = criteria.glob
-    let excluded = criteria.excludedGlobs
     // The first record of the kept stretch under way.
     var keptFirst = 0
-    for index in 0..<run.count {
-      let name = run.name(index)
-      let kept =
-        (unsafe glob.map { unsafe $0.matches(unsafeBytes: name) } ?? true)
-        && !excluded.contains { unsafe $0.matches(unsafeBytes: name) }
-      guard !kept else { continue }
-      if keptFirst < index {
-        let stretch = run.records(keptFirst..<index)
+    while true {
+      let dropped = firstDropped(in: run, from: keptFirst)
+      if keptFirst < dropped {
+        let stretch = run.records(keptFirst..<dropped)
         let taken = try next.plainStrings(stretch, database: database)
         if taken < stretch.count { return keptFirst &+ taken }
       }
-      keptFirst = index &+ 1
+      guard dropped < run.count else { return run.count }
+      keptFirst = dropped &+ 1
     }
-    guard keptFirst < run.count else { return run.count }
-    let stretch = run.records(keptFirst..<run.count)
-    return keptFirst &+ (try next.plainStrings(stretch, database: database))
+  }
+
+  /// The first record from `start` on whose name the globs leave out, or `run.count`: a loop
+  /// of its own, with no call in it, so that the prefix tests (``namePrefixes``) stay in
+  /// registers.
+  private func firstDropped(in run: PlainStringRun, from start: Int) -> Int {
+    var index = start
+    if let prefixes = namePrefixes {
+      while index < run.count {
+        let (name, hasSixteen) = unsafe run.nameWithin16(index)
+        guard hasSixteen, let first = name.baseAddress else {
+          if unsafe !keepsByGlobs(name) { return index }
+          index &+= 1
+          continue
+        }
+        let kept =
+          unsafe prefixes.keep.matches(first, count: name.count)
+          && !(unsafe prefixes.drop.matches(first, count: name.count))
+        if !kept { return index }
+        index &+= 1
+      }
+      return index
+    }
+    while index < run.count, unsafe keepsByGlobs(run.name(index)) { index &+= 1 }
+    return index
+  }
+
+  /// Whether the globs keep a record named `name`.
+  @inline(__always)
+  private func keepsByGlobs(_ name: UnsafeRawBufferPointer) -> Bool {
+    (criteria.glob.map { unsafe $0.matches(unsafeBytes: name) } ?? true)
+      && !criteria.excludedGlobs.contains { unsafe $0.matches(unsafeBytes: name) }
   }
 
   public mutating func keyMetadata(_ metadata: KeyMetadataClass, payload: RawSpan)

@@ -44,10 +44,43 @@
     return unsafe UnsafeRawBufferPointer(start: base + (start &+ 2), count: count)
   }
 
+  /// The name of record `index`, and whether the 16 bytes from its start lie within the run
+  /// (a ``GlobPrefix`` test may then load them, whatever the name's length).
+  @inline(__always)
+  func nameWithin16(_ index: Int) -> (name: UnsafeRawBufferPointer, hasSixteen: Bool) {
+    let start = Int(unsafe starts[index])
+    let count = Int(unsafe base.load(fromByteOffset: start &+ 1, as: UInt8.self))
+    let name = unsafe UnsafeRawBufferPointer(start: base + (start &+ 2), count: count)
+    return unsafe (name, start &+ 18 <= Int(starts[self.count]))
+  }
+
   /// Records `range`.
   @inline(__always)
   func records(_ range: Range<Int>) -> PlainStringRun {
     unsafe PlainStringRun(base: base, starts: starts + range.lowerBound, count: range.count)
+  }
+
+  /// How many bytes from a record's start ``end(ofRecordWithin:in:)`` may load, whatever they
+  /// hold: a type byte, a length byte, up to 255 bytes of name, a value's first byte. A whole
+  /// record, which spans at most 129 bytes, ends among them.
+  static let reach = 1 &+ 1 &+ 255 &+ 1
+
+  /// Where the record that starts at `offset` ends, as ``end(ofRecordAt:in:limit:)`` says,
+  /// when ``reach`` bytes from `offset` may be read: with no bound tests, and the value's
+  /// length picked from its two forms without a branch (a file of tiny keys mixes them at
+  /// random, and a branch on the form missed about every other record). Each record's end
+  /// waits on two loads, its name's length then its value's first byte: nothing else is
+  /// between them.
+  @inline(__always)
+  @unsafe static func end(ofRecordWithin offset: Int, in base: UnsafeRawPointer) -> Int? {
+    let type = unsafe base.load(fromByteOffset: offset, as: UInt8.self)
+    let nameLength = unsafe base.load(fromByteOffset: offset &+ 1, as: UInt8.self)
+    let valueStart = offset &+ 2 &+ Int(nameLength)
+    let first = unsafe base.load(fromByteOffset: valueStart, as: UInt8.self)
+    let marker = first &- 0xC0
+    let valueLength = first < 0x40 ? Int(first) : 1 &<< Int(marker & 3)
+    guard type | (nameLength & 0xC0) == 0, first < 0x40 || marker <= 2 else { return nil }
+    return valueStart &+ 1 &+ valueLength
   }
 
   /// Where the record that starts at `offset` ends, if the first `limit` bytes from `base`

@@ -56,6 +56,15 @@ import Testing
         image.length(10)
         image.key(type: 0, "k:idle:\(index)")
         image.string("idle")
+      case 15:
+        image.key(type: 0, String(repeating: "n", count: 70))  // a 14-bit name length
+        image.string("long name")
+      case 16:
+        image.key(type: 0, "k:lzf:\(index)")
+        image.raw([0xC3, 0x04, 0x03, 0x02] + Array("abc".utf8))  // LZF: one literal run
+      case 17:
+        image.key(type: 0, "k:int16:\(index)")
+        image.raw([0xC1] + RDBImageBuilder.littleEndian(UInt16(index)))
       default:
         break
       }
@@ -82,6 +91,20 @@ import Testing
     var general = KeySelection()
     general.glob = GlobPattern("k:?2*")
     all.append(("--match k:?2*", general))
+    // One glob of each kind that is a short prefix: tested as two words (GlobPrefix).
+    var prefixes = KeySelection()
+    prefixes.glob = GlobPattern("k:*")
+    prefixes.excludedGlobs = [GlobPattern("k:12*")]
+    all.append(("--match k:* --exclude-match k:12*", prefixes))
+    var sixteen = KeySelection()
+    sixteen.excludedGlobs = [GlobPattern(String(repeating: "a", count: 16) + "*")]  // 16 bytes
+    all.append(("--exclude-match a{16}*", sixteen))
+    var exact = KeySelection()
+    exact.glob = GlobPattern("k:100*")  // "k:100" itself too
+    all.append(("--match k:100*", exact))
+    var longer = KeySelection()
+    longer.excludedGlobs = [GlobPattern("k:1234567890123*")]  // longer than every k:N
+    all.append(("--exclude-match k:1234567890123*", longer))
     var databases = KeySelection()
     databases.databases = [2]
     all.append(("--db 2", databases))
@@ -158,6 +181,34 @@ import Testing
       let glob = GlobPattern(pattern)
       #expect(Set(keys.filter { glob.matches(Array($0.utf8)) }) == expected, "\(pattern)")
     }
+  }
+
+  /// A short prefix's two-word test (``GlobPrefix``) says what the glob's match says, for
+  /// names shorter than the prefix, as long and longer, whatever bytes follow the name.
+  @Test func aPrefixsWordsMatchAsItsGlobDoes() {
+    let names = [
+      "", "a", "ab", "abc", "abx", "xab", "k:1", "nomatch:", "nomatch:x", "0123456789abcde",
+      "0123456789abcdef", "0123456789abcdeg", "0123456789abcdefX",
+    ]
+    let patterns = ["*", "a*", "ab*", "ab**", "nomatch:*", "0123456789abcde*", "0123456789abcdef*"]
+    for pattern in patterns {
+      let glob = GlobPattern(pattern)
+      guard let prefix = glob.shortPrefix else {
+        Issue.record("\(pattern) is not a short prefix")
+        continue
+      }
+      for name in names {
+        for filler: UInt8 in [0, 0xFF, UInt8(ascii: "b")] {
+          let bytes = Array(name.utf8) + Array(repeating: filler, count: 16)
+          let words = unsafe bytes.withUnsafeBytes { bytes in
+            unsafe prefix.matches(bytes.baseAddress!, count: name.utf8.count)
+          }
+          #expect(words == glob.matches(Array(name.utf8)), "\(pattern) against \(name)")
+        }
+      }
+    }
+    #expect(GlobPattern("a?*").shortPrefix == nil)
+    #expect(GlobPattern("ab").shortPrefix == nil)
   }
 
   static func rewrite(_ selection: KeySelection, target: TargetEngine?, chunked: Bool) throws
