@@ -229,6 +229,17 @@ extension Decoder {
   ) throws(RDBError) -> StreamNodeSummary {
     let count =
       counting ? unsafe try elementCount(bytes, .listpack, group: 0, origin: origin) : nil
+    if let scan = unsafe StreamNodeScan.scan(bytes, master: master) {
+      var summary = StreamNodeSummary(
+        largest: scan.largest, count: count, liveEntries: scan.liveEntries,
+        firstID: scan.firstID, lastID: scan.lastID, disorder: nil)
+      let declared = unsafe Int(bytes.littleEndian(at: 4, as: UInt16.self))
+      if declared != 0xFFFF, declared != scan.elements {
+        summary.miscount = (declared, scan.elements)
+      }
+      return summary
+    }
+    // A node the scan does not read: walked element by element, which names its damage.
     var reader = unsafe try ListpackReader(bytes, origin: origin, checksCount: false)
     guard !reader.isAtEnd else { throw Self.corruptStream("empty listpack node", origin) }
     var walk = StreamWalk()

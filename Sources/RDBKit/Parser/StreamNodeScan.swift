@@ -1,0 +1,291 @@
+/// One pass over a stream node's listpack for ``Decoder/measureStreamNode(_:master:counting:origin:)``:
+/// what its walk sums up (live entries, first and last IDs, the longest element of a live
+/// entry, the elements read), found without building an element or raising an error.
+///
+/// It reads only what a well-formed node holds: integers where the walk wants integers,
+/// elements whose back-length is written as the server writes it, entries in ID order. Where
+/// a node departs from that (damage, a count written as text, an entry out of order, a
+/// back-length in an unusual form) ``scan(_:master:)`` gives up and returns nil, and the
+/// caller walks the node with ``Decoder/readStreamNode(_:master:walk:origin:into:)``, which
+/// names the damage, or accepts the node, exactly as before. So for every node it accepts, it
+/// finds what that walk finds: it is that walk without its elements, its error messages and
+/// its handler, its position kept in a register from element to element.
+@safe struct StreamNodeScan {
+  /// The longest field name or value of a live entry, as
+  /// ``Decoder/readStreamNode(_:master:walk:origin:into:)`` measures it.
+  var largest = 0
+  var liveEntries: UInt64 = 0
+  /// The first and the last entry's IDs (nil without entries).
+  var firstID: StreamID?
+  var lastID: StreamID?
+  /// The elements read: the count the header's is compared with.
+  var elements = 0
+
+  /// Scans the node `bytes` whose master ID is `master`; nil when it is not one this scan
+  /// reads (see the type's description).
+  @unsafe static func scan(_ bytes: UnsafeRawBufferPointer, master: StreamID) -> StreamNodeScan? {
+    // The checks of ``ListpackReader/init(_:origin:checksCount:)``, and a node not empty.
+    let byteCount = bytes.count
+    guard byteCount > 7, byteCount <= Int(UInt32.max), let base = bytes.baseAddress,
+      unsafe bytes.littleEndian(at: 0, as: UInt32.self) == UInt32(truncatingIfNeeded: byteCount),
+      unsafe bytes[byteCount &- 1] == 0xFF
+    else { return nil }
+    // Each read returns the offset after its element, 0 when it does not read it.
+    let end = byteCount &- 1
+    var position = 6
+    var count = 0
+    var value: Int64
+    (position, value) = unsafe integer(base, position, end)
+    let live = value
+    (position, value) = unsafe integer(base, position, end)
+    let (total, overflow) = live.addingReportingOverflow(value)
+    (position, value) = unsafe integer(base, position, end)
+    let masterFieldCount = value
+    guard position > 0, total >= 0, !overflow, masterFieldCount >= 0,
+      masterFieldCount <= Int64(UInt32.max)
+    else { return nil }
+    count &+= 3
+    var longestMasterField = 0
+    var index: Int64 = 0
+    while index < masterFieldCount {
+      let length: Int
+      (position, length) = unsafe masterField(base, position, end, beyond: longestMasterField)
+      guard position > 0 else { return nil }
+      longestMasterField = max(longestMasterField, length)
+      index &+= 1
+    }
+    count &+= Int(masterFieldCount)
+    (position, value) = unsafe integer(base, position, end)
+    guard position > 0, value == 0 else { return nil }
+    count &+= 1
+    var scan = StreamNodeScan()
+    var largest = 0
+    var liveEntries: UInt64 = 0
+    var previous = (milliseconds: UInt64(0), sequence: UInt64(0))
+    var entry: Int64 = 0
+    while entry < total {
+      (position, value) = unsafe integer(base, position, end)
+      let flags = value
+      (position, value) = unsafe integer(base, position, end)
+      let milliseconds = master.milliseconds &+ UInt64(bitPattern: value)
+      (position, value) = unsafe integer(base, position, end)
+      let sequence = master.sequence &+ UInt64(bitPattern: value)
+      guard position > 0 else { return nil }
+      if entry > 0 {
+        // Out of order: the walk notes it.
+        guard
+          milliseconds > previous.milliseconds
+            || (milliseconds == previous.milliseconds && sequence > previous.sequence)
+        else { return nil }
+      } else {
+        scan.firstID = StreamID(milliseconds: milliseconds, sequence: sequence)
+      }
+      previous = (milliseconds, sequence)
+      let sameFields = flags & 2 != 0
+      var fieldCount = masterFieldCount
+      if !sameFields {
+        (position, fieldCount) = unsafe integer(base, position, end)
+        guard position > 0, fieldCount >= 0, fieldCount <= Int64(UInt32.max) else { return nil }
+      }
+      let elements = sameFields ? fieldCount : fieldCount &* 2
+      // A deleted entry's elements are stepped over as those of an entry whose longest
+      // element is already known to be longer than any integer's text.
+      let deleted = flags & 1 != 0
+      var longest = deleted ? 20 : largest
+      if !deleted {
+        liveEntries &+= 1
+        if sameFields, fieldCount > 0 { longest = max(longest, longestMasterField) }
+      }
+      var element: Int64 = 0
+      while element < elements {
+        let length: Int
+        (position, length) = unsafe text(base, position, end, beyond: longest)
+        guard position > 0 else { return nil }
+        longest = max(longest, length)
+        element &+= 1
+      }
+      if !deleted { largest = longest }
+      (position, value) = unsafe integer(base, position, end)
+      guard position > 0, value == (sameFields ? fieldCount &+ 3 : fieldCount &* 2 &+ 4) else {
+        return nil
+      }
+      count &+= (sameFields ? 4 : 5) &+ Int(elements)
+      entry &+= 1
+    }
+    // Nothing after the last entry.
+    guard position == end else { return nil }
+    if total > 0 { scan.lastID = StreamID(milliseconds: previous.0, sequence: previous.1) }
+    scan.largest = largest
+    scan.liveEntries = liveEntries
+    scan.elements = count
+    return scan
+  }
+
+  /// Reads the integer element at `position` of a listpack whose end marker is at `end`, as
+  /// ``ListpackReader/next()`` reads it when its backlen is one byte; the offset after it, 0
+  /// when it is anything else (a string, perhaps a count written as text, or damage: the
+  /// walk reads it).
+  @inline(__always)
+  private static func integer(_ base: UnsafeRawPointer, _ position: Int, _ end: Int) -> (
+    next: Int, value: Int64
+  ) {
+    guard position > 0, end &- position >= 2 else { return (0, 0) }
+    let first = Int(unsafe base.load(fromByteOffset: position, as: UInt8.self))
+    // Flags, counts and ID deltas are 7- or 13-bit integers but for a few: both read without
+    // a branch between them (the byte after a 7-bit one is its backlen, read for nothing).
+    guard first < 0xE0, first & 0xC0 != 0x80 else {
+      let (size, value) = unsafe largerInteger(base, position, UInt8(first), end)
+      return unsafe (oneByteBacklen(base, position, size, end), value)
+    }
+    let raw =
+      (first & 0x1F) << 8 | Int(unsafe base.load(fromByteOffset: position &+ 1, as: UInt8.self))
+    let small = first < 0x80
+    let size = small ? 1 : 2
+    let value = small ? first : raw >= 4096 ? raw &- 8192 : raw
+    return unsafe (oneByteBacklen(base, position, size, end), Int64(value))
+  }
+
+  /// Reads the element at `position` and returns the offset after it (0 when it does not
+  /// read it) and the length of its text (an integer's in decimal), or 0 for an integer whose
+  /// text cannot be longer than `floor`.
+  @inline(__always)
+  private static func text(_ base: UnsafeRawPointer, _ position: Int, _ end: Int, beyond floor: Int)
+    -> (next: Int, length: Int)
+  {
+    guard position > 0, position < end else { return (0, 0) }
+    let first = Int(unsafe base.load(fromByteOffset: position, as: UInt8.self))
+    // Strings of at most 63 bytes and integers of up to 64 bits, sized without a branch
+    // between them: fields and values mix them in no order a predictor learns.
+    guard first < 0xE0 || (first > 0xF0 && first < 0xF5) else {
+      return unsafe otherText(base, position, UInt8(first), end, beyond: floor)
+    }
+    let isString = first & 0xC0 == 0x80
+    var size = first < 0x80 ? 1 : isString ? 1 &+ first & 0x3F : 2
+    if first > 0xF0 { size = first == 0xF4 ? 9 : first &- 0xEE }
+    let next = unsafe oneByteBacklen(base, position, size, end)
+    if isString { return (next, first & 0x3F) }
+    // An integer's text has at most 20 bytes: measured only when that could matter.
+    guard floor < 20, next > 0 else { return (next, 0) }
+    return (next, IntegerText.length(of: unsafe integer(base, position, end).value))
+  }
+
+  /// ``text(_:_:_:beyond:)`` for the master entry's fields: a call, so that the entries'
+  /// loop is the one place it is inlined.
+  @inline(never)
+  private static func masterField(
+    _ base: UnsafeRawPointer, _ position: Int, _ end: Int, beyond floor: Int
+  ) -> (next: Int, length: Int) {
+    unsafe text(base, position, end, beyond: floor)
+  }
+
+  /// ``text(_:_:_:beyond:)`` of a string of 64 bytes or more (12- or 32-bit length); 0 for
+  /// anything else.
+  private static func otherText(
+    _ base: UnsafeRawPointer, _ position: Int, _ first: UInt8, _ end: Int, beyond floor: Int
+  ) -> (next: Int, length: Int) {
+    let header: Int
+    let length: Int
+    if first & 0xF0 == 0xE0 {
+      guard end &- position >= 2 else { return (0, 0) }
+      header = 2
+      length =
+        unsafe Int(first & 0x0F) << 8
+        | Int(base.load(fromByteOffset: position &+ 1, as: UInt8.self))
+    } else if first == 0xF0 {
+      guard end &- position >= 5 else { return (0, 0) }
+      header = 5
+      length = unsafe Int(
+        UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position &+ 1, as: UInt32.self)))
+    } else {
+      return (0, 0)
+    }
+    guard length <= end &- position &- header else { return (0, 0) }
+    let size = header &+ length
+    if size < 128 { return unsafe (oneByteBacklen(base, position, size, end), length) }
+    return unsafe (longBacklen(base, position, size, end), length)
+  }
+
+  /// The size (encoding and data) and value of the integer element at `position`, whose
+  /// first byte `first` is not a 7-bit integer's; size 0 when it is no integer or its data
+  /// runs past `end`.
+  private static func largerInteger(
+    _ base: UnsafeRawPointer, _ position: Int, _ first: UInt8, _ end: Int
+  ) -> (size: Int, value: Int64) {
+    let size: Int
+    switch first {
+    case 0xC0..<0xE0: size = 2
+    case 0xF1: size = 3
+    case 0xF2: size = 4
+    case 0xF3: size = 5
+    case 0xF4: size = 9
+    default: return (0, 0)
+    }
+    guard size <= end &- position else { return (0, 0) }
+    let data = position &+ 1
+    switch size {
+    case 2:
+      let raw =
+        unsafe Int64(first & 0x1F) << 8 | Int64(base.load(fromByteOffset: data, as: UInt8.self))
+      return (size, raw >= 4096 ? raw &- 8192 : raw)
+    case 3:
+      return unsafe (
+        size, Int64(Int16(littleEndian: base.loadUnaligned(fromByteOffset: data, as: Int16.self)))
+      )
+    case 4:
+      // 24 bits, sign-extended.
+      let raw =
+        unsafe UInt32(base.load(fromByteOffset: data, as: UInt8.self))
+        | UInt32(base.load(fromByteOffset: data &+ 1, as: UInt8.self)) << 8
+        | UInt32(base.load(fromByteOffset: data &+ 2, as: UInt8.self)) << 16
+      return (size, Int64(Int32(bitPattern: raw << 8) >> 8))
+    case 5:
+      return unsafe (
+        size, Int64(Int32(littleEndian: base.loadUnaligned(fromByteOffset: data, as: Int32.self)))
+      )
+    default:
+      return unsafe (
+        size, Int64(littleEndian: base.loadUnaligned(fromByteOffset: data, as: Int64.self))
+      )
+    }
+  }
+
+  /// The offset after the element of `size` bytes (encoding and data, 1 to 127; 0 for no
+  /// element) at `position` and its one-byte backlen; 0 when that byte is not there or is not
+  /// `size`.
+  @inline(__always)
+  private static func oneByteBacklen(
+    _ base: UnsafeRawPointer, _ position: Int, _ size: Int, _ end: Int
+  ) -> Int {
+    guard size > 0, size < end &- position,
+      unsafe base.load(fromByteOffset: position &+ size, as: UInt8.self)
+        == UInt8(truncatingIfNeeded: size)
+    else { return 0 }
+    return position &+ size &+ 1
+  }
+
+  /// The offset after the element of `size` bytes (128 or more) at `position` and its
+  /// backlen, when the backlen is written as the server writes it: its bytes, last first,
+  /// give the size 7 bits at a time, each but the earliest with the continuation bit. Else 0.
+  private static func longBacklen(
+    _ base: UnsafeRawPointer, _ position: Int, _ size: Int, _ end: Int
+  )
+    -> Int
+  {
+    let backlenSize = ListpackReader.backlenSize(of: size)
+    guard backlenSize <= end &- position &- size else { return 0 }
+    let next = position &+ size &+ backlenSize
+    var decoded = 0
+    var shift = 0
+    var index = next &- 1
+    while true {
+      let byte = unsafe base.load(fromByteOffset: index, as: UInt8.self)
+      decoded |= Int(byte & 0x7F) << shift
+      if byte & 0x80 == 0 { break }
+      shift &+= 7
+      index &-= 1
+      guard index >= position &+ size else { return 0 }
+    }
+    guard decoded == size, index == position &+ size else { return 0 }
+    return next
+  }
+}
