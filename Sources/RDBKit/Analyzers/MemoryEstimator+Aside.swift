@@ -43,11 +43,26 @@ extension MemoryEstimator {
     startWorker(releaseHold) != nil
   }
 
+  /// A hash table goes to the worker whole (walked, checked and priced there) when its queue
+  /// has room, unless the estimate is of the file as loaded, or the model changed after the
+  /// worker started.
+  public mutating func takesHashTableAside(count: UInt64, releaseHold: ReleaseHold?)
+    throws(RDBError) -> Bool
+  {
+    guard loadLimits == nil, try takesPackedBlobAside(releaseHold: releaseHold),
+      aside.worker?.model == model
+    else { return false }
+    aside.takesHashTable = true
+    return true
+  }
+
   /// The worker, started for the first blob; nil when blobs are measured by the parser.
   private mutating func startWorker(_ releaseHold: ReleaseHold?) -> PackedBlobWorker? {
     guard measuresOnSecondCore else { return nil }
     if let worker = aside.worker { return worker }
-    guard PackedBlobWorker.hasSecondCore, let started = PackedBlobWorker(hold: releaseHold) else {
+    guard PackedBlobWorker.hasSecondCore,
+      let started = PackedBlobWorker(hold: releaseHold, model: model)
+    else {
       measuresOnSecondCore = false
       return nil
     }
@@ -137,6 +152,7 @@ extension MemoryEstimator {
         if result.report == current {
           if measure.largest > largest { largest = measure.largest }
           elements += added
+          valueCost += result.valueCost ?? 0
           aside.keyBlobs -= 1
         } else {
           let slot = result.report - aside.base
@@ -144,6 +160,9 @@ extension MemoryEstimator {
             aside.reports[slot].largestElementLength = measure.largest
           }
           aside.reports[slot].elementCount += added
+          // A hash table the worker priced: the report's size lacked its value's cost, which
+          // every model adds to the key's (``endKey(_:)``).
+          aside.reports[slot].sizeInBytes += result.valueCost ?? 0
           aside.waiting[slot] -= 1
         }
       }
@@ -220,4 +239,6 @@ struct AsideReports {
   var blobsTaken = 0
   /// The worker's ``ReleaseHold``, kept after the parse for its figures.
   var hold: ReleaseHold?
+  /// Whether the current key's hash table went to the worker whole.
+  var takesHashTable = false
 }

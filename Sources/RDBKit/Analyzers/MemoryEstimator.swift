@@ -264,7 +264,13 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
     case .list: finishList()
     case .set where encoding == .hashtable: finishSetTable()
     case .sortedSet where encoding == .skiplist: finishSkiplist()
-    case .hash where encoding == .hashtable: finishHashTable()
+    case .hash where encoding == .hashtable:
+      // A table the worker measures is priced there (``takesHashTableAside(count:releaseHold:)``).
+      if aside.takesHashTable {
+        aside.takesHashTable = false
+      } else {
+        finishHashTable()
+      }
     case .stream: finishStream()
     case .module:
       if let vectorSet { valueCost = 16 + model.moduleValueExtra + vectorSet.cost }
@@ -417,6 +423,11 @@ public struct MemoryEstimator<Consumer: KeyMemoryConsumer>: RDBHandler {
   }
 
   private mutating func finishHashTable() {
+    guard model.asLoaded || fieldsWithTTL > 0 else {
+      valueCost = model.builtHashTableCost(
+        count: elements, entryCosts: elementCostSum, largest: largest)
+      return
+    }
     valueCost =
       16 + model.tableFixedCost(type: .hash) + bucketCost()
       + MemoryModel.averagedSum(elementCostSum, count: elements)

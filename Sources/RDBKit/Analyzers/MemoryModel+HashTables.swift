@@ -153,3 +153,22 @@ extension MemoryModel {
     return table
   }
 }
+
+extension MemoryModel {
+  /// What `MEMORY USAGE` counts of a hash stored as a hash table built by commands, without
+  /// field TTLs: `count` fields whose entries cost `entryCosts` in all
+  /// (``hashEntryCost(fieldLength:valueLength:hasTTL:)``) and whose longest field or value is
+  /// `largest` bytes. ``MemoryEstimator`` prices a hash table the parser read so, and one its
+  /// worker measured (``PackedBlobWorker``).
+  func builtHashTableCost(count: Int, entryCosts: Int, largest: Int) -> Int {
+    let buckets =
+      usesOpenHashTables
+      ? Int(
+        openTable(count: count, type: .hash, allIntegers: true, loaded: asLoaded).cost.rounded())
+      : 8
+        * builtTable(count: count, type: .hash, allIntegers: true, allShort: largest <= 64)
+        .totalBuckets
+    return 16 + tableFixedCost(type: .hash) + buckets
+      + Self.averagedSum(entryCosts, count: count)
+  }
+}

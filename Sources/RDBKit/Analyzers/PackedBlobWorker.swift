@@ -24,10 +24,12 @@ import Darwin
     var report: Int
   }
 
-  /// What a measured blob holds, and its report's number.
+  /// What a measured blob holds, and its report's number; for a hash table
+  /// (``PackedBlobAside/isElementRun``), the value's cost as well.
   struct Result {
     var report: Int
     var measure: PackedBlobMeasure
+    var valueCost: Int? = nil
   }
 
   /// What the parsing thread takes from the thread: results in queue order, the warnings
@@ -71,12 +73,20 @@ import Darwin
   // The thread's own.
   private var measurer = PackedBlobMeasurer()
   private var warningsSeen = 0
+  /// The model hash tables are priced with, and its element costs.
+  let model: MemoryModel
+  private let costs: MemoryModel.ElementCosts
+  /// The sums of the hash table being measured (in parts, of those measured so far).
+  private var tally: HashTableTally
 
   /// Starts the thread, keeping `hold` (or a hold of its own, over an input whose pages are
-  /// not released) up to date; nil when no thread can be started (the parser then measures
-  /// every blob itself).
-  init?(hold: ReleaseHold?) {
+  /// not released) up to date, pricing hash tables with `model`; nil when no thread can be
+  /// started (the parser then measures every blob itself).
+  init?(hold: ReleaseHold?, model: MemoryModel) {
     self.hold = hold ?? ReleaseHold()
+    self.model = model
+    costs = MemoryModel.ElementCosts(model)
+    tally = HashTableTally(costs: costs, model: model)
     jobs.reserveCapacity(Self.queueLimit)
     results.reserveCapacity(Self.queueLimit)
     guard DetachedThread.start({ [self] in run() }) else { return nil }
@@ -186,8 +196,12 @@ import Darwin
           if unsafe Self.delayForTests > 0 { unsafe usleep(Self.delayForTests) }
           let report = batch[next].report
           do {
-            let measure = try measurer.measure(batch[next].blob)
-            measured.append(Result(report: report, measure: measure))
+            if batch[next].blob.isElementRun {
+              measured.append(try measureHashTable(batch[next].blob, report: report))
+            } else {
+              let measure = try measurer.measure(batch[next].blob)
+              measured.append(Result(report: report, measure: measure))
+            }
           } catch {
             damage = error
           }
@@ -223,5 +237,38 @@ import Darwin
     finished = true
     condition.broadcast()
     condition.unlock()
+  }
+
+  /// Checks and measures the hash table `run`, priced as
+  /// ``MemoryEstimator/hashField(_:value:expiresAt:)`` and ``MemoryEstimator/endKey(_:)`` price
+  /// one read by the parser.
+  private func measureHashTable(_ run: PackedBlobAside, report: Int) throws(RDBError) -> Result {
+    try measurer.measureHashTable(run, into: &tally)
+    // A table in parts is priced at its last.
+    guard !run.continuesHashTable else {
+      return Result(report: report, measure: PackedBlobMeasure())
+    }
+    defer { tally = HashTableTally(costs: costs, model: model) }
+    return Result(
+      report: report, measure: PackedBlobMeasure(largest: tally.largest, count: tally.count),
+      valueCost: model.builtHashTableCost(
+        count: tally.count, entryCosts: tally.entryCosts, largest: tally.largest))
+  }
+}
+
+/// The sums ``MemoryEstimator`` keeps of a hash table's fields, made on the worker's thread.
+private struct HashTableTally: HashFieldLengths {
+  let costs: MemoryModel.ElementCosts
+  let model: MemoryModel
+  var count = 0
+  var largest = 0
+  var entryCosts = 0
+
+  @inline(__always)
+  mutating func field(length: Int, valueLength: Int) {
+    count &+= 1
+    largest = max(largest, length, valueLength)
+    entryCosts += costs.hashEntry(
+      fieldLength: length, valueLength: valueLength, hasTTL: false, model: model)
   }
 }

@@ -76,3 +76,245 @@ extension Decoder {
     }
   }
 }
+
+/// What ``Decoder/measureHashTableAside(_:into:)`` reports of each field of a hash table it
+/// walks: the lengths a ``RDBHandler/hashField(_:value:expiresAt:)`` event would have given.
+protocol HashFieldLengths {
+  mutating func field(length: Int, valueLength: Int)
+}
+
+/// Hashes stored as hash tables taken aside whole (``RDBHandler/takesHashTableAside(count:releaseHold:)``):
+/// the parser steps over their fields and values with the checks of their reads but for the
+/// repeat check and the LZF decompression, and hands the bytes over; the handler's thread walks
+/// them again (``measureHashTableAside(_:into:)``), making the calls to the repeat check that
+/// the parser's own read makes, in the same order, and decompressing what it decompresses, so
+/// the same damage is found at the same byte. Such a value is counted in
+/// ``blobsMeasuredAside``: a parse that fails is run again decoding everything, to name the
+/// first damage as a whole decode does (``RDBParser``).
+extension Decoder {
+  /// The fewest fields of a hash taken aside whole: below it, handing the value over costs
+  /// about what reading it does.
+  static let hashTableAsideMinimum: UInt64 = 16
+
+  /// Steps over the hash table of `count` fields at the read position and hands it to
+  /// `handler`, when the input stays in memory and the handler takes it; otherwise consumes
+  /// nothing and returns false.
+  mutating func takeHashTableAside<H: RDBHandler>(_ count: UInt64, handler: inout H)
+    throws(RDBError) -> Bool
+  {
+    guard count >= Self.hashTableAsideMinimum, count <= UInt64(Int.max / 2), source.keepsBytes,
+      duplicates.hashesElementsFrom == .max,
+      try handler.takesHashTableAside(count: count, releaseHold: releaseHold)
+    else { return false }
+    // Counted first: an error met within the value runs the parse again, decoding everything.
+    blobsMeasuredAside &+= 1
+    var start = source.offset
+    var left = count &* 2
+    while left > 0 {
+      // At most to the CRC's next step (1 MiB) at a time.
+      left &-= source.skipPlainStrings(upTo: left, trailing: 0)
+      if left > 0, left & 1 == 0, source.offset &- start >= Self.hashTablePartLength {
+        try handOver(from: start, count: count, continues: true, to: &handler)
+        start = source.offset
+      }
+      guard left > 0 else { break }
+      try passStringAside()
+      left &-= 1
+    }
+    try handOver(from: start, count: count, continues: false, to: &handler)
+    return true
+  }
+
+  /// The most bytes of a hash table's fields and values handed over at once, at least: a
+  /// larger table goes in parts, each handed over once it is read, so that its first pages
+  /// are still resident then (``ReleaseHold/lag``) and held from there on.
+  static let hashTablePartLength = 1 << 20
+
+  /// Hands the hash table's fields and values from `start` to the read position over to
+  /// `handler`; `continues` when more of them follow.
+  private mutating func handOver<H: RDBHandler>(
+    from start: Int, count: UInt64, continues: Bool, to handler: inout H
+  ) throws(RDBError) {
+    let length = source.offset &- start
+    let bytes = unsafe UnsafeRawBufferPointer(
+      rebasing: source.heldBytes(back: length).bytes[..<length])
+    var part = unsafe PackedBlobAside(
+      elementsOf: .hash, bytes: bytes, count: Int(count), origin: start)
+    part.continuesHashTable = continues
+    try handler.packedBlobAside(part)
+  }
+
+  /// Passes over a string with the checks of ``readString(into:persistent:)`` but the
+  /// decompression of an LZF string, which the walk aside makes.
+  private mutating func passStringAside() throws(RDBError) {
+    let start = source.offset
+    let (marker, isEncoding) = try readLengthOrEncoding()
+    if !isEncoding { return try source.skip(checkedLength: marker) }
+    switch marker {
+    case 0: try source.skip(1)
+    case 1: try source.skip(2)
+    case 2: try source.skip(4)
+    case 3:
+      let (compressedLength, _) = try readLZFLengths(start: start)
+      try source.skip(UInt64(compressedLength))
+    default:
+      throw RDBError(.invalidStringEncoding(0xC0 | UInt8(marker)), at: start)
+    }
+  }
+
+  /// Walks the fields and values of a hash table ``takeHashTableAside(_:handler:)`` handed
+  /// over, as ``readHashFields(into:)`` reads them: each field's repeat check, each LZF string
+  /// decompressed, and each field's length and its value's given to `sink`.
+  /// - Throws: the first repeat or damaged LZF string, where the parser would have found it.
+  /// A table handed over in parts is walked part after part (`continuing` after the first),
+  /// the repeat check carried over.
+  mutating func measureHashTableAside<S: HashFieldLengths>(
+    _ run: PackedBlobAside, continuing: Bool, into sink: inout S
+  ) throws(RDBError) {
+    let bytes = unsafe run.bytes
+    if !continuing { duplicates.beginElements(expecting: UInt64(run.length)) }
+    var at = 0
+    while at < bytes.count {
+      let fieldStart = at
+      // Most fields: a raw string of a 6-bit length, in place.
+      let field: UnsafeRawBufferPointer
+      let stable: Bool
+      let first = unsafe bytes[at]
+      if first < 0x40, Int(first) < bytes.count &- at {
+        unsafe field = UnsafeRawBufferPointer(rebasing: bytes[(at &+ 1)..<(at &+ 1 &+ Int(first))])
+        stable = true
+        at &+= 1 &+ Int(first)
+      } else {
+        let (text, end, raw) = unsafe try stringAside(
+          bytes, at: at, origin: run.origin, into: .first)
+        unsafe field = text
+        stable = raw
+        at = end
+      }
+      let check = unsafe duplicates.insertElement(field, stable: stable)
+      if check != .new {
+        throw repeatedElement(check, of: "hashtable", at: run.origin &+ fieldStart)
+      }
+      guard at < bytes.count else { break }
+      // Most values: a raw string of a 6-bit length, or an integer, whose text is not needed.
+      let value = unsafe bytes[at]
+      let valueLength: Int
+      if value < 0x40, Int(value) < bytes.count &- at {
+        valueLength = Int(value)
+        at &+= 1 &+ valueLength
+      } else if value &- 0xC0 < 3, 1 &<< Int(value &- 0xC0) < bytes.count &- at {
+        let width = 1 &<< Int(value &- 0xC0)
+        let integer: Int64
+        switch width {
+        case 1: integer = Int64(Int8(bitPattern: unsafe bytes[at &+ 1]))
+        case 2:
+          integer = Int64(
+            Int16(littleEndian: unsafe bytes.loadUnaligned(fromByteOffset: at &+ 1, as: Int16.self))
+          )
+        default:
+          integer = Int64(
+            Int32(littleEndian: unsafe bytes.loadUnaligned(fromByteOffset: at &+ 1, as: Int32.self))
+          )
+        }
+        valueLength = IntegerText.length(of: integer)
+        at &+= 1 &+ width
+      } else {
+        let (text, end, _) = unsafe try stringAside(
+          bytes, at: at, origin: run.origin, into: .second)
+        valueLength = text.count
+        at = end
+      }
+      sink.field(length: field.count, valueLength: valueLength)
+    }
+    guard !run.continuesHashTable else { return }
+    let count = duplicates.elementCount
+    guard duplicates.endElements() else {
+      throw RDBError(
+        .corruptStructure(
+          structure: "hashtable",
+          reason: "a field or member appears twice among its \(count) elements"),
+        at: run.origin &+ bytes.count)
+    }
+  }
+
+  /// The string at `at` of `bytes` (at offset `origin` of the input), as
+  /// ``readString(into:persistent:)`` reads it (an integer's text and an LZF string's bytes in
+  /// the scratch buffer `slot`), where it ends, and whether it is raw (in `bytes`). A string
+  /// `bytes` does not hold (never, for the bytes the parser stepped over) reads as empty, and
+  /// ends the walk.
+  @unsafe private mutating func stringAside(
+    _ bytes: UnsafeRawBufferPointer, at: Int, origin: Int, into slot: ScratchSlot
+  ) throws(RDBError) -> (text: UnsafeRawBufferPointer, end: Int, raw: Bool) {
+    let empty = unsafe UnsafeRawBufferPointer(rebasing: bytes[bytes.count...])
+    guard let (marker, header, isEncoding) = unsafe Self.lengthAside(bytes, at: at) else {
+      return unsafe (empty, bytes.count, true)
+    }
+    let body = at &+ header
+    if !isEncoding {
+      guard marker <= bytes.count &- body else { return unsafe (empty, bytes.count, true) }
+      return unsafe (
+        UnsafeRawBufferPointer(rebasing: bytes[body..<(body &+ marker)]), body &+ marker, true
+      )
+    }
+    let width = marker == 0 ? 1 : marker == 1 ? 2 : marker == 2 ? 4 : 0
+    if width > 0 {
+      guard width <= bytes.count &- body else { return unsafe (empty, bytes.count, true) }
+      let value: Int64
+      switch width {
+      case 1: value = Int64(Int8(bitPattern: unsafe bytes[body]))
+      case 2:
+        value = Int64(
+          Int16(littleEndian: unsafe bytes.loadUnaligned(fromByteOffset: body, as: Int16.self)))
+      default:
+        value = Int64(
+          Int32(littleEndian: unsafe bytes.loadUnaligned(fromByteOffset: body, as: Int32.self)))
+      }
+      return unsafe (self[scratch: slot].text(of: value), body &+ width, false)
+    }
+    // LZF (the only other marker the parser let through): its two lengths, then its bytes.
+    guard let (compressed, first, _) = unsafe Self.lengthAside(bytes, at: body),
+      let (length, second, _) = unsafe Self.lengthAside(bytes, at: body &+ first),
+      compressed <= bytes.count &- (body &+ first &+ second)
+    else { return unsafe (empty, bytes.count, true) }
+    let data = body &+ first &+ second
+    let room = unsafe self[scratch: slot].reserve(length)
+    let output = unsafe UnsafeMutableRawBufferPointer(rebasing: room[..<length])
+    if let problem = unsafe LZF.decompress(
+      UnsafeRawBufferPointer(rebasing: bytes[data..<(data &+ compressed)]), into: output)
+    {
+      throw RDBError(.corruptLZF(problem), at: origin &+ at)
+    }
+    return unsafe (UnsafeRawBufferPointer(output), data &+ compressed, false)
+  }
+
+  /// The length or encoding marker at `at` of `bytes` (``readLengthOrEncoding()``'s forms),
+  /// the bytes it takes, and whether it is a marker; nil when `bytes` does not hold it or it is
+  /// not a length the parser accepts.
+  @unsafe private static func lengthAside(_ bytes: UnsafeRawBufferPointer, at: Int) -> (
+    value: Int, header: Int, isEncoding: Bool
+  )? {
+    guard at < bytes.count else { return nil }
+    let first = unsafe bytes[at]
+    switch first >> 6 {
+    case 0:
+      return (Int(first), 1, false)
+    case 1:
+      guard at &+ 1 < bytes.count else { return nil }
+      return (Int(first & 0x3F) << 8 | Int(unsafe bytes[at &+ 1]), 2, false)
+    case 2:
+      if first == 0x80, at &+ 5 <= bytes.count {
+        let value = unsafe bytes.loadUnaligned(fromByteOffset: at &+ 1, as: UInt32.self)
+        return (Int(UInt32(bigEndian: value)), 5, false)
+      }
+      if first == 0x81, at &+ 9 <= bytes.count {
+        let value = UInt64(
+          bigEndian: unsafe bytes.loadUnaligned(fromByteOffset: at &+ 1, as: UInt64.self))
+        guard value <= UInt64(bytes.count) else { return nil }
+        return (Int(value), 9, false)
+      }
+      return nil
+    default:
+      return (Int(first & 0x3F), 1, true)
+    }
+  }
+}

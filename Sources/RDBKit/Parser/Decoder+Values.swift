@@ -160,6 +160,7 @@ extension Decoder {
   /// The fields and values of a hash stored as a hash table (without field TTLs).
   private mutating func readHashFields<H: RDBHandler>(into handler: inout H) throws(RDBError) {
     let count = try readLength()
+    if H.measuresPackedBlobsAside, try takeHashTableAside(count, handler: &handler) { return }
     duplicates.beginElements(expecting: count)
     for _ in 0..<count {
       let start = source.offset

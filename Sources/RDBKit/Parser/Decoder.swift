@@ -38,7 +38,7 @@ enum ScratchSlot {
   /// (``leaveBlobToChecksum(_:origin:)``), and how many were.
   var leavesBlobsToChecksum = false
   var blobsLeftToChecksum = 0
-  /// Compressed packed blobs the handler took to measure on another thread
+  /// Compressed packed blobs (and hash tables) the handler took to measure on another thread
   /// (``RDBHandler/measuresPackedBlobsAside``).
   var blobsMeasuredAside = 0
   /// For such blobs of a mapped file whose pages are released as the parse goes: the oldest

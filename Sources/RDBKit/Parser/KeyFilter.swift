@@ -329,6 +329,12 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     guard passing else { return false }
     return try next.takesStreamNodesAside(releaseHold: releaseHold)
   }
+  public mutating func takesHashTableAside(count: UInt64, releaseHold: ReleaseHold?)
+    throws(RDBError) -> Bool
+  {
+    guard passing else { return false }
+    return try next.takesHashTableAside(count: count, releaseHold: releaseHold)
+  }
   public mutating func packedBlobAside(_ blob: PackedBlobAside) throws(RDBError) {
     if passing { try next.packedBlobAside(blob) }
   }

@@ -1,7 +1,8 @@
 /// A ziplist or listpack (a whole set, hash, sorted set or list, one node of a quicklist or
 /// of a stream), LZF-compressed or not, that a handler with
 /// ``RDBHandler/measuresPackedBlobsAside`` took undecoded, to decompress, check and measure on
-/// another thread with a ``PackedBlobMeasurer``; or the end of a stream whose nodes it took.
+/// another thread with a ``PackedBlobMeasurer``; or the end of a stream whose nodes it took;
+/// or the fields and values of a hash table it took whole.
 ///
 /// Its bytes point into the input, which stays in memory for the whole parse.
 public struct PackedBlobAside: @unchecked Sendable {
@@ -23,7 +24,8 @@ public struct PackedBlobAside: @unchecked Sendable {
   let bytes: UnsafeRawBufferPointer
   /// Whether ``bytes`` is an LZF stream.
   let isCompressed: Bool
-  /// The blob's length (for an LZF stream, announced and checked as the parser checks it).
+  /// The blob's length (for an LZF stream, announced and checked as the parser checks it);
+  /// for a value's elements (``isElementRun``), their header count.
   let length: Int
   /// The offset of the string (its `0xC3` marker), where its damage is reported.
   let origin: Int
@@ -36,6 +38,9 @@ public struct PackedBlobAside: @unchecked Sendable {
   let checksRepeats: Bool
   /// Nil for a value or a quicklist node.
   let stream: StreamPart?
+  /// For a hash table's fields and values (``isElementRun``): whether more of them follow, in
+  /// the next part (see ``Decoder/hashTablePartLength``).
+  var continuesHashTable = false
 
   /// A value or quicklist node.
   @unsafe init(
@@ -52,6 +57,26 @@ public struct PackedBlobAside: @unchecked Sendable {
     self.checksRepeats = checksRepeats
     stream = nil
   }
+
+  /// The fields and values of a hash of `type` stored as a hash table, which the parser
+  /// stepped over for the handler's thread to check and measure
+  /// (``RDBHandler/takesHashTableAside(count:releaseHold:)``): `bytes` in the input from the
+  /// first field, at `origin`, to the value's end; `count` the value's header count.
+  @unsafe init(elementsOf type: ValueType, bytes: UnsafeRawBufferPointer, count: Int, origin: Int) {
+    unsafe self.bytes = bytes
+    isCompressed = false
+    length = count
+    self.origin = origin
+    kind = .listpack
+    self.type = type
+    shape = .list
+    checksRepeats = true
+    stream = nil
+  }
+
+  /// Whether it is the elements of a hash table (``init(elementsOf:bytes:count:origin:)``),
+  /// not a blob.
+  var isElementRun: Bool { type == .hash }
 
   /// A stream node, at `origin`.
   @unsafe init(
@@ -148,6 +173,20 @@ struct PackedBlobMeasurer {
       return PackedBlobMeasure()
     }
   }
+
+  /// Checks and measures the hash table `run` (``PackedBlobAside/isElementRun``), each field's
+  /// length and its value's given to `sink`; a table in parts, part after part, into the same
+  /// `sink`.
+  /// - Throws: its first repeat or damage, as the parser would have thrown it (without the key).
+  mutating func measureHashTable<S: HashFieldLengths>(_ run: PackedBlobAside, into sink: inout S)
+    throws(RDBError)
+  {
+    try decoder.measureHashTableAside(run, continuing: continuesHashTable, into: &sink)
+    continuesHashTable = run.continuesHashTable
+  }
+
+  /// Whether the last hash table part measured continues in the next.
+  private var continuesHashTable = false
 
   /// Carries the stream's walk over `node` and returns what it holds.
   private mutating func addStreamNode(_ node: StreamNodeSummary, origin: Int) -> PackedBlobMeasure {

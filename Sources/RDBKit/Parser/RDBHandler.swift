@@ -149,6 +149,15 @@ public protocol RDBHandler {
   /// up, then the stream's end; their ``valueBlob(_:)`` without an element count, and no
   /// entry events. False has the nodes read here.
   mutating func takesStreamNodesAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool
+  /// For a handler with ``measuresPackedBlobsAside``, asked at a hash stored as a hash table
+  /// (type 4) whose header counts `count` fields, in an input held in memory: true has its
+  /// fields and values checked here for their structure only (no ``hashField(_:value:expiresAt:)``
+  /// events), then reported whole by ``packedBlobAside(_:)`` (an element run,
+  /// ``PackedBlobAside/isElementRun``), whose repeats a ``PackedBlobMeasurer`` finds as the
+  /// parser would and whose lengths it gives (``PackedBlobMeasurer/measureHashTable(_:into:)``).
+  /// False has the fields read here.
+  mutating func takesHashTableAside(count: UInt64, releaseHold: ReleaseHold?) throws(RDBError)
+    -> Bool
   /// A blob ``takesPackedBlobAside(releaseHold:)`` took, after its ``valueBlob(_:)`` (its
   /// element count from its header) and in place of ``largestPackedElement(_:)``: its bytes
   /// stay valid for the whole parse, and a ``PackedBlobMeasurer`` decompresses, checks and
@@ -253,6 +262,9 @@ extension RDBHandler {
   public mutating func takesStreamNodesAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool {
     false
   }
+  public mutating func takesHashTableAside(count: UInt64, releaseHold: ReleaseHold?)
+    throws(RDBError) -> Bool
+  { false }
   public mutating func packedBlobAside(_ blob: PackedBlobAside) throws(RDBError) {}
   public mutating func finishPackedBlobsAside() throws(RDBError) -> [RDBWarning] { [] }
   public mutating func stringLength(_ byteCount: Int) throws(RDBError) {}
