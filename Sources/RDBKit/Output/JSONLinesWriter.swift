@@ -55,6 +55,11 @@ public struct JSONLinesWriter: RDBHandler {
   private let expiryOutput = OutputBuffer()
   private var fieldExpiryCount = 0
   private var streamState = StreamGroupWriter()
+  /// The milliseconds of the last stream entry ID written, their text and its length (0:
+  /// none yet).
+  private var idMilliseconds: UInt64 = 0
+  private var idMillisecondsText: (UInt64, UInt64, UInt64) = (0, 0, 0)
+  private var idMillisecondsLength = 0
   /// Producers written in the current stream's IDMP data, and entries in the current one.
   private var producers = 0
   private var producerEntries = 0
@@ -224,8 +229,7 @@ public struct JSONLinesWriter: RDBHandler {
   public mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?)
     throws(RDBError)
   {
-    map.beginEntry(key: field, style: style, in: output)
-    JSONText.appendValue(value, style: style, to: output)
+    appendEntry(field, value: value)
     if let expiresAt {
       expiryOutput.append(fieldExpiryCount == 0 ? "[{\"field\":" : ",{\"field\":")
       fieldExpiryCount &+= 1
@@ -236,22 +240,90 @@ public struct JSONLinesWriter: RDBHandler {
     }
   }
 
+  /// Writes a field of a hash or a stream entry and its value: both plain ASCII (most of
+  /// them) in one go, else each as its style says.
+  @inline(__always)
+  private mutating func appendEntry(_ field: RawSpan, value: RawSpan) {
+    if style != .base64,
+      unsafe map.appendPlainEntry(
+        key: JSONText.bytes(of: field), value: JSONText.bytes(of: value), in: output)
+    {
+      return
+    }
+    map.beginEntry(key: field, style: style, in: output)
+    JSONText.appendValue(value, style: style, to: output)
+  }
+
   public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {
     // Between entries nothing written can change: a long stream's line goes out in blocks.
     try flushIfFull()
-    if elementCount > 0 { output.append(UInt8(ascii: ",")) }
+    // `,{"id":"ms-seq","fields":` in one reservation (at most 60 bytes, words stored past
+    // it), the milliseconds' text kept from the entry before when they are the same (the
+    // entries of a node are often a few per millisecond).
+    let out = unsafe output.reserve(80)
+    unsafe out.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
+    var position = elementCount > 0 ? 1 : 0
     elementCount &+= 1
-    output.append("{\"id\":\"")
-    output.append(id)
-    output.append("\",\"fields\":")
+    unsafe out.storeBytes(
+      of: Self.word("{\"id\":\"", at: 0), toByteOffset: position, as: UInt64.self)
+    position &+= 7
+    if id.milliseconds != idMilliseconds || idMillisecondsLength == 0 {
+      idMilliseconds = id.milliseconds
+      idMillisecondsLength = unsafe DecimalText.write(unsigned: id.milliseconds, to: out + position)
+      idMillisecondsText = unsafe (
+        out.loadUnaligned(fromByteOffset: position, as: UInt64.self),
+        out.loadUnaligned(fromByteOffset: position &+ 8, as: UInt64.self),
+        out.loadUnaligned(fromByteOffset: position &+ 16, as: UInt64.self)
+      )
+    } else {
+      unsafe out.storeBytes(of: idMillisecondsText.0, toByteOffset: position, as: UInt64.self)
+      unsafe out.storeBytes(
+        of: idMillisecondsText.1, toByteOffset: position &+ 8, as: UInt64.self)
+      unsafe out.storeBytes(
+        of: idMillisecondsText.2, toByteOffset: position &+ 16, as: UInt64.self)
+    }
+    position &+= idMillisecondsLength
+    unsafe out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: position, as: UInt8.self)
+    position &+= 1
+    position &+= unsafe DecimalText.write(unsigned: id.sequence, to: out + position)
+    // `","fields":`, 11 bytes: two words, the second overlapping the first.
+    unsafe out.storeBytes(
+      of: Self.word("\",\"fields\":", at: 0), toByteOffset: position, as: UInt64.self)
+    unsafe out.storeBytes(
+      of: Self.word("\",\"fields\":", at: 3), toByteOffset: position &+ 3, as: UInt64.self)
+    output.advance(by: position &+ 11)
     map.begin(at: output.count, checksRepeats: true)
     map.remaining = fieldCount
     if fieldCount == 0 { closeStreamEntry() }
   }
 
+  /// The eight bytes of `text` from `offset` as a word, to be stored as they are.
+  @inline(__always)
+  private static func word(_ text: StaticString, at offset: Int) -> UInt64 {
+    unsafe UnsafeRawPointer(text.utf8Start).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+  }
+
   public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {
-    map.beginEntry(key: field, style: style, in: output)
-    JSONText.appendValue(value, style: style, to: output)
+    appendEntry(field, value: value)
+    map.remaining -= 1
+    if map.remaining == 0 { closeStreamEntry() }
+  }
+
+  public mutating func streamField(_ field: RawSpan, integer value: Int64) throws(RDBError) {
+    // Digits and a `-` are plain: the value as a JSON string, its digits written in place.
+    // The base64 style encodes the text.
+    if style == .base64
+      || !(unsafe map.appendPlainEntry(key: JSONText.bytes(of: field), integer: value, in: output))
+    {
+      map.beginEntry(key: field, style: style, in: output)
+      var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+      unsafe withUnsafeMutableBytes(of: &text) { room in
+        guard let start = room.baseAddress else { return }
+        let count = unsafe DecimalText.write(value, to: start)
+        unsafe JSONText.appendValue(
+          UnsafeRawBufferPointer(rebasing: room[..<count]), style: style, to: output)
+      }
+    }
     map.remaining -= 1
     if map.remaining == 0 { closeStreamEntry() }
   }

@@ -12,6 +12,14 @@ public enum ByteStringStyle: String, Sendable, CaseIterable {
 
 /// JSON text for byte strings: escaping, UTF-8 validation and base64.
 enum JSONText {
+  /// The bytes `span` views, valid as long as the span is (during the handler call that got
+  /// it). Taken without a closure around the caller's work, which would capture the writer
+  /// and its output (a retain and a release for every field) and was not inlined.
+  @inline(__always)
+  @unsafe static func bytes(of span: RawSpan) -> UnsafeRawBufferPointer {
+    unsafe span.withUnsafeBytes { unsafe $0 }
+  }
+
   /// Appends the bytes of `span` as a JSON value in `style`. (Writers call this rather than
   /// open the span in a closure of their own, which retained `output` for every value.)
   @inline(__always)
@@ -56,29 +64,42 @@ enum JSONText {
     let count = bytes.count
     let out = unsafe output.reserve(count &+ 10)
     unsafe out.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
-    if let source = bytes.baseAddress {
-      if count >= 8 {
-        // Whole words up to the last 1-8 bytes, then the last eight bytes, which may overlap
-        // the word before them (tested and stored again, the same bytes).
-        var index = 0
-        while index &+ 8 < count {
-          let word = unsafe source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-          if !isPlain(word) { return false }
-          unsafe (out + 1).storeBytes(of: word, toByteOffset: index, as: UInt64.self)
-          index &+= 8
-        }
-        let last = count &- 8
-        let word = unsafe source.loadUnaligned(fromByteOffset: last, as: UInt64.self)
-        if !isPlain(word) { return false }
-        unsafe (out + 1).storeBytes(of: word, toByteOffset: last, as: UInt64.self)
-      } else if count > 0 {
-        let word = unsafe tailWord(source, count: count)
-        if !isPlain(word) { return false }
-        unsafe (out + 1).storeBytes(of: word, as: UInt64.self)
-      }
-    }
+    guard unsafe storeIfPlain(bytes, at: out + 1) else { return false }
     unsafe out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: count &+ 1, as: UInt8.self)
     output.advance(by: count &+ 2)
+    return true
+  }
+
+  /// Copies `bytes` to `out` and returns true when every byte is ASCII that needs no escape;
+  /// returns false otherwise, having copied some of them. Eight bytes at a time: the last
+  /// word is the string's last eight bytes, and a string shorter than eight is gathered into
+  /// one word, tested and stored whole, so up to 8 bytes past `bytes.count` at `out` may be
+  /// written (the caller reserves them).
+  @inline(__always)
+  @unsafe static func storeIfPlain(_ bytes: UnsafeRawBufferPointer, at out: UnsafeMutableRawPointer)
+    -> Bool
+  {
+    let count = bytes.count
+    guard let source = bytes.baseAddress else { return true }
+    if count >= 8 {
+      // Whole words up to the last 1-8 bytes, then the last eight bytes, which may overlap
+      // the word before them (tested and stored again, the same bytes).
+      var index = 0
+      while index &+ 8 < count {
+        let word = unsafe source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        if !isPlain(word) { return false }
+        unsafe out.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
+        index &+= 8
+      }
+      let last = count &- 8
+      let word = unsafe source.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+      if !isPlain(word) { return false }
+      unsafe out.storeBytes(of: word, toByteOffset: last, as: UInt64.self)
+    } else if count > 0 {
+      let word = unsafe tailWord(source, count: count)
+      if !isPlain(word) { return false }
+      unsafe out.storeBytes(of: word, as: UInt64.self)
+    }
     return true
   }
 

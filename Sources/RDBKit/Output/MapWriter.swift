@@ -57,6 +57,66 @@ struct MapWriter {
     unsafe key.withUnsafeBytes { unsafe beginEntry(key: $0, style: style, in: output) }
   }
 
+  /// Writes the separator, `key`, the colon and `value`, both as JSON strings, in one
+  /// reservation, and returns true when both are ASCII that needs no escape (most fields of
+  /// hashes and stream entries); returns false, writing nothing, otherwise. What
+  /// ``beginEntry(key:style:in:)`` and ``JSONText/appendValue(_:style:to:)`` write then, in
+  /// any style but base64.
+  @inline(__always)
+  @unsafe mutating func appendPlainEntry(
+    key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, in output: OutputBuffer
+  ) -> Bool {
+    let keyCount = key.count
+    // Up to 8 bytes past each string's end may be stored (JSONText.storeIfPlain).
+    let out = unsafe output.reserve(keyCount &+ value.count &+ 16)
+    guard unsafe storePlainKey(key, at: out),
+      unsafe JSONText.storeIfPlain(value, at: out + (keyCount &+ 5))
+    else { return false }
+    unsafe endPlainEntry(at: out, keyCount: keyCount, valueCount: value.count, in: output)
+    return true
+  }
+
+  /// ``appendPlainEntry(key:value:in:)`` for a value that is an integer: its decimal text as
+  /// a JSON string, written in place.
+  @inline(__always)
+  @unsafe mutating func appendPlainEntry(
+    key: UnsafeRawBufferPointer, integer value: Int64, in output: OutputBuffer
+  ) -> Bool {
+    let keyCount = key.count
+    let out = unsafe output.reserve(keyCount &+ 40)
+    guard unsafe storePlainKey(key, at: out) else { return false }
+    let valueCount = unsafe DecimalText.write(value, to: out + (keyCount &+ 5))
+    unsafe endPlainEntry(at: out, keyCount: keyCount, valueCount: valueCount, in: output)
+    return true
+  }
+
+  /// Stores the separator, `key` as a JSON string and `:"` at `out`, when `key` is plain.
+  @inline(__always)
+  @unsafe private func storePlainKey(_ key: UnsafeRawBufferPointer, at out: UnsafeMutableRawPointer)
+    -> Bool
+  {
+    unsafe out.storeBytes(of: UInt8(ascii: entries.count == 0 ? "{" : ","), as: UInt8.self)
+    unsafe out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: 1, as: UInt8.self)
+    guard unsafe JSONText.storeIfPlain(key, at: out + 2) else { return false }
+    // `":"` after the key (a fourth byte that the value or its closing quote overwrites).
+    unsafe out.storeBytes(
+      of: (0x22_3A22 as UInt32).littleEndian, toByteOffset: key.count &+ 2, as: UInt32.self)
+    return true
+  }
+
+  /// Closes the value stored after a plain key at `out` and takes the entry into the output.
+  @inline(__always)
+  @unsafe private mutating func endPlainEntry(
+    at out: UnsafeMutableRawPointer, keyCount: Int, valueCount: Int, in output: OutputBuffer
+  ) {
+    unsafe out.storeBytes(
+      of: UInt8(ascii: "\""), toByteOffset: keyCount &+ valueCount &+ 5, as: UInt8.self)
+    keyStart = output.count &+ 1
+    output.advance(by: keyCount &+ 3)
+    noteKey(in: output)
+    output.advance(by: valueCount &+ 3)
+  }
+
   /// Writes the separator; the caller then writes the key as a JSON string and calls
   /// ``endKey(in:)``.
   @inline(__always)
@@ -68,13 +128,20 @@ struct MapWriter {
   /// Records the key just written and writes the colon; the caller then writes the value.
   @inline(__always)
   mutating func endKey(in output: OutputBuffer) {
+    noteKey(in: output)
+    output.append(UInt8(ascii: ":"))
+  }
+
+  /// Records the key written from ``keyStart`` to the end of `output` and, where repeats
+  /// matter, whether it repeats one.
+  @inline(__always)
+  private mutating func noteKey(in output: OutputBuffer) {
     entries.append(key: keyStart, colon: output.count)
     if checksRepeats, !needsPairs {
       let length: UInt64 = 1 &<< UInt64(truncatingIfNeeded: (output.count &- keyStart) & 63)
       if keyLengths & length != 0, repeatsAnEarlierKey(in: output) { needsPairs = true }
       keyLengths |= length
     }
-    output.append(UInt8(ascii: ":"))
   }
 
   /// Whether the last key's JSON text equals an earlier key's (the writer's encoding is

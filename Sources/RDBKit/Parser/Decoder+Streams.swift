@@ -306,10 +306,12 @@ extension Decoder {
       guard let value = try reader.next() else {
         throw Self.corruptStream("entry ends early", origin)
       }
-      if !isDeleted {
-        try unsafe handler.streamField(
-          RawSpan(_unsafeBytes: name.bytes(using: &firstScratch)),
-          value: RawSpan(_unsafeBytes: value.bytes(using: &secondScratch)))
+      if isDeleted { continue }
+      let field = unsafe RawSpan(_unsafeBytes: name.bytes(using: &firstScratch))
+      if value.isInteger {
+        try handler.streamField(field, integer: value.integer)
+      } else {
+        try unsafe handler.streamField(field, value: RawSpan(_unsafeBytes: value.string))
       }
     }
   }

@@ -373,6 +373,9 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {
     if passing { try next.streamField(field, value: value) }
   }
+  public mutating func streamField(_ field: RawSpan, integer value: Int64) throws(RDBError) {
+    if passing { try next.streamField(field, integer: value) }
+  }
   public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {
     if passing { try next.streamMetadata(metadata) }
   }

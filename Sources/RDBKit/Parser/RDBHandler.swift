@@ -185,6 +185,11 @@ public protocol RDBHandler {
   mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError)
   /// One field of the current stream entry.
   mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError)
+  /// One field of the current stream entry whose value the node stores as an integer, in
+  /// place of ``streamField(_:value:)`` with its decimal text. The default writes the text
+  /// and calls ``streamField(_:value:)``; a writer that formats integers itself takes them
+  /// here without the text in between.
+  mutating func streamField(_ field: RawSpan, integer value: Int64) throws(RDBError)
   /// The stream's metadata, after all its entries.
   mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError)
   /// A consumer group starts; its pending entries and consumers follow.
@@ -277,6 +282,15 @@ extension RDBHandler {
   {}
   public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {}
   public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {}
+  @inline(__always)
+  public mutating func streamField(_ field: RawSpan, integer value: Int64) throws(RDBError) {
+    var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    try unsafe withUnsafeMutableBytes(of: &text) { (buffer) throws(RDBError) in
+      let count = unsafe IntegerText.write(value, into: buffer)
+      try unsafe streamField(
+        field, value: RawSpan(_unsafeBytes: UnsafeRawBufferPointer(rebasing: buffer[..<count])))
+    }
+  }
   public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {}
   public mutating func beginStreamGroup(name: RawSpan, info: StreamGroupInfo) throws(RDBError) {}
   public mutating func streamPendingEntry(
