@@ -240,6 +240,10 @@ public struct JSONLinesWriter: RDBHandler {
     }
   }
 
+  public mutating func hashField(_ field: RawSpan, integer value: Int64) throws(RDBError) {
+    appendEntry(field, integer: value)
+  }
+
   /// Writes a field of a hash or a stream entry and its value: both plain ASCII (most of
   /// them) in one go, else each as its style says.
   @inline(__always)
@@ -310,22 +314,29 @@ public struct JSONLinesWriter: RDBHandler {
   }
 
   public mutating func streamField(_ field: RawSpan, integer value: Int64) throws(RDBError) {
-    // Digits and a `-` are plain: the value as a JSON string, its digits written in place.
-    // The base64 style encodes the text.
-    if style == .base64
-      || !(unsafe map.appendPlainEntry(key: JSONText.bytes(of: field), integer: value, in: output))
-    {
-      map.beginEntry(key: field, style: style, in: output)
-      var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
-      unsafe withUnsafeMutableBytes(of: &text) { room in
-        guard let start = room.baseAddress else { return }
-        let count = unsafe DecimalText.write(value, to: start)
-        unsafe JSONText.appendValue(
-          UnsafeRawBufferPointer(rebasing: room[..<count]), style: style, to: output)
-      }
-    }
+    appendEntry(field, integer: value)
     map.remaining -= 1
     if map.remaining == 0 { closeStreamEntry() }
+  }
+
+  /// Writes a field of a hash or a stream entry and its value stored as an integer: digits
+  /// and a `-` are plain, so the value is a JSON string of its digits, written in place. The
+  /// base64 style encodes the text.
+  @inline(__always)
+  private mutating func appendEntry(_ field: RawSpan, integer value: Int64) {
+    if style != .base64,
+      unsafe map.appendPlainEntry(key: JSONText.bytes(of: field), integer: value, in: output)
+    {
+      return
+    }
+    map.beginEntry(key: field, style: style, in: output)
+    var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    unsafe withUnsafeMutableBytes(of: &text) { room in
+      guard let start = room.baseAddress else { return }
+      let count = unsafe DecimalText.write(value, to: start)
+      unsafe JSONText.appendValue(
+        UnsafeRawBufferPointer(rebasing: room[..<count]), style: style, to: output)
+    }
   }
 
   private mutating func closeStreamEntry() {

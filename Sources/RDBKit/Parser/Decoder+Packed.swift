@@ -99,7 +99,7 @@ extension Decoder {
       try emitSortedSetPairs(&reader, origin: blobOrigin, into: &handler)
     case .setListpack:
       var reader = unsafe try ListpackReader(blob, origin: blobOrigin)
-      while let member = try reader.next() {
+      while let member = try reader.nextElement() {
         guard duplicates.insert(member) else { throw Self.duplicate("listpack", blobOrigin) }
         try unsafe handler.setMember(RawSpan(_unsafeBytes: member.bytes(using: &secondScratch)))
       }
@@ -199,7 +199,7 @@ extension Decoder {
   private mutating func emitListElements<R: PackedReader, H: RDBHandler>(
     _ reader: inout R, into handler: inout H
   ) throws(RDBError) {
-    while let element = try reader.next() {
+    while let element = try reader.nextElement() {
       try unsafe handler.listElement(RawSpan(_unsafeBytes: element.bytes(using: &secondScratch)))
     }
   }
@@ -207,12 +207,16 @@ extension Decoder {
   private mutating func emitHashPairs<R: PackedReader, H: RDBHandler>(
     _ reader: inout R, origin: Int, into handler: inout H
   ) throws(RDBError) {
-    while let field = try reader.next() {
-      guard let value = try reader.next() else { throw Self.oddCount(R.name, origin) }
+    while let field = try reader.nextElement() {
+      guard let value = try reader.nextElement() else { throw Self.oddCount(R.name, origin) }
       guard duplicates.insert(field) else { throw Self.duplicate(R.name, origin) }
-      try unsafe handler.hashField(
-        RawSpan(_unsafeBytes: field.bytes(using: &firstScratch)),
-        value: RawSpan(_unsafeBytes: value.bytes(using: &secondScratch)), expiresAt: nil)
+      let name = unsafe RawSpan(_unsafeBytes: field.bytes(using: &firstScratch))
+      if value.isInteger {
+        try handler.hashField(name, integer: value.integer)
+      } else {
+        try unsafe handler.hashField(
+          name, value: RawSpan(_unsafeBytes: value.string), expiresAt: nil)
+      }
     }
   }
 
@@ -220,8 +224,8 @@ extension Decoder {
     _ reader: inout R, origin: Int, into handler: inout H
   ) throws(RDBError) {
     var warned = false
-    while let member = try reader.next() {
-      guard let scoreElement = try reader.next() else { throw Self.oddCount(R.name, origin) }
+    while let member = try reader.nextElement() {
+      guard let scoreElement = try reader.nextElement() else { throw Self.oddCount(R.name, origin) }
       guard duplicates.insert(member) else { throw Self.duplicate(R.name, origin) }
       let score: Double
       if scoreElement.isInteger {
@@ -243,8 +247,8 @@ extension Decoder {
   ) throws(RDBError) {
     var previous: Int64 = 0
     var seenNoTTL = false
-    while let field = try reader.next() {
-      guard let value = try reader.next(), let ttl = try reader.next() else {
+    while let field = try reader.nextElement() {
+      guard let value = try reader.nextElement(), let ttl = try reader.nextElement() else {
         throw RDBError(
           .corruptStructure(structure: "listpack", reason: "element count is not a multiple of 3"),
           at: origin)

@@ -367,6 +367,9 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   {
     if passing { try next.hashField(field, value: value, expiresAt: expiresAt) }
   }
+  public mutating func hashField(_ field: RawSpan, integer value: Int64) throws(RDBError) {
+    if passing { try next.hashField(field, integer: value) }
+  }
   public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {
     if passing { try next.beginStreamEntry(id: id, fieldCount: fieldCount) }
   }

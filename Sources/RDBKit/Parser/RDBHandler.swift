@@ -181,6 +181,10 @@ public protocol RDBHandler {
   mutating func sortedSetMember(_ member: RawSpan, score: Double) throws(RDBError)
   /// A hash field, its value, and its own expiry in Unix ms when it has one.
   mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?) throws(RDBError)
+  /// A field of a ziplist or listpack hash without a TTL whose value the blob stores as an
+  /// integer, in place of ``hashField(_:value:expiresAt:)`` with its decimal text. The
+  /// default writes the text and calls that.
+  mutating func hashField(_ field: RawSpan, integer value: Int64) throws(RDBError)
   /// A live stream entry starts; `fieldCount` field/value pairs follow.
   mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError)
   /// One field of the current stream entry.
@@ -280,6 +284,16 @@ extension RDBHandler {
   public mutating func hashField(_ field: RawSpan, value: RawSpan, expiresAt: Int64?)
     throws(RDBError)
   {}
+  @inline(__always)
+  public mutating func hashField(_ field: RawSpan, integer value: Int64) throws(RDBError) {
+    var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    try unsafe withUnsafeMutableBytes(of: &text) { (buffer) throws(RDBError) in
+      let count = unsafe IntegerText.write(value, into: buffer)
+      try unsafe hashField(
+        field, value: RawSpan(_unsafeBytes: UnsafeRawBufferPointer(rebasing: buffer[..<count])),
+        expiresAt: nil)
+    }
+  }
   public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {}
   public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {}
   @inline(__always)
