@@ -118,7 +118,7 @@ extension Decoder {
         start = source.offset
       }
       guard left > 0 else { break }
-      try passStringAside()
+      _ = try passUndecodedString()
       left &-= 1
     }
     try handOver(from: start, count: count, continues: false, to: &handler)
@@ -142,24 +142,6 @@ extension Decoder {
       elementsOf: .hash, bytes: bytes, count: Int(count), origin: start)
     part.continuesHashTable = continues
     try handler.packedBlobAside(part)
-  }
-
-  /// Passes over a string with the checks of ``readString(into:persistent:)`` but the
-  /// decompression of an LZF string, which the walk aside makes.
-  private mutating func passStringAside() throws(RDBError) {
-    let start = source.offset
-    let (marker, isEncoding) = try readLengthOrEncoding()
-    if !isEncoding { return try source.skip(checkedLength: marker) }
-    switch marker {
-    case 0: try source.skip(1)
-    case 1: try source.skip(2)
-    case 2: try source.skip(4)
-    case 3:
-      let (compressedLength, _) = try readLZFLengths(start: start)
-      try source.skip(UInt64(compressedLength))
-    default:
-      throw RDBError(.invalidStringEncoding(0xC0 | UInt8(marker)), at: start)
-    }
   }
 
   /// Walks the fields and values of a hash table ``takeHashTableAside(_:handler:)`` handed

@@ -168,9 +168,19 @@ extension Decoder {
   /// input, LZF sizes), without classifying it: an element's encoding is its value's.
   @inline(__always)
   mutating func passStringLeftToChecksum() throws(RDBError) {
+    if try passUndecodedString() { stringsLeftToChecksum &+= 1 }
+  }
+
+  /// Passes over a string with the checks of ``readStringEncodingOnly()`` and without
+  /// decompressing it; returns whether it is LZF-compressed.
+  @inline(__always)
+  mutating func passUndecodedString() throws(RDBError) -> Bool {
     let start = source.offset
     let (marker, isEncoding) = try readLengthOrEncoding()
-    if !isEncoding { return try source.skip(checkedLength: marker) }
+    if !isEncoding {
+      try source.skip(checkedLength: marker)
+      return false
+    }
     switch marker {
     case 0: try source.skip(1)
     case 1: try source.skip(2)
@@ -178,10 +188,11 @@ extension Decoder {
     case 3:
       let (compressedLength, _) = try readLZFLengths(start: start)
       try source.skip(UInt64(compressedLength))
-      stringsLeftToChecksum &+= 1
+      return true
     default:
       throw RDBError(.invalidStringEncoding(0xC0 | UInt8(marker)), at: start)
     }
+    return false
   }
 
   /// Passes over an RDB string without decoding it.

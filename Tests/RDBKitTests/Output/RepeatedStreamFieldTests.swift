@@ -20,8 +20,11 @@ import Testing
     [utf8("1-5"), [0xFF, 0x00], utf8("p"), [0xFF, 0x00], utf8("q")],
   ]
 
-  /// The saved file and what the server returns for the stream, as (id, [(field, value)]).
-  static func savedStream() throws -> (image: [UInt8], entries: [(String, [([UInt8], [UInt8])])]) {
+  /// The saved file and what the server returns for the stream of `entries` (`XADD`
+  /// arguments after the key), as (id, [(field, value)]).
+  static func savedStream(
+    _ entries: [[[UInt8]]] = entries
+  ) throws -> (image: [UInt8], entries: [(String, [([UInt8], [UInt8])])]) {
     let server = try RedisServer()
     defer { server.stop() }
     let client = try server.client()

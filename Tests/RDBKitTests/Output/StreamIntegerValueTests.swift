@@ -26,30 +26,8 @@ import Testing
     ],
   ]
 
-  static func utf8(_ text: String) -> [UInt8] { Array(text.utf8) }
-
-  static func savedStream() throws -> (image: [UInt8], entries: [(String, [([UInt8], [UInt8])])]) {
-    let server = try RedisServer()
-    defer { server.stop() }
-    let client = try server.client()
-    for entry in entries {
-      let reply = try client.callBytes([utf8("XADD"), utf8("s")] + entry)
-      #expect(reply.bytes == entry[0])
-    }
-    #expect(try client.call("SAVE") == .simple("OK"))
-    let image = try Array(Data(contentsOf: server.dumpURL))
-    let range = try client.call("XRANGE", "s", "-", "+").elements
-    let served = try range.map { item -> (String, [([UInt8], [UInt8])]) in
-      let parts = item.elements
-      let id = String(decoding: try #require(parts.first?.bytes), as: UTF8.self)
-      let flat = try #require(parts.last).elements.compactMap(\.bytes)
-      return (id, stride(from: 0, to: flat.count, by: 2).map { (flat[$0], flat[$0 + 1]) })
-    }
-    return (image, served)
-  }
-
   @Test func jsonLinesWriteWhatTheServerServes() throws {
-    let (image, served) = try Self.savedStream()
+    let (image, served) = try RepeatedStreamFieldTests.savedStream(Self.entries)
     for style in ByteStringStyle.allCases {
       let output = OutputBuffer()
       var writer = JSONLinesWriter(output: output, style: style)
@@ -74,7 +52,7 @@ import Testing
         values.append(unsafe value.withUnsafeBytes { Array($0) })
       }
     }
-    let (image, served) = try Self.savedStream()
+    let (image, served) = try RepeatedStreamFieldTests.savedStream(Self.entries)
     var handler = Fields()
     try RDBParser().parse(image, into: &handler)
     #expect(handler.values == served.flatMap { $0.1.map(\.1) })
