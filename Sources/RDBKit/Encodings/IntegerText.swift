@@ -9,6 +9,19 @@ enum IntegerText {
     return unsafe DecimalText.write(value, to: start)
   }
 
+  /// Calls `body` with `value`'s canonical decimal text, written on the stack.
+  @inline(__always)
+  static func withText<Result>(
+    of value: Int64, _ body: (RawSpan) throws(RDBError) -> Result
+  ) throws(RDBError) -> Result {
+    var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    return try unsafe withUnsafeMutableBytes(of: &text) { (buffer) throws(RDBError) in
+      let count = unsafe write(value, into: buffer)
+      return try unsafe body(
+        RawSpan(_unsafeBytes: UnsafeRawBufferPointer(rebasing: buffer[..<count])))
+    }
+  }
+
   /// The number of bytes ``write(_:into:)`` writes for `value`.
   ///
   /// Declared free of effects so that the compiler drops a call whose result goes unused: the

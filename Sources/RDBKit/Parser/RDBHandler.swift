@@ -286,23 +286,16 @@ extension RDBHandler {
   {}
   @inline(__always)
   public mutating func hashField(_ field: RawSpan, integer value: Int64) throws(RDBError) {
-    var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    try unsafe withUnsafeMutableBytes(of: &text) { (buffer) throws(RDBError) in
-      let count = unsafe IntegerText.write(value, into: buffer)
-      try unsafe hashField(
-        field, value: RawSpan(_unsafeBytes: UnsafeRawBufferPointer(rebasing: buffer[..<count])),
-        expiresAt: nil)
+    try IntegerText.withText(of: value) { (text) throws(RDBError) in
+      try hashField(field, value: text, expiresAt: nil)
     }
   }
   public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {}
   public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {}
   @inline(__always)
   public mutating func streamField(_ field: RawSpan, integer value: Int64) throws(RDBError) {
-    var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    try unsafe withUnsafeMutableBytes(of: &text) { (buffer) throws(RDBError) in
-      let count = unsafe IntegerText.write(value, into: buffer)
-      try unsafe streamField(
-        field, value: RawSpan(_unsafeBytes: UnsafeRawBufferPointer(rebasing: buffer[..<count])))
+    try IntegerText.withText(of: value) { (text) throws(RDBError) in
+      try streamField(field, value: text)
     }
   }
   public mutating func streamMetadata(_ metadata: StreamMetadata) throws(RDBError) {}
