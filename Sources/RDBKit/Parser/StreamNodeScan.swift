@@ -59,18 +59,22 @@
     guard position > 0, value == 0 else { return nil }
     count &+= 1
     var scan = StreamNodeScan()
+    let sizes = unsafe Self.elementSizes
     var largest = 0
     var liveEntries: UInt64 = 0
     var previous = (milliseconds: UInt64(0), sequence: UInt64(0))
     var entry: Int64 = 0
     while entry < total {
-      (position, value) = unsafe integer(base, position, end)
-      let flags = value
-      (position, value) = unsafe integer(base, position, end)
-      let milliseconds = master.milliseconds &+ UInt64(bitPattern: value)
-      (position, value) = unsafe integer(base, position, end)
-      let sequence = master.sequence &+ UInt64(bitPattern: value)
+      // The reads below are given a position other than 0: each is checked as it returns.
+      (position, value) = unsafe smallInteger(base, position, end)
       guard position > 0 else { return nil }
+      let flags = value
+      (position, value) = unsafe smallInteger(base, position, end)
+      guard position > 0 else { return nil }
+      let milliseconds = master.milliseconds &+ UInt64(bitPattern: value)
+      (position, value) = unsafe smallInteger(base, position, end)
+      guard position > 0 else { return nil }
+      let sequence = master.sequence &+ UInt64(bitPattern: value)
       if entry > 0 {
         // Out of order: the walk notes it.
         guard
@@ -84,7 +88,7 @@
       let sameFields = flags & 2 != 0
       var fieldCount = masterFieldCount
       if !sameFields {
-        (position, fieldCount) = unsafe integer(base, position, end)
+        (position, fieldCount) = unsafe smallInteger(base, position, end)
         guard position > 0, fieldCount >= 0, fieldCount <= Int64(UInt32.max) else { return nil }
       }
       let elements = sameFields ? fieldCount : fieldCount &* 2
@@ -99,13 +103,13 @@
       var element: Int64 = 0
       while element < elements {
         let length: Int
-        (position, length) = unsafe text(base, position, end, beyond: longest)
+        (position, length) = unsafe text(base, position, end, beyond: longest, sizes: sizes)
         guard position > 0 else { return nil }
         longest = max(longest, length)
         element &+= 1
       }
       if !deleted { largest = longest }
-      (position, value) = unsafe integer(base, position, end)
+      (position, value) = unsafe smallInteger(base, position, end)
       guard position > 0, value == (sameFields ? fieldCount &+ 3 : fieldCount &* 2 &+ 4) else {
         return nil
       }
@@ -124,65 +128,114 @@
   /// Reads the integer element at `position` of a listpack whose end marker is at `end`, as
   /// ``ListpackReader/next()`` reads it when its backlen is one byte; the offset after it, 0
   /// when it is anything else (a string, perhaps a count written as text, or damage: the
-  /// walk reads it).
-  @inline(__always)
+  /// walk reads it) or `position` is 0.
+  @inline(never)
   private static func integer(_ base: UnsafeRawPointer, _ position: Int, _ end: Int) -> (
     next: Int, value: Int64
   ) {
     guard position > 0, end &- position >= 2 else { return (0, 0) }
-    let first = Int(unsafe base.load(fromByteOffset: position, as: UInt8.self))
-    // Flags, counts and ID deltas are 7- or 13-bit integers but for a few: both read without
-    // a branch between them (the byte after a 7-bit one is its backlen, read for nothing).
-    guard first < 0xE0, first & 0xC0 != 0x80 else {
-      let (size, value) = unsafe largerInteger(base, position, UInt8(first), end)
-      return unsafe (oneByteBacklen(base, position, size, end), value)
-    }
-    let raw =
-      (first & 0x1F) << 8 | Int(unsafe base.load(fromByteOffset: position &+ 1, as: UInt8.self))
-    let small = first < 0x80
-    let size = small ? 1 : 2
-    let value = small ? first : raw >= 4096 ? raw &- 8192 : raw
-    return unsafe (oneByteBacklen(base, position, size, end), Int64(value))
+    let first = unsafe base.load(fromByteOffset: position, as: UInt8.self)
+    let (size, value) = unsafe integerElement(base, position, first, end)
+    return unsafe (oneByteBacklen(base, position, size, end), value)
   }
 
-  /// Reads the element at `position` and returns the offset after it (0 when it does not
-  /// read it) and the length of its text (an integer's in decimal), or 0 for an integer whose
-  /// text cannot be longer than `floor`.
+  /// ``integer(_:_:_:)`` of a position other than 0, a 7-bit integer with its one-byte backlen
+  /// (flags, counts and most ID deltas) or a 13-bit one (a negative delta, mostly) read inline
+  /// behind branches the predictor learns, so that the next element's position does not wait
+  /// for this one's bytes.
   @inline(__always)
-  private static func text(_ base: UnsafeRawPointer, _ position: Int, _ end: Int, beyond floor: Int)
-    -> (next: Int, length: Int)
-  {
-    guard position > 0, position < end else { return (0, 0) }
-    let first = Int(unsafe base.load(fromByteOffset: position, as: UInt8.self))
-    // Strings of at most 63 bytes and integers of up to 64 bits, sized without a branch
-    // between them: fields and values mix them in no order a predictor learns.
-    guard first < 0xE0 || (first > 0xF0 && first < 0xF5) else {
-      return unsafe otherText(base, position, UInt8(first), end, beyond: floor)
+  private static func smallInteger(_ base: UnsafeRawPointer, _ position: Int, _ end: Int) -> (
+    next: Int, value: Int64
+  ) {
+    if _fastPath(end &- position >= 2) {
+      // The element's first two bytes: a 7-bit integer's, then its backlen's.
+      let bytes = unsafe Int(
+        UInt16(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt16.self)))
+      if _fastPath(bytes & 0xFF80 == 0x0100) { return (position &+ 2, Int64(bytes & 0x7F)) }
+      if bytes & 0xE0 == 0xC0, end &- position >= 3,
+        unsafe base.load(fromByteOffset: position &+ 2, as: UInt8.self) == 2
+      {
+        let raw = (bytes & 0x1F) &<< 8 | bytes &>> 8
+        return (position &+ 3, Int64(raw >= 4096 ? raw &- 8192 : raw))
+      }
     }
-    let isString = first & 0xC0 == 0x80
-    var size = first < 0x80 ? 1 : isString ? 1 &+ first & 0x3F : 2
-    if first > 0xF0 { size = first == 0xF4 ? 9 : first &- 0xEE }
-    let next = unsafe oneByteBacklen(base, position, size, end)
-    if isString { return (next, first & 0x3F) }
-    // An integer's text has at most 20 bytes: measured only when that could matter.
-    guard floor < 20, next > 0 else { return (next, 0) }
-    return (next, IntegerText.length(of: unsafe integer(base, position, end).value))
+    return unsafe integer(base, position, end)
   }
 
-  /// ``text(_:_:_:beyond:)`` for the master entry's fields: a call, so that the entries'
+  /// Reads the element at `position` (not 0) and returns the offset after it (0 when it does
+  /// not read it) and the length of its text (an integer's in decimal), or 0 for an integer
+  /// whose text cannot be longer than `floor`. `sizes` is ``elementSizes``.
+  @inline(__always)
+  private static func text(
+    _ base: UnsafeRawPointer, _ position: Int, _ end: Int, beyond floor: Int,
+    sizes: UnsafeRawPointer
+  ) -> (next: Int, length: Int) {
+    // At most `end`, whose byte is the end marker's: size 0.
+    let first = Int(unsafe base.load(fromByteOffset: position, as: UInt8.self))
+    // Strings of at most 63 bytes and integers of up to 64 bits, sized by a table and told
+    // apart by a mask (all ones for a string), without a branch between them: fields and
+    // values mix them in no order a predictor learns.
+    let size = Int(unsafe sizes.load(fromByteOffset: first, as: UInt8.self))
+    let stringMask = (((first &>> 6) ^ 2) &- 1) &>> 63
+    guard _fastPath(size > 0) else { return unsafe otherText(base, position, end) }
+    guard _fastPath(size < end &- position),
+      _fastPath(
+        unsafe base.load(fromByteOffset: position &+ size, as: UInt8.self)
+          == UInt8(truncatingIfNeeded: size))
+    else { return (0, 0) }
+    let next = position &+ size &+ 1
+    // An integer's text has at most 20 bytes: measured only when that could matter.
+    if _slowPath(floor < 20), stringMask == 0 {
+      return (next, unsafe integerLength(base, position, end))
+    }
+    return (next, first & 0x3F & stringMask)
+  }
+
+  /// The size (encoding and data) of the element whose first byte is the offset: a 7-bit
+  /// integer's, a string's of at most 63 bytes, a 13-, 16-, 24-, 32- or 64-bit integer's; 0
+  /// for any other (longer strings, damage). Built once, never freed.
+  nonisolated(unsafe) private static let elementSizes: UnsafeRawPointer = {
+    let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    for first in 0..<256 {
+      let size: Int
+      switch first {
+      case 0..<0x80: size = 1
+      case 0x80..<0xC0: size = 1 + first & 0x3F
+      case 0xC0..<0xE0: size = 2
+      case 0xF1: size = 3
+      case 0xF2: size = 4
+      case 0xF3: size = 5
+      case 0xF4: size = 9
+      default: size = 0
+      }
+      unsafe table[first] = UInt8(size)
+    }
+    return unsafe UnsafeRawPointer(table)
+  }()
+
+  /// The length of the text of the integer element at `position`, whose size was read.
+  @inline(never)
+  private static func integerLength(_ base: UnsafeRawPointer, _ position: Int, _ end: Int) -> Int {
+    let first = unsafe base.load(fromByteOffset: position, as: UInt8.self)
+    return IntegerText.length(of: unsafe integerElement(base, position, first, end).value)
+  }
+
+  /// ``text(_:_:_:beyond:sizes:)`` for the master entry's fields: a call, so that the entries'
   /// loop is the one place it is inlined.
   @inline(never)
   private static func masterField(
     _ base: UnsafeRawPointer, _ position: Int, _ end: Int, beyond floor: Int
   ) -> (next: Int, length: Int) {
-    unsafe text(base, position, end, beyond: floor)
+    unsafe text(base, position, end, beyond: floor, sizes: elementSizes)
   }
 
-  /// ``text(_:_:_:beyond:)`` of a string of 64 bytes or more (12- or 32-bit length); 0 for
-  /// anything else.
-  private static func otherText(
-    _ base: UnsafeRawPointer, _ position: Int, _ first: UInt8, _ end: Int, beyond floor: Int
-  ) -> (next: Int, length: Int) {
+  /// ``text(_:_:_:beyond:sizes:)`` of a string of 64 bytes or more (12- or 32-bit length);
+  /// 0 for anything else.
+  @inline(never)
+  private static func otherText(_ base: UnsafeRawPointer, _ position: Int, _ end: Int) -> (
+    next: Int, length: Int
+  ) {
+    let first = unsafe base.load(fromByteOffset: position, as: UInt8.self)
     let header: Int
     let length: Int
     if first & 0xF0 == 0xE0 {
@@ -206,13 +259,13 @@
   }
 
   /// The size (encoding and data) and value of the integer element at `position`, whose
-  /// first byte `first` is not a 7-bit integer's; size 0 when it is no integer or its data
-  /// runs past `end`.
-  private static func largerInteger(
+  /// first byte is `first`; size 0 when it is no integer or its data runs past `end`.
+  private static func integerElement(
     _ base: UnsafeRawPointer, _ position: Int, _ first: UInt8, _ end: Int
   ) -> (size: Int, value: Int64) {
     let size: Int
     switch first {
+    case 0..<0x80: return (1, Int64(first))
     case 0xC0..<0xE0: size = 2
     case 0xF1: size = 3
     case 0xF2: size = 4

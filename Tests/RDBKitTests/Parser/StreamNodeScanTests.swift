@@ -93,6 +93,17 @@ import Testing
       }
       nodes.append(listpack(elements))
     }
+    // Flags, counts and ID deltas as 13-bit integers (negative sequence deltas, the limits)
+    // between entries whose are 7-bit.
+    nodes.append(
+      listpack([
+        .uint7(4), .uint7(0), .uint7(1), .string(Array("f".utf8)), .uint7(0),
+        .uint7(2), .uint7(0), .int13(-3), .string(Array("a".utf8)), .uint7(4),
+        .uint7(2), .int13(1), .int13(-1), .uint7(7), .uint7(4),
+        .int13(2), .int13(4095), .uint7(0), .int13(-4096), .int13(4),
+        .uint7(2), .int13(4095), .uint7(5), .string([UInt8](repeating: 0x70, count: 40)),
+        .uint7(4),
+      ]))
     // Own fields with long names, counts written wide, and an ID delta of every width.
     nodes.append(
       listpack([
