@@ -55,11 +55,7 @@ public struct JSONLinesWriter: RDBHandler {
   private let expiryOutput = OutputBuffer()
   private var fieldExpiryCount = 0
   private var streamState = StreamGroupWriter()
-  /// The milliseconds of the last stream entry ID written, their text and its length (0:
-  /// none yet).
-  private var idMilliseconds: UInt64 = 0
-  private var idMillisecondsText: (UInt64, UInt64, UInt64) = (0, 0, 0)
-  private var idMillisecondsLength = 0
+  private var entryStart = StreamEntryStart()
   /// Producers written in the current stream's IDMP data, and entries in the current one.
   private var producers = 0
   private var producerEntries = 0
@@ -261,50 +257,26 @@ public struct JSONLinesWriter: RDBHandler {
   public mutating func beginStreamEntry(id: StreamID, fieldCount: Int) throws(RDBError) {
     // Between entries nothing written can change: a long stream's line goes out in blocks.
     try flushIfFull()
-    // `,{"id":"ms-seq","fields":` in one reservation (at most 60 bytes, words stored past
-    // it), the milliseconds' text kept from the entry before when they are the same (the
-    // entries of a node are often a few per millisecond).
-    let out = unsafe output.reserve(80)
-    unsafe out.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
-    var position = elementCount > 0 ? 1 : 0
+    entryStart.write(id, first: elementCount == 0, to: output)
     elementCount &+= 1
-    unsafe out.storeBytes(
-      of: Self.word("{\"id\":\"", at: 0), toByteOffset: position, as: UInt64.self)
-    position &+= 7
-    if id.milliseconds != idMilliseconds || idMillisecondsLength == 0 {
-      idMilliseconds = id.milliseconds
-      idMillisecondsLength = unsafe DecimalText.write(unsigned: id.milliseconds, to: out + position)
-      idMillisecondsText = unsafe (
-        out.loadUnaligned(fromByteOffset: position, as: UInt64.self),
-        out.loadUnaligned(fromByteOffset: position &+ 8, as: UInt64.self),
-        out.loadUnaligned(fromByteOffset: position &+ 16, as: UInt64.self)
-      )
-    } else {
-      unsafe out.storeBytes(of: idMillisecondsText.0, toByteOffset: position, as: UInt64.self)
-      unsafe out.storeBytes(
-        of: idMillisecondsText.1, toByteOffset: position &+ 8, as: UInt64.self)
-      unsafe out.storeBytes(
-        of: idMillisecondsText.2, toByteOffset: position &+ 16, as: UInt64.self)
-    }
-    position &+= idMillisecondsLength
-    unsafe out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: position, as: UInt8.self)
-    position &+= 1
-    position &+= unsafe DecimalText.write(unsigned: id.sequence, to: out + position)
-    // `","fields":`, 11 bytes: two words, the second overlapping the first.
-    unsafe out.storeBytes(
-      of: Self.word("\",\"fields\":", at: 0), toByteOffset: position, as: UInt64.self)
-    unsafe out.storeBytes(
-      of: Self.word("\",\"fields\":", at: 3), toByteOffset: position &+ 3, as: UInt64.self)
-    output.advance(by: position &+ 11)
     map.begin(at: output.count, checksRepeats: true)
     map.remaining = fieldCount
     if fieldCount == 0 { closeStreamEntry() }
   }
 
-  /// The eight bytes of `text` from `offset` as a word, to be stored as they are.
-  @inline(__always)
-  private static func word(_ text: StaticString, at offset: Int) -> UInt64 {
-    unsafe UnsafeRawPointer(text.utf8Start).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+  /// Writes a stream node's live entries in one pass (``StreamNodeWriter``), what their
+  /// events would write; nil, having written nothing, for a node that pass does not read.
+  public mutating func streamNode(_ node: RawSpan, master: StreamID, after previous: StreamID?)
+    throws(RDBError) -> WrittenStreamNode?
+  {
+    // Between nodes nothing written can change: a long stream's line goes out in blocks.
+    try flushIfFull()
+    let start = output.count
+    let written = unsafe StreamNodeWriter.write(
+      JSONText.bytes(of: node), master: master, after: previous, style: style,
+      entries: &elementCount, start: &entryStart, to: output)
+    if written == nil { output.truncate(to: start) }
+    return written
   }
 
   public mutating func streamField(_ field: RawSpan, value: RawSpan) throws(RDBError) {

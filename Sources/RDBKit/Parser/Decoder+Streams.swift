@@ -42,6 +42,13 @@ extension Decoder {
         .listpack, blob, group: 0, origin: blobOrigin, nodeID: master, to: &handler)
       var reader = unsafe try ListpackReader(blob, origin: blobOrigin, checksCount: false)
       guard !reader.isAtEnd else { throw Self.corruptStream("empty listpack node", blobOrigin) }
+      if H.needsPackedElements,
+        let written = try unsafe handler.streamNode(
+          RawSpan(_unsafeBytes: blob), master: master, after: walk.previousID)
+      {
+        walk.add(written)
+        continue
+      }
       let largest = try readStreamNode(
         &reader, master: master, walk: &walk, origin: blobOrigin, into: &handler)
       if !H.needsPackedElements, H.needsPackedElementLengths {
@@ -453,6 +460,14 @@ struct StreamWalk {
   /// for a node walked on its own (``Decoder/measureStreamNode(_:master:counting:origin:)``).
   var defersOrderWarning = false
   var disorder: (id: StreamID, previous: StreamID)?
+
+  /// Carries the walk over a node that a handler wrote whole
+  /// (``RDBHandler/streamNode(_:master:after:)``), as reading its entries would have.
+  mutating func add(_ node: WrittenStreamNode) {
+    if previousID == nil { firstID = node.firstID }
+    if let last = node.lastID { previousID = last }
+    liveEntries &+= node.liveEntries
+  }
 }
 
 /// A stream node walked on its own: what the stream's walk needs of it

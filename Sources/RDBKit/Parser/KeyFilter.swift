@@ -347,6 +347,11 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
   public mutating func listpackListNode(_ node: RawSpan) throws(RDBError) -> Bool {
     passing ? try next.listpackListNode(node) : false
   }
+  public mutating func streamNode(_ node: RawSpan, master: StreamID, after previous: StreamID?)
+    throws(RDBError) -> WrittenStreamNode?
+  {
+    passing ? try next.streamNode(node, master: master, after: previous) : nil
+  }
   public mutating func stringLength(_ byteCount: Int) throws(RDBError) {
     if passing { try next.stringLength(byteCount) }
   }

@@ -129,6 +129,18 @@ public protocol RDBHandler {
   /// A handler that finds the node damaged returns false having kept nothing of it, and the
   /// parser reports its elements and the damage as for any node. The default is false.
   mutating func listpackListNode(_ node: RawSpan) throws(RDBError) -> Bool
+  /// A stream node's listpack (decompressed, its header checked), offered after its
+  /// ``valueBlob(_:)`` to a handler that reads packed elements, before its entries are
+  /// reported; `master` is its master entry's ID and `previous` the ID of the stream's entry
+  /// before it (nil at the first node). A handler that writes the node's entries whole (a
+  /// text writer, in one pass) returns what the walk of its entries finds: the parser then
+  /// neither reports nor walks them. A handler returns nil, having kept nothing of the node,
+  /// for any node the walk would find damaged or warn about (entries out of order after
+  /// `previous` or among themselves, a header that miscounts), or that it does not read
+  /// whole: the parser then reports its entries and checks them as for any node. The default
+  /// is nil.
+  mutating func streamNode(_ node: RawSpan, master: StreamID, after previous: StreamID?)
+    throws(RDBError) -> WrittenStreamNode?
   /// For a handler with ``needsPackedElementLengths``, after a ziplist or listpack blob (a
   /// single-blob list, set, hash or sorted set, a quicklist node, a stream node) has been
   /// walked and checked: the byte length of its longest element as the element events would
@@ -264,6 +276,9 @@ extension RDBHandler {
   public mutating func rawValue(_ bytes: RawSpan) throws(RDBError) {}
   public mutating func valueBlob(_ blob: ValueBlob) throws(RDBError) {}
   public mutating func listpackListNode(_ node: RawSpan) throws(RDBError) -> Bool { false }
+  public mutating func streamNode(_ node: RawSpan, master: StreamID, after previous: StreamID?)
+    throws(RDBError) -> WrittenStreamNode?
+  { nil }
   public mutating func largestPackedElement(_ byteCount: Int) throws(RDBError) {}
   public mutating func takesPackedBlobAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool {
     false
