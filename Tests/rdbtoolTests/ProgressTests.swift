@@ -101,6 +101,25 @@ import Glibc
     }
   }
 
+  /// Inputs named through symbolic links have no size known in advance (as for a pipe): the
+  /// aggregate line counts bytes without a bar or a share done.
+  @Test func linkedInputsHaveNoAggregateTotal() throws {
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = try Self.populatedFile(in: directory, keys: 40_000)
+    let links = try (1...2).map { index in
+      let link = directory.appendingPathComponent("linked-\(index).rdb")
+      try FileManager.default.createSymbolicLink(at: link, withDestinationURL: file)
+      return link.path
+    }
+    let output = try Self.onTerminal(
+      "\(RDBToolProcess.binary.path) dump --format jsonl -o /dev/null \(links.joined(separator: " "))",
+      columns: 120)
+    let bars = Self.redraws(output).filter { $0.contains("/2 files") }
+    #expect(!bars.isEmpty, "\(output)")
+    for bar in bars { #expect(!bar.contains("%") && !bar.contains("["), "\(bar)") }
+  }
+
   /// A resized terminal (SIGWINCH) gets a line of its new width at once.
   @Test func aResizeRedrawsToTheNewWidth() throws {
     let directory = try RDBToolProcess.temporaryDirectory()

@@ -80,18 +80,20 @@ struct InputSource: Sendable {
   }
 
   /// The inputs' sizes added up, or nil when one is not known in advance (a pipe).
+  ///
+  /// A local input counts only when the path itself is a regular file (`lstat`: not through
+  /// a symbolic link); `lstat` rather than `FileManager`, whose first use costs more than
+  /// parsing a small file.
   private static func totalBytes(of inputs: [InputSource]) -> Int? {
     var total = 0
     for input in inputs {
       switch input.location {
       case .s3(_, let object): total += Int(object.size)
       case .local(let path):
-        guard path != "-",
-          let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-          attributes[.type] as? FileAttributeType == .typeRegular,
-          let size = attributes[.size] as? Int
+        var status = stat()
+        guard path != "-", lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG
         else { return nil }
-        total += size
+        total += Int(status.st_size)
       }
     }
     return total
