@@ -26,28 +26,12 @@ extension Decoder {
     )
     return try unsafe withUnsafeTemporaryAllocation(of: UInt16.self, capacity: limit.records &+ 1) {
       (starts) throws(RDBError) -> Bool in
-      var end = 0
-      var count = 0
-      // Records with ``PlainStringRun/reach`` bytes in the window, read with no bound tests;
-      // the last ones the checked way.
-      let unchecked = min(limit.bytes, held.count &- (PlainStringRun.reach &- 1))
-      while count < limit.records, end < unchecked,
-        let next = unsafe PlainStringRun.end(ofRecordWithin: end, in: base)
-      {
-        unsafe starts[count] = UInt16(truncatingIfNeeded: end)
-        end = next
-        count &+= 1
-      }
-      while count < limit.records, end < limit.bytes,
-        let next = unsafe PlainStringRun.end(ofRecordAt: end, in: base, limit: held.count)
-      {
-        unsafe starts[count] = UInt16(truncatingIfNeeded: end)
-        end = next
-        count &+= 1
-      }
-      guard count > 0, let first = starts.baseAddress else { return false }
-      unsafe starts[count] = UInt16(truncatingIfNeeded: end)
-      let run = unsafe PlainStringRun(base: base, starts: first, count: count)
+      guard let first = starts.baseAddress else { return false }
+      let count = unsafe PlainStringRun.scan(
+        base, held: held.count, limit: limit.bytes, into: first, capacity: limit.records)
+      guard count > 0 else { return false }
+      let run = unsafe PlainStringRun(
+        base: base, starts: first, count: count, readable: held.count)
       let taken: Int
       do throws(RDBError) {
         taken = try handler.plainStrings(run, database: database)

@@ -160,11 +160,19 @@ struct GlobPrefix {
   /// A prefix no name has.
   static let nothing = GlobPrefix(words: (0, 0), masks: (0, 0), count: .max)
 
+  /// Whether every name has the prefix (``everything``, or a glob of `*` alone).
+  var isEverything: Bool { count == 0 }
+
+  /// Whether no name has the prefix (``nothing``).
+  var isNothing: Bool { count == .max }
+
   /// Whether the `count` bytes at `name` start with the prefix, reading 16 bytes from `name`.
+  /// The first word is tested on its own: most names that differ from a prefix differ there,
+  /// and are then judged without the second word.
   @inline(__always)
   @unsafe func matches(_ name: UnsafeRawPointer, count: Int) -> Bool {
-    let first = unsafe name.loadUnaligned(as: UInt64.self) & masks.0
+    guard unsafe name.loadUnaligned(as: UInt64.self) & masks.0 == words.0 else { return false }
     let second = unsafe name.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & masks.1
-    return (first ^ words.0) | (second ^ words.1) == 0 && count >= self.count
+    return second == words.1 && count >= self.count
   }
 }

@@ -275,26 +275,30 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
     }
   }
 
-  /// The first record from `start` on whose name the globs leave out, or `run.count`: a loop
-  /// of its own, with no call in it, so that the prefix tests (``namePrefixes``) stay in
-  /// registers.
+  /// The first record from `start` on whose name the globs leave out, or `run.count`: with
+  /// short prefixes (``namePrefixes``), a loop per kind of test with no call in it, over the
+  /// records whose names have 16 bytes in the window, then the general test for any left.
   private func firstDropped(in run: PlainStringRun, from start: Int) -> Int {
     var index = start
-    if let prefixes = namePrefixes {
-      while index < run.count {
-        let (name, hasSixteen) = unsafe run.nameWithin16(index)
-        guard hasSixteen, let first = name.baseAddress else {
-          if unsafe !keepsByGlobs(name) { return index }
-          index &+= 1
-          continue
-        }
-        let kept =
-          unsafe prefixes.keep.matches(first, count: name.count)
-          && !(unsafe prefixes.drop.matches(first, count: name.count))
-        if !kept { return index }
-        index &+= 1
+    if let (keep, drop) = namePrefixes {
+      let within16 = run.countWithin16()
+      if index < within16 {
+        index =
+          if keep.isEverything {
+            unsafe run.firstRecord(from: index, below: within16) {
+              unsafe drop.matches($0, count: $1)
+            }
+          } else if drop.isNothing {
+            unsafe run.firstRecord(from: index, below: within16) {
+              unsafe !keep.matches($0, count: $1)
+            }
+          } else {
+            unsafe run.firstRecord(from: index, below: within16) {
+              unsafe !keep.matches($0, count: $1) || drop.matches($0, count: $1)
+            }
+          }
+        if index < within16 { return index }
       }
-      return index
     }
     while index < run.count, unsafe keepsByGlobs(run.name(index)) { index &+= 1 }
     return index

@@ -14,12 +14,17 @@
   private let starts: UnsafePointer<UInt16>
   /// How many records there are.
   public let count: Int
+  /// How many bytes from ``base`` may be read: the window the records lie in, which goes on
+  /// past the last one.
+  private let readable: Int
 
-  /// The records at `starts[0..<count]` from `base`, the last ending at `starts[count]`.
-  @unsafe init(base: UnsafeRawPointer, starts: UnsafePointer<UInt16>, count: Int) {
+  /// The records at `starts[0..<count]` from `base`, the last ending at `starts[count]`, in a
+  /// window of which `readable` bytes from `base` may be read.
+  @unsafe init(base: UnsafeRawPointer, starts: UnsafePointer<UInt16>, count: Int, readable: Int) {
     unsafe self.base = base
     unsafe self.starts = starts
     self.count = count
+    self.readable = readable
   }
 
   /// The most records in a run, and the most bytes before the last one's start: each start
@@ -44,20 +49,37 @@
     return unsafe UnsafeRawBufferPointer(start: base + (start &+ 2), count: count)
   }
 
-  /// The name of record `index`, and whether the 16 bytes from its start lie within the run
-  /// (a ``GlobPrefix`` test may then load them, whatever the name's length).
+  /// How many of the first records have the 16 bytes from their name's start in the window
+  /// (a ``GlobPrefix`` test may load them, whatever the name's length): all of them but at
+  /// the window's end.
+  func countWithin16() -> Int {
+    var within = count
+    while within > 0, Int(unsafe starts[within &- 1]) &+ 18 > readable { within &-= 1 }
+    return within
+  }
+
+  /// The first record from `index` below `end` for whose name (its start and byte count)
+  /// `stops` holds, or `end`: a loop with no call in it, where a ``GlobPrefix`` test's words
+  /// stay in registers.
   @inline(__always)
-  func nameWithin16(_ index: Int) -> (name: UnsafeRawBufferPointer, hasSixteen: Bool) {
-    let start = Int(unsafe starts[index])
-    let count = Int(unsafe base.load(fromByteOffset: start &+ 1, as: UInt8.self))
-    let name = unsafe UnsafeRawBufferPointer(start: base + (start &+ 2), count: count)
-    return unsafe (name, start &+ 18 <= Int(starts[self.count]))
+  func firstRecord(
+    from index: Int, below end: Int, where stops: (UnsafeRawPointer, Int) -> Bool
+  ) -> Int {
+    var index = index
+    while index < end {
+      let start = Int(unsafe starts[index])
+      let count = Int(unsafe base.load(fromByteOffset: start &+ 1, as: UInt8.self))
+      if unsafe stops(base + (start &+ 2), count) { return index }
+      index &+= 1
+    }
+    return end
   }
 
   /// Records `range`.
   @inline(__always)
   func records(_ range: Range<Int>) -> PlainStringRun {
-    unsafe PlainStringRun(base: base, starts: starts + range.lowerBound, count: range.count)
+    unsafe PlainStringRun(
+      base: base, starts: starts + range.lowerBound, count: range.count, readable: readable)
   }
 
   /// How many bytes from a record's start ``end(ofRecordWithin:in:)`` may load, whatever they
@@ -70,17 +92,49 @@
   /// length picked from its two forms without a branch (a file of tiny keys mixes them at
   /// random, and a branch on the form missed about every other record). Each record's end
   /// waits on two loads, its name's length then its value's first byte: nothing else is
-  /// between them.
+  /// between them. An integer's length is `1 << first` (the shift counts the marker's low
+  /// six bits, 0–2, as the instruction does), one step less on that path than `first - 0xC0`.
   @inline(__always)
   @unsafe static func end(ofRecordWithin offset: Int, in base: UnsafeRawPointer) -> Int? {
     let type = unsafe base.load(fromByteOffset: offset, as: UInt8.self)
     let nameLength = unsafe base.load(fromByteOffset: offset &+ 1, as: UInt8.self)
     let valueStart = offset &+ 2 &+ Int(nameLength)
     let first = unsafe base.load(fromByteOffset: valueStart, as: UInt8.self)
-    let marker = first &- 0xC0
-    let valueLength = first < 0x40 ? Int(first) : 1 &<< Int(marker & 3)
-    guard type | (nameLength & 0xC0) == 0, first < 0x40 || marker <= 2 else { return nil }
+    let valueLength = first < 0x40 ? Int(first) : 1 &<< Int(first)
+    guard type | (nameLength & 0xC0) == 0, first < 0x40 || first &- 0xC0 <= 2 else { return nil }
     return valueStart &+ 1 &+ valueLength
+  }
+
+  /// Notes in `starts` where each plain string record from `base` starts, as long as they
+  /// follow one another, start before `limit` and number at most `capacity`, then where the
+  /// last ends; returns how many there are. The records with ``reach`` bytes within `held`
+  /// are read by ``end(ofRecordWithin:in:)``, the last ones by ``end(ofRecordAt:in:limit:)``.
+  /// Not inlined: in a loop of its own, `base` and the counters stay in registers (inlined
+  /// into the parse loop, they were reloaded from the stack for each record).
+  @inline(never)
+  @unsafe static func scan(
+    _ base: UnsafeRawPointer, held: Int, limit: Int,
+    into starts: UnsafeMutablePointer<UInt16>, capacity: Int
+  ) -> Int {
+    var end = 0
+    var count = 0
+    let unchecked = min(limit, held &- (reach &- 1))
+    while count < capacity, end < unchecked,
+      let next = unsafe Self.end(ofRecordWithin: end, in: base)
+    {
+      unsafe starts[count] = UInt16(truncatingIfNeeded: end)
+      end = next
+      count &+= 1
+    }
+    while count < capacity, end < limit,
+      let next = unsafe Self.end(ofRecordAt: end, in: base, limit: held)
+    {
+      unsafe starts[count] = UInt16(truncatingIfNeeded: end)
+      end = next
+      count &+= 1
+    }
+    unsafe starts[count] = UInt16(truncatingIfNeeded: end)
+    return count
   }
 
   /// Where the record that starts at `offset` ends, if the first `limit` bytes from `base`

@@ -211,9 +211,10 @@ import Testing
     #expect(GlobPattern("ab").shortPrefix == nil)
   }
 
-  static func rewrite(_ selection: KeySelection, target: TargetEngine?, chunked: Bool) throws
-    -> WriterOutput.Result
-  {
+  /// `image` (``image`` by default) rewritten through a filter for `selection`.
+  static func rewrite(
+    _ selection: KeySelection, target: TargetEngine?, chunked: Bool, image: [UInt8] = image
+  ) throws -> WriterOutput.Result {
     var options = RDBWriter.Options(target: target)
     options.writesSizeHints = selection.keepsEverything
     return try WriterOutput.write(options) { writer in
@@ -230,7 +231,7 @@ import Testing
 
 /// Logs key names in order; with `takesEvery`, takes all but the last of every that many
 /// runs' records (and checks their bytes), none of the others', which then go the general way.
-private struct NameLog: RDBHandler {
+struct NameLog: RDBHandler {
   static var needsStringValues: Bool { false }
   static var takesPlainStrings: Bool { true }
 
