@@ -59,6 +59,18 @@ extension DuplicateCheck {
     reserve(Int(min(count, UInt64(Self.elementTableLimit))))
   }
 
+  /// Starts a value read element by element, of `count` elements, whose elements are only
+  /// hashed (``collect(_:)``) and compared at its end (``endElements()``), where equal hashes
+  /// are taken for a repeat: for a reader that names a repeat by checking the value again
+  /// with ``beginElements(expecting:)``. The hashes of a value the table would take (up to
+  /// ``elementTableLimit`` elements) are written in order and compared in buckets the core
+  /// keeps close, where the table's index is probed at random.
+  mutating func beginHashedElements(expecting count: Int) {
+    reset()
+    beginCollecting(partition: 0, of: 1, limit: .max)
+    hashes.reserveCapacity(count)
+  }
+
   /// Records an element of the value; `stable` when its bytes stay valid until the value
   /// ends, else they are copied.
   @inline(__always)

@@ -77,7 +77,7 @@ extension Decoder {
   }
 }
 
-/// What ``Decoder/measureHashTableAside(_:into:)`` reports of each field of a hash table it
+/// What ``Decoder/measureHashTableAside(_:tableOrigin:into:)`` reports of each field of a hash table it
 /// walks: the lengths a ``RDBHandler/hashField(_:value:expiresAt:)`` event would have given.
 protocol HashFieldLengths {
   mutating func field(length: Int, valueLength: Int)
@@ -86,9 +86,9 @@ protocol HashFieldLengths {
 /// Hashes stored as hash tables taken aside whole (``RDBHandler/takesHashTableAside(count:releaseHold:)``):
 /// the parser steps over their fields and values with the checks of their reads but for the
 /// repeat check and the LZF decompression, and hands the bytes over; the handler's thread walks
-/// them again (``measureHashTableAside(_:into:)``), making the calls to the repeat check that
-/// the parser's own read makes, in the same order, and decompressing what it decompresses, so
-/// the same damage is found at the same byte. Such a value is counted in
+/// them again (``measureHashTableAside(_:tableOrigin:into:)``), checking the fields for
+/// repeats and decompressing what the parser's own read decompresses, so that the same damage
+/// is found at the same byte. Such a value is counted in
 /// ``blobsMeasuredAside``: a parse that fails is run again decoding everything, to name the
 /// first damage as a whole decode does (``RDBParser``).
 extension Decoder {
@@ -147,14 +147,62 @@ extension Decoder {
   /// Walks the fields and values of a hash table ``takeHashTableAside(_:handler:)`` handed
   /// over, as ``readHashFields(into:)`` reads them: each field's repeat check, each LZF string
   /// decompressed, and each field's length and its value's given to `sink`.
+  ///
+  /// A table the parser would check exactly in the table (of at most
+  /// ``DuplicateCheck/elementTableLimit`` fields) is checked by its fields' hashes instead,
+  /// kept in order and compared once at its end (``DuplicateCheck/beginHashedElements(expecting:)``):
+  /// a field costs a hash and a store, where a probe of the table's index, random in up to
+  /// 256 KiB, stalled on the memory it read. Only a table whose hashes repeat is walked again,
+  /// from its first part, checked exactly as the parser checks it, which names the repeat at
+  /// the same byte with the same words (or finds none: two fields whose hashes collide). A
+  /// repeat found so is thrown at the table's end, after a damaged string that follows it in
+  /// the table: a failed parse is run again whole, which names the first (``RDBParser``).
+  /// - Parameters:
+  ///   - run: The fields and values handed over, or a part of them.
+  ///   - tableOrigin: The offset of the table's first part: `run`'s own, or an earlier part's,
+  ///     whose walk this one continues (the parts lie one after another in the input).
+  ///   - sink: Takes each field's length and its value's.
   /// - Throws: the first repeat or damaged LZF string, where the parser would have found it.
-  /// A table handed over in parts is walked part after part (`continuing` after the first),
-  /// the repeat check carried over.
   mutating func measureHashTableAside<S: HashFieldLengths>(
-    _ run: PackedBlobAside, continuing: Bool, into sink: inout S
+    _ run: PackedBlobAside, tableOrigin: Int, into sink: inout S
   ) throws(RDBError) {
-    let bytes = unsafe run.bytes
-    if !continuing { duplicates.beginElements(expecting: UInt64(run.length)) }
+    let count = run.length
+    let hashed = count <= DuplicateCheck.elementTableLimit
+    if run.origin == tableOrigin {
+      if hashed {
+        duplicates.beginHashedElements(expecting: count)
+      } else {
+        duplicates.beginElements(expecting: UInt64(count))
+      }
+    }
+    try unsafe walkHashTableAside(run.bytes, origin: run.origin, hashing: hashed, into: &sink)
+    guard !run.continuesHashTable else { return }
+    let end = run.origin &+ run.bytes.count
+    if hashed {
+      guard !duplicates.endElements() else { return }
+      let table = unsafe UnsafeRawBufferPointer(
+        start: run.bytes.baseAddress.map { unsafe $0 - (run.origin &- tableOrigin) },
+        count: end &- tableOrigin)
+      duplicates.beginElements(expecting: UInt64(count))
+      var unmeasured = UnmeasuredFields()
+      try unsafe walkHashTableAside(table, origin: tableOrigin, hashing: false, into: &unmeasured)
+    }
+    let checked = duplicates.elementCount
+    guard duplicates.endElements() else {
+      throw RDBError(
+        .corruptStructure(
+          structure: "hashtable",
+          reason: "a field or member appears twice among its \(checked) elements"),
+        at: end)
+    }
+  }
+
+  /// Walks `bytes`, a hash table's fields and values (or a part of them) at offset `origin`,
+  /// for ``measureHashTableAside(_:tableOrigin:into:)``: each field checked exactly in the
+  /// repeat check, or only its hash kept (`hashing`).
+  @unsafe private mutating func walkHashTableAside<S: HashFieldLengths>(
+    _ bytes: UnsafeRawBufferPointer, origin: Int, hashing: Bool, into sink: inout S
+  ) throws(RDBError) {
     var at = 0
     while at < bytes.count {
       let fieldStart = at
@@ -167,15 +215,18 @@ extension Decoder {
         stable = true
         at &+= 1 &+ Int(first)
       } else {
-        let (text, end, raw) = unsafe try stringAside(
-          bytes, at: at, origin: run.origin, into: .first)
+        let (text, end, raw) = unsafe try stringAside(bytes, at: at, origin: origin, into: .first)
         unsafe field = text
         stable = raw
         at = end
       }
-      let check = unsafe duplicates.insertElement(field, stable: stable)
-      if check != .new {
-        throw repeatedElement(check, of: "hashtable", at: run.origin &+ fieldStart)
+      if hashing {
+        unsafe duplicates.collect(field)
+      } else {
+        let check = unsafe duplicates.insertElement(field, stable: stable)
+        if check != .new {
+          throw repeatedElement(check, of: "hashtable", at: origin &+ fieldStart)
+        }
       }
       guard at < bytes.count else { break }
       // Most values: a raw string of a 6-bit length, or an integer, whose text is not needed.
@@ -201,21 +252,11 @@ extension Decoder {
         valueLength = IntegerText.length(of: integer)
         at &+= 1 &+ width
       } else {
-        let (text, end, _) = unsafe try stringAside(
-          bytes, at: at, origin: run.origin, into: .second)
+        let (text, end, _) = unsafe try stringAside(bytes, at: at, origin: origin, into: .second)
         valueLength = text.count
         at = end
       }
       sink.field(length: field.count, valueLength: valueLength)
-    }
-    guard !run.continuesHashTable else { return }
-    let count = duplicates.elementCount
-    guard duplicates.endElements() else {
-      throw RDBError(
-        .corruptStructure(
-          structure: "hashtable",
-          reason: "a field or member appears twice among its \(count) elements"),
-        at: run.origin &+ bytes.count)
     }
   }
 
@@ -299,4 +340,9 @@ extension Decoder {
       return (Int(first & 0x3F), 1, true)
     }
   }
+}
+
+/// The sink of a hash table walked again only to name its repeat: its lengths were given.
+private struct UnmeasuredFields: HashFieldLengths {
+  func field(length: Int, valueLength: Int) {}
 }

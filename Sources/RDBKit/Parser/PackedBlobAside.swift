@@ -181,12 +181,13 @@ struct PackedBlobMeasurer {
   mutating func measureHashTable<S: HashFieldLengths>(_ run: PackedBlobAside, into sink: inout S)
     throws(RDBError)
   {
-    try decoder.measureHashTableAside(run, continuing: continuesHashTable, into: &sink)
-    continuesHashTable = run.continuesHashTable
+    let origin = tableOrigin ?? run.origin
+    try decoder.measureHashTableAside(run, tableOrigin: origin, into: &sink)
+    tableOrigin = run.continuesHashTable ? origin : nil
   }
 
-  /// Whether the last hash table part measured continues in the next.
-  private var continuesHashTable = false
+  /// The offset of the first part of the hash table being measured, while more parts follow.
+  private var tableOrigin: Int?
 
   /// Carries the stream's walk over `node` and returns what it holds.
   private mutating func addStreamNode(_ node: StreamNodeSummary, origin: Int) -> PackedBlobMeasure {

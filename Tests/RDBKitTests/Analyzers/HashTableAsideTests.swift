@@ -50,11 +50,12 @@ import Testing
   }
 
   /// An RDB 10 image of hash tables of `sizes` fields, each field and value in one of the
-  /// forms of ``element(_:)``, with a string key between them; `fields` may replace the
-  /// fields of the table at its index, and one value may be a damaged LZF string.
+  /// forms of ``element(_:)`` (or each value `valueLength` bytes of text), with a string key
+  /// between them; `fields` may replace the fields of the table at its index, and one value
+  /// may be a damaged LZF string.
   static func image(
     _ sizes: [Int], fields: [Int: [[UInt8]]] = [:], damagedValue: (table: Int, index: Int)? = nil,
-    checksum: Bool = true
+    valueLength: Int? = nil, checksum: Bool = true
   ) -> [UInt8] {
     var image = RDBImageBuilder(version: 10)
     for (table, size) in sizes.enumerated() {
@@ -67,6 +68,11 @@ import Testing
         image.raw(field)
         if let damagedValue, damagedValue.table == table, damagedValue.index == index {
           image.raw([0xC3, 2, 10, 0x20, 0x00])
+          continue
+        }
+        if let valueLength {
+          image.raw([0x40 | UInt8(valueLength >> 8), UInt8(valueLength & 0xFF)])
+          image.raw(Array(repeating: UInt8(ascii: "v"), count: valueLength))
           continue
         }
         image.raw(element(index * 5 + 1))
@@ -101,6 +107,41 @@ import Testing
       #expect(result.asideError == error)
       #expect(result.aside == result.own)
     }
+  }
+
+  /// A table of no more fields than the repeat check's table takes, in parts: its fields'
+  /// hashes are compared at its end, and a repeat then named by a second, exact walk from its
+  /// first part. A repeat within a part or across two, alone or before a damaged value (which
+  /// the hashes' walk meets first), at either end: the parser's error and reports.
+  @Test(arguments: [
+    (5, 11_000, nil), (11_999, 0, nil), (40, 300, nil), (5, 11_000, 11_500), (40, 300, 20),
+    (40, 300, 11_000),
+  ])
+  func repeatInPartsIsNamedAsTheParserNamesIt(earlier: Int, position: Int, damaged: Int?) throws {
+    let size = 12_000
+    var fields = (0..<size).map { Self.element($0 * 3 + 1) }
+    fields[position] = fields[earlier]
+    let bytes = Self.image(
+      [20, size, 30], fields: [1: fields], damagedValue: damaged.map { (1, $0) },
+      valueLength: 100)
+    // The table spans more than one part.
+    #expect(bytes.count > Decoder.hashTablePartLength + Decoder.hashTablePartLength / 4)
+    let result = Self.both(bytes)
+    let error = try #require(result.ownError)
+    #expect(error.key == "h:1")
+    #expect(result.asideError == error)
+    #expect(result.aside == result.own)
+    #expect(result.taken >= 1)
+  }
+
+  /// Tables in parts that the hashes' check passes give the parser's reports.
+  @Test func tablesInPartsAgree() throws {
+    let bytes = Self.image([12_000, 16_384, 20], valueLength: 100)
+    let result = Self.both(bytes)
+    #expect(result.ownError == nil)
+    #expect(result.asideError == nil)
+    #expect(result.aside == result.own)
+    #expect(result.taken >= 2)
   }
 
   /// A damaged LZF value (a back reference before its start), in the first part or a later
