@@ -50,6 +50,10 @@ import Darwin
   /// The most blobs queued while a stream's nodes are (``MemoryEstimator/takesStreamNodesAside(releaseHold:)``):
   /// past it, the parse waits for the worker.
   static let streamQueueLimit = 4 * queueLimit
+  /// The most blobs queued when the parser hands a hash table over
+  /// (``MemoryEstimator/takesHashTableAside(count:releaseHold:)``): past it, the parser reads
+  /// the table itself.
+  static let hashTableQueueLimit = 4 * queueLimit
   /// The blobs queued at which a sleeping thread is woken.
   static let wakeCount = 128
   /// The blobs the thread measures between two takes of the lock, where it hands their

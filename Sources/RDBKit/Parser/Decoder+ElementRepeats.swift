@@ -113,16 +113,25 @@ extension Decoder {
     while left > 0 {
       // At most to the CRC's next step (1 MiB) at a time.
       left &-= source.skipPlainStrings(upTo: left, trailing: 0)
-      if left > 0, left & 1 == 0, source.offset &- start >= Self.hashTablePartLength {
-        try handOver(from: start, count: count, continues: true, to: &handler)
-        start = source.offset
-      }
+      if left > 0, left & 1 == 0 { try handOverIfLong(from: &start, count: count, to: &handler) }
       guard left > 0 else { break }
       _ = try passUndecodedString()
       left &-= 1
+      // A step met between a field and its value: the part ends after the value.
+      if left > 0, left & 1 == 0 { try handOverIfLong(from: &start, count: count, to: &handler) }
     }
     try handOver(from: start, count: count, continues: false, to: &handler)
     return true
+  }
+
+  /// Hands the hash table's fields and values from `start` over to `handler`, and starts the
+  /// next part at the read position (a field), once they reach ``hashTablePartLength``.
+  private mutating func handOverIfLong<H: RDBHandler>(
+    from start: inout Int, count: UInt64, to handler: inout H
+  ) throws(RDBError) {
+    guard source.offset &- start >= Self.hashTablePartLength else { return }
+    try handOver(from: start, count: count, continues: true, to: &handler)
+    start = source.offset
   }
 
   /// The most bytes of a hash table's fields and values handed over at once, at least: a

@@ -210,24 +210,21 @@ import Darwin
   /// Consumes up to `count` strings that ``skipPlainString()`` would consume, each followed
   /// by `trailing` more bytes that the window holds too; returns how many. One tight loop
   /// over the window, without a call per string: a skipped hash table is tens of millions
-  /// of them.
+  /// of them. Stops at the CRC's next step (every 1 MiB), which ``advanceChecksum()`` takes
+  /// before it returns: a caller that hands the bytes over in parts does so between steps.
   @inline(__always)
   mutating func skipPlainStrings(upTo count: UInt64, trailing: Int) -> UInt64 {
     var left = count
-    while left > 0 {
-      var at = position
-      // Stops at the CRC's next step, which ``advanceChecksum()`` then takes.
-      let stop = min(end, crcDue)
-      while left > 0, at < stop {
-        let string = plainStringEnd(at: at)
-        guard string > at, string &+ trailing <= end else { break }
-        at = string &+ trailing
-        left &-= 1
-      }
-      position = at
-      guard position >= crcDue else { break }
-      advanceChecksum()
+    var at = position
+    let stop = min(end, crcDue)
+    while left > 0, at < stop {
+      let string = plainStringEnd(at: at)
+      guard string > at, string &+ trailing <= end else { break }
+      at = string &+ trailing
+      left &-= 1
     }
+    position = at
+    if position >= crcDue { advanceChecksum() }
     return count &- left
   }
 

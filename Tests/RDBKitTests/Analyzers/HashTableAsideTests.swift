@@ -156,6 +156,45 @@ import Testing
   }
 }
 
+/// Hash tables of plain strings only, stepped over in one loop (`ByteSource.skipPlainStrings`),
+/// go over in parts no longer than two of the CRC's 1 MiB steps: the loop stops at each step,
+/// also between a field and its value, so that a part is handed over while its first pages are
+/// held back from release (``ReleaseHold``). One part of a whole 4.5 MiB table outran the
+/// release lag, and the worker read pages already released.
+@Suite struct HashTablePartTests {
+  @Test func plainTableGoesInParts() throws {
+    var image = RDBImageBuilder(version: 10)
+    image.key(type: 4, "table")
+    image.length(150_000)
+    for field in 0..<150_000 {
+      image.string("field:\(field)")
+      image.string("value-\(field)-" + String(repeating: "x", count: field % 9))
+    }
+    let bytes = image.finished()
+    var parts = HashTableParts()
+    try RDBParser().parse(bytes, into: &parts)
+    #expect(parts.lengths.count >= 3)
+    #expect(parts.lengths.dropLast().allSatisfy { $0 <= 2 * Decoder.hashTablePartLength + 64 })
+    #expect(parts.continues == parts.lengths.indices.map { $0 < parts.lengths.count - 1 })
+    #expect(parts.lengths.reduce(0, +) > 4 << 20)
+  }
+}
+
+/// A handler that takes every hash table aside and keeps the length of each part handed over,
+/// and whether more of its table follows.
+private struct HashTableParts: RDBHandler {
+  static var measuresPackedBlobsAside: Bool { true }
+  var lengths: [Int] = []
+  var continues: [Bool] = []
+  mutating func takesHashTableAside(count: UInt64, releaseHold: ReleaseHold?)
+    throws(RDBError) -> Bool
+  { true }
+  mutating func packedBlobAside(_ blob: PackedBlobAside) throws(RDBError) {
+    lengths.append(blob.bytes.count)
+    continues.append(blob.continuesHashTable)
+  }
+}
+
 /// Reports of an estimator that measures packed values (as `rdbtool memory` does), in order.
 private struct HashTableRows: KeyMemoryConsumer {
   static var readsEveryPackedElement: Bool { false }
