@@ -241,6 +241,53 @@
     return Int64(Int32(bitPattern: raw << 8) >> 8)
   }
 
+  /// The size (encoding and data) and value of the integer element at `position` of the
+  /// listpack at `base`, whose first byte is `first`, in any of its six forms; size 0 when it
+  /// is no integer or its data runs past `end` (the end marker's offset). For the one-pass
+  /// readers of stream nodes (``StreamNodeScan``, ``StreamNodeWriter``), which read elements
+  /// in place.
+  static func integerElement(
+    _ base: UnsafeRawPointer, _ position: Int, _ first: UInt8, _ end: Int
+  ) -> (size: Int, value: Int64) {
+    let size: Int
+    switch first {
+    case 0..<0x80: return (1, Int64(first))
+    case 0xC0..<0xE0: size = 2
+    case 0xF1: size = 3
+    case 0xF2: size = 4
+    case 0xF3: size = 5
+    case 0xF4: size = 9
+    default: return (0, 0)
+    }
+    guard size <= end &- position else { return (0, 0) }
+    let data = position &+ 1
+    switch size {
+    case 2:
+      let raw =
+        unsafe Int64(first & 0x1F) << 8 | Int64(base.load(fromByteOffset: data, as: UInt8.self))
+      return (size, raw >= 4096 ? raw &- 8192 : raw)
+    case 3:
+      return unsafe (
+        size, Int64(Int16(littleEndian: base.loadUnaligned(fromByteOffset: data, as: Int16.self)))
+      )
+    case 4:
+      // 24 bits, sign-extended.
+      let raw =
+        unsafe UInt32(base.load(fromByteOffset: data, as: UInt8.self))
+        | UInt32(base.load(fromByteOffset: data &+ 1, as: UInt8.self)) << 8
+        | UInt32(base.load(fromByteOffset: data &+ 2, as: UInt8.self)) << 16
+      return (size, Int64(Int32(bitPattern: raw << 8) >> 8))
+    case 5:
+      return unsafe (
+        size, Int64(Int32(littleEndian: base.loadUnaligned(fromByteOffset: data, as: Int32.self)))
+      )
+    default:
+      return unsafe (
+        size, Int64(littleEndian: base.loadUnaligned(fromByteOffset: data, as: Int64.self))
+      )
+    }
+  }
+
   @inline(__always)
   static func backlenSize(of size: Int) -> Int {
     size < 128 ? 1 : size < 16383 ? 2 : size < 2_097_151 ? 3 : size < 268_435_455 ? 4 : 5

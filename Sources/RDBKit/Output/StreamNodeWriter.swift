@@ -292,38 +292,18 @@ import Darwin
   }
 
   /// The size and value of an element whose first byte is 0xF0 or above: a string with a
-  /// 32-bit length (the value is the length) or a 16-, 24-, 32- or 64-bit integer; nil for
-  /// any other byte or when its header runs past the end.
+  /// 32-bit length (the value is the length) or a 16-, 24-, 32- or 64-bit integer
+  /// (``ListpackReader/integerElement(_:_:_:_:)``); nil for any other byte or when its header
+  /// runs past the end.
   @unsafe private func largerForm(_ first: Int, at start: Int, left: Int) -> (Int, Int64)? {
-    let data = start &+ 1
-    switch first {
-    case 0xF0:
-      guard left >= 5 else { return nil }
-      let length = Int(
-        UInt32(littleEndian: unsafe base.loadUnaligned(fromByteOffset: data, as: UInt32.self)))
-      return (5 &+ length, Int64(length))
-    case 0xF1:
-      guard left >= 3 else { return nil }
-      return unsafe (
-        3, Int64(Int16(littleEndian: base.loadUnaligned(fromByteOffset: data, as: Int16.self)))
-      )
-    case 0xF2:
-      guard left >= 4 else { return nil }
-      let raw = UInt32(byte(data)) | UInt32(byte(data &+ 1)) << 8 | UInt32(byte(data &+ 2)) << 16
-      return (4, Int64(Int32(bitPattern: raw << 8) >> 8))
-    case 0xF3:
-      guard left >= 5 else { return nil }
-      return unsafe (
-        5, Int64(Int32(littleEndian: base.loadUnaligned(fromByteOffset: data, as: Int32.self)))
-      )
-    case 0xF4:
-      guard left >= 9 else { return nil }
-      return unsafe (
-        9, Int64(littleEndian: base.loadUnaligned(fromByteOffset: data, as: Int64.self))
-      )
-    default:
-      return nil
+    guard first == 0xF0 else {
+      let (size, value) = unsafe ListpackReader.integerElement(base, start, UInt8(first), end)
+      return size > 0 ? (size, value) : nil
     }
+    guard left >= 5 else { return nil }
+    let length = Int(
+      UInt32(littleEndian: unsafe base.loadUnaligned(fromByteOffset: start &+ 1, as: UInt32.self)))
+    return (5 &+ length, Int64(length))
   }
 
   /// The offset after the element of `size` bytes (128 or more) at `start` and its

@@ -135,7 +135,7 @@
   ) {
     guard position > 0, end &- position >= 2 else { return (0, 0) }
     let first = unsafe base.load(fromByteOffset: position, as: UInt8.self)
-    let (size, value) = unsafe integerElement(base, position, first, end)
+    let (size, value) = unsafe ListpackReader.integerElement(base, position, first, end)
     return unsafe (oneByteBacklen(base, position, size, end), value)
   }
 
@@ -217,7 +217,8 @@
   @inline(never)
   private static func integerLength(_ base: UnsafeRawPointer, _ position: Int, _ end: Int) -> Int {
     let first = unsafe base.load(fromByteOffset: position, as: UInt8.self)
-    return IntegerText.length(of: unsafe integerElement(base, position, first, end).value)
+    return IntegerText.length(
+      of: unsafe ListpackReader.integerElement(base, position, first, end).value)
   }
 
   /// ``text(_:_:_:beyond:sizes:)`` for the master entry's fields: a call, so that the entries'
@@ -256,50 +257,6 @@
     let size = header &+ length
     if size < 128 { return unsafe (oneByteBacklen(base, position, size, end), length) }
     return unsafe (longBacklen(base, position, size, end), length)
-  }
-
-  /// The size (encoding and data) and value of the integer element at `position`, whose
-  /// first byte is `first`; size 0 when it is no integer or its data runs past `end`.
-  private static func integerElement(
-    _ base: UnsafeRawPointer, _ position: Int, _ first: UInt8, _ end: Int
-  ) -> (size: Int, value: Int64) {
-    let size: Int
-    switch first {
-    case 0..<0x80: return (1, Int64(first))
-    case 0xC0..<0xE0: size = 2
-    case 0xF1: size = 3
-    case 0xF2: size = 4
-    case 0xF3: size = 5
-    case 0xF4: size = 9
-    default: return (0, 0)
-    }
-    guard size <= end &- position else { return (0, 0) }
-    let data = position &+ 1
-    switch size {
-    case 2:
-      let raw =
-        unsafe Int64(first & 0x1F) << 8 | Int64(base.load(fromByteOffset: data, as: UInt8.self))
-      return (size, raw >= 4096 ? raw &- 8192 : raw)
-    case 3:
-      return unsafe (
-        size, Int64(Int16(littleEndian: base.loadUnaligned(fromByteOffset: data, as: Int16.self)))
-      )
-    case 4:
-      // 24 bits, sign-extended.
-      let raw =
-        unsafe UInt32(base.load(fromByteOffset: data, as: UInt8.self))
-        | UInt32(base.load(fromByteOffset: data &+ 1, as: UInt8.self)) << 8
-        | UInt32(base.load(fromByteOffset: data &+ 2, as: UInt8.self)) << 16
-      return (size, Int64(Int32(bitPattern: raw << 8) >> 8))
-    case 5:
-      return unsafe (
-        size, Int64(Int32(littleEndian: base.loadUnaligned(fromByteOffset: data, as: Int32.self)))
-      )
-    default:
-      return unsafe (
-        size, Int64(littleEndian: base.loadUnaligned(fromByteOffset: data, as: Int64.self))
-      )
-    }
   }
 
   /// The offset after the element of `size` bytes (encoding and data, 1 to 127; 0 for no
