@@ -33,6 +33,8 @@ extension KeyMemoryReport {
 
     /// The name's length in bytes.
     var count: Int { storage.count }
+    /// The bytes the buffer holds without growing.
+    var capacity: Int { storage.capacity }
 
     /// Calls `body` with the name's bytes, valid during the call.
     @inline(__always)

@@ -32,12 +32,18 @@ import Darwin
     var valueCost: Int? = nil
   }
 
+  /// The first damaged blob: its report's number and its error.
+  struct Failure {
+    var report: Int
+    var error: RDBError
+  }
+
   /// What the parsing thread takes from the thread: results in queue order, the warnings
   /// their walks raised, the first damage found, and the number of blobs not yet measured.
   struct Outcome {
     var results: [Result] = []
     var warnings: [(warning: RDBWarning, report: Int)] = []
-    var failure: (report: Int, error: RDBError)?
+    var failure: Failure?
     var queued = 0
   }
 
@@ -70,7 +76,7 @@ import Darwin
   private var taken = 0
   private var results: [Result] = []
   private var warnings: [(warning: RDBWarning, report: Int)] = []
-  private var failure: (report: Int, error: RDBError)?
+  private var failure: Failure?
   private var stopping = false
   private var finished = false
   private var sleeps = false
@@ -224,7 +230,7 @@ import Darwin
           raised.removeAll()
         }
         if let damage {
-          failure = (batch[next].report, damage)
+          failure = Failure(report: batch[next].report, error: damage)
           next = batch.count
           jobs.removeAll(keepingCapacity: true)
         }

@@ -81,7 +81,8 @@ import Testing
   /// 64-bit integer (its count not shown by a compressed node's first bytes), every 29th a
   /// node whose last entry's ID is past the next node's first.
   static func image(
-    streams: Int, entries: Int = 40, checksum: Bool = true, compressEvery: Int = 3
+    streams: Int, entries: Int = 40, checksum: Bool = true, compressEvery: Int = 3,
+    nodes: (Int) -> Int = { $0 % 7 + 1 }, stringsBetween: Int = 1
   ) -> [UInt8] {
     var image = RDBImageBuilder(version: 10)
     let compressor = LZFCompressor()
@@ -97,10 +98,12 @@ import Testing
     }
     var nodeNumber = 0
     for index in 0..<streams {
-      image.key(type: 0, "before:\(index)")
-      image.string(String(repeating: "s", count: index % 30))
+      for string in 0..<stringsBetween {
+        image.key(type: 0, string == 0 ? "before:\(index)" : "before:\(index):\(string)")
+        image.string(String(repeating: "s", count: (index + string) % 30))
+      }
       image.key(type: 19, "stream:\(index)")
-      let nodeCount = index % 7 + 1
+      let nodeCount = nodes(index)
       image.length(UInt64(nodeCount))
       var live: UInt64 = 0
       var lastMs: UInt64 = 0
@@ -209,5 +212,50 @@ extension PackedBlobAsideTests {
     #expect(hold.released > 4 << 20)
     #expect(hold.readsBehindRelease == 0)
     #expect(aside.aside.blobsTaken > PackedBlobWorker.queueLimit * 4)
+  }
+}
+
+extension PackedBlobAsideTests {
+  /// Hundreds of string keys behind each stream, held while a slowed worker measures its
+  /// nodes, for a consumer that keeps no report (as `rdbtool memory`'s writer): the passed
+  /// reports' name buffers serve the keys that follow, more than
+  /// ``MemoryEstimator/collectedReportCount`` at a time, and each row still names its own key.
+  @Test func heldReportsLendTheirNames() throws {
+    let bytes = StreamNodesAsideTests.image(
+      streams: 20, nodes: { 40 + $0 % 3 }, stringsBetween: 300)
+    var own = MemoryEstimator(consumer: MeasuredStreamRows())
+    _ = try RDBParser().parse(bytes, into: &own)
+    PackedBlobWorker.delayForTests = 50
+    defer { PackedBlobWorker.delayForTests = 0 }
+    var aside = MemoryEstimator(consumer: RowsByValue())
+    aside.measuresOnSecondCore = true
+    _ = try RDBParser().parse(bytes, into: &aside)
+    #expect(aside.consumer.rows.count > 6000)
+    #expect(aside.consumer.rows == own.consumer.reports.map(RowsByValue.row))
+    #expect(aside.aside.spareNames.count > MemoryEstimator<RowsByValue>.collectedReportCount)
+  }
+}
+
+/// Rows of an estimator that measures packed values, each copied out of its report, which is
+/// not kept.
+struct RowsByValue: KeyMemoryConsumer {
+  struct Row: Equatable {
+    var key: [UInt8]
+    var size: Int
+    var elements: Int
+    var largest: Int
+  }
+
+  static var readsEveryPackedElement: Bool { false }
+  var rows: [Row] = []
+
+  static func row(_ report: KeyMemoryReport) -> Row {
+    Row(
+      key: report.key, size: report.sizeInBytes, elements: report.elementCount,
+      largest: report.largestElementLength)
+  }
+
+  mutating func consume(_ report: KeyMemoryReport) throws(RDBError) {
+    rows.append(Self.row(report))
   }
 }
