@@ -111,14 +111,17 @@
   /// are read by ``end(ofRecordWithin:in:)``, the last ones by ``end(ofRecordAt:in:limit:)``.
   /// Not inlined: in a loop of its own, `base` and the counters stay in registers (inlined
   /// into the parse loop, they were reloaded from the stack for each record).
+  ///
+  /// The first records are found two at a time (``scanInTwo(_:unchecked:into:capacity:)``),
+  /// which finds the records the loop alone would find.
   @inline(never)
   @unsafe static func scan(
     _ base: UnsafeRawPointer, held: Int, limit: Int,
     into starts: UnsafeMutablePointer<UInt16>, capacity: Int
   ) -> Int {
-    var end = 0
-    var count = 0
     let unchecked = min(limit, held &- (reach &- 1))
+    var (count, end) = unsafe scanInTwo(
+      base, unchecked: unchecked, into: starts, capacity: capacity)
     while count < capacity, end < unchecked,
       let next = unsafe Self.end(ofRecordWithin: end, in: base)
     {
