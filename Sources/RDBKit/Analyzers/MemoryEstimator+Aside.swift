@@ -42,6 +42,9 @@ extension MemoryEstimator {
     if aside.worker != nil, aside.outcome.queued < PackedBlobWorker.queueLimit { return true }
     guard let worker = startWorker(releaseHold) else { return false }
     if aside.outcome.queued < PackedBlobWorker.queueLimit { return true }
+    // A stream's node is pushed whoever walks it, and the push takes the worker's count: asked
+    // here as well, the parser took the worker's lock twice for each node it walked.
+    if aside.inStreamNodes { return false }
     worker.collect(&aside.outcome)
     try takeOutcome()
     return aside.outcome.queued < PackedBlobWorker.queueLimit
@@ -50,7 +53,8 @@ extension MemoryEstimator {
   /// A stream's nodes all go to the worker (walked there, or by the parser when the queue is
   /// full), so that it carries the stream's walk from node to node.
   public mutating func takesStreamNodesAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool {
-    startWorker(releaseHold) != nil
+    aside.inStreamNodes = startWorker(releaseHold) != nil
+    return aside.inStreamNodes
   }
 
   /// A hash table goes to the worker whole (walked, checked and priced there) while fewer than
@@ -99,6 +103,7 @@ extension MemoryEstimator {
       worker.wait(below: PackedBlobWorker.queueLimit, taking: &aside.outcome)
       try takeOutcome()
     }
+    if case .end = blob.stream { aside.inStreamNodes = false }
     worker.push(
       PackedBlobWorker.Job(blob: blob, report: aside.base + aside.reports.count),
       taking: &aside.outcome)
@@ -265,4 +270,6 @@ struct AsideReports {
   var hold: ReleaseHold?
   /// Whether the current key's hash table went to the worker whole.
   var takesHashTable = false
+  /// Whether the current key is a stream whose nodes all go to the worker, until its end.
+  var inStreamNodes = false
 }

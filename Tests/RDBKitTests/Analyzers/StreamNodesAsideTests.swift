@@ -20,6 +20,8 @@ import Testing
     #expect(summary.warnings == expected.warnings)
     #expect(summary.warnings.count > 20)
     #expect(aside.aside.blobsTaken > 2000)
+    // Each stream's end clears the flag that spares the worker's lock for its nodes.
+    #expect(!aside.aside.inStreamNodes)
   }
 
   /// Stream nodes damaged byte by byte (a byte changed, with and without a checksum, or the
