@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,11 +21,18 @@ import Darwin
 /// formats itself while batches are out is held (``inlineOutput``) until the batches before it
 /// are written. A held text of ``heldBytes`` (a long value) waits for the batches and then
 /// goes on into the output itself. A record over ``largeRecord`` bytes (a stream of a few
-/// megabytes, a large hash) is a batch of its own while a slot is free, up to
-/// ``largestHandedRecord``, its text written from the slot's buffer
-/// (``OutputBuffer/append(lending:)``); else it is decoded at once by the parse from a
-/// one-record image, its text streamed out as one parse streams it, and an error in it
-/// located in the file as one parse would locate it.
+/// megabytes, a large hash) is a batch of its own, up to ``largestHandedRecord``, its text
+/// written from the slot's buffer (``OutputBuffer/append(lending:)``); a larger one is decoded
+/// at once by the parse from a one-record image, its text streamed out as one parse streams
+/// it, and an error in it located in the file as one parse would locate it.
+///
+/// A large stream up to ``largestStreamInTurn`` ends its batch instead, and is copied even
+/// when no slot is free while a batch out waits for the thread. Where the parse would then
+/// wait for a free slot to hand it over, it first formats itself each batch out that the
+/// thread has not started (each is claimed once, by the thread or the parse:
+/// ``Slot/claim()``), into its slot, as the thread would: a run of large streams goes to
+/// the two threads in turn, with no more text held than the two slots hold, instead of the
+/// parse formatting one into the held text and waiting, 1 MiB into it, for both batches out.
 ///
 /// A batch that fails to parse (damage the step over a value cannot see) or a failure of the
 /// parse inside a copied record stop it: ``resumeOffset`` then says where the first record the
@@ -37,11 +46,15 @@ import Darwin
   /// A record larger than this is a batch of its own, or decoded by the parse itself (see
   /// the type's description).
   let largeRecord: Int
-  /// A large record up to this size is a batch of its own when a slot is free; a larger one
+  /// A large record up to this size is a batch of its own once a slot is free; a larger one
   /// is always decoded by the parse (its copy and its whole text in memory would be too
   /// much).
   let largestHandedRecord: Int
-  /// Batches out at once: one being formatted, one waiting.
+  /// A large stream up to this size ends its batch, copied even when no slot is free, so that
+  /// a run of them goes to the thread and the parse in turn (see the type's description):
+  /// the two slots then hold two such streams' texts (2.5 MB for a stream of 1 MB).
+  static let largestStreamInTurn = 1 << 21
+  /// Batches out at once: formatted by the thread or the parse, or waiting.
   static let slotCount = 2
   /// Text held behind batches beyond this waits for them.
   static let heldBytes = 1 << 20
@@ -64,6 +77,12 @@ import Darwin
     /// Where the batch's first record starts in the file.
     var firstOffset = 0
     var failed = false
+    /// Set by whichever thread takes the batch to format, the helper or the parse; cleared
+    /// as the batch is handed over.
+    let claimed = Atomic<Bool>(true)
+
+    /// Takes the batch to format; false when the other thread has it.
+    func claim() -> Bool { !claimed.exchange(true, ordering: .acquiringAndReleasing) }
   }
 
   /// The output every text ends up in, in file order.
@@ -91,6 +110,7 @@ import Darwin
   private var recordHead: [UInt8] = []
   private var recordDatabase = 0
   private var recordOffset = 0
+  private var recordIsStream = false
   /// Whether a copied record waits for its value (a parse that failed in it leaves it so).
   public private(set) var recordOpen = false
   /// Text formatted by the parse after the newest batch out.
@@ -154,7 +174,7 @@ import Darwin
 
   func aux(key: RawSpan, value: RawSpan) throws(RDBError) {
     // The batches before it were read without it, as the file's keys before it were.
-    if batchKeys > 0 { submit() }
+    if batchKeys > 0 { try handOver() }
     header.append(Opcode.aux.rawValue)
     unsafe key.withUnsafeBytes { unsafe Self.appendString($0, to: &header) }
     unsafe value.withUnsafeBytes { unsafe Self.appendString($0, to: &header) }
@@ -169,9 +189,11 @@ import Darwin
   func copies(_ key: RawSpan, info: KeyInfo, batchable: Bool) throws(RDBError) -> Bool {
     if batchesOut > 0 { try writeFormatted(waiting: false) }
     guard batchable, info.metadataClassCount == 0,
-      info.dataType != .module, batchKeys > 0 || batchesOut < Self.slotCount
+      info.dataType != .module,
+      batchKeys > 0 || batchesOut < Self.slotCount
+        || (info.dataType == .stream && hasUnclaimedBatch)
     else {
-      if batchKeys > 0 { submit() }
+      if batchKeys > 0 { try handOver() }
       return false
     }
     recordOffset = info.offset
@@ -179,6 +201,7 @@ import Darwin
     // the parser reports alike).
     recordHead.removeAll(keepingCapacity: true)
     recordDatabase = info.database
+    recordIsStream = info.dataType == .stream
     if let expiresAt = info.expiresAt {
       recordHead.append(Opcode.expireTimeMilliseconds.rawValue)
       withUnsafeBytes(of: UInt64(bitPattern: expiresAt).littleEndian) {
@@ -203,8 +226,9 @@ import Darwin
   func append(value: RawSpan) throws(RDBError) {
     recordOpen = false
     let size = recordHead.count &+ value.byteCount
-    if size > largeRecord {
-      if batchKeys > 0 { submit() }
+    let endsBatch = size > largeRecord && size <= Self.largestStreamInTurn && recordIsStream
+    if size > largeRecord, !endsBatch {
+      if batchKeys > 0 { try handOver() }
       // A batch of its own while a slot is free (the parse then formats the keys after it),
       // else decoded here.
       if size > largestHandedRecord || batchesOut == Self.slotCount {
@@ -228,7 +252,7 @@ import Darwin
     batch.append(contentsOf: recordHead)
     unsafe value.withUnsafeBytes { unsafe batch.append(contentsOf: $0) }
     batchKeys &+= 1
-    if batch.count >= batchBytes { submit() }
+    if batch.count >= batchBytes || endsBatch { try handOver() }
   }
 
   /// Waits for every batch out and writes their text and the text held behind them: the
@@ -242,7 +266,7 @@ import Darwin
   /// record left open), waits for every batch and writes the text in order, up to a batch
   /// that failed (then ``resumeOffset`` is set), and stops the thread.
   public func settle() {
-    if batchKeys > 0, resumeOffset == nil { submit() }
+    if batchKeys > 0, resumeOffset == nil { try? handOver() }
     do {
       try writeFormatted(waiting: true)
     } catch {
@@ -271,20 +295,63 @@ import Darwin
       } else if unsafe sem_trywait(done + oldest) != 0 {
         return
       }
-      let slot = slots[oldest]
-      oldest = (oldest &+ 1) % Self.slotCount
-      batchesOut &-= 1
-      try output.append(taking: slot.prefix)
-      if slot.failed {
-        resumeOffset = slot.firstOffset
-        throw Self.stopped
-      }
-      // A large record's text is written from where it is (reclaimed before the slot is
-      // used again).
-      try output.append(lending: slot.output)
-      if slot.input.capacity > Self.keptRoom { slot.input = [] }
+      try writeOldest()
     }
     try output.append(taking: trailing)
+  }
+
+  /// Writes the oldest batch (formatted: its ``done`` taken) and the text held before it.
+  private func writeOldest() throws(RDBError) {
+    let slot = slots[oldest]
+    oldest = (oldest &+ 1) % Self.slotCount
+    batchesOut &-= 1
+    try output.append(taking: slot.prefix)
+    if slot.failed {
+      resumeOffset = slot.firstOffset
+      throw Self.stopped
+    }
+    // A large record's text is written from where it is (reclaimed before the slot is
+    // used again).
+    try output.append(lending: slot.output)
+    if slot.input.capacity > Self.keptRoom { slot.input = [] }
+  }
+
+  /// Frees a slot when none is: writes the batches formatted, formats here those the thread
+  /// has not started, and waits for the oldest only when the thread formats every other.
+  private func freeSlot() throws(RDBError) {
+    guard batchesOut == Self.slotCount else { return }
+    try writeFormatted(waiting: false)
+    guard batchesOut == Self.slotCount else { return }
+    formatUnclaimed()
+    while unsafe sem_wait(done + oldest) != 0 {}
+    try writeOldest()
+  }
+
+  /// Hands the batch being filled over once a slot is free (``freeSlot()``).
+  private func handOver() throws(RDBError) {
+    try freeSlot()
+    submit()
+  }
+
+  /// Whether a batch out waits for the thread, which the parse may then format (so keys
+  /// are copied into a batch even when no slot is free).
+  private var hasUnclaimedBatch: Bool {
+    for index in 0..<batchesOut
+    where !slots[(oldest &+ index) % Self.slotCount].claimed.load(ordering: .acquiring) {
+      return true
+    }
+    return false
+  }
+
+  /// Formats here, oldest first, each batch out that the thread has not taken.
+  private func formatUnclaimed() {
+    for index in 0..<batchesOut {
+      let slotIndex = (oldest &+ index) % Self.slotCount
+      let slot = slots[slotIndex]
+      guard slot.claim() else { continue }
+      format(slot)
+      unsafe sem_post(done + slotIndex)
+    }
   }
 
   /// What stops the parse once a batch failed.
@@ -303,6 +370,7 @@ import Darwin
     slot.firstOffset = batchFirstOffset
     batchKeys = 0
     batchesOut &+= 1
+    slot.claimed.store(false, ordering: .releasing)
     unsafe sem_post(ready)
   }
 
@@ -336,19 +404,29 @@ import Darwin
     while true {
       while unsafe sem_wait(ready) != 0 {}
       if stopping { break }
+      // The batch handed over with this post, unless the parse formats it or has (the slot
+      // may already hold a later batch, which this thread then formats, and skips at its
+      // own post).
       let slot = slots[index]
-      slot.output.truncate(to: 0)
-      var writer = JSONLinesWriter(output: slot.output, style: style)
-      do {
-        try RDBParser().parse(slot.input, into: &writer)
-        slot.failed = false
-      } catch {
-        slot.failed = true
+      if slot.claim() {
+        format(slot)
+        unsafe sem_post(done + index)
       }
-      unsafe sem_post(done + index)
       index = (index &+ 1) % Self.slotCount
     }
     unsafe sem_post(ended)
+  }
+
+  /// Formats a batch into its slot's output, on either thread.
+  private func format(_ slot: Slot) {
+    slot.output.truncate(to: 0)
+    var writer = JSONLinesWriter(output: slot.output, style: style)
+    do {
+      try RDBParser().parse(slot.input, into: &writer)
+      slot.failed = false
+    } catch {
+      slot.failed = true
+    }
   }
 
   @unsafe private static func appendString(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {

@@ -177,4 +177,30 @@ import Testing
       }
     }
   }
+
+  /// A run of streams between small keys, each over the large size: each ends its batch,
+  /// copied even when both slots are out, and the parse formats a batch the thread has not
+  /// started into its slot. The text is one parse's, in order; cut or with a byte flipped at
+  /// 12 places, the text and the error are one parse's too, wherever the damage falls (a
+  /// batch the thread formats or one the parse does).
+  @Test func runOfStreamsTakenInTurn() throws {
+    let original = StreamNodesAsideTests.image(streams: 60)
+    let step = original.count / 12
+    var inputs = [original]
+    for position in stride(from: step / 2, to: original.count, by: step) {
+      var flipped = original
+      flipped[position] ^= 0x5A
+      inputs += [flipped, Array(original.prefix(position))]
+    }
+    for input in inputs {
+      let expected = try oneParse(input, style: .utf8)
+      for (batchBytes, largeRecord) in [(1, 256), (4096, 256), (1 << 18, 512)] {
+        let got = try batched(
+          input, style: .utf8, batchBytes: batchBytes, largeRecord: largeRecord,
+          largestHandedRecord: 1 << 20)
+        #expect(got.text == expected.text, "\(input.count) bytes, batches of \(batchBytes)")
+        #expect(got.error == expected.error, "\(input.count) bytes, batches of \(batchBytes)")
+      }
+    }
+  }
 }
