@@ -101,17 +101,15 @@ enum DecimalText {
   /// digit counts vary (scores of 15 to 17 digits, integers of any size).
   @inline(__always)
   static func powerOfTen(_ exponent: Int) -> UInt64 {
-    unsafe powersOfTen[Int(min(UInt(bitPattern: exponent), 19))]
+    powersOfTen[Int(min(UInt(bitPattern: exponent), 19))]
   }
 
-  /// 10^0 ... 10^19, built once, never freed.
-  nonisolated(unsafe) private static let powersOfTen: UnsafePointer<UInt64> = {
-    let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 20)
-    var value: UInt64 = 1
-    for exponent in 0..<20 {
-      unsafe table[exponent] = value
-      if exponent < 19 { value &*= 10 }
-    }
-    return unsafe UnsafePointer(table)
-  }()
+  /// 10^0 ... 10^19, a constant the compiler lays out in the binary: read without the
+  /// one-time initialization check (`swift_once`) a table built at run time costs each read.
+  private static let powersOfTen: InlineArray<20, UInt64> = [
+    1, 10, 100, 1000, 10000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
+    10_000_000_000, 100_000_000_000, 1_000_000_000_000, 10_000_000_000_000,
+    100_000_000_000_000, 1_000_000_000_000_000, 10_000_000_000_000_000,
+    100_000_000_000_000_000, 1_000_000_000_000_000_000, 10_000_000_000_000_000_000,
+  ]
 }

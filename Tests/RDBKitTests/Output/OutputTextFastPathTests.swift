@@ -57,6 +57,20 @@ import Testing
     #expect(text { $0.append(integer: Int64.min) } == Int64.min.description)
   }
 
+  /// The digit count from the table of powers of ten, against `description`: every power of
+  /// ten and its neighbours, up to the largest 64-bit value.
+  @Test func digitCountsMatchDescription() {
+    var values: [UInt64] = [0, 1, UInt64.max]
+    var power: UInt64 = 10
+    for _ in 1...19 {
+      values += [power &- 1, power, power &+ 1]
+      power &*= 10
+    }
+    for value in values {
+      #expect(DecimalText.digitCount(value) == value.description.count, "\(value)")
+    }
+  }
+
   /// Eight digits made in one word, against `description` padded with zeros: every power of
   /// ten and its neighbours, and a stride through all values below 10^8.
   @Test func eightDigitWordsMatchDescription() {
