@@ -118,8 +118,21 @@ public struct KeySelection: Sendable {
           info.expiresAt.map { expiresAt in snapshotTime.map { expiresAt < $0 } ?? false } ?? false
         if expired != (expiry == .expired) { return false }
       }
-      if let glob, !glob.matches(key) { return false }
-      return !excludedGlobs.contains(where: { $0.matches(key) })
+      guard glob != nil || !excludedGlobs.isEmpty else { return true }
+      return unsafe key.withUnsafeBytes { unsafe keepsByGlobs($0) }
+    }
+
+    /// Whether the globs keep a key named `name`. Each pattern is matched in place, by
+    /// optional chaining and by index: `Optional.map` and `contains(where:)` match a copy,
+    /// which retained and released the pattern's bytes for every key.
+    @inline(__always)
+    func keepsByGlobs(_ name: UnsafeRawBufferPointer) -> Bool {
+      if unsafe glob?.matches(unsafeBytes: name) == false { return false }
+      for index in excludedGlobs.indices
+      where unsafe excludedGlobs[index].matches(unsafeBytes: name) {
+        return false
+      }
+      return true
     }
   }
 }
@@ -300,15 +313,8 @@ public struct KeyFilter<Next: RDBHandler>: RDBHandler {
         if index < within16 { return index }
       }
     }
-    while index < run.count, unsafe keepsByGlobs(run.name(index)) { index &+= 1 }
+    while index < run.count, unsafe criteria.keepsByGlobs(run.name(index)) { index &+= 1 }
     return index
-  }
-
-  /// Whether the globs keep a record named `name`.
-  @inline(__always)
-  private func keepsByGlobs(_ name: UnsafeRawBufferPointer) -> Bool {
-    (criteria.glob.map { unsafe $0.matches(unsafeBytes: name) } ?? true)
-      && !criteria.excludedGlobs.contains { unsafe $0.matches(unsafeBytes: name) }
   }
 
   public mutating func keyMetadata(_ metadata: KeyMetadataClass, payload: RawSpan)

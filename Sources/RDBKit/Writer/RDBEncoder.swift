@@ -112,6 +112,15 @@ struct RDBEncoder {
   /// The size from which ``raw(_:)`` writes bytes through instead of buffering them.
   static let writeThroughBytes = 1 << 20
 
+  /// The `count` bytes (at most 16) at `start`, copied as they are without a `memmove` call.
+  /// Called on the encoder itself, not through a closure that captures the writer, so that
+  /// the output buffer is not retained and released for every string.
+  @inline(__always)
+  @unsafe mutating func shortRaw(_ start: UnsafeRawPointer, count: Int) {
+    unsafe ShortCopy.copy(from: start, to: output.reserve(count), count: count)
+    output.advance(by: count)
+  }
+
   /// Bytes copied as they are; a large run is written straight through after what is
   /// buffered, so that copying a value never holds a second copy of it in memory.
   @unsafe mutating func raw(_ bytes: UnsafeRawBufferPointer) throws(RDBError) {

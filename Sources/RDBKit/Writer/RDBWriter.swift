@@ -221,8 +221,7 @@ public struct RDBWriter: RDBHandler {
       try unsafe bytes.withUnsafeBytes { (raw) throws(RDBError) in
         let count = raw.count
         guard count <= 16, let start = raw.baseAddress else { return try unsafe encoder.raw(raw) }
-        unsafe ShortCopy.copy(from: start, to: encoder.output.reserve(count), count: count)
-        encoder.output.advance(by: count)
+        unsafe encoder.shortRaw(start, count: count)
       }
       return
     }
