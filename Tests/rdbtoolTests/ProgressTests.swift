@@ -43,14 +43,6 @@ import Glibc
     return file
   }
 
-  /// Runs `command` on a pty `columns` wide and returns everything written to it.
-  static func onTerminal(_ command: String, columns: Int) throws -> String {
-    let result = try RDBToolProcess.runProgram(
-      URL(fileURLWithPath: "/usr/bin/script"),
-      ["-qfec", "stty cols \(columns) rows 24; \(command)", "/dev/null"])
-    return result.stdout
-  }
-
   /// The progress redraws in `output`: the text after each "erase line" up to the next
   /// carriage return or line feed (scalars, not characters: "\r\n" is one character). The
   /// last erase, which clears the line for the result, is followed by the result: not a redraw.
@@ -65,14 +57,36 @@ import Glibc
     }.filter { $0.contains("B/s") }
   }
 
+  /// The redraws in `output` that are whole: those before its last carriage return, which
+  /// starts each redraw.
+  static func completeRedraws(_ output: String) -> [String] {
+    guard let end = output.unicodeScalars.lastIndex(of: "\r") else { return [] }
+    return redraws(String(output.unicodeScalars[..<end]))
+  }
+
   /// How many line feeds `output` holds.
   static func lineFeeds(_ output: String) -> Int {
     output.utf8.filter { $0 == 0x0A }.count
   }
 
-  /// `dump` into /dev/null decodes every value, so even a small file takes seconds in a
-  /// debug build: long enough for redraws (verify leaves compressed strings to the checksum
-  /// and can end before the first draw).
+  /// `dump` on a terminal whose output is held (``HeldTerminal``) until the line has been drawn
+  /// once as `drawn` expects, then let go: the run lasts past the first draw however fast it
+  /// reads. Returns everything written to the terminal.
+  static func heldDump(
+    _ inputs: [String], columns: Int, in directory: URL, until drawn: @escaping (String) -> Bool
+  ) throws -> String {
+    let terminal = try HeldTerminal(
+      "\(RDBToolProcess.binary.path) dump --format jsonl \(inputs.joined(separator: " "))",
+      columns: columns, in: directory)
+    try #require(
+      terminal.read { Self.completeRedraws($0).contains(where: drawn) },
+      "no line drawn at \(columns) columns: \(terminal.output)")
+    terminal.proceed()
+    return terminal.finish()
+  }
+
+  /// Every redraw fits 80 and 120 columns and shows the share done and the name's end, for one
+  /// input and for two (one aggregate bar).
   @Test func barsFitTheTerminal() throws {
     let directory = try RDBToolProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -80,9 +94,8 @@ import Glibc
     let second = directory.appendingPathComponent(
       "an-export-with-a-long-name-to-shorten-for-the-progress-line-0002.rdb")
     try FileManager.default.copyItem(at: first, to: second)
-    let dump = "\(RDBToolProcess.binary.path) dump --format jsonl -o /dev/null"
     for columns in [80, 120] {
-      let single = try Self.onTerminal("\(dump) \(first.path)", columns: columns)
+      let single = try Self.heldDump([first.path], columns: columns, in: directory) { _ in true }
       let bars = Self.redraws(single)
       #expect(!bars.isEmpty, "no progress line drawn at \(columns) columns: \(single)")
       for bar in bars {
@@ -93,7 +106,9 @@ import Glibc
       // Nothing ends a line: no redraw wrapped.
       #expect(Self.lineFeeds(single) == 0, "\(single)")
 
-      let both = try Self.onTerminal("\(dump) \(first.path) \(second.path)", columns: columns)
+      let both = try Self.heldDump([first.path, second.path], columns: columns, in: directory) {
+        $0.contains("/2 files [")
+      }
       let aggregate = Self.redraws(both)
       #expect(aggregate.contains { $0.contains("/2 files [") }, "\(both)")
       for bar in aggregate { #expect(bar.count < columns, "\(columns): \(bar)") }
@@ -112,36 +127,53 @@ import Glibc
       try FileManager.default.createSymbolicLink(at: link, withDestinationURL: file)
       return link.path
     }
-    let output = try Self.onTerminal(
-      "\(RDBToolProcess.binary.path) dump --format jsonl -o /dev/null \(links.joined(separator: " "))",
-      columns: 120)
+    let output = try Self.heldDump(links, columns: 120, in: directory) {
+      $0.contains("/2 files")
+    }
     let bars = Self.redraws(output).filter { $0.contains("/2 files") }
     #expect(!bars.isEmpty, "\(output)")
     for bar in bars { #expect(!bar.contains("%") && !bar.contains("["), "\(bar)") }
   }
 
-  /// A resized terminal (SIGWINCH) gets a line of its new width at once.
+  /// A resized terminal (SIGWINCH) gets a line of its new width. The dump's output is held
+  /// (``HeldTerminal``), so it is still reading when the first line is drawn at 120 columns and
+  /// when the terminal is made 50 columns wide; it goes on once a narrower line is drawn.
   @Test func aResizeRedrawsToTheNewWidth() throws {
     let directory = try RDBToolProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = try Self.populatedFile(in: directory, keys: 40_000)
-    let output = try Self.onTerminal(
-      "\(RDBToolProcess.binary.path) dump --format jsonl -o /dev/null \(file.path) & "
-        + "sleep 1; stty cols 50; kill -WINCH $!; wait", columns: 120)
-    let bars = Self.redraws(output)
+    let terminal = try HeldTerminal(
+      "\(RDBToolProcess.binary.path) dump --format jsonl \(file.path)", columns: 120,
+      steps: ["stty cols 50; kill -WINCH $!"], in: directory)
+    try #require(
+      terminal.read { Self.completeRedraws($0).contains { $0.count > 50 } },
+      "no line drawn at 120 columns: \(terminal.output)")
+    terminal.proceed()
+    try #require(
+      terminal.read { Self.completeRedraws($0).contains { $0.count < 50 } },
+      "no line drawn at 50 columns: \(terminal.output)")
+    terminal.proceed()
+    let bars = Self.redraws(terminal.finish())
     #expect(bars.contains { $0.count > 50 }, "drawn at 120 columns first: \(bars.first ?? "")")
     let last = try #require(bars.last)
     #expect(last.count < 50, "\(last)")
   }
 
-  /// `verify -` with a terminal on standard input says it is waiting for it. `timeout
-  /// --foreground` keeps it in the terminal's foreground group, where it waits for input
-  /// instead of being stopped (SIGTTIN; BackgroundTerminalInterruptTests covers that case).
+  /// `verify -` with a terminal on standard input says it is waiting for it. It runs in the
+  /// background of a shell without job control, so in the terminal's foreground group, where it
+  /// waits for input instead of being stopped (SIGTTIN; BackgroundTerminalInterruptTests covers
+  /// that case), until it has said so and is ended.
   @Test func aTerminalOnStandardInputIsAnnounced() throws {
-    let output = try Self.onTerminal(
-      "timeout --foreground -k 5 2 \(RDBToolProcess.binary.path) verify - < /dev/tty",
-      columns: 80)
-    #expect(output.contains("rdbtool: reading an RDB file from standard input (the terminal)"))
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let announcement = "rdbtool: reading an RDB file from standard input (the terminal)"
+    let terminal = try HeldTerminal(
+      "\(RDBToolProcess.binary.path) verify - < /dev/tty", columns: 80, steps: ["kill $!"],
+      in: directory)
+    #expect(terminal.read { $0.contains(announcement) }, "\(terminal.output)")
+    terminal.proceed()
+    terminal.proceed()
+    _ = terminal.finish()
     let piped = try RDBToolProcess.run(
       ["verify", "-"],
       stdin: try Data(
