@@ -65,7 +65,8 @@ import Darwin
   /// The blobs the thread measures between two takes of the lock, where it hands their
   /// results back and moves its hold on.
   static let publishCount = 32
-  /// Microseconds the thread sleeps before each blob: a worker slowed down, for tests.
+  /// Microseconds the thread sleeps before each blob while the parser reads on (not while it
+  /// waits for the thread): a worker slowed down, for tests.
   nonisolated(unsafe) static var delayForTests: UInt32 = 0
 
   let hold: ReleaseHold
@@ -203,7 +204,7 @@ import Darwin
         condition.unlock()
         var damage: RDBError?
         while next < end {
-          if unsafe Self.delayForTests > 0 { unsafe usleep(Self.delayForTests) }
+          if unsafe Self.delayForTests > 0 { delayUnlessTheParserWaits() }
           let report = batch[next].report
           do {
             if batch[next].blob.isElementRun {
@@ -247,6 +248,15 @@ import Darwin
     finished = true
     condition.broadcast()
     condition.unlock()
+  }
+
+  /// Sleeps ``delayForTests`` unless the parser waits for this thread: a test's parse finds
+  /// the thread as far behind as a slow one, without waiting out a delay for every blob.
+  private func delayUnlessTheParserWaits() {
+    hold.condition.lock()
+    let parserWaits = hold.parserWaits
+    hold.condition.unlock()
+    if !parserWaits { unsafe usleep(Self.delayForTests) }
   }
 
   /// Checks and measures the hash table `run`, priced as

@@ -189,10 +189,10 @@ struct MeasuredStreamRows: KeyMemoryConsumer {
 // the tests share), in a serialized suite: run beside it, the other's end set the delay back to
 // 0 under this one, whose worker then kept up and never made the parse wait.
 extension PackedBlobAsideTests {
-  /// A worker far slower than the parse, over a mapped file of streams of about 20 MiB: the
-  /// parse walks nodes itself once the queue is full (the worker carries the stream's walk
-  /// over their summaries), waits at its 1 MiB steps, no node is read from a released page,
-  /// and the reports and warnings are the same.
+  /// A worker far slower than the parse while it reads on, over a mapped file of streams of
+  /// about 20 MiB: the parse walks nodes itself once the queue is full (the worker carries the
+  /// stream's walk over their summaries), waits at its 1 MiB steps, no node is read from a
+  /// released page, and the reports and warnings are the same.
   @Test func slowWorkerOnStreams() throws {
     let bytes = StreamNodesAsideTests.image(streams: 1500, entries: 120)
     #expect(bytes.count > 16 << 20)
