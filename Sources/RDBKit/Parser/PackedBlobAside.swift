@@ -12,9 +12,10 @@ public struct PackedBlobAside: @unchecked Sendable {
     /// A node whose master entry's ID is `master`; `counting`: its element count is wanted
     /// (``RDBHandler/needsPackedElementCounts``).
     case node(master: StreamID, counting: Bool)
-    /// A node the parser walked itself, summed up (boxed: a job stays small for every other
-    /// blob, copied as it is queued and taken).
-    indirect case walked(StreamNodeSummary)
+    /// A node the parser walked itself, summed up. Held in place, not boxed: a box was
+    /// allocated by the parse and freed by the worker, for tens of thousands of nodes a run,
+    /// and the two threads then waited on each other for the allocator's lock.
+    case walked(StreamNodeSummary)
     /// The stream's stored length, and whether it is compared (no node was left to the
     /// checksum).
     case end(storedLength: UInt64, checksLength: Bool)

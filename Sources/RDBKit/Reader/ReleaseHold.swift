@@ -1,5 +1,3 @@
-import Foundation
-
 /// The oldest byte of a mapped input that another thread has still to read, so that
 /// ``ByteSource`` does not release its pages before that thread is done with them.
 ///
@@ -18,7 +16,8 @@ public final class ReleaseHold: @unchecked Sendable {
   static let lag = 4 << 20
 
   /// Guards the fields below; also the lock of the thread that sets them, which waits on it.
-  let condition = NSCondition()
+  /// Its lock spins before it sleeps: both threads take it for a moment, very often.
+  let condition = SpinningCondition()
   /// The offset of the oldest byte still to be read by the other thread, or `Int.max`.
   var oldest = Int.max
   /// Whether the parser waits in ``floor(at:)``: a move of ``oldest`` then broadcasts.
