@@ -5,7 +5,10 @@ extension BenchmarkInput {
   /// Writes the input's database 0 and its keys into `writer`; the values come from a
   /// generator seeded with the input's name, in the same order for every run.
   func writeKeys(into writer: inout InputWriter) throws {
-    var random = SplitMix(seed: 0x5EED_0000 &+ UInt64(name.utf8.reduce(0) { $0 &* 31 &+ Int($1) }))
+    // The name's hash as its bits: it is negative for some names (aggregate-heavy, tiny-ttl),
+    // which UInt64(_:) refused with a trap.
+    let hash = name.utf8.reduce(0) { $0 &* 31 &+ Int($1) }
+    var random = SplitMix(seed: 0x5EED_0000 &+ UInt64(bitPattern: Int64(hash)))
     let pools = Pools.shared
     switch self {
     case .strings(let megabytes):
