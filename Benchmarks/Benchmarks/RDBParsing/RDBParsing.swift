@@ -126,6 +126,10 @@ let benchmarks: @Sendable () -> Void = {
   parseBenchmark("jsonl aggregate-heavy 100k", aggregateHeavyInput, jsonLines)
   parseBenchmark("jsonl tiny-ttl 1M keys", tinyTTLInput, jsonLines)
 
+  // dump --format jsonl as the CLI runs it on a mapped file, its peak memory bounded
+  // (DumpJSONLines.swift).
+  dumpBenchmarks()
+
   // memory (top 10) and stats.
   parseBenchmark("memory strings 128MiB", stringInput, memoryTop)
   parseBenchmark("memory tiny 250k keys", tinySmall, maxIterations: 20, memoryTop)
