@@ -34,6 +34,14 @@ enum JSONText {
     _ bytes: UnsafeRawBufferPointer, style: ByteStringStyle, to output: OutputBuffer
   ) {
     if style != .base64, unsafe appendIfPlain(bytes, to: output) { return }
+    unsafe appendValue(notPlain: bytes, style: style, to: output)
+  }
+
+  /// Appends `bytes`, which are not all plain ASCII (``appendIfPlain(_:to:)`` would not take
+  /// them) unless the style is base64, as a JSON value in `style`.
+  static func appendValue(
+    notPlain bytes: UnsafeRawBufferPointer, style: ByteStringStyle, to output: OutputBuffer
+  ) {
     if style == .text {
       if unsafe ByteText.isPlain(bytes) { return unsafe appendEscaped(bytes, to: output) }
       unsafe ByteText.escaped(bytes).withUnsafeBytes { unsafe appendEscaped($0, to: output) }
@@ -44,9 +52,7 @@ enum JSONText {
     } else if unsafe isValidUTF8(bytes) {
       unsafe appendEscaped(bytes, to: output)
     } else {
-      output.append("{\"base64\":\"")
-      unsafe appendBase64(bytes, to: output)
-      output.append("\"}")
+      unsafe appendBase64Object(bytes, to: output)
     }
   }
 
@@ -225,16 +231,49 @@ enum JSONText {
     return unsafe UnsafePointer(table)
   }()
 
-  /// Appends standard base64 (with padding) of `bytes`, written straight into the buffer:
-  /// every three bytes as two lookups of two characters each.
+  /// Appends standard base64 (with padding) of `bytes`, written straight into the buffer.
   static func appendBase64(_ bytes: UnsafeRawBufferPointer, to output: OutputBuffer) {
+    let encoded = (bytes.count + 2) / 3 * 4
+    unsafe storeBase64(bytes, at: output.reserve(encoded))
+    output.advance(by: encoded)
+  }
+
+  /// Appends `{"base64":"…"}` of `bytes`, in one reservation.
+  static func appendBase64Object(_ bytes: UnsafeRawBufferPointer, to output: OutputBuffer) {
+    let encoded = (bytes.count + 2) / 3 * 4
+    let out = unsafe output.reserve(encoded &+ 13)
+    let opening: StaticString = "{\"base64\":\""
+    unsafe out.copyMemory(from: opening.utf8Start, byteCount: 11)
+    unsafe storeBase64(bytes, at: out + 11)
+    unsafe out.storeBytes(
+      of: (0x7D22 as UInt16).littleEndian, toByteOffset: encoded &+ 11, as: UInt16.self)
+    output.advance(by: encoded &+ 13)
+  }
+
+  /// Stores standard base64 (with padding) of `bytes` at `out`, which has room for it: every
+  /// three bytes as two lookups of two characters each, six bytes of a word loaded at once
+  /// while eight are left.
+  @unsafe private static func storeBase64(
+    _ bytes: UnsafeRawBufferPointer, at out: UnsafeMutableRawPointer
+  ) {
     let count = bytes.count
-    let encoded = (count + 2) / 3 * 4
-    let out = unsafe output.reserve(encoded)
     let alphabet = unsafe base64Alphabet.utf8Start
     let pairs = unsafe base64Pairs
     var index = 0
     var position = 0
+    while index &+ 8 <= count {
+      // The first six bytes in the top 48 bits, the first byte highest.
+      let word = UInt64(
+        bigEndian: unsafe bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+      let text =
+        unsafe UInt64(pairs[Int(truncatingIfNeeded: word &>> 52)])
+        | UInt64(pairs[Int(truncatingIfNeeded: word &>> 40) & 0xFFF]) &<< 16
+        | UInt64(pairs[Int(truncatingIfNeeded: word &>> 28) & 0xFFF]) &<< 32
+        | UInt64(pairs[Int(truncatingIfNeeded: word &>> 16) & 0xFFF]) &<< 48
+      unsafe out.storeBytes(of: text.littleEndian, toByteOffset: position, as: UInt64.self)
+      index &+= 6
+      position &+= 8
+    }
     while index &+ 3 <= count {
       let chunk =
         unsafe Int(bytes[index]) << 16 | Int(bytes[index &+ 1]) << 8 | Int(bytes[index &+ 2])
@@ -255,7 +294,6 @@ enum JSONText {
       unsafe out.storeBytes(of: third, toByteOffset: position &+ 2, as: UInt8.self)
       unsafe out.storeBytes(of: UInt8(ascii: "="), toByteOffset: position &+ 3, as: UInt8.self)
     }
-    output.advance(by: encoded)
   }
 
   /// Whether `bytes` is well-formed UTF-8 (no overlong forms, surrogates or values above
