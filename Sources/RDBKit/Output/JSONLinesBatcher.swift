@@ -27,7 +27,9 @@ import Darwin
 /// it, and an error in it located in the file as one parse would locate it.
 ///
 /// A large stream up to ``largestStreamInTurn`` ends its batch instead, and is copied even
-/// when no slot is free while a batch out waits for the thread. Where the parse would then
+/// when no slot is free while a batch out waits for the thread, and while batches are out
+/// even among keys too small to batch (one copied there that does not go in turn is decoded
+/// by the parse from its copy, as a large record is). Where the parse would then
 /// wait for a free slot to hand it over, it first formats itself each batch out that the
 /// thread has not started (each is claimed once, by the thread or the parse:
 /// ``Slot/claim()``), into its slot, as the thread would: a run of large streams goes to
@@ -111,6 +113,9 @@ import Darwin
   private var recordDatabase = 0
   private var recordOffset = 0
   private var recordIsStream = false
+  /// Whether the current record was copied among keys of some size (see
+  /// ``copies(_:info:batchable:)``).
+  private var recordBatchable = false
   /// Whether a copied record waits for its value (a parse that failed in it leaves it so).
   public private(set) var recordOpen = false
   /// Text formatted by the parse after the newest batch out.
@@ -185,10 +190,12 @@ import Darwin
 
   /// Whether the key beginning is to be copied into a batch (its value then comes to
   /// ``append(value:)``); if not, the parse decodes it into ``inlineOutput``. Keys are
-  /// `batchable` while the records before are of some size.
+  /// `batchable` while the records before are of some size; a stream is copied also among
+  /// smaller keys while batches are out, in case it is one to go in turn (if not, the parse
+  /// decodes it from its copy).
   func copies(_ key: RawSpan, info: KeyInfo, batchable: Bool) throws(RDBError) -> Bool {
     if batchesOut > 0 { try writeFormatted(waiting: false) }
-    guard batchable, info.metadataClassCount == 0,
+    guard batchable || info.dataType == .stream, info.metadataClassCount == 0,
       info.dataType != .module,
       batchKeys > 0 || batchesOut < Self.slotCount
         || (info.dataType == .stream && hasUnclaimedBatch)
@@ -202,6 +209,7 @@ import Darwin
     recordHead.removeAll(keepingCapacity: true)
     recordDatabase = info.database
     recordIsStream = info.dataType == .stream
+    recordBatchable = batchable
     if let expiresAt = info.expiresAt {
       recordHead.append(Opcode.expireTimeMilliseconds.rawValue)
       withUnsafeBytes(of: UInt64(bitPattern: expiresAt).littleEndian) {
@@ -227,11 +235,11 @@ import Darwin
     recordOpen = false
     let size = recordHead.count &+ value.byteCount
     let endsBatch = size > largeRecord && size <= Self.largestStreamInTurn && recordIsStream
-    if size > largeRecord, !endsBatch {
+    if size > largeRecord || !recordBatchable, !endsBatch {
       if batchKeys > 0 { try handOver() }
       // A batch of its own while a slot is free (the parse then formats the keys after it),
-      // else decoded here.
-      if size > largestHandedRecord || batchesOut == Self.slotCount {
+      // else decoded here, as is a stream among smaller keys that does not go in turn.
+      if size > largestHandedRecord || batchesOut == Self.slotCount || !recordBatchable {
         try unsafe value.withUnsafeBytes { (bytes) throws(RDBError) in
           try unsafe decodeAlone(bytes)
         }

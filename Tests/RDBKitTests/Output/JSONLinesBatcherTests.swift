@@ -41,10 +41,11 @@ import Testing
     return (text, message)
   }
 
-  /// The text and error of a dump as `rdbtool dump` runs it with a batcher of these sizes.
+  /// The text and error of a dump as `rdbtool dump` runs it with a batcher of these sizes
+  /// (every key batched unless `smallestRecord` says otherwise).
   private func batched(
     _ bytes: [UInt8], style: ByteStringStyle, batchBytes: Int, largeRecord: Int,
-    largestHandedRecord: Int
+    largestHandedRecord: Int, smallestRecord: Int = 0
   ) throws -> (text: [UInt8], error: String?) {
     var message: String?
     let text = try written { output in
@@ -54,7 +55,7 @@ import Testing
           unsafe JSONLinesBatcher(
             output: output, style: style, base: base, batchBytes: batchBytes,
             largeRecord: largeRecord, largestHandedRecord: largestHandedRecord,
-            smallestRecord: 0, sampleKeys: 1))
+            smallestRecord: smallestRecord, sampleKeys: 1))
         var writer = JSONLinesWriter(output: output, style: style)
         writer.batch(with: batcher)
         var failure: RDBError?
@@ -198,6 +199,31 @@ import Testing
         let got = try batched(
           input, style: .utf8, batchBytes: batchBytes, largeRecord: largeRecord,
           largestHandedRecord: 1 << 20)
+        #expect(got.text == expected.text, "\(input.count) bytes, batches of \(batchBytes)")
+        #expect(got.error == expected.error, "\(input.count) bytes, batches of \(batchBytes)")
+      }
+    }
+  }
+
+  /// Streams among keys too small to batch (the first record of each 64 KiB stretch decides:
+  /// a stream, or a string of a few bytes) are copied while batches are out, and go in turn
+  /// or, when they do not, are decoded alone by the parse: the text is one parse's, and cut
+  /// or with a byte flipped, so are the text and the error.
+  @Test func streamsAmongSmallKeysCopiedWhileBatchesAreOut() throws {
+    let original = StreamNodesAsideTests.image(streams: 80, entries: 200, stringsBetween: 3)
+    let step = original.count / 10
+    var inputs = [original]
+    for position in stride(from: step / 2, to: original.count, by: step) {
+      var flipped = original
+      flipped[position] ^= 0x5A
+      inputs += [flipped, Array(original.prefix(position))]
+    }
+    for input in inputs {
+      let expected = try oneParse(input, style: .utf8)
+      for (batchBytes, largeRecord) in [(1, 256), (4096, 1 << 20), (1 << 18, 512)] {
+        let got = try batched(
+          input, style: .utf8, batchBytes: batchBytes, largeRecord: largeRecord,
+          largestHandedRecord: 1 << 20, smallestRecord: 100)
         #expect(got.text == expected.text, "\(input.count) bytes, batches of \(batchBytes)")
         #expect(got.error == expected.error, "\(input.count) bytes, batches of \(batchBytes)")
       }
