@@ -41,6 +41,19 @@ import Testing
     return (text, message)
   }
 
+  /// `original`, then, at `places` places spread evenly over it, a copy with that byte flipped
+  /// and a copy cut there.
+  private func withDamage(_ original: [UInt8], places: Int) -> [[UInt8]] {
+    let step = original.count / places
+    var inputs = [original]
+    for position in stride(from: step / 2, to: original.count, by: step) {
+      var flipped = original
+      flipped[position] ^= 0x5A
+      inputs += [flipped, Array(original.prefix(position))]
+    }
+    return inputs
+  }
+
   /// The text and error of a dump as `rdbtool dump` runs it with a batcher of these sizes
   /// (every key batched unless `smallestRecord` says otherwise).
   private func batched(
@@ -185,15 +198,7 @@ import Testing
   /// 12 places, the text and the error are one parse's too, wherever the damage falls (a
   /// batch the thread formats or one the parse does).
   @Test func runOfStreamsTakenInTurn() throws {
-    let original = StreamNodesAsideTests.image(streams: 60)
-    let step = original.count / 12
-    var inputs = [original]
-    for position in stride(from: step / 2, to: original.count, by: step) {
-      var flipped = original
-      flipped[position] ^= 0x5A
-      inputs += [flipped, Array(original.prefix(position))]
-    }
-    for input in inputs {
+    for input in withDamage(StreamNodesAsideTests.image(streams: 60), places: 12) {
       let expected = try oneParse(input, style: .utf8)
       for (batchBytes, largeRecord) in [(1, 256), (4096, 256), (1 << 18, 512)] {
         let got = try batched(
@@ -211,14 +216,7 @@ import Testing
   /// or with a byte flipped, so are the text and the error.
   @Test func streamsAmongSmallKeysCopiedWhileBatchesAreOut() throws {
     let original = StreamNodesAsideTests.image(streams: 80, entries: 200, stringsBetween: 3)
-    let step = original.count / 10
-    var inputs = [original]
-    for position in stride(from: step / 2, to: original.count, by: step) {
-      var flipped = original
-      flipped[position] ^= 0x5A
-      inputs += [flipped, Array(original.prefix(position))]
-    }
-    for input in inputs {
+    for input in withDamage(original, places: 10) {
       let expected = try oneParse(input, style: .utf8)
       for (batchBytes, largeRecord) in [(1, 256), (4096, 1 << 20), (1 << 18, 512)] {
         let got = try batched(
