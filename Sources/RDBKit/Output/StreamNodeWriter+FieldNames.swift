@@ -90,7 +90,7 @@ extension StreamNodeWriter {
 
     /// Lays out the text before each of the first `count` master fields' values, from their
     /// names in the node at `base`, when they fit (``textsLaidOut``); false when a name is
-    /// not plain ASCII (``JSONText/storeIfPlain(_:at:)``), whose entries are not written
+    /// not plain ASCII (``Text/storeName(_:first:at:)``), whose entries are not written
     /// here.
     @unsafe mutating func layOutTexts(_ count: Int, in base: UnsafeRawPointer) -> Bool {
       textsLaidOut = false
@@ -101,15 +101,11 @@ extension StreamNodeWriter {
         let length = name.count &+ 5
         // The name's store may pass its end by a word, the `":"` store by a byte.
         guard offset &+ length &+ 8 <= Self.byteCount else { return true }
-        let text = unsafe room + offset
-        unsafe text.storeBytes(of: UInt8(ascii: index == 0 ? "{" : ","), as: UInt8.self)
-        unsafe text.storeBytes(of: UInt8(ascii: "\""), toByteOffset: 1, as: UInt8.self)
         guard
-          unsafe JSONText.storeIfPlain(
-            UnsafeRawBufferPointer(start: base + name.start, count: name.count), at: text + 2)
+          unsafe Text.storeName(
+            UnsafeRawBufferPointer(start: base + name.start, count: name.count),
+            first: index == 0, at: room + offset)
         else { return false }
-        unsafe text.storeBytes(
-          of: (0x22_3A22 as UInt32).littleEndian, toByteOffset: name.count &+ 2, as: UInt32.self)
         let slot = 2 &* Self.pairsBytes &+ index &* 4
         unsafe room.storeBytes(of: UInt16(offset), toByteOffset: slot, as: UInt16.self)
         unsafe room.storeBytes(of: UInt16(length), toByteOffset: slot &+ 2, as: UInt16.self)
