@@ -221,25 +221,12 @@ extension RDBTool {
         EmptyKeyOptions.note(
           summary, input: source.name, selection: emptyKeys.applied(to: KeySelection()))
       case .failure(let error):
-        StandardError.report(source.name, InputFailure.describe(error))
+        // The keys before the failure first, as `ParseRun.parse` writes them.
         try? batcher.output.flush()
+        StandardError.report(source.name, InputFailure.describe(error))
         throw ExitCode.failure
       }
       return true
-    }
-
-    /// Parses the inputs one after the other into one output; when one fails, first writes
-    /// what `flushingOnFailure` holds (the keys before the failure, as they were written).
-    private func parse<H: RDBHandler>(
-      _ sources: [InputSource], into handler: inout H, client: S3Client?,
-      flushingOnFailure buffer: OutputBuffer
-    ) throws {
-      do {
-        try parse(sources, into: &handler, client: client)
-      } catch {
-        try? buffer.flush()
-        throw error
-      }
     }
 
     /// Runs `body`, the writer's last flush; a write that fails there (a full disk) is
@@ -255,14 +242,17 @@ extension RDBTool {
       }
     }
 
-    /// Parses the inputs one after the other into one output.
+    /// Parses the inputs one after the other into one output; when one fails, first writes
+    /// what `flushingOnFailure` holds (the keys before the failure, as they were written).
     private func parse<H: RDBHandler>(
-      _ sources: [InputSource], into handler: inout H, client: S3Client?
+      _ sources: [InputSource], into handler: inout H, client: S3Client?,
+      flushingOnFailure buffer: OutputBuffer? = nil
     ) throws {
       for source in sources {
         try ParseRun.parse(
           source, into: &handler, client: client, options: options,
-          quiet: destination.writesToTerminal, selection: emptyKeys.applied(to: KeySelection()))
+          quiet: destination.writesToTerminal, selection: emptyKeys.applied(to: KeySelection()),
+          flushingOnFailure: buffer)
       }
     }
   }
