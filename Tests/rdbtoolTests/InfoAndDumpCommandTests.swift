@@ -87,6 +87,27 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["cut.rdb"])
   }
 
+  /// A failed dump writes the keys before the failure, then its message: with standard output
+  /// and standard error in one place (`2>&1`), the message comes after every key written, in
+  /// each format, from a mapped file and from a pipe.
+  @Test(arguments: [("jsonl", false), ("jsonl", true), ("csv", false), ("resp", false)])
+  func failedDumpMessageFollowsTheKeysWritten(format: String, piped: Bool) throws {
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let data = try Data(
+      contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-7.4.1/default.rdb")))
+    let cut = directory.appendingPathComponent("cut.rdb")
+    try data.prefix(data.count - 100).write(to: cut)
+    let dump = "\(RDBToolProcess.binary.path) dump --format \(format)"
+    let command = piped ? "cat \(cut.path) | \(dump) -" : "\(dump) \(cut.path)"
+    let shell = URL(fileURLWithPath: "/bin/sh")
+    let apart = try RDBToolProcess.runProgram(shell, ["-c", command])
+    let merged = try RDBToolProcess.runProgram(shell, ["-c", command + " 2>&1"])
+    #expect(apart.status == 1 && merged.status == 1)
+    #expect(!apart.stdoutBytes.isEmpty && apart.stderr.hasPrefix("rdbtool: "))
+    #expect(merged.stdoutBytes == apart.stdoutBytes + Data(apart.stderr.utf8))
+  }
+
   @Test func expiredKeysCanBeSkipped() throws {
     let path = "redis-7.4.1/lfu.rdb"
     let all = try RDBToolProcess.run(["dump", "--format", "jsonl", RDBToolProcess.fixture(path)])
