@@ -25,7 +25,19 @@ import Testing
   /// sets of 2 to 1,000 members loaded by three fresh Valkey 8.0 servers
   /// (`scripts/as-loaded-accuracy.py --runs 3`), the server's own figure moves by 5.13 % at p95
   /// between two starts and the estimate is 0.02 % from the mean of the three.
-  static let knownP95Gaps = ["valkey-8.0 set/hashtable": 5.0]
+  ///
+  /// A skip list's nodes take a random number of levels each time a server loads the key, so
+  /// a small sorted set held as a skip list (`zset:long-member`, 2 members, in every fixture)
+  /// changes size from one start to the next, and the estimate takes the expectation. Over 30
+  /// starts on the same file, Redis 6.2 gave 1,032–1,096 bytes (mean 1,040, estimate 1,043),
+  /// Redis 7.0 1,112–1,160 (mean 1,124, estimate 1,123) and Valkey 8.0 1,104–1,168 (mean
+  /// 1,115, estimate 1,115): about one start in twenty is more than 3 % over, so when four of
+  /// the eighteen or more fixtures a server loads draw high levels, the p95 passes 3 % (it
+  /// did once in about 35 runs of the suite, on Redis 6.2 at 3.43 %).
+  static let knownP95Gaps = [
+    "valkey-8.0 set/hashtable": 5.0, "redis-6.2 zset/skiplist": 5.0,
+    "redis-7.0 zset/skiplist": 5.0, "valkey-8.0 zset/skiplist": 5.0,
+  ]
 
   static let targets = [
     Target(server: "redis-7.0", allocator: .system),
