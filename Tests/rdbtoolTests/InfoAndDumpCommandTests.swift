@@ -87,22 +87,27 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["cut.rdb"])
   }
 
-  /// A failed dump writes the keys before the failure, then its message: with standard output
-  /// and standard error in one place (`2>&1`), the message comes after every key written, in
-  /// each format, from a mapped file and from a pipe.
-  @Test(arguments: [("jsonl", false), ("jsonl", true), ("csv", false), ("resp", false)])
-  func failedDumpMessageFollowsTheKeysWritten(format: String, piped: Bool) throws {
+  /// A failed dump, key listing or memory report writes what it read before the failure,
+  /// then its message: with standard output and standard error in one place (`2>&1`), the
+  /// message comes after every key written, in each format, from a mapped file and from a
+  /// pipe.
+  @Test(arguments: [
+    ("dump --format jsonl", false), ("dump --format jsonl", true), ("dump --format csv", false),
+    ("dump --format resp", false), ("keys", false), ("memory", false), ("memory", true),
+    ("memory --format jsonl", false),
+  ])
+  func failedRunMessageFollowsTheKeysWritten(command: String, piped: Bool) throws {
     let directory = try RDBToolProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let data = try Data(
       contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-7.4.1/default.rdb")))
     let cut = directory.appendingPathComponent("cut.rdb")
     try data.prefix(data.count - 100).write(to: cut)
-    let dump = "\(RDBToolProcess.binary.path) dump --format \(format)"
-    let command = piped ? "cat \(cut.path) | \(dump) -" : "\(dump) \(cut.path)"
+    let run = "\(RDBToolProcess.binary.path) \(command) --quiet"
+    let line = piped ? "cat \(cut.path) | \(run) -" : "\(run) \(cut.path)"
     let shell = URL(fileURLWithPath: "/bin/sh")
-    let apart = try RDBToolProcess.runProgram(shell, ["-c", command])
-    let merged = try RDBToolProcess.runProgram(shell, ["-c", command + " 2>&1"])
+    let apart = try RDBToolProcess.runProgram(shell, ["-c", line])
+    let merged = try RDBToolProcess.runProgram(shell, ["-c", line + " 2>&1"])
     #expect(apart.status == 1 && merged.status == 1)
     #expect(!apart.stdoutBytes.isEmpty && apart.stderr.hasPrefix("rdbtool: "))
     #expect(merged.stdoutBytes == apart.stdoutBytes + Data(apart.stderr.utf8))

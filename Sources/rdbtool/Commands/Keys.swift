@@ -42,16 +42,17 @@ extension RDBTool {
       let (sources, client) = try InputSource.resolve(inputs, s3: options.s3)
       let selection = emptyKeys.applied(to: filters.selection)
       try destination.write(s3: options.s3) { descriptor in
+        let output = OutputBuffer(descriptor: descriptor)
         var lister = KeyFilter(
-          KeyNameWriter(
-            output: OutputBuffer(descriptor: descriptor),
-            terminator: nullTerminated ? 0 : UInt8(ascii: "\n")), selection: selection)
+          KeyNameWriter(output: output, terminator: nullTerminated ? 0 : UInt8(ascii: "\n")),
+          selection: selection)
         for source in sources {
+          // The names read before a failure are written, then its message.
           try ParseRun.parse(
             source, into: &lister, client: client, options: options,
-            quiet: destination.writesToTerminal, selection: selection)
+            quiet: destination.writesToTerminal, selection: selection, flushingOnFailure: output)
         }
-        try lister.next.output.flush()
+        try output.flush()
       }
     }
   }

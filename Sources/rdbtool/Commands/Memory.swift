@@ -84,8 +84,9 @@ extension RDBTool {
         // A row per key, hundreds of megabytes for millions of keys, often into a pipe: as
         // `dump` writes, with a larger pipe buffer and the writes on a thread of their own.
         PipeCapacity.enlarge(descriptor)
+        let output = OutputBuffer(descriptor: descriptor, writesInBackground: true)
         var writer = MemoryReportWriter(
-          output: OutputBuffer(descriptor: descriptor, writesInBackground: true), format: format,
+          output: output, format: format,
           style: bytes ?? (format == .csv ? .text : .utf8), withFile: withFile)
         if let top {
           // Each input's largest keys, then the largest of all, each knowing its input.
@@ -114,26 +115,26 @@ extension RDBTool {
         }
         for source in sources {
           if withFile { writer.file = source.name }
-          // Every copy of the writer flushes the same buffer: the rows of a failed parse too.
-          defer { try? writer.finish() }
           writer =
             memory.asLoaded
             ? try estimate(
               source, into: ReadingPackedElements(writer), client: client, selection: selection,
-              models: &models
+              models: &models, flushingOnFailure: output
             ).next
             : try estimate(
-              source, into: writer, client: client, selection: selection, models: &models)
+              source, into: writer, client: client, selection: selection, models: &models,
+              flushingOnFailure: output)
         }
         try writer.finish()
       }
     }
 
     /// Parses `source` into an estimator whose reports go to `consumer`; notes the model
-    /// used in `models` and returns the consumer.
+    /// used in `models` and returns the consumer. On failure, the rows in `flushingOnFailure`
+    /// are written before the message.
     private func estimate<C: KeyMemoryConsumer>(
       _ source: InputSource, into consumer: C, client: S3Client?, selection: KeySelection,
-      models: inout [MemoryModel]
+      models: inout [MemoryModel], flushingOnFailure output: OutputBuffer? = nil
     ) throws -> C {
       var measuring = memory.estimator(consumer)
       // Packed values are decompressed and walked for their largest element on a second core.
@@ -141,7 +142,7 @@ extension RDBTool {
       var estimator = KeyFilter(measuring, selection: selection)
       try ParseRun.parse(
         source, into: &estimator, client: client, options: options,
-        quiet: destination.writesToTerminal, selection: selection)
+        quiet: destination.writesToTerminal, selection: selection, flushingOnFailure: output)
       models.append(estimator.next.model)
       return estimator.next.consumer.next
     }
