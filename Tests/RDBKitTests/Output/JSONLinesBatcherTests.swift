@@ -25,6 +25,23 @@ import Testing
     return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
   }
 
+  /// What `body` writes through a background OutputBuffer into a pipe whose reader takes
+  /// 4 KiB at a time and pauses after each read, so that the output's thread is mostly in
+  /// `write` while batches are formatted and handed to it.
+  private func writtenThroughSlowPipe(_ body: (OutputBuffer) throws -> Void) throws -> [UInt8] {
+    var ends: [Int32] = [0, 0]
+    #expect(pipe(&ends) == 0)
+    let reader = SlowPipeReader(ends[0])
+    do {
+      let output = OutputBuffer(
+        descriptor: FileDescriptor(rawValue: ends[1]), writesInBackground: true)
+      try body(output)
+      try? output.flush()
+    }
+    close(ends[1])
+    return reader.finish()
+  }
+
   /// One parse's text of `bytes` and its error, if it fails.
   private func oneParse(_ bytes: [UInt8], style: ByteStringStyle) throws -> (
     text: [UInt8], error: String?
@@ -55,13 +72,15 @@ import Testing
   }
 
   /// The text and error of a dump as `rdbtool dump` runs it with a batcher of these sizes
-  /// (every key batched unless `smallestRecord` says otherwise).
+  /// (every key batched unless `smallestRecord` says otherwise), into a file or a pipe read
+  /// slowly.
   private func batched(
     _ bytes: [UInt8], style: ByteStringStyle, batchBytes: Int, largeRecord: Int,
-    largestHandedRecord: Int, smallestRecord: Int = 0
+    largestHandedRecord: Int, smallestRecord: Int = 0, throughSlowPipe: Bool = false
   ) throws -> (text: [UInt8], error: String?) {
     var message: String?
-    let text = try written { output in
+    let write = throughSlowPipe ? writtenThroughSlowPipe : written
+    let text = try write { output in
       try bytes.withUnsafeBytes { buffer in
         let base = try #require(buffer.baseAddress)
         let batcher = try #require(
@@ -210,6 +229,26 @@ import Testing
     }
   }
 
+  /// Many batches written into a pipe read slowly, so that the output's thread is still
+  /// writing one batch's text when the next is formatted: each is written by the thread that
+  /// formatted the batch whose turn it is, in turn, and the text and the error are one
+  /// parse's, whole and in order (streams in turn, large records of their own and batches of
+  /// small keys; cut or with a byte flipped, so that a failed batch stops the writing).
+  @Test func batchesWrittenInTurnThroughASlowPipe() throws {
+    let streams = withDamage(StreamNodesAsideTests.image(streams: 60), places: 3)
+    let strings = stringImage([100, 300_000, 200_000, 50, 70_000, 400_000, 10, 20, 150_000])
+    for input in streams + withDamage(strings, places: 3) {
+      let expected = try oneParse(input, style: .utf8)
+      for (batchBytes, largeRecord) in [(1, 256), (4096, 1024), (1 << 18, 1 << 16)] {
+        let got = try batched(
+          input, style: .utf8, batchBytes: batchBytes, largeRecord: largeRecord,
+          largestHandedRecord: 1 << 20, throughSlowPipe: true)
+        #expect(got.text == expected.text, "\(input.count) bytes, batches of \(batchBytes)")
+        #expect(got.error == expected.error, "\(input.count) bytes, batches of \(batchBytes)")
+      }
+    }
+  }
+
   /// Streams among keys too small to batch (the first record of each 64 KiB stretch decides:
   /// a stream, or a string of a few bytes) are copied while batches are out, and go in turn
   /// or, when they do not, are decoded alone by the parse: the text is one parse's, and cut
@@ -226,5 +265,34 @@ import Testing
         #expect(got.error == expected.error, "\(input.count) bytes, batches of \(batchBytes)")
       }
     }
+  }
+}
+
+/// Reads a pipe to its end on a thread of its own, 4 KiB at a time with a pause after each
+/// read: a slow reader, which keeps a writer waiting.
+private final class SlowPipeReader: @unchecked Sendable {
+  private let descriptor: Int32
+  private let ended = DispatchSemaphore(value: 0)
+  private var bytes: [UInt8] = []
+
+  init(_ descriptor: Int32) {
+    self.descriptor = descriptor
+    Thread { [self] in
+      var chunk = [UInt8](repeating: 0, count: 4096)
+      while true {
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count <= 0 { break }
+        bytes += chunk.prefix(count)
+        usleep(20)
+      }
+      ended.signal()
+    }.start()
+  }
+
+  /// Waits for the end of the pipe (its write end closed) and returns what was read.
+  func finish() -> [UInt8] {
+    ended.wait()
+    close(descriptor)
+    return bytes
   }
 }
