@@ -41,11 +41,11 @@ extension RDBTool {
           rdbtool dump --format jsonl s3://backups/my-export -o export.jsonl
         """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
+    enum Format: String, ArgumentChoice {
       case jsonl, json, resp, csv
     }
 
-    enum ExpiredKeys: String, ExpressibleByArgument, CaseIterable {
+    enum ExpiredKeys: String, ArgumentChoice {
       case keep, skip
     }
 
@@ -258,4 +258,4 @@ extension RDBTool {
   }
 }
 
-extension ByteStringStyle: ExpressibleByArgument {}
+extension ByteStringStyle: ArgumentChoice {}

@@ -149,4 +149,4 @@ extension RDBTool {
   }
 }
 
-extension MemoryReportWriter.Format: ExpressibleByArgument {}
+extension MemoryReportWriter.Format: ArgumentChoice {}

@@ -159,4 +159,4 @@ extension RDBTool {
   }
 }
 
-extension RDBKit.SeedCheck.ClusterMode: ExpressibleByArgument {}
+extension RDBKit.SeedCheck.ClusterMode: ArgumentChoice {}

@@ -36,7 +36,7 @@ extension RDBTool {
         """)
 
     /// What `stats` writes.
-    enum Format: String, ExpressibleByArgument, CaseIterable {
+    enum Format: String, ArgumentChoice {
       case text, json, folded
     }
 

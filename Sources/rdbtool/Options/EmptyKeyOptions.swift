@@ -5,7 +5,7 @@ import RDBKit
 /// sets, sorted sets and hashes written with no elements, which a loading server skips.
 struct EmptyKeyOptions: ParsableArguments {
   /// What to do with an empty key.
-  enum Policy: String, ExpressibleByArgument, CaseIterable {
+  enum Policy: String, ArgumentChoice {
     /// Leave it out, as a loading server does, and say how many on stderr.
     case skip
     /// Include it.

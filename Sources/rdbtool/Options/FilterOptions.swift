@@ -74,5 +74,5 @@ struct FilterOptions: ParsableArguments {
   }
 }
 
-extension DataType: ExpressibleByArgument {}
-extension KeySelection.Expiry: ExpressibleByArgument {}
+extension DataType: ArgumentChoice {}
+extension KeySelection.Expiry: ArgumentChoice {}

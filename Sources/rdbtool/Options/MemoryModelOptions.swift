@@ -64,5 +64,5 @@ struct MemoryModelOptions: ParsableArguments {
   }
 }
 
-extension MemoryModel.Version: ExpressibleByArgument {}
-extension MemoryModel.Allocator: ExpressibleByArgument {}
+extension MemoryModel.Version: ArgumentChoice {}
+extension MemoryModel.Allocator: ArgumentChoice {}

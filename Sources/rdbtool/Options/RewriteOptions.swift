@@ -118,4 +118,4 @@ struct RewriteOptions: ParsableArguments {
   }
 }
 
-extension DuplicateKeyPolicy: ExpressibleByArgument {}
+extension DuplicateKeyPolicy: ArgumentChoice {}
