@@ -15,19 +15,14 @@ let package = Package(
   ],
   targets: [
     .systemLibrary(name: "CLZF", pkgConfig: "liblzf", providers: [.apt(["liblzf-dev"])]),
-    // libcurl's headers only: CCurlShims opens the library itself on the first S3 transfer
-    // (no pkgConfig, whose -lcurl would load it and its TLS, Kerberos and LDAP libraries at every
-    // start).
-    .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-    // OpenSSL's headers only: CCryptoShims opens libcrypto itself on the first digest.
-    .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(
+      name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
     // gzip and zstd inputs are decompressed as they are read.
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
     // curl_easy_setopt/getinfo are variadic: one typed C entry per argument kind.
     .target(name: "CCurlShims", dependencies: ["CCurl"]),
-    // SHA-256, SHA-1, HMAC and MD5 entries that open libcrypto when first needed.
-    .target(name: "CCryptoShims", dependencies: ["COpenSSL"]),
     // CRC-64 with a PCLMULQDQ fast path; C because Swift has no carry-less multiply intrinsic.
     .target(name: "CCRC64"),
     .target(
@@ -57,7 +52,6 @@ let package = Package(
         "RDBKit",
         "CCurl",
         "CCurlShims",
-        "CCryptoShims",
         "COpenSSL",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "SystemPackage", package: "swift-system"),

@@ -9,24 +9,15 @@ import RDBKit
 /// signs paths unnormalized) and verifies TLS peers and host names.
 @safe
 final class CurlEasy {
-  /// libcurl is opened (see CCurlShims.h) and `curl_global_init` runs once before any handle
-  /// exists; a lazy static does both once. Nil when both succeeded, else what went wrong.
-  private static let initFailure: String? = {
-    guard rdb_curl_open() != 0 else {
-      let reason = unsafe rdb_curl_open_failure().map { unsafe String(cString: $0) }
-      return "libcurl could not be loaded: \(reason ?? "unknown error")"
-    }
-    return rdb_curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
-      ? nil : "libcurl failed to initialise"
-  }()
+  /// `curl_global_init` must run once before any handle exists; a lazy static does it once.
+  private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
 
   private let handle: UnsafeMutableRawPointer
   private let errorBuffer: UnsafeMutablePointer<CChar>
 
   /// Creates an easy handle. The corresponding C function is `curl_easy_init`.
   init() throws(S3Error) {
-    if let failure = Self.initFailure { throw S3Error(.transport, message: failure) }
-    guard let handle = unsafe rdb_curl_easy_init() else {
+    guard Self.globalInit == CURLE_OK, let handle = unsafe curl_easy_init() else {
       throw S3Error(.transport, message: "libcurl failed to initialise")
     }
     unsafe self.handle = handle
@@ -35,7 +26,7 @@ final class CurlEasy {
   }
 
   deinit {
-    unsafe rdb_curl_easy_cleanup(handle)
+    unsafe curl_easy_cleanup(handle)
     unsafe errorBuffer.deallocate()
   }
 
@@ -71,25 +62,25 @@ final class CurlEasy {
   private func run(
     _ request: HTTPRequest, body: UnsafeRawBufferPointer, context: TransferContext
   ) -> Result<HTTPResponse, S3Error> {
-    unsafe rdb_curl_easy_reset(handle)
+    unsafe curl_easy_reset(handle)
     unsafe errorBuffer[0] = 0
     var headerList: UnsafeMutablePointer<curl_slist>? = nil
     var connectList: UnsafeMutablePointer<curl_slist>? = nil
     defer {
-      unsafe rdb_curl_slist_free_all(headerList)
-      unsafe rdb_curl_slist_free_all(connectList)
+      unsafe curl_slist_free_all(headerList)
+      unsafe curl_slist_free_all(connectList)
     }
     for header in request.headers {
-      unsafe headerList = rdb_curl_slist_append(headerList, "\(header.name): \(header.value)")
+      unsafe headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
     }
     // libcurl adds "Expect: 100-continue" to bodies; S3 does not need the extra round trip.
-    unsafe headerList = rdb_curl_slist_append(headerList, "Expect:")
+    unsafe headerList = curl_slist_append(headerList, "Expect:")
     // A PUT or POST without a body still says so (S3 answers 411 to a PUT without a length).
     if unsafe body.isEmpty, request.method == "PUT" || request.method == "POST" {
-      unsafe headerList = rdb_curl_slist_append(headerList, "Content-Length: 0")
+      unsafe headerList = curl_slist_append(headerList, "Content-Length: 0")
     }
     for entry in request.transport.connectTo {
-      unsafe connectList = rdb_curl_slist_append(connectList, entry)
+      unsafe connectList = curl_slist_append(connectList, entry)
     }
     let opaque = unsafe Unmanaged.passUnretained(context).toOpaque()
     var code = CURLE_OK
@@ -144,11 +135,11 @@ final class CurlEasy {
       code = unsafe rdb_curl_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, curlWriteCallback)
     }
     if code == CURLE_OK { code = unsafe rdb_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, opaque) }
-    if code == CURLE_OK { code = unsafe rdb_curl_easy_perform(handle) }
+    if code == CURLE_OK { code = unsafe curl_easy_perform(handle) }
     guard code == CURLE_OK else {
       let detail =
         unsafe errorBuffer[0] != 0
-        ? unsafe String(cString: errorBuffer) : unsafe String(cString: rdb_curl_easy_strerror(code))
+        ? unsafe String(cString: errorBuffer) : unsafe String(cString: curl_easy_strerror(code))
       return .failure(
         S3Error(
           .transport, message: context.aborted ? "transfer cancelled" : detail,

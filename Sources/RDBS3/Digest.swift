@@ -1,4 +1,3 @@
-internal import CCryptoShims
 internal import COpenSSL
 import Foundation
 import RDBKit
@@ -6,26 +5,15 @@ import RDBKit
 /// SHA-256 and HMAC-SHA256 on OpenSSL's libcrypto, the two primitives SigV4 needs; SHA-1,
 /// which names the AWS CLI's SSO token cache files; and MD5 for the `Content-MD5` that S3
 /// checks on every uploaded part.
-///
-/// libcrypto is opened on the first digest (see CCryptoShims.h), not at start-up.
 enum Digest {
-  /// Opens libcrypto once; a process that cannot open it stops here, saying why.
-  private static let libcrypto: Void = {
-    guard rdb_crypto_open() != 0 else {
-      let reason = unsafe rdb_crypto_open_failure().map { unsafe String(cString: $0) }
-      fatalError("libcrypto could not be loaded: \(reason ?? "unknown error")")
-    }
-  }()
-
   /// The SHA-256 of `bytes`. The corresponding C function is `SHA256`.
   static func sha256(_ bytes: [UInt8]) -> [UInt8] {
-    _ = Self.libcrypto
     var output = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
     unsafe bytes.withUnsafeBufferPointer { input in
       unsafe output.withUnsafeMutableBufferPointer { out in
         // SHA256 reads `count` bytes from `input` and writes 32 bytes to `out`; both buffers
         // live for the whole call.
-        _ = unsafe rdb_SHA256(input.baseAddress, input.count, out.baseAddress)
+        _ = unsafe SHA256(input.baseAddress, input.count, out.baseAddress)
       }
     }
     return output
@@ -33,13 +21,12 @@ enum Digest {
 
   /// The SHA-1 of `bytes`. The corresponding C function is `SHA1`.
   static func sha1(_ bytes: [UInt8]) -> [UInt8] {
-    _ = Self.libcrypto
     var output = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
     unsafe bytes.withUnsafeBufferPointer { input in
       unsafe output.withUnsafeMutableBufferPointer { out in
         // SHA1 reads `count` bytes from `input` and writes 20 bytes to `out`; both buffers
         // live for the whole call.
-        _ = unsafe rdb_SHA1(input.baseAddress, input.count, out.baseAddress)
+        _ = unsafe SHA1(input.baseAddress, input.count, out.baseAddress)
       }
     }
     return output
@@ -47,15 +34,14 @@ enum Digest {
 
   /// The HMAC-SHA256 of `message` under `key`. The corresponding C function is `HMAC`.
   static func hmacSHA256(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
-    _ = Self.libcrypto
     var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
     var length: UInt32 = 0
     unsafe key.withUnsafeBufferPointer { keyBuffer in
       unsafe message.withUnsafeBufferPointer { messageBuffer in
         unsafe output.withUnsafeMutableBufferPointer { out in
           // HMAC writes at most EVP_MAX_MD_SIZE bytes and reports the count in `length`.
-          _ = unsafe rdb_HMAC(
-            rdb_EVP_sha256(), keyBuffer.baseAddress, Int32(keyBuffer.count),
+          _ = unsafe HMAC(
+            EVP_sha256(), keyBuffer.baseAddress, Int32(keyBuffer.count),
             messageBuffer.baseAddress, messageBuffer.count, out.baseAddress, &length)
         }
       }
@@ -66,14 +52,13 @@ enum Digest {
   /// The MD5 of `bytes`, base64-encoded as the `Content-MD5` header carries it. The
   /// corresponding C function is `EVP_Digest`.
   static func md5Base64(_ bytes: [UInt8]) -> String {
-    _ = Self.libcrypto
     var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
     var length: UInt32 = 0
     unsafe bytes.withUnsafeBytes { input in
       unsafe output.withUnsafeMutableBufferPointer { out in
         // EVP_Digest reads `count` bytes and writes at most EVP_MAX_MD_SIZE into `out`.
-        _ = unsafe rdb_EVP_Digest(
-          input.baseAddress, input.count, out.baseAddress, &length, rdb_EVP_md5(), nil)
+        _ = unsafe EVP_Digest(
+          input.baseAddress, input.count, out.baseAddress, &length, EVP_md5(), nil)
       }
     }
     return Data(output.prefix(Int(length))).base64EncodedString()
