@@ -17,13 +17,10 @@ import Darwin
 /// by the same parser from the same record bytes, after the same header and AUX fields, so its
 /// text is byte for byte what one parse writes.
 ///
-/// The text goes out in file order. A batch's text is handed to the output by the thread that
-/// formatted it, as soon as the batches before it are (``writeInTurn(formatted:)``), or by the
-/// other thread once it has handed over those, so that neither waits to hand text over while
-/// the output's background thread writes. While batches are out, only that writing touches the
-/// output: what the parse formats itself meanwhile is held (``inlineOutput``) until the batches
-/// before it are written. A held text of ``heldBytes`` (a long value) waits for the batches
-/// and then goes on into the output itself. A record over ``largeRecord`` bytes (a stream of a few
+/// The text goes out in file order, and only the parse's thread touches the output: what it
+/// formats itself while batches are out is held (``inlineOutput``) until the batches before it
+/// are written. A held text of ``heldBytes`` (a long value) waits for the batches and then
+/// goes on into the output itself. A record over ``largeRecord`` bytes (a stream of a few
 /// megabytes, a large hash) is a batch of its own, up to ``largestHandedRecord``, its text
 /// written from the slot's buffer (``OutputBuffer/append(lending:)``); a larger one is decoded
 /// at once by the parse from a one-record image, its text streamed out as one parse streams
@@ -85,12 +82,6 @@ import Darwin
     /// Set by whichever thread takes the batch to format, the helper or the parse; cleared
     /// as the batch is handed over.
     let claimed = Atomic<Bool>(true)
-    /// Whether the batch is formatted and its text not yet written (read and set under
-    /// ``writeTurn``).
-    var formatted = false
-    /// Set when writing its text (or the text before it) failed, before its ``done`` is
-    /// posted.
-    var writeFailure: RDBError?
 
     /// Takes the batch to format; false when the other thread has it.
     func claim() -> Bool { !claimed.exchange(true, ordering: .acquiringAndReleasing) }
@@ -104,11 +95,8 @@ import Darwin
   private let slots: [Slot]
   /// Posted once for each batch handed over (and when the thread is to stop).
   private let ready: UnsafeMutablePointer<sem_t>
-  /// Per slot: posted when its batch's text is written into the output (or, after a failure,
-  /// left out).
+  /// Per slot: posted when its batch is formatted.
   private let done: UnsafeMutablePointer<sem_t>
-  /// Held while batches' text goes into the output or a slot's text is reclaimed from it.
-  private let writeTurn = Mutex(WriteTurn())
   /// Posted by the thread as it ends.
   private let ended: UnsafeMutablePointer<sem_t>
   private var stopping = false
@@ -305,9 +293,8 @@ import Darwin
     }
   }
 
-  /// Takes back the batches written, oldest first, then writes the text held behind the
-  /// newest once none is out; with `waiting`, waits for each, else stops at the first not
-  /// yet written.
+  /// Writes the formatted batches, oldest first, then the text held behind the newest once
+  /// none is out; with `waiting`, waits for each, else stops at the first still formatting.
   private func writeFormatted(waiting: Bool) throws(RDBError) {
     if resumeOffset != nil { throw Self.stopped }
     while batchesOut > 0 {
@@ -316,79 +303,36 @@ import Darwin
       } else if unsafe sem_trywait(done + oldest) != 0 {
         return
       }
-      try takeBackOldest()
+      try writeOldest()
     }
     try output.append(taking: trailing)
   }
 
-  /// Frees the oldest slot (written: its ``done`` taken); throws when its batch failed (the
-  /// text held before it is written, nothing after) or a write did.
-  private func takeBackOldest() throws(RDBError) {
+  /// Writes the oldest batch (formatted: its ``done`` taken) and the text held before it.
+  private func writeOldest() throws(RDBError) {
     let slot = slots[oldest]
     oldest = (oldest &+ 1) % Self.slotCount
     batchesOut &-= 1
+    try output.append(taking: slot.prefix)
     if slot.failed {
       resumeOffset = slot.firstOffset
       throw Self.stopped
     }
-    if let failure = slot.writeFailure {
-      slot.writeFailure = nil
-      throw failure
-    }
-  }
-
-  /// Where the batches' text stands: the slot whose text goes next, and whether writing
-  /// stopped at a failed batch or a failed write.
-  struct WriteTurn {
-    var next = 0
-    var stopped = false
-  }
-
-  /// Marks `slot`'s batch formatted, then writes, oldest first, each formatted batch whose
-  /// turn it is (every batch before it written) with the text held before it, and posts its
-  /// slot's ``done``. Called by the thread that formatted `slot`: whichever thread formats the
-  /// batch whose turn it is writes it, and the formatted ones after it.
-  private func writeInTurn(formatted slot: Slot) {
-    writeTurn.withLock { turn in
-      slot.formatted = true
-      while slots[turn.next].formatted {
-        let next = slots[turn.next]
-        next.formatted = false
-        if !turn.stopped {
-          do throws(RDBError) {
-            try write(next)
-          } catch {
-            next.writeFailure = error
-          }
-          turn.stopped = next.failed || next.writeFailure != nil
-        }
-        unsafe sem_post(done + turn.next)
-        turn.next = (turn.next &+ 1) % Self.slotCount
-      }
-    }
-  }
-
-  /// Writes a formatted batch's text and the text held before it (only that when the batch
-  /// failed); under ``writeTurn``.
-  private func write(_ slot: Slot) throws(RDBError) {
-    try output.append(taking: slot.prefix)
-    guard !slot.failed else { return }
     // A large record's text is written from where it is (reclaimed before the slot is
     // used again).
     try output.append(lending: slot.output)
     if slot.input.capacity > Self.keptRoom { slot.input = [] }
   }
 
-  /// Frees a slot when none is: takes back the batches written, formats here those the
-  /// thread has not started, and waits for the oldest only when the thread formats every
-  /// other or writes it.
+  /// Frees a slot when none is: writes the batches formatted, formats here those the thread
+  /// has not started, and waits for the oldest only when the thread formats every other.
   private func freeSlot() throws(RDBError) {
     guard batchesOut == Self.slotCount else { return }
     try writeFormatted(waiting: false)
     guard batchesOut == Self.slotCount else { return }
     formatUnclaimed()
     while unsafe sem_wait(done + oldest) != 0 {}
-    try takeBackOldest()
+    try writeOldest()
   }
 
   /// Hands the batch being filled over once a slot is free (``freeSlot()``).
@@ -410,10 +354,11 @@ import Darwin
   /// Formats here, oldest first, each batch out that the thread has not taken.
   private func formatUnclaimed() {
     for index in 0..<batchesOut {
-      let slot = slots[(oldest &+ index) % Self.slotCount]
+      let slotIndex = (oldest &+ index) % Self.slotCount
+      let slot = slots[slotIndex]
       guard slot.claim() else { continue }
       format(slot)
-      writeInTurn(formatted: slot)
+      unsafe sem_post(done + slotIndex)
     }
   }
 
@@ -425,7 +370,7 @@ import Darwin
     batch.append(Opcode.endOfFile.rawValue)
     if hasChecksum { batch.append(contentsOf: repeatElement(0, count: 8)) }
     let slot = slots[(oldest &+ batchesOut) % Self.slotCount]
-    writeTurn.withLock { _ in output.reclaim(slot.output) }
+    output.reclaim(slot.output)
     // The text of a record much larger than most: its room is given back.
     slot.output.shrink(toAtMost: Self.keptRoom &* 4)
     swap(&slot.input, &batch)
@@ -473,7 +418,7 @@ import Darwin
       let slot = slots[index]
       if slot.claim() {
         format(slot)
-        writeInTurn(formatted: slot)
+        unsafe sem_post(done + index)
       }
       index = (index &+ 1) % Self.slotCount
     }

@@ -230,8 +230,7 @@ import Testing
   }
 
   /// Many batches written into a pipe read slowly, so that the output's thread is still
-  /// writing one batch's text when the next is formatted: each is written by the thread that
-  /// formatted the batch whose turn it is, in turn, and the text and the error are one
+  /// writing one batch's text when the next is formatted: the text and the error are one
   /// parse's, whole and in order (streams in turn, large records of their own and batches of
   /// small keys; cut or with a byte flipped, so that a failed batch stops the writing).
   @Test func batchesWrittenInTurnThroughASlowPipe() throws {
