@@ -109,6 +109,23 @@ enum JSONText {
     return true
   }
 
+  /// Stores `,"name":"` (`{` first when `first`), the text before a value in an object:
+  /// `name.count + 5` bytes at `at`, which has room for a word more (``storeIfPlain(_:at:)``
+  /// and the `":"` word store past them); false when the name is not plain ASCII. Hashes'
+  /// fields (``MapWriter``) and stream entries' names (``StreamNodeWriter``) both go here.
+  @inline(__always)
+  @unsafe static func storePlainName(
+    _ name: UnsafeRawBufferPointer, first: Bool, at: UnsafeMutableRawPointer
+  ) -> Bool {
+    unsafe at.storeBytes(of: UInt8(ascii: first ? "{" : ","), as: UInt8.self)
+    unsafe at.storeBytes(of: UInt8(ascii: "\""), toByteOffset: 1, as: UInt8.self)
+    guard unsafe storeIfPlain(name, at: at + 2) else { return false }
+    // `":"` after the name (a fourth byte that the value, or the next text, overwrites).
+    unsafe at.storeBytes(
+      of: (0x22_3A22 as UInt32).littleEndian, toByteOffset: name.count &+ 2, as: UInt32.self)
+    return true
+  }
+
   /// The `count` (1 ... 7) bytes at `source` in the low bytes of a word, the rest `A`s.
   @inline(__always)
   @unsafe private static func tailWord(_ source: UnsafeRawPointer, count: Int) -> UInt64 {

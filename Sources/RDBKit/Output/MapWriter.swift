@@ -69,7 +69,7 @@ struct MapWriter {
     let keyCount = key.count
     // Up to 8 bytes past each string's end may be stored (JSONText.storeIfPlain).
     let out = unsafe output.reserve(keyCount &+ value.count &+ 16)
-    guard unsafe storePlainKey(key, at: out),
+    guard unsafe JSONText.storePlainName(key, first: entries.count == 0, at: out),
       unsafe JSONText.storeIfPlain(value, at: out + (keyCount &+ 5))
     else { return false }
     unsafe endPlainEntry(at: out, keyCount: keyCount, valueCount: value.count, in: output)
@@ -84,23 +84,11 @@ struct MapWriter {
   ) -> Bool {
     let keyCount = key.count
     let out = unsafe output.reserve(keyCount &+ 40)
-    guard unsafe storePlainKey(key, at: out) else { return false }
+    guard unsafe JSONText.storePlainName(key, first: entries.count == 0, at: out) else {
+      return false
+    }
     let valueCount = unsafe DecimalText.write(value, to: out + (keyCount &+ 5))
     unsafe endPlainEntry(at: out, keyCount: keyCount, valueCount: valueCount, in: output)
-    return true
-  }
-
-  /// Stores the separator, `key` as a JSON string and `:"` at `out`, when `key` is plain.
-  @inline(__always)
-  @unsafe private func storePlainKey(_ key: UnsafeRawBufferPointer, at out: UnsafeMutableRawPointer)
-    -> Bool
-  {
-    unsafe out.storeBytes(of: UInt8(ascii: entries.count == 0 ? "{" : ","), as: UInt8.self)
-    unsafe out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: 1, as: UInt8.self)
-    guard unsafe JSONText.storeIfPlain(key, at: out + 2) else { return false }
-    // `":"` after the key (a fourth byte that the value or its closing quote overwrites).
-    unsafe out.storeBytes(
-      of: (0x22_3A22 as UInt32).littleEndian, toByteOffset: key.count &+ 2, as: UInt32.self)
     return true
   }
 

@@ -90,8 +90,8 @@ extension StreamNodeWriter {
 
     /// Lays out the text before each of the first `count` master fields' values, from their
     /// names in the node at `base`, when they fit (``textsLaidOut``); false when a name is
-    /// not plain ASCII (``Text/storeName(_:first:at:)``), whose entries are not written
-    /// here.
+    /// not plain ASCII (``JSONText/storePlainName(_:first:at:)``), whose entries are not
+    /// written here.
     @unsafe mutating func layOutTexts(_ count: Int, in base: UnsafeRawPointer) -> Bool {
       textsLaidOut = false
       longestText = 0
@@ -102,7 +102,7 @@ extension StreamNodeWriter {
         // The name's store may pass its end by a word, the `":"` store by a byte.
         guard offset &+ length &+ 8 <= Self.byteCount else { return true }
         guard
-          unsafe Text.storeName(
+          unsafe JSONText.storePlainName(
             UnsafeRawBufferPointer(start: base + name.start, count: name.count),
             first: index == 0, at: room + offset)
         else { return false }

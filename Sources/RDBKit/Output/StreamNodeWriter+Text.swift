@@ -47,26 +47,10 @@ extension StreamNodeWriter {
     {
       reserve(nameCount &+ 16)
       guard
-        unsafe Self.storeName(
+        unsafe JSONText.storePlainName(
           UnsafeRawBufferPointer(start: name, count: nameCount), first: first, at: out + count)
       else { return false }
       count &+= nameCount &+ 5
-      return true
-    }
-
-    /// Stores `,"name":"` (`{` first when `first`), `name.count + 5` bytes, at `at`, which
-    /// has room for a word more (``JSONText/storeIfPlain(_:at:)`` and the `":"` word store
-    /// past them); false when the name is not plain ASCII.
-    @inline(__always)
-    @unsafe static func storeName(
-      _ name: UnsafeRawBufferPointer, first: Bool, at: UnsafeMutableRawPointer
-    ) -> Bool {
-      unsafe at.storeBytes(of: UInt8(ascii: first ? "{" : ","), as: UInt8.self)
-      unsafe at.storeBytes(of: UInt8(ascii: "\""), toByteOffset: 1, as: UInt8.self)
-      guard unsafe JSONText.storeIfPlain(name, at: at + 2) else { return false }
-      // `":"` after the name (a fourth byte that the value, or the next text, overwrites).
-      unsafe at.storeBytes(
-        of: (0x22_3A22 as UInt32).littleEndian, toByteOffset: name.count &+ 2, as: UInt32.self)
       return true
     }
 
