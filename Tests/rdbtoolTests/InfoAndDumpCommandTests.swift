@@ -73,13 +73,20 @@ import Testing
     #expect(copied.range(of: Data("hash:small\n".utf8)) != nil)
   }
 
-  @Test func failedDumpLeavesNoOutputFile() throws {
-    let directory = try RDBToolProcess.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
+  /// A copy of a fixture without its last 100 bytes, `cut.rdb` in `directory`: it fails to
+  /// parse after most of its keys.
+  private func cutFixture(in directory: URL) throws -> URL {
     let data = try Data(
       contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-7.4.1/default.rdb")))
     let cut = directory.appendingPathComponent("cut.rdb")
     try data.prefix(data.count - 100).write(to: cut)
+    return cut
+  }
+
+  @Test func failedDumpLeavesNoOutputFile() throws {
+    let directory = try RDBToolProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cut = try cutFixture(in: directory)
     let output = directory.appendingPathComponent("out.jsonl")
     let result = try RDBToolProcess.run(["dump", "--format", "jsonl", cut.path, "-o", output.path])
     #expect(result.status == 1)
@@ -99,10 +106,7 @@ import Testing
   func failedRunMessageFollowsTheKeysWritten(command: String, piped: Bool) throws {
     let directory = try RDBToolProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    let data = try Data(
-      contentsOf: URL(fileURLWithPath: RDBToolProcess.fixture("redis-7.4.1/default.rdb")))
-    let cut = directory.appendingPathComponent("cut.rdb")
-    try data.prefix(data.count - 100).write(to: cut)
+    let cut = try cutFixture(in: directory)
     let run = "\(RDBToolProcess.binary.path) \(command) --quiet"
     let line = piped ? "cat \(cut.path) | \(run) -" : "\(run) \(cut.path)"
     let shell = URL(fileURLWithPath: "/bin/sh")
