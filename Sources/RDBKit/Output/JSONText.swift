@@ -38,10 +38,16 @@ enum JSONText {
   }
 
   /// Appends `bytes`, which are not all plain ASCII (``appendIfPlain(_:to:)`` would not take
-  /// them) unless the style is base64, as a JSON value in `style`.
+  /// them) unless the style is base64, as a JSON value in `style`: up to
+  /// ``longestStoredValue`` bytes stored in one reservation
+  /// (``storeValue(notPlain:style:at:)``), a longer value piece by piece.
   static func appendValue(
     notPlain bytes: UnsafeRawBufferPointer, style: ByteStringStyle, to output: OutputBuffer
   ) {
+    if bytes.count <= longestStoredValue {
+      let out = unsafe output.reserve(mostStoredBytes(notPlain: bytes.count))
+      return output.advance(by: unsafe storeValue(notPlain: bytes, style: style, at: out))
+    }
     if style == .text {
       if unsafe ByteText.isPlain(bytes) { return unsafe appendEscaped(bytes, to: output) }
       unsafe ByteText.escaped(bytes).withUnsafeBytes { unsafe appendEscaped($0, to: output) }
@@ -258,19 +264,13 @@ enum JSONText {
   /// Appends `{"base64":"…"}` of `bytes`, in one reservation.
   static func appendBase64Object(_ bytes: UnsafeRawBufferPointer, to output: OutputBuffer) {
     let encoded = (bytes.count + 2) / 3 * 4
-    let out = unsafe output.reserve(encoded &+ 13)
-    let opening: StaticString = "{\"base64\":\""
-    unsafe out.copyMemory(from: opening.utf8Start, byteCount: 11)
-    unsafe storeBase64(bytes, at: out + 11)
-    unsafe out.storeBytes(
-      of: (0x7D22 as UInt16).littleEndian, toByteOffset: encoded &+ 11, as: UInt16.self)
-    output.advance(by: encoded &+ 13)
+    output.advance(by: unsafe storeBase64Object(bytes, at: output.reserve(encoded &+ 13)))
   }
 
   /// Stores standard base64 (with padding) of `bytes` at `out`, which has room for it: every
   /// three bytes as two lookups of two characters each, six bytes of a word loaded at once
   /// while eight are left.
-  @unsafe private static func storeBase64(
+  @unsafe static func storeBase64(
     _ bytes: UnsafeRawBufferPointer, at out: UnsafeMutableRawPointer
   ) {
     let count = bytes.count

@@ -8,35 +8,45 @@ extension StreamNodeWriter {
     private static let chunk = 256
 
     private let output: OutputBuffer
-    /// Where the uncounted text starts (valid while ``room`` is not 0).
-    private(set) var out: UnsafeMutableRawPointer
-    /// Bytes stored at ``out``.
-    var count = 0
-    /// Bytes reserved at ``out``.
-    private var room = 0
+    /// Where the next byte of text goes.
+    private(set) var cursor: UnsafeMutableRawPointer
+    /// The end of the room reserved.
+    private var limit: UnsafeMutableRawPointer
+    /// Where the uncounted text starts.
+    private var start: UnsafeMutableRawPointer
 
     init(_ output: OutputBuffer) {
       self.output = output
-      out = unsafe output.reserve(0)
+      cursor = unsafe output.reserve(0)
+      limit = cursor
+      start = cursor
     }
 
-    /// Makes room for `needed` more bytes at ``out`` + ``count``, which may move both.
-    /// (Every method is inlined: a call that took the walk's text by address would keep its
-    /// pointer and count in memory, reloaded after each store of text.)
+    /// Makes room for `needed` more bytes at ``cursor``, which may move it. (Every method is
+    /// inlined: a call that took the walk's text by address would keep its pointers in
+    /// memory, reloaded after each store of text.)
     @inline(__always)
     mutating func reserve(_ needed: Int) {
-      guard room &- count < needed else { return }
+      guard unsafe cursor.distance(to: limit) < needed else { return }
       commit()
-      room = max(needed, Self.chunk)
-      out = unsafe output.reserve(room)
+      let room = max(needed, Self.chunk)
+      start = unsafe output.reserve(room)
+      cursor = start
+      limit = unsafe start + room
     }
 
     /// Counts the text stored in the output; the room left is given back.
     @inline(__always)
     mutating func commit() {
-      output.advance(by: count)
-      count = 0
-      room = 0
+      output.advance(by: unsafe start.distance(to: cursor))
+      start = cursor
+      limit = cursor
+    }
+
+    /// Counts `written` bytes stored at ``cursor`` as text.
+    @inline(__always)
+    mutating func advance(by written: Int) {
+      cursor = unsafe cursor + written
     }
 
     /// Writes `,"name":"` (`{` first when `first`) of the name of `count` bytes at `name`;
@@ -48,9 +58,9 @@ extension StreamNodeWriter {
       reserve(nameCount &+ 16)
       guard
         unsafe JSONText.storePlainName(
-          UnsafeRawBufferPointer(start: name, count: nameCount), first: first, at: out + count)
+          UnsafeRawBufferPointer(start: name, count: nameCount), first: first, at: cursor)
       else { return false }
-      count &+= nameCount &+ 5
+      advance(by: nameCount &+ 5)
       return true
     }
 
@@ -58,10 +68,9 @@ extension StreamNodeWriter {
     @inline(__always)
     mutating func writeValue(integer value: Int64) {
       reserve(24)
-      let digits = unsafe DecimalText.write(value, to: out + count)
-      unsafe out.storeBytes(
-        of: UInt8(ascii: "\""), toByteOffset: count &+ digits, as: UInt8.self)
-      count &+= digits &+ 1
+      let digits = unsafe DecimalText.write(value, to: cursor)
+      unsafe cursor.storeBytes(of: UInt8(ascii: "\""), toByteOffset: digits, as: UInt8.self)
+      advance(by: digits &+ 1)
     }
 
     /// Writes a string's bytes and the closing quote after the opening one, or when they
@@ -71,22 +80,21 @@ extension StreamNodeWriter {
     @unsafe mutating func writeValue(_ bytes: UnsafeRawBufferPointer, style: ByteStringStyle) {
       let valueCount = bytes.count
       reserve(valueCount &+ 9)
-      guard unsafe JSONText.storeIfPlain(bytes, at: out + count) else {
-        count &-= 1
+      guard unsafe JSONText.storeIfPlain(bytes, at: cursor) else {
+        advance(by: -1)
         commit()
         return unsafe JSONText.appendValue(notPlain: bytes, style: style, to: output)
       }
-      unsafe out.storeBytes(
-        of: UInt8(ascii: "\""), toByteOffset: count &+ valueCount, as: UInt8.self)
-      count &+= valueCount &+ 1
+      unsafe cursor.storeBytes(of: UInt8(ascii: "\""), toByteOffset: valueCount, as: UInt8.self)
+      advance(by: valueCount &+ 1)
     }
 
     /// Writes `text`, of 1 to 8 bytes, padded to a word, and counts `length` of its bytes.
     @inline(__always)
     mutating func write(word text: UInt64, length: Int) {
       reserve(8)
-      unsafe out.storeBytes(of: text, toByteOffset: count, as: UInt64.self)
-      count &+= length
+      unsafe cursor.storeBytes(of: text, as: UInt64.self)
+      advance(by: length)
     }
   }
 }

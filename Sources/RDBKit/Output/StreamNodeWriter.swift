@@ -123,9 +123,9 @@
         }
       } else {
         text.reserve(StreamEntryStart.mostBytes)
-        text.count &+= unsafe start.write(
-          StreamID(milliseconds: id.0, sequence: id.1), first: written == 0,
-          at: text.out + text.count)
+        text.advance(
+          by: unsafe start.write(
+            StreamID(milliseconds: id.0, sequence: id.1), first: written == 0, at: text.cursor))
         written &+= 1
         liveEntries &+= 1
         guard unsafe writeFields(fieldCount, own: !sameFields) else { return nil }
@@ -151,7 +151,7 @@
     for index in 0..<count {
       if byText {
         text.reserve(names.longestText &+ 8)
-        text.count &+= unsafe names.copyText(index, to: text.out + text.count)
+        text.advance(by: unsafe names.copyText(index, to: text.cursor))
       } else {
         var name = names.master(index)
         if own {

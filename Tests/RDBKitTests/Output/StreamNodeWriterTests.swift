@@ -185,6 +185,49 @@ import Testing
     #expect(Self.expectSame(image) == 2)
   }
 
+  /// Values that are not plain ASCII, stored in the text's reserved room: of every length
+  /// from 0 to 70 and around the longest stored so, with a quote, a backslash or a control
+  /// character, UTF-8 beyond ASCII, not UTF-8 (cut short, stray bytes, random), so that the
+  /// room's end falls everywhere among them. The same bytes as the events, in every style.
+  @Test func valuesToEscapeOrEncodeAtEveryLength() {
+    var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func values(ofLengths lengths: [Int]) -> [ListpackElement] {
+      var values: [[UInt8]] = []
+      for length in lengths {
+        let plain = Array(repeating: UInt8(ascii: "a"), count: length)
+        values.append(
+          (0..<length).map { _ in
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: seed >> 56)
+          })
+        guard length > 0 else { continue }
+        for byte: UInt8 in [0x22, 0x5C, 0x0A, 0x01, 0x1F, 0x09, 0x0D, 0x7F, 0xC3, 0xFF, 0x80] {
+          var value = plain
+          value[length / 2] = byte
+          values.append(value)
+        }
+        values.append(Array(plain.dropLast()) + [0xE2])
+        let mixed = Array("é☕\\x\u{7F}\"".utf8.prefix(length))
+        values.append(mixed + plain.dropFirst(mixed.count))
+      }
+      return values.map { .string($0) }
+    }
+    func node(_ values: [ListpackElement]) -> (listpack: [UInt8], entries: Int) {
+      var entries: [Entry] = stride(from: 0, to: values.count, by: 3).map { index in
+        (2, 0, Int64(index), false, (0..<3).map { values[(index + $0) % values.count] })
+      }
+      entries.append((0, 0, Int64(values.count), true, [.string(utf8("own")), values[20]]))
+      return (Self.node(masterFields: Self.names, entries: entries), entries.count)
+    }
+    let short = node(values(ofLengths: Array(0...70)))
+    let long = node(values(ofLengths: [1023, 1024, 1025]))
+    #expect(max(short.listpack.count, long.listpack.count) <= StreamNodeWriter.largestNode)
+    let image = Self.image(
+      [(Self.id(1, 0), short.listpack), (Self.id(2, 0), long.listpack)],
+      length: UInt64(short.entries + long.entries))
+    #expect(Self.expectSame(image) == 2)
+  }
+
   /// Nodes the one pass gives up on: the events write them (and raise their warnings).
   @Test(arguments: 0..<7) func nodesLeftToTheEvents(_ which: Int) {
     let plain: [ListpackElement] = [.string(utf8("v")), .uint7(1), .uint7(2)]
