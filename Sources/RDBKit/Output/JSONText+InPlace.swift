@@ -20,7 +20,7 @@ extension JSONText {
       guard unsafe isValidUTF8(bytes) else { return unsafe storeBase64Object(bytes, at: out) }
       return unsafe storeEscaped(bytes, lossless: false, at: out)
     case .text:
-      return unsafe storeEscaped(bytes, lossless: true, at: out)
+      return unsafe storeEscaped(bytes, lossless: !ByteText.isPlain(bytes), at: out)
     case .base64:
       let encoded = (bytes.count &+ 2) / 3 &* 4
       unsafe out.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
@@ -46,8 +46,9 @@ extension JSONText {
 
   /// Stores a JSON string of `bytes` at `out`, which has room for six bytes each and the
   /// quotes, and returns its length: what ``appendEscaped(_:to:)`` appends of valid UTF-8
-  /// (then `lossless` is false), or when `lossless`, of their ``ByteText`` form (a
-  /// backslash doubled, a byte outside a valid UTF-8 sequence as `\xHH`, both then escaped).
+  /// (then `lossless` is false: eight bytes at a time while none needs an escape), or when
+  /// `lossless`, of their ``ByteText`` form (a backslash doubled, a byte outside a valid
+  /// UTF-8 sequence as `\xHH`, both then escaped).
   @unsafe static func storeEscaped(
     _ bytes: UnsafeRawBufferPointer, lossless: Bool, at out: UnsafeMutableRawPointer
   ) -> Int {
@@ -57,9 +58,23 @@ extension JSONText {
     var index = 0
     let count = bytes.count
     while index < count {
+      if !lossless, index &+ 8 <= count {
+        let word = unsafe bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        if !needsEscape(word) {
+          unsafe out.storeBytes(of: word, toByteOffset: position, as: UInt64.self)
+          index &+= 8
+          position &+= 8
+          continue
+        }
+      }
       let byte = unsafe bytes[index]
       if byte >= 0x80 {
-        if let length = unsafe sequenceLength(bytes, at: index) {
+        if !lossless {
+          // Part of a sequence of the valid UTF-8 given.
+          unsafe out.storeBytes(of: byte, toByteOffset: position, as: UInt8.self)
+          index &+= 1
+          position &+= 1
+        } else if let length = unsafe sequenceLength(bytes, at: index) {
           for offset in 0..<length {
             unsafe out.storeBytes(
               of: bytes[index &+ offset], toByteOffset: position &+ offset, as: UInt8.self)
