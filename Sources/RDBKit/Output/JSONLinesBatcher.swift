@@ -33,8 +33,8 @@ import Darwin
 /// wait for a free slot to hand it over, it first formats itself each batch out that the
 /// thread has not started (each is claimed once, by the thread or the parse:
 /// ``Slot/claim()``), into its slot, as the thread would: a run of large streams goes to
-/// the two threads in turn, with no more text held than the two slots hold, instead of the
-/// parse formatting one into the held text and waiting, 1 MiB into it, for both batches out.
+/// the two threads in turn, with no more text held than the slots hold, instead of the
+/// parse formatting one into the held text and waiting, 1 MiB into it, for every batch out.
 ///
 /// A batch that fails to parse (damage the step over a value cannot see) or a failure of the
 /// parse inside a copied record stop it: ``resumeOffset`` then says where the first record the
@@ -54,10 +54,13 @@ import Darwin
   let largestHandedRecord: Int
   /// A large stream up to this size ends its batch, copied even when no slot is free, so that
   /// a run of them goes to the thread and the parse in turn (see the type's description):
-  /// the two slots then hold two such streams' texts (2.5 MB for a stream of 1 MB).
+  /// the slots then hold such streams' texts (2.5 MB for a stream of 1 MB).
   static let largestStreamInTurn = 1 << 21
-  /// Batches out at once: formatted by the thread or the parse, or waiting.
-  static let slotCount = 2
+  /// Batches out at once: formatted by the thread or the parse, or waiting. Three, so that
+  /// while one batch's text is written (into a pipe, as slowly as its reader takes it) the
+  /// two threads each still have one to format: with two, the thread waited for the parse
+  /// to hand over the next (`dump` of `streams` into `cat`, 1.30 s against 1.09, A B B A).
+  static let slotCount = 3
   /// Text held behind batches beyond this waits for them.
   static let heldBytes = 1 << 20
   /// The average record size (bytes, over the last ``stretchBytes`` of the file) under which
