@@ -60,7 +60,12 @@ import Darwin
   /// while one batch's text is written (into a pipe, as slowly as its reader takes it) the
   /// two threads each still have one to format: with two, the thread waited for the parse
   /// to hand over the next (`dump` of `streams` into `cat`, 1.30 s against 1.09, A B B A).
+  /// The third only for records of ``thirdSlotBytes`` in all (see ``hasRoom(for:)``).
   static let slotCount = 3
+  /// The most bytes of records the batches out hold with the third slot in use: three
+  /// streams of 1 MB, but not a third large record beside two (`dump` of `aggregates` with
+  /// another process busy on a core: peak RSS 51-63 MiB without this bound, 51-59 with it).
+  static let thirdSlotBytes = 4 << 20
   /// Text held behind batches beyond this waits for them.
   static let heldBytes = 1 << 20
   /// The average record size (bytes, over the last ``stretchBytes`` of the file) under which
@@ -71,7 +76,7 @@ import Darwin
   /// See ``sampleKeys``.
   static let stretchBytes = 1 << 16
   /// A batch's copy is freed, once written, when its room grew past this, and its text's
-  /// room when it grew past four times this.
+  /// room when it grew past twice this (a stream of 1 MB has 2.5 MB of text).
   static let keptRoom = 2 << 20
 
   final class Slot {
@@ -242,7 +247,7 @@ import Darwin
       if batchKeys > 0 { try handOver() }
       // A batch of its own while a slot is free (the parse then formats the keys after it),
       // else decoded here, as is a stream among smaller keys that does not go in turn.
-      if size > largestHandedRecord || batchesOut == Self.slotCount || !recordBatchable {
+      if size > largestHandedRecord || !hasRoom(for: size) || !recordBatchable {
         try unsafe value.withUnsafeBytes { (bytes) throws(RDBError) in
           try unsafe decodeAlone(bytes)
         }
@@ -327,15 +332,28 @@ import Darwin
     if slot.input.capacity > Self.keptRoom { slot.input = [] }
   }
 
-  /// Frees a slot when none is: writes the batches formatted, formats here those the thread
-  /// has not started, and waits for the oldest only when the thread formats every other.
+  /// Makes room for the batch being filled when there is none (``hasRoom(for:)``): writes the
+  /// batches formatted, formats here those the thread has not started, and waits for the
+  /// oldest only when the thread formats every other.
   private func freeSlot() throws(RDBError) {
-    guard batchesOut == Self.slotCount else { return }
+    guard !hasRoom(for: batch.count) else { return }
     try writeFormatted(waiting: false)
-    guard batchesOut == Self.slotCount else { return }
+    guard !hasRoom(for: batch.count) else { return }
     formatUnclaimed()
-    while unsafe sem_wait(done + oldest) != 0 {}
-    try writeOldest()
+    while !hasRoom(for: batch.count) {
+      while unsafe sem_wait(done + oldest) != 0 {}
+      try writeOldest()
+    }
+  }
+
+  /// Whether a batch of `bytes` of records may go out now: a slot is free, and for the third,
+  /// the batches out and it hold at most ``thirdSlotBytes``.
+  private func hasRoom(for bytes: Int) -> Bool {
+    if batchesOut < Self.slotCount &- 1 { return true }
+    guard batchesOut < Self.slotCount else { return false }
+    var held = bytes
+    for index in 0..<batchesOut { held &+= slots[(oldest &+ index) % Self.slotCount].input.count }
+    return held <= Self.thirdSlotBytes
   }
 
   /// Hands the batch being filled over once a slot is free (``freeSlot()``).
@@ -375,7 +393,7 @@ import Darwin
     let slot = slots[(oldest &+ batchesOut) % Self.slotCount]
     output.reclaim(slot.output)
     // The text of a record much larger than most: its room is given back.
-    slot.output.shrink(toAtMost: Self.keptRoom &* 4)
+    slot.output.shrink(toAtMost: Self.keptRoom &* 2)
     swap(&slot.input, &batch)
     swap(&slot.prefix, &trailing)
     slot.firstOffset = batchFirstOffset
