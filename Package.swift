@@ -25,6 +25,8 @@ let package = Package(
     .target(name: "CCurlShims", dependencies: ["CCurl"]),
     // CRC-64 with a PCLMULQDQ fast path; C because Swift has no carry-less multiply intrinsic.
     .target(name: "CCRC64"),
+    // The C library allocator's settings (mallopt), which Glibc's Swift module leaves out.
+    .target(name: "CAllocator"),
     .target(
       name: "RDBKit",
       dependencies: [
@@ -62,6 +64,7 @@ let package = Package(
       dependencies: [
         "RDBKit",
         "RDBS3",
+        "CAllocator",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "SystemPackage", package: "swift-system"),

@@ -39,6 +39,7 @@ struct RDBTool: ParsableCommand {
 
   /// Runs the command tree; every usage error is one line on standard error and exit 2.
   static func main() {
+    AllocatorSettings.apply()
     Interrupts.install()
     var arguments = Array(CommandLine.arguments.dropFirst())
     if let unknown = UsageError.unknownCommand(in: arguments, root: self) {
