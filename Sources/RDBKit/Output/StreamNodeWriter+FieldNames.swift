@@ -46,10 +46,13 @@ extension StreamNodeWriter {
     }
 
     @inline(__always)
-    private func setPair(_ group: Int, _ index: Int, _ name: Element) {
+    @unsafe private func setPair(
+      _ group: Int, _ index: Int, _ name: Element, in base: UnsafeRawPointer
+    ) {
       let offset = group &* Self.pairsBytes &+ index &* 4
       unsafe room.storeBytes(
-        of: UInt16(truncatingIfNeeded: name.start), toByteOffset: offset, as: UInt16.self)
+        of: UInt16(truncatingIfNeeded: base.distance(to: name.start)), toByteOffset: offset,
+        as: UInt16.self)
       unsafe room.storeBytes(
         of: UInt16(truncatingIfNeeded: name.count), toByteOffset: offset &+ 2, as: UInt16.self)
     }
@@ -62,13 +65,17 @@ extension StreamNodeWriter {
     @inline(__always)
     func own(_ index: Int) -> (start: Int, count: Int) { pair(1, index) }
 
-    /// Keeps where the `index`th master field's name is.
+    /// Keeps where the `index`th master field's name is in the node at `base`.
     @inline(__always)
-    func setMaster(_ index: Int, _ name: Element) { setPair(0, index, name) }
+    @unsafe func setMaster(_ index: Int, _ name: Element, in base: UnsafeRawPointer) {
+      unsafe setPair(0, index, name, in: base)
+    }
 
-    /// Keeps where the current entry's `index`th own name is.
+    /// Keeps where the current entry's `index`th own name is in the node at `base`.
     @inline(__always)
-    func setOwn(_ index: Int, _ name: Element) { setPair(1, index, name) }
+    @unsafe func setOwn(_ index: Int, _ name: Element, in base: UnsafeRawPointer) {
+      unsafe setPair(1, index, name, in: base)
+    }
 
     /// Whether the first `count` names of `group` (0: master fields, 1: own) differ, in the
     /// node at `base`.

@@ -23,20 +23,20 @@
   static let mostFields = 32
 
   private let base: UnsafeRawPointer
-  private var reader: Reader
+  private let count: Int
   private var names: FieldNames
-  private var text: Text
   private let style: ByteStringStyle
+  private let output: OutputBuffer
 
   @unsafe private init(
     _ bytes: UnsafeRawBufferPointer, base: UnsafeRawPointer, style: ByteStringStyle,
     names room: UnsafeMutableRawPointer, output: OutputBuffer
   ) {
     unsafe self.base = base
-    reader = unsafe Reader(base, count: bytes.count)
+    count = bytes.count
     names = unsafe FieldNames(room: room)
-    text = Text(output)
     self.style = style
+    self.output = output
   }
 
   /// Writes the live entries of the node `bytes` (its header checked: its byte count, its end
@@ -70,13 +70,15 @@
   /// The master entry, then every entry, then nothing but the end marker, and the header's
   /// element count unknown or theirs (each entry's count is checked: the elements are
   /// counted from them). Inlined into
-  /// ``write(_:master:after:style:entries:start:to:)``, so that the walk's state (its
-  /// position, the text's pointer and count) is a local value there, not memory reached
-  /// through a pointer that every store of text might have changed.
+  /// ``write(_:master:after:style:entries:start:to:)``, with the walk's state (the reader's
+  /// position, the text's pointers, the last ID, the counts) in local values, not in the
+  /// writer, whose memory the calls the walk makes keep it from holding in registers: the
+  /// first entry's ID is read ahead, so that the walk keeps no optional ID.
   @inline(__always)
   @unsafe private mutating func writeEntries(
     master: StreamID, after previous: StreamID?, entries: Int, start: inout StreamEntryStart
   ) -> WrittenStreamNode? {
+    var reader = unsafe Reader(base, count: count)
     guard let live = reader.integer(), let deleted = reader.integer(),
       let masterFieldCount = reader.integer()
     else { return nil }
@@ -86,19 +88,36 @@
     let masterNames = Int(masterFieldCount)
     for index in 0..<masterNames {
       guard let field = reader.elementInCall(), !field.isInteger else { return nil }
-      names.setMaster(index, field)
+      unsafe names.setMaster(index, field, in: base)
     }
     guard reader.integer() == 0, unsafe names.areDistinct(0, masterNames, in: base),
       unsafe names.layOutTexts(masterNames, in: base)
     else { return nil }
-    var last = previous.map { ($0.milliseconds, $0.sequence) }
+    // The ID just before the first entry's, which each entry's must be above.
+    var last = (UInt64(0), UInt64(0))
     var firstID: StreamID?
-    var liveEntries: UInt64 = 0
+    if total > 0 {
+      var ahead = reader
+      guard ahead.integer() != nil, let milliseconds = ahead.integer(),
+        let sequence = ahead.integer()
+      else { return nil }
+      let first = StreamID(
+        milliseconds: master.milliseconds &+ UInt64(bitPattern: milliseconds),
+        sequence: master.sequence &+ UInt64(bitPattern: sequence))
+      if let previous { guard first > previous else { return nil } }
+      // 0-0, which no server writes, has no ID before it: left to the parser.
+      guard first.milliseconds | first.sequence != 0 else { return nil }
+      last =
+        first.sequence > 0
+        ? (first.milliseconds, first.sequence &- 1) : (first.milliseconds &- 1, UInt64.max)
+      firstID = first
+    }
+    var text = Text(output)
     var written = entries
-    var entry: Int64 = 0
+    var remaining = total
     // The master entry's elements: the counts, the names and the 0 that closes them.
     var elements = 4 &+ masterNames
-    while entry < total {
+    while remaining > 0 {
       guard let flags = reader.integer(), let milliseconds = reader.integer(),
         let sequence = reader.integer()
       else { return nil }
@@ -106,8 +125,7 @@
         master.milliseconds &+ UInt64(bitPattern: milliseconds),
         master.sequence &+ UInt64(bitPattern: sequence)
       )
-      if let last { guard id > last else { return nil } }
-      if entry == 0 { firstID = StreamID(milliseconds: id.0, sequence: id.1) }
+      guard id > last else { return nil }
       last = id
       let sameFields = flags & 2 != 0
       var fieldCount = masterNames
@@ -127,18 +145,22 @@
           by: unsafe start.write(
             StreamID(milliseconds: id.0, sequence: id.1), first: written == 0, at: text.cursor))
         written &+= 1
-        liveEntries &+= 1
-        guard unsafe writeFields(fieldCount, own: !sameFields) else { return nil }
+        guard
+          unsafe writeFields(fieldCount, own: !sameFields, reader: &reader, text: &text)
+        else { return nil }
       }
       let expected = sameFields ? fieldCount &+ 3 : fieldCount &* 2 &+ 4
       guard reader.integer() == Int64(expected) else { return nil }
       elements &+= expected &+ 1
-      entry &+= 1
+      remaining &-= 1
     }
-    guard reader.position == reader.end, reader.headerCountMatches(elements) else { return nil }
+    guard unsafe reader.position == reader.end, unsafe headerCountMatches(elements) else {
+      return nil
+    }
     text.commit()
-    let lastID = total > 0 ? last.map { StreamID(milliseconds: $0.0, sequence: $0.1) } : nil
-    return WrittenStreamNode(liveEntries: liveEntries, firstID: firstID, lastID: lastID)
+    return WrittenStreamNode(
+      liveEntries: UInt64(written &- entries), firstID: firstID,
+      lastID: total > 0 ? StreamID(milliseconds: last.0, sequence: last.1) : nil)
   }
 
   /// Writes the `count` fields of an entry and closes it: its own names and values when
@@ -146,23 +168,32 @@
   /// False when a name is an integer, not plain ASCII or written twice, or an element is
   /// not read.
   @inline(__always)
-  @unsafe private mutating func writeFields(_ count: Int, own: Bool) -> Bool {
+  @unsafe private func writeFields(
+    _ count: Int, own: Bool, reader: inout Reader, text: inout Text
+  ) -> Bool {
     let byText = !own && names.textsLaidOut
     for index in 0..<count {
       if byText {
         text.reserve(names.longestText &+ 8)
         text.advance(by: unsafe names.copyText(index, to: text.cursor))
       } else {
-        var name = names.master(index)
+        let name: UnsafeRawPointer
+        let nameCount: Int
         if own {
           guard let field = reader.elementInCall(), !field.isInteger else { return false }
-          names.setOwn(index, field)
-          name = (field.start, field.count)
+          unsafe names.setOwn(index, field, in: base)
+          unsafe name = field.start
+          nameCount = field.count
+        } else {
+          let master = names.master(index)
+          unsafe name = base + master.start
+          nameCount = master.count
         }
-        guard unsafe text.writeName(base + name.start, count: name.count, first: index == 0)
-        else { return false }
+        guard unsafe text.writeName(name, count: nameCount, first: index == 0) else {
+          return false
+        }
       }
-      guard unsafe writeValue() else { return false }
+      guard unsafe writeValue(reader: &reader, text: &text) else { return false }
     }
     if own, count > 1 {
       guard unsafe names.areDistinct(1, count, in: base) else { return false }
@@ -172,17 +203,25 @@
     return true
   }
 
-  /// Reads a value and writes it after its name: a JSON string of a string's bytes or an
-  /// integer's digits, as ``JSONLinesWriter``'s `streamField` writes them.
+  /// Reads a value with `reader` and writes it to `text` after its name: a JSON string of a
+  /// string's bytes or an integer's digits, as ``JSONLinesWriter``'s `streamField` writes
+  /// them.
   @inline(__always)
-  @unsafe private mutating func writeValue() -> Bool {
+  @unsafe private func writeValue(reader: inout Reader, text: inout Text) -> Bool {
     guard let value = reader.element() else { return false }
     if value.isInteger {
       text.writeValue(integer: value.integer)
     } else {
       unsafe text.writeValue(
-        UnsafeRawBufferPointer(start: base + value.start, count: value.count), style: style)
+        UnsafeRawBufferPointer(start: value.start, count: value.count), style: style)
     }
     return true
+  }
+
+  /// Whether the node header's element count is unknown (0xFFFF) or `count`.
+  @unsafe private func headerCountMatches(_ count: Int) -> Bool {
+    let declared = unsafe Int(
+      base.loadUnaligned(fromByteOffset: 4, as: UInt16.self).littleEndian)
+    return declared == 0xFFFF || declared == count
   }
 }

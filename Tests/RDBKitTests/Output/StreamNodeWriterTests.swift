@@ -259,6 +259,38 @@ import Testing
     #expect(Self.expectSame(image) == 1)
   }
 
+  /// IDs at the edges of the walk's order check, which reads the first entry's ID ahead and
+  /// starts from the ID just before it: a first sequence of 0 (the milliseconds borrowed
+  /// from), an entry just below or equal to the first, the largest IDs, and 0-0 (left to the
+  /// events). The same text, warnings and error both ways, and the nodes written whole.
+  @Test(arguments: [
+    ([(0, -7), (0, -6)], 1), ([(0, -7), (-1, -8)], 0), ([(0, 0), (0, 0)], 0),
+    ([(0, 0), (-1, -1)], 0), ([(-6, -9), (-6, -8)], 1), ([(-6, -8)], 1),
+    ([(-5, -7), (0, 0)], nil),
+  ])
+  func idsAtTheEdgesOfTheOrder(_ deltas: [(Int, Int)], _ written: Int?) {
+    let value: [ListpackElement] = [.string(utf8("v"))]
+    // From the master ID 5-7: -7 is sequence 0, -6/-8 the largest ID, -5/-7 0-0.
+    let entries: [Entry] = deltas.map { (2, Int64($0.0), Int64($0.1), false, value) }
+    let node = Self.node(masterFields: [.string(utf8("f"))], entries: entries)
+    let image = Self.image([(Self.id(5, 7), node)], length: UInt64(entries.count))
+    let whole = Self.expectSame(image)
+    if let written { #expect(whole == written) }
+  }
+
+  /// A first entry that is deleted, and a node whose first entry is the one before's last:
+  /// its first ID read ahead all the same, and the second node left to the events.
+  @Test func firstEntryDeletedOrRepeated() {
+    let value: [ListpackElement] = [.string(utf8("v"))]
+    let deletedFirst = Self.node(
+      masterFields: [.string(utf8("f"))],
+      entries: [(3, 0, 0, false, value), (2, 0, 1, false, value)])
+    let repeated = Self.node(
+      masterFields: [.string(utf8("f"))], entries: [(2, 0, 1, false, value)])
+    let image = Self.image([(Self.id(5, 0), deletedFirst), (Self.id(5, 0), repeated)], length: 2)
+    #expect(Self.expectSame(image) == 1)
+  }
+
   /// Every byte of a node flipped two ways, and the node cut every 7 bytes: the same
   /// text, warnings and error both ways.
   @Test func damageAnywhere() throws {
