@@ -51,28 +51,42 @@ enum DecimalText {
   }
 
   /// Writes `value` in decimal at `out` (room for 20 bytes) and returns how many bytes it
-  /// wrote. Below 10^16, without a loop: each half of eight digits is one word
-  /// (``eightDigits(_:)``), the leading zeros of the first shifted out, stored whole (the
-  /// second overwrites what the first stored past its digits).
+  /// wrote. Below 10^16, without a loop or a digit count: each half of eight digits is one
+  /// word (``eightDigits(_:)``), the leading zeros of the first shifted out
+  /// (``leadingZeros(_:)``), stored whole (the second overwrites what the first stored past
+  /// its digits).
   @inline(__always)
   @unsafe static func write(unsigned value: UInt64, to out: UnsafeMutableRawPointer) -> Int {
-    let digits = digitCount(value)
     if value < 100_000_000 {
+      let word = eightDigits(value)
+      let zeros = leadingZeros(word)
       unsafe out.storeBytes(
-        of: (eightDigits(value) &>> UInt64((8 &- digits) &* 8)).littleEndian, as: UInt64.self)
-    } else if value < 10_000_000_000_000_000 {
+        of: (word &>> UInt64(zeros &* 8)).littleEndian, as: UInt64.self)
+      return 8 &- zeros
+    }
+    if value < 10_000_000_000_000_000 {
       let high = value / 100_000_000
-      let highDigits = digits &- 8
+      let highWord = eightDigits(high)
+      let highDigits = 8 &- leadingZeros(highWord)
       unsafe out.storeBytes(
-        of: (eightDigits(high) &>> UInt64((8 &- highDigits) &* 8)).littleEndian,
-        as: UInt64.self)
+        of: (highWord &>> UInt64((8 &- highDigits) &* 8)).littleEndian, as: UInt64.self)
       unsafe out.storeBytes(
         of: eightDigits(value &- high &* 100_000_000).littleEndian, toByteOffset: highDigits,
         as: UInt64.self)
-    } else {
-      unsafe writeDigits(value, count: digits, to: out)
+      return highDigits &+ 8
     }
+    let digits = digitCount(value)
+    unsafe writeDigits(value, count: digits, to: out)
     return digits
+  }
+
+  /// How many of the eight digits of `word` (``eightDigits(_:)``) before its last are
+  /// zeros: the zero bytes at its low end once the digits' `0` is taken off, the last
+  /// digit's byte counted as not zero (so 0 keeps one digit). A bit scan where a digit
+  /// count took a table and a comparison whose outcome varies with every value.
+  @inline(__always)
+  static func leadingZeros(_ word: UInt64) -> Int {
+    ((word ^ 0x3030_3030_3030_3030) | 1 &<< 56).trailingZeroBitCount &>> 3
   }
 
   /// The eight decimal digits of `value` (below 10^8, zeros in front) as ASCII, the first
