@@ -35,6 +35,14 @@ extension MemoryEstimator {
   /// The largest buffer kept beyond ``collectedReportCount``, so that the spares stay small.
   static var spareNameCapacity: Int { 256 }
 
+  /// The most stream nodes taken before they are queued on the worker, all at once: queued
+  /// one by one, each took the worker's lock and its reference (whose count shares a cache
+  /// line with what the worker writes), 2 % of the parse's cycles on `streams.rdb`.
+  static var stagedNodeLimit: Int { 16 }
+  /// The most bytes of the input the staged nodes span, far less than
+  /// ``ByteSource``'s release lag: their pages are kept (``ReleaseHold``) only once queued.
+  static var stagedSpanLimit: Int { 256 << 10 }
+
   public static var measuresPackedBlobsAside: Bool { needsPackedElementLengths }
 
   public mutating func takesPackedBlobAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool {
@@ -45,7 +53,7 @@ extension MemoryEstimator {
     // A stream's node is pushed whoever walks it, and the push takes the worker's count: asked
     // here as well, the parser took the worker's lock twice for each node it walked.
     if aside.inStreamNodes { return false }
-    worker.collect(&aside.outcome)
+    worker.push(&aside.staged, taking: &aside.outcome)
     try takeOutcome()
     return aside.outcome.queued < PackedBlobWorker.queueLimit
   }
@@ -72,7 +80,7 @@ extension MemoryEstimator {
       return false
     }
     if aside.outcome.queued >= PackedBlobWorker.queueLimit {
-      worker.collect(&aside.outcome)
+      worker.push(&aside.staged, taking: &aside.outcome)
       try takeOutcome()
     }
     guard aside.outcome.queued < PackedBlobWorker.hashTableQueueLimit else { return false }
@@ -96,19 +104,43 @@ extension MemoryEstimator {
   }
 
   public mutating func packedBlobAside(_ blob: PackedBlobAside) throws(RDBError) {
-    guard let worker = aside.worker else { return }
+    guard aside.worker != nil else { return }
     if blob.isStreamPart, aside.outcome.queued >= PackedBlobWorker.streamQueueLimit {
       // A stream's nodes are queued even when the queue is full (those the parser walked,
       // summed up): past this many, the parse waits for the worker.
-      worker.wait(below: PackedBlobWorker.queueLimit, taking: &aside.outcome)
-      try takeOutcome()
+      try waitForWorker(below: PackedBlobWorker.queueLimit)
     }
-    if case .end = blob.stream { aside.inStreamNodes = false }
-    worker.push(
-      PackedBlobWorker.Job(blob: blob, report: aside.base + aside.reports.count),
-      taking: &aside.outcome)
+    aside.staged.append(PackedBlobWorker.Job(blob: blob, report: aside.base + aside.reports.count))
+    aside.outcome.queued += 1
     aside.keyBlobs += 1
     aside.blobsTaken += 1
+    switch blob.stream {
+    case .node, .walked:
+      if aside.staged.count < Self.stagedNodeLimit,
+        blob.origin + blob.bytes.count - aside.staged[0].blob.origin < Self.stagedSpanLimit
+      {
+        return
+      }
+    default:
+      break
+    }
+    if case .end = blob.stream { aside.inStreamNodes = false }
+    try handOver()
+  }
+
+  /// Queues the staged blobs on the worker and takes what it measured so far.
+  private mutating func handOver() throws(RDBError) {
+    guard let worker = aside.worker else { return }
+    worker.push(&aside.staged, taking: &aside.outcome)
+    try takeOutcome()
+  }
+
+  /// Queues the staged blobs, waits until fewer than `count` are queued (or one is found
+  /// damaged, or none are left with `count` 1) and takes what the worker measured.
+  private mutating func waitForWorker(below count: Int) throws(RDBError) {
+    guard let worker = aside.worker else { return }
+    worker.push(&aside.staged, taking: &aside.outcome)
+    worker.wait(below: count, taking: &aside.outcome)
     try takeOutcome()
   }
 
@@ -118,15 +150,14 @@ extension MemoryEstimator {
       worker.stop()
       aside.worker = nil
     }
-    worker.drain(&aside.outcome)
-    try takeOutcome()
+    try waitForWorker(below: 1)
     return aside.warnings
   }
 
   /// Passes `report` to the consumer, or holds it (and those after it) until its blobs are
   /// measured.
-  mutating func deliverAside(_ report: KeyMemoryReport) throws(RDBError) {
-    guard let worker = aside.worker, aside.keyBlobs > 0 || aside.first < aside.reports.count
+  mutating func deliverAside(_ report: consuming KeyMemoryReport) throws(RDBError) {
+    guard aside.worker != nil, aside.keyBlobs > 0 || aside.first < aside.reports.count
     else { return try consumer.consume(report) }
     aside.reports.append(report)
     aside.waiting.append(aside.keyBlobs)
@@ -136,11 +167,9 @@ extension MemoryEstimator {
     if let spare = aside.spareNames.popLast() { key = spare }
     let held = aside.reports.count - aside.first
     if held > Self.pendingReportLimit {
-      worker.drain(&aside.outcome)
-      try takeOutcome()
+      try waitForWorker(below: 1)
     } else if held % Self.collectedReportCount == 0 {
-      worker.collect(&aside.outcome)
-      try takeOutcome()
+      try handOver()
     }
   }
 
@@ -272,4 +301,7 @@ struct AsideReports {
   var takesHashTable = false
   /// Whether the current key is a stream whose nodes all go to the worker, until its end.
   var inStreamNodes = false
+  /// A stream's nodes taken and not yet queued on the worker
+  /// (``MemoryEstimator/stagedNodeLimit``), counted in ``outcome``'s queued blobs.
+  var staged: [PackedBlobWorker.Job] = []
 }

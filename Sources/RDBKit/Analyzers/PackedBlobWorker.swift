@@ -7,12 +7,11 @@ import Darwin
 /// Measures ``PackedBlobAside`` blobs on a thread of its own while the parsing thread reads on
 /// (``MemoryEstimator/measuresOnSecondCore``).
 ///
-/// The parsing thread queues blobs (``push(_:taking:)``); the thread takes the whole queue at
+/// The parsing thread queues blobs a few at a time (``push(_:taking:)``); the thread takes the whole queue at
 /// once, measures its blobs oldest first, hands their results back ``publishCount`` at a
 /// time, stops at the first that is damaged, and sleeps when the queue is empty: one take of
 /// the lock for many blobs, where a take before and after each blob kept the parsing thread
-/// waiting for it. Each push or ``collect(_:)`` takes the results handed back so far, in
-/// queue order. The queue is guarded by the condition of a ``ReleaseHold``, where the thread
+/// waiting for it. Each push takes the results handed back so far, in queue order. The queue is guarded by the condition of a ``ReleaseHold``, where the thread
 /// also keeps the offset of the oldest blob it has yet to finish: a mapped file's pages from
 /// there on are not released, and a parse that reads more than ``ReleaseHold/lag`` past it
 /// waits at its next 1 MiB step, even inside a large hash table where no blob is pushed. So
@@ -106,15 +105,16 @@ import Darwin
   /// The blobs not yet measured; the caller holds the lock.
   private var unfinished: Int { jobs.count &+ taken }
 
-  /// Queues `job` and takes the results measured so far into `outcome`. After a damaged
-  /// blob (``Outcome/failure``) nothing more is queued.
-  func push(_ job: Job, taking outcome: inout Outcome) {
+  /// Queues `staged`, oldest first, leaving it empty, and takes the results measured so far
+  /// into `outcome`. After a damaged blob (``Outcome/failure``) nothing more is queued.
+  func push(_ staged: inout [Job], taking outcome: inout Outcome) {
     hold.condition.lock()
     defer { hold.condition.unlock() }
     take(&outcome)
-    guard failure == nil else { return }
-    if unfinished == 0 { hold.move(to: job.blob.origin) }
-    jobs.append(job)
+    defer { staged.removeAll(keepingCapacity: true) }
+    guard failure == nil, let first = staged.first else { return }
+    if unfinished == 0 { hold.move(to: first.blob.origin) }
+    jobs.append(contentsOf: staged)
     outcome.queued = unfinished
     // A sleeping thread is woken for a few blobs at once: a wake-up per blob cost the
     // parsing thread a system call and a context switch each.
@@ -133,19 +133,6 @@ import Darwin
     }
     hold.parserWaits = false
     take(&outcome)
-  }
-
-  /// Takes the results measured so far into `outcome`, without waiting.
-  func collect(_ outcome: inout Outcome) {
-    hold.condition.lock()
-    defer { hold.condition.unlock() }
-    take(&outcome)
-  }
-
-  /// Waits until every blob queued is measured (or one is found damaged), then takes the
-  /// results into `outcome`.
-  func drain(_ outcome: inout Outcome) {
-    wait(below: 1, taking: &outcome)
   }
 
   /// Ends the thread, once it has finished the blobs it is measuring between two takes of
@@ -188,7 +175,7 @@ import Darwin
     condition.lock()
     while !stopping {
       // Asleep once the queue is empty, until ``wakeCount`` blobs are queued or the parser
-      // waits for them (``drain(_:)``, ``ReleaseHold/floor(at:)``).
+      // waits for them (``wait(below:taking:)``, ``ReleaseHold/floor(at:)``).
       guard !jobs.isEmpty, failure == nil else {
         sleeps = true
         condition.wait()

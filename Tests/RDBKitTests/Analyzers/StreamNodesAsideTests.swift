@@ -218,6 +218,34 @@ extension PackedBlobAsideTests {
 }
 
 extension PackedBlobAsideTests {
+  /// Streams of more nodes than are staged before they are queued on the worker
+  /// (``MemoryEstimator/stagedNodeLimit``), some spanning more than
+  /// ``MemoryEstimator/stagedSpanLimit`` bytes, over a mapped file whose pages are released:
+  /// the same reports and warnings, nothing left staged, and no node read from a released page.
+  @Test func stagedNodesAgree() throws {
+    let bytes = StreamNodesAsideTests.image(
+      streams: 60, entries: 120, compressEvery: 4, nodes: { $0 % 3 == 0 ? 120 : 15 + $0 % 4 })
+    #expect(bytes.count > 8 << 20)
+    let path = FileManager.default.temporaryDirectory
+      .appendingPathComponent("stream-staged-\(UUID().uuidString).rdb").path
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var own = MemoryEstimator(consumer: MeasuredStreamRows())
+    let expected = try RDBParser().parse(path: path, into: &own)
+    var aside = MemoryEstimator(consumer: MeasuredStreamRows())
+    aside.measuresOnSecondCore = true
+    let summary = try RDBParser().parse(path: path, into: &aside)
+    #expect(aside.consumer.reports.count == own.consumer.reports.count)
+    #expect(aside.consumer.reports == own.consumer.reports)
+    #expect(summary.warnings == expected.warnings)
+    #expect(aside.aside.staged.isEmpty)
+    let hold = try #require(aside.aside.hold)
+    #expect(hold.released > 0)
+    #expect(hold.readsBehindRelease == 0)
+  }
+}
+
+extension PackedBlobAsideTests {
   /// Hundreds of string keys behind each stream, held while a slowed worker measures its
   /// nodes, for a consumer that keeps no report (as `rdbtool memory`'s writer): the passed
   /// reports' name buffers serve the keys that follow, more than
