@@ -123,6 +123,26 @@ extension StreamNodeWriter {
       return true
     }
 
+    /// The longest text ``copyShortText(_:to:)`` copies: two words. When every text is this
+    /// short, each takes at most two words of the room, so the last one's two words are in it.
+    static let shortText = 16
+
+    /// Copies the text before the `index`th master field's value (laid out, and every text
+    /// at most ``shortText`` bytes) to `out` as two words, without a loop, and returns its
+    /// length. What the words hold past the text (its padding, the next text's first bytes)
+    /// lands in room reserved past it, up to 11 bytes, and is never counted.
+    @inline(__always)
+    @unsafe func copyShortText(_ index: Int, to out: UnsafeMutableRawPointer) -> Int {
+      let slot = 2 &* Self.pairsBytes &+ index &* 4
+      let offset = unsafe Int(room.load(fromByteOffset: slot, as: UInt16.self))
+      unsafe out.storeBytes(
+        of: room.load(fromByteOffset: offset, as: UInt64.self), as: UInt64.self)
+      unsafe out.storeBytes(
+        of: room.load(fromByteOffset: offset &+ 8, as: UInt64.self), toByteOffset: 8,
+        as: UInt64.self)
+      return unsafe Int(room.load(fromByteOffset: slot &+ 2, as: UInt16.self))
+    }
+
     /// Copies the text before the `index`th master field's value (laid out) to `out`, a word
     /// at a time (up to 7 bytes past it), and returns its length.
     @inline(__always)

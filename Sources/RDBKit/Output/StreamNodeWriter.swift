@@ -113,6 +113,7 @@
       firstID = first
     }
     var text = Text(output)
+    let shortTexts = names.longestText <= FieldNames.shortText
     var written = entries
     var remaining = total
     // The master entry's elements: the counts, the names and the 0 that closes them.
@@ -146,7 +147,8 @@
             StreamID(milliseconds: id.0, sequence: id.1), first: written == 0, at: text.cursor))
         written &+= 1
         guard
-          unsafe writeFields(fieldCount, own: !sameFields, reader: &reader, text: &text)
+          unsafe writeFields(
+            fieldCount, own: !sameFields, shortTexts: shortTexts, reader: &reader, text: &text)
         else { return nil }
       }
       let expected = sameFields ? fieldCount &+ 3 : fieldCount &* 2 &+ 4
@@ -164,16 +166,21 @@
   }
 
   /// Writes the `count` fields of an entry and closes it: its own names and values when
-  /// `own`, else the master fields' texts (when laid out) or names, each before its value.
+  /// `own`, else the master fields' texts (when laid out; two words each when
+  /// `shortTexts`, every text then at most ``FieldNames/shortText`` bytes) or names, each
+  /// before its value.
   /// False when a name is an integer, not plain ASCII or written twice, or an element is
   /// not read.
   @inline(__always)
   @unsafe private func writeFields(
-    _ count: Int, own: Bool, reader: inout Reader, text: inout Text
+    _ count: Int, own: Bool, shortTexts: Bool, reader: inout Reader, text: inout Text
   ) -> Bool {
     let byText = !own && names.textsLaidOut
     for index in 0..<count {
-      if byText {
+      if byText, shortTexts {
+        text.reserve(FieldNames.shortText)
+        text.advance(by: unsafe names.copyShortText(index, to: text.cursor))
+      } else if byText {
         text.reserve(names.longestText &+ 8)
         text.advance(by: unsafe names.copyText(index, to: text.cursor))
       } else {

@@ -49,6 +49,16 @@ import Testing
     #expect(Helpers.expectSame(image) == 1)
   }
 
+  /// The most master names, each of 1 to 11 bytes (texts of 6 to 16, each copied as two
+  /// words), so that the last text's two words are at the far end of the texts laid out:
+  /// written whole, as the events write them.
+  @Test(arguments: [1, 3, 4, 11])
+  func mostMasterNamesOfShortTexts(length: Int) {
+    let names = (0..<StreamNodeWriter.mostFields).map { Self.name($0, length: length) }
+    let image = Helpers.image([(Helpers.id(1, 0), Self.node(names: names))], length: 14)
+    #expect(Helpers.expectSame(image) == 1)
+  }
+
   /// A master name to escape, or not ASCII, even when only deleted entries or entries with
   /// their own fields follow: left to the events, which write it.
   @Test(arguments: [Array("us\"er".utf8), Array("caf\u{E9}".utf8), [0x61, 0x5C], [0xFF]])
