@@ -7,11 +7,12 @@ import Darwin
 /// Measures ``PackedBlobAside`` blobs on a thread of its own while the parsing thread reads on
 /// (``MemoryEstimator/measuresOnSecondCore``).
 ///
-/// The parsing thread queues blobs a few at a time (``push(_:taking:)``); the thread takes the whole queue at
-/// once, measures its blobs oldest first, hands their results back ``publishCount`` at a
-/// time, stops at the first that is damaged, and sleeps when the queue is empty: one take of
-/// the lock for many blobs, where a take before and after each blob kept the parsing thread
-/// waiting for it. Each push takes the results handed back so far, in queue order. The queue is guarded by the condition of a ``ReleaseHold``, where the thread
+/// The parsing thread queues blobs a few at a time (``push(_:taking:)``); the thread takes
+/// the whole queue at once, measures its blobs oldest first, hands their results back
+/// ``publishCount`` at a time, stops at the first that is damaged, and sleeps when the queue
+/// is empty: one take of the lock for many blobs, where a take before and after each blob
+/// kept the parsing thread waiting for it. Each push takes the results handed back so far,
+/// in queue order. The queue is guarded by the condition of a ``ReleaseHold``, where the thread
 /// also keeps the offset of the oldest blob it has yet to finish: a mapped file's pages from
 /// there on are not released, and a parse that reads more than ``ReleaseHold/lag`` past it
 /// waits at its next 1 MiB step, even inside a large hash table where no blob is pushed. So
@@ -52,8 +53,9 @@ import Darwin
   /// The most blobs queued: past it, the parser measures a blob itself, so that the two
   /// threads share the work when the worker is the slower.
   static let queueLimit = 512
-  /// The most blobs queued while a stream's nodes are (``MemoryEstimator/takesStreamNodesAside(releaseHold:)``):
-  /// past it, the parse waits for the worker.
+  /// The most blobs queued while a stream's nodes are
+  /// (``MemoryEstimator/takesStreamNodesAside(releaseHold:)``): past it, the parse waits for
+  /// the worker.
   static let streamQueueLimit = 4 * queueLimit
   /// The most blobs queued when the parser hands a hash table over
   /// (``MemoryEstimator/takesHashTableAside(count:releaseHold:)``): past it, the parser reads

@@ -90,9 +90,10 @@ enum DecimalText {
   }
 
   /// The eight decimal digits of `value` (below 10^8, zeros in front) as ASCII, the first
-  /// digit in the lowest byte (stored little-endian, in memory order): split in two halves of four digits, each in two pairs, each in
-  /// two digits, every step on all the parts of one word at once (a multiplication and a
-  /// shift divide each part by 100 or 10 exactly in its range).
+  /// digit in the lowest byte (stored little-endian, in memory order): split in two halves of
+  /// four digits, each in two pairs, each in two digits, every step on all the parts of one
+  /// word at once (a multiplication and a shift divide each part by 100 or 10 exactly in its
+  /// range).
   @inline(__always)
   static func eightDigits(_ value: UInt64) -> UInt64 {
     let high = value / 10000

@@ -39,9 +39,9 @@ import Darwin
 /// A batch that fails to parse (damage the step over a value cannot see) or a failure of the
 /// parse inside a copied record stop it: ``resumeOffset`` then says where the first record the
 /// output does not hold starts (those before are written, whole and in order), and the caller
-/// parses the file again from there (``JSONLinesWriter/resumeOffset``), so that damage is written and reported as one parse
-/// does. Any other failure of the parse leaves the output as one parse leaves it once
-/// ``settle()`` has written the batches before it.
+/// parses the file again from there (``JSONLinesWriter/resumeOffset``), so that damage is
+/// written and reported as one parse does. Any other failure of the parse leaves the output
+/// as one parse leaves it once ``settle()`` has written the batches before it.
 @safe public final class JSONLinesBatcher: @unchecked Sendable {
   /// A batch is handed over once its records reach this many bytes.
   let batchBytes: Int

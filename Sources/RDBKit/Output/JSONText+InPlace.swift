@@ -52,7 +52,6 @@ extension JSONText {
   @unsafe static func storeEscaped(
     _ bytes: UnsafeRawBufferPointer, lossless: Bool, at out: UnsafeMutableRawPointer
   ) -> Int {
-    let hex = unsafe UnsafeRawPointer(hexText.utf8Start)
     unsafe out.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
     var position = 1
     var index = 0
@@ -85,12 +84,7 @@ extension JSONText {
           // `\\x` and the byte's two hex digits: `\xHH` with its backslash escaped.
           unsafe out.storeBytes(
             of: (0x785C_5C as UInt32).littleEndian, toByteOffset: position, as: UInt32.self)
-          unsafe out.storeBytes(
-            of: hex.load(fromByteOffset: Int(byte >> 4), as: UInt8.self),
-            toByteOffset: position &+ 3, as: UInt8.self)
-          unsafe out.storeBytes(
-            of: hex.load(fromByteOffset: Int(byte & 15), as: UInt8.self),
-            toByteOffset: position &+ 4, as: UInt8.self)
+          unsafe storeHexDigits(of: byte, at: out + (position &+ 3))
           index &+= 1
           position &+= 5
         }
@@ -116,12 +110,7 @@ extension JSONText {
         // `\u00` and the byte's two hex digits.
         unsafe out.storeBytes(
           of: (0x3030_755C as UInt32).littleEndian, toByteOffset: position, as: UInt32.self)
-        unsafe out.storeBytes(
-          of: hex.load(fromByteOffset: Int(byte >> 4), as: UInt8.self),
-          toByteOffset: position &+ 4, as: UInt8.self)
-        unsafe out.storeBytes(
-          of: hex.load(fromByteOffset: Int(byte & 15), as: UInt8.self),
-          toByteOffset: position &+ 5, as: UInt8.self)
+        unsafe storeHexDigits(of: byte, at: out + (position &+ 4))
         position &+= 6
         continue
       default:
@@ -135,6 +124,17 @@ extension JSONText {
     }
     unsafe out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: position, as: UInt8.self)
     return position &+ 1
+  }
+
+  /// Stores the two hex digits of `byte` (``hexText``) at `out`.
+  @inline(__always)
+  @unsafe private static func storeHexDigits(of byte: UInt8, at out: UnsafeMutableRawPointer) {
+    let hex = unsafe UnsafeRawPointer(hexText.utf8Start)
+    unsafe out.storeBytes(
+      of: hex.load(fromByteOffset: Int(byte >> 4), as: UInt8.self), as: UInt8.self)
+    unsafe out.storeBytes(
+      of: hex.load(fromByteOffset: Int(byte & 15), as: UInt8.self), toByteOffset: 1,
+      as: UInt8.self)
   }
 
   /// The hex digits of the escapes, lowercase.
