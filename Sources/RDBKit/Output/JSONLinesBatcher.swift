@@ -62,10 +62,10 @@ import Darwin
   /// to hand over the next (`dump` of `streams` into `cat`, 1.30 s against 1.09, A B B A).
   /// The third only for records of ``thirdSlotBytes`` in all (see ``hasRoom(for:)``).
   static let slotCount = 3
-  /// The most bytes of records the batches out hold with the third slot in use: three
+  /// The most bytes of records the batches out hold with the third slot in use: 4 MiB, three
   /// streams of 1 MB, but not a third large record beside two (`dump` of `aggregates` with
   /// another process busy on a core: peak RSS 51-63 MiB without this bound, 51-59 with it).
-  static let thirdSlotBytes = 4 << 20
+  let thirdSlotBytes: Int
   /// Text held behind batches beyond this waits for them.
   static let heldBytes = 1 << 20
   /// The average record size (bytes, over the last ``stretchBytes`` of the file) under which
@@ -141,15 +141,18 @@ import Darwin
   ) {
     unsafe self.init(
       output: output, style: style, base: base, batchBytes: 1 << 18, largeRecord: 1 << 19,
-      largestHandedRecord: 1 << 22, smallestRecord: 192, sampleKeys: 16)
+      largestHandedRecord: 1 << 22, smallestRecord: 192, sampleKeys: 16,
+      thirdSlotBytes: 4 << 20)
   }
 
   /// A batcher with its sizes given (tests: batches of one record, every record batched).
   @unsafe init?(
     output: OutputBuffer, style: ByteStringStyle, base: UnsafeRawPointer, batchBytes: Int,
-    largeRecord: Int, largestHandedRecord: Int, smallestRecord: Int, sampleKeys: Int
+    largeRecord: Int, largestHandedRecord: Int, smallestRecord: Int, sampleKeys: Int,
+    thirdSlotBytes: Int
   ) {
     self.sampleKeys = sampleKeys
+    self.thirdSlotBytes = thirdSlotBytes
     self.batchBytes = batchBytes
     self.largeRecord = largeRecord
     self.largestHandedRecord = largestHandedRecord
@@ -353,7 +356,7 @@ import Darwin
     guard batchesOut < Self.slotCount else { return false }
     var held = bytes
     for index in 0..<batchesOut { held &+= slots[(oldest &+ index) % Self.slotCount].input.count }
-    return held <= Self.thirdSlotBytes
+    return held <= thirdSlotBytes
   }
 
   /// Hands the batch being filled over once a slot is free (``freeSlot()``).
@@ -388,6 +391,7 @@ import Darwin
 
   /// Hands the batch to the thread, with the text held before it.
   private func submit() {
+    assert(hasRoom(for: batch.count), "a batch handed over without room")
     batch.append(Opcode.endOfFile.rawValue)
     if hasChecksum { batch.append(contentsOf: repeatElement(0, count: 8)) }
     let slot = slots[(oldest &+ batchesOut) % Self.slotCount]

@@ -76,7 +76,8 @@ import Testing
   /// slowly.
   private func batched(
     _ bytes: [UInt8], style: ByteStringStyle, batchBytes: Int, largeRecord: Int,
-    largestHandedRecord: Int, smallestRecord: Int = 0, throughSlowPipe: Bool = false
+    largestHandedRecord: Int, smallestRecord: Int = 0, thirdSlotBytes: Int = 4 << 20,
+    throughSlowPipe: Bool = false
   ) throws -> (text: [UInt8], error: String?) {
     var message: String?
     let write = throughSlowPipe ? writtenThroughSlowPipe : written
@@ -87,7 +88,7 @@ import Testing
           unsafe JSONLinesBatcher(
             output: output, style: style, base: base, batchBytes: batchBytes,
             largeRecord: largeRecord, largestHandedRecord: largestHandedRecord,
-            smallestRecord: smallestRecord, sampleKeys: 1))
+            smallestRecord: smallestRecord, sampleKeys: 1, thirdSlotBytes: thirdSlotBytes))
         var writer = JSONLinesWriter(output: output, style: style)
         writer.batch(with: batcher)
         var failure: RDBError?
@@ -244,6 +245,25 @@ import Testing
           largestHandedRecord: 1 << 20, throughSlowPipe: true)
         #expect(got.text == expected.text, "\(input.count) bytes, batches of \(batchBytes)")
         #expect(got.error == expected.error, "\(input.count) bytes, batches of \(batchBytes)")
+      }
+    }
+  }
+
+  /// The third batch out only while the batches out hold at most `thirdSlotBytes` of records:
+  /// with a bound below most records, a large record is decoded by the parse or waits for
+  /// room, and a batch waits for more than one batch out to be written. The text is one
+  /// parse's, whole and in order, and cut or with a byte flipped, so are the text and the error.
+  @Test func thirdBatchOnlyWithinItsBound() throws {
+    let streams = withDamage(StreamNodesAsideTests.image(streams: 30), places: 3)
+    let strings = stringImage([100, 3_000, 20_000, 50, 7_000, 40_000, 10, 20, 15_000, 9_000])
+    for input in streams + withDamage(strings, places: 3) {
+      let expected = try oneParse(input, style: .utf8)
+      for thirdSlotBytes in [0, 5_000, 60_000] {
+        let got = try batched(
+          input, style: .utf8, batchBytes: 1, largeRecord: 256, largestHandedRecord: 1 << 20,
+          thirdSlotBytes: thirdSlotBytes, throughSlowPipe: true)
+        #expect(got.text == expected.text, "\(input.count) bytes, bound \(thirdSlotBytes)")
+        #expect(got.error == expected.error, "\(input.count) bytes, bound \(thirdSlotBytes)")
       }
     }
   }
