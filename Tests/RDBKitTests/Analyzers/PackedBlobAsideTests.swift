@@ -60,9 +60,7 @@ import Testing
   @Test func slowWorkerKeepsItsPagesHeld() throws {
     let bytes = Self.image(keys: 24_000, hashTableEvery: 8000)
     #expect(bytes.count > 16 << 20)
-    let path = FileManager.default.temporaryDirectory
-      .appendingPathComponent("aside-\(UUID().uuidString).rdb").path
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    let path = try TemporaryImage.write(bytes, prefix: "aside").path
     defer { try? FileManager.default.removeItem(atPath: path) }
     var own = MemoryEstimator(consumer: MeasuredRows())
     try RDBParser().parse(path: path, into: &own)

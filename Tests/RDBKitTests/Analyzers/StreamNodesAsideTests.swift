@@ -196,9 +196,7 @@ extension PackedBlobAsideTests {
   @Test func slowWorkerOnStreams() throws {
     let bytes = StreamNodesAsideTests.image(streams: 1500, entries: 120)
     #expect(bytes.count > 16 << 20)
-    let path = FileManager.default.temporaryDirectory
-      .appendingPathComponent("stream-aside-\(UUID().uuidString).rdb").path
-    #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+    let path = try TemporaryImage.write(bytes, prefix: "stream-aside").path
     defer { try? FileManager.default.removeItem(atPath: path) }
     var own = MemoryEstimator(consumer: MeasuredStreamRows())
     let expected = try RDBParser().parse(path: path, into: &own)
@@ -226,9 +224,7 @@ extension PackedBlobAsideTests {
     let bytes = StreamNodesAsideTests.image(
       streams: 60, entries: 120, compressEvery: 4, nodes: { $0 % 3 == 0 ? 120 : 15 + $0 % 4 })
     #expect(bytes.count > 8 << 20)
-    let path = FileManager.default.temporaryDirectory
-      .appendingPathComponent("stream-staged-\(UUID().uuidString).rdb").path
-    #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+    let path = try TemporaryImage.write(bytes, prefix: "stream-staged").path
     defer { try? FileManager.default.removeItem(atPath: path) }
     var own = MemoryEstimator(consumer: MeasuredStreamRows())
     let expected = try RDBParser().parse(path: path, into: &own)

@@ -11,15 +11,11 @@ import Testing
   /// The values tried: random bytes, and each marked byte in the middle of plain text, at
   /// every length.
   static let values: [[UInt8]] = {
-    var seed: UInt64 = 0x2545_F491_4F6C_DD1D
+    var random = SeededBytes(state: 0x2545_F491_4F6C_DD1D)
     var values: [[UInt8]] = (0...255).map { [UInt8($0)] }
     for length in Array(0...70) + [1023, 1024, 1025] {
       let plain = Array(repeating: UInt8(ascii: "a"), count: length)
-      values.append(
-        (0..<length).map { _ in
-          seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-          return UInt8(truncatingIfNeeded: seed >> 56)
-        })
+      values.append(random.next(length))
       guard length > 0 else { continue }
       for byte: UInt8 in [0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xED, 0xFF] {
         var value = plain

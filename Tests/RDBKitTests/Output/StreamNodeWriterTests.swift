@@ -190,16 +190,12 @@ import Testing
   /// character, UTF-8 beyond ASCII, not UTF-8 (cut short, stray bytes, random), so that the
   /// room's end falls everywhere among them. The same bytes as the events, in every style.
   @Test func valuesToEscapeOrEncodeAtEveryLength() {
-    var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var random = SeededBytes(state: 0x9E37_79B9_7F4A_7C15)
     func values(ofLengths lengths: [Int]) -> [ListpackElement] {
       var values: [[UInt8]] = []
       for length in lengths {
         let plain = Array(repeating: UInt8(ascii: "a"), count: length)
-        values.append(
-          (0..<length).map { _ in
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return UInt8(truncatingIfNeeded: seed >> 56)
-          })
+        values.append(random.next(length))
         guard length > 0 else { continue }
         for byte: UInt8 in [0x22, 0x5C, 0x0A, 0x01, 0x1F, 0x09, 0x0D, 0x7F, 0xC3, 0xFF, 0x80] {
           var value = plain
