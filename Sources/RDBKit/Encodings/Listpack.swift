@@ -71,48 +71,31 @@
       guard size <= end &- start else { throw fail("string runs past the end") }
       element = unsafe PackedElement(
         string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 1..<start &+ size]))
-    } else if first < 0xE0 {
-      guard 2 <= end &- start else { throw fail("integer runs past the end") }
-      let raw = unsafe (Int64(first & 0x1F) << 8) | Int64(bytes[start &+ 1])
-      element = PackedElement(integer: raw >= 4096 ? raw &- 8192 : raw)
-      size = 2
-    } else if first < 0xF0 {
+    } else if first & 0xF0 == 0xE0 {
       guard 2 <= end &- start else { throw fail("string header runs past the end") }
       let length = unsafe (Int(first & 0x0F) << 8) | Int(bytes[start &+ 1])
       size = 2 &+ length
       guard size <= end &- start else { throw fail("string runs past the end") }
       element = unsafe PackedElement(
         string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 2..<start &+ size]))
+    } else if first == 0xF0 {
+      guard 5 <= end &- start else { throw fail("string header runs past the end") }
+      let length = unsafe Int(bytes.littleEndian(at: start &+ 1, as: UInt32.self))
+      guard length <= end &- start &- 5 else { throw fail("string runs past the end") }
+      size = 5 &+ length
+      element = unsafe PackedElement(
+        string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 5..<start &+ size]))
     } else {
-      switch first {
-      case 0xF0:
-        guard 5 <= end &- start else { throw fail("string header runs past the end") }
-        let length = unsafe Int(bytes.littleEndian(at: start &+ 1, as: UInt32.self))
-        guard length <= end &- start &- 5 else { throw fail("string runs past the end") }
-        size = 5 &+ length
-        element = unsafe PackedElement(
-          string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 5..<start &+ size]))
-      case 0xF1:
-        size = 3
-        guard size <= end &- start else { throw fail("integer runs past the end") }
-        element = PackedElement(
-          integer: Int64(unsafe bytes.littleEndian(at: start &+ 1, as: Int16.self)))
-      case 0xF2:
-        size = 4
-        guard size <= end &- start else { throw fail("integer runs past the end") }
-        element = PackedElement(integer: unsafe Self.int24(bytes, at: start &+ 1))
-      case 0xF3:
-        size = 5
-        guard size <= end &- start else { throw fail("integer runs past the end") }
-        element = PackedElement(
-          integer: Int64(unsafe bytes.littleEndian(at: start &+ 1, as: Int32.self)))
-      case 0xF4:
-        size = 9
-        guard size <= end &- start else { throw fail("integer runs past the end") }
-        element = PackedElement(integer: unsafe bytes.littleEndian(at: start &+ 1, as: Int64.self))
-      default:
-        throw fail("invalid encoding byte 0x\(String(first, radix: 16))")
+      let value: Int64
+      (size, value) = unsafe Self.integerElement(
+        bytes.baseAddress.unsafelyUnwrapped, start, first, end)
+      guard size > 0 else {
+        guard first <= 0xF4 else {
+          throw fail("invalid encoding byte 0x\(String(first, radix: 16))")
+        }
+        throw fail("integer runs past the end")
       }
+      element = PackedElement(integer: value)
     }
     // Most elements are under 128 bytes: their backlen is one byte, the size itself.
     if size < 128, size < end &- start,
@@ -197,34 +180,12 @@
       guard size < left else { return nil }
       element = unsafe PackedElement(
         string: UnsafeRawBufferPointer(rebasing: bytes[start &+ 1..<start &+ size]))
-    } else if first < 0xE0 {
-      size = 2
-      guard size < left else { return nil }
-      let raw = unsafe (Int64(first & 0x1F) << 8) | Int64(bytes[start &+ 1])
-      element = PackedElement(integer: raw >= 4096 ? raw &- 8192 : raw)
     } else {
-      switch first {
-      case 0xF1:
-        size = 3
-        guard size < left else { return nil }
-        element = PackedElement(
-          integer: Int64(unsafe bytes.littleEndian(at: start &+ 1, as: Int16.self)))
-      case 0xF2:
-        size = 4
-        guard size < left else { return nil }
-        element = PackedElement(integer: unsafe Self.int24(bytes, at: start &+ 1))
-      case 0xF3:
-        size = 5
-        guard size < left else { return nil }
-        element = PackedElement(
-          integer: Int64(unsafe bytes.littleEndian(at: start &+ 1, as: Int32.self)))
-      case 0xF4:
-        size = 9
-        guard size < left else { return nil }
-        element = PackedElement(integer: unsafe bytes.littleEndian(at: start &+ 1, as: Int64.self))
-      default:
-        return nil
-      }
+      let value: Int64
+      (size, value) = unsafe Self.integerElement(
+        bytes.baseAddress.unsafelyUnwrapped, start, first, start &+ left)
+      guard size > 0, size < left else { return nil }
+      element = PackedElement(integer: value)
     }
     guard unsafe bytes[start &+ size] == UInt8(truncatingIfNeeded: size) else { return nil }
     position = start &+ size &+ 1
@@ -232,20 +193,12 @@
     return element
   }
 
-  /// The 24-bit little-endian integer at `offset` (in bounds).
-  @inline(__always)
-  private static func int24(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Int64 {
-    let raw =
-      unsafe UInt32(bytes[offset]) | UInt32(bytes[offset &+ 1]) << 8 | UInt32(
-        bytes[offset &+ 2]) << 16
-    return Int64(Int32(bitPattern: raw << 8) >> 8)
-  }
-
   /// The size (encoding and data) and value of the integer element at `position` of the
   /// listpack at `base`, whose first byte is `first`, in any of its six forms; size 0 when it
   /// is no integer or its data runs past `end` (the end marker's offset). For the one-pass
   /// readers of stream nodes (``StreamNodeScan``, ``StreamNodeWriter``), which read elements
-  /// in place.
+  /// in place, and for ``next()`` and ``nextSimple()``.
+  @inline(__always)
   static func integerElement(
     _ base: UnsafeRawPointer, _ position: Int, _ first: UInt8, _ end: Int
   ) -> (size: Int, value: Int64) {
