@@ -48,13 +48,12 @@ extension MemoryEstimator {
   public mutating func takesPackedBlobAside(releaseHold: ReleaseHold?) throws(RDBError) -> Bool {
     // Asked first without taking the worker: this runs for every blob.
     if aside.worker != nil, aside.outcome.queued < PackedBlobWorker.queueLimit { return true }
-    guard let worker = startWorker(releaseHold) else { return false }
+    guard startWorker(releaseHold) != nil else { return false }
     if aside.outcome.queued < PackedBlobWorker.queueLimit { return true }
     // A stream's node is pushed whoever walks it, and the push takes the worker's count: asked
     // here as well, the parser took the worker's lock twice for each node it walked.
     if aside.inStreamNodes { return false }
-    worker.push(&aside.staged, taking: &aside.outcome)
-    try takeOutcome()
+    try handOver()
     return aside.outcome.queued < PackedBlobWorker.queueLimit
   }
 
@@ -79,10 +78,7 @@ extension MemoryEstimator {
     guard loadLimits == nil, let worker = startWorker(releaseHold), worker.model == model else {
       return false
     }
-    if aside.outcome.queued >= PackedBlobWorker.queueLimit {
-      worker.push(&aside.staged, taking: &aside.outcome)
-      try takeOutcome()
-    }
+    if aside.outcome.queued >= PackedBlobWorker.queueLimit { try handOver() }
     guard aside.outcome.queued < PackedBlobWorker.hashTableQueueLimit else { return false }
     aside.takesHashTable = true
     return true
