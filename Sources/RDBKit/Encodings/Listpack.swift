@@ -241,6 +241,33 @@
     }
   }
 
+  /// The offset after the element of `size` bytes (128 or more) at `position` of the
+  /// listpack at `base` and its back-length, when the back-length is in the form the server
+  /// writes: its bytes, last first, give the size 7 bits at a time, each but the earliest
+  /// with the continuation bit. 0 for any other form, or one that runs past `end` (the end
+  /// marker's offset). For the one-pass readers of stream nodes (``StreamNodeScan``,
+  /// ``StreamNodeWriter``), which leave a node in another form to the walk that names it.
+  static func serverBacklenEnd(
+    _ base: UnsafeRawPointer, _ position: Int, _ size: Int, _ end: Int
+  ) -> Int {
+    let backlenSize = Self.backlenSize(of: size)
+    guard backlenSize <= end &- position &- size else { return 0 }
+    let next = position &+ size &+ backlenSize
+    var decoded = 0
+    var shift = 0
+    var index = next &- 1
+    while true {
+      let byte = unsafe base.load(fromByteOffset: index, as: UInt8.self)
+      decoded |= Int(byte & 0x7F) << shift
+      if byte & 0x80 == 0 { break }
+      shift &+= 7
+      index &-= 1
+      guard index >= position &+ size else { return 0 }
+    }
+    guard decoded == size, index == position &+ size else { return 0 }
+    return next
+  }
+
   @inline(__always)
   static func backlenSize(of size: Int) -> Int {
     size < 128 ? 1 : size < 16383 ? 2 : size < 2_097_151 ? 3 : size < 268_435_455 ? 4 : 5

@@ -136,10 +136,9 @@ extension StreamNodeWriter {
         guard byte(size) == size else { return nil }
         unsafe position = start + (size &+ 1)
       } else {
-        guard let next = unsafe Self.longBacklenEnd(start, size, left: left) else {
-          return nil
-        }
-        unsafe position = next
+        let next = unsafe ListpackReader.serverBacklenEnd(start, 0, size, left)
+        guard next > 0 else { return nil }
+        unsafe position = start + next
       }
       return element
     }
@@ -160,31 +159,6 @@ extension StreamNodeWriter {
       let length = Int(
         UInt32(littleEndian: unsafe start.loadUnaligned(fromByteOffset: 1, as: UInt32.self)))
       return (5 &+ length, Int64(length))
-    }
-
-    /// Where the element after the one of `size` bytes (128 or more) at `start`, `left`
-    /// bytes before the end marker, and its back-length starts, when the back-length is
-    /// there in the server's form: its bytes, last first, give the size 7 bits at a time,
-    /// each but the earliest with the continuation bit.
-    @unsafe private static func longBacklenEnd(
-      _ start: UnsafeRawPointer, _ size: Int, left: Int
-    ) -> UnsafeRawPointer? {
-      let backlenSize = ListpackReader.backlenSize(of: size)
-      guard backlenSize <= left &- size else { return nil }
-      let next = size &+ backlenSize
-      var decoded = 0
-      var shift = 0
-      var index = next &- 1
-      while true {
-        let byte = Int(unsafe start.load(fromByteOffset: index, as: UInt8.self))
-        decoded |= (byte & 0x7F) << shift
-        if byte & 0x80 == 0 { break }
-        shift &+= 7
-        index &-= 1
-        guard index >= size else { return nil }
-      }
-      guard decoded == size, index == size else { return nil }
-      return unsafe start + next
     }
   }
 }

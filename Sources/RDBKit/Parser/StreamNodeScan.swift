@@ -256,7 +256,7 @@
     guard length <= end &- position &- header else { return (0, 0) }
     let size = header &+ length
     if size < 128 { return unsafe (oneByteBacklen(base, position, size, end), length) }
-    return unsafe (longBacklen(base, position, size, end), length)
+    return unsafe (ListpackReader.serverBacklenEnd(base, position, size, end), length)
   }
 
   /// The offset after the element of `size` bytes (encoding and data, 1 to 127; 0 for no
@@ -271,31 +271,5 @@
         == UInt8(truncatingIfNeeded: size)
     else { return 0 }
     return position &+ size &+ 1
-  }
-
-  /// The offset after the element of `size` bytes (128 or more) at `position` and its
-  /// backlen, when the backlen is written as the server writes it: its bytes, last first,
-  /// give the size 7 bits at a time, each but the earliest with the continuation bit. Else 0.
-  private static func longBacklen(
-    _ base: UnsafeRawPointer, _ position: Int, _ size: Int, _ end: Int
-  )
-    -> Int
-  {
-    let backlenSize = ListpackReader.backlenSize(of: size)
-    guard backlenSize <= end &- position &- size else { return 0 }
-    let next = position &+ size &+ backlenSize
-    var decoded = 0
-    var shift = 0
-    var index = next &- 1
-    while true {
-      let byte = unsafe base.load(fromByteOffset: index, as: UInt8.self)
-      decoded |= Int(byte & 0x7F) << shift
-      if byte & 0x80 == 0 { break }
-      shift &+= 7
-      index &-= 1
-      guard index >= position &+ size else { return 0 }
-    }
-    guard decoded == size, index == position &+ size else { return 0 }
-    return next
   }
 }
