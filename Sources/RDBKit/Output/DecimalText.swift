@@ -67,9 +67,10 @@ enum DecimalText {
     if value < 10_000_000_000_000_000 {
       let high = value / 100_000_000
       let highWord = eightDigits(high)
-      let highDigits = 8 &- leadingZeros(highWord)
+      let highZeros = leadingZeros(highWord)
+      let highDigits = 8 &- highZeros
       unsafe out.storeBytes(
-        of: (highWord &>> UInt64((8 &- highDigits) &* 8)).littleEndian, as: UInt64.self)
+        of: (highWord &>> UInt64(highZeros &* 8)).littleEndian, as: UInt64.self)
       unsafe out.storeBytes(
         of: eightDigits(value &- high &* 100_000_000).littleEndian, toByteOffset: highDigits,
         as: UInt64.self)
